@@ -1,0 +1,3 @@
+from zerowaste.cli import main
+
+main()

@@ -1,0 +1,75 @@
+"""The `zerowaste` command: one thin layer over the kit's parts.
+
+Each subcommand lives in its own part (``zerowaste.data.cli``, ``synth.cli``, ``baselines.cli``,
+``submission.cli``, ``submission.server.cli``) and is imported only when it is run, so
+``zerowaste --help`` and ``zerowaste score`` never import torch or bpy.
+
+Example:
+    $ zerowaste --help
+    $ zerowaste data verify /data/zerowaste-f --dataset zerowaste-f
+"""
+
+from __future__ import annotations
+
+import importlib
+import sys
+
+import click
+
+#: name -> ("module:attribute", one-line help shown by `zerowaste --help`)
+COMMANDS: dict[str, tuple[str, str]] = {
+    "data": ("zerowaste.data.cli:data", "Datasets: fetch, verify, stats, COCO <-> mask conversion."),
+    "synth": ("synth.cli:synth", "SynthWaste generator: render scenes with BlenderProc, presets, previews."),
+    "train": ("baselines.cli:train", "Train a segmenter from an mmsegmentation config."),
+    "eval": ("baselines.cli:evaluate", "Evaluate a checkpoint on a labeled split with the kit's scorer."),
+    "predict": ("baselines.cli:predict", "Predict full-resolution masks for target images."),
+    "soup": ("baselines.cli:soup", "Uniformly average fine-tuned checkpoints (model soup)."),
+    "check-model": ("baselines.cli:check_model", "Count parameters per forward pass against the 300M rule."),
+    "select": ("baselines.cli:select", "Rank checkpoints by SND on unlabeled target images."),
+    "pseudo-label": ("baselines.cli:pseudo_label", "Write confident pseudo-labels for target images."),
+    "submission": ("submission.cli:submission", "Pack, validate, upload submissions and check their status."),
+    "score": ("submission.cli:score", "Score a submission zip against ground truth (official metric)."),
+    "server": ("submission.server.cli:server", "Scoring server: serve, worker, admin."),
+    "demo": ("zerowaste.demo:demo", "Run the end-to-end demo on embedded defaults."),
+}
+
+
+class LazyGroup(click.Group):
+    """A click group whose subcommands are imported on first use."""
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return list(COMMANDS)
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        if cmd_name not in COMMANDS:
+            return None
+        target, _ = COMMANDS[cmd_name]
+        module_name, attr = target.split(":")
+        try:
+            module = importlib.import_module(module_name)
+        except ModuleNotFoundError as exc:
+            raise click.ClickException(
+                f"`zerowaste {cmd_name}` needs {exc.name!r}, which is not installed. "
+                "Install the kit with its extras: pip install -e '.[all]' (or run `make install`)."
+            ) from exc
+        return getattr(module, attr)
+
+    def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        # Show the one-line help without importing every part.
+        with formatter.section("Commands"):
+            formatter.write_dl([(name, help_) for name, (_, help_) in COMMANDS.items()])
+
+
+@click.group(cls=LazyGroup, context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(package_name="zerowaste-kit")
+def cli() -> None:
+    """zerowaste-kit: data, synthetic scenes, baselines and scoring for the ZeroWaste challenge."""
+
+
+def main(argv: list[str] | None = None) -> None:
+    """Console-script entry point."""
+    cli.main(args=argv, prog_name="zerowaste")
+
+
+if __name__ == "__main__":  # pragma: no cover
+    main(sys.argv[1:])
