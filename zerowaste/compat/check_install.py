@@ -11,8 +11,13 @@ Example:
 
 from __future__ import annotations
 
+import os
 import sys
+import tempfile
 from importlib import metadata
+
+# OpenCV 4.x ships the EXR codec switched off; BlenderProc switches it on the same way.
+os.environ.setdefault("OPENCV_IO_ENABLE_OPENEXR", "1")
 
 OPENCV_DISTRIBUTIONS = (
     "opencv-python",
@@ -33,6 +38,20 @@ def installed_opencv() -> dict[str, str]:
     return found
 
 
+def _exr_round_trip(cv2) -> bool:
+    import numpy as np
+
+    img = np.linspace(0, 1, 12, dtype=np.float32).reshape(3, 4)
+    with tempfile.TemporaryDirectory() as tmp:
+        path = os.path.join(tmp, "probe.exr")
+        try:
+            ok = cv2.imwrite(path, img)
+            back = cv2.imread(path, cv2.IMREAD_UNCHANGED)
+        except cv2.error:
+            return False
+    return bool(ok) and back is not None and np.allclose(back, img)
+
+
 def problems() -> list[str]:
     """What is wrong with the OpenCV install (empty when all is well)."""
     found = installed_opencv()
@@ -47,8 +66,8 @@ def problems() -> list[str]:
 
         if not cv2.__version__.startswith("4."):
             out.append(f"cv2 {cv2.__version__} is not 4.x")
-        if not cv2.haveImageReader("x.exr") and not cv2.haveImageWriter("x.exr"):
-            out.append("cv2 has no OpenEXR codec")
+        if not _exr_round_trip(cv2):
+            out.append("cv2 cannot write and read back an OpenEXR file")
     except ImportError as exc:
         out.append(f"cv2 does not import: {exc}")
     return out
