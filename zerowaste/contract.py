@@ -10,7 +10,7 @@ Example:
     ('background', 'rigid_plastic', 'cardboard', 'metal', 'soft_plastic')
     >>> C.layout("zerowaste-v2").image_ext
     '.png'
-    >>> C.synth_to_zerowaste_lut()[C.PAPER_ID]
+    >>> int(C.synth_to_zerowaste_lut()[C.PAPER_ID])
     0
 """
 
