@@ -1,0 +1,108 @@
+"""Make BlenderProc 2.8.0 importable on pip ``bpy==4.2.0`` in a plain venv (every workaround lives here).
+
+BlenderProc 2.8.0 expects to run inside its own downloaded Blender through ``blenderproc run``;
+it predates upstream's "external bpy" mode. With the pip ``bpy`` module in the kit's own
+Python, five things get in the way, and this module fixes each of them once, before
+``import blenderproc``:
+
+1. ``blenderproc/__init__.py`` removes its parent folder (our site-packages) from ``sys.path``:
+   we put a second copy on ``sys.path`` so one survives.
+2. ``SetupUtility.setup`` pip-installs packages into a ``custom-python-packages`` folder next to
+   "Blender" (here: next to the venv's python) and parses Blender's ``--`` argv: we replace it by
+   a function that only sets BlenderProc's temp dir. No run-time pip installs.
+3. Resource lookup: ``Utility.blenderproc_root`` is fine (the package ships ``resources/``), but
+   Blender's own data path is ``bpy.utils.resource_path('LOCAL')``, which we export as
+   ``BLENDER_SYSTEM_RESOURCES`` when it is not set.
+4. ``bproc.init()`` switches the UI language to ``en_US``, which fails on pip bpy (no locale
+   data): we skip that switch by running the rest of ``init`` ourselves (:func:`init`).
+5. numpy 2 removed ``np.string_`` and ``np.in1d``, which 2.8.0 still uses: we re-add aliases.
+
+Example (inside the rendering process only; never import this from light-weight code):
+    >>> from zerowaste.compat.blenderproc import import_blenderproc, init   # doctest: +SKIP
+    >>> bproc = import_blenderproc()                                        # doctest: +SKIP
+    >>> init()                                                              # doctest: +SKIP
+"""
+
+from __future__ import annotations
+
+import os
+import random
+import sys
+import tempfile
+import types
+
+_BPROC: types.ModuleType | None = None
+
+
+def _numpy_aliases() -> None:
+    import numpy as np
+
+    if not hasattr(np, "string_"):
+        np.string_ = np.bytes_  # type: ignore[attr-defined]
+    if not hasattr(np, "in1d"):
+        np.in1d = np.isin  # type: ignore[attr-defined]
+
+
+def import_blenderproc(temp_dir: str | None = None) -> types.ModuleType:
+    """Import and return the ``blenderproc`` module, set up for pip bpy (idempotent).
+
+    ``temp_dir`` is where BlenderProc writes its intermediate render files (default: a fresh
+    temporary directory).
+    """
+    global _BPROC
+    if _BPROC is not None:
+        return _BPROC
+    _numpy_aliases()
+    import bpy  # noqa: F401  (must be importable; fails clearly when the synth extra is missing)
+
+    os.environ.setdefault("BLENDER_SYSTEM_RESOURCES", bpy.utils.resource_path("LOCAL"))
+    os.environ.setdefault("OPENCV_IO_ENABLE_OPENEXR", "1")
+
+    # Step A: import the package in "outside" mode: __init__ only defines the version.
+    os.environ.pop("INSIDE_OF_THE_INTERNAL_BLENDER_PYTHON_ENVIRONMENT", None)
+    os.environ["OUTSIDE_OF_THE_INTERNAL_BLENDER_PYTHON_ENVIRONMENT_BUT_IN_RUN_SCRIPT"] = "1"
+    import blenderproc
+    from blenderproc.python.utility.SetupUtility import SetupUtility
+
+    tmp = temp_dir or tempfile.mkdtemp(prefix="bproc_")
+
+    def _setup(*_args, **_kwargs) -> list[str]:
+        SetupUtility.setup_utility_paths(tmp)
+        return sys.argv
+
+    SetupUtility.setup = staticmethod(_setup)  # (2) no pip installs, no argv surgery
+
+    # Step B: re-run __init__ in "inside" mode, with site-packages listed twice (1).
+    site = os.path.abspath(os.path.join(os.path.dirname(blenderproc.__file__), ".."))
+    sys.path.insert(0, site)
+    os.environ["INSIDE_OF_THE_INTERNAL_BLENDER_PYTHON_ENVIRONMENT"] = "1"
+    import importlib
+
+    _BPROC = importlib.reload(blenderproc)
+    if site not in sys.path:
+        sys.path.append(site)
+    return _BPROC
+
+
+def init() -> None:
+    """``bproc.init()`` without the UI-language switch (4): Cycles, default devices and settings."""
+    import bpy
+
+    import_blenderproc()
+    from blenderproc.python.renderer import RendererUtility
+    from blenderproc.python.utility.GlobalStorage import GlobalStorage
+    from blenderproc.python.utility.Initializer import _Initializer, clean_up
+
+    if GlobalStorage.is_in_storage("bproc_init_complete") and GlobalStorage.get("bproc_init_complete"):
+        return
+    clean_up(clean_up_camera=True)
+    bpy.context.scene.render.engine = "CYCLES"
+    RendererUtility.set_render_devices()
+    _Initializer.set_default_parameters()
+    seed = os.getenv("BLENDER_PROC_RANDOM_SEED")
+    if seed:
+        import numpy as np
+
+        random.seed(int(seed))
+        np.random.seed(int(seed))
+    GlobalStorage.add("bproc_init_complete", True)
