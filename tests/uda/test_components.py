@@ -1,0 +1,210 @@
+"""Unit tests of the pure-torch UDA building blocks (EMA, pseudo-labels, ClassMix, fdist, MIC, SND)."""
+
+from __future__ import annotations
+
+import math
+
+import pytest
+import torch
+from torch import nn
+
+from baselines.uda import classmix, fdist, mic, pseudo_label, snd
+from baselines.uda.ema import ema_alpha, ema_update, make_teacher
+from zerowaste.contract import IGNORE_INDEX
+
+
+class _Net(nn.Module):
+    def __init__(self) -> None:
+        super().__init__()
+        self.conv = nn.Conv2d(3, 4, 3)
+        self.bn = nn.BatchNorm2d(4)
+
+
+class _Wrapped(nn.Module):  # stands in for DDP's `.module` indirection
+    def __init__(self, inner: nn.Module) -> None:
+        super().__init__()
+        self.module = inner
+
+
+# --- EMA ------------------------------------------------------------------------------------------
+
+def test_ema_update_averages_params_and_copies_buffers() -> None:
+    torch.manual_seed(0)
+    student = _Net()
+    teacher = make_teacher(student)
+    assert all(not p.requires_grad for p in teacher.parameters())
+    t0 = teacher.conv.weight.clone()
+    with torch.no_grad():
+        student.conv.weight.add_(1.0)
+        student.bn.running_mean.fill_(3.0)
+    a = ema_update(teacher, _Wrapped(student), alpha=0.9, iteration=100)  # unwraps `.module`
+    assert a == pytest.approx(0.9)
+    expected = 0.9 * t0 + 0.1 * student.conv.weight
+    assert torch.allclose(teacher.conv.weight, expected)
+    assert torch.equal(teacher.bn.running_mean, torch.full((4,), 3.0))  # copied, not averaged
+
+
+def test_ema_first_iteration_copies_and_alpha_warms_up() -> None:
+    student, teacher = _Net(), _Net()
+    ema_update(teacher, student, alpha=0.999, iteration=0)
+    assert torch.equal(teacher.conv.weight, student.conv.weight)
+    assert ema_alpha(0.999, 3) == pytest.approx(0.75)
+    with pytest.raises(ValueError, match="alpha"):
+        ema_alpha(1.0, 0)
+
+
+def test_ema_rejects_mismatched_models() -> None:
+    with pytest.raises(ValueError, match="differ"):
+        ema_update(nn.Linear(2, 2), _Net(), alpha=0.9, iteration=5)
+
+
+# --- pseudo-labels --------------------------------------------------------------------------------
+
+def test_pseudo_label_weight_is_fraction_above_threshold() -> None:
+    logits = torch.zeros(2, 5, 4, 4)
+    logits[0, 2, :2] = 10.0  # 8 of 16 pixels confident (p ~ 0.9998), class 2
+    logits[1, 1] = 10.0  # all confident, class 1
+    labels, weight = pseudo_label.pseudo_labels(logits, threshold=0.968)
+    assert weight.tolist() == [0.5, 1.0]
+    assert labels[0, :2].eq(2).all() and labels[1].eq(1).all()
+    w = pseudo_label.pixel_weights(weight, 4, 4)
+    assert w.shape == (2, 4, 4) and w[0].eq(0.5).all()
+
+
+def test_pseudo_label_crop_margins_scale_with_crop() -> None:
+    w = pseudo_label.pixel_weights(torch.ones(1), 256, 8, top=15, bottom=120)
+    rows = w[0, :, 0]
+    assert rows[:8].eq(0).all() and rows[8:196].eq(1).all() and rows[196:].eq(0).all()
+    with pytest.raises(ValueError, match="leave nothing"):
+        pseudo_label.margin_rows(8, 15, 120, reference_height=9)
+
+
+def test_hard_pseudo_labels_ignore_unconfident() -> None:
+    probs = torch.softmax(torch.tensor([[[5.0, 0.0]], [[0.0, 0.2]]]), dim=0)
+    out = pseudo_label.hard_pseudo_labels(probs, 0.9)
+    assert out.dtype == torch.uint8 and out.tolist() == [[0, IGNORE_INDEX]]
+    with pytest.raises(ValueError, match="threshold"):
+        pseudo_label.hard_pseudo_labels(probs, 1.5)
+
+
+# --- ClassMix -------------------------------------------------------------------------------------
+
+def test_classmix_pastes_half_of_present_classes() -> None:
+    lab = torch.tensor([0, 1, 2, 4, IGNORE_INDEX]).repeat(6, 1).unsqueeze(0)  # 4 classes + ignore
+    g = torch.Generator().manual_seed(1)
+    for _ in range(10):
+        m = classmix.class_masks(lab, generator=g)[0, 0]
+        pasted = set(lab[0][m.bool()].tolist())
+        assert len(pasted) == 2 and IGNORE_INDEX not in pasted
+        # a class is pasted entirely or not at all
+        for c in (0, 1, 2, 4):
+            assert m[lab[0] == c].unique().numel() == 1
+    odd = torch.tensor([[[0, 1, 3]]])
+    assert int(classmix.class_masks(odd, generator=g).sum()) == 2  # ceil(3 / 2)
+
+
+def test_classmix_mix_images_and_labels() -> None:
+    mask = torch.tensor([[[[1.0, 0.0]]]])
+    src_img, tgt_img = torch.ones(1, 3, 1, 2), torch.zeros(1, 3, 1, 2)
+    assert classmix.mix(mask, src_img, tgt_img)[0, :, 0].tolist() == [[1.0, 0.0]] * 3
+    src_lab, tgt_lab = torch.tensor([[[3, 3]]]), torch.tensor([[[1, 1]]])
+    assert classmix.mix(mask, src_lab, tgt_lab).tolist() == [[[3, 1]]]
+
+
+def test_strong_augment_changes_images_but_keeps_shape() -> None:
+    mean, std = torch.tensor([123.675, 116.28, 103.53]), torch.tensor([58.395, 57.12, 57.375])
+    x = torch.randn(2, 3, 32, 32, generator=torch.Generator().manual_seed(0))
+    out = classmix.strong_augment(x, mean, std, torch.Generator().manual_seed(0), jitter_p=1.0, blur_p=1.0)
+    assert out.shape == x.shape and not torch.allclose(out, x)
+    same = classmix.strong_augment(x.clamp(-1, 1), mean, std, jitter_p=0.0, blur_p=0.0)
+    assert torch.allclose(same, x.clamp(-1, 1), atol=1e-4)
+
+
+# --- ImageNet feature distance --------------------------------------------------------------------
+
+def test_fdist_masks_to_thing_classes_with_min_ratio() -> None:
+    lab = torch.zeros(1, 4, 4, dtype=torch.long)
+    lab[0, :2, :2] = 3  # cell (0,0): all metal
+    lab[0, :2, 2:] = torch.tensor([[1, 1], [1, 0]])  # cell (0,1): 75 % rigid -> kept
+    lab[0, 2:, :2] = torch.tensor([[1, 1], [0, 0]])  # cell (1,0): 50 % -> ignored
+    small = fdist.downscale_label_ratio(lab, 2, 0.75, 5)
+    assert small.tolist() == [[[3, 1], [IGNORE_INDEX, 0]]]
+    feat = torch.zeros(1, 2, 2, 2, requires_grad=True)
+    imnet = torch.zeros(1, 2, 2, 2)
+    imnet[0, :, 0, 0] = torch.tensor([3.0, 4.0])  # distance 5 on a thing cell
+    imnet[0, :, 1, 0] = 100.0  # ignored cell
+    imnet[0, :, 1, 1] = 100.0  # background cell
+    loss = fdist.feature_distance_loss(feat, imnet, lab, lam=0.5)
+    assert loss.item() == pytest.approx(0.5 * (5.0 + 0.0) / 2)
+    loss.backward()
+    assert feat.grad[0, :, 1].abs().sum() == 0  # no gradient from masked cells
+    none = fdist.feature_distance_loss(feat, imnet, torch.zeros_like(lab), lam=0.5)
+    assert none.item() == 0.0
+
+
+def test_fdist_refuses_backbone_without_pretrained_weights(tmp_path) -> None:
+    with pytest.raises(fdist.PretrainedRequiredError, match="starts from scratch"):
+        fdist.require_pretrained({"type": "MixVisionTransformer", "init_cfg": None})
+    with pytest.raises(fdist.PretrainedRequiredError, match="does not exist"):
+        fdist.require_pretrained({"type": "X", "init_cfg": {"type": "Pretrained", "checkpoint": str(tmp_path / "no.pth")}})
+    ck = tmp_path / "mit_b0.pth"
+    ck.write_bytes(b"x")
+    assert fdist.require_pretrained({"init_cfg": {"type": "Pretrained", "checkpoint": str(ck)}}) == ck
+
+
+# --- MIC ------------------------------------------------------------------------------------------
+
+def test_mic_block_mask_hides_whole_blocks_at_the_ratio() -> None:
+    g = torch.Generator().manual_seed(0)
+    m = mic.block_mask(8, 256, 320, ratio=0.7, block=32, generator=g)
+    assert m.shape == (8, 1, 256, 320)
+    blocks = m.unfold(2, 32, 32).unfold(3, 32, 32)  # (8, 1, 8, 10, 32, 32)
+    assert (blocks.amax((-1, -2)) == blocks.amin((-1, -2))).all()  # constant per block
+    hidden = 1 - m.mean().item()
+    assert 0.6 < hidden < 0.8
+    assert mic.block_mask(1, 70, 70, ratio=1.0, block=64).sum() == 0  # partial edge blocks handled
+    img = torch.ones(1, 3, 4, 4)
+    mask = torch.zeros(1, 1, 4, 4)
+    mask[..., :2] = 1
+    assert mic.mask_images(img, mask).sum() == 3 * 8
+
+
+# --- SND ------------------------------------------------------------------------------------------
+
+def _snd_reference(p: torch.Tensor, tau: float) -> float:
+    x = torch.nn.functional.normalize(p.double(), dim=1)
+    n = len(x)
+    ent = 0.0
+    for i in range(n):
+        s = [float(x[i] @ x[j]) / tau for j in range(n) if j != i]
+        z = sum(math.exp(v) for v in s)
+        ent += -sum(math.exp(v) / z * (v - math.log(z)) for v in s)
+    return ent / n
+
+
+def test_snd_matches_the_definition_and_chunking() -> None:
+    p = torch.softmax(torch.randn(12, 5, generator=torch.Generator().manual_seed(3)), 1)
+    assert snd.snd(p) == pytest.approx(_snd_reference(p, 0.05), rel=1e-9)
+    assert snd.snd(p, chunk=5) == pytest.approx(snd.snd(p), rel=1e-12)
+    same = torch.full((10, 5), 0.2)
+    assert snd.snd(same) == pytest.approx(math.log(9))  # collapse: every neighbour equally near
+
+
+def test_snd_ranks_clustered_predictions_above_scattered_ones() -> None:
+    g = torch.Generator().manual_seed(0)
+    centers = torch.eye(5).repeat_interleave(40, dim=0)
+    confident = torch.softmax(centers * 8 + 0.1 * torch.randn(200, 5, generator=g), 1)
+    noisy = torch.softmax(centers * 2 + 1.5 * torch.randn(200, 5, generator=g), 1)
+    random = torch.softmax(3 * torch.randn(200, 5, generator=g), 1)
+    s = [snd.snd(x) for x in (confident, noisy, random)]
+    assert s[0] > s[1] > s[2]
+
+
+def test_snd_sample_pixels() -> None:
+    probs = torch.softmax(torch.randn(5, 20, 30), 0)
+    pix = snd.sample_pixels(probs, 100, torch.Generator().manual_seed(0))
+    assert pix.shape == (100, 5)
+    assert torch.allclose(pix.sum(1), torch.ones(100))
+    assert snd.sample_pixels(probs[:, :5, :5], 100).shape == (25, 5)
+    with pytest.raises(ValueError, match="N>=3"):
+        snd.snd(torch.ones(2, 5))
