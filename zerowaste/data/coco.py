@@ -25,6 +25,7 @@ Example:
 
 from __future__ import annotations
 
+import warnings
 from collections.abc import Iterable
 from pathlib import PurePosixPath
 from typing import Literal
@@ -120,9 +121,16 @@ def _segmentation_rle(ann: dict, height: int, width: int) -> dict:
     raise DataError(f"{where}: segmentation must be a polygon list or an RLE object, got {type(seg).__name__}")
 
 
+def _decode(rle: dict) -> np.ndarray:
+    """pycocotools' decode, minus its numpy-2 ``__array__`` DeprecationWarning (harmless)."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", DeprecationWarning)
+        return mask_utils.decode(rle).astype(bool)
+
+
 def annotation_mask(ann: dict, height: int, width: int) -> np.ndarray:
     """Rasterize one annotation to an (H, W) bool mask."""
-    return mask_utils.decode(_segmentation_rle(ann, height, width)).astype(bool)
+    return _decode(_segmentation_rle(ann, height, width))
 
 
 def _rasterize_all(index: CocoIndex, file_name: str) -> tuple[tuple[int, int], list[tuple[dict, np.ndarray]]]:
@@ -199,7 +207,7 @@ def _segmentation(binary: np.ndarray, mode: Mode) -> dict | list:
         polygons = mask_to_polygons(binary)
         if polygons:
             h, w = binary.shape
-            back = mask_utils.decode(mask_utils.merge(mask_utils.frPyObjects(polygons, h, w))).astype(bool)
+            back = _decode(mask_utils.merge(mask_utils.frPyObjects(polygons, h, w)))
             if np.array_equal(back, binary):
                 return polygons
     return _encode_rle(binary)
