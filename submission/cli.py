@@ -1,0 +1,176 @@
+"""``zerowaste submission pack|validate|upload|status`` and ``zerowaste score``.
+
+Thin click layer: the work happens in ``submission.pack``, ``submission.validate`` and
+``submission.scoring``, imported inside each command so ``zerowaste score --help`` stays fast.
+``upload`` and ``status`` belong to the scoring-server client: they are listed here lazily from
+``submission/server/client.py`` (click commands named ``upload`` and ``status``) when it exists.
+
+Example:
+    $ zerowaste submission validate sub.zip --gt gt.zip --phase val
+    $ zerowaste score sub.zip --gt gt.zip --phase val --json out/score.json --plots out/plots
+"""
+
+from __future__ import annotations
+
+import importlib
+import json
+import os
+import tempfile
+from pathlib import Path
+
+import click
+
+from zerowaste import contract as C
+
+#: Subcommands provided by the server client (module:attribute), added when the module exists.
+SERVER_COMMANDS: dict[str, str] = {
+    "upload": "submission.server.client:upload",
+    "status": "submission.server.client:status",
+}
+_CLIENT_FILE = Path(__file__).parent / "server" / "client.py"
+
+
+class SubmissionGroup(click.Group):
+    """A click group that also offers the server client's commands, imported on first use."""
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        extra = list(SERVER_COMMANDS) if _CLIENT_FILE.exists() else []
+        return [*super().list_commands(ctx), *(n for n in extra if n not in self.commands)]
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        if cmd_name in self.commands or cmd_name not in SERVER_COMMANDS or not _CLIENT_FILE.exists():
+            return super().get_command(ctx, cmd_name)
+        module_name, attr = SERVER_COMMANDS[cmd_name].split(":")
+        return getattr(importlib.import_module(module_name), attr, None)
+
+
+def _load_gt(gt: Path, phase: str | None):
+    from submission.groundtruth import GroundTruthError, load_ground_truth
+
+    try:
+        return load_ground_truth(gt, phase)
+    except GroundTruthError as exc:
+        raise click.ClickException(str(exc)) from exc
+
+
+def _print_problems(report) -> None:
+    for p in report.problems:
+        click.echo(f"  - {p}", err=True)
+
+
+@click.group(cls=SubmissionGroup)
+def submission() -> None:
+    """Pack, validate, upload submissions and check their status."""
+
+
+@submission.command()
+@click.argument("zip_path", metavar="SUB.zip", type=click.Path(path_type=Path))
+@click.option("--gt", "gt_path", required=True, type=click.Path(exists=True, path_type=Path),
+              help="Ground-truth masks: a folder, or the organizers' zip with val/ and test/.")
+@click.option("--phase", type=click.Choice(C.PHASES), help="Phase folder of the ground truth (val or test).")
+@click.option("--max-problems", default=50, show_default=True, help="Report at most this many problems.")
+def validate(zip_path: Path, gt_path: Path, phase: str | None, max_problems: int) -> None:
+    """Validate SUB.zip (exit 0 if valid, 1 if not)."""
+    from submission.groundtruth import GroundTruthError
+    from submission.validate import validate_submission
+
+    gt = _load_gt(gt_path, phase)
+    try:
+        report = validate_submission(zip_path, gt, max_problems=max_problems)
+    except GroundTruthError as exc:
+        raise click.ClickException(str(exc)) from exc
+    if report.ok:
+        click.echo(f"{zip_path}: {report.summary()}")
+        return
+    click.echo(f"{zip_path}: {report.summary()}", err=True)
+    _print_problems(report)
+    raise SystemExit(1)
+
+
+@submission.command()
+@click.option("--source-only", required=True, type=click.Path(exists=True, file_okay=False, path_type=Path),
+              help="Folder of source-only predictions (id masks or palette PNGs).")
+@click.option("--uda", required=True, type=click.Path(exists=True, file_okay=False, path_type=Path),
+              help="Folder of UDA predictions (id masks or palette PNGs).")
+@click.option("--images", required=True, type=click.Path(exists=True, file_okay=False, path_type=Path),
+              help="Folder of the target images (names and sizes of the predictions).")
+@click.option("-o", "--out", required=True, type=click.Path(dir_okay=False, path_type=Path), help="Zip to write.")
+def pack(source_only: Path, uda: Path, images: Path, out: Path) -> None:
+    """Build the official submission zip (validated before it is written)."""
+    from submission.groundtruth import GroundTruthError
+    from submission.pack import PackError, pack_submission
+    from submission.validate import SubmissionInvalid
+
+    try:
+        pack_submission(source_only, uda, images, out)
+    except (PackError, GroundTruthError) as exc:
+        raise click.ClickException(str(exc)) from exc
+    except SubmissionInvalid as exc:
+        _print_problems(exc.report)
+        raise click.ClickException(f"the packed zip does not validate: {exc.report.summary()}") from exc
+    click.echo(f"wrote {out}")
+
+
+def _write_json(data: dict, out: Path) -> None:
+    out.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{out.name}.", dir=out.parent)
+    with os.fdopen(fd, "w") as f:
+        json.dump(data, f, indent=2)
+        f.write("\n")
+    os.replace(tmp, out)
+
+
+def _print_table(result: dict[str, dict]) -> None:
+    from rich.console import Console
+    from rich.table import Table
+
+    from submission.scoring import format_percent
+
+    table = Table(title="ZeroWaste score (%)")
+    table.add_column("metric")
+    for track in result:
+        table.add_column(track, justify="right")
+    rows = [("mIoU", "mIoU"), ("Acc (per-image mean)", "Acc"), ("aAcc (pixel)", "aAcc")]
+    for label, key in rows:
+        table.add_row(label, *(format_percent(m[key]) for m in result.values()))
+    for name in C.CLASS_NAMES:
+        table.add_row(f"IoU {name}", *(format_percent(m["IoU"][name]) for m in result.values()))
+    Console().print(table)
+    if any(m["mIoU"] is None for m in result.values()):
+        Console().print("[yellow]n/a: a class has an empty union (absent from the ground truth and never "
+                        "predicted); its IoU and the mIoU are undefined.[/]")
+
+
+@click.command()
+@click.argument("zip_path", metavar="SUB.zip", type=click.Path(path_type=Path))
+@click.option("--gt", "gt_path", required=True, type=click.Path(exists=True, path_type=Path),
+              help="Ground-truth masks: a folder, or the organizers' zip with val/ and test/.")
+@click.option("--phase", type=click.Choice(C.PHASES), help="Phase folder of the ground truth (val or test).")
+@click.option("--json", "json_out", type=click.Path(dir_okay=False, path_type=Path), help="Write the scores as JSON.")
+@click.option("--plots", "plots_dir", type=click.Path(file_okay=False, path_type=Path),
+              help="Write a confusion heatmap and an IoU bar chart per track (PNG).")
+@click.option("--workers", type=int, default=None, help="Decoding threads (default: all cores).")
+def score(zip_path: Path, gt_path: Path, phase: str | None, json_out: Path | None, plots_dir: Path | None,
+          workers: int | None) -> None:
+    """Score SUB.zip against ground truth with the official metric (fractions in the JSON)."""
+    from submission.groundtruth import GroundTruthError
+    from submission.scoring import score_submission
+    from submission.validate import SubmissionInvalid
+
+    gt = _load_gt(gt_path, phase)
+    try:
+        result = score_submission(zip_path, gt, workers=workers, progress=True)
+    except SubmissionInvalid as exc:
+        _print_problems(exc.report)
+        raise click.ClickException(f"{zip_path}: {exc.report.summary()}") from exc
+    except GroundTruthError as exc:
+        raise click.ClickException(str(exc)) from exc
+    _print_table(result)
+    if json_out:
+        _write_json(result, json_out)
+        click.echo(f"wrote {json_out}")
+    if plots_dir:
+        from submission.plots import write_plots
+
+        for p in write_plots(result, plots_dir):
+            click.echo(f"wrote {p}")
