@@ -114,27 +114,24 @@ def _files_by_stem(folder: Path, suffixes: tuple[str, ...]) -> dict[str, Path]:
     return files
 
 
-def list_samples(root: str | os.PathLike, kind: str, split: str) -> list[SampleRef]:
-    """The samples of one split, sorted by file name, images paired with masks by base name.
+def pair_split(folder: Path, kind: str, split: str) -> tuple[list[SampleRef], list[str]]:
+    """Pair the images and masks of one split folder by base name.
 
-    A split the layout says is labeled must have ``sem_seg/``; a split that is not (ZeroWaste v2)
-    is paired when a ``sem_seg/`` is there anyway (the scoring server's ground truth).
-    An image without mask or a mask without image is a :class:`DataError` listing the files.
+    Returns the complete pairs (sorted by file name) and a list of problems (unpaired files,
+    missing folders); :func:`list_samples` raises on problems, ``verify`` reports them.
     """
     lay = contract.layout(kind)
-    folder = split_dir(root, kind, split)
     image_dir = folder / contract.IMAGE_DIR
     if not image_dir.is_dir():
-        raise DataError(f"{image_dir}: image folder not found")
+        return [], [f"{image_dir}: image folder not found"]
     images = _files_by_stem(image_dir, IMAGE_SUFFIXES)
     if not images:
-        raise DataError(f"{image_dir}: no images")
+        return [], [f"{image_dir}: no images"]
     sem_dir, inst_dir = folder / contract.SEM_DIR, folder / contract.INST_DIR
-    labeled = split in lay.labeled_splits or sem_dir.is_dir()
-    if not labeled:
-        return [SampleRef(p, None, stem) for stem, p in images.items()]
+    if not (split in lay.labeled_splits or sem_dir.is_dir()):
+        return [SampleRef(p, None, stem) for stem, p in images.items()], []
     if not sem_dir.is_dir():
-        raise DataError(f"{sem_dir}: mask folder not found (the {split!r} split of {kind} is labeled)")
+        return [], [f"{sem_dir}: mask folder not found (the {split!r} split of {kind} is labeled)"]
     masks = _files_by_stem(sem_dir, (".png",))
     insts = _files_by_stem(inst_dir, (".png",)) if lay.has_instances else {}
     problems = []
@@ -142,9 +139,23 @@ def list_samples(root: str | os.PathLike, kind: str, split: str) -> list[SampleR
         problems.append(f"images without a mask in {sem_dir}: {listing([images[s].name for s in missing])}")
     if orphans := sorted(set(masks) - set(images)):
         problems.append(f"masks without an image in {image_dir}: {listing([masks[s].name for s in orphans])}")
+    if insts and (missing := sorted(set(masks) - set(insts))):
+        problems.append(f"masks without an instance mask in {inst_dir}: {listing([masks[s].name for s in missing])}")
+    refs = [SampleRef(images[s], masks[s], s, insts.get(s)) for s in images if s in masks]
+    return refs, problems
+
+
+def list_samples(root: str | os.PathLike, kind: str, split: str) -> list[SampleRef]:
+    """The samples of one split, sorted by file name, images paired with masks by base name.
+
+    A split the layout says is labeled must have ``sem_seg/``; a split that is not (ZeroWaste v2)
+    is paired when a ``sem_seg/`` is there anyway (the scoring server's ground truth).
+    An image without mask or a mask without image is a :class:`DataError` listing the files.
+    """
+    refs, problems = pair_split(split_dir(root, kind, split), kind, split)
     if problems:
         raise DataError("; ".join(problems))
-    return [SampleRef(images[s], masks[s], s, insts.get(s)) for s in images]
+    return refs
 
 
 def check_mask_values(mask: np.ndarray, kind: str, where: object = "mask") -> None:

@@ -1,0 +1,192 @@
+"""Check a dataset folder against its layout before training on it or scoring with it.
+
+:func:`verify_dataset` checks, per split: the layout, the count against the known public size
+(a difference is a *warning*), image/mask pairing, file names and extensions, image and mask
+sizes, mask values allowed for the kind, and that ``labels.json`` rasterized with pycocotools
+reproduces ``sem_seg/`` (255 pixels, which COCO cannot express, are not compared). Everything
+found is collected in a :class:`Report`; nothing is raised for bad data.
+
+Example:
+    >>> import tempfile
+    >>> from zerowaste.data.fixtures import make_dataset
+    >>> root = make_dataset(tempfile.mkdtemp(), "zerowaste-f", n=1)
+    >>> report = verify_dataset(root, "zerowaste-f", size=(160, 90), progress=False)
+    >>> report.ok, report.counts
+    (True, {'train': 1, 'val': 1, 'test': 1})
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+from PIL import Image
+from tqdm import tqdm
+
+from zerowaste import contract
+from zerowaste.data.coco import CocoIndex, semantic_from_coco
+from zerowaste.data.datasets import SampleRef, check_mask_values, listing, pair_split, resolve_root
+from zerowaste.data.io import DataError, read_instance_mask, read_mask
+
+#: Full-resolution frame size (width, height) of every ZeroWaste / SynthWaste image.
+DEFAULT_SIZE: tuple[int, int] = (contract.IMAGE_WIDTH, contract.IMAGE_HEIGHT)
+
+
+@dataclass
+class Report:
+    """What :func:`verify_dataset` found: errors make the dataset unusable, warnings do not."""
+
+    root: Path
+    kind: str
+    errors: list[str] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+    counts: dict[str, int] = field(default_factory=dict)
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
+
+
+def _image_size(path: Path) -> tuple[int, int]:
+    """(width, height) of an image, checking the file's structure without a full decode."""
+    try:
+        with Image.open(path) as im:
+            size = im.size
+            im.verify()
+    except Exception as exc:  # Pillow raises many types for broken files
+        raise DataError(f"cannot decode the image ({str(exc).replace(str(path), path.name)})") from exc
+    return size
+
+
+def _check_names(refs: list[SampleRef], kind: str, where: Path, report: Report) -> None:
+    lay = contract.layout(kind)
+    wrong_ext = [r.file_name for r in refs if r.image_path.suffix != lay.image_ext]
+    if wrong_ext:
+        report.errors.append(f"{where}: file names must end in {lay.image_ext!r} for {kind}: {listing(wrong_ext)}")
+    if lay.name_re is not None:
+        odd = [r.file_name for r in refs if r.image_path.suffix == lay.image_ext and not lay.name_re.match(r.file_name)]
+        if odd:
+            report.warnings.append(f"{where}: names not like 01_frame_000123{lay.image_ext}: {listing(odd)}")
+
+
+def _check_sample(ref: SampleRef, kind: str, size: tuple[int, int] | None, rel: Path) -> tuple[list[str], np.ndarray | None]:
+    """Problems of one sample (relative paths in messages) and its mask when readable."""
+    problems: list[str] = []
+    mask = None
+    try:
+        image_size = _image_size(ref.image_path)
+    except DataError as exc:
+        return [f"{ref.image_path.relative_to(rel)}: {exc}"], None
+    if size is not None and image_size != size:
+        problems.append(f"{ref.image_path.relative_to(rel)}: size {image_size[0]}x{image_size[1]}, expected {size[0]}x{size[1]}")
+    for path, reader in ((ref.mask_path, read_mask), (ref.inst_path, read_instance_mask)):
+        if path is None:
+            continue
+        try:
+            arr = reader(path)
+        except DataError as exc:
+            problems.append(str(exc).replace(str(rel) + os.sep, ""))
+            continue
+        if arr.shape[::-1] != image_size:
+            problems.append(f"{path.relative_to(rel)}: size {arr.shape[1]}x{arr.shape[0]} differs from its image's {image_size[0]}x{image_size[1]}")
+        elif reader is read_mask:
+            mask = arr
+            try:
+                check_mask_values(arr, kind, path.relative_to(rel))
+            except DataError as exc:
+                problems.append(str(exc))
+    return problems, mask
+
+
+def _load_coco(path: Path) -> CocoIndex:
+    try:
+        return CocoIndex(json.loads(path.read_text()))
+    except json.JSONDecodeError as exc:
+        raise DataError(f"{path.name}: not valid JSON ({exc})") from exc
+    except OSError as exc:
+        raise DataError(f"{path.name}: cannot read ({exc})") from exc
+
+
+def _check_coco(folder: Path, masks: dict[str, np.ndarray], rel: Path, report: Report) -> None:
+    """labels.json must list exactly the masks' images and rasterize to the same ids."""
+    path = folder / contract.LABELS_JSON
+    where = path.relative_to(rel)
+    if not path.is_file():
+        report.errors.append(f"{where}: missing (this split should ship COCO labels)")
+        return
+    try:
+        index = _load_coco(path)
+    except DataError as exc:
+        report.errors.append(f"{where.parent}/{exc}")
+        return
+    expected = {(c["id"], c["name"]) for c in contract.coco_categories(contract.layout(report.kind).synthetic)}
+    found = {(c.get("id"), c.get("name")) for c in index.coco.get("categories", [])}
+    if found != expected:
+        report.warnings.append(f"{where}: categories {sorted(found)} differ from the contract's {sorted(expected)}")
+    listed = {Path(name).name for name in index.images}
+    on_disk = {p.name for p in (folder / contract.SEM_DIR).iterdir()}
+    if absent := sorted(set(masks) - listed):
+        report.errors.append(f"{where}: no entry for {listing(absent)}")
+    if extra := sorted(listed - on_disk):
+        report.errors.append(f"{where}: lists images that are not in {contract.SEM_DIR}/: {listing(extra)}")
+    mismatched = []
+    for name in sorted(set(masks) & listed):
+        mask = masks[name]
+        try:
+            entry = index.image(name)
+            if (int(entry["height"]), int(entry["width"])) != mask.shape:
+                mismatched.append(f"{name} (labels.json says {entry['width']}x{entry['height']})")
+                continue
+            sem = semantic_from_coco(index, name)
+        except DataError as exc:
+            report.errors.append(f"{where}: {exc}")
+            continue
+        valid = mask != contract.IGNORE_INDEX
+        diff = int(np.count_nonzero((sem != mask) & valid))
+        if diff:
+            mismatched.append(f"{name} ({diff} px)")
+    if mismatched:
+        report.errors.append(f"{where}: rasterized polygons differ from {contract.SEM_DIR}/ for {listing(mismatched)}")
+
+
+def verify_dataset(
+    root: str | os.PathLike,
+    kind: str,
+    size: tuple[int, int] | None = DEFAULT_SIZE,
+    check_coco: bool = True,
+    progress: bool = True,
+) -> Report:
+    """Check a ``kind`` dataset under ``root``; ``size`` is the expected (width, height) or None."""
+    lay = contract.layout(kind)
+    report = Report(Path(root), kind)
+    try:
+        base = resolve_root(root, kind)
+    except DataError as exc:
+        report.errors.append(str(exc))
+        return report
+    rel = base.parent
+    for split in lay.splits or ("",):
+        folder = base / split if split else base
+        name = split or "(all)"
+        if not folder.is_dir():
+            report.warnings.append(f"{folder.relative_to(rel)}: split {name!r} not present")
+            continue
+        refs, problems = pair_split(folder, kind, split)
+        report.errors += [p.replace(str(rel) + os.sep, "") for p in problems]
+        report.counts[name] = len(refs)
+        known = lay.split_sizes.get(split)
+        if known is not None and refs and len(refs) != known:
+            report.warnings.append(f"{folder.relative_to(rel)}: {len(refs)} images, the public release has {known}")
+        _check_names(refs, kind, folder.relative_to(rel), report)
+        masks: dict[str, np.ndarray] = {}
+        for ref in tqdm(refs, desc=f"verify {name}", unit="img", disable=not progress, leave=False):
+            sample_problems, mask = _check_sample(ref, kind, size, rel)
+            report.errors += sample_problems
+            if mask is not None and ref.mask_path is not None:
+                masks[ref.mask_path.name] = mask
+        if check_coco and lay.has_coco and split in lay.labeled_splits and refs:
+            _check_coco(folder, masks, rel, report)
+    return report
