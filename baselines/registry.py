@@ -1,0 +1,53 @@
+"""Register the kit's datasets, transforms, sampler, metric and hooks into mmseg's registries.
+
+Configs name them by ``type`` (``KitSegDataset``, ``MixedSegDataset``, ``MixedSourceSampler``,
+``KitLoadAnnotations``, ``KitAugment``, ``KitSegMetric``, ``TrainingCurvesHook``). Importing this
+module applies :mod:`zerowaste.compat.mmseg` first and registers everything;
+:func:`register_all` is idempotent, so other parts (``baselines.uda``) may call it again.
+
+Example:
+    >>> from baselines.registry import register_all
+    >>> register_all()
+    >>> from mmseg.registry import DATASETS
+    >>> DATASETS.get("KitSegDataset").__name__
+    'KitSegDataset'
+"""
+
+from __future__ import annotations
+
+import zerowaste.compat.mmseg  # noqa: F401  (must run before mmseg imports mmcv.ops)
+
+
+def registered() -> dict[str, list[tuple[str, type]]]:
+    """What :func:`register_all` registers, by registry name."""
+    from baselines.datasets import KitSegDataset, MixedSegDataset, MixedSourceSampler
+    from baselines.hooks import TrainingCurvesHook
+    from baselines.metric import KitSegMetric
+    from baselines.transforms import KitAugment, KitLoadAnnotations
+
+    def named(*classes: type) -> list[tuple[str, type]]:
+        return [(c.__name__, c) for c in classes]
+
+    return {
+        "DATASETS": named(KitSegDataset, MixedSegDataset),
+        "DATA_SAMPLERS": named(MixedSourceSampler),
+        "TRANSFORMS": named(KitLoadAnnotations, KitAugment),
+        "METRICS": named(KitSegMetric),
+        "HOOKS": named(TrainingCurvesHook),
+    }
+
+
+def register_all() -> None:
+    """Register the kit's components into ``mmseg.registry`` (and mmseg's own modules). Idempotent."""
+    import mmseg.registry as R
+    from mmseg.utils import register_all_modules
+
+    register_all_modules(init_default_scope=False)
+    for registry_name, entries in registered().items():
+        registry = getattr(R, registry_name)
+        for name, cls in entries:
+            if registry.get(name) is not cls:
+                registry.register_module(name=name, module=cls, force=True)
+
+
+register_all()
