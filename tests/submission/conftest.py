@@ -95,3 +95,13 @@ def fx(tmp_path: Path) -> Fixture:
 @pytest.fixture
 def make_fx(tmp_path: Path) -> Callable[[int], Fixture]:
     return lambda seed: Fixture(tmp_path / f"s{seed}", seed)
+
+
+@pytest.fixture
+def zk():
+    """The zip-building helpers of this module (test modules cannot import conftest by name)."""
+    import types
+
+    return types.SimpleNamespace(
+        png_bytes=png_bytes, build_zip=build_zip, submission_entries=submission_entries, H=H, W=W
+    )
