@@ -72,16 +72,14 @@ def _check_names(refs: list[SampleRef], kind: str, where: Path, report: Report) 
             report.warnings.append(f"{where}: names not like 01_frame_000123{lay.image_ext}: {listing(odd)}")
 
 
-def _check_sample(ref: SampleRef, kind: str, size: tuple[int, int] | None, rel: Path) -> tuple[list[str], np.ndarray | None]:
-    """Problems of one sample (relative paths in messages) and its mask when readable."""
+def _check_sample(ref: SampleRef, kind: str, rel: Path) -> tuple[list[str], tuple[int, int] | None, np.ndarray | None]:
+    """Problems of one sample (relative paths in messages), its image size and its mask when readable."""
     problems: list[str] = []
     mask = None
     try:
         image_size = _image_size(ref.image_path)
     except DataError as exc:
-        return [f"{ref.image_path.relative_to(rel)}: {exc}"], None
-    if size is not None and image_size != size:
-        problems.append(f"{ref.image_path.relative_to(rel)}: size {image_size[0]}x{image_size[1]}, expected {size[0]}x{size[1]}")
+        return [f"{ref.image_path.relative_to(rel)}: {exc}"], None, None
     for path, reader in ((ref.mask_path, read_mask), (ref.inst_path, read_instance_mask)):
         if path is None:
             continue
@@ -98,7 +96,7 @@ def _check_sample(ref: SampleRef, kind: str, size: tuple[int, int] | None, rel: 
                 check_mask_values(arr, kind, path.relative_to(rel))
             except DataError as exc:
                 problems.append(str(exc))
-    return problems, mask
+    return problems, image_size, mask
 
 
 def _load_coco(path: Path) -> CocoIndex:
@@ -182,11 +180,19 @@ def verify_dataset(
             report.warnings.append(f"{folder.relative_to(rel)}: {len(refs)} images, the public release has {known}")
         _check_names(refs, kind, folder.relative_to(rel), report)
         masks: dict[str, np.ndarray] = {}
+        wrong_size: dict[tuple[int, int], list[str]] = {}
         for ref in tqdm(refs, desc=f"verify {name}", unit="img", disable=not progress, leave=False):
-            sample_problems, mask = _check_sample(ref, kind, size, rel)
+            sample_problems, image_size, mask = _check_sample(ref, kind, rel)
             report.errors += sample_problems
+            if size is not None and image_size is not None and image_size != size:
+                wrong_size.setdefault(image_size, []).append(ref.file_name)
             if mask is not None and ref.mask_path is not None:
                 masks[ref.mask_path.name] = mask
+        for (w, h), names in wrong_size.items():
+            report.errors.append(
+                f"{folder.relative_to(rel)}/{contract.IMAGE_DIR}: {len(names)} image(s) of size {w}x{h}, "
+                f"expected {size[0]}x{size[1]} (use --size for other data): {listing(names)}"
+            )
         if check_coco and lay.has_coco and split in lay.labeled_splits and refs:
             _check_coco(folder, masks, rel, report)
     return report

@@ -1,0 +1,166 @@
+"""``zerowaste data``: verify, stats, coco2mask, mask2coco, fetch.
+
+A thin click layer: every command calls one function of :mod:`zerowaste.data` and turns a
+:class:`~zerowaste.data.io.DataError` into a clear message and exit code 1 (never a traceback).
+
+Example:
+    $ zerowaste data verify /data/zerowaste-f --dataset zerowaste-f
+    $ zerowaste data stats /data/zerowaste-f --dataset zerowaste-f --out out/stats
+    $ zerowaste data mask2coco train/sem_seg --out train/labels.json --mode rle
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+import os
+from collections.abc import Callable
+from pathlib import Path
+
+import click
+
+from zerowaste import contract
+from zerowaste.data.io import DataError
+
+KIND = click.Choice(contract.DATASET_KINDS)
+#: verify prints at most this many errors (then a count).
+MAX_PRINTED = 100
+
+
+def _clean_errors(func: Callable) -> Callable:
+    """Turn bad-data errors into ``click.ClickException`` (message + exit 1)."""
+
+    @functools.wraps(func)
+    def wrapper(*args, **kwargs):
+        try:
+            return func(*args, **kwargs)
+        except DataError as exc:
+            raise click.ClickException(str(exc)) from exc
+
+    return wrapper
+
+
+def _parse_size(ctx: click.Context, param: click.Parameter, value: str | None) -> tuple[int, int] | None:
+    if value is None or value.lower() == "any":
+        return None
+    try:
+        w, h = (int(v) for v in value.lower().split("x"))
+    except ValueError:
+        raise click.BadParameter(f"expected WIDTHxHEIGHT such as 1920x1080 (or 'any'), got {value!r}") from None
+    return w, h
+
+
+@click.group()
+def data() -> None:
+    """Datasets: fetch, verify, stats, COCO <-> mask conversion."""
+
+
+@data.command()
+@click.argument("root", type=click.Path(path_type=Path))
+@click.option("--dataset", "kind", type=KIND, required=True, help="Dataset kind (layout and classes).")
+@click.option("--size", default=f"{contract.IMAGE_WIDTH}x{contract.IMAGE_HEIGHT}", show_default=True,
+              callback=_parse_size, help="Expected image size WxH, or 'any'.")
+@click.option("--no-coco", is_flag=True, help="Skip re-rasterizing labels.json (faster).")
+@click.option("--quiet", is_flag=True, help="No progress bar.")
+def verify(root: Path, kind: str, size: tuple[int, int] | None, no_coco: bool, quiet: bool) -> None:
+    """Check ROOT against the layout of --dataset; exit 1 with a list of problems."""
+    from zerowaste.data.verify import verify_dataset
+
+    report = verify_dataset(root, kind, size=size, check_coco=not no_coco, progress=not quiet)
+    counts = ", ".join(f"{s}: {n}" for s, n in report.counts.items()) or "no images"
+    click.echo(f"{kind} at {root}: {counts}")
+    for w in report.warnings:
+        click.echo(f"warning: {w}")
+    for e in report.errors[:MAX_PRINTED]:
+        click.echo(f"error: {e}", err=True)
+    if len(report.errors) > MAX_PRINTED:
+        click.echo(f"... and {len(report.errors) - MAX_PRINTED} more errors", err=True)
+    if not report.ok:
+        click.echo(f"{len(report.errors)} problem(s) found.", err=True)
+        raise SystemExit(1)
+    click.echo("OK" + (f" ({len(report.warnings)} warning(s))" if report.warnings else ""))
+
+
+@data.command()
+@click.argument("root", type=click.Path(path_type=Path))
+@click.option("--dataset", "kind", type=KIND, required=True, help="Dataset kind (layout and classes).")
+@click.option("--out", type=click.Path(path_type=Path), required=True, help="Folder for stats.json and the plot.")
+@click.option("--recompute", is_flag=True, help="Ignore a cached stats.json.")
+@click.option("--quiet", is_flag=True, help="No progress bar.")
+@_clean_errors
+def stats(root: Path, kind: str, out: Path, recompute: bool, quiet: bool) -> None:
+    """Class pixel frequencies and per-image presence of ROOT, cached in OUT/stats.json, plotted."""
+    from zerowaste.data import stats as st
+
+    cache = out / st.STATS_FILE
+    if recompute:
+        cache.unlink(missing_ok=True)
+    result, from_cache = st.cached_stats(root, kind, cache, progress=not quiet)
+    png = st.plot_stats(result, out / st.PLOT_FILE)
+    click.echo(f"{'cached' if from_cache else 'computed'}: {cache}\nplot: {png}")
+    names = result["class_names"]
+    click.echo(f"{'split':<8}{'images':>8}  " + "".join(f"{n[:12]:>13}" for n in names))
+    for split, s in result["splits"].items():
+        freqs = "".join(f"{100 * f:>12.2f}%" for f in s["frequencies"]) if s.get("labeled") else "   (unlabeled)"
+        click.echo(f"{split:<8}{s['num_images']:>8}  {freqs}")
+
+
+def _read_json(path: Path) -> dict:
+    try:
+        return json.loads(path.read_text())
+    except json.JSONDecodeError as exc:
+        raise DataError(f"{path}: not valid JSON ({exc})") from exc
+
+
+@data.command()
+@click.argument("labels", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--out", type=click.Path(path_type=Path), required=True, help="Folder for the semantic masks.")
+@click.option("--instances", type=click.Path(path_type=Path), help="Also write 16-bit instance masks here.")
+@_clean_errors
+def coco2mask(labels: Path, out: Path, instances: Path | None) -> None:
+    """Rasterize a COCO LABELS file into one id mask per image (overlaps: larger id wins)."""
+    from tqdm import tqdm
+
+    from zerowaste.data.coco import CocoIndex, instances_from_coco, semantic_from_coco
+    from zerowaste.data.io import write_instance_mask, write_mask
+
+    index = CocoIndex(_read_json(labels))
+    for name in tqdm(sorted(index.images), desc="coco2mask", unit="img"):
+        file_name = Path(name).name
+        write_mask(out / file_name, semantic_from_coco(index, name))
+        if instances is not None:
+            write_instance_mask(instances / file_name, instances_from_coco(index, name))
+    click.echo(f"wrote {len(index.images)} masks to {out}")
+
+
+@data.command()
+@click.argument("sem_dir", type=click.Path(exists=True, file_okay=False, path_type=Path))
+@click.option("--out", type=click.Path(dir_okay=False, path_type=Path), required=True, help="COCO JSON to write.")
+@click.option("--instances", type=click.Path(exists=True, file_okay=False, path_type=Path),
+              help="Instance masks (same names); without them each connected region is one object.")
+@click.option("--mode", type=click.Choice(["polygon", "rle"]), default="polygon", show_default=True,
+              help="Polygons (regions with holes fall back to RLE) or RLE for everything.")
+@click.option("--synthetic", is_flag=True, help="SynthWaste classes (adds paper = 5).")
+@_clean_errors
+def mask2coco(sem_dir: Path, out: Path, instances: Path | None, mode: str, synthetic: bool) -> None:
+    """Convert the id masks in SEM_DIR (+ instance masks) to a COCO file; the round trip is exact."""
+    from tqdm import tqdm
+
+    from zerowaste.data.coco import coco_from_masks
+    from zerowaste.data.io import read_instance_mask, read_mask
+
+    files = sorted(p for p in sem_dir.iterdir() if p.suffix.lower() == ".png" and not p.name.startswith("."))
+    if not files:
+        raise DataError(f"{sem_dir}: no PNG masks")
+
+    def entries():
+        for path in tqdm(files, desc="mask2coco", unit="img"):
+            inst = read_instance_mask(instances / path.name) if instances is not None else None
+            yield path.name, read_mask(path), inst
+
+    coco = coco_from_masks(entries(), synthetic=synthetic, mode=mode)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    tmp = out.with_name(f".{out.name}.{os.getpid()}.tmp")
+    tmp.write_text(json.dumps(coco))
+    os.replace(tmp, out)
+    click.echo(f"wrote {len(coco['images'])} images, {len(coco['annotations'])} annotations to {out}")
