@@ -1,0 +1,122 @@
+"""Database engine, transactions and schema migrations.
+
+* SQLite (the embedded default): WAL journal, a busy timeout, and write transactions opened with
+  ``BEGIN IMMEDIATE`` so a read-check-insert (the quota) cannot interleave with another writer.
+* PostgreSQL (at scale): the same code; write transactions lock rows with ``SELECT ... FOR UPDATE``
+  (``SKIP LOCKED`` for the job queue).
+* The schema is owned by Alembic: :func:`upgrade` brings any older database to the newest revision.
+
+Example:
+    >>> engine = make_engine("sqlite:///:memory:")
+    >>> is_sqlite(engine)
+    True
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from importlib import resources
+
+from sqlalchemy import Engine, create_engine, event
+from sqlalchemy.engine import make_url
+from sqlalchemy.orm import Session
+
+SQLITE_BUSY_TIMEOUT_MS = 30_000
+
+
+def normalize_url(url: str) -> str:
+    """Accept ``postgresql://`` and ``postgres://`` and use the psycopg 3 driver for them.
+
+    >>> normalize_url("postgresql://u@h/db")
+    'postgresql+psycopg://u@h/db'
+    """
+    for prefix in ("postgresql://", "postgres://"):
+        if url.startswith(prefix):
+            return "postgresql+psycopg://" + url[len(prefix):]
+    return url
+
+
+def is_sqlite(engine: Engine) -> bool:
+    """True when the engine talks to SQLite."""
+    return engine.dialect.name == "sqlite"
+
+
+def make_engine(url: str) -> Engine:
+    """Create an engine; SQLite gets WAL, a busy timeout and controllable BEGIN modes."""
+    url = normalize_url(url)
+    try:
+        backend = make_url(url).get_backend_name()
+    except Exception:  # sqlalchemy.exc.ArgumentError: not a URL at all
+        backend = None
+    if backend not in ("sqlite", "postgresql"):
+        raise ValueError(f"unsupported database URL {url!r}: use sqlite:///FILE or postgresql://...")
+    if not url.startswith("sqlite"):
+        return create_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=20)
+    engine = create_engine(url, connect_args={"timeout": SQLITE_BUSY_TIMEOUT_MS / 1000, "check_same_thread": False})
+
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_conn, _record) -> None:
+        dbapi_conn.isolation_level = None  # we emit BEGIN ourselves (see _on_begin)
+        cur = dbapi_conn.cursor()
+        cur.execute(f"PRAGMA busy_timeout = {SQLITE_BUSY_TIMEOUT_MS}")
+        cur.execute("PRAGMA foreign_keys = ON")
+        if engine.url.database not in (None, "", ":memory:"):
+            cur.execute("PRAGMA journal_mode = WAL")
+            cur.execute("PRAGMA synchronous = NORMAL")
+        cur.close()
+
+    @event.listens_for(engine, "begin")
+    def _on_begin(conn) -> None:
+        immediate = conn.get_execution_options().get("sqlite_immediate", False)
+        conn.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
+
+    return engine
+
+
+@contextmanager
+def read_session(engine: Engine) -> Iterator[Session]:
+    """A session for reads (and simple writes): commits on success, rolls back on error."""
+    with Session(engine, expire_on_commit=False) as session, session.begin():
+        yield session
+
+
+@contextmanager
+def write_session(engine: Engine) -> Iterator[Session]:
+    """A session for read-check-write transactions.
+
+    On SQLite the transaction starts with ``BEGIN IMMEDIATE`` (one writer at a time, so a check
+    made inside it still holds at commit). On PostgreSQL, lock the rows you check with
+    ``.with_for_update()``.
+    """
+    with engine.connect() as conn:
+        if is_sqlite(engine):
+            conn = conn.execution_options(sqlite_immediate=True)
+        with Session(bind=conn, expire_on_commit=False) as session, session.begin():
+            yield session
+
+
+def alembic_config(connection=None):
+    """An Alembic config pointing at the packaged migrations (no alembic.ini needed)."""
+    from alembic.config import Config
+
+    cfg = Config()
+    cfg.set_main_option("script_location", str(resources.files("submission.server") / "migrations"))
+    cfg.attributes["connection"] = connection
+    return cfg
+
+
+def upgrade(engine: Engine, revision: str = "head") -> None:
+    """Apply every migration up to ``revision`` (idempotent; never drops data)."""
+    from alembic import command
+
+    with engine.begin() as conn:
+        command.upgrade(alembic_config(conn), revision)
+
+
+def current_revision(engine: Engine) -> str | None:
+    """The revision the database is at (None for an empty database)."""
+    from alembic.runtime.migration import MigrationContext
+
+    with engine.connect() as conn:
+        return MigrationContext.configure(conn).get_current_revision()

@@ -1,0 +1,119 @@
+"""Server-rendered pages (Jinja2, autoescape on): leaderboard, team page, upload form, login.
+
+Pages authenticate with the team token kept in an HttpOnly, SameSite=Strict cookie set by the
+login form (so other sites cannot post forms on a team's behalf); the JSON API uses the
+``Authorization`` header instead.
+
+Example:
+    $ zerowaste server serve ... && open http://127.0.0.1:8000/
+"""
+
+from __future__ import annotations
+
+import math
+from importlib import resources
+
+import jinja2
+from fastapi import FastAPI, Request
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from starlette.concurrency import run_in_threadpool
+
+from zerowaste import contract
+
+from . import service
+from .service import Identity, ServiceError
+
+COOKIE = "zw_token"
+
+_env = jinja2.Environment(
+    loader=jinja2.FileSystemLoader(str(resources.files("submission.server") / "templates")),
+    autoescape=True,
+    undefined=jinja2.StrictUndefined,
+)
+
+
+def pct(value: float | None) -> str:
+    """Format a 0..1 metric as a percentage with two decimals (``n/a`` when undefined)."""
+    return "n/a" if value is None or (isinstance(value, float) and math.isnan(value)) else f"{100 * value:.2f}"
+
+
+_env.filters["pct"] = pct
+
+
+def render(name: str, status: int = 200, **context) -> HTMLResponse:
+    return HTMLResponse(_env.get_template(name).render(**context), status_code=status)
+
+
+def add_pages(app: FastAPI, ctx) -> None:
+    """Register the HTML routes on ``app`` (``ctx`` is the app's :class:`~submission.server.app.Context`)."""
+
+    def who(request: Request) -> Identity | None:
+        ident = service.authenticate(ctx.engine, request.cookies.get(COOKIE))
+        return ident if ident is not None and ident.team_id is not None else None
+
+    @app.get("/", response_class=HTMLResponse, include_in_schema=False)
+    def leaderboard_page(request: Request, phase: str | None = None, track: str = contract.RANKING_TRACK) -> Response:
+        phases = service.list_phases(ctx.engine)
+        names = [p.name for p in phases]
+        phase = phase or (names[0] if names else None)
+        board, message, status = None, None, 200
+        if phase is None:
+            message = "No phase has been created yet."
+        else:
+            try:
+                board = ctx.leaderboards.get(ctx.engine, phase, track)
+            except ServiceError as exc:
+                message, status = str(exc), exc.status
+        return render("leaderboard.html", status, phases=names, phase=phase, track=track, tracks=contract.TRACKS,
+                      board=board, message=message, team=who(request))
+
+    @app.get("/login", response_class=HTMLResponse, include_in_schema=False)
+    def login_page() -> Response:
+        return render("login.html", error=None, team=None)
+
+    @app.post("/login", include_in_schema=False)
+    async def login(request: Request) -> Response:
+        form = await request.form(max_files=0, max_fields=4, max_part_size=4096)
+        token = str(form.get("token", "")).strip()
+        ident = await run_in_threadpool(service.authenticate, ctx.engine, token)
+        if ident is None or ident.team_id is None:
+            return render("login.html", 401, error="Unknown or revoked team token.", team=None)
+        resp = RedirectResponse("/team", status_code=303)
+        resp.set_cookie(COOKIE, token, httponly=True, samesite="strict", max_age=30 * 86400)
+        return resp
+
+    @app.post("/logout", include_in_schema=False)
+    def logout() -> Response:
+        resp = RedirectResponse("/", status_code=303)
+        resp.delete_cookie(COOKIE)
+        return resp
+
+    @app.get("/team", response_class=HTMLResponse, include_in_schema=False)
+    def team_page(request: Request) -> Response:
+        ident = who(request)
+        if ident is None:
+            return RedirectResponse("/login", status_code=303)
+        return render("team.html", team=ident, submissions=service.team_submissions(ctx.engine, ident.team_id),
+                      quotas=service.team_quotas(ctx.engine, ident.team_id), tracks=contract.TRACKS)
+
+    def upload_form(ident: Identity, error: str | None = None, status: int = 200) -> Response:
+        return render("upload.html", status, team=ident, error=error,
+                      quotas=service.team_quotas(ctx.engine, ident.team_id))
+
+    @app.get("/upload", response_class=HTMLResponse, include_in_schema=False)
+    def upload_page(request: Request) -> Response:
+        ident = who(request)
+        return RedirectResponse("/login", status_code=303) if ident is None else upload_form(ident)
+
+    @app.post("/upload", include_in_schema=False)
+    async def upload(request: Request) -> Response:
+        from .app import accept_upload
+
+        ident = await run_in_threadpool(who, request)
+        if ident is None:
+            return RedirectResponse("/login", status_code=303)
+        try:
+            await accept_upload(request, ctx, ident)
+        except ServiceError as exc:
+            return await run_in_threadpool(upload_form, ident, str(exc), exc.status)
+        return RedirectResponse("/team", status_code=303)
