@@ -10,7 +10,7 @@ is ignored. The loss is ``lambda * mean ||f_student - f_imagenet||_2`` over the 
 Example:
     >>> import torch
     >>> lab = torch.zeros(1, 4, 4, dtype=torch.long); lab[0, :2, :2] = 3
-    >>> downscale_label_ratio(lab, 2, min_ratio=0.75, num_classes=5).tolist()
+    >>> downscale_label_ratio(lab, (2, 2), min_ratio=0.75, num_classes=5).tolist()
     [[[3, 0], [0, 0]]]
 """
 
@@ -57,18 +57,23 @@ def require_pretrained(backbone_cfg: Mapping) -> Path:
 
 
 def downscale_label_ratio(
-    label: torch.Tensor, factor: int, min_ratio: float, num_classes: int, ignore_index: int = IGNORE_INDEX
+    label: torch.Tensor, size: tuple[int, int], min_ratio: float, num_classes: int,
+    ignore_index: int = IGNORE_INDEX,
 ) -> torch.Tensor:
-    """Downscale a label map (B, H, W) by an integer ``factor``: majority class if it covers >= ``min_ratio``."""
+    """Downscale a label map (B, H, W) to ``size`` (h, w): majority class if it covers >= ``min_ratio``.
+
+    Each output cell covers ``ceil(H / h) x ceil(W / w)`` pixels; a label that does not divide
+    evenly is padded with ``ignore_index`` at the bottom/right (as padded convolutions see it).
+    """
     if label.dim() == 4:
         label = label.squeeze(1)
-    b, h, w = label.shape
-    if h % factor or w % factor:
-        raise ValueError(f"label size {h}x{w} is not divisible by the feature stride {factor}")
-    lab = label.long().clone()
-    lab[lab == ignore_index] = num_classes  # an extra "ignore" bin
+    h, w = size
+    fh, fw = -(-label.shape[-2] // h), -(-label.shape[-1] // w)
+    lab = label.long()
+    lab = F.pad(lab, (0, w * fw - lab.shape[-1], 0, h * fh - lab.shape[-2]), value=ignore_index)
+    lab = lab.masked_fill((lab < 0) | (lab >= num_classes), num_classes)  # ignore -> an extra bin
     onehot = F.one_hot(lab, num_classes + 1).permute(0, 3, 1, 2).float()
-    counts = F.avg_pool2d(onehot, factor)
+    counts = F.avg_pool2d(onehot, (fh, fw))
     ratio, cls = counts.max(dim=1)
     cls[(ratio < min_ratio) | (cls == num_classes)] = ignore_index
     return cls
@@ -83,8 +88,7 @@ def feature_distance_loss(
     ``feat``/``imnet_feat`` are (B, C, h, w); ``label`` is (B, H, W) at image resolution. Returns a
     zero (still differentiable) loss when no cell qualifies.
     """
-    factor = label.shape[-1] // feat.shape[-1]
-    small = downscale_label_ratio(label, factor, min_ratio, num_classes)
+    small = downscale_label_ratio(label, tuple(feat.shape[-2:]), min_ratio, num_classes)
     mask = torch.isin(small, torch.tensor(list(classes), device=small.device))
     dist = torch.norm(feat - imnet_feat.detach(), dim=1)
     if not mask.any():

@@ -1,0 +1,98 @@
+"""``zerowaste select`` (rank checkpoints by SND) and ``zerowaste pseudo-label`` (self-training rounds).
+
+Example:
+    $ zerowaste select work/iter_4000.pth work/iter_8000.pth --images data/zerowaste-v2/train/data
+    $ zerowaste pseudo-label work/best_snd.pth --images data/zerowaste-v2/train/data --out data/pl1 \\
+          --threshold 0.968
+    $ zerowaste train baselines/configs/uda/tiny_pseudo_label_finetune_cpu.py --cfg-options pl_root=data/pl1
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import click
+
+
+def _images(folder: str, limit: int | None) -> list[Path]:
+    from baselines.uda.infer import list_images
+
+    try:
+        images = list_images(folder)
+    except FileNotFoundError as exc:
+        raise click.ClickException(str(exc)) from exc
+    return images[:limit] if limit else images
+
+
+@click.command("select")
+@click.argument("checkpoints", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False))
+@click.option("--images", required=True, type=click.Path(exists=True, file_okay=False),
+              help="Folder of unlabeled target images.")
+@click.option("--pixels", default=100, show_default=True, type=click.IntRange(min=1),
+              help="Random pixels sampled per image.")
+@click.option("--max-images", default=None, type=click.IntRange(min=1), help="Use only the first N images.")
+@click.option("--config", default=None, type=click.Path(exists=True, dir_okay=False),
+              help="Model config (default: the one stored in each checkpoint).")
+@click.option("--seed", default=0, show_default=True, type=int, help="Seed of the pixel sampling.")
+@click.option("--json", "json_out", default=None, type=click.Path(dir_okay=False), help="Also write the table as JSON.")
+def select(checkpoints: tuple[str, ...], images: str, pixels: int, max_images: int | None, config: str | None,
+           seed: int, json_out: str | None) -> None:
+    """Rank CHECKPOINTS by soft neighbourhood density (SND) on unlabeled target images; higher is better."""
+    from rich.console import Console
+    from rich.table import Table
+
+    from baselines.uda.infer import ModelLoadError
+    from baselines.uda.selection import rank_checkpoints
+
+    imgs = _images(images, max_images)
+    if len(imgs) * pixels < 3:
+        raise click.ClickException("SND needs at least 3 sampled pixels: add images or raise --pixels")
+    console = Console(stderr=True)
+    try:
+        with console.status("scoring") as status:
+            rows = rank_checkpoints(list(checkpoints), imgs, pixels, config, seed,
+                                    progress=lambda ck: status.update(f"SND of {ck} on {len(imgs)} images"))
+    except ModelLoadError as exc:
+        raise click.ClickException(str(exc)) from exc
+    table = Table(title=f"SND on {len(imgs)} images x {pixels} pixels (higher is better)")
+    for col in ("rank", "checkpoint", "SND"):
+        table.add_column(col)
+    for r in rows:
+        table.add_row(str(r["rank"]), r["checkpoint"], f"{r['snd']:.4f}")
+    Console().print(table)
+    click.echo(f"best: {rows[0]['checkpoint']}")
+    if json_out:
+        Path(json_out).write_text(json.dumps(rows, indent=2))
+
+
+@click.command("pseudo-label")
+@click.argument("checkpoint", type=click.Path(exists=True, dir_okay=False))
+@click.option("--images", required=True, type=click.Path(exists=True, file_okay=False),
+              help="Folder of unlabeled target images.")
+@click.option("--out", required=True, type=click.Path(file_okay=False),
+              help="Output root (ZeroWaste-v2 layout: OUT/<split>/data, OUT/<split>/sem_seg).")
+@click.option("--threshold", default=0.968, show_default=True, type=click.FloatRange(0.0, 1.0, max_open=True),
+              help="Pixels whose top probability is not above it become 255 (ignored in training).")
+@click.option("--split", default="train", show_default=True, help="Split folder to write under OUT.")
+@click.option("--config", default=None, type=click.Path(exists=True, dir_okay=False),
+              help="Model config (default: the one stored in the checkpoint).")
+def pseudo_label(checkpoint: str, images: str, out: str, threshold: float, split: str, config: str | None) -> None:
+    """Write confident pseudo-labels of CHECKPOINT for target images, as a labeled dataset to fine-tune on."""
+    from tqdm import tqdm
+
+    from baselines.uda.infer import ModelLoadError
+    from baselines.uda.selection import write_pseudo_labels
+    from zerowaste.contract import SPLITS
+
+    if split not in SPLITS:
+        raise click.ClickException(f"--split must be one of {', '.join(SPLITS)}")
+    imgs = _images(images, None)
+    try:
+        with tqdm(total=len(imgs), desc="pseudo-labels", unit="img") as bar:
+            summary = write_pseudo_labels(checkpoint, imgs, out, threshold, config, split,
+                                          progress=lambda _: bar.update())
+    except ModelLoadError as exc:
+        raise click.ClickException(str(exc)) from exc
+    click.echo(f"wrote {summary['images']} pseudo-label masks to {Path(out) / split}; "
+               f"{100 * summary['mean_confident_fraction']:.1f}% of pixels confident (> {threshold})")

@@ -1,0 +1,280 @@
+"""DACS self-training (DAFormer recipe) + MIC as an mmseg segmentor wrapping any baseline model.
+
+Registered in mmseg's registries (``default_scope='mmseg'``):
+
+- ``DACS`` (MODELS): ``model=dict(type='DACS', model=<any EncoderDecoder config>, ...)``. The wrapped
+  model is the *student*; an EMA copy is the *teacher*; with ``fdist_lambda > 0`` a frozen copy of
+  the ImageNet-initialised student gives the feature-distance targets. Test/val/predict use the
+  student, so ``zerowaste eval/predict/soup`` work on DACS checkpoints unchanged.
+- ``UDADataset`` (DATASETS): yields ``dict(source=<labeled sample>, target=<unlabeled sample>)``;
+  the source can be any dataset (e.g. the kit's mixed dataset with rare-class sampling).
+- ``UDADataPreProcessor`` (MODELS): normalises/pads the two halves of such a batch separately.
+
+One training iteration (all terms switchable in the config and usable together):
+
+1. EMA teacher update (``alpha``), from the unwrapped student (DDP-safe: every rank applies the
+   same update to the same synchronised weights).
+2. Source loss (the wrapped model's own decode/auxiliary losses) + ImageNet feature distance on
+   classes 1..4 (``fdist_lambda``, refused without pretrained weights).
+3. Teacher pseudo-labels on the target crop: arg-max labels, per-image weight = fraction of pixels
+   above ``pseudo_threshold``, weight 0 in the top/bottom ``pseudo_margins`` rows.
+4. ``mix='class'``: ClassMix of source into target (+ colour jitter/blur when ``color_jitter``/``blur``),
+   pixel-weighted cross-entropy on the mixed image; ``mix=None``: the same on the target image.
+5. ``mic=dict(mask_ratio=0.7, mask_block_size=64, loss_weight=1.0)``: the student sees the
+   block-masked target image and learns the teacher's pseudo-labels (MIC).
+
+All losses are summed and back-propagated once (``optim_wrapper.update_params``), so AMP,
+gradient clipping and accumulation work as for any mmseg model. The target losses use pixel-weighted
+cross-entropy on the decode head's logits (upsampled to the crop) times the head's loss weight.
+
+Example (a config, see ``baselines/configs/uda/``)::
+
+    model = dict(type="DACS", model=base_model, alpha=0.999, pseudo_threshold=0.968,
+                 mix="class", fdist_lambda=0.0, mic=dict(mask_ratio=0.7, mask_block_size=64))
+"""
+
+from __future__ import annotations
+
+import copy
+import random
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+import torch
+import torch.nn.functional as F
+
+import zerowaste.compat.mmseg  # noqa: F401  (must precede mmseg)
+
+# isort: split
+from mmseg.models.data_preprocessor import SegDataPreProcessor
+from mmseg.models.segmentors.base import BaseSegmentor
+from mmseg.registry import DATASETS, MODELS
+
+from baselines.uda import classmix, fdist, mic, pseudo_label
+from baselines.uda.ema import ema_update, make_teacher
+from baselines.uda.selection import BestSNDHook  # noqa: F401  (registers the hook)
+from zerowaste.contract import IGNORE_INDEX
+
+_METHOD_KEYS = ("alpha", "pseudo_threshold", "pseudo_margins", "mix", "color_jitter", "blur", "fdist_lambda", "mic")
+
+
+@MODELS.register_module()
+class UDADataPreProcessor(SegDataPreProcessor):
+    """``SegDataPreProcessor`` that also accepts ``dict(source=batch, target=batch)`` (UDA training).
+
+    A UDA batch becomes ``dict(inputs, data_samples, target_inputs, target_data_samples)``; any other
+    batch (validation, test) is processed exactly as by ``SegDataPreProcessor``.
+    """
+
+    def forward(self, data: dict, training: bool = False) -> dict[str, Any]:
+        if "source" not in data:
+            return super().forward(data, training)
+        src = super().forward(data["source"], training)
+        tgt = super().forward(data["target"], training)
+        return dict(
+            inputs=src["inputs"], data_samples=src["data_samples"],
+            target_inputs=tgt["inputs"], target_data_samples=tgt["data_samples"],
+        )
+
+
+@DATASETS.register_module()
+class UDADataset:
+    """Pairs every labeled source sample with a random unlabeled target sample.
+
+    ``source``/``target`` are dataset configs (or built datasets). Length and ``metainfo`` are the
+    source's. Target samples are drawn uniformly with Python's ``random`` (seeded by mmengine per
+    worker).
+    """
+
+    def __init__(self, source: Mapping | Any, target: Mapping | Any) -> None:
+        self.source = DATASETS.build(source) if isinstance(source, Mapping) else source
+        self.target = DATASETS.build(target) if isinstance(target, Mapping) else target
+        if len(self.target) == 0:
+            raise ValueError("UDADataset: the target dataset is empty")
+        self.metainfo = getattr(self.source, "metainfo", {})
+
+    def __len__(self) -> int:
+        return len(self.source)
+
+    def __getitem__(self, idx: int) -> dict:
+        return dict(source=self.source[idx], target=self.target[random.randrange(len(self.target))])
+
+
+@MODELS.register_module()
+class DACS(BaseSegmentor):
+    """DACS / DAFormer self-training with optional MIC around a wrapped mmseg segmentor (see module doc)."""
+
+    def __init__(
+        self,
+        model: Mapping,
+        alpha: float = 0.999,
+        pseudo_threshold: float = 0.968,
+        pseudo_margins: Sequence[int] = (0, 0),
+        mix: str | None = "class",
+        color_jitter: bool = True,
+        blur: bool = True,
+        fdist_lambda: float = 0.0,
+        fdist_classes: Sequence[int] = fdist.THING_CLASSES,
+        fdist_min_ratio: float = 0.75,
+        mic: Mapping | None = None,
+        data_preprocessor: Mapping | None = None,
+        init_cfg: Mapping | None = None,
+    ) -> None:
+        model = copy.deepcopy(dict(model))
+        dp = dict(data_preprocessor or model.pop("data_preprocessor", None) or {})
+        model.pop("data_preprocessor", None)
+        if dp.get("type", "SegDataPreProcessor") in ("SegDataPreProcessor", "mmseg.SegDataPreProcessor"):
+            dp["type"] = "UDADataPreProcessor"
+        super().__init__(data_preprocessor=dp, init_cfg=init_cfg)
+        if mix not in ("class", None):
+            raise ValueError(f"DACS: mix must be 'class' or None, got {mix!r}")
+        if len(pseudo_margins) != 2:
+            raise ValueError("DACS: pseudo_margins is (top_rows, bottom_rows) for a 512-row crop")
+        if fdist_lambda > 0:
+            fdist.require_pretrained(model.get("backbone", {}))
+        self.model = MODELS.build(model)
+        self.alpha = float(alpha)
+        self.pseudo_threshold = float(pseudo_threshold)
+        self.pseudo_margins = (int(pseudo_margins[0]), int(pseudo_margins[1]))
+        self.mix = mix
+        self.color_jitter, self.blur = bool(color_jitter), bool(blur)
+        self.fdist_lambda = float(fdist_lambda)
+        self.fdist_classes = tuple(fdist_classes)
+        self.fdist_min_ratio = float(fdist_min_ratio)
+        self.mic = {**dict(mask_ratio=0.7, mask_block_size=64, loss_weight=1.0), **mic} if mic else None
+        self.ema_model = None  # built in init_weights(), after the student got its (pretrained) weights
+        self.imnet_model = None
+        self.register_buffer("local_iter", torch.zeros((), dtype=torch.long))
+        self._build_copies()
+
+    # --- construction -------------------------------------------------------------------------
+
+    def _build_copies(self) -> None:
+        self.ema_model = make_teacher(self.model)
+        if self.fdist_lambda > 0:
+            self.imnet_model = make_teacher(self.model)
+
+    def init_weights(self) -> None:
+        """Initialise the student (loads ImageNet weights), then copy it into teacher and ImageNet model."""
+        self.model.init_weights()
+        self.ema_model.load_state_dict(self.model.state_dict())
+        if self.imnet_model is not None:
+            self.imnet_model.load_state_dict(self.model.state_dict())
+        self._is_init = True
+
+    # --- inference: delegated to the student ----------------------------------------------------
+
+    @property
+    def num_classes(self) -> int:
+        return self.model.decode_head.num_classes
+
+    @property
+    def align_corners(self) -> bool:
+        return self.model.decode_head.align_corners
+
+    def extract_feat(self, inputs: torch.Tensor) -> list[torch.Tensor]:
+        return self.model.extract_feat(inputs)
+
+    def encode_decode(self, inputs: torch.Tensor, batch_data_samples: list) -> torch.Tensor:
+        return self.model.encode_decode(inputs, batch_data_samples)
+
+    def predict(self, inputs: torch.Tensor, data_samples: list | None = None) -> list:
+        return self.model.predict(inputs, data_samples)
+
+    def _forward(self, inputs: torch.Tensor, data_samples: list | None = None) -> Any:
+        return self.model._forward(inputs, data_samples)
+
+    def forward(self, inputs: torch.Tensor, data_samples: list | None = None, mode: str = "tensor",
+                target_inputs: torch.Tensor | None = None, target_data_samples: list | None = None) -> Any:
+        if mode == "loss":
+            return self.loss(inputs, data_samples, target_inputs, target_data_samples)
+        return super().forward(inputs, data_samples, mode)
+
+    # --- training ------------------------------------------------------------------------------
+
+    def _logits(self, net: torch.nn.Module, inputs: torch.Tensor, feats: list | None = None) -> torch.Tensor:
+        """Decode-head logits of ``net`` upsampled to the input size."""
+        feats = net.extract_feat(inputs) if feats is None else feats
+        logits = net.decode_head(feats)
+        return F.interpolate(logits, size=inputs.shape[-2:], mode="bilinear", align_corners=self.align_corners)
+
+    def _weighted_ce(self, inputs: torch.Tensor, labels: torch.Tensor, weight: torch.Tensor) -> torch.Tensor:
+        logits = self._logits(self.model, inputs)
+        ce = F.cross_entropy(logits, labels.long(), reduction="none", ignore_index=IGNORE_INDEX)
+        head_weight = getattr(self.model.decode_head.loss_decode, "loss_weight", 1.0)
+        return head_weight * (ce * weight).mean()
+
+    def _augment(self, images: torch.Tensor) -> torch.Tensor:
+        if not (self.color_jitter or self.blur):
+            return images
+        return classmix.strong_augment(
+            images, self.data_preprocessor.mean, self.data_preprocessor.std,
+            jitter_p=0.5 if self.color_jitter else 0.0, blur_p=0.5 if self.blur else 0.0,
+        )
+
+    def loss(self, inputs: torch.Tensor, data_samples: list, target_inputs: torch.Tensor | None = None,
+             target_data_samples: list | None = None) -> dict[str, torch.Tensor]:
+        """All DACS/MIC losses for one source batch and one target batch (see module doc)."""
+        if target_inputs is None:
+            raise ValueError(
+                "DACS needs source and target batches: use a UDADataset as train dataset "
+                "(dict(type='UDADataset', source=..., target=...)) and UDADataPreProcessor"
+            )
+        if target_inputs.shape != inputs.shape:
+            raise ValueError(
+                f"DACS: source crops {tuple(inputs.shape)} and target crops {tuple(target_inputs.shape)} "
+                "differ; use the same crop size (and batch size) for both pipelines"
+            )
+        ema_update(self.ema_model, self.model, self.alpha, int(self.local_iter))
+        self.local_iter += 1
+        losses: dict[str, torch.Tensor] = {}
+
+        # 1) supervised source loss (+ ImageNet feature distance)
+        feats = self.model.extract_feat(inputs)
+        for k, v in self.model._decode_head_forward_train(feats, data_samples).items():
+            losses[f"src.{k}"] = v
+        if self.model.with_auxiliary_head:
+            for k, v in self.model._auxiliary_head_forward_train(feats, data_samples).items():
+                losses[f"src.{k}"] = v
+        gt = torch.stack([s.gt_sem_seg.data for s in data_samples]).squeeze(1)
+        if self.imnet_model is not None:
+            with torch.no_grad():
+                self.imnet_model.eval()
+                imnet_feats = self.imnet_model.extract_feat(inputs)
+            losses["src.loss_fdist"] = fdist.feature_distance_loss(
+                feats[-1], imnet_feats[-1], gt, lam=self.fdist_lambda, classes=self.fdist_classes,
+                min_ratio=self.fdist_min_ratio, num_classes=self.num_classes,
+            )
+
+        # 2) teacher pseudo-labels on the target
+        with torch.no_grad():
+            self.ema_model.eval()  # no dropout / drop-path; BN uses the statistics copied from the student
+            ps_label, ps_weight = pseudo_label.pseudo_labels(
+                self._logits(self.ema_model, target_inputs), self.pseudo_threshold
+            )
+        h, w = target_inputs.shape[-2:]
+        pixel_w = pseudo_label.pixel_weights(ps_weight, h, w, *self.pseudo_margins)
+        losses["pseudo_weight"] = ps_weight.mean().detach()
+
+        # 3) ClassMix (or plain self-training) on the target
+        if self.mix == "class":
+            mask = classmix.class_masks(gt)
+            mixed_img = self._augment(classmix.mix(mask, inputs, target_inputs))
+            mixed_lbl = classmix.mix(mask, gt, ps_label)
+            mixed_w = classmix.mix(mask, torch.ones_like(pixel_w), pixel_w)
+            losses["mix.loss_ce"] = self._weighted_ce(mixed_img, mixed_lbl, mixed_w)
+        else:
+            losses["tgt.loss_ce"] = self._weighted_ce(self._augment(target_inputs), ps_label, pixel_w)
+
+        # 4) MIC: masked target image, teacher's pseudo-labels of the unmasked image
+        if self.mic is not None:
+            m = mic.block_mask(inputs.shape[0], h, w, self.mic["mask_ratio"], self.mic["mask_block_size"],
+                               device=inputs.device)
+            masked = mic.mask_images(self._augment(target_inputs), m)
+            losses["mic.loss_ce"] = self.mic["loss_weight"] * self._weighted_ce(masked, ps_label, pixel_w)
+        return losses
+
+
+def method_summary(cfg: Mapping) -> dict[str, Any]:
+    """The DACS switches of a model config (for logs and the benchmark table)."""
+    return {k: cfg.get(k) for k in _METHOD_KEYS if k in cfg}

@@ -1,0 +1,149 @@
+"""SND model selection over checkpoints and during training, and offline pseudo-label rounds.
+
+- :func:`snd_of_model`: SND of one model on unlabeled target images (``pixels`` random pixels per
+  image, the same pixels for every model thanks to a fixed seed).
+- :func:`rank_checkpoints`: SND of several checkpoints, best first (``zerowaste select``).
+- :class:`BestSNDHook`: an mmengine hook that scores the student every ``interval`` iterations and
+  keeps the best-SND checkpoint as ``best_snd.pth`` (+ ``best_snd.json``) in the work dir.
+- :func:`write_pseudo_labels`: confident pseudo-labels of a checkpoint for a folder of images, written
+  as a labeled ZeroWaste-v2-layout root (``OUT/train/data`` links to the images, ``OUT/train/sem_seg``
+  masks, unconfident pixels = 255) that ``KitSegDataset(kind="zerowaste-v2", root=OUT, split="train")``
+  reads as labeled data (``zerowaste pseudo-label``; fine-tune with
+  ``baselines/configs/uda/tiny_pseudo_label_finetune_cpu.py``).
+
+Example:
+    >>> rows = rank_checkpoints(["a.pth", "b.pth"], list_images("target/train/data"))  # doctest: +SKIP
+    >>> rows[0]["checkpoint"]  # the highest SND  # doctest: +SKIP
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+import numpy as np
+import torch
+
+import zerowaste.compat.mmseg  # noqa: F401  (must precede mmseg)
+
+# isort: split
+from mmengine.hooks import Hook
+from mmseg.registry import HOOKS
+
+from baselines.uda import snd as snd_lib
+from baselines.uda.infer import iter_probs, list_images, load_model, test_scale
+from baselines.uda.pseudo_label import hard_pseudo_labels
+from zerowaste import contract
+
+
+def _atomic_json(path: Path, data: dict | list) -> None:
+    tmp = path.with_name(f".{path.name}.tmp")
+    tmp.write_text(json.dumps(data, indent=2))
+    os.replace(tmp, path)
+
+
+def snd_of_model(
+    model, images: Sequence[Path], scale: tuple[int, int] | None = None, pixels: int = snd_lib.DEFAULT_PIXELS,
+    seed: int = 0, tau: float = snd_lib.DEFAULT_TAU,
+) -> float:
+    """SND of ``model`` on ``images``: ``pixels`` random pixels per image (fixed by ``seed``)."""
+    g = torch.Generator().manual_seed(seed)
+    samples = [snd_lib.sample_pixels(p, pixels, g) for _, p in iter_probs(model, images, scale)]
+    return snd_lib.snd(torch.cat(samples), tau=tau)
+
+
+def rank_checkpoints(
+    checkpoints: Sequence[str | os.PathLike], images: Sequence[Path], pixels: int = snd_lib.DEFAULT_PIXELS,
+    config: str | None = None, seed: int = 0, progress: Callable[[str], None] | None = None,
+) -> list[dict]:
+    """``[{"checkpoint", "snd", "rank"}]`` sorted best (highest SND) first."""
+    rows = []
+    for ck in checkpoints:
+        if progress:
+            progress(str(ck))
+        model, cfg = load_model(ck, config)
+        rows.append({"checkpoint": str(ck), "snd": snd_of_model(model, images, test_scale(cfg), pixels, seed)})
+    rows.sort(key=lambda r: -r["snd"])
+    for i, r in enumerate(rows, 1):
+        r["rank"] = i
+    return rows
+
+
+def write_pseudo_labels(
+    checkpoint: str | os.PathLike, images: Sequence[Path], out: str | os.PathLike, threshold: float,
+    config: str | None = None, split: str = "train", progress: Callable[[Path], None] | None = None,
+) -> dict:
+    """Write ``OUT/<split>/sem_seg/<image name>`` (255 where max prob <= threshold) and ``data/`` links.
+
+    Returns the summary also written to ``OUT/pseudo_labels.json`` (per-image confident fraction).
+    """
+    from zerowaste.data.io import write_mask
+
+    model, cfg = load_model(checkpoint, config)
+    root = Path(out)
+    out = root / split
+    (out / contract.SEM_DIR).mkdir(parents=True, exist_ok=True)
+    (out / contract.IMAGE_DIR).mkdir(parents=True, exist_ok=True)
+    confident: dict[str, float] = {}
+    for path, probs in iter_probs(model, images, test_scale(cfg)):
+        mask = hard_pseudo_labels(probs, threshold).numpy()
+        write_mask(out / contract.SEM_DIR / path.name, mask)
+        link = out / contract.IMAGE_DIR / path.name
+        if not link.exists():
+            try:
+                link.symlink_to(path.resolve())
+            except OSError:
+                shutil.copy2(path, link)
+        confident[path.name] = float(np.mean(mask != contract.IGNORE_INDEX))
+        if progress:
+            progress(path)
+    summary = {"checkpoint": str(checkpoint), "threshold": threshold, "images": len(confident),
+               "mean_confident_fraction": float(np.mean(list(confident.values()))), "confident_fraction": confident}
+    _atomic_json(root / "pseudo_labels.json", summary)
+    return summary
+
+
+@HOOKS.register_module()
+class BestSNDHook(Hook):
+    """Keep the best-SND checkpoint during training (register with ``custom_hooks``).
+
+    ``custom_hooks = [dict(type="BestSNDHook", images="data/zerowaste-v2/train/data", interval=1000,
+    pixels=100, max_images=50)]``. Writes ``best_snd.pth`` and ``best_snd.json`` (iteration, SND,
+    history) into the work dir, atomically.
+    """
+
+    priority = "LOW"
+
+    def __init__(self, images: str, interval: int = 1000, pixels: int = snd_lib.DEFAULT_PIXELS,
+                 max_images: int = 50, seed: int = 0) -> None:
+        if interval < 1:
+            raise ValueError("BestSNDHook: interval must be >= 1")
+        self.images = list_images(images)[:max_images]
+        self.interval, self.pixels, self.seed = interval, pixels, seed
+        self.best: float | None = None
+        self.history: list[dict] = []
+
+    def after_train_iter(self, runner, batch_idx: int, data_batch=None, outputs=None) -> None:
+        it = runner.iter + 1
+        if it % self.interval and it != runner.max_iters:
+            return
+        from baselines.uda.ema import unwrap
+
+        model = unwrap(runner.model)
+        was_training = model.training
+        model.eval()
+        score = snd_of_model(model, self.images, test_scale(runner.cfg), self.pixels, self.seed)
+        model.train(was_training)
+        self.history.append({"iter": it, "snd": score})
+        runner.logger.info(f"SND at iter {it}: {score:.4f} (best so far: {self.best})")
+        if self.best is None or score > self.best:
+            self.best = score
+            runner.save_checkpoint(runner.work_dir, ".best_snd.pth.tmp", save_optimizer=False, save_param_scheduler=False)
+            os.replace(Path(runner.work_dir) / ".best_snd.pth.tmp", Path(runner.work_dir) / "best_snd.pth")
+        _atomic_json(Path(runner.work_dir) / "best_snd.json",
+                     {"best_snd": self.best, "best_iter": max(self.history, key=lambda r: r["snd"])["iter"],
+                      "history": self.history})
+
