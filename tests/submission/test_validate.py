@@ -7,8 +7,8 @@ import zipfile
 
 import cv2
 import numpy as np
-import pyzipper
 import pytest
+import pyzipper
 from PIL import Image
 
 from submission.validate import validate_submission

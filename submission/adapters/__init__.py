@@ -1,0 +1,25 @@
+"""Thin wrappers that run the kit's scorer on hosting platforms (EvalAI, Codabench).
+
+Both report leaderboard numbers in percent (like the official leaderboard: 45.49, not 0.4549), one
+flat row per track; an undefined value (empty union, see ``submission.scoring``) stays ``None``.
+
+Example:
+    >>> from submission.scoring import metrics_from_confusion
+    >>> import numpy as np
+    >>> row = leaderboard_row(metrics_from_confusion(np.eye(5, dtype=np.int64), [1.0]))
+    >>> row["mIoU"], row["IoU_metal"]
+    (100.0, 100.0)
+"""
+
+from __future__ import annotations
+
+
+def _percent(value: float | None) -> float | None:
+    return None if value is None else round(100 * value, 6)
+
+
+def leaderboard_row(metrics: dict) -> dict[str, float | None]:
+    """One track's metrics as flat leaderboard columns in percent: mIoU, Acc, aAcc, IoU_<class>."""
+    row = {key: _percent(metrics[key]) for key in ("mIoU", "Acc", "aAcc")}
+    row.update({f"IoU_{name}": _percent(v) for name, v in metrics["IoU"].items()})
+    return row
