@@ -164,3 +164,39 @@ def mask2coco(sem_dir: Path, out: Path, instances: Path | None, mode: str, synth
     tmp.write_text(json.dumps(coco))
     os.replace(tmp, out)
     click.echo(f"wrote {len(coco['images'])} images, {len(coco['annotations'])} annotations to {out}")
+
+
+@data.command()
+@click.argument("name", required=False)
+@click.option("--dest", type=click.Path(file_okay=False, path_type=Path), help="Folder to download and unpack into.")
+@click.option("--from", "from_path", type=click.Path(path_type=Path),
+              help="Use this local archive (any part of a multi-part zip) instead of downloading.")
+@click.option("--url", help="Download from this URL instead of the known one.")
+@click.option("--password", envvar="ZEROWASTE_ZIP_PASSWORD", help="Zip password (or $ZEROWASTE_ZIP_PASSWORD).")
+@click.option("--md5", help="Expected md5 (replaces the known one).")
+@click.option("--no-check", is_flag=True, help="Skip the size/md5 check.")
+@click.option("--list", "list_", is_flag=True, help="List the known archives and exit.")
+@_clean_errors
+def fetch(name: str | None, dest: Path | None, from_path: Path | None, url: str | None, password: str | None,
+          md5: str | None, no_check: bool, list_: bool) -> None:
+    """Download (resumably) or take --from a local file, check md5, and safely unpack archive NAME."""
+    from zerowaste.data import fetch as fe
+    from zerowaste.data.datasets import resolve_root
+
+    if list_ or name is None:
+        for a in fe.ARCHIVES.values():
+            size = f"{a.size / 1e9:.2f} GB" if a.size else "size ?"
+            click.echo(f"{a.name:<24}{a.kind:<14}{a.file:<28}{size:<11}md5 {a.md5 or '?':<34}{a.note}")
+        if name is None and not list_:
+            raise click.UsageError("give an archive NAME (listed above)")
+        return
+    if dest is None:
+        raise click.UsageError("--dest is required")
+    unpacked = fe.fetch(name, dest, from_path=from_path, url=url, password=password, md5=md5, check=not no_check)
+    click.echo(f"unpacked into {dest}: {', '.join(p.name for p in unpacked)}")
+    if name in fe.ARCHIVES:
+        kind = fe.ARCHIVES[name].kind
+        try:
+            click.echo(f"{kind} dataset root: {resolve_root(dest, kind)} (check it: zerowaste data verify {dest} --dataset {kind})")
+        except DataError as exc:
+            click.echo(f"warning: {exc}")
