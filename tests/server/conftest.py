@@ -252,7 +252,7 @@ def wait_status(url: str, token: str, sid: int, timeout: float = 60) -> dict:
         time.sleep(0.1)
 
 
-@pytest.fixture
+@pytest.fixture(scope="session")
 def kit():
     """The helpers above, for test modules (conftest is not importable with --import-mode=importlib)."""
     return sys.modules[__name__]

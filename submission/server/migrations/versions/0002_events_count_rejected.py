@@ -23,11 +23,10 @@ def upgrade() -> None:
         sa.Column("detail", sa.Text, nullable=False),
     )
     # Existing phases keep the documented default: rejected submissions do not count.
-    with op.batch_alter_table("phases") as batch:
-        batch.add_column(sa.Column("count_rejected", sa.Boolean, nullable=False, server_default=sa.false()))
+    # A plain ADD COLUMN (no table rebuild): SQLite supports it for a NOT NULL column with a default.
+    op.add_column("phases", sa.Column("count_rejected", sa.Boolean, nullable=False, server_default=sa.false()))
 
 
 def downgrade() -> None:
-    with op.batch_alter_table("phases") as batch:
-        batch.drop_column("count_rejected")
+    op.drop_column("phases", "count_rejected")
     op.drop_table("events")
