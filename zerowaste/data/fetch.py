@@ -118,7 +118,7 @@ def check_file(path: Path, size: int | None, md5: str | None, progress: bool = F
 def _stream_once(url: str, part: Path, progress: bool, timeout: float) -> None:
     """One GET, resuming ``part`` with a Range request when it has bytes already."""
     have = part.stat().st_size if part.exists() else 0
-    headers = {"Range": f"bytes={have}-"} if have else {}
+    headers = {"Accept-Encoding": "identity", **({"Range": f"bytes={have}-"} if have else {})}
     with requests.get(url, headers=headers, stream=True, timeout=timeout) as resp:
         if resp.status_code == 416 and have:  # nothing left to fetch
             return
@@ -134,7 +134,10 @@ def _stream_once(url: str, part: Path, progress: bool, timeout: float) -> None:
         total = have + int(length) if length is not None else None
         with open(part, "ab" if have else "wb") as fh, tqdm(total=total, initial=have, unit="B", unit_scale=True,
                                                             desc=part.name.removesuffix(".part"), disable=not progress) as bar:
-            for chunk in resp.iter_content(CHUNK):
+            # Read the raw stream ourselves so that the bytes received before a dropped connection
+            # are kept (urllib3 would discard a short last read); completeness is checked below.
+            resp.raw.enforce_content_length = False
+            while chunk := resp.raw.read(CHUNK, decode_content=False):
                 fh.write(chunk)
                 bar.update(len(chunk))
         if total is not None and part.stat().st_size < total:
@@ -285,7 +288,10 @@ def join_split_zip(parts: list[Path], out: str | os.PathLike) -> Path:
             at = tail.rfind(b"PK\x05\x06")
             if at < 0:
                 raise DataError(f"{parts[-1].name}: no end-of-central-directory record (not a zip, or parts missing)")
-            _, _, cd_disk, _, n_entries, cd_size, cd_offset, _ = _EOCD.unpack_from(tail, at)
+            _, last_disk, cd_disk, _, n_entries, cd_size, cd_offset, _ = _EOCD.unpack_from(tail, at)
+            if last_disk + 1 != len(parts) and last_disk != 0xFFFF:
+                raise DataError(f"{parts[-1].name}: the archive has {last_disk + 1} parts, {len(parts)} were given "
+                                "(a missing .zNN file?)")
             loc = at - _Z64_LOCATOR.size
             if loc >= 0 and tail[loc: loc + 4] == b"PK\x06\x07":
                 _, z_disk, z_offset, _ = _Z64_LOCATOR.unpack_from(tail, loc)
@@ -369,7 +375,7 @@ def extract_zip(
     archive, dest = Path(archive), Path(dest)
     try:
         zf = pyzipper.AESZipFile(archive)
-    except (zipfile.BadZipFile, OSError) as exc:
+    except (zipfile.BadZipFile, pyzipper.BadZipFile, OSError) as exc:
         raise DataError(f"{archive.name}: not a readable zip ({exc})") from exc
     staging = dest / f".extract-{archive.stem}"
     with zf:
@@ -394,7 +400,7 @@ def extract_zip(
                 os.replace(staging / top, dest / top)
         except RuntimeError as exc:  # pyzipper: "Bad password for file ..."
             raise DataError(f"{archive.name}: wrong password ({exc})") from exc
-        except zipfile.BadZipFile as exc:
+        except (zipfile.BadZipFile, pyzipper.BadZipFile) as exc:
             raise DataError(f"{archive.name}: corrupt archive ({exc})") from exc
         finally:
             shutil.rmtree(staging, ignore_errors=True)
