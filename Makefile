@@ -22,7 +22,7 @@ $(STAMP): pyproject.toml
 
 # System packages the tests and the demo use: PostgreSQL (server tests), Chromium + ChromeDriver
 # (page tests) and the X/GL libraries the pip `bpy` wheel links against. Installed only when missing.
-SYSPKGS := postgresql chromium chromium-driver libxrender1 libxxf86vm1 libxfixes3 libxi6 libxkbcommon0 libsm6 libgl1
+SYSPKGS := postgresql chromium chromium-driver libxrender1 libxxf86vm1 libxfixes3 libxi6 libxkbcommon0 libsm6 libgl1 zip
 sysdeps:
 	@missing=$$(for p in $(SYSPKGS); do dpkg -s $$p >/dev/null 2>&1 || echo $$p; done); \
 	if [ -n "$$missing" ]; then \
