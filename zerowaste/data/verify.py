@@ -160,12 +160,13 @@ def verify_dataset(
     """Check a ``kind`` dataset under ``root``; ``size`` is the expected (width, height) or None."""
     lay = contract.layout(kind)
     report = Report(Path(root), kind)
+    root = Path(root).resolve()
     try:
         base = resolve_root(root, kind)
     except DataError as exc:
         report.errors.append(str(exc))
         return report
-    rel = base.parent
+    rel = root.parent  # messages show paths starting at the dataset folder's name
     for split in lay.splits or ("",):
         folder = base / split if split else base
         name = split or "(all)"
