@@ -1,0 +1,138 @@
+"""The scoring queue on real databases: leases, exactly-once results, time limit, killed workers."""
+
+import os
+import signal
+import subprocess
+import time
+from concurrent.futures import ThreadPoolExecutor
+
+import pytest
+from sqlalchemy import select
+
+from submission.server import service, worker
+from submission.server.db import make_engine, read_session
+from submission.server.models import FAILED, QUEUED, RUNNING, SCORED, Submission
+from submission.server.store import SubmissionStore
+from submission.server.worker import Claim, Outcome, WorkerConfig
+
+
+def queue_jobs(engine, store, zip_path, n):
+    service.create_phase(engine, "val", per_day=None)
+    team_id = service.create_team(engine, "a").id
+    ids = []
+    for _ in range(n):
+        with store.upload(10**8) as up:
+            up.write(zip_path.read_bytes())
+            ids.append(service.insert_submission(engine, team_id, "val", method_name="m", original_filename="s.zip",
+                                                 size_bytes=up.size, publish=up.publish)["id"])
+    return ids
+
+
+@pytest.fixture
+def queue(db_url, tmp_path, sub_zips):
+    from submission.server.db import upgrade
+
+    engine = make_engine(db_url)
+    upgrade(engine)
+    store = SubmissionStore(tmp_path / "store")
+    yield engine, store, lambda n: queue_jobs(engine, store, sub_zips["good"], n)
+    engine.dispose()
+
+
+def status_of(engine, sid):
+    with read_session(engine) as s:
+        return s.get(Submission, sid)
+
+
+def test_lease_expiry_and_exactly_once(queue):
+    engine, _, make = queue
+    (sid,) = make(1)
+    cfg = WorkerConfig(lease_seconds=0.3)
+    first = worker.claim(engine, "w1", cfg)
+    assert first.submission_id == sid and first.attempt == 1
+    assert worker.claim(engine, "w2", cfg) is None  # leased
+    assert worker.heartbeat(engine, first, cfg)
+    time.sleep(0.4)
+    second = worker.claim(engine, "w2", cfg)  # lease expired: retried
+    assert second.submission_id == sid and second.attempt == 2 and second.lease_token != first.lease_token
+    assert not worker.heartbeat(engine, first, cfg)
+    assert not worker.finish(engine, first, Outcome(SCORED, result={"uda": {"mIoU": 0.1}}))  # stale lease
+    assert worker.finish(engine, second, Outcome(SCORED, result={"uda": {"mIoU": 0.9, "x": float("nan")}}))
+    assert not worker.finish(engine, second, Outcome(SCORED, result={"uda": {"mIoU": 0.5}}))  # only once
+    sub = status_of(engine, sid)
+    assert sub.status == SCORED and sub.result == '{"uda": {"mIoU": 0.9, "x": null}}' and sub.lease_token is None
+
+
+def test_concurrent_claims_take_each_job_once(queue):
+    engine, _, make = queue
+    ids = make(8)
+    cfg = WorkerConfig(lease_seconds=60)
+
+    def drain(name):
+        got = []
+        while (c := worker.claim(engine, name, cfg)) is not None:
+            got.append(c.submission_id)
+        return got
+
+    with ThreadPoolExecutor(4) as pool:
+        claimed = [sid for got in pool.map(drain, ["a", "b", "c", "d"]) for sid in got]
+    assert sorted(claimed) == ids
+
+
+def test_gives_up_after_max_attempts(queue):
+    engine, _, make = queue
+    (sid,) = make(1)
+    cfg = WorkerConfig(lease_seconds=0.05, max_attempts=2)
+    for _ in range(2):
+        assert worker.claim(engine, "w", cfg) is not None
+        time.sleep(0.1)
+    assert worker.claim(engine, "w", cfg) is None
+    sub = status_of(engine, sid)
+    assert sub.status == FAILED and "2 attempts" in sub.error
+
+
+def test_time_limit_kills_the_scorer(queue, gt_dir):
+    engine, store, make = queue
+    (sid,) = make(1)
+    cfg = WorkerConfig(time_limit_seconds=0.05, heartbeat_seconds=0.05)
+    job = worker.claim(engine, "w", cfg)
+    outcome = worker.run_job(engine, store, gt_dir, job, cfg)
+    assert outcome.status == FAILED and "time limit" in outcome.error
+    assert worker.finish(engine, job, outcome)
+    assert status_of(engine, sid).status == FAILED
+
+
+def test_worker_killed_mid_scoring_is_scored_once_after_lease_expiry(queue, gt_dir, tmp_path, kit):
+    engine, store, make = queue
+    (sid,) = make(1)
+    args = ["--db", str(engine.url.render_as_string(hide_password=False)), "--store", str(store.root),
+            "--gt", str(gt_dir), "--lease", "2", "--heartbeat", "0.5", "--poll", "0.1"]
+    log = open(tmp_path / "w1.log", "wb")  # noqa: SIM115
+    w1 = subprocess.Popen(kit.zerowaste_cmd("server", "worker", *args), stdout=log, stderr=subprocess.STDOUT,
+                          start_new_session=True)
+    deadline = time.monotonic() + 30
+    while status_of(engine, sid).status == QUEUED and time.monotonic() < deadline:
+        time.sleep(0.01)
+    stale = status_of(engine, sid)
+    assert stale.status == RUNNING and stale.attempts == 1, (tmp_path / "w1.log").read_text()
+    os.killpg(w1.pid, signal.SIGKILL)  # the worker and its scoring child
+    w1.wait()
+    assert status_of(engine, sid).status == RUNNING  # nothing written by the dead worker
+
+    w2 = subprocess.Popen(kit.zerowaste_cmd("server", "worker", *args), stdout=log, stderr=subprocess.STDOUT,
+                          start_new_session=True)
+    try:
+        deadline = time.monotonic() + 40
+        while status_of(engine, sid).status != SCORED and time.monotonic() < deadline:
+            time.sleep(0.1)
+    finally:
+        os.killpg(w2.pid, signal.SIGTERM)
+        w2.wait(10)
+    sub = status_of(engine, sid)
+    assert sub.status == SCORED and sub.attempts == 2 and sub.worker != stale.worker
+    # A late write from the dead worker's lease is refused: the result stays the one written once.
+    late = Claim(sid, stale.lease_token, stale.file_name, "val", 1)
+    assert not worker.finish(engine, late, Outcome(SCORED, result={"uda": {"mIoU": 0.0}}))
+    assert status_of(engine, sid).result == sub.result
+    with read_session(engine) as s:
+        assert s.scalar(select(Submission.status).where(Submission.id == sid)) == SCORED
