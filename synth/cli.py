@@ -1,0 +1,122 @@
+"""``zerowaste synth``: render SynthWaste scenes, preview them, list presets.
+
+Example:
+    $ zerowaste synth presets
+    $ zerowaste synth render --out out/synth --n 100 --preset default --resolution 640x360 --samples 6
+    $ zerowaste synth render --out out/synth --n 1000 --shard 3/8          # one of 8 shards
+    $ zerowaste synth preview out/synth/train -o sheet.png
+"""
+
+from __future__ import annotations
+
+import json
+
+import click
+import yaml
+
+from synth.presets import PresetError, list_presets, load_preset
+
+
+def _resolution(text: str | None) -> list[int] | None:
+    if text is None:
+        return None
+    try:
+        w, h = (int(v) for v in text.lower().split("x"))
+    except ValueError:
+        raise click.BadParameter(f"expected WIDTHxHEIGHT (e.g. 1920x1080), got {text!r}") from None
+    if w < 8 or h < 8:
+        raise click.BadParameter(f"resolution {text} is too small")
+    return [w, h]
+
+
+@click.group()
+def synth() -> None:
+    """SynthWaste generator: procedural conveyor-belt scenes rendered with BlenderProc."""
+
+
+@synth.command()
+@click.option("--out", "out", required=True, type=click.Path(file_okay=False), help="Dataset root to write.")
+@click.option("--n", "n_frames", required=True, type=click.IntRange(min=1), help="Frames in the whole run (all shards).")
+@click.option("--preset", default="default", show_default=True, help="Preset name or .yaml path.")
+@click.option("--seed", default=0, show_default=True, type=int, help="Base seed; frame seeds derive from it.")
+@click.option("--resolution", default=None, help="WIDTHxHEIGHT (default: the preset's, 1920x1080).")
+@click.option("--samples", default=None, type=click.IntRange(min=1), help="Cycles samples (default: the preset's).")
+@click.option("--split", default="train", show_default=True, type=click.Choice(["train", "val", "test"]))
+@click.option("--shard", default=None, help="i/n: render only shard i of n (default: from SLURM/JOB_COMPLETION_INDEX).")
+@click.option("--num-shards", default=None, type=click.IntRange(min=1), help="Shard count for JOB_COMPLETION_INDEX.")
+@click.option("--workers", default=1, show_default=True, type=click.IntRange(min=1), help="Blender processes at once.")
+@click.option("--per-process", default=20, show_default=True, type=click.IntRange(min=1),
+              help="Restart the Blender process every K scenes (bounded memory).")
+@click.option("--device", default="cpu", show_default=True, type=click.Choice(["cpu", "cuda", "optix"]))
+@click.option("--threads", default=0, show_default=True, type=click.IntRange(min=0), help="CPU threads (0: all).")
+@click.option("--paper-to", default=5, show_default=True, type=click.Choice(["5", "0"]),
+              help="Keep paper as class 5, or write it as background (0).")
+@click.option("--assets", default=None, type=click.Path(file_okay=False), help="DIR/<class>/*.obj|*.glb|*.blend to mix in.")
+@click.option("--set", "overrides", multiple=True, metavar="KEY=VALUE", help="Override a preset value (dotted path).")
+def render(out, n_frames, preset, seed, resolution, samples, split, shard, num_shards, workers, per_process,
+           device, threads, paper_to, assets, overrides) -> None:
+    """Render N frames (only the missing ones of this shard), validate them, merge COCO and manifest."""
+    from rich.progress import Progress
+
+    from synth.scene import find_assets
+    from synth.shards import ShardError, parse_shard, pending_frames, run_shard, shard_frames, shard_from_env
+
+    extra = list(overrides)
+    if resolution:
+        extra.append(f"resolution={_resolution(resolution)}")
+    if samples:
+        extra.append(f"samples={samples}")
+    try:
+        cfg = load_preset(preset, extra)
+        shard_ij = parse_shard(shard) if shard else shard_from_env(count=num_shards)
+        asset_files = find_assets(assets)
+    except (PresetError, ShardError, ValueError) as exc:
+        raise click.ClickException(str(exc)) from None
+    todo = len(pending_frames(out, split, shard_frames(n_frames, shard_ij)))
+    click.echo(f"shard {shard_ij[0]}/{shard_ij[1]}: {todo} frame(s) to render, preset {cfg['name']}, "
+               f"{cfg['resolution'][0]}x{cfg['resolution'][1]}, {cfg['samples']} samples, device {device}")
+    with Progress() as bar:
+        task = bar.add_task("rendering", total=todo)
+        info = run_shard(out, split, n_frames, cfg, seed=seed, shard=shard_ij, workers=workers,
+                         per_process=per_process, device=device, threads=threads, paper_to=int(paper_to),
+                         assets=asset_files, progress=lambda k: bar.advance(task, k))
+    click.echo(f"done {len(info['done'])}, failed {len(info['failed'])}, rendered now {info['rendered_now']}, "
+               f"{info['seconds']} s; labels: {out}/{split}/labels.json")
+    for stem, fail in info["failed"].items():
+        click.echo(f"  failed {stem} (seed {fail['seed']}): {fail['error']}", err=True)
+    problems = info["validation"]["problems"]
+    if problems:
+        raise click.ClickException("validation failed:\n  " + "\n  ".join(problems[:20]))
+
+
+@synth.command()
+@click.argument("folder", type=click.Path(exists=True, file_okay=False))
+@click.option("-o", "--output", required=True, type=click.Path(dir_okay=False), help="PNG to write.")
+@click.option("--n", "n", default=6, show_default=True, type=click.IntRange(min=1), help="Frames on the sheet.")
+@click.option("--width", default=480, show_default=True, type=click.IntRange(min=64), help="Pixel width per panel.")
+def preview(folder, output, n, width) -> None:
+    """Contact sheet: frames beside their coloured mask overlays."""
+    from synth.preview import contact_sheet
+
+    try:
+        path = contact_sheet(folder, output, n=n, width=width)
+    except (FileNotFoundError, ValueError) as exc:
+        raise click.ClickException(str(exc)) from None
+    click.echo(f"wrote {path}")
+
+
+@synth.command()
+@click.argument("name", required=False)
+@click.option("--set", "overrides", multiple=True, metavar="KEY=VALUE", help="Show the preset with overrides.")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON instead of YAML.")
+def presets(name, overrides, as_json) -> None:
+    """List presets, or show one fully resolved."""
+    if not name:
+        for p in list_presets():
+            click.echo(f"{p:10s} {load_preset(p)['description']}")
+        return
+    try:
+        cfg = load_preset(name, overrides)
+    except PresetError as exc:
+        raise click.ClickException(str(exc)) from None
+    click.echo(json.dumps(cfg, indent=2) if as_json else yaml.safe_dump(cfg, sort_keys=False))

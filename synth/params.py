@@ -1,0 +1,245 @@
+"""Pure scene-parameter sampling: (preset, seed) -> a JSON-able scene description. No bpy here.
+
+The same preset and seed always give the same parameters (``numpy.random.Generator(PCG64)``),
+and each frame's seed is derived from (base seed, frame index), so shards and reruns agree.
+
+Example:
+    >>> from synth.presets import load_preset
+    >>> p = load_preset("tiny")
+    >>> a = sample_scene(p, frame_seed(0, 3)); b = sample_scene(p, frame_seed(0, 3))
+    >>> a == b, len(a["objects"]) >= 18, a["objects"][0]["class_id"] in range(6)
+    (True, True, True)
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+
+from zerowaste import contract as C
+
+SENSOR_MM = 36.0
+
+#: Object kinds per class and their relative weights. ``background`` holds distractors (id 0).
+CLASS_KINDS: dict[str, dict[str, float]] = {
+    "paper": {"sheet": 0.3, "newspaper": 0.3, "crumpled": 0.28, "magazine": 0.12},
+    "cardboard": {"flat_piece": 0.45, "crushed_box": 0.3, "paper_bag": 0.25},
+    "soft_plastic": {"film": 0.5, "bag": 0.5},
+    "rigid_plastic": {"bottle": 0.5, "tray": 0.25, "cup": 0.25},
+    "metal": {"can": 0.65, "foil": 0.35},
+    "background": {"lump": 0.5, "rag": 0.5},
+}
+#: Kinds that keep their shape (dropped as rigid bodies); all others drape over what lies below.
+RIGID_KINDS = frozenset({"crushed_box", "bottle", "tray", "cup", "can", "lump", "crumpled"})
+
+#: Base colours (linear RGB) per material family, jittered per object.
+PALETTES: dict[str, list[tuple[float, float, float]]] = {
+    "paper": [(0.85, 0.85, 0.82), (0.8, 0.8, 0.8), (0.9, 0.88, 0.8), (0.75, 0.78, 0.82)],
+    "cardboard": [(0.26, 0.14, 0.06), (0.32, 0.19, 0.09), (0.2, 0.11, 0.05), (0.4, 0.27, 0.15)],
+    "soft_plastic": [(0.9, 0.9, 0.92), (0.15, 0.35, 0.8), (0.9, 0.75, 0.05), (0.02, 0.02, 0.02),
+                     (0.85, 0.1, 0.08), (0.2, 0.6, 0.75), (0.95, 0.95, 0.95)],
+    "rigid_plastic": [(0.9, 0.95, 1.0), (0.2, 0.55, 0.3), (0.1, 0.3, 0.8), (0.85, 0.3, 0.05),
+                      (0.95, 0.95, 0.9), (0.6, 0.1, 0.05)],
+    "metal": [(0.8, 0.8, 0.82), (0.75, 0.1, 0.1), (0.1, 0.25, 0.6), (0.85, 0.7, 0.4)],
+    "background": [(0.2, 0.15, 0.1), (0.3, 0.3, 0.28), (0.1, 0.1, 0.1), (0.4, 0.32, 0.2)],
+}
+
+
+def frame_seed(base_seed: int, index: int) -> int:
+    """Seed of frame ``index`` of a run started with ``base_seed`` (stable across shards/reruns)."""
+    return int(np.random.SeedSequence([int(base_seed), int(index)]).generate_state(1)[0])
+
+
+def _u(rng: np.random.Generator, pair) -> float:
+    return float(rng.uniform(pair[0], pair[1]))
+
+
+def view_size(height: float, lens_mm: float, resolution: tuple[int, int]) -> tuple[float, float]:
+    """Belt area (m, along x and y) seen by a top-down camera at ``height`` with ``lens_mm``."""
+    w = height * SENSOR_MM / lens_mm
+    return w, w * resolution[1] / resolution[0]
+
+
+def _color(rng: np.random.Generator, family: str) -> list[float]:
+    base = np.array(PALETTES[family][rng.integers(len(PALETTES[family]))])
+    return [round(float(c), 4) for c in np.clip(base * rng.uniform(0.8, 1.1) + rng.normal(0, 0.03, 3), 0, 1)]
+
+
+def _object_size(rng: np.random.Generator, kind: str, scale: float) -> list[float]:
+    """(x, y, z) extent in metres before deformation."""
+    s = scale
+    table = {
+        "sheet": (rng.uniform(0.16, 0.3), rng.uniform(0.2, 0.32), 0.0),
+        "newspaper": (rng.uniform(0.28, 0.5), rng.uniform(0.3, 0.45), 0.0),
+        "magazine": (rng.uniform(0.2, 0.3), rng.uniform(0.26, 0.34), 0.0),
+        "crumpled": (rng.uniform(0.07, 0.16),) * 2 + (rng.uniform(0.05, 0.1),),
+        "flat_piece": (rng.uniform(0.2, 0.45), rng.uniform(0.15, 0.35), 0.0),
+        "crushed_box": (rng.uniform(0.18, 0.4), rng.uniform(0.14, 0.3), rng.uniform(0.03, 0.1)),
+        "paper_bag": (rng.uniform(0.2, 0.32), rng.uniform(0.3, 0.42), 0.0),
+        "film": (rng.uniform(0.2, 0.5), rng.uniform(0.2, 0.45), 0.0),
+        "bag": (rng.uniform(0.25, 0.45), rng.uniform(0.3, 0.5), 0.0),
+        "bottle": (rng.uniform(0.18, 0.3), rng.uniform(0.06, 0.09), 0.0),
+        "tray": (rng.uniform(0.14, 0.24), rng.uniform(0.1, 0.18), rng.uniform(0.025, 0.05)),
+        "cup": (rng.uniform(0.08, 0.12), rng.uniform(0.06, 0.09), 0.0),
+        "can": (rng.uniform(0.1, 0.15), rng.uniform(0.055, 0.07), 0.0),
+        "foil": (rng.uniform(0.1, 0.25), rng.uniform(0.1, 0.2), 0.0),
+        "lump": (rng.uniform(0.05, 0.12),) * 2 + (rng.uniform(0.03, 0.06),),
+        "rag": (rng.uniform(0.15, 0.35), rng.uniform(0.1, 0.25), 0.0),
+    }
+    return [round(float(v) * s, 4) for v in table[kind]]
+
+
+def _deform(rng: np.random.Generator, kind: str) -> dict[str, float]:
+    """Deformation parameters: crumple amplitude (m) / frequency, folds, bend, dents, crush."""
+    soft = kind in ("film", "bag", "rag", "foil")
+    return {
+        "crumple": round(float(rng.uniform(0.004, 0.02) if not soft else rng.uniform(0.01, 0.035)), 4),
+        "frequency": round(float(rng.uniform(8, 20) if not soft else rng.uniform(5, 14)), 3),
+        "folds": int(rng.integers(0, 3)),
+        "bend": round(float(rng.uniform(-0.5, 0.5)), 3),
+        "crush": round(float(rng.uniform(0.0, 0.8)), 3),
+        "dents": int(rng.integers(1, 6)),
+    }
+
+
+def _material(rng: np.random.Generator, cls: str, kind: str) -> dict:
+    """Material knobs (consumed by synth.materials)."""
+    m: dict = {"family": cls, "color": _color(rng, cls), "roughness": round(float(rng.uniform(0.3, 0.8)), 3)}
+    if kind in ("newspaper", "magazine", "sheet"):
+        sheet = ["plain", "plain", "text", "news"][rng.integers(4)]
+        m["print"] = {"newspaper": "news", "magazine": "magazine", "sheet": sheet}[kind]
+        m["ink"] = _color(rng, "rigid_plastic")
+    if cls == "cardboard":
+        m["print"] = "label" if rng.random() < 0.6 else "plain"
+        m["ink"] = _color(rng, "rigid_plastic")
+        if kind == "paper_bag":
+            m["color"] = [round(c * 1.15, 4) for c in m["color"]]
+    if cls == "soft_plastic":
+        m["transmission"] = round(float(rng.uniform(0.5, 0.95)) if rng.random() < 0.65 else 0.0, 3)
+        m["roughness"] = round(float(rng.uniform(0.15, 0.45)), 3)
+        m["print"] = "magazine" if rng.random() < 0.15 else "plain"
+        m["ink"] = _color(rng, "rigid_plastic")
+    if cls == "rigid_plastic":
+        m["transmission"] = round(float(rng.uniform(0.7, 1.0)) if rng.random() < 0.5 else 0.0, 3)
+        m["roughness"] = round(float(rng.uniform(0.05, 0.3)), 3)
+    if cls == "metal":
+        m["metallic"] = 1.0
+        m["roughness"] = round(float(rng.uniform(0.15, 0.4)), 3)
+        m["print"] = "label" if kind == "can" and rng.random() < 0.7 else "plain"
+        m["ink"] = _color(rng, "rigid_plastic")
+    return m
+
+
+def sample_objects(rng: np.random.Generator, clutter: dict, area: tuple[float, float, float, float]) -> list[dict]:
+    """The clutter: class, kind, size, position, yaw, deformation, material for each object.
+
+    ``area`` is (x_min, x_max, y_min, y_max) of the spawn region in metres. Objects are listed in
+    drop order: rigid pieces partly first (they end up under the sheets), then the rest.
+    """
+    names = list(clutter["class_mix"])
+    weights = np.array([float(clutter["class_mix"][n]) for n in names])
+    weights = weights / weights.sum()
+    n = int(rng.integers(clutter["count"][0], clutter["count"][1] + 1))
+    objects = []
+    for _ in range(n):
+        cls = names[rng.choice(len(names), p=weights)]
+        kinds = CLASS_KINDS[cls]
+        kw = np.array(list(kinds.values()))
+        kind = list(kinds)[rng.choice(len(kinds), p=kw / kw.sum())]
+        objects.append(
+            {
+                "class": cls,
+                "class_id": 0 if cls == "background" else C.class_id(cls, synthetic=True),
+                "kind": kind,
+                "size": _object_size(rng, kind, _u(rng, clutter["size_scale"])),
+                "xy": [round(_u(rng, area[:2]), 4), round(_u(rng, area[2:]), 4)],
+                "yaw": round(float(rng.uniform(0, 2 * math.pi)), 4),
+                "deform": _deform(rng, kind),
+                "material": _material(rng, cls, kind),
+                "seed": int(rng.integers(2**31 - 1)),
+            }
+        )
+    first = [o for o in objects if o["kind"] in RIGID_KINDS and rng.random() < clutter.get("rigid_first", 0.5)]
+    rest = [o for o in objects if not any(o is f for f in first)]
+    return first + rest
+
+
+def blackbody_rgb(kelvin: float) -> list[float]:
+    """Approximate linear RGB (max channel 1) of a black body at ``kelvin`` (Tanner Helland's fit).
+
+    >>> [round(c, 2) for c in blackbody_rgb(6600)]
+    [1.0, 1.0, 1.0]
+    """
+    t = kelvin / 100.0
+    r = 255.0 if t <= 66 else 329.698727446 * (t - 60) ** -0.1332047592
+    g = 99.4708025861 * math.log(t) - 161.1195681661 if t <= 66 else 288.1221695283 * (t - 60) ** -0.0755148492
+    b = 255.0 if t >= 66 else (0.0 if t <= 19 else 138.5177312231 * math.log(t - 10) - 305.0447927307)
+    srgb = np.clip(np.array([r, g, b]) / 255.0, 0, 1)
+    lin = np.where(srgb <= 0.04045, srgb / 12.92, ((srgb + 0.055) / 1.055) ** 2.4)
+    return [round(float(c), 4) for c in lin / lin.max()]
+
+
+def sample_scene(preset: dict, seed: int, assets: dict[str, list[str]] | None = None) -> dict:
+    """All parameters of one scene, sampled from ``preset`` with ``seed`` (pure, deterministic).
+
+    ``assets`` ({class: [mesh paths]}, see ``--assets``) replaces a share
+    (``clutter.asset_share``) of the objects of those classes by the user's meshes.
+    """
+    rng = np.random.Generator(np.random.PCG64(int(seed)))
+    res = tuple(preset["resolution"])
+    cam_p, belt_p, light_p, post_p = preset["camera"], preset["belt"], preset["lighting"], preset["post"]
+    height, lens = _u(rng, cam_p["height"]), _u(rng, cam_p["lens_mm"])
+    view_x, view_y = view_size(height, lens, res)
+    tilt, roll = _u(rng, cam_p["tilt_deg"]), _u(rng, cam_p["roll_deg"])
+    tilt_dir = float(rng.uniform(0, 2 * math.pi))
+    camera = {"height": round(height, 4), "lens_mm": round(lens, 3), "tilt_deg": round(tilt, 3),
+              "tilt_dir": round(tilt_dir, 4), "roll_deg": round(roll, 3), "sensor_mm": SENSOR_MM,
+              "view": [round(view_x, 4), round(view_y, 4)]}
+    # Offset the view centre by the tilt so the belt stays centred in the frame.
+    shift = height * math.tan(math.radians(tilt))
+    margin = float(preset["clutter"]["margin"])
+    half_x, half_y = view_x / 2 + margin + shift, view_y / 2 + margin + shift
+    half_y = min(half_y, belt_p["width"] / 2 - 0.02)
+    area = (-half_x, half_x, -half_y, half_y)
+    belt = {"width": belt_p["width"], "length": round(2 * half_x + 1.0, 3),
+            "grey": round(_u(rng, belt_p["grey"]), 4), "dirt": round(_u(rng, belt_p["dirt"]), 4),
+            "wear": round(_u(rng, belt_p["wear"]), 4), "seam": bool(rng.random() < belt_p["seam_prob"]),
+            "seam_x": round(float(rng.uniform(-half_x, half_x)), 3),
+            "rails": bool(rng.random() < belt_p["rails_prob"]), "seed": int(rng.integers(2**31 - 1))}
+    n_bars = int(rng.integers(light_p["bars"][0], light_p["bars"][1] + 1))
+    lights = []
+    for i in range(n_bars):
+        x = -view_x / 2 + view_x * (i + 0.5) / n_bars + rng.normal(0, 0.1)
+        lights.append({"type": "bar", "location": [round(x, 3), round(float(rng.normal(0, 0.2)), 3),
+                                                   round(height + _u(rng, (0.2, 0.6)), 3)],
+                       "size": [0.12, round(belt_p["width"] * 0.9, 3)],
+                       "power": round(_u(rng, light_p["bar_power"]), 2),
+                       "color": blackbody_rgb(_u(rng, light_p["temperature_k"]))})
+    if rng.random() < light_p["hotspot_prob"]:
+        lights.append({"type": "spot", "location": [round(float(rng.uniform(-view_x / 2, view_x / 2)), 3),
+                                                    round(float(rng.uniform(-view_y / 2, view_y / 2)), 3),
+                                                    round(height * 0.9, 3)],
+                       "size": [0.3, 0.3], "power": round(_u(rng, (2.0, 6.0)), 2),
+                       "color": blackbody_rgb(_u(rng, light_p["temperature_k"]))})
+    post = {k: round(_u(rng, post_p[k]), 4) for k in ("motion_blur_px", "vignette", "noise", "exposure")}
+    post["seed"] = int(rng.integers(2**31 - 1))
+    objects = sample_objects(rng, preset["clutter"], area)
+    if assets:
+        share = float(preset["clutter"].get("asset_share", 0.5))
+        for obj in objects:
+            files = assets.get(obj["class"])
+            if files and rng.random() < share:
+                obj["asset"] = files[int(rng.integers(len(files)))]
+    return {
+        "seed": int(seed),
+        "preset": preset["name"],
+        "resolution": list(res),
+        "camera": camera,
+        "belt": belt,
+        "lights": lights,
+        "ambient": round(_u(rng, light_p["ambient"]), 4),
+        "area": [round(v, 4) for v in area],
+        "objects": objects,
+        "post": post,
+    }

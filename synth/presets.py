@@ -1,0 +1,137 @@
+"""Presets are YAML data under ``synth/presets/``; a preset may start from another (``base:``).
+
+Overrides use dotted paths with YAML values, exactly like ``--set`` on the CLI.
+
+Example:
+    >>> p = load_preset("tiny", overrides=["clutter.count=[5, 6]", "samples=2"])
+    >>> p["name"], p["samples"], p["clutter"]["count"], p["resolution"]
+    ('tiny', 2, [5, 6], [160, 90])
+    >>> "default" in list_presets()
+    True
+"""
+
+from __future__ import annotations
+
+import copy
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+PRESET_DIR = Path(__file__).with_name("presets")
+
+
+class PresetError(ValueError):
+    """A preset name, file or override that cannot be used."""
+
+
+def list_presets() -> list[str]:
+    """Names of the shipped presets, sorted."""
+    return sorted(p.stem for p in PRESET_DIR.glob("*.yaml"))
+
+
+def deep_merge(base: dict, over: dict) -> dict:
+    """A new dict: ``over`` merged into ``base`` recursively (dicts merge, anything else replaces)."""
+    out = copy.deepcopy(base)
+    for key, value in over.items():
+        if isinstance(value, dict) and isinstance(out.get(key), dict):
+            out[key] = deep_merge(out[key], value)
+        else:
+            out[key] = copy.deepcopy(value)
+    return out
+
+
+def _read(name_or_path: str) -> dict:
+    path = Path(name_or_path)
+    if path.suffix not in (".yaml", ".yml"):
+        path = PRESET_DIR / f"{name_or_path}.yaml"
+    if not path.is_file():
+        raise PresetError(f"unknown preset {name_or_path!r}; known: {', '.join(list_presets())} (or a .yaml path)")
+    data = yaml.safe_load(path.read_text())
+    if not isinstance(data, dict):
+        raise PresetError(f"preset {path} is not a YAML mapping")
+    return data
+
+
+def apply_override(preset: dict, assignment: str) -> dict:
+    """Return ``preset`` with one ``dotted.key=yaml-value`` assignment applied (keys must exist)."""
+    if "=" not in assignment:
+        raise PresetError(f"override {assignment!r} is not of the form key.path=value")
+    key, raw = assignment.split("=", 1)
+    try:
+        value = yaml.safe_load(raw)
+    except yaml.YAMLError as exc:
+        raise PresetError(f"override {assignment!r}: value is not valid YAML ({exc})") from None
+    out = copy.deepcopy(preset)
+    node: Any = out
+    parts = key.strip().split(".")
+    for i, part in enumerate(parts):
+        if not isinstance(node, dict) or part not in node:
+            where = ".".join(parts[: i + 1])
+            raise PresetError(f"override {assignment!r}: unknown preset key {where!r}")
+        if i == len(parts) - 1:
+            node[part] = value
+        else:
+            node = node[part]
+    return out
+
+
+def load_preset(name: str = "default", overrides: list[str] | tuple[str, ...] = ()) -> dict:
+    """Load a preset by name (or .yaml path), resolve its ``base`` chain, apply overrides and check it."""
+    chain, seen = [], set()
+    data = _read(name)
+    while True:
+        chain.append(data)
+        base = data.get("base")
+        if not base:
+            break
+        if base in seen:
+            raise PresetError(f"preset {name!r}: circular base {base!r}")
+        seen.add(base)
+        data = _read(base)
+    preset: dict = {}
+    for layer in reversed(chain):
+        preset = deep_merge(preset, {k: v for k, v in layer.items() if k != "base"})
+    for assignment in overrides:
+        preset = apply_override(preset, assignment)
+    check_preset(preset)
+    return preset
+
+
+def _check_range(preset: dict, path: str) -> None:
+    node: Any = preset
+    for part in path.split("."):
+        node = node[part]
+    if not (isinstance(node, list) and len(node) == 2 and all(isinstance(v, int | float) for v in node)):
+        raise PresetError(f"preset key {path!r} must be a [low, high] pair of numbers, got {node!r}")
+    if node[0] > node[1]:
+        raise PresetError(f"preset key {path!r}: low {node[0]} > high {node[1]}")
+
+
+RANGES = (
+    "belt.grey", "belt.dirt", "belt.wear", "camera.height", "camera.tilt_deg", "camera.roll_deg",
+    "camera.lens_mm", "lighting.bars", "lighting.bar_power", "lighting.temperature_k", "lighting.ambient",
+    "clutter.count", "clutter.size_scale", "post.motion_blur_px", "post.vignette", "post.noise", "post.exposure",
+)
+
+
+def check_preset(preset: dict) -> None:
+    """Raise :class:`PresetError` naming the first problem of a resolved preset."""
+    from synth.params import CLASS_KINDS
+
+    for path in RANGES:
+        try:
+            _check_range(preset, path)
+        except (KeyError, TypeError):
+            raise PresetError(f"preset is missing key {path!r}") from None
+    res = preset.get("resolution")
+    if not (isinstance(res, list) and len(res) == 2 and all(isinstance(v, int) and v >= 8 for v in res)):
+        raise PresetError(f"preset resolution must be [width, height] in pixels, got {res!r}")
+    if not isinstance(preset.get("samples"), int) or preset["samples"] < 1:
+        raise PresetError(f"preset samples must be a positive integer, got {preset.get('samples')!r}")
+    mix = preset["clutter"].get("class_mix", {})
+    unknown = set(mix) - set(CLASS_KINDS)
+    if unknown:
+        raise PresetError(f"clutter.class_mix: unknown classes {sorted(unknown)}; known: {sorted(CLASS_KINDS)}")
+    if not mix or any(float(w) < 0 for w in mix.values()) or sum(float(w) for w in mix.values()) <= 0:
+        raise PresetError("clutter.class_mix needs non-negative weights with a positive sum")

@@ -1,0 +1,129 @@
+"""The Blender process: ``python -m synth.render JOB.json`` renders a batch of frames.
+
+The parent (:func:`synth.shards.run_shard`) starts one such process per batch of K frames, so
+memory stays bounded over thousands of frames and a crash only loses one batch. A frame that
+raises is recorded as failed (seed and error) and skipped; before each frame a ``.started``
+marker is written so the parent can also blame a hard crash (segfault) on the right frame.
+
+Job JSON: ``{"out", "split", "preset" (resolved dict), "frames": [[index, seed, stem], ...],
+"device", "threads", "paper_to", "assets" ({class: [paths]})}``.
+
+Example:
+    $ python -m synth.render /tmp/job.json
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+import time
+import traceback
+from pathlib import Path
+
+from synth import writer
+from synth.params import sample_scene
+from synth.post import postprocess
+
+
+def configure_renderer(samples: int, device: str, threads: int) -> None:
+    """Cycles settings: samples, Cycles' own denoiser (scene + view layer), light paths, device."""
+    import bpy
+
+    from zerowaste.compat.blenderproc import import_blenderproc
+
+    bproc = import_blenderproc()
+    scene = bpy.context.scene
+    bproc.renderer.set_max_amount_of_samples(int(samples))
+    bproc.renderer.set_noise_threshold(0.1)
+    bproc.renderer.set_denoiser(None)  # drop the compositor (Intel) denoiser BlenderProc adds
+    scene.cycles.use_denoising = True
+    bpy.context.view_layer.cycles.use_denoising = True
+    scene.cycles.denoiser = "OPENIMAGEDENOISE"
+    scene.cycles.denoising_input_passes = "RGB_ALBEDO_NORMAL"
+    scene.cycles.denoising_prefilter = "FAST"
+    bproc.renderer.set_light_bounces(diffuse_bounces=1, glossy_bounces=1, transmission_bounces=3,
+                                     transparent_max_bounces=4, volume_bounces=0, max_bounces=4)
+    scene.cycles.caustics_reflective = False
+    scene.cycles.caustics_refractive = False
+    scene.render.use_persistent_data = True
+    scene.view_settings.view_transform = "Standard"  # plain sRGB, like a machine-vision camera
+    scene.view_settings.look = "None"
+    if threads > 0:
+        bproc.renderer.set_cpu_threads(int(threads))
+    if device == "cpu":
+        bproc.renderer.set_render_devices(use_only_cpu=True)
+    else:
+        bproc.renderer.set_render_devices(desired_gpu_device_type=[device.upper()])
+    bproc.renderer.enable_segmentation_output(map_by=["category_id", "instance", "name"],
+                                              default_values={"category_id": 0})
+
+
+def render_frame(scene: dict) -> dict:
+    """Build the scene in a clean Blender state and render it; returns BlenderProc's output dict."""
+    from synth.scene import build_scene
+    from zerowaste.compat.blenderproc import import_blenderproc
+
+    bproc = import_blenderproc()
+    bproc.clean_up(clean_up_camera=False)
+    bproc.utility.reset_keyframes()
+    build_scene(scene)
+    # BlenderProc numbers objects for the index pass only when segmentation output is enabled
+    # (once per process); number this scene's objects the same way.
+    from blenderproc.python.utility.BlenderUtility import get_all_blender_mesh_objects
+
+    for index, obj in enumerate(get_all_blender_mesh_objects()):
+        obj.pass_index = index + 1
+    return bproc.renderer.render(verbose=False)
+
+
+def run_job(job: dict) -> int:
+    """Render every frame of a job that is not done yet; returns the number of failures."""
+    from zerowaste.compat.blenderproc import import_blenderproc, init
+
+    import_blenderproc()
+    init()
+    preset = job["preset"]
+    configure_renderer(preset["samples"], job.get("device", "cpu"), int(job.get("threads", 0)))
+    out, split = job["out"], job["split"]
+    n_failed = 0
+    for index, seed, stem in job["frames"]:
+        if writer.is_done(out, split, stem):
+            continue
+        marker = writer.split_dir(out, split) / writer.META_DIR / f".{stem}.started"
+        marker.parent.mkdir(parents=True, exist_ok=True)
+        marker.write_text(str(seed))
+        t0 = time.perf_counter()
+        try:
+            scene = sample_scene(preset, seed, job.get("assets"))
+            data = render_frame(scene)
+            t_render = time.perf_counter() - t0
+            rgb = postprocess(data["colors"][0][..., :3], scene["post"])
+            sem, inst = writer.masks_from_segmaps(data["category_id_segmaps"][0], data["instance_segmaps"][0],
+                                                  data["instance_attribute_maps"][0], job.get("paper_to", 5))
+            meta = {"index": index, "seed": seed, "preset": preset["name"], "paper_to": job.get("paper_to", 5),
+                    "render_seconds": round(t_render, 3), "samples": preset["samples"], "scene": scene}
+            writer.write_frame(out, split, stem, rgb, sem, inst, meta)
+            writer.clear_failure(out, split, stem)
+            print(f"[synth] {stem} seed={seed} {t_render:.2f}s", flush=True)
+        except Exception as exc:  # a broken scene must not stop the run: record it, go on
+            n_failed += 1
+            writer.record_failure(out, split, stem, {"index": index, "seed": seed, "error": repr(exc),
+                                                     "traceback": traceback.format_exc(limit=5)})
+            print(f"[synth] {stem} seed={seed} FAILED: {exc!r}", file=sys.stderr, flush=True)
+        finally:
+            marker.unlink(missing_ok=True)
+    return n_failed
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = sys.argv[1:] if argv is None else argv
+    if len(args) != 1:
+        print("usage: python -m synth.render JOB.json", file=sys.stderr)
+        return 2
+    job = json.loads(Path(args[0]).read_text())
+    run_job(job)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

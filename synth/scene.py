@@ -1,0 +1,161 @@
+"""Assemble one scene in Blender from sampled parameters: belt, rails, clutter, lights, camera.
+
+Runs inside the rendering process only. Every object carries a ``category_id`` custom property
+(SynthWaste ids, 0 for belt and distractors) and a ``synth_instance`` flag, which the renderer's
+segmentation output turns into the semantic and instance masks.
+
+Example (in the rendering process):
+    >>> from synth.params import sample_scene; from synth.presets import load_preset
+    >>> build_scene(sample_scene(load_preset("tiny"), 1))  # doctest: +SKIP
+"""
+
+from __future__ import annotations
+
+import math
+from pathlib import Path
+
+import numpy as np
+
+from synth.camera import set_camera
+from synth.lighting import add_lights
+from synth.materials import make_belt_material, make_flat_material, make_material
+from synth.objects import HeightField, Mesh, build_mesh, settle
+from synth.params import RIGID_KINDS
+
+ASSET_SUFFIXES = (".obj", ".glb", ".gltf", ".blend")
+
+
+def _bproc():
+    from zerowaste.compat.blenderproc import import_blenderproc
+
+    return import_blenderproc()
+
+
+def mesh_object(name: str, mesh: Mesh):
+    """A BlenderProc ``MeshObject`` from a numpy :class:`~synth.objects.Mesh` (smooth shaded, with UVs)."""
+    import bpy
+    from blenderproc.python.types.MeshObjectUtility import MeshObject
+
+    data = bpy.data.meshes.new(name)
+    data.from_pydata(mesh.verts.tolist(), [], [tuple(f) for f in mesh.faces])
+    uv_layer = data.uv_layers.new(name="UVMap")
+    loop_verts = np.zeros(len(data.loops), dtype=np.int64)
+    data.loops.foreach_get("vertex_index", loop_verts)
+    uv_layer.data.foreach_set("uv", mesh.uv[loop_verts].astype(np.float32).ravel())
+    data.polygons.foreach_set("use_smooth", np.ones(len(data.polygons), dtype=bool))
+    data.update()
+    obj = bpy.data.objects.new(name, data)
+    bpy.context.collection.objects.link(obj)
+    return MeshObject(obj)
+
+
+def _assign(mesh_object, material) -> None:
+    """Give a MeshObject a single (raw bpy) material."""
+    mats = mesh_object.blender_obj.data.materials
+    mats.clear()
+    mats.append(material)
+
+
+def _box(name: str, size, location, material):
+    bproc = _bproc()
+    box = bproc.object.create_primitive("CUBE", scale=[s / 2 for s in size], location=location)
+    box.set_name(name)
+    _assign(box, material)
+    box.set_cp("category_id", 0)
+    return box
+
+
+def build_belt(belt: dict) -> None:
+    """A thin solid belt (top surface at z = 0), an optional seam and optional side rails."""
+    length, width = belt["length"], belt["width"]
+    _box("belt", (length, width, 0.02), (0, 0, -0.01), make_belt_material(belt))
+    if belt["seam"]:
+        seam = make_flat_material((belt["grey"] * 2.2,) * 3, 0.6, name="seam")
+        _box("seam", (0.03, width, 0.002), (belt["seam_x"], 0, 0.0), seam)
+    if belt["rails"]:
+        steel = make_flat_material((0.5, 0.5, 0.52), 0.35, metallic=1.0, name="rail")
+        for side in (-1, 1):
+            _box(f"rail{side}", (length, 0.08, 0.25), (0, side * (width / 2 + 0.04), 0.1), steel)
+
+
+def _asset_mesh(path: str):
+    """Load a user asset; returns (list of MeshObjects, object-space Mesh of all their vertices)."""
+    bproc = _bproc()
+    if path.endswith(".blend"):
+        objs = [o for o in bproc.loader.load_blend(path) if hasattr(o, "get_mesh")]
+    else:
+        objs = bproc.loader.load_obj(path)
+    if not objs:
+        raise ValueError(f"asset {path} holds no mesh")
+    verts = []
+    for o in objs:
+        m = np.array(o.get_local2world_mat())
+        v = np.array([tuple(p.co) for p in o.get_mesh().vertices])
+        verts.append(v @ m[:3, :3].T + m[:3, 3])
+    return objs, np.concatenate(verts)
+
+
+def add_asset(obj: dict, hf: HeightField, index: int):
+    """Place a user mesh as a rigid piece, scaled to the sampled size; returns its MeshObjects."""
+    objs, v = _asset_mesh(obj["asset"])
+    extent = float(np.ptp(v[:, :2], axis=0).max()) or 1.0
+    scale = max(obj["size"][:2]) / extent
+    centre = (v.max(axis=0) + v.min(axis=0)) / 2
+    local = (v - centre) * scale
+    placed = settle(Mesh(local, [], np.zeros((len(local), 2))), obj["xy"], obj["yaw"], hf, drape=False)
+    shift = placed[0] - _yaw(local[:1], obj["yaw"])[0]
+    for k, o in enumerate(objs):
+        # Bake the normalisation into a parent-free transform: scale and centre, then yaw and drop.
+        o.set_scale([scale] * 3)
+        o.set_rotation_euler([0, 0, obj["yaw"]])
+        o.set_location((shift - _yaw((centre * scale)[None], obj["yaw"])[0]).tolist())
+        o.set_cp("category_id", obj["class_id"])
+        o.set_name(f"obj{index:03d}_{k}")
+    return objs
+
+
+def _yaw(v: np.ndarray, yaw: float) -> np.ndarray:
+    c, s = math.cos(yaw), math.sin(yaw)
+    return np.stack([c * v[:, 0] - s * v[:, 1], s * v[:, 0] + c * v[:, 1], v[:, 2]], axis=1)
+
+
+def build_scene(scene: dict) -> list[tuple[str, int]]:
+    """Create everything of one sampled scene; returns (object name, category id) per clutter object."""
+    build_belt(scene["belt"])
+    hf = HeightField(tuple(scene["area"]), cell=0.01)
+    placed = []
+    for i, obj in enumerate(scene["objects"]):
+        if obj.get("asset"):
+            for o in add_asset(obj, hf, i):
+                placed.append((o.get_name(), obj["class_id"]))
+            continue
+        mesh = build_mesh(obj)
+        verts = settle(mesh, obj["xy"], obj["yaw"], hf, drape=obj["kind"] not in RIGID_KINDS)
+        mo = mesh_object(f"obj{i:03d}", Mesh(verts, mesh.faces, mesh.uv))
+        _assign(mo, make_material(obj["material"], size=obj["size"][:2], name=f"mat{i:03d}"))
+        mo.set_cp("category_id", obj["class_id"])
+        placed.append((mo.get_name(), obj["class_id"]))
+    add_lights(scene["lights"], scene["ambient"])
+    set_camera(scene["camera"], tuple(scene["resolution"]))
+    return placed
+
+
+def find_assets(assets_dir: str | None) -> dict[str, list[str]]:
+    """``DIR/<class>/*.obj|*.glb|*.gltf|*.blend`` -> {class: [paths]} (classes as in the contract)."""
+    if not assets_dir:
+        return {}
+    from zerowaste import contract as C
+
+    root = Path(assets_dir)
+    if not root.is_dir():
+        raise ValueError(f"--assets {assets_dir}: not a directory")
+    out: dict[str, list[str]] = {}
+    for sub in sorted(p for p in root.iterdir() if p.is_dir()):
+        if sub.name not in (*C.SYNTH_CLASS_NAMES, "background"):
+            raise ValueError(f"--assets: folder {sub.name!r} is not a class; use one of {', '.join(C.SYNTH_CLASS_NAMES)}")
+        files = sorted(str(p) for p in sub.iterdir() if p.suffix.lower() in ASSET_SUFFIXES)
+        if files:
+            out[sub.name] = files
+    if not out:
+        raise ValueError(f"--assets {assets_dir}: no {'/'.join(ASSET_SUFFIXES)} files under <class>/ folders")
+    return out

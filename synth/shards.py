@@ -1,0 +1,164 @@
+"""Sharding and the render loop of one shard: which frames, in which Blender processes.
+
+A shard ``i/n`` owns frames ``i, i+n, i+2n, ...`` of ``0..N-1``. Without ``--shard``, the index
+comes from the scheduler: ``SLURM_ARRAY_TASK_ID`` / ``SLURM_ARRAY_TASK_COUNT`` (Slurm job array)
+or ``JOB_COMPLETION_INDEX`` (Kubernetes Indexed Job) with the count from ``--num-shards`` or
+``SYNTH_NUM_SHARDS``. Frames are rendered by ``python -m synth.render`` child processes, K frames
+each (restart every K scenes: bounded memory, a crash loses one batch), W of them at a time.
+
+Example:
+    >>> parse_shard("1/4"), shard_from_env({"SLURM_ARRAY_TASK_ID": "2", "SLURM_ARRAY_TASK_COUNT": "3"})
+    ((1, 4), (2, 3))
+    >>> shard_frames(10, (1, 4))
+    [1, 5, 9]
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable, Mapping
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+from synth import writer
+from synth.params import frame_seed
+
+
+class ShardError(ValueError):
+    """A shard specification that cannot be used."""
+
+
+def parse_shard(text: str) -> tuple[int, int]:
+    """``"i/n"`` -> (i, n) with 0 <= i < n."""
+    try:
+        i, n = (int(v) for v in text.split("/"))
+    except ValueError:
+        raise ShardError(f"--shard must look like i/n (e.g. 0/4), got {text!r}") from None
+    if n < 1 or not 0 <= i < n:
+        raise ShardError(f"--shard {text}: need 0 <= i < n")
+    return i, n
+
+
+def shard_from_env(env: Mapping[str, str] | None = None, count: int | None = None) -> tuple[int, int]:
+    """The shard given by a scheduler's environment, or (0, 1) when none is set.
+
+    Slurm: ``SLURM_ARRAY_TASK_ID`` (minus ``SLURM_ARRAY_TASK_MIN`` when set) and
+    ``SLURM_ARRAY_TASK_COUNT``. Kubernetes Indexed Job: ``JOB_COMPLETION_INDEX`` with ``count``
+    or ``SYNTH_NUM_SHARDS`` (the Job's ``completions``).
+    """
+    env = os.environ if env is None else env
+    if "SLURM_ARRAY_TASK_ID" in env:
+        i = int(env["SLURM_ARRAY_TASK_ID"]) - int(env.get("SLURM_ARRAY_TASK_MIN", 0))
+        n = count or int(env.get("SLURM_ARRAY_TASK_COUNT", 0))
+        if not n:
+            raise ShardError("SLURM_ARRAY_TASK_ID is set but not SLURM_ARRAY_TASK_COUNT: pass --num-shards")
+        return parse_shard(f"{i}/{n}")
+    if "JOB_COMPLETION_INDEX" in env:
+        n = count or int(env.get("SYNTH_NUM_SHARDS", 0))
+        if not n:
+            raise ShardError("JOB_COMPLETION_INDEX is set: pass --num-shards (or SYNTH_NUM_SHARDS) = completions")
+        return parse_shard(f"{env['JOB_COMPLETION_INDEX']}/{n}")
+    return (0, count or 1) if (count or 1) == 1 else parse_shard(f"0/{count}")
+
+
+def shard_frames(n_frames: int, shard: tuple[int, int]) -> list[int]:
+    """Frame indices owned by ``shard`` (round robin, so shards get equal work)."""
+    return list(range(shard[0], n_frames, shard[1]))
+
+
+def pending_frames(out, split: str, indices: list[int]) -> list[int]:
+    """Frames that are not done yet (a rerun renders only these)."""
+    return [i for i in indices if not writer.is_done(out, split, writer.frame_stem(i))]
+
+
+def _batches(items: list, k: int) -> list[list]:
+    return [items[i : i + k] for i in range(0, len(items), k)]
+
+
+def run_batch(job: dict, log: Path | None = None) -> int:
+    """Run one Blender child process on a job; returns its exit code.
+
+    After a hard crash, the frame it was rendering (its ``.started`` marker) is recorded as failed.
+    """
+    with tempfile.NamedTemporaryFile("w", suffix=".json", delete=False) as f:
+        json.dump(job, f)
+        job_path = f.name
+    try:
+        stdout = open(log, "a") if log else subprocess.DEVNULL  # noqa: SIM115
+        try:
+            rc = subprocess.call([sys.executable, "-m", "synth.render", job_path], stdout=stdout,
+                                 stderr=subprocess.STDOUT if log else subprocess.DEVNULL)
+        finally:
+            if log:
+                stdout.close()
+    finally:
+        os.unlink(job_path)
+    if rc != 0:
+        meta = writer.split_dir(job["out"], job["split"]) / writer.META_DIR
+        for index, seed, stem in job["frames"]:
+            marker = meta / f".{stem}.started"
+            if marker.exists():
+                writer.record_failure(job["out"], job["split"], stem,
+                                      {"index": index, "seed": seed, "error": f"render process died (exit code {rc})"})
+                marker.unlink()
+    return rc
+
+
+def run_shard(
+    out: str,
+    split: str,
+    n_frames: int,
+    preset: dict,
+    *,
+    seed: int = 0,
+    shard: tuple[int, int] = (0, 1),
+    workers: int = 1,
+    per_process: int = 20,
+    device: str = "cpu",
+    threads: int = 0,
+    paper_to: int = 5,
+    assets: dict[str, list[str]] | None = None,
+    progress: Callable[[int], None] | None = None,
+) -> dict:
+    """Render this shard's missing frames, then validate, write its COCO part, merge, manifest.
+
+    Returns the shard's manifest entry (frames done / failed / rendered now, seconds, validation).
+    """
+    from synth.validate import validate_frames
+
+    t0 = time.perf_counter()
+    mine = shard_frames(n_frames, shard)
+    todo = pending_frames(out, split, mine)
+    for i in todo:
+        writer.clear_failure(out, split, writer.frame_stem(i))
+    frames = [[i, frame_seed(seed, i), writer.frame_stem(i)] for i in todo]
+    jobs = [{"out": str(out), "split": split, "preset": preset, "frames": batch, "device": device,
+             "threads": threads, "paper_to": paper_to, "assets": assets or {}} for batch in _batches(frames, per_process)]
+    log = writer.split_dir(out, split) / writer.MANIFEST_DIR / f"{writer.shard_tag(shard)}.log"
+    log.parent.mkdir(parents=True, exist_ok=True)
+
+    def one(job: dict) -> int:
+        rc = run_batch(job, log)
+        if progress:
+            progress(len(job["frames"]))
+        return rc
+
+    with ThreadPoolExecutor(max_workers=max(1, workers)) as pool:
+        codes = list(pool.map(one, jobs))
+    stems = [writer.frame_stem(i) for i in mine]
+    done = [s for s in stems if writer.is_done(out, split, s)]
+    failed = {k: v for k, v in writer.failures(out, split).items() if k in set(stems)}
+    coco_path = writer.write_shard_coco(out, split, shard, done)
+    report = validate_frames(out, split, done, coco_path)
+    writer.merge_labels(out, split)
+    info = {"shard": list(shard), "seed": seed, "preset": preset["name"], "n_frames": n_frames,
+            "done": done, "failed": failed, "rendered_now": len(todo) - len([s for s in failed if s in
+                                                                                 {f[2] for f in frames}]),
+            "process_exit_codes": codes, "seconds": round(time.perf_counter() - t0, 2), "validation": report}
+    writer.write_manifest(out, split, shard, info)
+    return info
