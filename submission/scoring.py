@@ -30,6 +30,7 @@ import math
 from collections.abc import Sequence
 from pathlib import Path
 
+import cv2
 import numpy as np
 
 from submission.groundtruth import GroundTruth, GroundTruthError, decode_gt
@@ -45,12 +46,30 @@ __all__ = [
 ]
 
 
-def _gt_lut(num_classes: int) -> np.ndarray:
-    """Ground-truth value -> row index; 255 -> ``num_classes`` (dropped); others -> 255 (invalid)."""
+def _gt_code_lut(num_classes: int) -> np.ndarray:
+    """Ground-truth value -> ``row * num_classes``; 255 -> ``num_classes**2`` (ignored rows); others -> 255."""
     lut = np.full(256, 255, dtype=np.uint8)
-    lut[:num_classes] = np.arange(num_classes)
-    lut[C.IGNORE_INDEX] = num_classes
+    lut[:num_classes] = np.arange(num_classes) * num_classes
+    lut[C.IGNORE_INDEX] = num_classes * num_classes
     return lut
+
+
+def _as_2d(a: np.ndarray) -> np.ndarray:
+    return np.ascontiguousarray(a.reshape(1, -1) if a.ndim != 2 else a)
+
+
+def _confusion_uint8(gt: np.ndarray, pred: np.ndarray, n: int) -> np.ndarray:
+    """Fast path for 8-bit masks: OpenCV lookup, saturating add and histogram (all release the GIL).
+
+    code = LUT[gt] + pred: ``row * n + col`` for labelled pixels, ``n*n .. n*n+n-1`` for ignored
+    ones, 255 (saturated) for invalid ground-truth values. calcHist counts are float32, exact
+    below 2**24 pixels (callers check).
+    """
+    code = cv2.add(cv2.LUT(_as_2d(gt), _gt_code_lut(n)), _as_2d(pred))
+    hist = cv2.calcHist([code], [0], None, [256], [0, 256]).ravel()
+    if hist[255]:
+        raise ValueError(f"ground truth holds values other than 0..{n - 1} and {C.IGNORE_INDEX}")
+    return hist[: n * n].astype(np.int64).reshape(n, n)
 
 
 def confusion_matrix(gt: np.ndarray, pred: np.ndarray, num_classes: int = C.NUM_CLASSES) -> np.ndarray:
@@ -70,18 +89,13 @@ def confusion_matrix(gt: np.ndarray, pred: np.ndarray, num_classes: int = C.NUM_
     n = num_classes
     if pred.size and (pred.min() < 0 or pred.max() >= n):
         raise ValueError(f"predictions must be class ids 0..{n - 1}; found {pred.min()}..{pred.max()}")
-    if gt.dtype == np.uint8 and pred.dtype == np.uint8 and n * (n + 1) <= 256:
-        # Fast path: one uint8 lookup + multiply-add, bincount over at most n*(n+1) bins.
-        rows = _gt_lut(n)[gt]
-        if rows.size and rows.max() == 255:
-            raise ValueError(f"ground truth holds values other than 0..{n - 1} and {C.IGNORE_INDEX}")
-        flat = rows * np.uint8(n) + pred
-    else:
-        gt64 = gt.astype(np.int64)
-        valid = gt64 != C.IGNORE_INDEX
-        if np.any(valid & ((gt64 < 0) | (gt64 >= n))):
-            raise ValueError(f"ground truth holds values other than 0..{n - 1} and {C.IGNORE_INDEX}")
-        flat = np.where(valid, gt64, n) * n + pred.astype(np.int64)
+    if gt.dtype == np.uint8 and pred.dtype == np.uint8 and n * (n + 1) < 255 and 0 < gt.size < 1 << 24:
+        return _confusion_uint8(gt, pred, n)
+    gt64 = gt.astype(np.int64)
+    valid = gt64 != C.IGNORE_INDEX
+    if np.any(valid & ((gt64 < 0) | (gt64 >= n))):
+        raise ValueError(f"ground truth holds values other than 0..{n - 1} and {C.IGNORE_INDEX}")
+    flat = np.where(valid, gt64, n) * n + pred.astype(np.int64)
     counts = np.bincount(flat.ravel(), minlength=n * (n + 1))
     return counts[: n * n].reshape(n, n).astype(np.int64)
 
