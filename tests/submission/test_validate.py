@@ -270,3 +270,15 @@ def test_all_problems_reported_together(fx, zk):
     entries["notes.txt"] = b"x"
     report = validate_submission(fx.zip(entries), fx.gt)
     assert report.n_problems == 4 and len(report.problems) == 4
+
+
+def test_corrupt_deflate_stream(fx, zk):
+    path = zk.build_zip(fx.tmp / "d.zip", fx.entries(), zipfile.ZIP_DEFLATED)
+    with zipfile.ZipFile(path) as zf:
+        info = zf.infolist()[0]
+        start = info.header_offset + 30 + len(info.filename.encode())
+    data = bytearray(path.read_bytes())
+    data[start : start + 40] = b"\xff" * 40  # invalid deflate block header
+    path.write_bytes(bytes(data))
+    report = validate_submission(path, fx.gt)
+    assert not report.ok and any(info.filename in p and "corrupt" in p for p in report.problems), report.problems

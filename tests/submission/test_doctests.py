@@ -1,0 +1,26 @@
+"""The runnable examples in the submission modules' docstrings stay true."""
+
+from __future__ import annotations
+
+import doctest
+import importlib
+
+import pytest
+
+MODULES = [
+    "submission.zipread",
+    "submission.png",
+    "submission.groundtruth",
+    "submission.validate",
+    "submission.scoring",
+    "submission.reference",
+    "submission.pack",
+    "submission.plots",
+    "submission.adapters",
+]
+
+
+@pytest.mark.parametrize("name", MODULES)
+def test_docstring_examples(name):
+    result = doctest.testmod(importlib.import_module(name), optionflags=doctest.ELLIPSIS)
+    assert result.failed == 0 and result.attempted > 0
