@@ -121,7 +121,7 @@ def _allow_mmengine_pickles() -> None:
     torch.serialization.add_safe_globals(safe)
 
 
-def _atomic_put(obj: bytes, filepath: str | Path) -> None:
+def atomic_put(obj: bytes, filepath: str | Path) -> None:
     """Write ``obj`` to ``filepath`` through a temporary file in the same folder + ``os.replace``."""
     filepath = Path(filepath)
     filepath.parent.mkdir(parents=True, exist_ok=True)
@@ -144,7 +144,7 @@ def _register_atomic_backend() -> None:
         """mmengine's local backend whose ``put`` is atomic (tmp file + ``os.replace``)."""
 
         def put(self, obj: bytes, filepath: str | Path) -> None:
-            _atomic_put(obj, filepath)
+            atomic_put(obj, filepath)
 
     register_backend("atomic_local", AtomicLocalBackend, force=True)
 

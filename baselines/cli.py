@@ -1,0 +1,197 @@
+"""``zerowaste train | eval | predict | soup | check-model``: thin click layer over :mod:`baselines`.
+
+Bad input (missing file, malformed option, incompatible checkpoints...) ends with a one-line
+error and exit code 1, never a traceback.
+
+Example:
+    $ zerowaste train tiny/segformer_tiny_cpu.py --work-dir out/tiny train_dataloader.dataset.root=data/zwf
+    $ zerowaste eval out/tiny/iter_6.pth --data data/zwf --dataset zerowaste-f --split val
+    $ zerowaste predict out/tiny/iter_6.pth --images v2/val/data --out preds --track source_only --tta flip
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+from collections.abc import Iterator
+from pathlib import Path
+
+import click
+from rich.console import Console
+from rich.table import Table
+
+from zerowaste import contract
+
+console = Console()
+
+
+@contextlib.contextmanager
+def user_errors() -> Iterator[None]:
+    """Turn the kit's input errors into ``click.ClickException`` (message, exit code 1)."""
+    from baselines.convert_mit import ConvertError
+    from baselines.predict import PredictError
+    from baselines.soup import SoupError
+    from baselines.train import TrainError
+    from zerowaste.data.io import DataError
+
+    try:
+        yield
+    except (TrainError, PredictError, SoupError, ConvertError, DataError, FileNotFoundError) as exc:
+        raise click.ClickException(str(exc)) from None
+
+
+def _percent(value: float | None) -> str:
+    return "n/a" if value is None else f"{100 * value:.2f}"
+
+
+def metrics_table(metrics: dict, title: str) -> Table:
+    """Per-class IoU, mIoU, Acc and aAcc (percent) as a rich table."""
+    table = Table(title=title)
+    table.add_column("metric")
+    table.add_column("%", justify="right")
+    for name, value in metrics["IoU"].items():
+        table.add_row(f"IoU {name}", _percent(value))
+    for key in ("mIoU", "Acc", "aAcc"):
+        table.add_row(key, _percent(metrics[key]), style="bold" if key == "mIoU" else None)
+    return table
+
+
+def _write_json(path: Path, data: dict) -> None:
+    from zerowaste.compat.mmseg import atomic_put
+
+    atomic_put((json.dumps(data, indent=2) + "\n").encode(), path)
+
+
+@click.command(context_settings={"ignore_unknown_options": False})
+@click.argument("config")
+@click.argument("overrides", nargs=-1)
+@click.option("--work-dir", type=click.Path(file_okay=False), help="Checkpoints and logs (default work_dirs/<config>).")
+@click.option("--resume", is_flag=True, help="Continue from the newest complete checkpoint of the work dir.")
+@click.option("--amp", is_flag=True, help="Mixed precision (AmpOptimWrapper).")
+@click.option("--cfg-options", "cfg_options", multiple=True, help="key=value config override (repeatable; "
+              "bare key=value arguments after CONFIG work too).")
+@click.option("--pretrained", type=click.Path(dir_okay=False), help="Local backbone checkpoint (mmseg key names).")
+@click.option("--seed", type=int, help="Random seed.")
+@click.option("--deterministic", is_flag=True, help="Deterministic cuDNN / torch algorithms.")
+@click.option("--launcher", type=click.Choice(["none", "pytorch", "slurm", "mpi"]), default="none",
+              show_default=True, help="`pytorch` under torchrun for multi-GPU.")
+def train(config, overrides, work_dir, resume, amp, cfg_options, pretrained, seed, deterministic, launcher) -> None:
+    """Train a segmenter from an mmsegmentation CONFIG (a path, or relative to baselines/configs).
+
+    Extra KEY=VALUE arguments override the config, e.g. train_dataloader.dataset.root=/data/zerowaste-f.
+    Multi-GPU: torchrun --nproc-per-node 4 -m zerowaste train CONFIG --launcher pytorch
+    """
+    from baselines.train import prepare_config
+    from baselines.train import train as run_training
+
+    with user_errors():
+        cfg = prepare_config(
+            config,
+            work_dir=work_dir,
+            resume=resume,
+            amp=amp,
+            cfg_options=[*cfg_options, *overrides],
+            pretrained=pretrained,
+            seed=seed,
+            deterministic=deterministic,
+            launcher=launcher,
+        )
+        runner = run_training(cfg)
+    console.print(f"done: checkpoints and training_curves.png in {runner.work_dir}")
+
+
+def _load_models(checkpoints: tuple[str, ...], device: str):
+    from baselines.predict import load_model
+
+    if not checkpoints:
+        raise click.ClickException("give at least one checkpoint")
+    return [load_model(c, device) for c in checkpoints]
+
+
+_tta_option = click.option("--tta", default="", help="Test-time augmentation: flip, ms or flip,ms.")
+_device_option = click.option("--device", default="cpu", show_default=True, help="cpu, cuda, cuda:1 ...")
+
+
+@click.command()
+@click.argument("checkpoints", nargs=-1, required=True)
+@click.option("--data", "root", required=True, type=click.Path(exists=True, file_okay=False), help="Dataset folder.")
+@click.option("--dataset", "kind", type=click.Choice(contract.DATASET_KINDS), default="zerowaste-f", show_default=True)
+@click.option("--split", default="val", show_default=True)
+@_tta_option
+@_device_option
+@click.option("--json", "json_out", type=click.Path(dir_okay=False), help="Also write the metrics as JSON.")
+def evaluate(checkpoints, root, kind, split, tta, device, json_out) -> None:
+    """Score CHECKPOINTS (averaged when several) on a labeled split with the kit's scorer."""
+    from baselines.evaluate import evaluate_models
+    from baselines.predict import parse_tta
+
+    with user_errors():
+        models = _load_models(checkpoints, device)
+        metrics = evaluate_models(models, root, kind, split, parse_tta(tta))
+    console.print(metrics_table(metrics, f"{kind} {split} ({metrics['n_images']} images)"))
+    if json_out:
+        _write_json(Path(json_out), {"checkpoints": list(checkpoints), "dataset": kind, "split": split, **metrics})
+        console.print(f"wrote {json_out}")
+
+
+@click.command()
+@click.argument("checkpoints", nargs=-1, required=True)
+@click.option("--images", required=True, type=click.Path(exists=True, file_okay=False), help="Folder of input images.")
+@click.option("--out", required=True, type=click.Path(file_okay=False), help="Output folder.")
+@_tta_option
+@click.option("--track", type=click.Choice(contract.TRACKS), help="Write into OUT/<track>/ (submission layout).")
+@click.option("--overlays", default=0, show_default=True, help="Also save this many overlay PNGs in OUT/overlays.")
+@_device_option
+def predict(checkpoints, images, out, tta, track, overlays, device) -> None:
+    """Predict full-resolution masks, named like the input images, with CHECKPOINTS (softmax ensemble)."""
+    from baselines.predict import parse_tta, predict_folder
+
+    with user_errors():
+        models = _load_models(checkpoints, device)
+        written = predict_folder(models, images, out, parse_tta(tta), track=track, overlays=overlays)
+    console.print(f"wrote {len(written)} masks to {written[0].parent}")
+
+
+@click.command()
+@click.argument("checkpoints", nargs=-1, required=True)
+@click.option("-o", "--out", required=True, type=click.Path(dir_okay=False), help="Output checkpoint.")
+def soup(checkpoints, out) -> None:
+    """Uniformly average the weights of fine-tuned CHECKPOINTS (same architecture) into OUT."""
+    from baselines.soup import soup_checkpoints
+
+    with user_errors():
+        path = soup_checkpoints(checkpoints, out)
+    console.print(f"wrote {path} (uniform soup of {len(checkpoints)} checkpoints)")
+
+
+def _parse_hw(value: str) -> tuple[int, int]:
+    try:
+        h, w = (int(v) for v in value.lower().split("x"))
+    except ValueError:
+        raise click.BadParameter(f"expected HxW, e.g. 256x448, got {value!r}") from None
+    return h, w
+
+
+@click.command("check-model")
+@click.argument("configs", nargs=-1, required=True)
+@click.option("--input-size", default="256x448", show_default=True, help="HxW of the counting pass.")
+@click.option("--json", "json_out", type=click.Path(dir_okay=False), help="Also write the counts as JSON.")
+def check_model(configs, input_size, json_out) -> None:
+    """Count parameters used per forward pass of CONFIGS (an ensemble: summed) against the 300M rule."""
+    from baselines.check_model import check_models
+
+    with user_errors():
+        report = check_models(configs, _parse_hw(input_size))
+    table = Table(title="parameters per forward pass")
+    for col in ("config", "used per forward", "all parameters"):
+        table.add_column(col, justify="left" if col == "config" else "right")
+    for m in report.models:
+        table.add_row(m.config, f"{m.used:,}", f"{m.total:,}")
+    table.add_row("total", f"{report.total:,}", f"limit {report.limit:,}", style="bold")
+    console.print(table)
+    if json_out:
+        data = {"models": [vars(m) for m in report.models], "total": report.total, "limit": report.limit, "ok": report.ok}
+        _write_json(Path(json_out), data)
+    if not report.ok:
+        raise click.ClickException(f"{report.total:,} parameters per forward pass exceed the limit of {report.limit:,}")
+    console.print(f"ok: {report.total:,} <= {report.limit:,}")
