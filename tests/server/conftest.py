@@ -190,7 +190,7 @@ def start_server(db_url: str, store: Path, gt: Path, log: Path, *extra: str) -> 
                         "--port", str(port), *extra)
     proc = subprocess.Popen(cmd, stdout=open(log, "ab"), stderr=subprocess.STDOUT, start_new_session=True)  # noqa: SIM115
     url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 60
+    deadline = time.monotonic() + 120
     while time.monotonic() < deadline:
         if proc.poll() is not None:
             pytest.fail(f"server exited with {proc.returncode}:\n{log.read_text()[-3000:]}")
@@ -243,7 +243,7 @@ def upload(url: str, token: str, path: Path, phase: str = "val", method_name: st
                           files={"file": (filename or path.name, f, "application/zip")}, timeout=60)
 
 
-def wait_status(url: str, token: str, sid: int, timeout: float = 60) -> dict:
+def wait_status(url: str, token: str, sid: int, timeout: float = 120) -> dict:
     deadline = time.monotonic() + timeout
     while True:
         sub = httpx.get(f"{url}/api/submissions/{sid}", headers={"Authorization": f"Bearer {token}"}).json()

@@ -110,7 +110,7 @@ def test_worker_killed_mid_scoring_is_scored_once_after_lease_expiry(queue, gt_d
     log = open(tmp_path / "w1.log", "wb")  # noqa: SIM115
     w1 = subprocess.Popen(kit.zerowaste_cmd("server", "worker", *args), stdout=log, stderr=subprocess.STDOUT,
                           start_new_session=True)
-    deadline = time.monotonic() + 30
+    deadline = time.monotonic() + 90
     while status_of(engine, sid).status == QUEUED and time.monotonic() < deadline:
         time.sleep(0.01)
     stale = status_of(engine, sid)
@@ -122,7 +122,7 @@ def test_worker_killed_mid_scoring_is_scored_once_after_lease_expiry(queue, gt_d
     w2 = subprocess.Popen(kit.zerowaste_cmd("server", "worker", *args), stdout=log, stderr=subprocess.STDOUT,
                           start_new_session=True)
     try:
-        deadline = time.monotonic() + 40
+        deadline = time.monotonic() + 90
         while status_of(engine, sid).status != SCORED and time.monotonic() < deadline:
             time.sleep(0.1)
     finally:
