@@ -150,6 +150,8 @@ def make_dataset(
     rng = np.random.default_rng(seed)
     index = 0
     for split, count in _split_counts(kind, n).items():
+        if count == 0:  # a split that is not asked for is not created
+            continue
         names = [_file_name(kind, index + i) for i in range(count)]
         index += count
         split_dir = base / split if split else base

@@ -39,14 +39,15 @@ def _class_names(kind: str) -> tuple[str, ...]:
     return contract.SYNTH_CLASS_NAMES if contract.layout(kind).synthetic else contract.CLASS_NAMES
 
 
-def _split_names(kind: str) -> list[str]:
-    return list(contract.layout(kind).splits or ("",))
+def _present_splits(root: str | os.PathLike, kind: str) -> list[str]:
+    """The layout's splits that exist under ``root`` (e.g. v2 without its test split)."""
+    return [s for s in contract.layout(kind).splits or ("",) if split_dir(root, kind, s).is_dir()]
 
 
 def fingerprint(root: str | os.PathLike, kind: str) -> str:
     """A hash of every split's file names, sizes and modification times (changes when data does)."""
     h = hashlib.sha1(f"{kind}:{STATS_VERSION}".encode())
-    for split in _split_names(kind):
+    for split in _present_splits(root, kind):
         for ref in list_samples(root, kind, split):
             for path in (ref.image_path, ref.mask_path):
                 if path is not None:
@@ -96,9 +97,8 @@ def compute_stats(root: str | os.PathLike, kind: str, progress: bool = True) -> 
     """Statistics of every split of ``root`` (see the module docstring for the fields)."""
     root = Path(root)
     splits = {}
-    for split in _split_names(kind):
-        if split_dir(root, kind, split).is_dir():  # absent splits (e.g. v2 without test) are skipped
-            splits[split or "all"] = _split_stats(root, kind, split, progress)
+    for split in _present_splits(root, kind):
+        splits[split or "all"] = _split_stats(root, kind, split, progress)
     return {
         "version": STATS_VERSION,
         "kind": kind,
