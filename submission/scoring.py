@@ -46,30 +46,22 @@ __all__ = [
 ]
 
 
-def _gt_code_lut(num_classes: int) -> np.ndarray:
-    """Ground-truth value -> ``row * num_classes``; 255 -> ``num_classes**2`` (ignored rows); others -> 255."""
-    lut = np.full(256, 255, dtype=np.uint8)
-    lut[:num_classes] = np.arange(num_classes) * num_classes
-    lut[C.IGNORE_INDEX] = num_classes * num_classes
-    return lut
-
-
 def _as_2d(a: np.ndarray) -> np.ndarray:
     return np.ascontiguousarray(a.reshape(1, -1) if a.ndim != 2 else a)
 
 
 def _confusion_uint8(gt: np.ndarray, pred: np.ndarray, n: int) -> np.ndarray:
-    """Fast path for 8-bit masks: OpenCV lookup, saturating add and histogram (all release the GIL).
+    """Fast path for 8-bit masks: one OpenCV 2-D histogram of (gt, pred) pairs (releases the GIL).
 
-    code = LUT[gt] + pred: ``row * n + col`` for labelled pixels, ``n*n .. n*n+n-1`` for ignored
-    ones, 255 (saturated) for invalid ground-truth values. calcHist counts are float32, exact
-    below 2**24 pixels (callers check).
+    Rows 0..n-1 are the classes, row 255 the ignored pixels, any other non-empty row an invalid
+    ground-truth value. Predictions were range-checked by the caller. calcHist counts are
+    float32, exact below 2**24 pixels (the caller checks).
     """
-    code = cv2.add(cv2.LUT(_as_2d(gt), _gt_code_lut(n)), _as_2d(pred))
-    hist = cv2.calcHist([code], [0], None, [256], [0, 256]).ravel()
-    if hist[255]:
+    hist = cv2.calcHist([_as_2d(gt), _as_2d(pred)], [0, 1], None, [256, n], [0, 256, 0, n])
+    invalid = hist[n:C.IGNORE_INDEX].sum() + hist[C.IGNORE_INDEX + 1 :].sum()
+    if invalid:
         raise ValueError(f"ground truth holds values other than 0..{n - 1} and {C.IGNORE_INDEX}")
-    return hist[: n * n].astype(np.int64).reshape(n, n)
+    return hist[:n].astype(np.int64)
 
 
 def confusion_matrix(gt: np.ndarray, pred: np.ndarray, num_classes: int = C.NUM_CLASSES) -> np.ndarray:
@@ -89,7 +81,7 @@ def confusion_matrix(gt: np.ndarray, pred: np.ndarray, num_classes: int = C.NUM_
     n = num_classes
     if pred.size and (pred.min() < 0 or pred.max() >= n):
         raise ValueError(f"predictions must be class ids 0..{n - 1}; found {pred.min()}..{pred.max()}")
-    if gt.dtype == np.uint8 and pred.dtype == np.uint8 and n * (n + 1) < 255 and 0 < gt.size < 1 << 24:
+    if gt.dtype == np.uint8 and pred.dtype == np.uint8 and 0 < gt.size < 1 << 24:
         return _confusion_uint8(gt, pred, n)
     gt64 = gt.astype(np.int64)
     valid = gt64 != C.IGNORE_INDEX
