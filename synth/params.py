@@ -7,7 +7,7 @@ Example:
     >>> from synth.presets import load_preset
     >>> p = load_preset("tiny")
     >>> a = sample_scene(p, frame_seed(0, 3)); b = sample_scene(p, frame_seed(0, 3))
-    >>> a == b, len(a["objects"]) >= 18, a["objects"][0]["class_id"] in range(6)
+    >>> a == b, len(a["objects"]) >= 40, a["objects"][0]["class_id"] in range(6)
     (True, True, True)
 """
 

@@ -1,0 +1,137 @@
+"""End to end with real BlenderProc + Cycles: tiny frames (160x90, 4 samples), validated and read back."""
+
+from __future__ import annotations
+
+import json
+import os
+
+import numpy as np
+import pytest
+from click.testing import CliRunner
+
+from synth.cli import synth
+from synth.params import frame_seed
+from zerowaste import contract as C
+from zerowaste.cli import cli as zerowaste_cli
+from zerowaste.data.datasets import SegDataset
+from zerowaste.data.io import read_instance_mask, read_mask
+
+pytestmark = pytest.mark.slow
+
+CUBE_OBJ = """o can
+v -0.5 -0.5 -0.5
+v 0.5 -0.5 -0.5
+v 0.5 0.5 -0.5
+v -0.5 0.5 -0.5
+v -0.5 -0.5 0.5
+v 0.5 -0.5 0.5
+v 0.5 0.5 0.5
+v -0.5 0.5 0.5
+f 1 2 3 4
+f 5 8 7 6
+f 1 5 6 2
+f 2 6 7 3
+f 3 7 8 4
+f 5 1 4 8
+"""
+
+
+def _render(args, env=None):
+    result = CliRunner().invoke(synth, ["render", "--preset", "tiny", "--threads", "2", *args], env=env)
+    assert result.exit_code == 0, result.output
+    return result.output
+
+
+@pytest.fixture(scope="module")
+def dataset(tmp_path_factory):
+    out = tmp_path_factory.mktemp("synth")
+    _render(["--out", str(out), "--n", "4", "--seed", "5", "--shard", "0/2"])
+    # the second shard takes its index from a Slurm job array's environment
+    _render(["--out", str(out), "--n", "4", "--seed", "5"],
+            env={"SLURM_ARRAY_TASK_ID": "1", "SLURM_ARRAY_TASK_COUNT": "2"})
+    return out
+
+
+def test_frames_are_written_validated_and_merged(dataset):
+    split = dataset / "train"
+    stems = [f"synth_{i:06d}" for i in range(4)]
+    assert sorted(p.stem for p in (split / C.IMAGE_DIR).glob("*.png")) == stems
+    labels = json.loads((split / C.LABELS_JSON).read_text())
+    assert sorted(i["file_name"] for i in labels["images"]) == [f"{s}.png" for s in stems]
+    assert sorted(p.name for p in (split / "coco").glob("*.json")) == ["shard-000-of-002.json", "shard-001-of-002.json"]
+    manifest = json.loads((split / "manifest.json").read_text())
+    assert manifest["done"] == stems and manifest["failed"] == {}
+    for shard in manifest["shards"].values():
+        assert shard["validation"]["problems"] == [] and shard["validation"]["instances"] > 0
+    for i, stem in enumerate(stems):
+        meta = json.loads((split / "meta" / f"{stem}.json").read_text())
+        assert meta["seed"] == frame_seed(5, i) and meta["preset"] == "tiny"
+        assert meta["scene"]["seed"] == meta["seed"] and len(meta["scene"]["objects"]) >= 40
+
+
+def test_frames_look_like_clutter_with_labels(dataset):
+    split = dataset / "train"
+    classes, covered = set(), []
+    for p in sorted((split / C.SEM_DIR).glob("*.png")):
+        sem, inst = read_mask(p), read_instance_mask(split / C.INST_DIR / p.name)
+        assert sem.shape == (90, 160) and inst.dtype == np.uint16
+        classes |= set(np.unique(sem).tolist())
+        covered.append((sem > 0).mean())
+        assert inst.max() >= 3
+    assert np.mean(covered) > 0.5, f"the belt should be mostly covered by clutter: {covered}"
+    assert C.PAPER_ID in classes and len(classes - {0, C.PAPER_ID}) >= 2
+    ds = SegDataset(dataset, "synthwaste", "train")
+    sample = ds[0]
+    assert sample.image.shape == (90, 160, 3) and sample.image.std() > 10
+    assert set(np.unique(sample.mask)) <= set(range(C.NUM_CLASSES))
+    verify = CliRunner().invoke(zerowaste_cli, ["data", "verify", str(dataset), "--dataset", "synthwaste", "--size", "160x90"])
+    assert verify.exit_code == 0, verify.output
+
+
+def test_rerun_renders_nothing(dataset):
+    split = dataset / "train"
+    before = {p.name: p.stat().st_mtime_ns for p in (split / C.IMAGE_DIR).glob("*.png")}
+    out = _render(["--out", str(dataset), "--n", "4", "--seed", "5", "--shard", "0/2"])
+    assert "0 frame(s) to render" in out and "rendered now 0" in out
+    assert {p.name: p.stat().st_mtime_ns for p in (split / C.IMAGE_DIR).glob("*.png")} == before
+
+
+def test_preview_contact_sheet(dataset, tmp_path):
+    from PIL import Image
+
+    result = CliRunner().invoke(synth, ["preview", str(dataset / "train"), "-o", str(tmp_path / "s.png"), "--n", "2"])
+    assert result.exit_code == 0, result.output
+    img = np.asarray(Image.open(tmp_path / "s.png").convert("RGB"))
+    assert img.shape[0] > 100 and img.std() > 10
+
+
+def test_user_assets_and_paper_to_background(tmp_path):
+    assets = tmp_path / "assets" / "metal"
+    assets.mkdir(parents=True)
+    (assets / "can.obj").write_text(CUBE_OBJ)
+    out = tmp_path / "out"
+    _render(["--out", str(out), "--n", "1", "--assets", str(tmp_path / "assets"), "--paper-to", "0",
+             "--set", "clutter.asset_share=1.0", "--set", "clutter.class_mix={metal: 1, paper: 3}",
+             "--set", "clutter.count=[10, 12]"])
+    split = out / "train"
+    meta = json.loads((split / "meta" / "synth_000000.json").read_text())
+    metal = [o for o in meta["scene"]["objects"] if o["class"] == "metal"]
+    assert metal and all(o["asset"].endswith("can.obj") for o in metal)
+    sem = read_mask(split / C.SEM_DIR / "synth_000000.png")
+    assert C.PAPER_ID not in np.unique(sem) and 3 in np.unique(sem)
+
+
+def test_broken_scenes_are_recorded_and_skipped(tmp_path):
+    assets = tmp_path / "assets" / "metal"
+    assets.mkdir(parents=True)
+    (assets / "broken.blend").write_text("not a blend file")
+    out = tmp_path / "out"
+    output = _render(["--out", str(out), "--n", "2", "--seed", "9", "--assets", str(tmp_path / "assets"),
+                      "--set", "clutter.asset_share=1.0", "--set", "clutter.class_mix={metal: 1}",
+                      "--set", "clutter.count=[2, 3]"])
+    assert "failed 2" in output
+    manifest = json.loads((out / "train" / "manifest.json").read_text())
+    assert sorted(manifest["failed"]) == ["synth_000000", "synth_000001"]
+    assert [f["seed"] for f in manifest["failed"].values()] == [frame_seed(9, 0), frame_seed(9, 1)]
+    assert "blend" in manifest["failed"]["synth_000001"]["error"].lower() or manifest["failed"]["synth_000001"]["error"]
+    assert not os.path.exists(out / "train" / C.IMAGE_DIR / "synth_000000.png")
