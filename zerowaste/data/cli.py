@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import functools
 import json
-import os
 from collections.abc import Callable
 from pathlib import Path
 
@@ -147,7 +146,7 @@ def mask2coco(sem_dir: Path, out: Path, instances: Path | None, mode: str, synth
     from tqdm import tqdm
 
     from zerowaste.data.coco import coco_from_masks
-    from zerowaste.data.io import read_instance_mask, read_mask
+    from zerowaste.data.io import read_instance_mask, read_mask, write_json
 
     files = sorted(p for p in sem_dir.iterdir() if p.suffix.lower() == ".png" and not p.name.startswith("."))
     if not files:
@@ -159,10 +158,7 @@ def mask2coco(sem_dir: Path, out: Path, instances: Path | None, mode: str, synth
             yield path.name, read_mask(path), inst
 
     coco = coco_from_masks(entries(), synthetic=synthetic, mode=mode)
-    out.parent.mkdir(parents=True, exist_ok=True)
-    tmp = out.with_name(f".{out.name}.{os.getpid()}.tmp")
-    tmp.write_text(json.dumps(coco))
-    os.replace(tmp, out)
+    write_json(out, coco)
     click.echo(f"wrote {len(coco['images'])} images, {len(coco['annotations'])} annotations to {out}")
 
 

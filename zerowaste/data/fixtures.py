@@ -16,7 +16,6 @@ Example:
 
 from __future__ import annotations
 
-import json
 import os
 from pathlib import Path
 
@@ -25,7 +24,7 @@ import numpy as np
 
 from zerowaste import contract
 from zerowaste.data.coco import coco_from_masks
-from zerowaste.data.io import write_image, write_instance_mask, write_mask
+from zerowaste.data.io import write_image, write_instance_mask, write_json, write_mask
 
 #: Base RGB colour of each class in fixture images (not the visualization palette).
 _OBJECT_COLORS: dict[int, tuple[int, int, int]] = {
@@ -116,13 +115,7 @@ def _write_split(split_dir: Path, kind: str, names: list[str], rng: np.random.Ge
             entries.append((name, sem, inst))
     if labeled and lay.has_coco:
         coco = coco_from_masks(entries, synthetic=lay.synthetic, mode="polygon")
-        _write_json(split_dir / contract.LABELS_JSON, coco)
-
-
-def _write_json(path: Path, data: dict) -> None:
-    tmp = path.with_name(f".{path.name}.tmp")
-    tmp.write_text(json.dumps(data))
-    os.replace(tmp, path)
+        write_json(split_dir / contract.LABELS_JSON, coco)
 
 
 def make_dataset(

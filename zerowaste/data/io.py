@@ -18,6 +18,8 @@ Example:
 
 from __future__ import annotations
 
+import io
+import json
 import os
 import tempfile
 from pathlib import Path
@@ -147,3 +149,20 @@ def read_instance_mask(path: str | os.PathLike) -> np.ndarray:
     if arr.ndim != 2 or arr.dtype not in (np.uint8, np.uint16):
         raise DataError(f"{path}: instance mask must be single-channel 8/16-bit, got {arr.shape} {arr.dtype}")
     return arr.astype(np.uint16)
+
+
+def write_json(path: str | os.PathLike, data: object, indent: int | None = None) -> None:
+    """Write ``data`` as JSON, atomically."""
+    _atomic_write_bytes(Path(path), json.dumps(data, indent=indent).encode())
+
+
+def save_figure(fig, path: str | os.PathLike, dpi: int = 100) -> Path:
+    """Save a matplotlib figure as PNG atomically and close it; returns the path."""
+    import matplotlib.pyplot as plt
+
+    path = Path(path)
+    buf = io.BytesIO()
+    fig.savefig(buf, format="png", dpi=dpi)
+    plt.close(fig)
+    _atomic_write_bytes(path, buf.getvalue())
+    return path

@@ -28,7 +28,7 @@ from tqdm import tqdm
 
 from zerowaste import contract
 from zerowaste.data.datasets import check_mask_values, list_samples, split_dir
-from zerowaste.data.io import DataError, read_mask
+from zerowaste.data.io import DataError, read_mask, save_figure, write_json
 
 STATS_VERSION: int = 1
 STATS_FILE: str = "stats.json"
@@ -109,13 +109,6 @@ def compute_stats(root: str | os.PathLike, kind: str, progress: bool = True) -> 
     }
 
 
-def _write_json_atomic(path: Path, data: dict) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    tmp.write_text(json.dumps(data, indent=1))
-    os.replace(tmp, path)
-
-
 def load_stats(path: str | os.PathLike) -> dict:
     """Read a stats JSON written by :func:`cached_stats`; :class:`DataError` if it is not one."""
     path = Path(path)
@@ -142,7 +135,7 @@ def cached_stats(root: str | os.PathLike, kind: str, cache: str | os.PathLike, p
         if cached and cached.get("kind") == kind and cached.get("fingerprint") == fingerprint(root, kind):
             return cached, True
     stats = compute_stats(root, kind, progress=progress)
-    _write_json_atomic(cache, stats)
+    write_json(cache, stats, indent=1)
     return stats, False
 
 
@@ -175,10 +168,4 @@ def plot_stats(stats: dict, out_png: str | os.PathLike) -> Path:
         axes[1].legend(fontsize=8)
     fig.suptitle(f"{stats['kind']}: class distribution")
     fig.tight_layout()
-    out_png = Path(out_png)
-    out_png.parent.mkdir(parents=True, exist_ok=True)
-    tmp = out_png.with_name(f".{out_png.stem}.{os.getpid()}.tmp.png")
-    fig.savefig(tmp, dpi=100)
-    plt.close(fig)
-    os.replace(tmp, out_png)
-    return out_png
+    return save_figure(fig, out_png)
