@@ -112,9 +112,7 @@ def main() -> None:
         t_c, _ = best_of(lambda: decode_all(blobs), args.repeat)
         t_d, report = best_of(lambda: validate_submission(sub, gt, workers=args.workers), args.repeat)
     assert report.ok
-    diff = max(
-        abs(kit[t][k] - ref[t][k]) for t in C.TRACKS for k in ("mIoU", "Acc", "aAcc")
-    )
+    diff = max(abs(kit[t][k] - ref[t][k]) for t in C.TRACKS for k in ("mIoU", "Acc", "aAcc"))
     assert diff < 1e-9, diff
     n_png = len(blobs)
     rows = [
@@ -123,8 +121,10 @@ def main() -> None:
         ("(c) decode each PNG once, single-threaded", t_c),
         ("(d) kit validator only", t_d),
     ]
-    print(f"{args.n} images x 2 tracks at {C.SUBMISSION_WIDTH}x{C.SUBMISSION_HEIGHT}, {n_png} PNGs, "
-          f"{args.workers} workers, {os.cpu_count()} cores; best of {args.repeat}; |kit - official| = {diff:.1e}\n")
+    print(
+        f"{args.n} images x 2 tracks at {C.SUBMISSION_WIDTH}x{C.SUBMISSION_HEIGHT}, {n_png} PNGs, "
+        f"{args.workers} workers, {os.cpu_count()} cores; best of {args.repeat}; |kit - official| = {diff:.1e}\n"
+    )
     print("| step | total (s) | per image and track (ms) |")
     print("|---|---|---|")
     for label, t in rows:

@@ -65,8 +65,13 @@ def submission() -> None:
 
 @submission.command()
 @click.argument("zip_path", metavar="SUB.zip", type=click.Path(path_type=Path))
-@click.option("--gt", "gt_path", required=True, type=click.Path(exists=True, path_type=Path),
-              help="Ground-truth masks: a folder, or the organizers' zip with val/ and test/.")
+@click.option(
+    "--gt",
+    "gt_path",
+    required=True,
+    type=click.Path(exists=True, path_type=Path),
+    help="Ground-truth masks: a folder, or the organizers' zip with val/ and test/.",
+)
 @click.option("--phase", type=click.Choice(C.PHASES), help="Phase folder of the ground truth (val or test).")
 @click.option("--max-problems", default=50, show_default=True, help="Report at most this many problems.")
 def validate(zip_path: Path, gt_path: Path, phase: str | None, max_problems: int) -> None:
@@ -88,13 +93,27 @@ def validate(zip_path: Path, gt_path: Path, phase: str | None, max_problems: int
 
 
 @submission.command()
-@click.option("--source-only", required=True, type=click.Path(exists=True, file_okay=False, path_type=Path),
-              help="Folder of source-only predictions (id masks or palette PNGs).")
-@click.option("--uda", required=True, type=click.Path(exists=True, file_okay=False, path_type=Path),
-              help="Folder of UDA predictions (id masks or palette PNGs).")
-@click.option("--images", required=True, type=click.Path(exists=True, file_okay=False, path_type=Path),
-              help="Folder of the target images (names and sizes of the predictions).")
-@click.option("-o", "--out", required=True, type=click.Path(dir_okay=False, path_type=Path), help="Zip to write.")
+@click.option(
+    "--source-only",
+    required=True,
+    type=click.Path(exists=True, file_okay=False, path_type=Path),
+    help="Folder of source-only predictions (id masks or palette PNGs).",
+)
+@click.option(
+    "--uda",
+    required=True,
+    type=click.Path(exists=True, file_okay=False, path_type=Path),
+    help="Folder of UDA predictions (id masks or palette PNGs).",
+)
+@click.option(
+    "--images",
+    required=True,
+    type=click.Path(exists=True, file_okay=False, path_type=Path),
+    help="Folder of the target images (names and sizes of the predictions).",
+)
+@click.option(
+    "-o", "--out", required=True, type=click.Path(dir_okay=False, path_type=Path), help="Zip to write."
+)
 def pack(source_only: Path, uda: Path, images: Path, out: Path) -> None:
     """Build the official submission zip (validated before it is written)."""
     from submission.groundtruth import GroundTruthError
@@ -137,21 +156,40 @@ def _print_table(result: dict[str, dict]) -> None:
         table.add_row(f"IoU {name}", *(format_percent(m["IoU"][name]) for m in result.values()))
     Console().print(table)
     if any(m["mIoU"] is None for m in result.values()):
-        Console().print("[yellow]n/a: a class has an empty union (absent from the ground truth and never "
-                        "predicted); its IoU and the mIoU are undefined.[/]")
+        Console().print(
+            "[yellow]n/a: a class has an empty union (absent from the ground truth and never "
+            "predicted); its IoU and the mIoU are undefined.[/]"
+        )
 
 
 @click.command()
 @click.argument("zip_path", metavar="SUB.zip", type=click.Path(path_type=Path))
-@click.option("--gt", "gt_path", required=True, type=click.Path(exists=True, path_type=Path),
-              help="Ground-truth masks: a folder, or the organizers' zip with val/ and test/.")
+@click.option(
+    "--gt",
+    "gt_path",
+    required=True,
+    type=click.Path(exists=True, path_type=Path),
+    help="Ground-truth masks: a folder, or the organizers' zip with val/ and test/.",
+)
 @click.option("--phase", type=click.Choice(C.PHASES), help="Phase folder of the ground truth (val or test).")
-@click.option("--json", "json_out", type=click.Path(dir_okay=False, path_type=Path), help="Write the scores as JSON.")
-@click.option("--plots", "plots_dir", type=click.Path(file_okay=False, path_type=Path),
-              help="Write a confusion heatmap and an IoU bar chart per track (PNG).")
+@click.option(
+    "--json", "json_out", type=click.Path(dir_okay=False, path_type=Path), help="Write the scores as JSON."
+)
+@click.option(
+    "--plots",
+    "plots_dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Write a confusion heatmap and an IoU bar chart per track (PNG).",
+)
 @click.option("--workers", type=int, default=None, help="Decoding threads (default: all cores).")
-def score(zip_path: Path, gt_path: Path, phase: str | None, json_out: Path | None, plots_dir: Path | None,
-          workers: int | None) -> None:
+def score(
+    zip_path: Path,
+    gt_path: Path,
+    phase: str | None,
+    json_out: Path | None,
+    plots_dir: Path | None,
+    workers: int | None,
+) -> None:
     """Score SUB.zip against ground truth with the official metric (fractions in the JSON)."""
     from submission.groundtruth import GroundTruthError
     from submission.scoring import score_submission

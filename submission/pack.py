@@ -138,7 +138,9 @@ def pack_submission(
     errors = [e for _, e in results if e]
     if errors:
         more = f"\n  ... and {len(errors) - 20} more" if len(errors) > 20 else ""
-        raise PackError(f"{len(errors)} prediction(s) cannot be packed:\n  " + "\n  ".join(errors[:20]) + more)
+        raise PackError(
+            f"{len(errors)} prediction(s) cannot be packed:\n  " + "\n  ".join(errors[:20]) + more
+        )
     out = Path(out)
     out.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{out.name}.", suffix=".tmp", dir=out.parent)

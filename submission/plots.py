@@ -54,7 +54,15 @@ def plot_confusion(confusion: list[list[int]] | np.ndarray, out: Path, title: st
     for i in range(len(conf)):
         for j in range(len(conf)):
             colour = "white" if norm[i, j] > 0.5 else "black"
-            ax.text(j, i, f"{100 * norm[i, j]:.1f}%\n{int(conf[i, j]):,}", ha="center", va="center", fontsize=7, color=colour)
+            ax.text(
+                j,
+                i,
+                f"{100 * norm[i, j]:.1f}%\n{int(conf[i, j]):,}",
+                ha="center",
+                va="center",
+                fontsize=7,
+                color=colour,
+            )
     fig.colorbar(im, ax=ax, label="fraction of ground-truth row")
     ax.set_title(title or "confusion matrix (row-normalized)")
     try:
@@ -90,6 +98,14 @@ def write_plots(result: dict[str, dict], out_dir: Path) -> list[Path]:
     paths = []
     for track, metrics in result.items():
         miou = "n/a" if metrics["mIoU"] is None else f"{100 * metrics['mIoU']:.2f}"
-        paths.append(plot_confusion(metrics["confusion"], out_dir / f"{track}_confusion.png", f"{track}: confusion (row-normalized)"))
-        paths.append(plot_iou(metrics["IoU"], out_dir / f"{track}_iou.png", f"{track}: per-class IoU (mIoU {miou})"))
+        paths.append(
+            plot_confusion(
+                metrics["confusion"],
+                out_dir / f"{track}_confusion.png",
+                f"{track}: confusion (row-normalized)",
+            )
+        )
+        paths.append(
+            plot_iou(metrics["IoU"], out_dir / f"{track}_iou.png", f"{track}: per-class IoU (mIoU {miou})")
+        )
     return paths

@@ -21,7 +21,9 @@ import numpy as np
 from zerowaste import contract as C
 
 
-def official_metrics(pairs: Iterable[tuple[np.ndarray, np.ndarray]], num_classes: int = C.NUM_CLASSES) -> dict:
+def official_metrics(
+    pairs: Iterable[tuple[np.ndarray, np.ndarray]], num_classes: int = C.NUM_CLASSES
+) -> dict:
     """``{"mIoU", "Acc", "aAcc", "IoU": list, "confusion": ndarray}`` from (gt, pred) pairs, NaN as numpy gives."""
     from sklearn.metrics import confusion_matrix as sk_confusion
 

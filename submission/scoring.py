@@ -58,7 +58,7 @@ def _confusion_uint8(gt: np.ndarray, pred: np.ndarray, n: int) -> np.ndarray:
     float32, exact below 2**24 pixels (the caller checks).
     """
     hist = cv2.calcHist([_as_2d(gt), _as_2d(pred)], [0, 1], None, [256, n], [0, 256, 0, n])
-    invalid = hist[n:C.IGNORE_INDEX].sum() + hist[C.IGNORE_INDEX + 1 :].sum()
+    invalid = hist[n : C.IGNORE_INDEX].sum() + hist[C.IGNORE_INDEX + 1 :].sum()
     if invalid:
         raise ValueError(f"ground truth holds values other than 0..{n - 1} and {C.IGNORE_INDEX}")
     return hist[:n].astype(np.int64)
@@ -165,7 +165,9 @@ class SegEvaluator:
         return metrics_from_confusion(self.confusion, self.per_image_acc)
 
 
-def _image_confusions(name: str, masks: dict[str, np.ndarray], gt_bytes: bytes | None) -> dict[str, np.ndarray]:
+def _image_confusions(
+    name: str, masks: dict[str, np.ndarray], gt_bytes: bytes | None
+) -> dict[str, np.ndarray]:
     """Worker: decode the GT once, one confusion matrix per track."""
     gt = decode_gt(gt_bytes, name)
     out = {}
@@ -188,7 +190,9 @@ def score_submission(
     ground truth once per image for both tracks. Raises :class:`SubmissionInvalid` (with the full
     report) if the submission is invalid, :class:`GroundTruthError` if the ground truth is.
     """
-    report, confusions = scan_submission(zip_path, gt, workers=workers, progress=progress, per_image=_image_confusions)
+    report, confusions = scan_submission(
+        zip_path, gt, workers=workers, progress=progress, per_image=_image_confusions
+    )
     if not report.ok:
         raise SubmissionInvalid(report)
     evaluators = {track: SegEvaluator() for track in C.TRACKS}

@@ -93,7 +93,9 @@ class _Problems:
 # --------------------------------------------------------------------------------------------
 
 
-def _layout(entries: list[zipfile.ZipInfo], dirs: set[str], gt: GroundTruth, problems: _Problems):
+def _layout(
+    entries: list[zipfile.ZipInfo], dirs: set[str], gt: GroundTruth, problems: _Problems
+) -> dict[str, dict[str, zipfile.ZipInfo]]:
     """Map each track to ``{image name: ZipInfo}``, reporting layout problems."""
     by_track: dict[str, dict[str, zipfile.ZipInfo]] = {t: {} for t in C.TRACKS}
     lower_seen: dict[tuple[str, str], str] = {}
@@ -127,7 +129,9 @@ def _layout(entries: list[zipfile.ZipInfo], dirs: set[str], gt: GroundTruth, pro
     present = {PurePosixPath(i.filename).parts[0] for i in entries} | {d.split("/")[0] for d in dirs}
     for track in C.TRACKS:
         if track not in present:
-            problems.add(f"missing folder {track}/ (a submission holds {' and '.join(f'{t}/' for t in C.TRACKS)})")
+            problems.add(
+                f"missing folder {track}/ (a submission holds {' and '.join(f'{t}/' for t in C.TRACKS)})"
+            )
             continue
         missing = [n for n in gt.names if n not in by_track[track]]
         if missing:
@@ -169,7 +173,9 @@ def max_png_bytes(hw: tuple[int, int]) -> int:
     return 2 * hw[0] * (hw[1] + 1) + (1 << 20)
 
 
-def check_prediction(data: bytes, path: str, expected_hw: tuple[int, int]) -> tuple[np.ndarray | None, str | None]:
+def check_prediction(
+    data: bytes, path: str, expected_hw: tuple[int, int]
+) -> tuple[np.ndarray | None, str | None]:
     """Decode one prediction PNG strictly; return ``(mask, None)`` or ``(None, problem)``.
 
     >>> import cv2
@@ -184,7 +190,10 @@ def check_prediction(data: bytes, path: str, expected_hw: tuple[int, int]) -> tu
     if mask is None:
         return None, f"{path!r} is not a decodable PNG (corrupt or truncated data)"
     if mask.ndim != 2 or mask.dtype != np.uint8 or mask.shape != tuple(expected_hw):
-        return None, f"{path!r} decodes to a {mask.dtype} array of shape {mask.shape}, not {tuple(expected_hw)} uint8"
+        return (
+            None,
+            f"{path!r} decodes to a {mask.dtype} array of shape {mask.shape}, not {tuple(expected_hw)} uint8",
+        )
     if int(mask.max()) >= C.NUM_CLASSES:
         bad = mask[mask >= C.NUM_CLASSES]
         values = ", ".join(str(v) for v in np.unique(bad)[:8])
@@ -203,7 +212,14 @@ def check_prediction(data: bytes, path: str, expected_hw: tuple[int, int]) -> tu
 PerImage = Callable[[str, dict[str, np.ndarray], bytes | None], Any]
 
 
-def _check_image(name: str, blobs: dict[str, bytes], hw: tuple[int, int], gt_bytes: bytes | None, per_image):
+def _check_image(
+    name: str,
+    blobs: dict[str, bytes],
+    hw: tuple[int, int],
+    gt_bytes: bytes | None,
+    per_image: PerImage | None,
+) -> tuple[list[str], Any]:
+    """Worker: check both predictions of one image; run ``per_image`` when both are valid."""
     masks: dict[str, np.ndarray] = {}
     problems: list[str] = []
     for track, data in blobs.items():
@@ -217,7 +233,14 @@ def _check_image(name: str, blobs: dict[str, bytes], hw: tuple[int, int], gt_byt
     return problems, per_image(name, masks, gt_bytes)
 
 
-def _read_blobs(zf, by_track, name: str, hw, problems: _Problems) -> dict[str, bytes]:
+def _read_blobs(
+    zf: zipfile.ZipFile,
+    by_track: dict[str, dict[str, zipfile.ZipInfo]],
+    name: str,
+    hw: tuple[int, int],
+    problems: _Problems,
+) -> dict[str, bytes]:
+    """Main thread: stream one image's predictions from the zip (size-capped)."""
     blobs: dict[str, bytes] = {}
     for track in C.TRACKS:
         info = by_track[track].get(name)

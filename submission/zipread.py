@@ -151,7 +151,15 @@ def read_member(zf: zipfile.ZipFile, info: zipfile.ZipInfo, *, limit: int | None
                 chunks.append(chunk)
     except ZipReadError:
         raise
-    except (zipfile.BadZipFile, zlib.error, lzma.LZMAError, OSError, EOFError, ValueError, RuntimeError) as exc:
+    except (
+        zipfile.BadZipFile,
+        zlib.error,
+        lzma.LZMAError,
+        OSError,
+        EOFError,
+        ValueError,
+        RuntimeError,
+    ) as exc:
         raise ZipReadError(f"entry {info.filename!r} is corrupt: {exc}") from exc
     if size != info.file_size:
         raise ZipReadError(f"entry {info.filename!r} is truncated ({size} of {info.file_size} bytes)")

@@ -45,12 +45,16 @@ def resolve_phase(test_annotation_file: str, phase_codename: str) -> str | None:
     return phase
 
 
-def evaluate(test_annotation_file: str, user_submission_file: str, phase_codename: str, **kwargs: Any) -> dict:
+def evaluate(
+    test_annotation_file: str, user_submission_file: str, phase_codename: str, **kwargs: Any
+) -> dict:
     """Score one submission for EvalAI (see module docs); raises on an invalid submission."""
     gt = load_ground_truth(test_annotation_file, resolve_phase(test_annotation_file, phase_codename))
     result = score_submission(user_submission_file, gt, workers=kwargs.get("workers"))
     splits = [{f"{phase_codename}_{track}": leaderboard_row(m)} for track, m in result.items()]
     submission_result = {k: v for split in splits for k, v in split.items()}
-    print(f"Scored {len(gt)} images per track: " + ", ".join(
-        f"{k} mIoU {v['mIoU']}" for k, v in submission_result.items()))
+    print(
+        f"Scored {len(gt)} images per track: "
+        + ", ".join(f"{k} mIoU {v['mIoU']}" for k, v in submission_result.items())
+    )
     return {"result": splits, "submission_result": submission_result}

@@ -50,7 +50,9 @@ def write_gt_dir(folder: Path, masks: dict[str, np.ndarray]) -> Path:
     return folder
 
 
-def build_zip(path: Path, entries: dict[str, bytes] | list[tuple[str, bytes]], method=zipfile.ZIP_STORED) -> Path:
+def build_zip(
+    path: Path, entries: dict[str, bytes] | list[tuple[str, bytes]], method=zipfile.ZIP_STORED
+) -> Path:
     """Write a zip with ``entries`` (a list allows duplicate names)."""
     items = entries.items() if isinstance(entries, dict) else entries
     buf = io.BytesIO()

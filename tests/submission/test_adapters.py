@@ -34,8 +34,16 @@ def test_evalai_result_structure(fx, organizers_gt):
     uda = out["result"][1]["dev_uda"]
     assert uda["mIoU"] == pytest.approx(100 * expected["uda"]["mIoU"], abs=1e-6)
     assert uda["Acc"] == pytest.approx(100 * expected["uda"]["Acc"], abs=1e-6)
-    assert set(uda) == {"mIoU", "Acc", "aAcc", "IoU_background", "IoU_rigid_plastic", "IoU_cardboard",
-                        "IoU_metal", "IoU_soft_plastic"}
+    assert set(uda) == {
+        "mIoU",
+        "Acc",
+        "aAcc",
+        "IoU_background",
+        "IoU_rigid_plastic",
+        "IoU_cardboard",
+        "IoU_metal",
+        "IoU_soft_plastic",
+    }
     assert out["submission_result"]["dev_uda"] == uda
 
 

@@ -29,7 +29,16 @@ def test_validate_exit_codes(fx, zk):
 
 def test_score_table_json_and_plots(fx):
     out = fx.tmp / "out"
-    res = run("score", str(fx.zip()), "--gt", str(fx.gt_dir), "--json", str(out / "s.json"), "--plots", str(out / "plots"))
+    res = run(
+        "score",
+        str(fx.zip()),
+        "--gt",
+        str(fx.gt_dir),
+        "--json",
+        str(out / "s.json"),
+        "--plots",
+        str(out / "plots"),
+    )
     assert res.exit_code == 0, res.output
     assert "ZeroWaste score" in res.output and "IoU soft_plastic" in res.output
     data = json.loads((out / "s.json").read_text())
@@ -58,11 +67,33 @@ def test_pack_command(fx):
         for name, mask in fx.preds[track].items():
             cv2.imwrite(str(folder / name), mask)
     out = fx.tmp / "packed.zip"
-    res = run("submission", "pack", "--source-only", str(so), "--uda", str(uda), "--images", str(fx.gt_dir), "-o", str(out))
+    res = run(
+        "submission",
+        "pack",
+        "--source-only",
+        str(so),
+        "--uda",
+        str(uda),
+        "--images",
+        str(fx.gt_dir),
+        "-o",
+        str(out),
+    )
     assert res.exit_code == 0, res.output
     assert run("submission", "validate", str(out), "--gt", str(fx.gt_dir)).exit_code == 0
     (so / sorted(fx.masks)[0]).unlink()
-    res = run("submission", "pack", "--source-only", str(so), "--uda", str(uda), "--images", str(fx.gt_dir), "-o", str(out))
+    res = run(
+        "submission",
+        "pack",
+        "--source-only",
+        str(so),
+        "--uda",
+        str(uda),
+        "--images",
+        str(fx.gt_dir),
+        "-o",
+        str(out),
+    )
     assert res.exit_code == 1 and "no prediction for image" in res.output
 
 
@@ -78,7 +109,9 @@ def test_score_help_imports_no_heavy_module():
 
 
 def test_scoring_imports_no_training_stack():
-    code = "import sys, submission.scoring, submission.pack, submission.adapters.evalai; " \
-           "print([m for m in ('torch', 'bpy', 'albumentations', 'mmseg') if m in sys.modules])"
+    code = (
+        "import sys, submission.scoring, submission.pack, submission.adapters.evalai; "
+        "print([m for m in ('torch', 'bpy', 'albumentations', 'mmseg') if m in sys.modules])"
+    )
     proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
     assert proc.stdout.strip() == "[]", proc.stdout + proc.stderr

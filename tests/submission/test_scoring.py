@@ -30,7 +30,13 @@ def test_hand_computed_two_images():
     ev.process(gt2, pr2)
     m = ev.evaluate()
     # confusion: row 0: [1,1,0,0,0]; row 1: [0,1,..]; row 2: [0,0,3,1,0]; row 3: [..,1,0]; row 4: [..,1]
-    assert m["confusion"] == [[1, 1, 0, 0, 0], [0, 1, 0, 0, 0], [0, 0, 3, 1, 0], [0, 0, 0, 1, 0], [0, 0, 0, 0, 1]]
+    assert m["confusion"] == [
+        [1, 1, 0, 0, 0],
+        [0, 1, 0, 0, 0],
+        [0, 0, 3, 1, 0],
+        [0, 0, 0, 1, 0],
+        [0, 0, 0, 0, 1],
+    ]
     assert m["IoU"] == {
         "background": 1 / 2,  # TP 1, GT 2, pred 1
         "rigid_plastic": 1 / 2,  # TP 1, GT 1, pred 2
@@ -101,7 +107,9 @@ def test_golden_equal_to_official_method_on_random_submissions(make_fx, zk, seed
 
 
 def test_perfect_submission_scores_one(fx, zk):
-    perfect = {t: {n: np.where(m == 255, 0, m).astype(np.uint8) for n, m in fx.masks.items()} for t in C.TRACKS}
+    perfect = {
+        t: {n: np.where(m == 255, 0, m).astype(np.uint8) for n, m in fx.masks.items()} for t in C.TRACKS
+    }
     result = score_submission(zk.build_zip(fx.tmp / "perfect.zip", zk.submission_entries(perfect)), fx.gt)
     assert result["uda"]["mIoU"] == 1.0 and result["source_only"]["Acc"] == 1.0
 

@@ -88,7 +88,10 @@ def test_zip_bomb_compression_ratio(fx, zk):
 
 def test_zip_bomb_caps_checked_from_central_directory(fx):
     with zipfile.ZipFile(fx.zip()) as zf:
-        assert inspect_zip(zf, max_entries=3) == ([], [f"zip bomb guard: {2 * len(fx.masks)} entries (at most 3 allowed)"])
+        assert inspect_zip(zf, max_entries=3) == (
+            [],
+            [f"zip bomb guard: {2 * len(fx.masks)} entries (at most 3 allowed)"],
+        )
         entries, problems = inspect_zip(zf, max_total_bytes=1000)
         assert entries == [] and "bytes uncompressed in total" in problems[0]
 
@@ -146,13 +149,19 @@ def test_missing_track_folder(fx):
 
 def test_empty_track_folder_reports_missing_predictions(fx):
     entries = {k: v for k, v in fx.entries().items() if not k.startswith("uda/")}
-    only_problem(validate_submission(fx.zip([*entries.items(), ("uda/", b"")]), fx.gt), f"uda/: {len(fx.masks)} of")
+    only_problem(
+        validate_submission(fx.zip([*entries.items(), ("uda/", b"")]), fx.gt), f"uda/: {len(fx.masks)} of"
+    )
 
 
 def test_missing_predictions(fx):
     entries = fx.entries()
     del entries[f"source_only/{first_name(fx)}"]
-    only_problem(validate_submission(fx.zip(entries), fx.gt), "source_only/: 1 of 6 predictions missing", first_name(fx))
+    only_problem(
+        validate_submission(fx.zip(entries), fx.gt),
+        "source_only/: 1 of 6 predictions missing",
+        first_name(fx),
+    )
 
 
 @pytest.mark.parametrize(
@@ -165,7 +174,9 @@ def test_missing_predictions(fx):
     ],
 )
 def test_unexpected_top_level_entries(fx, zk, entry, message):
-    only_problem(validate_submission(zk.build_zip(fx.tmp / "t.zip", {**fx.entries(), entry: b"x"}), fx.gt), message)
+    only_problem(
+        validate_submission(zk.build_zip(fx.tmp / "t.zip", {**fx.entries(), entry: b"x"}), fx.gt), message
+    )
 
 
 def test_nested_folder(fx, zk):
@@ -233,7 +244,10 @@ def test_undecodable_png(fx, zk):
 
 def test_wrong_size(fx, zk):
     small = np.zeros((zk.H // 2, zk.W), np.uint8)
-    only_problem(validate_submission(with_uda(fx, zk.png_bytes(small)), fx.gt), "has size 160x45 (WxH) but the image is 160x90")
+    only_problem(
+        validate_submission(with_uda(fx, zk.png_bytes(small)), fx.gt),
+        "has size 160x45 (WxH) but the image is 160x90",
+    )
 
 
 def test_rgb_png(fx, zk):
@@ -257,7 +271,9 @@ def test_values_outside_classes(fx, zk):
     pred = fx.preds["uda"][first_name(fx)].copy()
     pred[:3, :] = C.IGNORE_INDEX
     pred[5, 5] = 5
-    message = only_problem(validate_submission(with_uda(fx, zk.png_bytes(pred)), fx.gt), "values outside 0..4")
+    message = only_problem(
+        validate_submission(with_uda(fx, zk.png_bytes(pred)), fx.gt), "values outside 0..4"
+    )
     assert f"{3 * zk.W + 1} pixels" in message and "5, 255" in message and "inflating mIoU" in message
 
 
@@ -281,4 +297,6 @@ def test_corrupt_deflate_stream(fx, zk):
     data[start : start + 40] = b"\xff" * 40  # invalid deflate block header
     path.write_bytes(bytes(data))
     report = validate_submission(path, fx.gt)
-    assert not report.ok and any(info.filename in p and "corrupt" in p for p in report.problems), report.problems
+    assert not report.ok and any(info.filename in p and "corrupt" in p for p in report.problems), (
+        report.problems
+    )
