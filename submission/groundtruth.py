@@ -31,6 +31,9 @@ from submission import png
 from submission.zipread import inspect_zip, open_zip, read_member
 from zerowaste import contract as C
 
+#: File extensions :meth:`GroundTruth.from_images` treats as target images.
+IMAGE_EXTS = frozenset({".png", ".jpg", ".jpeg", ".bmp", ".tif", ".tiff", ".webp"})
+
 
 class GroundTruthError(Exception):
     """The ground truth (or its configuration, e.g. the phase) is unusable: an organizer error."""
@@ -96,9 +99,13 @@ class GroundTruth:
         images = Path(images)
         if not images.is_dir():
             raise GroundTruthError(f"images folder {images} does not exist")
-        members = {p.name: p.name for p in images.iterdir() if p.is_file() and not p.name.startswith(".")}
+        members = {
+            p.name: p.name
+            for p in images.iterdir()
+            if p.is_file() and not p.name.startswith(".") and p.suffix.lower() in IMAGE_EXTS
+        }
         if not members:
-            raise GroundTruthError(f"no images found in {images}")
+            raise GroundTruthError(f"no images ({', '.join(sorted(IMAGE_EXTS))}) found in {images}")
         return cls(str(images), members, root=images, is_zip=False, has_masks=False)
 
     @property

@@ -90,6 +90,7 @@ def test_images_give_names_and_sizes_without_masks(fx, zk):
     from PIL import Image
 
     Image.new("RGB", (11, 5)).save(images / "c.jpg")
+    (images / "labels.json").write_text("{}")  # not an image: ignored
     gt = GroundTruth.from_images(images)
     assert gt.names == ("b.PNG", "c.jpg") and gt.size("b.PNG") == (7, 9) and gt.size("c.jpg") == (5, 11)
     with pytest.raises(GroundTruthError, match="not ground-truth masks"):
