@@ -74,8 +74,10 @@ def test_verify_rgb_mask_and_labels_without_entry(fresh_zwf: Path) -> None:
     coco = json.loads(labels.read_text())
     dropped = coco["images"].pop(0)["file_name"]
     labels.write_text(json.dumps(coco))
+    (fresh_zwf / "train" / "labels.json").unlink()
     result = run("verify", fresh_zwf, "--dataset", "zerowaste-f", *SMALL)
     assert result.exit_code == 1
+    assert "warning: zwf/train/labels.json: missing, so the COCO check was skipped" in result.output
     assert f"{mask.name}: mask has image mode 'RGB'" in result.output
     assert f"zwf/test/labels.json: no entry for {dropped}" in result.output
 

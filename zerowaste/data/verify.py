@@ -112,8 +112,8 @@ def _check_coco(folder: Path, masks: dict[str, np.ndarray], rel: Path, report: R
     """labels.json must list exactly the masks' images and rasterize to the same ids."""
     path = folder / contract.LABELS_JSON
     where = path.relative_to(rel)
-    if not path.is_file():
-        report.errors.append(f"{where}: missing (this split should ship COCO labels)")
+    if not path.is_file():  # sem_seg/ is what training uses; the original SynthWaste ships no COCO file
+        report.warnings.append(f"{where}: missing, so the COCO check was skipped")
         return
     try:
         index = _load_coco(path)
