@@ -37,8 +37,8 @@ RIGID_KINDS = frozenset({"crushed_box", "bottle", "tray", "cup", "can", "lump", 
 PALETTES: dict[str, list[tuple[float, float, float]]] = {
     "paper": [(0.85, 0.85, 0.82), (0.8, 0.8, 0.8), (0.9, 0.88, 0.8), (0.75, 0.78, 0.82)],
     "cardboard": [(0.26, 0.14, 0.06), (0.32, 0.19, 0.09), (0.2, 0.11, 0.05), (0.4, 0.27, 0.15)],
-    "soft_plastic": [(0.9, 0.9, 0.92), (0.15, 0.35, 0.8), (0.9, 0.75, 0.05), (0.02, 0.02, 0.02),
-                     (0.85, 0.1, 0.08), (0.2, 0.6, 0.75), (0.95, 0.95, 0.95)],
+    "soft_plastic": [(0.9, 0.9, 0.92), (0.35, 0.5, 0.8), (0.9, 0.75, 0.2), (0.02, 0.02, 0.02),
+                     (0.8, 0.3, 0.25), (0.5, 0.7, 0.8), (0.95, 0.95, 0.95), (0.85, 0.88, 0.9), (0.7, 0.75, 0.7)],
     "rigid_plastic": [(0.9, 0.95, 1.0), (0.2, 0.55, 0.3), (0.1, 0.3, 0.8), (0.85, 0.3, 0.05),
                       (0.95, 0.95, 0.9), (0.6, 0.1, 0.05)],
     "metal": [(0.8, 0.8, 0.82), (0.75, 0.1, 0.1), (0.1, 0.25, 0.6), (0.85, 0.7, 0.4)],
@@ -73,7 +73,7 @@ def _object_size(rng: np.random.Generator, kind: str, scale: float) -> list[floa
         "sheet": (rng.uniform(0.16, 0.3), rng.uniform(0.2, 0.32), 0.0),
         "newspaper": (rng.uniform(0.28, 0.5), rng.uniform(0.3, 0.45), 0.0),
         "magazine": (rng.uniform(0.2, 0.3), rng.uniform(0.26, 0.34), 0.0),
-        "crumpled": (rng.uniform(0.07, 0.16),) * 2 + (rng.uniform(0.05, 0.1),),
+        "crumpled": (rng.uniform(0.09, 0.2),) * 2 + (rng.uniform(0.06, 0.12),),
         "flat_piece": (rng.uniform(0.2, 0.45), rng.uniform(0.15, 0.35), 0.0),
         "crushed_box": (rng.uniform(0.18, 0.4), rng.uniform(0.14, 0.3), rng.uniform(0.03, 0.1)),
         "paper_bag": (rng.uniform(0.2, 0.32), rng.uniform(0.3, 0.42), 0.0),
@@ -116,7 +116,7 @@ def _material(rng: np.random.Generator, cls: str, kind: str) -> dict:
         if kind == "paper_bag":
             m["color"] = [round(c * 1.15, 4) for c in m["color"]]
     if cls == "soft_plastic":
-        m["transmission"] = round(float(rng.uniform(0.5, 0.95)) if rng.random() < 0.65 else 0.0, 3)
+        m["transmission"] = round(float(rng.uniform(0.5, 0.95)) if rng.random() < 0.8 else 0.0, 3)
         m["roughness"] = round(float(rng.uniform(0.15, 0.45)), 3)
         m["print"] = "magazine" if rng.random() < 0.15 else "plain"
         m["ink"] = _color(rng, "rigid_plastic")

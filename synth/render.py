@@ -15,6 +15,7 @@ Example:
 from __future__ import annotations
 
 import json
+import os
 import sys
 import time
 import traceback
@@ -126,4 +127,9 @@ def main(argv: list[str] | None = None) -> int:
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    code = main()
+    # pip bpy 4.2 often segfaults while the interpreter tears Blender down; every frame is already
+    # on disk (atomically), so leave without running that teardown.
+    sys.stdout.flush()
+    sys.stderr.flush()
+    os._exit(code)

@@ -10,9 +10,11 @@ Python, five things get in the way, and this module fixes each of them once, bef
 2. ``SetupUtility.setup`` pip-installs packages into a ``custom-python-packages`` folder next to
    "Blender" (here: next to the venv's python) and parses Blender's ``--`` argv: we replace it by
    a function that only sets BlenderProc's temp dir. No run-time pip installs.
-3. Resource lookup: ``Utility.blenderproc_root`` is fine (the package ships ``resources/``), but
-   Blender's own data path is ``bpy.utils.resource_path('LOCAL')``, which we export as
-   ``BLENDER_SYSTEM_RESOURCES`` when it is not set.
+3. Resource lookup: BlenderProc finds Blender's ``datafiles`` (e.g. the "Smooth by Angle" node
+   group used by ``add_auto_smooth_modifier``) relative to Blender's python binary, which here is
+   the venv's python. We point ``SetupUtility.determine_python_paths`` at
+   ``bpy.utils.resource_path('LOCAL')``, where pip bpy keeps them. (BlenderProc's own
+   ``resources/`` ship inside the package and need nothing.)
 4. ``bproc.init()`` switches the UI language to ``en_US``, which fails on pip bpy (no locale
    data): we skip that switch by running the rest of ``init`` ourselves (:func:`init`).
 5. numpy 2 removed ``np.string_`` and ``np.in1d``, which 2.8.0 still uses: we re-add aliases.
@@ -55,7 +57,6 @@ def import_blenderproc(temp_dir: str | None = None) -> types.ModuleType:
     _numpy_aliases()
     import bpy  # noqa: F401  (must be importable; fails clearly when the synth extra is missing)
 
-    os.environ.setdefault("BLENDER_SYSTEM_RESOURCES", bpy.utils.resource_path("LOCAL"))
     os.environ.setdefault("OPENCV_IO_ENABLE_OPENEXR", "1")
 
     # Step A: import the package in "outside" mode: __init__ only defines the version.
@@ -71,6 +72,16 @@ def import_blenderproc(temp_dir: str | None = None) -> types.ModuleType:
         return sys.argv
 
     SetupUtility.setup = staticmethod(_setup)  # (2) no pip installs, no argv surgery
+
+    local = bpy.utils.resource_path("LOCAL")
+    original_paths = SetupUtility.determine_python_paths
+
+    def _python_paths(blender_path=None, major_version=None):
+        paths = list(original_paths(blender_path, major_version))
+        paths[0] = os.path.join(local, "python", "bin", "python3.11")  # (3) <LOCAL>/datafiles is 3 levels up
+        return tuple(paths)
+
+    SetupUtility.determine_python_paths = staticmethod(_python_paths)
 
     # Step B: re-run __init__ in "inside" mode, with site-packages listed twice (1).
     site = os.path.abspath(os.path.join(os.path.dirname(blenderproc.__file__), ".."))
