@@ -51,21 +51,38 @@ def add_pages(app: FastAPI, ctx) -> None:
         ident = service.authenticate(ctx.engine, request.cookies.get(COOKIE))
         return ident if ident is not None and ident.team_id is not None else None
 
-    @app.get("/", response_class=HTMLResponse, include_in_schema=False)
-    def leaderboard_page(request: Request, phase: str | None = None, track: str = contract.RANKING_TRACK) -> Response:
-        phases = service.list_phases(ctx.engine)
-        names = [p.name for p in phases]
+    default_phase: dict[str, str] = {}
+
+    def leaderboard_sync(request: Request, phase: str | None, track: str) -> Response:
+        names = [p.name for p in service.list_phases(ctx.engine)]
         phase = phase or (names[0] if names else None)
-        board, message, status = None, None, 200
+        team = who(request)
         if phase is None:
-            message = "No phase has been created yet."
-        else:
-            try:
-                board = ctx.leaderboards.get(ctx.engine, phase, track)
-            except ServiceError as exc:
-                message, status = str(exc), exc.status
-        return render("leaderboard.html", status, phases=names, phase=phase, track=track, tracks=contract.TRACKS,
-                      board=board, message=message, team=who(request))
+            return render("leaderboard.html", phases=names, phase=phase, track=track, tracks=contract.TRACKS,
+                          board=None, message="No phase has been created yet.", team=team)
+        try:
+            entry = ctx.leaderboards.lookup(ctx.engine, phase, track)
+        except ServiceError as exc:
+            return render("leaderboard.html", exc.status, phases=names, phase=phase, track=track,
+                          tracks=contract.TRACKS, board=None, message=str(exc), team=team)
+        if team is None and entry.extras.get("phases") == names and "html" in entry.extras:
+            return HTMLResponse(entry.extras["html"])
+        page = render("leaderboard.html", phases=names, phase=phase, track=track, tracks=contract.TRACKS,
+                      board=entry.board, message=None, team=team)
+        if team is None:  # anonymous visitors share one rendering per change of the board
+            entry.extras.update(phases=names, html=page.body.decode())
+            default_phase["name"] = names[0]
+        return page
+
+    @app.get("/", response_class=HTMLResponse, include_in_schema=False)
+    async def leaderboard_page(request: Request, phase: str | None = None,
+                               track: str = contract.RANKING_TRACK) -> Response:
+        name = phase or default_phase.get("name")
+        if COOKIE not in request.cookies and name:
+            entry = ctx.leaderboards.recent(name, track, service.LEADERBOARD_MAX_AGE)
+            if entry is not None and "html" in entry.extras:
+                return HTMLResponse(entry.extras["html"])  # fast path: no database access
+        return await run_in_threadpool(leaderboard_sync, request, phase, track)
 
     @app.get("/login", response_class=HTMLResponse, include_in_schema=False)
     def login_page() -> Response:

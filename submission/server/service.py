@@ -19,8 +19,9 @@ import datetime as dt
 import io
 import json
 import math
+import time
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from sqlalchemy import Engine, func, select
@@ -316,31 +317,77 @@ def phase_view(phase: Phase) -> dict:
 # ------------------------------------------------------------------------------------------ leaderboard
 
 
+#: Public leaderboards are served from memory and re-checked against the database at most this often (s).
+LEADERBOARD_MAX_AGE = 0.5
+
+
+@dataclass
+class CachedBoard:
+    """A computed leaderboard, its JSON bytes, and renderings other layers attach (e.g. the HTML page)."""
+
+    version: tuple
+    board: dict
+    json: bytes
+    hidden_until_close: bool
+    closes_at: dt.datetime | None
+    checked_at: float = 0.0  # time.monotonic() of the last version check
+    extras: dict[str, Any] = field(default_factory=dict)
+
+
 class LeaderboardCache:
-    """Leaderboards computed once per change of a phase's submissions (checked with one small query)."""
+    """Leaderboards recomputed only when a phase or its submissions change.
+
+    Each request costs one small query (phase row + count and newest ``updated_at`` of its
+    submissions); the board, its JSON and its page are built once per change.
+    """
 
     def __init__(self) -> None:
-        self._cache: dict[tuple[str, str], tuple[tuple, dict]] = {}
+        self._cache: dict[tuple[str, str], CachedBoard] = {}
 
-    def get(self, engine: Engine, phase_name: str, track: str, *, host: bool = False,
-            now: dt.datetime | None = None) -> dict:
-        """The leaderboard of a phase and track; hidden phases raise 403 unless ``host``."""
+    def recent(self, phase_name: str, track: str, max_age: float, now: dt.datetime | None = None) -> CachedBoard | None:
+        """The public board if it was checked against the database less than ``max_age`` s ago, else None.
+
+        No database access: this is the fast path for anonymous readers (a board may lag by ``max_age``).
+        """
+        hit = self._cache.get((phase_name, track))
+        if hit is None or time.monotonic() - hit.checked_at >= max_age:
+            return None
+        if not rules.leaderboard_visible(hit.hidden_until_close, hit.closes_at, now or utcnow()):
+            return None
+        return hit
+
+    def lookup(self, engine: Engine, phase_name: str, track: str, *, host: bool = False,
+               now: dt.datetime | None = None) -> CachedBoard:
+        """The cached leaderboard of a phase and track; hidden phases raise 403 unless ``host``."""
         if track not in contract.TRACKS:
             raise ServiceError(f"unknown track {track!r}; known: {', '.join(contract.TRACKS)}", 404)
         now = now or utcnow()
+        n_subs = select(func.count(Submission.id)).where(Submission.phase_id == Phase.id).scalar_subquery()
+        last = select(func.max(Submission.updated_at)).where(Submission.phase_id == Phase.id).scalar_subquery()
+        with engine.connect() as conn:
+            row = conn.execute(select(Phase.updated_at, Phase.hidden_until_close, Phase.closes_at, n_subs, last)
+                               .where(Phase.name == phase_name)).first()
+        if row is None:
+            with read_session(engine) as s:
+                get_phase(s, phase_name)  # raises the 404 with the known names
+        updated_at, hidden, closes_at, count, last_change = row
+        if not host and not rules.leaderboard_visible(hidden, closes_at, now):
+            raise ServiceError(f"the leaderboard of phase {phase_name!r} is hidden until the phase closes", 403)
+        version = (updated_at, count, last_change)
+        hit = self._cache.get((phase_name, track))
+        if hit is not None and hit.version == version:
+            hit.checked_at = time.monotonic()
+            return hit
         with read_session(engine) as s:
-            phase = get_phase(s, phase_name)
-            if not host and not rules.leaderboard_visible(phase.hidden_until_close, phase.closes_at, now):
-                raise ServiceError(f"the leaderboard of phase {phase.name!r} is hidden until the phase closes", 403)
-            version = (phase.updated_at, *s.execute(
-                select(func.count(Submission.id), func.max(Submission.updated_at))
-                .where(Submission.phase_id == phase.id)).one())
-            hit = self._cache.get((phase_name, track))
-            if hit is not None and hit[0] == version:
-                return hit[1]
-            board = compute_leaderboard(s, phase, track)
-        self._cache[(phase_name, track)] = (version, board)
-        return board
+            board = compute_leaderboard(s, get_phase(s, phase_name), track)
+        entry = CachedBoard(version, board, json.dumps(board).encode(), hidden, closes_at, time.monotonic())
+        self._cache[(phase_name, track)] = entry
+        return entry
+
+    def get(self, engine: Engine, phase_name: str, track: str, *, host: bool = False,
+            now: dt.datetime | None = None) -> dict:
+        """The leaderboard document (see :meth:`lookup`)."""
+        return self.lookup(engine, phase_name, track, host=host, now=now).board
 
 
 def compute_leaderboard(session, phase: Phase, track: str) -> dict:
