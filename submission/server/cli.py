@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import logging
 import threading
-from pathlib import Path
 
 import click
 
@@ -107,8 +106,6 @@ def worker(db_url: str, store_dir: str, gt_path: str, once: bool, **worker_opts)
 
     _setup_logging()
     check_ground_truth(gt_path)
-    if not Path(store_dir).is_dir():
-        raise click.ClickException(f"store {store_dir} does not exist (start `zerowaste server serve` first)")
     try:
         engine = make_engine(db_url)
     except ValueError as exc:

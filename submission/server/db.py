@@ -23,6 +23,7 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session
 
 SQLITE_BUSY_TIMEOUT_MS = 30_000
+MIGRATION_LOCK_ID = 727_274_001  # arbitrary, constant: the PostgreSQL advisory lock taken by upgrade()
 
 
 def normalize_url(url: str) -> str:
@@ -110,8 +111,15 @@ def upgrade(engine: Engine, revision: str = "head") -> None:
     """Apply every migration up to ``revision`` (idempotent; never drops data)."""
     from alembic import command
 
-    with engine.begin() as conn:
-        command.upgrade(alembic_config(conn), revision)
+    with engine.connect() as conn:
+        # Servers and workers starting together must not migrate twice: take the database's write
+        # lock (SQLite) or an advisory lock (PostgreSQL) for the whole migration.
+        if is_sqlite(engine):
+            conn = conn.execution_options(sqlite_immediate=True)
+        with conn.begin():
+            if not is_sqlite(engine):
+                conn.exec_driver_sql(f"SELECT pg_advisory_xact_lock({MIGRATION_LOCK_ID})")
+            command.upgrade(alembic_config(conn), revision)
 
 
 def current_revision(engine: Engine) -> str | None:

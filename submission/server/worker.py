@@ -160,6 +160,11 @@ def run_job(engine: Engine, store: SubmissionStore, gt_path: str | Path, job: Cl
 
     Returns the outcome, or None when the lease was lost (another worker owns the job now).
     """
+    if not store.path(job.file_name).is_file():
+        # A mis-mounted store on this worker: leave the job to its lease expiry (another worker
+        # retries it) rather than blaming the team's submission.
+        log.error("stored file of submission %s is missing under %s", job.submission_id, store.subs_dir)
+        return None
     ctx = mp.get_context("spawn")  # no fork of a threaded server process
     parent, child = ctx.Pipe(duplex=False)
     proc = ctx.Process(target=_child, daemon=True,

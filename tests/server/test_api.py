@@ -35,7 +35,7 @@ def auth(token):
 
 def test_upload_score_and_leaderboard(live, sub_zips, kit):
     url, tok = live["url"], live["tokens"]
-    a1 = kit.upload(url, tok["alpha"], sub_zips["good"], method_name="plain")
+    a1 = kit.upload(url, tok["alpha"], sub_zips["good"], method_name="../../etc/passwd")
     a2 = kit.upload(url, tok["alpha"], sub_zips["better"], method_name="better")
     evil_name = '<script>alert("x")</script>'
     b1 = kit.upload(url, tok["beta"], sub_zips["good"], method_name=evil_name, filename="../../x/<img src=x onerror=alert(1)>.zip")
@@ -45,6 +45,7 @@ def test_upload_score_and_leaderboard(live, sub_zips, kit):
             for r in (a1, a2, b1)}
     assert all(s["status"] == "scored" for s in subs.values()), subs
     better = subs[a2.json()["id"]]
+    assert subs[a1.json()["id"]]["method_name"] == "../../etc/passwd"  # just text: never a path
     assert better["scores"]["uda"]["mIoU"] > subs[a1.json()["id"]]["scores"]["uda"]["mIoU"] > 0.5
     assert "confusion" not in better["scores"]["uda"]  # row sums would reveal ground truth
     assert subs[b1.json()["id"]]["filename"] == "<img src=x onerror=alert(1)>.zip"  # base name only, kept as text

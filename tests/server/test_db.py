@@ -94,3 +94,15 @@ def test_store_cap_and_reconcile(tmp_path):
     assert live.exists() and store.path(kept).read_bytes() == b"PK\x03\x04"
     with pytest.raises(ValueError):
         store.path("../etc/passwd")
+
+
+def test_concurrent_upgrades_are_serialized(db_url):
+    """Servers and workers starting together all run the migrations; exactly one applies them."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    engines = [make_engine(db_url) for _ in range(4)]
+    with ThreadPoolExecutor(4) as pool:
+        list(pool.map(upgrade, engines))
+    assert {current_revision(e) for e in engines} == {"0002"}
+    for e in engines:
+        e.dispose()

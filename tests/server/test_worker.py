@@ -136,3 +136,13 @@ def test_worker_killed_mid_scoring_is_scored_once_after_lease_expiry(queue, gt_d
     assert status_of(engine, sid).result == sub.result
     with read_session(engine) as s:
         assert s.scalar(select(Submission.status).where(Submission.id == sid)) == SCORED
+
+
+def test_missing_stored_file_is_not_blamed_on_the_team(queue, gt_dir, tmp_path):
+    engine, store, make = queue
+    (sid,) = make(1)
+    cfg = WorkerConfig(lease_seconds=60)
+    elsewhere = SubmissionStore(tmp_path / "wrong-mount")
+    assert worker.work_once(engine, elsewhere, gt_dir, cfg) == sid
+    sub = status_of(engine, sid)
+    assert sub.status == RUNNING and sub.problems is None  # left to lease expiry and a retry elsewhere
