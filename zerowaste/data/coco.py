@@ -186,11 +186,16 @@ def mask_to_polygons(binary: np.ndarray) -> list[list[float]]:
     >>> mask_to_polygons(np.array([[0, 1], [0, 0]], bool))
     [[1.0, 0.0, 1.0, 1.0, 2.0, 1.0, 2.0, 0.0]]
     """
-    up = np.kron(binary.astype(np.uint8), np.ones((2, 2), np.uint8))
+    rows, cols = np.flatnonzero(binary.any(axis=1)), np.flatnonzero(binary.any(axis=0))
+    if len(rows) == 0:
+        return []
+    y0, x0 = rows[0], cols[0]  # trace only the bounding box: regions are small next to a frame
+    box = binary[y0: rows[-1] + 1, x0: cols[-1] + 1].astype(np.uint8)
+    up = np.kron(box, np.ones((2, 2), np.uint8))
     contours, _ = cv2.findContours(up, cv2.RETR_EXTERNAL, cv2.CHAIN_APPROX_SIMPLE)
     polygons = []
     for contour in contours:
-        pts = (contour[:, 0, :] + 1) // 2
+        pts = (contour[:, 0, :] + 1) // 2 + (x0, y0)
         keep = np.ones(len(pts), bool)
         keep[1:] = np.any(pts[1:] != pts[:-1], axis=1)
         pts = pts[keep]

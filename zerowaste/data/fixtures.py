@@ -84,14 +84,14 @@ def _scene(rng: np.random.Generator, h: int, w: int, classes: list[int]) -> tupl
 def _render(rng: np.random.Generator, sem: np.ndarray) -> np.ndarray:
     """A plausible RGB frame for ``sem``: uneven grey belt, shaded objects, sensor noise."""
     h, w = sem.shape
-    yy, xx = np.mgrid[0:h, 0:w].astype(np.float32)
-    light = 0.75 + 0.35 * np.exp(-(((xx / w - rng.uniform(0.2, 0.8)) ** 2) + ((yy / h - 0.5) ** 2)) * 3)
-    img = np.empty((h, w, 3), np.float32)
-    img[:] = (62, 63, 66)
+    yy = np.arange(h, dtype=np.float32)[:, None] / max(h, 1)
+    xx = np.arange(w, dtype=np.float32)[None, :] / max(w, 1)
+    light = 0.75 + 0.35 * np.exp(-((xx - rng.uniform(0.2, 0.8)) ** 2 + (yy - 0.5) ** 2) * 3)
+    colors = np.tile(np.array([62, 63, 66], np.float32), (256, 1))
     for cls, color in _OBJECT_COLORS.items():
-        img[sem == cls] = color
-    stripes = 6 * np.sin(yy / max(h, 1) * 40)[..., None]
-    img = (img + stripes) * light[..., None] + rng.normal(0, 6, img.shape)
+        colors[cls] = color
+    img = colors[sem] + (6 * np.sin(yy * 40))[..., None]
+    img = img * light[..., None] + rng.standard_normal(img.shape, dtype=np.float32) * 6
     return np.clip(img, 0, 255).astype(np.uint8)
 
 
