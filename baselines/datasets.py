@@ -9,6 +9,7 @@
   the data layer's :class:`zerowaste.data.sampling.MixedSampler` (source weights, optional
   rare-class sampling), the synthetic share following :func:`synth_weight_at`'s schedule.
 
+
 Example (config):
     train_dataloader = dict(
         sampler=dict(type="MixedSourceSampler", synth_ratio=dict(start=0.5, end=0.1, iters=40000)),
@@ -25,6 +26,7 @@ from collections.abc import Iterator, Sequence
 
 import numpy as np
 from mmengine.dataset import Compose
+from mmengine.dist import get_dist_info
 from torch.utils.data import Dataset, Sampler
 
 from zerowaste import contract
@@ -163,13 +165,16 @@ def source_weights(domains: Sequence[str], synth_share: float) -> list[float]:
 
 
 class MixedSourceSampler(Sampler):
-    """Infinite sampler over a :class:`MixedSegDataset`: each iteration's ``batch_size`` indices
-    are drawn by the data layer's ``MixedSampler`` with that iteration's source weights.
+    """Infinite sampler over a :class:`MixedSegDataset`, drawing from its sources with the data
+    layer's :class:`zerowaste.data.sampling.MixedSampler` (weighted sources, shuffled passes,
+    optional rare-class sampling).
 
-    ``synth_ratio=dict(start, end, iters)`` sets the synthetic share (see :func:`synth_weight_at`);
-    ``weights`` (one per source) fixes the weights instead. ``rcs_temperature`` switches on
-    rare-class sampling inside each source (class presence from the masks). ``batch_size`` is
-    filled in from ``train_dataloader.batch_size`` by ``zerowaste train``.
+    ``synth_ratio=dict(start, end, iters)`` sets the synthetic share per iteration (see
+    :func:`synth_weight_at`); ``weights`` (one per source) fixes the weights instead. Weights are
+    re-evaluated every ``chunk_iters`` iterations (at the chunk's middle). ``rcs_temperature``
+    switches on rare-class sampling (per-image class pixel counts read once from the masks, in the
+    ZeroWaste label space). ``batch_size`` is filled in from ``train_dataloader.batch_size`` by
+    ``zerowaste train``, so that iterations are counted right.
     """
 
     def __init__(
@@ -178,6 +183,7 @@ class MixedSourceSampler(Sampler):
         synth_ratio: dict | None = None,
         weights: Sequence[float] | None = None,
         batch_size: int = 2,
+        chunk_iters: int = 100,
         rcs_temperature: float | None = None,
         rcs_min_pixels: int = 3000,
         seed: int | None = 0,
@@ -188,17 +194,28 @@ class MixedSourceSampler(Sampler):
             raise ValueError(f"{len(weights)} weights for {len(dataset.sources)} sources")
         self.dataset = dataset
         self.synth_ratio = dict(synth_ratio or dict(start=0.5, end=0.5, iters=0))
+        synth_weight_at(0, **self.synth_ratio)  # validate early
         self.weights = list(weights) if weights is not None else None
-        self.batch_size = int(batch_size)
-        self.rcs_temperature = rcs_temperature
-        self.rcs_min_pixels = rcs_min_pixels
+        self.batch_size, self.chunk_iters = int(batch_size), max(int(chunk_iters), 1)
+        self.rcs_temperature, self.rcs_min_pixels = rcs_temperature, rcs_min_pixels
         self.seed = 0 if seed is None else int(seed)
+        self.rank, self.world_size = get_dist_info()
         self.class_presence = self._class_presence() if rcs_temperature is not None else None
 
     def _class_presence(self) -> list[np.ndarray]:
-        from zerowaste.data.stats import class_presence
+        from tqdm import tqdm
 
-        return [class_presence(src.frames) for src in self.dataset.sources]
+        from zerowaste.data.stats import image_class_counts
+
+        out = []
+        for src in self.dataset.sources:
+            frames = src.frames
+            rows = [
+                image_class_counts(frames.load_mask(i), contract.NUM_CLASSES)[0]
+                for i in tqdm(range(len(frames)), desc=f"class counts {src.kind}", unit="mask", leave=False)
+            ]
+            out.append(np.array(rows, dtype=np.int64))
+        return out
 
     def weights_at(self, iteration: int) -> list[float]:
         """Source weights used for the batch of ``iteration``."""
@@ -207,26 +224,29 @@ class MixedSourceSampler(Sampler):
         share = synth_weight_at(iteration, **self.synth_ratio)
         return source_weights(self.dataset.domains, share)
 
-    def iteration_indices(self, iteration: int) -> list[int]:
-        """The global dataset indices of the batch of ``iteration`` (deterministic given the seed)."""
+    def chunk_indices(self, chunk: int) -> list[int]:
+        """Global dataset indices of iterations ``[chunk * chunk_iters, (chunk + 1) * chunk_iters)``."""
         from zerowaste.data.sampling import MixedSampler
 
+        middle = chunk * self.chunk_iters + self.chunk_iters // 2
         sampler = MixedSampler(
             self.dataset.source_sizes,
-            self.weights_at(iteration),
-            num_samples=self.batch_size,
-            seed=self.seed * 1_000_003 + iteration,
+            self.weights_at(middle),
+            num_samples=self.chunk_iters * self.batch_size * self.world_size,
+            seed=self.seed,
             class_presence=self.class_presence,
             rcs_temperature=self.rcs_temperature,
             rcs_min_pixels=self.rcs_min_pixels,
         )
-        return [int(i) for i in sampler]
+        sampler.set_epoch(chunk)
+        indices = [self.dataset.offsets[s] + i for s, i in sampler]
+        return indices[self.rank :: self.world_size]  # each GPU takes its share of every iteration
 
     def __iter__(self) -> Iterator[int]:
-        iteration = 0
+        chunk = 0
         while True:
-            yield from self.iteration_indices(iteration)
-            iteration += 1
+            yield from self.chunk_indices(chunk)
+            chunk += 1
 
     def __len__(self) -> int:
         return len(self.dataset)

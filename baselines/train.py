@@ -110,6 +110,17 @@ def _set_pretrained(cfg: Config, pretrained: str | None) -> None:
         print_log(FROM_SCRATCH, logger="current", level=logging.WARNING)
 
 
+def _stretch_schedulers(cfg: Config, old_max: int | None) -> None:
+    """Schedulers that ended at the old ``max_iters`` end at the new one (``train_cfg.max_iters=...``)."""
+    new_max = cfg.get("train_cfg", {}).get("max_iters")
+    if old_max is None or new_max == old_max:
+        return
+    schedulers = cfg.get("param_scheduler") or []
+    for scheduler in schedulers if isinstance(schedulers, list) else [schedulers]:
+        if scheduler.get("end") == old_max:
+            scheduler.end = new_max
+
+
 def _fill_sampler_batch_size(cfg: Config) -> None:
     """The mixed sampler schedules per iteration: give it the loader's batch size."""
     loader = cfg.get("train_dataloader")
@@ -134,7 +145,9 @@ def prepare_config(
     cfg = Config.fromfile(str(path))
     options = cfg_options if isinstance(cfg_options, dict) else parse_cfg_options(cfg_options)
     if options:
+        old_max = cfg.get("train_cfg", {}).get("max_iters")
         cfg.merge_from_dict(options)
+        _stretch_schedulers(cfg, old_max)
     cfg.launcher = launcher
     cfg.work_dir = str(work_dir or Path("work_dirs") / path.stem)
     if seed is not None or deterministic:

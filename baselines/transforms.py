@@ -10,7 +10,7 @@
 
 Example (config):
     train_pipeline = [dict(type="KitLoadAnnotations"),
-                      dict(type="KitAugment", preset="strong", scale=(1280, 720), crop_size=(512, 512)),
+                      dict(type="KitAugment", preset="strong", scale=(1280, 720), crop=512),
                       dict(type="PackSegInputs")]
 """
 
@@ -36,8 +36,8 @@ class KitLoadAnnotations(BaseTransform):
 class KitAugment(BaseTransform):
     """Apply :func:`zerowaste.data.augment.train_transform` to ``img`` and ``gt_seg_map``.
 
-    Arguments are passed through to ``train_transform`` (``preset``, ``scale`` as (width, height),
-    ``crop_size`` as (height, width), ``cat_max_ratio``...).
+    Arguments are passed through to ``train_transform`` (``scale`` as (width, height), ``crop``
+    (square side), ``cat_max_ratio``, ``ratio_range``, ``flip``, ``preset`` "default" or "strong").
     """
 
     def __init__(self, **kwargs) -> None:

@@ -15,7 +15,7 @@ model = dict(
 )
 train_pipeline = [
     dict(type="KitLoadAnnotations"),
-    dict(type="KitAugment", preset="official", scale=(160, 90), crop_size=crop_size, cat_max_ratio=0.75),
+    dict(type="KitAugment", preset="default", scale=(160, 90), crop=crop_size[0], cat_max_ratio=0.75),
     dict(type="PackSegInputs"),
 ]
 test_pipeline = [

@@ -1,12 +1,13 @@
 # ZeroWaste-f, source only (official recipe): resize to 1280x720, random 512x512 crops with
-# cat_max_ratio 0.75, flip + photometric distortion (zerowaste.data.augment, preset "official");
+# cat_max_ratio 0.75, flip + photometric distortion (zerowaste.data.augment, preset "default";
+# preset="strong" adds the domain-generalization extras: blur, noise, grid shuffle);
 # test at (1024, 512) keep-ratio, logits resized back to full resolution.
 # Point `root` at your copy: --cfg-options train_dataloader.dataset.root=/data/zerowaste-f ...
 data_root = "data/zerowaste-f"
 crop_size = (512, 512)
 train_pipeline = [
     dict(type="KitLoadAnnotations"),
-    dict(type="KitAugment", preset="official", scale=(1280, 720), crop_size=crop_size, cat_max_ratio=0.75),
+    dict(type="KitAugment", preset="default", scale=(1280, 720), crop=crop_size[0], cat_max_ratio=0.75),
     dict(type="PackSegInputs"),
 ]
 test_pipeline = [
