@@ -96,3 +96,14 @@ def test_wrong_root_split_and_kind(tmp_path: Path, zwf_root: Path) -> None:
     with pytest.raises(ValueError, match="unknown dataset kind"):
         list_samples(zwf_root, "cityscapes", "train")
     assert detect_kind(zwf_root) == "zerowaste-f"
+
+
+def test_detect_kind_of_every_fixture_and_ambiguity(tmp_path: Path) -> None:
+    import shutil
+
+    for kind in contract.DATASET_KINDS:
+        assert detect_kind(make_dataset(tmp_path / kind, kind, n=1)) == kind
+    for split in contract.SPLITS:  # a SynthWaste copy without instance masks looks like labeled v2
+        shutil.rmtree(tmp_path / "synthwaste" / split / "inst_seg")
+    with pytest.raises(DataError, match="could be zerowaste-v2, synthwaste; pass it explicitly"):
+        detect_kind(tmp_path / "synthwaste")

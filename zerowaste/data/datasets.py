@@ -241,6 +241,9 @@ class SegDataset:
 def detect_kind(root: str | os.PathLike) -> str:
     """Guess the dataset kind of ``root`` from its layout (instances -> SynthWaste, ``.PNG`` -> ZeroWaste).
 
+    Ambiguous layouts (e.g. a SynthWaste copy without ``inst_seg/`` looks like labeled v2) are a
+    :class:`DataError` asking for the kind.
+
     >>> import tempfile
     >>> from zerowaste.data.fixtures import make_dataset
     >>> detect_kind(make_dataset(tempfile.mkdtemp(), "zerowaste-v2", n=1))
@@ -257,7 +260,7 @@ def detect_kind(root: str | os.PathLike) -> str:
         images = [p for d in dirs for p in (d / contract.IMAGE_DIR).glob(f"*{lay.image_ext}")]
         if not images or (not lay.splits and any((base / s).is_dir() for s in contract.SPLITS)):
             continue
-        if any((d / contract.INST_DIR).is_dir() for d in dirs) != lay.has_instances:
+        if any((d / contract.INST_DIR).is_dir() for d in dirs) and not lay.has_instances:
             continue
         if lay.splits and lay.labeled_splits and not any((d / contract.SEM_DIR).is_dir() for d in dirs):
             continue
