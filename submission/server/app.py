@@ -19,7 +19,8 @@ GET      /api/admin/...                         host endpoints (admin token)
 =======  =====================================  ===========================================
 
 Example:
-    >>> app = create_app(Settings(db_url="sqlite:///:memory:", store_dir="/tmp/zw-store", gt_path="/tmp/gt"))
+    >>> import tempfile
+    >>> app = create_app(Settings(db_url="sqlite:///:memory:", store_dir=tempfile.mkdtemp(), gt_path="gt/"))
     >>> app.title
     'zerowaste-kit scoring server'
 """

@@ -1,0 +1,15 @@
+"""The docstring examples of the server modules run."""
+
+import doctest
+import importlib
+
+import pytest
+
+MODULES = ["auth", "db", "rules", "service", "store", "streaming", "client", "admin", "sample", "models", "app"]
+
+
+@pytest.mark.parametrize("name", MODULES)
+def test_docstring_examples(name):
+    module = importlib.import_module(f"submission.server.{name}")
+    result = doctest.testmod(module, optionflags=doctest.ELLIPSIS)
+    assert result.failed == 0
