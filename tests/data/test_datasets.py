@@ -105,5 +105,5 @@ def test_detect_kind_of_every_fixture_and_ambiguity(tmp_path: Path) -> None:
         assert detect_kind(make_dataset(tmp_path / kind, kind, n=1)) == kind
     for split in contract.SPLITS:  # a SynthWaste copy without instance masks looks like labeled v2
         shutil.rmtree(tmp_path / "synthwaste" / split / "inst_seg")
-    with pytest.raises(DataError, match="could be zerowaste-v2, synthwaste; pass it explicitly"):
+    with pytest.raises(DataError, match=r"could be zerowaste-v2, synthwaste\); pass it explicitly"):
         detect_kind(tmp_path / "synthwaste")
