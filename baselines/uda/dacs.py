@@ -20,8 +20,10 @@ One training iteration (all terms switchable in the config and usable together):
    above ``pseudo_threshold``, weight 0 in the top/bottom ``pseudo_margins`` rows.
 4. ``mix='class'``: ClassMix of source into target (+ colour jitter/blur when ``color_jitter``/``blur``),
    pixel-weighted cross-entropy on the mixed image; ``mix=None``: the same on the target image.
-5. ``mic=dict(mask_ratio=0.7, mask_block_size=64, loss_weight=1.0)``: the student sees the
-   block-masked target image and learns the teacher's pseudo-labels (MIC).
+5. ``mic=dict(enabled=True, mask_ratio=0.7, mask_block_size=64, loss_weight=1.0)``: the student sees
+   the block-masked target image and learns the teacher's pseudo-labels (MIC). ``mic=None`` or
+   ``enabled=False`` switches it off (configs keep the dict so a child config or
+   ``model.mic.enabled=True`` turns it on).
 
 All losses are summed and back-propagated once (``optim_wrapper.update_params``), so AMP,
 gradient clipping and accumulation work as for any mmseg model. The target losses use pixel-weighted
@@ -102,7 +104,12 @@ class UDADataset:
 
 @MODELS.register_module()
 class DACS(BaseSegmentor):
-    """DACS / DAFormer self-training with optional MIC around a wrapped mmseg segmentor (see module doc)."""
+    """DACS / DAFormer self-training with optional MIC around a wrapped mmseg segmentor (see module doc).
+
+    ``backbone`` (optional) is merged into the student's backbone config: DACS configs set
+    ``backbone=dict()`` so that tools editing ``model.backbone`` / ``model.pretrained``
+    (``zerowaste train --pretrained``) reach the student.
+    """
 
     def __init__(
         self,
@@ -117,10 +124,16 @@ class DACS(BaseSegmentor):
         fdist_classes: Sequence[int] = fdist.THING_CLASSES,
         fdist_min_ratio: float = 0.75,
         mic: Mapping | None = None,
+        backbone: Mapping | None = None,
+        pretrained: str | None = None,
         data_preprocessor: Mapping | None = None,
         init_cfg: Mapping | None = None,
     ) -> None:
         model = copy.deepcopy(dict(model))
+        if backbone:  # overrides for the student's backbone (what `zerowaste train --pretrained` sets)
+            model["backbone"] = {**model.get("backbone", {}), **backbone}
+        if pretrained is not None:  # mmseg's legacy top-level `pretrained`, passed to the student
+            model["pretrained"] = pretrained
         dp = dict(data_preprocessor or model.pop("data_preprocessor", None) or {})
         model.pop("data_preprocessor", None)
         if dp.get("type", "SegDataPreProcessor") in ("SegDataPreProcessor", "mmseg.SegDataPreProcessor"):
@@ -141,7 +154,7 @@ class DACS(BaseSegmentor):
         self.fdist_lambda = float(fdist_lambda)
         self.fdist_classes = tuple(fdist_classes)
         self.fdist_min_ratio = float(fdist_min_ratio)
-        self.mic = {**dict(mask_ratio=0.7, mask_block_size=64, loss_weight=1.0), **mic} if mic else None
+        self.mic = _mic_settings(mic)
         self.ema_model = None  # built in init_weights(), after the student got its (pretrained) weights
         self.imnet_model = None
         self.register_buffer("local_iter", torch.zeros((), dtype=torch.long))
@@ -273,6 +286,23 @@ class DACS(BaseSegmentor):
             masked = mic.mask_images(self._augment(target_inputs), m)
             losses["mic.loss_ce"] = self.mic["loss_weight"] * self._weighted_ce(masked, ps_label, pixel_w)
         return losses
+
+
+def _mic_settings(mic: Mapping | None) -> dict | None:
+    """MIC settings with defaults, or None when MIC is off.
+
+    >>> _mic_settings(dict(enabled=False)) is None, _mic_settings(dict(mask_block_size=32))["mask_ratio"]
+    (True, 0.7)
+    """
+    if mic is None:
+        return None
+    settings = {**dict(enabled=True, mask_ratio=0.7, mask_block_size=64, loss_weight=1.0), **mic}
+    if not settings.pop("enabled"):
+        return None
+    unknown = set(settings) - {"mask_ratio", "mask_block_size", "loss_weight"}
+    if unknown:
+        raise ValueError(f"DACS: unknown MIC settings {sorted(unknown)}")
+    return settings
 
 
 def method_summary(cfg: Mapping) -> dict[str, Any]:

@@ -72,10 +72,9 @@ def load_model(checkpoint: str | os.PathLike, config: str | os.PathLike | None =
         with torch.serialization.safe_globals([getattr]):
             ckpt = torch.load(path, map_location="cpu", weights_only=True)
     except Exception as exc:  # truncated / not a torch file / foreign pickle
-        detail = [line for line in str(exc).splitlines() if line.strip()][-1][:200]
         raise ModelLoadError(
             f"cannot read checkpoint {path}: not a readable PyTorch checkpoint (truncated, or not written "
-            f"by torch.save): {detail}"
+            f"by torch.save; {type(exc).__name__})"
         ) from exc
     if not isinstance(ckpt, dict) or "state_dict" not in ckpt:
         raise ModelLoadError(f"{path} is not an mmengine checkpoint (no 'state_dict')")

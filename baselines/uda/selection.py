@@ -8,8 +8,8 @@
 - :func:`write_pseudo_labels`: confident pseudo-labels of a checkpoint for a folder of images, written
   as a labeled ZeroWaste-v2-layout root (``OUT/train/data`` links to the images, ``OUT/train/sem_seg``
   masks, unconfident pixels = 255) that ``KitSegDataset(kind="zerowaste-v2", root=OUT, split="train")``
-  reads as labeled data (``zerowaste pseudo-label``; fine-tune with
-  ``baselines/configs/uda/tiny_pseudo_label_finetune_cpu.py``).
+  reads as labeled data, plus ``OUT/init.pth``, the student's weights to start fine-tuning from
+  (``zerowaste pseudo-label``; fine-tune with ``baselines/configs/uda/tiny_pseudo_label_finetune_cpu.py``).
 
 Example:
     >>> rows = rank_checkpoints(["a.pth", "b.pth"], list_images("target/train/data"))  # doctest: +SKIP
@@ -72,6 +72,20 @@ def rank_checkpoints(
     return rows
 
 
+def student_state_dict(model) -> dict:
+    """The weights of the network that predicts: the DACS student, or the model itself."""
+    from baselines.uda.dacs import DACS
+
+    return (model.model if isinstance(model, DACS) else model).state_dict()
+
+
+def save_weights(state_dict: dict, path: Path) -> None:
+    """Save ``{"state_dict": ...}`` (loadable with ``weights_only=True``, e.g. as ``load_from``) atomically."""
+    tmp = path.with_name(f".{path.name}.tmp")
+    torch.save({"state_dict": state_dict}, tmp)
+    os.replace(tmp, path)
+
+
 def write_pseudo_labels(
     checkpoint: str | os.PathLike, images: Sequence[Path], out: str | os.PathLike, threshold: float,
     config: str | None = None, split: str = "train", progress: Callable[[Path], None] | None = None,
@@ -100,6 +114,7 @@ def write_pseudo_labels(
         confident[path.name] = float(np.mean(mask != contract.IGNORE_INDEX))
         if progress:
             progress(path)
+    save_weights(student_state_dict(model), root / "init.pth")
     summary = {"checkpoint": str(checkpoint), "threshold": threshold, "images": len(confident),
                "mean_confident_fraction": float(np.mean(list(confident.values()))), "confident_fraction": confident}
     _atomic_json(root / "pseudo_labels.json", summary)

@@ -127,8 +127,10 @@ def test_fdist_masks_to_thing_classes_with_min_ratio() -> None:
     lab[0, :2, :2] = 3  # cell (0,0): all metal
     lab[0, :2, 2:] = torch.tensor([[1, 1], [1, 0]])  # cell (0,1): 75 % rigid -> kept
     lab[0, 2:, :2] = torch.tensor([[1, 1], [0, 0]])  # cell (1,0): 50 % -> ignored
-    small = fdist.downscale_label_ratio(lab, 2, 0.75, 5)
+    small = fdist.downscale_label_ratio(lab, (2, 2), 0.75, 5)
     assert small.tolist() == [[[3, 1], [IGNORE_INDEX, 0]]]
+    # 3 rows do not divide into 2 cells: padded with ignore, so the bottom cells are only 50 % labeled
+    assert fdist.downscale_label_ratio(lab[:, :3], (2, 2), 0.75, 5).tolist() == [[[3, 1], [IGNORE_INDEX] * 2]]
     feat = torch.zeros(1, 2, 2, 2, requires_grad=True)
     imnet = torch.zeros(1, 2, 2, 2)
     imnet[0, :, 0, 0] = torch.tensor([3.0, 4.0])  # distance 5 on a thing cell
@@ -208,3 +210,22 @@ def test_snd_sample_pixels() -> None:
     assert snd.sample_pixels(probs[:, :5, :5], 100).shape == (25, 5)
     with pytest.raises(ValueError, match="N>=3"):
         snd.snd(torch.ones(2, 5))
+
+
+def test_ema_update_through_real_ddp(tmp_path) -> None:
+    """A real DistributedDataParallel student (gloo, world size 1): the teacher sees unprefixed names."""
+    import torch.distributed as dist
+    from torch.nn.parallel import DistributedDataParallel as DDP
+
+    dist.init_process_group("gloo", init_method=f"file://{tmp_path / 'rdzv'}", rank=0, world_size=1)
+    try:
+        student = _Net()
+        teacher = make_teacher(DDP(student))
+        with torch.no_grad():
+            student.conv.bias.add_(2.0)
+        before = teacher.conv.bias.clone()
+        ema_update(teacher, DDP(student), alpha=0.5, iteration=10)
+        assert torch.allclose(teacher.conv.bias, 0.5 * before + 0.5 * student.conv.bias)
+        assert not any(k.startswith("module.") for k in teacher.state_dict())
+    finally:
+        dist.destroy_process_group()

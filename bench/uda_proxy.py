@@ -1,0 +1,318 @@
+"""Proxy benchmark: does UDA close the source -> target gap on a domain shift we can score?
+
+Two domains we can label: a source (generator preset mrf-a) and a target (preset mrf-b, whose labels
+are used only for the oracle and for scoring). Same model, same budget (iterations, batch, crop):
+
+- ``source_only``: trained on source labels only;
+- ``dacs``: DACS self-training (EMA teacher, pseudo-labels, ClassMix, colour jitter + blur);
+- ``dacs_mic``: DACS + MIC masked-image consistency;
+- ``oracle``: trained on the target's labels (the upper bound).
+
+Each for several seeds. Reports target mIoU (the kit's scorer, ``submission.scoring.SegEvaluator``)
+mean ± std, the fraction of the source-only -> oracle gap each method closes, and, for the UDA runs,
+the checkpoint SND picks vs the best checkpoint by target mIoU. Writes ``results.json`` and a plot.
+
+``--domains fixtures`` replaces the generator by the kit's fixture frames in two styles (the target
+re-lit: warm colour cast, lower saturation, gamma, blur, noise) when BlenderProc is not available.
+
+Example:
+    $ python bench/uda_proxy.py --out /tmp/uda/proxy --iters 500 --seeds 0 1 2 --plot docs/img/uda_proxy.png
+"""
+
+from __future__ import annotations
+
+import argparse
+import copy
+import json
+import os
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+
+REPO = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(REPO))
+
+CONFIG = REPO / "baselines" / "configs" / "uda" / "tiny_dacs_cpu.py"
+METHODS = ("source_only", "dacs", "dacs_mic", "oracle")
+LABELS = {"source_only": "source only", "dacs": "DACS", "dacs_mic": "DACS + MIC", "oracle": "target oracle"}
+
+
+# --- domains ----------------------------------------------------------------------------------
+
+def _restyle(rgb: np.ndarray, rng: np.random.Generator) -> np.ndarray:
+    """The fixture target style: another facility's light (warm cast, washed out, blurred, noisy)."""
+    import cv2
+
+    x = rgb.astype(np.float32) / 255.0
+    x = x ** 0.7  # brighter mid-tones
+    grey = x.mean(axis=2, keepdims=True)
+    x = grey + 0.55 * (x - grey)  # less saturated
+    x = x * np.array([1.15, 1.0, 0.75], np.float32)  # warm colour cast
+    x = cv2.GaussianBlur(x, (0, 0), 1.0)
+    x = x + rng.normal(0, 0.03, x.shape).astype(np.float32)
+    return (np.clip(x, 0, 1) * 255).astype(np.uint8)
+
+
+def make_fixture_domains(root: Path, n_src: int, n_tgt: int, n_val: int, size: tuple[int, int]) -> dict:
+    """Source and target roots (ZeroWaste-f layout) from the kit's fixtures; target images re-styled."""
+    from zerowaste import contract
+    from zerowaste.data.fixtures import make_dataset
+    from zerowaste.data.io import read_image, write_image
+
+    src = make_dataset(root / "source", "zerowaste-f", n={"train": n_src, "val": 0, "test": 0}, size=size, seed=1)
+    tgt = make_dataset(root / "target", "zerowaste-f", n={"train": n_tgt, "val": n_val, "test": 0}, size=size, seed=2)
+    rng = np.random.default_rng(0)
+    for split in ("train", "val"):
+        for p in sorted((tgt / split / contract.IMAGE_DIR).iterdir()):
+            write_image(p, _restyle(read_image(p), rng))
+    return {"kind": "zerowaste-f", "source": str(src), "target": str(tgt), "generator": "fixtures (two styles)"}
+
+
+def make_synth_domains(root: Path, n_src: int, n_tgt: int, n_val: int, size: tuple[int, int], samples: int) -> dict:
+    """Source (mrf-a) and target (mrf-b) rendered by ``zerowaste synth render`` (SynthWaste layout)."""
+    res = f"{size[1]}x{size[0]}"
+    exe = str(Path(sys.executable).with_name("zerowaste"))
+    jobs = [("source", "mrf-a", "train", n_src, 0), ("target", "mrf-b", "train", n_tgt, 1000),
+            ("target", "mrf-b", "val", n_val, 2000)]  # distinct seeds: no frame appears twice
+    for name, preset, split, n, seed in jobs:
+        cmd = [exe, "synth", "render", "--out", str(root / name), "--n", str(n), "--preset", preset,
+               "--resolution", res, "--samples", str(samples), "--split", split, "--seed", str(seed)]
+        print("+", " ".join(cmd), flush=True)
+        subprocess.run(cmd, check=True)
+    return {"kind": "synthwaste", "source": str(root / "source"), "target": str(root / "target"),
+            "generator": f"zerowaste synth render (mrf-a -> mrf-b, {res}, {samples} samples)"}
+
+
+# --- training and scoring ---------------------------------------------------------------------
+
+def build_cfg(method: str, domains: dict, seed: int, iters: int, work_dir: Path, size: tuple[int, int]):
+    """The tiny config for one method: DACS variants keep ``type='DACS'``, the others train the student."""
+    from mmengine.config import Config
+
+    cfg = Config.fromfile(str(CONFIG))
+    h, w = size
+    kind = domains["kind"]
+    ds = cfg.train_dataloader.dataset
+    ds.source.update(kind=kind, root=domains["source"])
+    ds.target.update(kind=kind, root=domains["target"])  # target pipeline never loads its labels
+    if method in ("source_only", "oracle"):
+        cfg.model = copy.deepcopy(cfg.model.model)  # the student alone (with its SegDataPreProcessor)
+        labeled = ds.source if method == "source_only" else dict(ds.source, root=domains["target"])
+        cfg.train_dataloader.dataset = labeled
+    elif method == "dacs_mic":
+        cfg.model.mic.enabled = True  # 16 px blocks on 64 px crops (SPEC: 64 px blocks on 512 px crops)
+    test_pipeline = [dict(type="Resize", scale=(w, h), keep_ratio=True), dict(type="KitLoadAnnotations"),
+                     dict(type="PackSegInputs")]
+    cfg.test_dataloader.dataset.pipeline = test_pipeline  # scale read by baselines.uda.infer.test_scale
+    cfg.val_cfg = cfg.val_dataloader = cfg.val_evaluator = None  # scored below with the kit's scorer
+    cfg.train_cfg.max_iters = iters
+    cfg.train_cfg.val_interval = iters + 1
+    cfg.param_scheduler = [dict(type="PolyLR", eta_min=0.0, power=1.0, begin=0, end=iters, by_epoch=False)]
+    cfg.default_hooks.checkpoint.interval = max(1, iters // 4)
+    cfg.default_hooks.checkpoint.max_keep_ckpts = 4
+    cfg.default_hooks.logger.interval = max(1, iters // 10)
+    cfg.randomness = dict(seed=seed)
+    cfg.work_dir = str(work_dir)
+    cfg.experiment_name = f"{method}_seed{seed}"
+    cfg.log_level = "WARNING"
+    return cfg
+
+
+def train(cfg) -> list[Path]:
+    from mmengine.runner import Runner
+
+    Runner.from_cfg(cfg).train()
+    return sorted(Path(cfg.work_dir).glob("iter_*.pth"), key=lambda p: int(p.stem.split("_")[1]))
+
+
+def target_miou(model, scale, frames) -> dict:
+    """The kit's scorer on target val frames (full-resolution argmax predictions)."""
+    from baselines.uda.infer import predict_probs
+    from submission.scoring import SegEvaluator
+
+    ev = SegEvaluator()
+    for image, mask in frames:
+        pred = predict_probs(model, image, scale).argmax(0).numpy().astype(np.uint8)
+        ev.process(mask, pred)
+    return ev.evaluate()
+
+
+def evaluate_run(method: str, ckpts: list[Path], val_frames, snd_images) -> dict:
+    from baselines.uda.infer import load_model, test_scale
+    from baselines.uda.selection import snd_of_model
+
+    rows = []
+    for ck in ckpts:
+        model, cfg = load_model(ck)
+        m = target_miou(model, test_scale(cfg), val_frames)
+        row = {"checkpoint": ck.name, "iter": int(ck.stem.split("_")[1]), "mIoU": 100 * m["mIoU"], "Acc": 100 * m["Acc"]}
+        if method.startswith("dacs"):
+            row["snd"] = snd_of_model(model, snd_images, test_scale(cfg), pixels=100)
+        rows.append(row)
+    out = {"checkpoints": rows, "final_mIoU": rows[-1]["mIoU"]}
+    if method.startswith("dacs"):
+        by_snd = max(rows, key=lambda r: r["snd"])
+        best = max(rows, key=lambda r: r["mIoU"])
+        out.update(snd_choice=by_snd["checkpoint"], snd_choice_mIoU=by_snd["mIoU"],
+                   best_checkpoint=best["checkpoint"], best_mIoU=best["mIoU"])
+    return out
+
+
+# --- report -----------------------------------------------------------------------------------
+
+def summarize(results: dict) -> dict:
+    """mean/std of the final target mIoU per method and the fraction of the gap closed."""
+    stats = {}
+    for method in METHODS:
+        runs = [r for r in results["runs"] if r["method"] == method]
+        if runs:
+            v = np.array([r["final_mIoU"] for r in runs])
+            stats[method] = {"mean": float(v.mean()), "std": float(v.std(ddof=1)) if len(v) > 1 else 0.0,
+                             "n": len(v), "values": v.tolist()}
+    so, orc = stats.get("source_only"), stats.get("oracle")
+    if so and orc:
+        gap = orc["mean"] - so["mean"]
+        for s in stats.values():
+            s["gap_closed"] = (s["mean"] - so["mean"]) / gap if gap > 0 else float("nan")
+    return stats
+
+
+def markdown(results: dict, stats: dict) -> str:
+    lines = ["| method | target mIoU (%) | runs | gap closed |", "|---|---|---|---|"]
+    for method, s in stats.items():
+        gc = s.get("gap_closed", float("nan"))
+        lines.append(f"| {LABELS[method]} | {s['mean']:.2f} ± {s['std']:.2f} | {s['n']} | {100 * gc:.0f} % |")
+    sel = [r for r in results["runs"] if "snd_choice" in r]
+    if sel:
+        lines += ["", "| run | SND's checkpoint (mIoU) | best checkpoint (mIoU) | final (mIoU) |", "|---|---|---|---|"]
+        for r in sel:
+            lines.append(f"| {LABELS[r['method']]} seed {r['seed']} | {r['snd_choice']} ({r['snd_choice_mIoU']:.2f}) | "
+                         f"{r['best_checkpoint']} ({r['best_mIoU']:.2f}) | {r['final_mIoU']:.2f} |")
+        regret = np.mean([r["best_mIoU"] - r["snd_choice_mIoU"] for r in sel])
+        hits = sum(r["snd_choice"] == r["best_checkpoint"] for r in sel)
+        lines += ["", f"SND picked the best checkpoint in {hits}/{len(sel)} UDA runs; "
+                      f"mean mIoU lost vs the best checkpoint: {regret:.2f} points."]
+    return "\n".join(lines)
+
+
+def plot(results: dict, stats: dict, path: Path) -> None:
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    fig, (ax, ax2) = plt.subplots(1, 2, figsize=(11, 4))
+    methods = list(stats)
+    means = [stats[m]["mean"] for m in methods]
+    stds = [stats[m]["std"] for m in methods]
+    ax.bar([LABELS[m] for m in methods], means, yerr=stds, capsize=4,
+           color=["#999999", "#4c72b0", "#55a868", "#c44e52"][: len(methods)])
+    for i, m in enumerate(methods):
+        ax.scatter([i] * stats[m]["n"], stats[m]["values"], color="k", s=10, zorder=3)
+        if "gap_closed" in stats[m] and m not in ("source_only", "oracle"):
+            ax.annotate(f"{100 * stats[m]['gap_closed']:.0f}% of gap", (i, means[i] + stds[i] + 1), ha="center")
+    ax.set_ylabel("target mIoU (%)")
+    ax.set_title(f"Proxy UDA benchmark ({results['domains']['generator']})", fontsize=9)
+    for r in results["runs"]:
+        if "snd_choice" in r:
+            xs = [c["snd"] for c in r["checkpoints"]]
+            ys = [c["mIoU"] for c in r["checkpoints"]]
+            ax2.plot(xs, ys, "o-", alpha=0.7, label=f"{LABELS[r['method']]} s{r['seed']}")
+    ax2.set_xlabel("SND on unlabeled target (higher = selected)")
+    ax2.set_ylabel("target mIoU (%)")
+    ax2.set_title("checkpoints of each UDA run", fontsize=9)
+    ax2.legend(fontsize=6)
+    fig.tight_layout()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(f".{path.stem}.tmp.png")
+    fig.savefig(tmp, dpi=110)
+    os.replace(tmp, path)
+
+
+def main(argv: list[str] | None = None) -> None:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap.add_argument("--out", type=Path, default=Path("/tmp/uda/proxy"))
+    ap.add_argument("--domains", choices=("synth", "fixtures", "auto"), default="auto",
+                    help="auto: the generator if `zerowaste synth render` works, else fixtures")
+    ap.add_argument("--n-source", type=int, default=40)
+    ap.add_argument("--n-target", type=int, default=40)
+    ap.add_argument("--n-val", type=int, default=20)
+    ap.add_argument("--size", default="160x90", help="frame WxH")
+    ap.add_argument("--samples", type=int, default=8, help="Cycles samples per pixel (synth)")
+    ap.add_argument("--iters", type=int, default=500)
+    ap.add_argument("--seeds", type=int, nargs="+", default=[0, 1, 2])
+    ap.add_argument("--methods", nargs="+", choices=METHODS, default=list(METHODS))
+    ap.add_argument("--plot", type=Path, default=None)
+    ap.add_argument("--threads", type=int, default=1, help="torch threads (the machine is shared)")
+    ap.add_argument("--prepare-only", action="store_true", help="build the two domains and stop")
+    args = ap.parse_args(argv)
+
+    import torch
+
+    import zerowaste.compat.mmseg  # noqa: F401
+    from baselines.uda.infer import list_images
+    from zerowaste import contract
+    from zerowaste.data.datasets import SegDataset
+
+    w, h = (int(v) for v in args.size.lower().split("x"))
+    torch.set_num_threads(args.threads)
+    args.out.mkdir(parents=True, exist_ok=True)
+    t0 = time.time()
+    domains_file = args.out / "domains.json"
+    if domains_file.exists():
+        domains = json.loads(domains_file.read_text())
+    else:
+        domains = None
+        if args.domains in ("synth", "auto"):
+            try:
+                domains = make_synth_domains(args.out / "data", args.n_source, args.n_target, args.n_val, (h, w), args.samples)
+            except (subprocess.CalledProcessError, FileNotFoundError) as exc:
+                if args.domains == "synth":
+                    raise
+                print(f"generator unavailable ({exc}); using fixture frames in two styles", flush=True)
+        if domains is None:
+            domains = make_fixture_domains(args.out / "data", args.n_source, args.n_target, args.n_val, (h, w))
+        domains_file.write_text(json.dumps(domains))
+    print(f"domains: {domains} ({time.time() - t0:.0f} s)", flush=True)
+    if args.prepare_only:
+        return
+
+    val = SegDataset(domains["target"], domains["kind"], "val")
+    val_frames = [(s.image, s.mask) for s in (val[i] for i in range(len(val)))]
+    snd_images = list_images(Path(domains["target"]) / "train" / contract.IMAGE_DIR)[:20]
+
+    results_file = args.out / "results.json"
+    results = json.loads(results_file.read_text()) if results_file.exists() else {"runs": []}
+    results.update(domains=domains, iters=args.iters, command=" ".join(["python", "bench/uda_proxy.py", *(argv or sys.argv[1:])]))
+    done = {(r["method"], r["seed"]) for r in results["runs"]}
+    for seed in args.seeds:
+        for method in args.methods:
+            if (method, seed) in done:
+                continue
+            t = time.time()
+            cfg = build_cfg(method, domains, seed, args.iters, args.out / "work" / f"{method}_seed{seed}", (h, w))
+            ckpts = train(cfg)
+            run = {"method": method, "seed": seed, "train_seconds": time.time() - t}
+            run.update(evaluate_run(method, ckpts, val_frames, snd_images))
+            results["runs"].append(run)
+            tmp = results_file.with_name(".results.json.tmp")
+            tmp.write_text(json.dumps(results, indent=2))
+            os.replace(tmp, results_file)
+            print(f"[{time.time() - t0:.0f} s] {method} seed {seed}: target mIoU {run['final_mIoU']:.2f} "
+                  f"({run['train_seconds']:.0f} s)", flush=True)
+
+    stats = summarize(results)
+    results["summary"] = stats
+    results_file.write_text(json.dumps(results, indent=2))
+    print(markdown(results, stats))
+    print(f"total {time.time() - t0:.0f} s")
+    if args.plot:
+        plot(results, stats, args.plot)
+        print(f"plot: {args.plot}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,165 @@
+"""A few real DACS + MIC + feature-distance iterations through `zerowaste train` on fixture data,
+then SND selection, pseudo-labels and a fine-tuning round on them (CPU, tiny model)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import numpy as np
+import pytest
+import torch
+from click.testing import CliRunner
+
+from zerowaste import contract
+from zerowaste.cli import cli
+from zerowaste.data.fixtures import make_dataset
+
+REPO = Path(__file__).resolve().parents[2]
+DACS_CONFIG = REPO / "baselines" / "configs" / "uda" / "tiny_dacs_cpu.py"
+FINETUNE_CONFIG = REPO / "baselines" / "configs" / "uda" / "tiny_pseudo_label_finetune_cpu.py"
+
+
+def _invoke(*args: str):
+    return CliRunner().invoke(cli, [str(a) for a in args], catch_exceptions=False)
+
+
+@pytest.fixture(scope="module")
+def domains(tmp_path_factory) -> dict[str, Path]:
+    base = tmp_path_factory.mktemp("uda_data")
+    src = make_dataset(base / "src", "zerowaste-f", n={"train": 3, "val": 2, "test": 0}, seed=1)
+    tgt = make_dataset(base / "tgt", "zerowaste-v2", n={"train": 3, "val": 0, "test": 0}, seed=2)
+    return {"src": src, "tgt": tgt, "tgt_images": tgt / "train" / contract.IMAGE_DIR}
+
+
+@pytest.fixture(scope="module")
+def pretrained(tmp_path_factory) -> Path:
+    """A local 'ImageNet' backbone file in mmseg key names (random weights: the mechanics are tested)."""
+    import baselines.registry  # noqa: F401  (applies zerowaste.compat.mmseg, registers the kit)
+
+    # isort: split
+    from mmengine.config import Config
+    from mmengine.registry import init_default_scope
+    from mmseg.registry import MODELS
+
+    init_default_scope("mmseg")
+    cfg = Config.fromfile(str(DACS_CONFIG))
+    torch.manual_seed(123)
+    backbone = MODELS.build(cfg.model.model.backbone)
+    path = tmp_path_factory.mktemp("pre") / "mit_tiny.pth"
+    torch.save({"state_dict": backbone.state_dict()}, path)
+    return path
+
+
+def _write_config(path: Path, domains: dict, extra: str = "") -> Path:
+    path.write_text(
+        f'_base_ = ["{DACS_CONFIG}"]\n'
+        "model = dict(fdist_lambda=0.005, fdist_min_ratio=0.25, mic=dict(enabled=True))\n"
+        f'train_dataloader = dict(dataset=dict(source=dict(root="{domains["src"]}"), target=dict(root="{domains["tgt"]}")))\n'
+        f'val_dataloader = dict(dataset=dict(root="{domains["src"]}"))\n'
+        f'test_dataloader = dict(dataset=dict(root="{domains["src"]}"))\n'
+        "train_cfg = dict(max_iters=4, val_interval=4)\n"
+        "default_hooks = dict(logger=dict(interval=1), checkpoint=dict(interval=2, max_keep_ckpts=2))\n"
+        "custom_hooks = [dict(type='BestSNDHook', images='" + str(domains["tgt_images"]) + "', interval=2, pixels=50)]\n"
+        + extra
+    )
+    return path
+
+
+@pytest.fixture(scope="module")
+def trained(tmp_path_factory, domains, pretrained) -> Path:
+    work = tmp_path_factory.mktemp("dacs_work")
+    config = _write_config(work / "cfg.py", domains)
+    result = _invoke("train", config, "--work-dir", work / "run", "--pretrained", pretrained, "--seed", "0")
+    assert result.exit_code == 0, result.output
+    return work / "run"
+
+
+def _scalars(work: Path) -> list[dict]:
+    files = list(work.glob("*/vis_data/scalars.json"))
+    assert files, "no scalars.json written"
+    return [json.loads(line) for line in files[0].read_text().splitlines() if line.strip()]
+
+
+def test_dacs_trains_with_every_term(trained: Path, pretrained: Path) -> None:
+    logged = [r for r in _scalars(trained) if "loss" in r]
+    assert len(logged) == 4
+    for r in logged:
+        for key in ("src.decode.loss_ce", "src.loss_fdist", "mix.loss_ce", "mic.loss_ce"):
+            assert np.isfinite(r[key]), (key, r)
+        assert 0.0 <= r["pseudo_weight"] <= 1.0
+    assert any(r["src.loss_fdist"] > 0 for r in logged)
+
+    sd = torch.load(trained / "iter_4.pth", map_location="cpu", weights_only=False)["state_dict"]
+    pre = torch.load(pretrained, weights_only=True)["state_dict"]
+    key = "backbone.patch_embed.0.projection.weight" if "backbone.patch_embed.0.projection.weight" in sd else None
+    key = key or next(k for k in sd if k.startswith("model.backbone.") and k.endswith("weight"))
+    name = key.removeprefix("model.")
+    # the frozen ImageNet copy still holds the pretrained weights; the student moved away from them
+    assert torch.equal(sd[f"imnet_model.{name}"], pre[name.removeprefix("backbone.")])
+    assert not torch.equal(sd[f"model.{name}"], pre[name.removeprefix("backbone.")])
+    # the EMA teacher is neither the student nor the initial weights
+    assert not torch.equal(sd[f"ema_model.{name}"], sd[f"model.{name}"])
+    assert int(sd["local_iter"]) == 4
+
+
+def test_best_snd_hook_and_select_agree(trained: Path, domains: dict, tmp_path: Path) -> None:
+    best = json.loads((trained / "best_snd.json").read_text())
+    assert [h["iter"] for h in best["history"]] == [2, 4]
+    assert (trained / "best_snd.pth").is_file()
+    out = tmp_path / "rank.json"
+    result = _invoke("select", trained / "iter_2.pth", trained / "iter_4.pth",
+                     "--images", domains["tgt_images"], "--pixels", 50, "--json", out)
+    assert result.exit_code == 0, result.output
+    assert "iter_2.pth" in result.output and "iter_4.pth" in result.output
+    rows = json.loads(out.read_text())
+    assert [r["rank"] for r in rows] == [1, 2] and rows[0]["snd"] >= rows[1]["snd"]
+    by_iter = {int(Path(r["checkpoint"]).stem.split("_")[1]): r["snd"] for r in rows}
+    for h in best["history"]:  # same images, same sampled pixels, same weights -> same SND
+        assert by_iter[h["iter"]] == pytest.approx(h["snd"], rel=1e-6)
+    assert f"best: {rows[0]['checkpoint']}" in result.output
+
+
+def test_pseudo_labels_then_finetune(trained: Path, domains: dict, tmp_path: Path) -> None:
+    from zerowaste.data.datasets import SegDataset
+
+    pl = tmp_path / "pl"
+    result = _invoke("pseudo-label", trained / "iter_4.pth", "--images", domains["tgt_images"],
+                     "--out", pl, "--threshold", 0.5)
+    assert result.exit_code == 0, result.output
+    ds = SegDataset(pl, "zerowaste-v2", "train")
+    assert len(ds) == 3 and ds.labeled
+    for i in range(len(ds)):
+        values = set(np.unique(ds[i].mask).tolist())
+        assert values <= {*contract.VALID_PREDICTIONS, contract.IGNORE_INDEX}
+    summary = json.loads((pl / "pseudo_labels.json").read_text())
+    assert 0.0 < summary["mean_confident_fraction"] <= 1.0
+    work = tmp_path / "ft"
+    result = _invoke("train", FINETUNE_CONFIG, "--work-dir", work, f"load_from={pl / 'init.pth'}",
+                     f"train_dataloader.dataset.sources.0.root={domains['src']}",
+                     f"train_dataloader.dataset.sources.1.root={pl}",
+                     f"val_dataloader.dataset.root={domains['src']}", f"test_dataloader.dataset.root={domains['src']}",
+                     "train_cfg.max_iters=2", "train_cfg.val_interval=2", "default_hooks.checkpoint.interval=2")
+    assert result.exit_code == 0, result.output
+    ft = torch.load(work / "iter_2.pth", map_location="cpu", weights_only=False)["state_dict"]
+    init = torch.load(pl / "init.pth", weights_only=True)["state_dict"]
+    assert ft.keys() == init.keys()  # the plain student, started from the DACS student's weights
+
+
+def test_feature_distance_refused_without_pretrained(domains: dict, tmp_path: Path) -> None:
+    config = _write_config(tmp_path / "cfg.py", domains)
+    result = CliRunner().invoke(cli, ["train", str(config), "--work-dir", str(tmp_path / "w")])
+    assert result.exit_code != 0
+    text = result.output + repr(result.exception)
+    assert "feature distance" in text and "from scratch" in text
+
+
+def test_select_rejects_bad_input(domains: dict, tmp_path: Path) -> None:
+    bogus = tmp_path / "bogus.pth"
+    bogus.write_text("not a checkpoint")
+    result = CliRunner().invoke(cli, ["select", str(bogus), "--images", str(domains["tgt_images"])])
+    assert result.exit_code == 1 and "not a readable PyTorch checkpoint" in result.output
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    result = CliRunner().invoke(cli, ["select", str(bogus), "--images", str(empty)])
+    assert result.exit_code == 1 and "no images" in result.output
