@@ -99,3 +99,11 @@ def test_core_modules_do_not_import_albumentations_or_torch() -> None:
     code = ("import sys, zerowaste.data.augment, zerowaste.data.datasets, zerowaste.data.cli, zerowaste.data.sampling; "
             "bad = [m for m in ('albumentations', 'torch') if m in sys.modules]; assert not bad, bad")
     subprocess.run([sys.executable, "-c", code], check=True, timeout=120)
+
+
+def test_unlabeled_frame_mask_all_ignore() -> None:
+    image = np.full((720, 1280, 3), 90, np.uint8)
+    mask = np.full((720, 1280), contract.IGNORE_INDEX, np.uint8)
+    out = train_transform(seed=0)(image=image, mask=mask)
+    assert out["image"].shape == (512, 512, 3) and (out["mask"] == contract.IGNORE_INDEX).all()
+    assert train_transform(seed=0)(image=image)["image"].shape == (512, 512, 3)  # no mask at all

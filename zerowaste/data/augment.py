@@ -78,8 +78,8 @@ def _cat_max_ratio_crop_class() -> type:
         def get_params_dependent_on_data(self, params: dict[str, Any], data: dict[str, Any]) -> dict[str, Any]:
             out = super().get_params_dependent_on_data(params, data)
             mask = data.get("mask")
-            if mask is None or self.cat_max_ratio >= 1:
-                return out
+            if mask is None or self.cat_max_ratio >= 1 or not (mask != self.ignore_index).any():
+                return out  # nothing to balance (e.g. an unlabeled target frame: all 255)
             for _ in range(self.max_tries):
                 if crop_is_balanced(self._crop_of(mask, out), self.cat_max_ratio, self.ignore_index):
                     break
