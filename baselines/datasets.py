@@ -36,6 +36,13 @@ from zerowaste.data.datasets import SegDataset
 METAINFO: dict = dict(classes=contract.CLASS_NAMES, palette=[list(c) for c in contract.PALETTE])
 
 
+def build_pipeline(pipeline: Sequence[dict]) -> Compose:
+    """Build transform dicts from mmseg's registry (which also sees mmcv's), whatever the default scope."""
+    from mmseg.registry import TRANSFORMS
+
+    return Compose([TRANSFORMS.build(t) if isinstance(t, dict) else t for t in pipeline])
+
+
 class KitSegDataset(Dataset):
     """One split of one dataset kind, as mmseg results dicts run through ``pipeline``.
 
@@ -61,7 +68,7 @@ class KitSegDataset(Dataset):
     ) -> None:
         self.kind, self.root, self.split = kind, str(root), split
         self.frames = SegDataset(root, kind, split, transform=None, paper_to=paper_to)
-        self.pipeline = Compose(list(pipeline))
+        self.pipeline = build_pipeline(pipeline)
         self.test_mode = test_mode
 
     @property
