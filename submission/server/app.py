@@ -94,9 +94,15 @@ async def accept_upload(request: Request, ctx: Context, ident: Identity) -> dict
     """Stream an upload into the store and insert its row (quota checked in the same transaction)."""
     if ident.team_id is None:
         raise ServiceError("submissions are made with a team token", 403)
+
+    async def precheck(fields: dict[str, str]) -> None:
+        phase = clean_text(fields.get("phase", ""), 50)
+        if phase:  # sent before the file (as our client and form do): refuse before the transfer
+            await run_in_threadpool(service.precheck_submission, ctx.engine, ident.team_id, phase)
+
     with ctx.store.upload(ctx.settings.max_upload_bytes) as up:
         try:
-            form = await receive_form(request, up)
+            form = await receive_form(request, up, before_file=precheck)
         except UploadTooLarge as exc:
             raise ServiceError(str(exc), 413) from None
         except FormError as exc:

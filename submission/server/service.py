@@ -245,6 +245,22 @@ def insert_submission(engine: Engine, team_id: int, phase_name: str, *, method_n
                 "remaining": None if remaining is None else remaining - 1}
 
 
+def precheck_submission(engine: Engine, team_id: int, phase_name: str, now: dt.datetime | None = None) -> None:
+    """Refuse early (before the file is transferred) when the phase is closed or the quota used up.
+
+    Advisory only: :func:`insert_submission` checks again in the transaction that counts.
+    """
+    now = now or utcnow()
+    with read_session(engine) as s:
+        phase = get_phase(s, phase_name)
+        why = rules.phase_window_error(phase.opens_at, phase.closes_at, now)
+        if why:
+            raise ServiceError(f"phase {phase.name!r} is not open: {why}", 403)
+        refusal = _quota(s, team_id, phase, now).refusal()
+        if refusal:
+            raise ServiceError(f"quota exceeded for phase {phase.name!r}: {refusal}", 429)
+
+
 def submission_view(sub: Submission, *, host: bool = False) -> dict:
     """What an API caller sees of a submission (the host additionally sees confusion matrices)."""
     result = json.loads(sub.result) if sub.result else None

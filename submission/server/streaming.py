@@ -14,6 +14,7 @@ Example (inside an ASGI handler):
 from __future__ import annotations
 
 import re
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from pathlib import PurePosixPath
 
@@ -75,6 +76,7 @@ class _Receiver:
         self.buffer = bytearray()
         self.parts = 0
         self.ended = False
+        self.file_started = False
 
     def callbacks(self) -> dict:
         return {"on_part_begin": self.part_begin, "on_part_data": self.part_data, "on_part_end": self.part_end,
@@ -105,7 +107,7 @@ class _Receiver:
                 raise FormError(f"unexpected file field {self.current!r}; send the zip as {self.file_field!r}")
             if self.form.filename is not None:
                 raise FormError("only one file per upload")
-            self.is_file = True
+            self.is_file = self.file_started = True
             self.form.file_field = self.current
             self.form.filename = clean_filename(params[b"filename"].decode("utf-8", "replace"))
 
@@ -125,9 +127,12 @@ class _Receiver:
         self.ended = True
 
 
-async def receive_form(request: Request, upload: Upload, file_field: str = "file") -> Form:
+async def receive_form(request: Request, upload: Upload, file_field: str = "file",
+                       before_file: Callable[[dict[str, str]], Awaitable[None]] | None = None) -> Form:
     """Stream a multipart request into ``upload``; return the text fields and the file's name.
 
+    ``before_file(fields)`` is awaited once, as soon as the file part starts, with the text fields
+    sent before it: it may raise to refuse the upload before the file is transferred (e.g. quota).
     Raises :class:`FormError` for a malformed body (400), and lets
     :class:`~submission.server.store.UploadTooLarge` through for an oversize file.
     """
@@ -141,10 +146,14 @@ async def receive_form(request: Request, upload: Upload, file_field: str = "file
         raise UploadTooLarge(f"upload of {int(declared)} bytes is larger than the limit of {upload.max_bytes} bytes")
     receiver = _Receiver(upload, file_field)
     parser = MultipartParser(params[b"boundary"], receiver.callbacks())
+    checked = before_file is None
     try:
         async for chunk in request.stream():
             if chunk:
                 parser.write(chunk)
+            if not checked and receiver.file_started:
+                checked = True
+                await before_file(dict(receiver.form.fields))
         parser.finalize()
     except MultipartParseError as exc:
         raise FormError(f"malformed multipart body: {exc}") from None

@@ -200,6 +200,18 @@ def wait_status(url: str, token: str, sid: int, timeout: float = 120) -> dict:
         time.sleep(0.1)
 
 
+def partial_upload(url: str, token: str, phase: str, declared: int, sent: int) -> socket.socket:
+    """Send the headers (Content-Length ``declared``) and the first ``sent`` file bytes of an upload."""
+    host, port = url.removeprefix("http://").split(":")
+    sock = socket.create_connection((host, int(port)))
+    head = (f'--B\r\nContent-Disposition: form-data; name="phase"\r\n\r\n{phase}\r\n'
+            '--B\r\nContent-Disposition: form-data; name="file"; filename="big.zip"\r\n\r\nPK\x03\x04').encode()
+    request = (f"POST /api/submissions HTTP/1.1\r\nHost: {host}\r\nAuthorization: Bearer {token}\r\n"
+               f"Content-Type: multipart/form-data; boundary=B\r\nContent-Length: {declared}\r\n\r\n").encode()
+    sock.sendall(request + head + bytes(sent))
+    return sock
+
+
 def eventually(check, timeout: float = 30):
     """Call ``check()`` until it returns something truthy (public leaderboards may lag by 0.5 s)."""
     deadline = time.monotonic() + timeout

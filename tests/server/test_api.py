@@ -168,6 +168,15 @@ def test_parallel_uploads_at_the_quota_edge(live, sub_zips, kit):
     assert len(subs) == total
     r = kit.upload(url, tok, sub_zips["good"], phase="test")
     assert r.status_code == 429 and "total quota" in r.json()["detail"]
+    # Refused as soon as the file part starts: the remaining 900 kB are never needed.
+    sock = kit.partial_upload(url, tok, "test", declared=900_000, sent=1000)
+    sock.settimeout(30)
+    answer = b""
+    while (chunk := sock.recv(65536)) and b"quota" not in answer + chunk:
+        answer += chunk
+    answer += chunk
+    sock.close()
+    assert answer.startswith(b"HTTP/1.1 429") and b"total quota" in answer
 
 
 def test_rules_hidden_selected_and_host_actions(live, sub_zips, kit):

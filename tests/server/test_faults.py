@@ -1,29 +1,16 @@
 """Crash safety: a server killed mid-upload leaves no half-stored row or file; after a restart every
 accepted submission is still there (SQLite and PostgreSQL)."""
 
-import socket
 import time
 
 import httpx
-
-
-def start_partial_upload(url: str, token: str, sent: int) -> socket.socket:
-    """Send the headers and the first ``sent`` bytes of a much larger multipart upload."""
-    host, port = url.removeprefix("http://").split(":")
-    sock = socket.create_connection((host, int(port)))
-    head = (b'--B\r\nContent-Disposition: form-data; name="phase"\r\n\r\nval\r\n'
-            b'--B\r\nContent-Disposition: form-data; name="file"; filename="big.zip"\r\n\r\nPK\x03\x04')
-    request = (f"POST /api/submissions HTTP/1.1\r\nHost: {host}\r\nAuthorization: Bearer {token}\r\n"
-               f"Content-Type: multipart/form-data; boundary=B\r\nContent-Length: {50_000_000}\r\n\r\n").encode()
-    sock.sendall(request + head + bytes(sent))
-    return sock
 
 
 def test_server_killed_mid_upload_then_restarted(db_url, server_factory, sub_zips, kit):
     tokens = kit.setup_challenge(db_url, per_day=None)
     server = server_factory(db_url, "--workers", "0")
     accepted = [kit.upload(server.url, tokens["alpha"], sub_zips["good"]).json()["id"] for _ in range(2)]
-    sock = start_partial_upload(server.url, tokens["alpha"], 400_000)
+    sock = kit.partial_upload(server.url, tokens["alpha"], "val", 50_000_000, 400_000)
     tmp_dir, subs_dir = server.store / "tmp", server.store / "subs"
     deadline = time.monotonic() + 20
     while not any(p.stat().st_size > 100_000 for p in tmp_dir.glob("*.part")) and time.monotonic() < deadline:
