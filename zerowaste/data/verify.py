@@ -108,46 +108,62 @@ def _load_coco(path: Path) -> CocoIndex:
         raise DataError(f"{path.name}: cannot read ({exc})") from exc
 
 
-def _check_coco(folder: Path, masks: dict[str, np.ndarray], rel: Path, report: Report) -> None:
-    """labels.json must list exactly the masks' images and rasterize to the same ids."""
-    path = folder / contract.LABELS_JSON
-    where = path.relative_to(rel)
-    if not path.is_file():  # sem_seg/ is what training uses; the original SynthWaste ships no COCO file
-        report.warnings.append(f"{where}: missing, so the COCO check was skipped")
-        return
-    try:
-        index = _load_coco(path)
-    except DataError as exc:
-        report.errors.append(f"{where.parent}/{exc}")
-        return
-    expected = {(c["id"], c["name"]) for c in contract.coco_categories(contract.layout(report.kind).synthetic)}
-    found = {(c.get("id"), c.get("name")) for c in index.coco.get("categories", [])}
-    if found != expected:
-        report.warnings.append(f"{where}: categories {sorted(found)} differ from the contract's {sorted(expected)}")
-    listed = {Path(name).name for name in index.images}
-    on_disk = {p.name for p in (folder / contract.SEM_DIR).iterdir()}
-    if absent := sorted(set(masks) - listed):
-        report.errors.append(f"{where}: no entry for {listing(absent)}")
-    if extra := sorted(listed - on_disk):
-        report.errors.append(f"{where}: lists images that are not in {contract.SEM_DIR}/: {listing(extra)}")
-    mismatched = []
-    for name in sorted(set(masks) & listed):
-        mask = masks[name]
+class _CocoCheck:
+    """labels.json must list exactly the split's masks and rasterize to the same ids.
+
+    Masks are compared one at a time as the split is read (a split's masks do not fit in memory
+    together: 3,000 full-size masks are 6 GB).
+    """
+
+    def __init__(self, folder: Path, rel: Path, report: Report) -> None:
+        self.folder, self.report, self.index = folder, report, None
+        path = folder / contract.LABELS_JSON
+        self.where = path.relative_to(rel)
+        self.mismatched: list[str] = []
+        if not path.is_file():  # sem_seg/ is what training uses; the original SynthWaste ships no COCO file
+            report.warnings.append(f"{self.where}: missing, so the COCO check was skipped")
+            return
         try:
-            entry = index.image(name)
-            if (int(entry["height"]), int(entry["width"])) != mask.shape:
-                mismatched.append(f"{name} (labels.json says {entry['width']}x{entry['height']})")
-                continue
-            sem = semantic_from_coco(index, name)
+            self.index = _load_coco(path)
         except DataError as exc:
-            report.errors.append(f"{where}: {exc}")
-            continue
-        valid = mask != contract.IGNORE_INDEX
-        diff = int(np.count_nonzero((sem != mask) & valid))
+            report.errors.append(f"{self.where.parent}/{exc}")
+            return
+        expected = {(c["id"], c["name"]) for c in contract.coco_categories(contract.layout(report.kind).synthetic)}
+        found = {(c.get("id"), c.get("name")) for c in self.index.coco.get("categories", [])}
+        if found != expected:
+            report.warnings.append(f"{self.where}: categories {sorted(found)} differ from the contract's {sorted(expected)}")
+        self.listed = {Path(name).name for name in self.index.images}
+
+    def compare(self, name: str, mask: np.ndarray) -> None:
+        """Rasterize ``name``'s annotations and count the pixels (255 excluded) that differ from ``mask``."""
+        if self.index is None or name not in self.listed:
+            return
+        try:
+            entry = self.index.image(name)
+            if (int(entry["height"]), int(entry["width"])) != mask.shape:
+                self.mismatched.append(f"{name} (labels.json says {entry['width']}x{entry['height']})")
+                return
+            sem = semantic_from_coco(self.index, name)
+        except DataError as exc:
+            self.report.errors.append(f"{self.where}: {exc}")
+            return
+        diff = int(np.count_nonzero((sem != mask) & (mask != contract.IGNORE_INDEX)))
         if diff:
-            mismatched.append(f"{name} ({diff} px)")
-    if mismatched:
-        report.errors.append(f"{where}: rasterized polygons differ from {contract.SEM_DIR}/ for {listing(mismatched)}")
+            self.mismatched.append(f"{name} ({diff} px)")
+
+    def finish(self, readable_masks: set[str]) -> None:
+        """Report entries missing from / extra in labels.json and the mismatching files."""
+        if self.index is None:
+            return
+        on_disk = {p.name for p in (self.folder / contract.SEM_DIR).iterdir()}
+        if absent := sorted(readable_masks - self.listed):
+            self.report.errors.append(f"{self.where}: no entry for {listing(absent)}")
+        if extra := sorted(self.listed - on_disk):
+            self.report.errors.append(f"{self.where}: lists images that are not in {contract.SEM_DIR}/: {listing(extra)}")
+        if self.mismatched:
+            self.report.errors.append(
+                f"{self.where}: rasterized polygons differ from {contract.SEM_DIR}/ for {listing(self.mismatched)}"
+            )
 
 
 def verify_dataset(
@@ -180,7 +196,8 @@ def verify_dataset(
         if known is not None and refs and len(refs) != known:
             report.warnings.append(f"{folder.relative_to(rel)}: {len(refs)} images, the public release has {known}")
         _check_names(refs, kind, folder.relative_to(rel), report)
-        masks: dict[str, np.ndarray] = {}
+        coco = _CocoCheck(folder, rel, report) if check_coco and lay.has_coco and split in lay.labeled_splits and refs else None
+        readable: set[str] = set()
         wrong_size: dict[tuple[int, int], list[str]] = {}
         for ref in tqdm(refs, desc=f"verify {name}", unit="img", disable=not progress, leave=False):
             sample_problems, image_size, mask = _check_sample(ref, kind, rel)
@@ -188,12 +205,14 @@ def verify_dataset(
             if size is not None and image_size is not None and image_size != size:
                 wrong_size.setdefault(image_size, []).append(ref.file_name)
             if mask is not None and ref.mask_path is not None:
-                masks[ref.mask_path.name] = mask
+                readable.add(ref.mask_path.name)
+                if coco is not None:
+                    coco.compare(ref.mask_path.name, mask)
         for (w, h), names in wrong_size.items():
             report.errors.append(
                 f"{folder.relative_to(rel)}/{contract.IMAGE_DIR}: {len(names)} image(s) of size {w}x{h}, "
                 f"expected {size[0]}x{size[1]} (use --size for other data): {listing(names)}"
             )
-        if check_coco and lay.has_coco and split in lay.labeled_splits and refs:
-            _check_coco(folder, masks, rel, report)
+        if coco is not None:
+            coco.finish(readable)
     return report
