@@ -14,6 +14,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import resource
 import shutil
 import statistics
 import subprocess
@@ -31,10 +32,20 @@ def render(out: Path, n: int, shard: str, threads: int, args) -> subprocess.Pope
     return subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
 
 
-def run(out: Path, n: int, shards: int, args) -> tuple[float, list[float]]:
-    """Wall seconds for n frames over `shards` concurrent shards, and per-frame render seconds."""
+def _child_cpu() -> float:
+    r = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return r.ru_utime + r.ru_stime
+
+
+def run(out: Path, n: int, shards: int, args) -> tuple[float, list[float], float]:
+    """Wall seconds for n frames over `shards` concurrent shards, per-frame render seconds, CPU seconds.
+
+    CPU seconds (all processes, from getrusage) do not depend on how busy the machine is, so
+    ``cpu / cores`` estimates the wall time on an otherwise idle machine.
+    """
     shutil.rmtree(out, ignore_errors=True)
     threads = max(1, (os.cpu_count() or 2) // shards)
+    cpu0 = _child_cpu()
     t0 = time.perf_counter()
     procs = [render(out, n, f"{i}/{shards}", threads, args) for i in range(shards)]
     for p in procs:
@@ -45,7 +56,7 @@ def run(out: Path, n: int, shards: int, args) -> tuple[float, list[float]]:
     per_frame = [json.loads(m.read_text())["render_seconds"] for m in sorted((out / "train" / "meta").glob("*.json"))]
     if len(per_frame) != n:
         sys.exit(f"expected {n} frames, found {len(per_frame)} in {out}")
-    return wall, per_frame
+    return wall, per_frame, _child_cpu() - cpu0
 
 
 def main() -> None:
@@ -60,21 +71,27 @@ def main() -> None:
     args = ap.parse_args()
     out = Path(args.out)
     rows = []
+    cores = os.cpu_count() or 2
+    load0 = os.getloadavg()[0]
     for shards in (1, 2):
-        wall, per_frame = run(out / f"shards{shards}", args.frames, shards, args)
-        rows.append((shards, wall, per_frame))
+        wall, per_frame, cpu = run(out / f"shards{shards}", args.frames, shards, args)
+        rows.append((shards, wall, per_frame, cpu))
     print(f"SynthWaste render benchmark: preset {args.preset}, {args.resolution}, {args.frames} frames, "
-          f"{os.cpu_count()} CPUs, load average {os.getloadavg()[0]:.1f}")
-    print("| shards | wall s | frames/min | s/frame (wall) | render s/frame (median, in Blender) |")
-    print("|---|---|---|---|---|")
-    for shards, wall, per_frame in rows:
+          f"{cores} CPUs, load average {load0:.1f} -> {os.getloadavg()[0]:.1f}")
+    print("| shards | wall s | frames/min | s/frame (wall) | render s/frame (median, in Blender) "
+          "| CPU s/frame | idle-machine estimate s/frame (CPU s / cores) |")
+    print("|---|---|---|---|---|---|---|")
+    for shards, wall, per_frame, cpu in rows:
         print(f"| {shards} | {wall:.1f} | {60 * args.frames / wall:.2f} | {wall / args.frames:.2f} | "
-              f"{statistics.median(per_frame):.2f} |")
+              f"{statistics.median(per_frame):.2f} | {cpu / args.frames:.2f} | {cpu / args.frames / cores:.2f} |")
     print(f"2-shard speed-up: {rows[0][1] / rows[1][1]:.2f}x")
     if args.sheet:
+        # this file is bench/synth.py: drop bench/ from the path so `synth` is the package
+        sys.path[:] = [p for p in sys.path if Path(p or ".").resolve() != Path(__file__).parent.resolve()]
+        sys.modules.pop("synth", None)
         from synth.preview import contact_sheet
 
-        path = contact_sheet(out / "shards1" / "train", args.sheet, n=min(4, args.frames), width=480)
+        path = contact_sheet(out / "shards1" / "train", args.sheet, n=min(4, args.frames), width=400, max_colors=256)
         print(f"contact sheet: {path} ({path.stat().st_size / 1e6:.2f} MB)")
 
 

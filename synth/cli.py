@@ -94,12 +94,13 @@ def render(out, n_frames, preset, seed, resolution, samples, split, shard, num_s
 @click.option("-o", "--output", required=True, type=click.Path(dir_okay=False), help="PNG to write.")
 @click.option("--n", "n", default=6, show_default=True, type=click.IntRange(min=1), help="Frames on the sheet.")
 @click.option("--width", default=480, show_default=True, type=click.IntRange(min=64), help="Pixel width per panel.")
-def preview(folder, output, n, width) -> None:
+@click.option("--colors", default=None, type=click.IntRange(2, 256), help="Palette PNG with this many colours (smaller).")
+def preview(folder, output, n, width, colors) -> None:
     """Contact sheet: frames beside their coloured mask overlays."""
     from synth.preview import contact_sheet
 
     try:
-        path = contact_sheet(folder, output, n=n, width=width)
+        path = contact_sheet(folder, output, n=n, width=width, max_colors=colors)
     except (FileNotFoundError, ValueError) as exc:
         raise click.ClickException(str(exc)) from None
     click.echo(f"wrote {path}")

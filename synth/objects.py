@@ -147,6 +147,34 @@ def crumple_sheet(rng: np.random.Generator, mesh: Mesh, d: dict) -> Mesh:
     return Mesh(v, mesh.faces, mesh.uv)
 
 
+def warp_outline(rng: np.random.Generator, mesh: Mesh, roughness: float) -> Mesh:
+    """Turn a flat rectangle into an irregular, torn-looking piece by a smooth radial warp.
+
+    Each vertex moves towards the centre by a factor that depends on its direction (a few random
+    harmonics), so the outline becomes ragged while the mesh stays one clean sheet.
+    ``roughness`` 0 keeps the rectangle; 0.35 gives strongly irregular pieces.
+    """
+    if roughness <= 0:
+        return mesh
+    uv = mesh.uv * 2 - 1
+    angle = np.arctan2(uv[:, 1], uv[:, 0])
+    wobble = np.zeros(len(angle))
+    for k in range(1, 7):
+        wobble += rng.normal(0, 1 / k) * np.cos(k * angle + rng.uniform(0, 2 * math.pi))
+    wobble = (wobble - wobble.min()) / (np.ptp(wobble) + 1e-9)  # 0..1
+    reach = np.clip(np.abs(uv).max(axis=1), 0, 1) ** 1.5  # the centre stays, the rim moves most
+    factor = 1 - roughness * wobble * reach
+    v = mesh.verts.copy()
+    v[:, 0] *= factor
+    v[:, 1] *= factor
+    return Mesh(v, mesh.faces, mesh.uv)
+
+
+#: How ragged the outline of each flat kind is (0 = intact rectangle).
+TEAR = {"newspaper": 0.25, "flat_piece": 0.35, "film": 0.45, "bag": 0.35, "foil": 0.45, "rag": 0.4,
+        "paper_bag": 0.2, "sheet": 0.15, "magazine": 0.05}
+
+
 def radial_dents(rng: np.random.Generator, mesh: Mesh, amount: float, freq: float, axis_scale=(1, 1, 1)) -> Mesh:
     """Push vertices in/out along their direction from the centre (lumps, dents, crushing)."""
     v = mesh.verts.copy()
@@ -174,7 +202,7 @@ def build_mesh(obj: dict) -> Mesh:
     rng = np.random.default_rng(obj["seed"])
     kind, (sx, sy, sz), d = obj["kind"], obj["size"], obj["deform"]
     if kind in ("sheet", "newspaper", "magazine", "flat_piece", "film", "foil", "rag", "paper_bag", "bag"):
-        m = grid(sx, sy, _res(sx, 0.012), _res(sy, 0.012))
+        m = warp_outline(rng, grid(sx, sy, _res(sx, 0.012), _res(sy, 0.012)), TEAR[kind])
         if kind == "bag":  # puffed: a bulge in the middle, wrinkled
             d = {**d, "crumple": d["crumple"] * 1.3}
         m = crumple_sheet(rng, m, d)

@@ -38,8 +38,13 @@ def frames_in(folder: str | os.PathLike) -> list[Path]:
     raise FileNotFoundError(f"{folder}: no {C.IMAGE_DIR}/*.png frames here (give a split folder or a dataset root)")
 
 
-def contact_sheet(folder: str | os.PathLike, out: str | os.PathLike, n: int = 6, width: int = 480) -> Path:
-    """Write a PNG sheet: one row per frame, image left, mask overlay right, legend at the bottom."""
+def contact_sheet(
+    folder: str | os.PathLike, out: str | os.PathLike, n: int = 6, width: int = 480, max_colors: int | None = None
+) -> Path:
+    """Write a PNG sheet: one row per frame, image left, mask overlay right, legend at the bottom.
+
+    ``max_colors`` (e.g. 256) stores a palette PNG, several times smaller (for docs).
+    """
     import matplotlib
 
     matplotlib.use("Agg")
@@ -71,5 +76,11 @@ def contact_sheet(folder: str | os.PathLike, out: str | os.PathLike, n: int = 6,
     tmp = out.with_name(f".{out.name}.tmp.png")
     fig.savefig(tmp, dpi=100)
     plt.close(fig)
+    if max_colors:
+        from PIL import Image
+
+        with Image.open(tmp) as im:
+            small = im.convert("RGB").quantize(colors=max_colors, method=Image.Quantize.MEDIANCUT)
+        small.save(tmp, optimize=True)
     os.replace(tmp, out)
     return out

@@ -30,7 +30,22 @@ def test_every_kind_builds_a_valid_mesh(kind):
 
 def test_crumpling_depends_on_the_seed():
     a, b = build_mesh(_obj("sheet", 1)), build_mesh({**_obj("sheet", 1), "seed": 2})
-    assert not np.allclose(a.verts, b.verts)
+    assert a.verts.shape != b.verts.shape or not np.allclose(a.verts, b.verts)
+    again = build_mesh(_obj("sheet", 1))
+    assert np.array_equal(a.verts, again.verts) and a.faces == again.faces
+
+
+def test_torn_pieces_have_irregular_outlines():
+    from synth.objects import grid, warp_outline
+
+    g = grid(0.4, 0.4, 20, 20)
+    w = warp_outline(np.random.default_rng(0), g, 0.4)
+    r_rect = np.hypot(g.verts[:, 0], g.verts[:, 1])
+    r_torn = np.hypot(w.verts[:, 0], w.verts[:, 1])
+    assert (r_torn <= r_rect + 1e-12).all() and r_torn.max() < r_rect.max()
+    centre = r_rect < 0.02
+    assert np.allclose(r_torn[centre], r_rect[centre], atol=1e-3)  # the middle barely moves
+    assert w.faces == g.faces  # still one clean sheet
 
 
 def test_settled_scene_lies_on_the_belt_overlaps_and_stays_low():
