@@ -73,7 +73,7 @@ class RangeHandler(http.server.BaseHTTPRequestHandler):
 @pytest.fixture
 def server() -> Iterator[RangeServer]:
     srv = RangeServer()
-    thread = threading.Thread(target=srv.serve_forever, daemon=True)
+    thread = threading.Thread(target=srv.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
     thread.start()
     yield srv
     srv.shutdown()
@@ -131,6 +131,12 @@ def test_interrupted_download_resumes_in_a_later_run(server: RangeServer, archiv
     download(server.url + "a.zip", target, md5=hashlib.md5(body).hexdigest(), progress=False)
     assert target.read_bytes() == body
     assert server.requests[-1] == ("a.zip", f"bytes={kept}-")
+    n_requests = len(server.requests)
+    download(server.url + "a.zip", target, md5=hashlib.md5(body).hexdigest(), progress=False)  # complete: kept
+    assert len(server.requests) == n_requests
+    with pytest.raises(DataError, match="it was there before this run: delete it"):
+        download(server.url + "a.zip", target, md5="0" * 32, progress=False)
+    assert target.exists()  # a file we did not download is never deleted
 
 
 def test_corrupted_download_refused_by_md5(server: RangeServer, archive: Path, tmp_path: Path) -> None:

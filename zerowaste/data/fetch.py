@@ -160,7 +160,10 @@ def download(
     dest = Path(dest)
     dest.parent.mkdir(parents=True, exist_ok=True)
     if dest.exists():
-        check_file(dest, size, md5, progress)
+        try:
+            check_file(dest, size, md5, progress)
+        except DataError as exc:
+            raise DataError(f"{exc}; it was there before this run: delete it to download it again") from exc
         return dest
     part = dest.with_name(dest.name + ".part")
     for attempt in range(retries + 1):
