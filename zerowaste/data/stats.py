@@ -153,10 +153,10 @@ def plot_stats(stats: dict, out_png: str | os.PathLike) -> Path:
     width = 0.8 / max(len(splits), 1)
     x = np.arange(len(names))
     hatches = ["", "//", "..", "xx"]
-    for i, (split, s) in enumerate(splits.items()):
+    for i, s in enumerate(splits.values()):
         for ax, key in zip(axes, ("frequencies", "image_presence"), strict=True):
-            ax.bar(x + (i - (len(splits) - 1) / 2) * width, np.maximum(s[key], 1e-6), width, color=palette,
-                   edgecolor="0.3", hatch=hatches[i % len(hatches)], label=f"{split} ({s['num_images']} images)")
+            ax.bar(x + (i - (len(splits) - 1) / 2) * width, np.where(np.array(s[key]) > 0, s[key], np.nan), width, color=palette,
+                   edgecolor="0.3", hatch=hatches[i % len(hatches)])
     axes[0].set_yscale("log")
     axes[0].set_title("pixel frequency per class (log)")
     axes[1].set_ylim(0, 1.05)
@@ -164,8 +164,12 @@ def plot_stats(stats: dict, out_png: str | os.PathLike) -> Path:
     for ax in axes:
         ax.set_xticks(x, names, rotation=20)
         ax.grid(axis="y", alpha=0.3)
-    if splits:
-        axes[1].legend(fontsize=8)
+    if splits:  # bars are coloured by class (the palette); splits differ by hatch
+        from matplotlib.patches import Patch
+
+        handles = [Patch(facecolor="white", edgecolor="0.3", hatch=hatches[i % len(hatches)],
+                         label=f"{split} ({s['num_images']} images)") for i, (split, s) in enumerate(splits.items())]
+        axes[1].legend(handles=handles, fontsize=8)
     fig.suptitle(f"{stats['kind']}: class distribution")
     fig.tight_layout()
     return save_figure(fig, out_png)
