@@ -88,7 +88,8 @@ def make_synth_domains(root: Path, n_src: int, n_tgt: int, n_val: int, size: tup
 
 # --- training and scoring ---------------------------------------------------------------------
 
-def build_cfg(method: str, domains: dict, seed: int, iters: int, work_dir: Path, size: tuple[int, int]):
+def build_cfg(method: str, domains: dict, seed: int, iters: int, work_dir: Path, size: tuple[int, int],
+              warmup: float = 0.0):
     """The tiny config for one method: DACS variants keep ``type='DACS'``, the others train the student."""
     from mmengine.config import Config
 
@@ -102,8 +103,9 @@ def build_cfg(method: str, domains: dict, seed: int, iters: int, work_dir: Path,
         cfg.model = copy.deepcopy(cfg.model.model)  # the student alone (with its SegDataPreProcessor)
         labeled = ds.source if method == "source_only" else dict(ds.source, root=domains["target"])
         cfg.train_dataloader.dataset = labeled
-    elif method == "dacs_mic":
-        cfg.model.mic.enabled = True  # 16 px blocks on 64 px crops (SPEC: 64 px blocks on 512 px crops)
+    else:
+        cfg.model.warmup_iters = int(warmup * iters)
+        cfg.model.mic.enabled = method == "dacs_mic"  # 16 px blocks on 64 px crops (SPEC: 64 on 512)
     test_pipeline = [dict(type="Resize", scale=(w, h), keep_ratio=True), dict(type="KitLoadAnnotations"),
                      dict(type="PackSegInputs")]
     cfg.test_dataloader.dataset.pipeline = test_pipeline  # scale read by baselines.uda.infer.test_scale
@@ -243,6 +245,8 @@ def main(argv: list[str] | None = None) -> None:
     ap.add_argument("--size", default="160x90", help="frame WxH")
     ap.add_argument("--samples", type=int, default=8, help="Cycles samples per pixel (synth)")
     ap.add_argument("--iters", type=int, default=500)
+    ap.add_argument("--warmup", type=float, default=0.0,
+                    help="fraction of the iterations DACS trains on the source only before self-training")
     ap.add_argument("--seeds", type=int, nargs="+", default=[0, 1, 2])
     ap.add_argument("--methods", nargs="+", choices=METHODS, default=list(METHODS))
     ap.add_argument("--plot", type=Path, default=None)
@@ -286,14 +290,15 @@ def main(argv: list[str] | None = None) -> None:
 
     results_file = args.out / "results.json"
     results = json.loads(results_file.read_text()) if results_file.exists() else {"runs": []}
-    results.update(domains=domains, iters=args.iters, command=" ".join(["python", "bench/uda_proxy.py", *(argv or sys.argv[1:])]))
+    results.update(domains=domains, iters=args.iters, warmup=args.warmup, command=" ".join(["python", "bench/uda_proxy.py", *(argv or sys.argv[1:])]))
     done = {(r["method"], r["seed"]) for r in results["runs"]}
     for seed in args.seeds:
         for method in args.methods:
             if (method, seed) in done:
                 continue
             t = time.time()
-            cfg = build_cfg(method, domains, seed, args.iters, args.out / "work" / f"{method}_seed{seed}", (h, w))
+            cfg = build_cfg(method, domains, seed, args.iters, args.out / "work" / f"{method}_seed{seed}", (h, w),
+                            args.warmup)
             ckpts = train(cfg)
             run = {"method": method, "seed": seed, "train_seconds": time.time() - t}
             run.update(evaluate_run(method, ckpts, val_frames, snd_images))

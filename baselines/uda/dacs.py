@@ -12,6 +12,8 @@ Registered in mmseg's registries (``default_scope='mmseg'``):
 
 One training iteration (all terms switchable in the config and usable together):
 
+0. (``warmup_iters``) the first iterations train on the source only, so the teacher is not
+   trusted before it has learned anything (useful without ImageNet weights and on short schedules).
 1. EMA teacher update (``alpha``), from the unwrapped student (DDP-safe: every rank applies the
    same update to the same synchronised weights).
 2. Source loss (the wrapped model's own decode/auxiliary losses) + ImageNet feature distance on
@@ -50,7 +52,8 @@ import zerowaste.compat.mmseg  # noqa: F401  (must precede mmseg)
 # isort: split
 from mmseg.models.data_preprocessor import SegDataPreProcessor
 from mmseg.models.segmentors.base import BaseSegmentor
-from mmseg.registry import DATASETS, MODELS
+from mmseg.registry import DATA_SAMPLERS, DATASETS, MODELS
+from torch.utils.data import Sampler
 
 from baselines.uda import classmix, fdist, mic, pseudo_label
 from baselines.uda.ema import ema_update, make_teacher
@@ -102,6 +105,33 @@ class UDADataset:
         return dict(source=self.source[idx], target=self.target[random.randrange(len(self.target))])
 
 
+@DATA_SAMPLERS.register_module()
+class UDASourceSampler(Sampler):
+    """Run a source sampler (e.g. the baselines' ``MixedSourceSampler`` with rare-class sampling) on a
+    ``UDADataset``'s source: index ``i`` of the UDA dataset is source sample ``i``.
+
+    ``sampler=dict(type="UDASourceSampler", sampler=dict(type="MixedSourceSampler", batch_size=2, ...))``
+    """
+
+    def __init__(self, dataset: UDADataset, sampler: Mapping, **kwargs: Any) -> None:
+        if not isinstance(dataset, UDADataset):
+            raise TypeError(f"UDASourceSampler needs a UDADataset, got {type(dataset).__name__}")
+        inner = dict(sampler)
+        for key, value in kwargs.items():  # what the Runner passes (seed) unless the inner config sets it
+            inner.setdefault(key, value)
+        self.inner = DATA_SAMPLERS.build(inner, default_args=dict(dataset=dataset.source))
+
+    def __iter__(self):
+        return iter(self.inner)
+
+    def __len__(self) -> int:
+        return len(self.inner)
+
+    def set_epoch(self, epoch: int) -> None:
+        if hasattr(self.inner, "set_epoch"):
+            self.inner.set_epoch(epoch)
+
+
 @MODELS.register_module()
 class DACS(BaseSegmentor):
     """DACS / DAFormer self-training with optional MIC around a wrapped mmseg segmentor (see module doc).
@@ -124,6 +154,7 @@ class DACS(BaseSegmentor):
         fdist_classes: Sequence[int] = fdist.THING_CLASSES,
         fdist_min_ratio: float = 0.75,
         mic: Mapping | None = None,
+        warmup_iters: int = 0,
         backbone: Mapping | None = None,
         pretrained: str | None = None,
         data_preprocessor: Mapping | None = None,
@@ -155,6 +186,9 @@ class DACS(BaseSegmentor):
         self.fdist_classes = tuple(fdist_classes)
         self.fdist_min_ratio = float(fdist_min_ratio)
         self.mic = _mic_settings(mic)
+        if warmup_iters < 0:
+            raise ValueError("DACS: warmup_iters must be >= 0")
+        self.warmup_iters = int(warmup_iters)
         self.ema_model = None  # built in init_weights(), after the student got its (pretrained) weights
         self.imnet_model = None
         self.register_buffer("local_iter", torch.zeros((), dtype=torch.long))
@@ -259,7 +293,9 @@ class DACS(BaseSegmentor):
                 min_ratio=self.fdist_min_ratio, num_classes=self.num_classes,
             )
 
-        # 2) teacher pseudo-labels on the target
+        # 2) teacher pseudo-labels on the target (after the optional source-only warm-up)
+        if int(self.local_iter) <= self.warmup_iters:
+            return losses
         with torch.no_grad():
             self.ema_model.eval()  # no dropout / drop-path; BN uses the statistics copied from the student
             ps_label, ps_weight = pseudo_label.pseudo_labels(

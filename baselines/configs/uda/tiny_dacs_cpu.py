@@ -20,6 +20,7 @@ model = dict(
     mix="class",
     color_jitter=True,
     blur=True,
+    warmup_iters=0,  # source-only iterations before the target losses start
     fdist_lambda=0.0,  # needs ImageNet weights (--pretrained); refused otherwise
     # MIC off here; `model.mic.enabled=True` turns it on (SPEC: ratio 0.7, 64 px blocks on 512 crops)
     mic=dict(enabled=False, mask_ratio=0.7, mask_block_size=16, loss_weight=1.0),
