@@ -256,3 +256,40 @@ def test_cli_list_and_unknown_name(tmp_path: Path) -> None:
     no_url = runner.invoke(data, ["fetch", "zerowaste-s", "--dest", str(tmp_path)])
     assert no_url.exit_code == 1 and "use --from or --url" in no_url.output
     shutil.rmtree(tmp_path)
+
+
+def test_rewritten_entries_use_zip64_past_4_gib(tmp_path: Path) -> None:
+    """The >4 GiB path of join_split_zip, without 4 GiB of data: pretend the parts are huge."""
+    import struct
+
+    from zerowaste.data.fetch import _CDH, _EOCD, _rewrite_entry
+
+    src = make_dataset(tmp_path / "s", "zerowaste-s", n=4, size=(120, 200))
+    subprocess.run(["zip", "-q", "-r", "-s", "64k", str(tmp_path / "x.zip"), "data"], cwd=src, check=True)
+    parts = split_parts(tmp_path / "x.zip")
+    last = parts[-1].read_bytes()
+    eocd = _EOCD.unpack_from(last, last.rfind(b"PK\x05\x06"))
+    assert eocd[2] == len(parts) - 1  # the central directory sits in the last part
+    raw = last[eocd[6]: eocd[6] + eocd[5]]
+    fake_starts = [i * 3 * 2**30 for i in range(len(parts))]  # 3 GiB per part
+    pos, seen_big = 0, False
+    for _ in range(eocd[4]):
+        fields = _CDH.unpack_from(raw, pos)
+        disk, offset = fields[13], fields[16]
+        entry, pos = _rewrite_entry(raw, pos, fake_starts)
+        new = _CDH.unpack_from(entry, 0)
+        absolute = fake_starts[disk] + offset
+        assert new[13] == 0  # everything on disk 0 now
+        if absolute >= 0xFFFFFFFF:
+            seen_big = True
+            assert new[16] == 0xFFFFFFFF and new[2] >= 45
+            extra = entry[_CDH.size + new[10]: _CDH.size + new[10] + new[11]]
+            fields_by_tag, at = {}, 0
+            while at < len(extra):
+                tag, size = struct.unpack_from("<HH", extra, at)
+                fields_by_tag[tag] = extra[at + 4: at + 4 + size]
+                at += 4 + size
+            assert struct.unpack("<Q", fields_by_tag[1])[0] == absolute  # the Zip64 field holds the offset
+        else:
+            assert new[16] == absolute
+    assert seen_big
