@@ -93,7 +93,7 @@ def create_pg_database(base_url: str) -> str:
     return f"{base_url}/{name}"
 
 
-@pytest.fixture(params=["sqlite", "postgres"])
+@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
 def db_url(request, tmp_path) -> str:
     """A fresh, empty database of each kind."""
     if request.param == "sqlite":

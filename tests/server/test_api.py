@@ -12,7 +12,7 @@ from submission.server.db import make_engine
 from zerowaste import contract
 
 
-@pytest.fixture(scope="module", params=["sqlite", "postgres"])
+@pytest.fixture(scope="module", params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
 def live(request, tmp_path_factory, gt_dir, kit):
     """One server per database kind, with teams alpha/beta/gamma, val (20/day) and test (5 in total)."""
     tmp = tmp_path_factory.mktemp(f"live-{request.param}")

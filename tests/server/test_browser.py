@@ -10,6 +10,7 @@ import numpy as np
 import pytest
 from PIL import Image
 
+pytestmark = pytest.mark.browser
 CHROMIUM, CHROMEDRIVER = "/usr/bin/chromium", "/usr/bin/chromedriver"
 
 
@@ -42,7 +43,8 @@ def assert_not_blank(png: bytes, out) -> None:
 
 def test_leaderboard_and_upload_in_chromium(browser, tmp_path, server_factory, sub_zips, kit):
     from selenium.webdriver.common.by import By
-    from selenium.webdriver.support.ui import Select
+    from selenium.webdriver.support import expected_conditions as EC
+    from selenium.webdriver.support.ui import Select, WebDriverWait
 
     db_url = f"sqlite:///{tmp_path / 'server.db'}"
     tokens = kit.setup_challenge(db_url)
@@ -59,13 +61,14 @@ def test_leaderboard_and_upload_in_chromium(browser, tmp_path, server_factory, s
     browser.get(server.url + "/login")
     browser.find_element(By.ID, "token").send_keys(tokens["beta"])
     browser.find_element(By.ID, "login").click()
+    WebDriverWait(browser, 60).until(EC.url_contains("/team"))
     assert browser.find_element(By.ID, "team-name").text == "beta"
     browser.get(server.url + "/upload")
     Select(browser.find_element(By.ID, "phase")).select_by_value("val")
     browser.find_element(By.ID, "method_name").send_keys("from chromium")
     browser.find_element(By.ID, "file").send_keys(str(sub_zips["good"]))
     browser.find_element(By.ID, "submit").click()
-    assert browser.current_url.endswith("/team")
+    WebDriverWait(browser, 60).until(EC.url_contains("/team"))  # redirected after the upload
     deadline = time.monotonic() + 90
     while "scored" not in browser.find_element(By.ID, "submissions").text and time.monotonic() < deadline:
         time.sleep(0.3)
