@@ -31,7 +31,7 @@ def test_trained_checkpoint_loads_with_weights_only(trained):
     assert ckpt["meta"]["iter"] == 4
     buffers = ckpt["message_hub"]["log_scalars"]
     assert isinstance(buffers["train/loss"], HistoryBuffer)
-    assert buffers["train/loss"].count == 4 * 1 or buffers["train/loss"].count > 0
+    assert len(buffers["train/loss"].data[0]) == 4  # one logged loss per iteration survived the round trip
 
 
 def test_atomic_put_replaces_whole_file(tmp_path):
