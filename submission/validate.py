@@ -7,9 +7,10 @@ case), then every PNG (signature, size from the ground truth, 8-bit single-chann
 values 0..4). Values outside 0..4 are rejected: the official scorer silently drops such pixels,
 which inflates mIoU.
 
-Entries are streamed from the zip into memory; nothing is extracted. Decoding runs in a thread
-pool (OpenCV releases the GIL). :func:`scan_submission` is shared with the scorer, so a
-submission is decoded once whether it is only validated or also scored.
+Entries are streamed from the zip into memory; nothing is extracted. Decoding runs on worker
+threads that each stream their own images from the zip (OpenCV releases the GIL).
+:func:`scan_submission` is shared with the scorer, so a submission is decoded once whether it is
+only validated or also scored.
 
 Example:
     >>> report = validate_submission("/nonexistent.zip", None)
@@ -20,9 +21,10 @@ Example:
 from __future__ import annotations
 
 import os
+import threading
 import zipfile
-from collections.abc import Callable, Iterator
-from concurrent.futures import Future, ThreadPoolExecutor
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from typing import Any
@@ -212,17 +214,43 @@ def check_prediction(
 PerImage = Callable[[str, dict[str, np.ndarray], bytes | None], Any]
 
 
-def _check_image(
+def _read_blobs(
+    zf: zipfile.ZipFile,
+    by_track: dict[str, dict[str, zipfile.ZipInfo]],
     name: str,
-    blobs: dict[str, bytes],
     hw: tuple[int, int],
-    gt_bytes: bytes | None,
+    problems: list[str],
+) -> dict[str, bytes]:
+    """Stream one image's predictions from the zip (size-capped); problems are appended."""
+    blobs: dict[str, bytes] = {}
+    for track in C.TRACKS:
+        info = by_track[track].get(name)
+        if info is None:
+            continue
+        if info.file_size > max_png_bytes(hw):
+            problems.append(
+                f"{info.filename!r} is {info.file_size} bytes, too large for a {hw[1]}x{hw[0]} mask"
+            )
+            continue
+        try:
+            blobs[track] = read_member(zf, info)
+        except ZipReadError as exc:
+            problems.append(str(exc))
+    return blobs
+
+
+def _process_image(
+    zf: zipfile.ZipFile,
+    by_track: dict[str, dict[str, zipfile.ZipInfo]],
+    name: str,
+    hw: tuple[int, int],
+    gt: GroundTruth,
     per_image: PerImage | None,
 ) -> tuple[list[str], Any]:
-    """Worker: check both predictions of one image; run ``per_image`` when both are valid."""
-    masks: dict[str, np.ndarray] = {}
+    """Worker: read and check both predictions of one image; run ``per_image`` when both are valid."""
     problems: list[str] = []
-    for track, data in blobs.items():
+    masks: dict[str, np.ndarray] = {}
+    for track, data in _read_blobs(zf, by_track, name, hw, problems).items():
         mask, problem = check_prediction(data, f"{track}/{name}", hw)
         if problem:
             problems.append(problem)
@@ -230,41 +258,39 @@ def _check_image(
             masks[track] = mask
     if problems or per_image is None or len(masks) != len(C.TRACKS):
         return problems, None
-    return problems, per_image(name, masks, gt_bytes)
+    return problems, per_image(name, masks, gt.read_bytes(name))
 
 
-def _read_blobs(
-    zf: zipfile.ZipFile,
-    by_track: dict[str, dict[str, zipfile.ZipInfo]],
-    name: str,
-    hw: tuple[int, int],
-    problems: _Problems,
-) -> dict[str, bytes]:
-    """Main thread: stream one image's predictions from the zip (size-capped)."""
-    blobs: dict[str, bytes] = {}
-    for track in C.TRACKS:
-        info = by_track[track].get(name)
-        if info is None:
-            continue
-        if info.file_size > max_png_bytes(hw):
-            problems.add(f"{info.filename!r} is {info.file_size} bytes, too large for a {hw[1]}x{hw[0]} mask")
-            continue
-        try:
-            blobs[track] = read_member(zf, info)
-        except ZipReadError as exc:
-            problems.add(str(exc))
-    return blobs
+def _run_workers(zip_path: str | Path, names: list[str], work: Callable, workers: int, bar) -> dict[str, Any]:
+    """Run ``work(zipfile, name)`` for every name on ``workers`` threads, each with its own zip handle.
 
+    Threads pull names from a shared iterator (no per-image hand-off through the main thread, which
+    costs scheduler latency on a busy machine). The first exception stops the others and is raised.
+    """
+    queue = iter(names)
+    lock = threading.Lock()
+    stop = threading.Event()
+    out: dict[str, Any] = {}
 
-def _bounded_map(pool: ThreadPoolExecutor, jobs: Iterator[tuple], fn, depth: int) -> Iterator[Any]:
-    """Like ``pool.map`` but with at most ``depth`` jobs in flight (bounded memory), in order."""
-    pending: list[Future] = []
-    for args in jobs:
-        pending.append(pool.submit(fn, *args))
-        if len(pending) >= depth:
-            yield pending.pop(0).result()
-    for fut in pending:
-        yield fut.result()
+    def worker() -> None:
+        with zipfile.ZipFile(zip_path) as zf:
+            while not stop.is_set():
+                with lock:
+                    name = next(queue, None)
+                if name is None:
+                    return
+                try:
+                    out[name] = work(zf, name)
+                except BaseException:
+                    stop.set()
+                    raise
+                bar.update(1)
+
+    with ThreadPoolExecutor(max_workers=workers) as pool:
+        futures = [pool.submit(worker) for _ in range(max(1, min(workers, len(names))))]
+    for fut in futures:
+        fut.result()
+    return out
 
 
 def scan_submission(
@@ -276,50 +302,47 @@ def scan_submission(
     progress: bool = False,
     per_image: PerImage | None = None,
 ) -> tuple[ValidationReport, dict[str, Any]]:
-    """Validate ``zip_path`` and, for each fully valid image, run ``per_image`` in a thread.
+    """Validate ``zip_path`` and, for each fully valid image, run ``per_image`` in a worker thread.
 
-    Returns the report and ``{image name: per_image result}``. When ``per_image`` is given,
-    the ground-truth mask bytes are read (in the calling thread) and passed to it.
+    Returns the report and ``{image name: per_image result}``; ``per_image`` receives the decoded
+    predictions of both tracks and the raw ground-truth mask bytes. Problems are reported in a
+    fixed order: zip, layout, then image by image in ground-truth order.
     """
     problems = _Problems(max_problems)
     zf, problem = open_zip(zip_path)
     if zf is None:
         problems.add(problem)
         return problems.report(0), {}
-    results: dict[str, Any] = {}
     with zf:
         try:
             entries, zip_problems = inspect_zip(zf)
             dirs = {i.filename for i in zf.infolist() if i.is_dir()}
         except (zipfile.BadZipFile, ValueError) as exc:
             entries, zip_problems, dirs = [], [f"corrupt zip: {exc}"], set()
-        for p in zip_problems:
-            problems.add(p)
-        if not entries and zip_problems:
-            return problems.report(0), {}
-        by_track = _layout(entries, dirs, gt, problems)
-        n_images = sum(len(v) for v in by_track.values())
-        names = [n for n in gt.names if any(n in by_track[t] for t in C.TRACKS)]
+    for p in zip_problems:
+        problems.add(p)
+    if not entries and zip_problems:
+        return problems.report(0), {}
+    by_track = _layout(entries, dirs, gt, problems)
+    n_images = sum(len(v) for v in by_track.values())
+    names = [n for n in gt.names if any(n in by_track[t] for t in C.TRACKS)]
+    sizes = {n: gt.size(n) for n in names}
 
-        def jobs():
-            for name in names:
-                hw = gt.size(name)
-                blobs = _read_blobs(zf, by_track, name, hw, problems)
-                gt_bytes = gt.read_bytes(name) if per_image is not None else None
-                yield name, blobs, hw, gt_bytes, per_image
+    def work(zf_: zipfile.ZipFile, name: str) -> tuple[list[str], Any]:
+        return _process_image(zf_, by_track, name, sizes[name], gt, per_image)
 
-        workers = workers or os.cpu_count() or 1
-        bar = _progress(len(names), progress)
-        with ThreadPoolExecutor(max_workers=workers) as pool:
-            for name, (image_problems, result) in zip(
-                names, _bounded_map(pool, jobs(), _check_image, 2 * workers + 2), strict=True
-            ):
-                for p in image_problems:
-                    problems.add(p)
-                if result is not None:
-                    results[name] = result
-                bar.update(1)
+    bar = _progress(len(names), progress)
+    try:
+        done = _run_workers(zip_path, names, work, workers or os.cpu_count() or 1, bar)
+    finally:
         bar.close()
+    results: dict[str, Any] = {}
+    for name in names:
+        image_problems, result = done[name]
+        for p in image_problems:
+            problems.add(p)
+        if result is not None:
+            results[name] = result
     return problems.report(n_images), results
 
 
