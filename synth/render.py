@@ -93,6 +93,8 @@ def run_job(job: dict) -> int:
         marker = writer.split_dir(out, split) / writer.META_DIR / f".{stem}.started"
         marker.parent.mkdir(parents=True, exist_ok=True)
         marker.write_text(str(seed))
+        if os.environ.get("SYNTH_CRASH_AT_SEED") == str(seed):  # fault injection for the crash-handling test
+            os.abort()
         t0 = time.perf_counter()
         try:
             scene = sample_scene(preset, seed, job.get("assets"))

@@ -80,33 +80,46 @@ def _batches(items: list, k: int) -> list[list]:
     return [items[i : i + k] for i in range(0, len(items), k)]
 
 
-def run_batch(job: dict, log: Path | None = None) -> int:
-    """Run one Blender child process on a job; returns its exit code.
-
-    After a hard crash, the frame it was rendering (its ``.started`` marker) is recorded as failed.
-    """
+def _run_child(job: dict, log: Path | None) -> int:
     with tempfile.NamedTemporaryFile("w", suffix=".json", delete=False) as f:
         json.dump(job, f)
         job_path = f.name
     try:
         stdout = open(log, "a") if log else subprocess.DEVNULL  # noqa: SIM115
         try:
-            rc = subprocess.call([sys.executable, "-m", "synth.render", job_path], stdout=stdout,
-                                 stderr=subprocess.STDOUT if log else subprocess.DEVNULL)
+            return subprocess.call([sys.executable, "-m", "synth.render", job_path], stdout=stdout,
+                                   stderr=subprocess.STDOUT if log else subprocess.DEVNULL)
         finally:
             if log:
                 stdout.close()
     finally:
         os.unlink(job_path)
-    if rc != 0:
-        meta = writer.split_dir(job["out"], job["split"]) / writer.META_DIR
-        for index, seed, stem in job["frames"]:
-            marker = meta / f".{stem}.started"
-            if marker.exists():
-                writer.record_failure(job["out"], job["split"], stem,
-                                      {"index": index, "seed": seed, "error": f"render process died (exit code {rc})"})
-                marker.unlink()
-    return rc
+
+
+def run_batch(job: dict, log: Path | None = None) -> list[int]:
+    """Render a job's frames in Blender child processes; returns their exit codes.
+
+    When a child dies (segfault, out of memory), the frame it was rendering (its ``.started``
+    marker) is recorded as failed and a fresh child continues with the frames after it.
+    """
+    codes = []
+    frames = list(job["frames"])
+    meta = writer.split_dir(job["out"], job["split"]) / writer.META_DIR
+    while frames:
+        rc = _run_child({**job, "frames": frames}, log)
+        codes.append(rc)
+        if rc == 0:
+            break
+        crashed = [f for f in frames if (meta / f".{f[2]}.started").exists()]
+        for index, seed, stem in crashed:
+            writer.record_failure(job["out"], job["split"], stem,
+                                  {"index": index, "seed": seed, "error": f"render process died (exit code {rc})"})
+            (meta / f".{stem}.started").unlink()
+        if not crashed:  # died outside a frame (bad install, bad job): retrying would not help
+            break
+        last = max(frames.index(f) for f in crashed)
+        frames = [f for f in frames[last + 1 :] if not writer.is_done(job["out"], job["split"], f[2])]
+    return codes
 
 
 def run_shard(
@@ -142,14 +155,14 @@ def run_shard(
     log = writer.split_dir(out, split) / writer.MANIFEST_DIR / f"{writer.shard_tag(shard)}.log"
     log.parent.mkdir(parents=True, exist_ok=True)
 
-    def one(job: dict) -> int:
-        rc = run_batch(job, log)
+    def one(job: dict) -> list[int]:
+        rcs = run_batch(job, log)
         if progress:
             progress(len(job["frames"]))
-        return rc
+        return rcs
 
     with ThreadPoolExecutor(max_workers=max(1, workers)) as pool:
-        codes = list(pool.map(one, jobs))
+        codes = [rc for rcs in pool.map(one, jobs) for rc in rcs]
     stems = [writer.frame_stem(i) for i in mine]
     done = [s for s in stems if writer.is_done(out, split, s)]
     failed = {k: v for k, v in writer.failures(out, split).items() if k in set(stems)}
@@ -157,8 +170,8 @@ def run_shard(
     report = validate_frames(out, split, done, coco_path)
     writer.merge_labels(out, split)
     info = {"shard": list(shard), "seed": seed, "preset": preset["name"], "n_frames": n_frames,
-            "done": done, "failed": failed, "rendered_now": len(todo) - len([s for s in failed if s in
-                                                                                 {f[2] for f in frames}]),
+            "done": done, "failed": failed,
+            "rendered_now": sum(writer.is_done(out, split, writer.frame_stem(i)) for i in todo),
             "process_exit_codes": codes, "seconds": round(time.perf_counter() - t0, 2), "validation": report}
     writer.write_manifest(out, split, shard, info)
     return info

@@ -135,3 +135,19 @@ def test_broken_scenes_are_recorded_and_skipped(tmp_path):
     assert [f["seed"] for f in manifest["failed"].values()] == [frame_seed(9, 0), frame_seed(9, 1)]
     assert "blend" in manifest["failed"]["synth_000001"]["error"].lower() or manifest["failed"]["synth_000001"]["error"]
     assert not os.path.exists(out / "train" / C.IMAGE_DIR / "synth_000000.png")
+
+
+def test_a_crashing_blender_process_is_recorded_and_the_rest_continues(tmp_path):
+    out = tmp_path / "out"
+    env = {"SYNTH_CRASH_AT_SEED": str(frame_seed(3, 0))}  # frame 0 aborts its Blender process
+    output = _render(["--out", str(out), "--n", "2", "--seed", "3", "--set", "clutter.count=[10, 12]"], env=env)
+    assert "done 1, failed 1" in output
+    manifest = json.loads((out / "train" / "manifest.json").read_text())
+    failed = manifest["failed"]["synth_000000"]
+    assert failed["seed"] == frame_seed(3, 0) and "render process died" in failed["error"]
+    assert manifest["done"] == ["synth_000001"]
+    codes = manifest["shards"]["shard-000-of-001"]["process_exit_codes"]
+    assert codes[0] != 0 and codes[-1] == 0
+    # a rerun retries the failed frame (no crash this time) and leaves the done one alone
+    output = _render(["--out", str(out), "--n", "2", "--seed", "3", "--set", "clutter.count=[10, 12]"])
+    assert "1 frame(s) to render" in output and "done 2, failed 0" in output
