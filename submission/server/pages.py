@@ -110,8 +110,22 @@ def add_pages(app: FastAPI, ctx) -> None:
         ident = who(request)
         if ident is None:
             return RedirectResponse("/login", status_code=303)
-        return render("team.html", team=ident, submissions=service.team_submissions(ctx.engine, ident.team_id),
+        return render("team.html", team=ident, error=None,
+                      submissions=service.team_submissions(ctx.engine, ident.team_id),
                       quotas=service.team_quotas(ctx.engine, ident.team_id), tracks=contract.TRACKS)
+
+    @app.post("/team/select/{submission_id}", include_in_schema=False)
+    def select_page(submission_id: int, request: Request) -> Response:
+        ident = who(request)
+        if ident is None:
+            return RedirectResponse("/login", status_code=303)
+        try:
+            service.select_submission(ctx.engine, submission_id, ident.team_id)
+        except ServiceError as exc:
+            return render("team.html", exc.status, team=ident, error=str(exc), tracks=contract.TRACKS,
+                          submissions=service.team_submissions(ctx.engine, ident.team_id),
+                          quotas=service.team_quotas(ctx.engine, ident.team_id))
+        return RedirectResponse("/team", status_code=303)
 
     def upload_form(ident: Identity, error: str | None = None, status: int = 200) -> Response:
         return render("upload.html", status, team=ident, error=error,

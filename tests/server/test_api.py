@@ -191,6 +191,9 @@ def test_rules_hidden_selected_and_host_actions(live, sub_zips, kit):
     assert "hidden until the phase closes" in httpx.get(f"{url}/?phase=test").text
 
     # Rule "selected": alpha picks its weaker submission.
+    for zip_name in ("good", "better"):
+        sid = kit.upload(url, tok["alpha"], sub_zips[zip_name]).json()["id"]
+        assert kit.wait_status(url, tok["alpha"], sid)["status"] == "scored"
     alpha = httpx.get(f"{url}/api/submissions", params={"phase": "val"}, headers=auth(tok["alpha"])).json()
     scored = sorted((s for s in alpha if s["status"] == "scored"), key=lambda s: s["scores"]["uda"]["mIoU"])
     weakest = scored[0]["id"]
@@ -220,6 +223,9 @@ def test_rules_hidden_selected_and_host_actions(live, sub_zips, kit):
 
 def test_pages_login_team_upload(live, sub_zips, kit):
     url, tok = live["url"], live["tokens"]
+    bad = kit.upload(url, tok["beta"], sub_zips["bad"], method_name="<script>alert(1)</script>",
+                     filename="<img src=x onerror=alert(1)>.zip").json()["id"]
+    assert kit.wait_status(url, tok["beta"], bad)["status"] == "invalid"
     with httpx.Client(base_url=url) as c:
         assert c.get("/team").status_code == 303
         assert c.post("/login", data={"token": "zw_wrong"}).status_code == 401
@@ -233,6 +239,13 @@ def test_pages_login_team_upload(live, sub_zips, kit):
             r = c.post("/upload", data={"phase": "val", "method_name": "from the form"}, files={"file": ("s.zip", f)})
         assert r.status_code == 303 and r.headers["location"] == "/team"
         assert "from the form" in c.get("/team").text
+        scored = httpx.get(f"{url}/api/submissions", headers=auth(tok["beta"])).json()[0]["id"]
+        assert kit.wait_status(url, tok["beta"], scored)["status"] == "scored"
+        assert c.post(f"/team/select/{scored}").status_code == 303
+        assert httpx.get(f"{url}/api/submissions/{scored}", headers=auth(tok["beta"])).json()["selected"]
+        alphas = kit.upload(url, tok["alpha"], sub_zips["good"]).json()["id"]
+        r = c.post(f"/team/select/{alphas}")  # another team's submission
+        assert r.status_code == 404 and "no submission" in r.text
         with open(sub_zips["good"], "rb") as f:
             r = c.post("/upload", data={"phase": "nope"}, files={"file": ("s.zip", f)})
         assert r.status_code == 404 and "unknown phase" in r.text
