@@ -24,10 +24,12 @@ from __future__ import annotations
 import argparse
 import copy
 import json
+import multiprocessing
 import os
 import subprocess
 import sys
 import time
+from concurrent.futures import ProcessPoolExecutor, as_completed
 from pathlib import Path
 
 import numpy as np
@@ -163,6 +165,28 @@ def evaluate_run(method: str, ckpts: list[Path], val_frames, snd_images) -> dict
     return out
 
 
+def run_one(job: dict) -> dict:
+    """Train and score one (method, seed) in a fresh process (spawned by the pool)."""
+    import torch
+
+    import zerowaste.compat.mmseg  # noqa: F401
+    from baselines.uda.infer import list_images
+    from zerowaste import contract
+    from zerowaste.data.datasets import SegDataset
+
+    torch.set_num_threads(job["threads"])
+    domains = job["domains"]
+    val = SegDataset(domains["target"], domains["kind"], "val")
+    val_frames = [(s.image, s.mask) for s in (val[i] for i in range(len(val)))]
+    snd_images = list_images(Path(domains["target"]) / "train" / contract.IMAGE_DIR)[:20]
+    t = time.time()
+    cfg = build_cfg(job["method"], domains, job["seed"], job["iters"], Path(job["work_dir"]), job["size"], job["warmup"])
+    ckpts = train(cfg)
+    run = {"method": job["method"], "seed": job["seed"], "train_seconds": time.time() - t}
+    run.update(evaluate_run(job["method"], ckpts, val_frames, snd_images))
+    return run
+
+
 # --- report -----------------------------------------------------------------------------------
 
 def summarize(results: dict) -> dict:
@@ -250,19 +274,12 @@ def main(argv: list[str] | None = None) -> None:
     ap.add_argument("--seeds", type=int, nargs="+", default=[0, 1, 2])
     ap.add_argument("--methods", nargs="+", choices=METHODS, default=list(METHODS))
     ap.add_argument("--plot", type=Path, default=None)
-    ap.add_argument("--threads", type=int, default=1, help="torch threads (the machine is shared)")
+    ap.add_argument("--threads", type=int, default=1, help="torch threads per run (the machine is shared)")
+    ap.add_argument("--jobs", type=int, default=2, help="runs trained at once (separate processes)")
     ap.add_argument("--prepare-only", action="store_true", help="build the two domains and stop")
     args = ap.parse_args(argv)
 
-    import torch
-
-    import zerowaste.compat.mmseg  # noqa: F401
-    from baselines.uda.infer import list_images
-    from zerowaste import contract
-    from zerowaste.data.datasets import SegDataset
-
     w, h = (int(v) for v in args.size.lower().split("x"))
-    torch.set_num_threads(args.threads)
     args.out.mkdir(parents=True, exist_ok=True)
     t0 = time.time()
     domains_file = args.out / "domains.json"
@@ -284,30 +301,24 @@ def main(argv: list[str] | None = None) -> None:
     if args.prepare_only:
         return
 
-    val = SegDataset(domains["target"], domains["kind"], "val")
-    val_frames = [(s.image, s.mask) for s in (val[i] for i in range(len(val)))]
-    snd_images = list_images(Path(domains["target"]) / "train" / contract.IMAGE_DIR)[:20]
-
     results_file = args.out / "results.json"
     results = json.loads(results_file.read_text()) if results_file.exists() else {"runs": []}
     results.update(domains=domains, iters=args.iters, warmup=args.warmup, command=" ".join(["python", "bench/uda_proxy.py", *(argv or sys.argv[1:])]))
     done = {(r["method"], r["seed"]) for r in results["runs"]}
-    for seed in args.seeds:
-        for method in args.methods:
-            if (method, seed) in done:
-                continue
-            t = time.time()
-            cfg = build_cfg(method, domains, seed, args.iters, args.out / "work" / f"{method}_seed{seed}", (h, w),
-                            args.warmup)
-            ckpts = train(cfg)
-            run = {"method": method, "seed": seed, "train_seconds": time.time() - t}
-            run.update(evaluate_run(method, ckpts, val_frames, snd_images))
+    todo = [(m, seed) for seed in args.seeds for m in args.methods if (m, seed) not in done]
+    jobs = [dict(method=m, seed=seed, domains=domains, iters=args.iters, size=(h, w), warmup=args.warmup,
+                 work_dir=str(args.out / "work" / f"{m}_seed{seed}"), threads=args.threads) for m, seed in todo]
+    with ProcessPoolExecutor(max_workers=args.jobs, mp_context=multiprocessing.get_context("spawn")) as pool:
+        futures = [pool.submit(run_one, job) for job in jobs]
+        for fut in as_completed(futures):
+            run = fut.result()
             results["runs"].append(run)
+            results["runs"].sort(key=lambda r: (r["seed"], METHODS.index(r["method"])))
             tmp = results_file.with_name(".results.json.tmp")
             tmp.write_text(json.dumps(results, indent=2))
             os.replace(tmp, results_file)
-            print(f"[{time.time() - t0:.0f} s] {method} seed {seed}: target mIoU {run['final_mIoU']:.2f} "
-                  f"({run['train_seconds']:.0f} s)", flush=True)
+            print(f"[{time.time() - t0:.0f} s] {run['method']} seed {run['seed']}: target mIoU "
+                  f"{run['final_mIoU']:.2f} ({run['train_seconds']:.0f} s training)", flush=True)
 
     stats = summarize(results)
     results["summary"] = stats

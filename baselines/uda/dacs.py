@@ -55,6 +55,7 @@ from mmseg.models.segmentors.base import BaseSegmentor
 from mmseg.registry import DATA_SAMPLERS, DATASETS, MODELS
 from torch.utils.data import Sampler
 
+import baselines.registry  # noqa: F401  (the kit's datasets/transforms that UDADataset builds)
 from baselines.uda import classmix, fdist, mic, pseudo_label
 from baselines.uda.ema import ema_update, make_teacher
 from baselines.uda.selection import BestSNDHook  # noqa: F401  (registers the hook)

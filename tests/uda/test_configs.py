@@ -68,3 +68,42 @@ def test_mixed_source_sampler_runs_on_the_uda_dataset(tmp_path: Path) -> None:
     assert ds[indices[0]]["target"]["domain"] == "target"
     with pytest.raises(TypeError, match="UDADataset"):
         dacs.UDASourceSampler(ds.source, sampler=dict(type="MixedSourceSampler"))
+
+
+def _batch(n: int, size: int = 32, labeled: bool = True):
+    import torch
+    from mmengine.structures import PixelData
+    from mmseg.structures import SegDataSample
+
+    samples = []
+    for _ in range(n):
+        s = SegDataSample(metainfo=dict(img_shape=(size, size), ori_shape=(size, size), pad_shape=(size, size)))
+        if labeled:
+            s.gt_sem_seg = PixelData(data=torch.randint(0, 5, (1, size, size)))
+        samples.append(s)
+    return torch.randn(n, 3, size, size), samples
+
+
+def test_dacs_loss_terms_follow_the_switches() -> None:
+    import torch
+    from mmengine.registry import init_default_scope
+
+    init_default_scope("mmseg")
+    m = _cfg("tiny_dacs_cpu.py").model
+    m.pop("type")
+    torch.manual_seed(0)
+    model = dacs.DACS(**{**m, "warmup_iters": 1, "mic": dict(enabled=True, mask_block_size=8)})
+    src, src_samples = _batch(2)
+    tgt, tgt_samples = _batch(2, labeled=False)
+    first = model.loss(src, src_samples, tgt, tgt_samples)
+    assert set(first) == {"src.decode.loss_ce", "src.decode.acc_seg"}  # warm-up: source only
+    second = model.loss(src, src_samples, tgt, tgt_samples)
+    assert {"mix.loss_ce", "mic.loss_ce", "pseudo_weight"} <= set(second)
+    no_mix = dacs.DACS(**{**m, "mix": None})
+    assert "tgt.loss_ce" in no_mix.loss(src, src_samples, tgt, tgt_samples)
+    with pytest.raises(ValueError, match="UDADataset"):
+        model.loss(src, src_samples)
+    with pytest.raises(ValueError, match="crop"):
+        model.loss(src, src_samples, *_batch(2, size=64, labeled=False))
+    with pytest.raises(ValueError, match="mix"):
+        dacs.DACS(**{**m, "mix": "cut"})
