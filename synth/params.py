@@ -200,13 +200,16 @@ def sample_scene(preset: dict, seed: int, assets: dict[str, list[str]] | None = 
     shift = height * math.tan(math.radians(tilt))
     margin = float(preset["clutter"]["margin"])
     half_x, half_y = view_x / 2 + margin + shift, view_y / 2 + margin + shift
-    half_y = min(half_y, belt_p["width"] / 2 - 0.02)
+    # With side rails, the belt is narrow enough for the rails to show at the frame's long edges.
+    rails = bool(rng.random() < belt_p["rails_prob"])
+    width = min(belt_p["width"], view_y * float(rng.uniform(0.8, 0.95))) if rails else belt_p["width"]
+    half_y = min(half_y, width / 2 - 0.02)
     area = (-half_x, half_x, -half_y, half_y)
-    belt = {"width": belt_p["width"], "length": round(2 * half_x + 1.0, 3),
+    belt = {"width": round(width, 4), "length": round(2 * half_x + 1.0, 3),
             "grey": round(_u(rng, belt_p["grey"]), 4), "dirt": round(_u(rng, belt_p["dirt"]), 4),
             "wear": round(_u(rng, belt_p["wear"]), 4), "seam": bool(rng.random() < belt_p["seam_prob"]),
             "seam_x": round(float(rng.uniform(-half_x, half_x)), 3),
-            "rails": bool(rng.random() < belt_p["rails_prob"]), "seed": int(rng.integers(2**31 - 1))}
+            "rails": rails, "seed": int(rng.integers(2**31 - 1))}
     n_bars = int(rng.integers(light_p["bars"][0], light_p["bars"][1] + 1))
     lights = []
     for i in range(n_bars):

@@ -102,3 +102,11 @@ def test_assets_replace_a_share_of_their_class():
     metal = [o for o in s["objects"] if o["class"] == "metal"]
     assert metal and all(o["asset"] == "/x/can.obj" for o in metal)
     assert not any("asset" in o for o in s["objects"] if o["class"] != "metal")
+
+
+def test_side_rails_come_into_view():
+    p = load_preset("default", ["belt.rails_prob=1.0"])
+    s = sample_scene(p, 2)
+    assert s["belt"]["rails"] and s["belt"]["width"] < s["camera"]["view"][1]
+    assert s["area"][3] <= s["belt"]["width"] / 2  # clutter stays between the rails
+    assert not sample_scene(load_preset("default", ["belt.rails_prob=0.0"]), 2)["belt"]["rails"]

@@ -45,7 +45,8 @@ def _render(args, env=None):
 @pytest.fixture(scope="module")
 def dataset(tmp_path_factory):
     out = tmp_path_factory.mktemp("synth")
-    _render(["--out", str(out), "--n", "4", "--seed", "5", "--shard", "0/2"])
+    _render(["--out", str(out), "--n", "4", "--seed", "5", "--shard", "0/2", "--workers", "2", "--per-process", "1",
+             "--set", "belt.rails_prob=1.0"])
     # the second shard takes its index from a Slurm job array's environment
     _render(["--out", str(out), "--n", "4", "--seed", "5"],
             env={"SLURM_ARRAY_TASK_ID": "1", "SLURM_ARRAY_TASK_COUNT": "2"})
