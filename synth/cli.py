@@ -98,10 +98,11 @@ def render(out, n_frames, preset, seed, resolution, samples, split, shard, num_s
 def preview(folder, output, n, width, colors) -> None:
     """Contact sheet: frames beside their coloured mask overlays."""
     from synth.preview import contact_sheet
+    from zerowaste.data.io import DataError
 
     try:
         path = contact_sheet(folder, output, n=n, width=width, max_colors=colors)
-    except (FileNotFoundError, ValueError) as exc:
+    except (FileNotFoundError, ValueError, DataError) as exc:
         raise click.ClickException(str(exc)) from None
     click.echo(f"wrote {path}")
 
