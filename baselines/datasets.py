@@ -64,12 +64,10 @@ class KitSegDataset(Dataset):
         split: str,
         pipeline: Sequence[dict] = (),
         paper_to: int = contract.DEFAULT_PAPER_TARGET,
-        test_mode: bool = False,
     ) -> None:
         self.kind, self.root, self.split = kind, str(root), split
         self.frames = SegDataset(root, kind, split, transform=None, paper_to=paper_to)
         self.pipeline = build_pipeline(pipeline)
-        self.test_mode = test_mode
 
     @property
     def metainfo(self) -> dict:
@@ -96,6 +94,21 @@ class KitSegDataset(Dataset):
 
     def __getitem__(self, index: int) -> dict:
         return self.pipeline(self.raw(index))
+
+
+def _kind_dataset(name: str, kind: str) -> type:
+    """A :class:`KitSegDataset` with ``kind`` fixed, for configs that name the dataset directly."""
+
+    def __init__(self, root: str, split: str, pipeline: Sequence[dict] = (), **kwargs) -> None:
+        KitSegDataset.__init__(self, kind, root, split, pipeline, **kwargs)
+
+    doc = f"``KitSegDataset(kind={kind!r}, ...)`` under its own name."
+    return type(name, (KitSegDataset,), {"__init__": __init__, "__doc__": doc})
+
+
+ZeroWasteFDataset = _kind_dataset("ZeroWasteFDataset", "zerowaste-f")
+ZeroWasteV2Dataset = _kind_dataset("ZeroWasteV2Dataset", "zerowaste-v2")
+SynthWasteDataset = _kind_dataset("SynthWasteDataset", "synthwaste")
 
 
 class MixedSegDataset(Dataset):

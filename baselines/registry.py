@@ -1,6 +1,7 @@
 """Register the kit's datasets, transforms, sampler, metric and hooks into mmseg's registries.
 
-Configs name them by ``type`` (``KitSegDataset``, ``MixedSegDataset``, ``MixedSourceSampler``,
+Configs name them by ``type`` (``KitSegDataset`` and its fixed-kind names ``ZeroWasteFDataset``,
+``ZeroWasteV2Dataset``, ``SynthWasteDataset``; ``MixedSegDataset``, ``MixedSourceSampler``,
 ``KitLoadAnnotations``, ``KitAugment``, ``KitSegMetric``, ``TrainingCurvesHook``). Importing this
 module applies :mod:`zerowaste.compat.mmseg` first and registers everything;
 :func:`register_all` is idempotent, so other parts (``baselines.uda``) may call it again.
@@ -20,7 +21,14 @@ import zerowaste.compat.mmseg  # noqa: F401  (must run before mmseg imports mmcv
 
 def registered() -> dict[str, list[tuple[str, type]]]:
     """What :func:`register_all` registers, by registry name."""
-    from baselines.datasets import KitSegDataset, MixedSegDataset, MixedSourceSampler
+    from baselines.datasets import (
+        KitSegDataset,
+        MixedSegDataset,
+        MixedSourceSampler,
+        SynthWasteDataset,
+        ZeroWasteFDataset,
+        ZeroWasteV2Dataset,
+    )
     from baselines.hooks import TrainingCurvesHook
     from baselines.metric import KitSegMetric
     from baselines.transforms import KitAugment, KitLoadAnnotations
@@ -29,7 +37,7 @@ def registered() -> dict[str, list[tuple[str, type]]]:
         return [(c.__name__, c) for c in classes]
 
     return {
-        "DATASETS": named(KitSegDataset, MixedSegDataset),
+        "DATASETS": named(KitSegDataset, ZeroWasteFDataset, ZeroWasteV2Dataset, SynthWasteDataset, MixedSegDataset),
         "DATA_SAMPLERS": named(MixedSourceSampler),
         "TRANSFORMS": named(KitLoadAnnotations, KitAugment),
         "METRICS": named(KitSegMetric),

@@ -116,9 +116,14 @@ def _stretch_schedulers(cfg: Config, old_max: int | None) -> None:
     if old_max is None or new_max == old_max:
         return
     schedulers = cfg.get("param_scheduler") or []
-    for scheduler in schedulers if isinstance(schedulers, list) else [schedulers]:
+    for i, scheduler in enumerate(schedulers if isinstance(schedulers, list) else [schedulers]):
         if scheduler.get("end") == old_max:
             scheduler.end = new_max
+        if scheduler.get("begin", 0) >= new_max:
+            raise TrainError(
+                f"param_scheduler[{i}] ({scheduler.get('type')}) begins at iteration {scheduler.begin}, "
+                f"not before train_cfg.max_iters={new_max}; override param_scheduler too"
+            )
 
 
 def _fill_sampler_batch_size(cfg: Config) -> None:
@@ -155,6 +160,10 @@ def prepare_config(
         randomness.update(deterministic=deterministic, **({"seed": seed} if seed is not None else {}))
         cfg.randomness = randomness
     if amp:
+        import torch
+
+        if not torch.cuda.is_available():
+            raise TrainError("--amp needs a GPU (mmengine's AmpOptimWrapper runs on CUDA only)")
         cfg.optim_wrapper.type = "AmpOptimWrapper"
         cfg.optim_wrapper.setdefault("loss_scale", "dynamic")
     _set_pretrained(cfg, pretrained)

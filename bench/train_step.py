@@ -50,6 +50,7 @@ def kit_round(config: str, root: Path, work: Path, iters: int, workers: int) -> 
         "train_cfg.max_iters": iters, "train_cfg.val_interval": 10**9, "default_hooks.logger.interval": 10,
         "default_hooks.checkpoint.interval": 10**9, "train_dataloader.num_workers": workers,
         "train_dataloader.persistent_workers": workers > 0, "log_level": "WARNING",
+        "param_scheduler": [dict(type="PolyLR", power=1.0, begin=0, end=iters, by_epoch=False)],
     })
     runner = build_runner(prepare_config(config, work_dir=work, cfg_options=options, seed=0))
     timer = IterTimes()

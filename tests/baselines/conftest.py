@@ -28,6 +28,7 @@ def data(tmp_path_factory) -> dict[str, Path]:
     return {
         "zwf": make_dataset(base / "zwf", "zerowaste-f", n=3, seed=1),
         "synth": make_dataset(base / "synth", "synthwaste", n=3, seed=2),
+        "v2": make_dataset(base / "v2", "zerowaste-v2", n=2, seed=3),
     }
 
 

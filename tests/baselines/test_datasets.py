@@ -36,6 +36,9 @@ def test_registry_is_idempotent_and_builds_by_name(data):
         dict(kind="synthwaste", root=str(data["synth"]), split="train")]))
     sampler = DATA_SAMPLERS.build(dict(type="MixedSourceSampler", dataset=mixed, weights=[1, 1]))
     assert isinstance(sampler, MixedSourceSampler)
+    target = DATASETS.build(dict(type="ZeroWasteV2Dataset", root=str(data["v2"]), split="val",
+                                 pipeline=[dict(type="KitLoadAnnotations")]))
+    assert target.kind == "zerowaste-v2" and "gt_seg_map" not in target[0]  # unlabeled target frames
 
 
 def test_frames_come_from_the_data_layer_with_paper_mapped(data):

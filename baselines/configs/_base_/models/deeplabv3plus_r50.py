@@ -1,17 +1,9 @@
 # DeepLabV3+ ResNet-50 (V1c, dilated, output stride 8). No pretrained download (see segformer_mit-b0.py).
-norm_cfg = dict(type="SyncBN", requires_grad=True)
-data_preprocessor = dict(
-    type="SegDataPreProcessor",
-    mean=[123.675, 116.28, 103.53],
-    std=[58.395, 57.12, 57.375],
-    bgr_to_rgb=False,
-    pad_val=0,
-    seg_pad_val=255,
-    size_divisor=32,
-)
+_base_ = "./common.py"
+norm_cfg = {{_base_.norm_cfg}}
 model = dict(
     type="EncoderDecoder",
-    data_preprocessor=data_preprocessor,
+    data_preprocessor={{_base_.data_preprocessor}},
     pretrained=None,
     backbone=dict(
         type="ResNetV1c",

@@ -1,18 +1,10 @@
 # SegFormer MiT-B0. No pretrained download: `zerowaste train --pretrained PATH` sets
 # model.backbone.init_cfg to a local (converted) file; without it the backbone starts from scratch.
-norm_cfg = dict(type="SyncBN", requires_grad=True)  # reverted to BN by mmengine when not distributed
-data_preprocessor = dict(
-    type="SegDataPreProcessor",
-    mean=[123.675, 116.28, 103.53],
-    std=[58.395, 57.12, 57.375],
-    bgr_to_rgb=False,  # the kit's data layer reads RGB
-    pad_val=0,
-    seg_pad_val=255,
-    size_divisor=32,
-)
+_base_ = "./common.py"
+norm_cfg = {{_base_.norm_cfg}}
 model = dict(
     type="EncoderDecoder",
-    data_preprocessor=data_preprocessor,
+    data_preprocessor={{_base_.data_preprocessor}},
     pretrained=None,
     backbone=dict(
         type="MixVisionTransformer",
