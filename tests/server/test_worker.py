@@ -94,7 +94,7 @@ def test_gives_up_after_max_attempts(queue):
 def test_time_limit_kills_the_scorer(queue, gt_dir):
     engine, store, make = queue
     (sid,) = make(1)
-    cfg = WorkerConfig(time_limit_seconds=0.05, heartbeat_seconds=0.05)
+    cfg = WorkerConfig(time_limit_seconds=0.001)
     job = worker.claim(engine, "w", cfg)
     outcome = worker.run_job(engine, store, gt_dir, job, cfg)
     assert outcome.status == FAILED and "time limit" in outcome.error
