@@ -121,7 +121,7 @@ def _layout(
             continue
         key = (track, name.lower())
         if key in lower_seen:
-            problems.add(f"{track}/{lower_seen[key]!r} and {info.filename!r} differ only in case")
+            problems.add(f"{track + '/' + lower_seen[key]!r} and {info.filename!r} differ only in case")
             continue
         lower_seen[key] = name
         if name not in gt:
