@@ -34,7 +34,7 @@ cross-entropy on the decode head's logits (upsampled to the crop) times the head
 Example (a config, see ``baselines/configs/uda/``)::
 
     model = dict(type="DACS", model=base_model, alpha=0.999, pseudo_threshold=0.968,
-                 mix="class", fdist_lambda=0.0, mic=dict(mask_ratio=0.7, mask_block_size=64))
+                 mix="class", fdist_lambda=0.0, mic=dict(enabled=True, mask_ratio=0.7, mask_block_size=64))
 """
 
 from __future__ import annotations
@@ -190,17 +190,12 @@ class DACS(BaseSegmentor):
         if warmup_iters < 0:
             raise ValueError("DACS: warmup_iters must be >= 0")
         self.warmup_iters = int(warmup_iters)
-        self.ema_model = None  # built in init_weights(), after the student got its (pretrained) weights
-        self.imnet_model = None
+        # frozen copies of the student; init_weights() refreshes them once the student has its weights
+        self.ema_model = make_teacher(self.model)
+        self.imnet_model = make_teacher(self.model) if self.fdist_lambda > 0 else None
         self.register_buffer("local_iter", torch.zeros((), dtype=torch.long))
-        self._build_copies()
 
     # --- construction -------------------------------------------------------------------------
-
-    def _build_copies(self) -> None:
-        self.ema_model = make_teacher(self.model)
-        if self.fdist_lambda > 0:
-            self.imnet_model = make_teacher(self.model)
 
     def init_weights(self) -> None:
         """Initialise the student (loads ImageNet weights), then copy it into teacher and ImageNet model."""
