@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import Boolean, DateTime, ForeignKey, Integer, String, Text, TypeDecorator, false
+from sqlalchemy import BigInteger, Boolean, DateTime, ForeignKey, Integer, String, Text, TypeDecorator, false
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
 #: Submission states. ``queued`` -> ``running`` -> ``scored`` | ``invalid`` | ``failed``.
@@ -100,7 +100,7 @@ class Submission(Base):
     original_filename: Mapped[str] = mapped_column(String(255), default="")
     #: Name of the zip inside the store (random, never user-supplied).
     file_name: Mapped[str] = mapped_column(String(64), unique=True)
-    size_bytes: Mapped[int] = mapped_column(Integer)
+    size_bytes: Mapped[int] = mapped_column(BigInteger)
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
     updated_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
     status: Mapped[str] = mapped_column(String(20), default=QUEUED, index=True)

@@ -51,7 +51,7 @@ def upgrade() -> None:
         sa.Column("method_name", sa.String(200), nullable=False),
         sa.Column("original_filename", sa.String(255), nullable=False),
         sa.Column("file_name", sa.String(64), nullable=False, unique=True),
-        sa.Column("size_bytes", sa.Integer, nullable=False),
+        sa.Column("size_bytes", sa.BigInteger, nullable=False),
         sa.Column("created_at", sa.DateTime, nullable=False, index=True),
         sa.Column("updated_at", sa.DateTime, nullable=False),
         sa.Column("status", sa.String(20), nullable=False, index=True),
