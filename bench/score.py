@@ -40,6 +40,11 @@ def blocky(rng: np.random.Generator, hw: tuple[int, int], cells: tuple[int, int]
     return cv2.resize(small, (hw[1], hw[0]), interpolation=cv2.INTER_NEAREST)
 
 
+def encode(mask: np.ndarray) -> bytes:
+    """PNG bytes as participants' tools write them (zlib level 6, like PIL and imageio)."""
+    return cv2.imencode(".png", mask, [cv2.IMWRITE_PNG_COMPRESSION, 6])[1].tobytes()
+
+
 def make_data(root: Path, n: int, seed: int = 0) -> tuple[Path, Path, dict[str, bytes]]:
     """GT folder + submission zip; returns the in-memory PNG bytes of everything the scorer decodes."""
     rng = np.random.default_rng(seed)
@@ -53,13 +58,13 @@ def make_data(root: Path, n: int, seed: int = 0) -> tuple[Path, Path, dict[str, 
             name = f"{i:02d}_frame_{i:06d}.png"
             gt = blocky(rng, hw, (45, 80))
             gt[:40] = C.IGNORE_INDEX  # an ignored band, as padding would be
-            blobs[f"gt/{name}"] = cv2.imencode(".png", gt)[1].tobytes()
+            blobs[f"gt/{name}"] = encode(gt)
             (gt_dir / name).write_bytes(blobs[f"gt/{name}"])
             for track in C.TRACKS:
                 pred = np.where(gt == C.IGNORE_INDEX, 0, gt).astype(np.uint8)
                 change = blocky(rng, hw, (90, 160)) == 0  # ~20% of cells predicted differently
                 pred[change] = blocky(rng, hw, (90, 160))[change]
-                blobs[f"{track}/{name}"] = cv2.imencode(".png", pred)[1].tobytes()
+                blobs[f"{track}/{name}"] = encode(pred)
                 zf.writestr(f"{track}/{name}", blobs[f"{track}/{name}"])
     sub = root / "sub.zip"
     sub.write_bytes(buf.getvalue())
