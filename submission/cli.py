@@ -44,6 +44,20 @@ class SubmissionGroup(click.Group):
         return getattr(importlib.import_module(module_name), attr, None)
 
 
+def gt_options(command):
+    """The ``--gt`` and ``--phase`` options shared by ``validate`` and ``score``."""
+    command = click.option(
+        "--phase", type=click.Choice(C.PHASES), help="Phase folder of the ground truth (val or test)."
+    )(command)
+    return click.option(
+        "--gt",
+        "gt_path",
+        required=True,
+        type=click.Path(exists=True, path_type=Path),
+        help="Ground-truth masks: a folder, or the organizers' zip with val/ and test/.",
+    )(command)
+
+
 def _load_gt(gt: Path, phase: str | None):
     from submission.groundtruth import GroundTruthError, load_ground_truth
 
@@ -65,14 +79,7 @@ def submission() -> None:
 
 @submission.command()
 @click.argument("zip_path", metavar="SUB.zip", type=click.Path(path_type=Path))
-@click.option(
-    "--gt",
-    "gt_path",
-    required=True,
-    type=click.Path(exists=True, path_type=Path),
-    help="Ground-truth masks: a folder, or the organizers' zip with val/ and test/.",
-)
-@click.option("--phase", type=click.Choice(C.PHASES), help="Phase folder of the ground truth (val or test).")
+@gt_options
 @click.option("--max-problems", default=50, show_default=True, help="Report at most this many problems.")
 def validate(zip_path: Path, gt_path: Path, phase: str | None, max_problems: int) -> None:
     """Validate SUB.zip (exit 0 if valid, 1 if not)."""
@@ -164,14 +171,7 @@ def _print_table(result: dict[str, dict]) -> None:
 
 @click.command()
 @click.argument("zip_path", metavar="SUB.zip", type=click.Path(path_type=Path))
-@click.option(
-    "--gt",
-    "gt_path",
-    required=True,
-    type=click.Path(exists=True, path_type=Path),
-    help="Ground-truth masks: a folder, or the organizers' zip with val/ and test/.",
-)
-@click.option("--phase", type=click.Choice(C.PHASES), help="Phase folder of the ground truth (val or test).")
+@gt_options
 @click.option(
     "--json", "json_out", type=click.Path(dir_okay=False, path_type=Path), help="Write the scores as JSON."
 )

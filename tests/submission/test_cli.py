@@ -67,33 +67,12 @@ def test_pack_command(fx):
         for name, mask in fx.preds[track].items():
             cv2.imwrite(str(folder / name), mask)
     out = fx.tmp / "packed.zip"
-    res = run(
-        "submission",
-        "pack",
-        "--source-only",
-        str(so),
-        "--uda",
-        str(uda),
-        "--images",
-        str(fx.gt_dir),
-        "-o",
-        str(out),
-    )
+    pack_args = ["--source-only", str(so), "--uda", str(uda), "--images", str(fx.gt_dir), "-o", str(out)]
+    res = run("submission", "pack", *pack_args)
     assert res.exit_code == 0, res.output
     assert run("submission", "validate", str(out), "--gt", str(fx.gt_dir)).exit_code == 0
     (so / sorted(fx.masks)[0]).unlink()
-    res = run(
-        "submission",
-        "pack",
-        "--source-only",
-        str(so),
-        "--uda",
-        str(uda),
-        "--images",
-        str(fx.gt_dir),
-        "-o",
-        str(out),
-    )
+    res = run("submission", "pack", *pack_args)
     assert res.exit_code == 1 and "no prediction for image" in res.output
 
 
