@@ -44,6 +44,10 @@ class SubmissionGroup(click.Group):
         return getattr(importlib.import_module(module_name), attr, None)
 
 
+#: An existing folder, as a Path.
+FOLDER = click.Path(exists=True, file_okay=False, path_type=Path)
+
+
 def gt_options(command):
     """The ``--gt`` and ``--phase`` options shared by ``validate`` and ``score``."""
     command = click.option(
@@ -101,22 +105,11 @@ def validate(zip_path: Path, gt_path: Path, phase: str | None, max_problems: int
 
 @submission.command()
 @click.option(
-    "--source-only",
-    required=True,
-    type=click.Path(exists=True, file_okay=False, path_type=Path),
-    help="Folder of source-only predictions (id masks or palette PNGs).",
+    "--source-only", required=True, type=FOLDER, help="Source-only predictions (ids or palette PNGs)."
 )
+@click.option("--uda", required=True, type=FOLDER, help="UDA predictions (ids or palette PNGs).")
 @click.option(
-    "--uda",
-    required=True,
-    type=click.Path(exists=True, file_okay=False, path_type=Path),
-    help="Folder of UDA predictions (id masks or palette PNGs).",
-)
-@click.option(
-    "--images",
-    required=True,
-    type=click.Path(exists=True, file_okay=False, path_type=Path),
-    help="Folder of the target images (names and sizes of the predictions).",
+    "--images", required=True, type=FOLDER, help="Target images (names and sizes of the predictions)."
 )
 @click.option(
     "-o", "--out", required=True, type=click.Path(dir_okay=False, path_type=Path), help="Zip to write."
