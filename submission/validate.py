@@ -104,6 +104,13 @@ def _layout(
     reported_tops: set[str] = set()
     gt_lower = {n.lower(): n for n in gt.names}
     gt_stem = {PurePosixPath(n).stem: n for n in gt.names}
+    for d in sorted(dirs):  # folder entries: only the track folders themselves are allowed
+        parts = PurePosixPath(d).parts
+        if parts[0] not in C.TRACKS and parts[0] not in reported_tops:
+            reported_tops.add(parts[0])
+            problems.add(_unexpected_top(parts[0], is_file=False))
+        elif parts[0] in C.TRACKS and len(parts) > 1:
+            problems.add(f"nested folder: {d!r} (predictions must sit directly in {parts[0]}/)")
     for info in entries:
         parts = PurePosixPath(info.filename).parts
         top = parts[0]
@@ -112,8 +119,12 @@ def _layout(
                 reported_tops.add(top)
                 problems.add(_unexpected_top(top, is_file=len(parts) == 1))
             continue
+        if len(parts) == 1:
+            problems.add(f"{top!r} is a file; it must be a folder of PNGs")
+            continue
         if len(parts) > 2:
-            problems.add(f"nested folder: {info.filename!r} (predictions must sit directly in {top}/)")
+            if PurePosixPath(*parts[:2]).as_posix() + "/" not in dirs:
+                problems.add(f"nested folder: {info.filename!r} (predictions must sit directly in {top}/)")
             continue
         track, name = parts
         if name in by_track[track]:

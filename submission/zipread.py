@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import lzma
 import stat
+import struct
 import zipfile
 import zlib
 from pathlib import Path, PurePosixPath
@@ -48,7 +49,7 @@ def open_zip(path: str | Path) -> tuple[zipfile.ZipFile | None, str | None]:
         return zipfile.ZipFile(path), None
     except zipfile.BadZipFile as exc:
         return None, f"not a zip file or a corrupt zip ({exc})"
-    except (OSError, ValueError, EOFError) as exc:  # truncated or unreadable central directory
+    except (OSError, ValueError, EOFError, NotImplementedError, struct.error) as exc:  # damaged directory
         return None, f"corrupt zip: {exc}"
 
 

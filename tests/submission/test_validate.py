@@ -184,6 +184,26 @@ def test_nested_folder(fx, zk):
     only_problem(validate_submission(zk.build_zip(fx.tmp / "n.zip", entries), fx.gt), "nested folder")
 
 
+def test_folder_entries_are_checked_too(fx, zk):
+    entries = [
+        *fx.entries().items(),
+        ("uda/", b""),
+        ("uda/sub/", b""),
+        ("uda/sub/a.png", b"x"),
+        ("extra/", b""),
+    ]
+    report = validate_submission(zk.build_zip(fx.tmp / "f.zip", entries), fx.gt)
+    assert len(report.problems) == 2, report.problems  # one per folder, not one per file
+    assert "unexpected top-level folder 'extra'" in report.problems[0]
+    assert "nested folder: 'uda/sub/'" in report.problems[1]
+
+
+def test_track_name_used_as_a_file(fx, zk):
+    entries = {k: v for k, v in fx.entries().items() if not k.startswith("uda/")}
+    report = validate_submission(zk.build_zip(fx.tmp / "t.zip", {**entries, "uda": b"x"}), fx.gt)
+    assert "'uda' is a file; it must be a folder of PNGs" in report.problems[0]
+
+
 def test_extra_file(fx, zk):
     entries = {**fx.entries(), "uda/99_frame_000099.png": b"x", "uda/.DS_Store": b"x"}
     report = validate_submission(zk.build_zip(fx.tmp / "e.zip", entries), fx.gt)
@@ -300,3 +320,18 @@ def test_corrupt_deflate_stream(fx, zk):
     assert not report.ok and any(info.filename in p and "corrupt" in p for p in report.problems), (
         report.problems
     )
+
+
+def test_never_raises_on_damaged_zips(fx):
+    """Random byte damage anywhere in the zip gives a report, never an exception."""
+    good = fx.zip().read_bytes()
+    rng = np.random.default_rng(7)
+    path = fx.tmp / "damaged.zip"
+    for i in range(200):
+        data = bytearray(good)
+        low = 0 if i % 2 else len(data) - 600  # every other round: the central directory
+        for pos in rng.integers(low, len(data), size=rng.integers(1, 20)):
+            data[pos] = rng.integers(0, 256)
+        path.write_bytes(bytes(data))
+        report = validate_submission(path, fx.gt)
+        assert report.ok or report.problems
