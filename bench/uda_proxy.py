@@ -110,7 +110,7 @@ def build_cfg(method: str, domains: dict, seed: int, iters: int, work_dir: Path,
         cfg.model.mic.enabled = method == "dacs_mic"  # 16 px blocks on 64 px crops (SPEC: 64 on 512)
     test_pipeline = [dict(type="Resize", scale=(w, h), keep_ratio=True), dict(type="KitLoadAnnotations"),
                      dict(type="PackSegInputs")]
-    cfg.test_dataloader.dataset.pipeline = test_pipeline  # scale read by baselines.uda.infer.test_scale
+    cfg.test_dataloader.dataset.pipeline = test_pipeline  # scale read by baselines.predict.test_scale
     cfg.val_cfg = cfg.val_dataloader = cfg.val_evaluator = None  # scored below with the kit's scorer
     cfg.train_cfg.max_iters = iters
     cfg.train_cfg.val_interval = iters + 1
@@ -132,29 +132,28 @@ def train(cfg) -> list[Path]:
     return sorted(Path(cfg.work_dir).glob("iter_*.pth"), key=lambda p: int(p.stem.split("_")[1]))
 
 
-def target_miou(model, scale, frames) -> dict:
-    """The kit's scorer on target val frames (full-resolution argmax predictions)."""
-    from baselines.uda.infer import predict_probs
+def target_miou(loaded, frames) -> dict:
+    """The kit's scorer on target val frames (full-resolution predictions, as `zerowaste predict`)."""
+    from baselines.predict import predict_mask
     from submission.scoring import SegEvaluator
 
     ev = SegEvaluator()
     for image, mask in frames:
-        pred = predict_probs(model, image, scale).argmax(0).numpy().astype(np.uint8)
-        ev.process(mask, pred)
+        ev.process(mask, predict_mask([loaded], image))
     return ev.evaluate()
 
 
 def evaluate_run(method: str, ckpts: list[Path], val_frames, snd_images) -> dict:
-    from baselines.uda.infer import load_model, test_scale
+    from baselines.uda.infer import load_model
     from baselines.uda.selection import snd_of_model
 
     rows = []
     for ck in ckpts:
-        model, cfg = load_model(ck)
-        m = target_miou(model, test_scale(cfg), val_frames)
+        loaded = load_model(ck)
+        m = target_miou(loaded, val_frames)
         row = {"checkpoint": ck.name, "iter": int(ck.stem.split("_")[1]), "mIoU": 100 * m["mIoU"], "Acc": 100 * m["Acc"]}
         if method.startswith("dacs"):
-            row["snd"] = snd_of_model(model, snd_images, test_scale(cfg), pixels=100)
+            row["snd"] = snd_of_model(loaded, snd_images, pixels=100)
         rows.append(row)
     out = {"checkpoints": rows, "final_mIoU": rows[-1]["mIoU"]}
     if method.startswith("dacs"):

@@ -20,7 +20,7 @@ def _images(folder: str, limit: int | None) -> list[Path]:
 
     try:
         images = list_images(folder)
-    except FileNotFoundError as exc:
+    except ValueError as exc:
         raise click.ClickException(str(exc)) from exc
     return images[:limit] if limit else images
 
@@ -32,17 +32,15 @@ def _images(folder: str, limit: int | None) -> list[Path]:
 @click.option("--pixels", default=100, show_default=True, type=click.IntRange(min=1),
               help="Random pixels sampled per image.")
 @click.option("--max-images", default=None, type=click.IntRange(min=1), help="Use only the first N images.")
-@click.option("--config", default=None, type=click.Path(exists=True, dir_okay=False),
-              help="Model config (default: the one stored in each checkpoint).")
 @click.option("--seed", default=0, show_default=True, type=int, help="Seed of the pixel sampling.")
 @click.option("--json", "json_out", default=None, type=click.Path(dir_okay=False), help="Also write the table as JSON.")
-def select(checkpoints: tuple[str, ...], images: str, pixels: int, max_images: int | None, config: str | None,
-           seed: int, json_out: str | None) -> None:
+def select(checkpoints: tuple[str, ...], images: str, pixels: int, max_images: int | None, seed: int,
+           json_out: str | None) -> None:
     """Rank CHECKPOINTS by soft neighbourhood density (SND) on unlabeled target images; higher is better."""
     from rich.console import Console
     from rich.table import Table
 
-    from baselines.uda.infer import ModelLoadError
+    from baselines.uda.infer import PredictError
     from baselines.uda.selection import rank_checkpoints
 
     imgs = _images(images, max_images)
@@ -51,9 +49,9 @@ def select(checkpoints: tuple[str, ...], images: str, pixels: int, max_images: i
     console = Console(stderr=True)
     try:
         with console.status("scoring") as status:
-            rows = rank_checkpoints(list(checkpoints), imgs, pixels, config, seed,
+            rows = rank_checkpoints(list(checkpoints), imgs, pixels, seed,
                                     progress=lambda ck: status.update(f"SND of {ck} on {len(imgs)} images"))
-    except ModelLoadError as exc:
+    except PredictError as exc:
         raise click.ClickException(str(exc)) from exc
     table = Table(title=f"SND on {len(imgs)} images x {pixels} pixels (higher is better)")
     for col in ("rank", "checkpoint", "SND"):
@@ -75,13 +73,11 @@ def select(checkpoints: tuple[str, ...], images: str, pixels: int, max_images: i
 @click.option("--threshold", default=0.968, show_default=True, type=click.FloatRange(0.0, 1.0, max_open=True),
               help="Pixels whose top probability is not above it become 255 (ignored in training).")
 @click.option("--split", default="train", show_default=True, help="Split folder to write under OUT.")
-@click.option("--config", default=None, type=click.Path(exists=True, dir_okay=False),
-              help="Model config (default: the one stored in the checkpoint).")
-def pseudo_label(checkpoint: str, images: str, out: str, threshold: float, split: str, config: str | None) -> None:
+def pseudo_label(checkpoint: str, images: str, out: str, threshold: float, split: str) -> None:
     """Write confident pseudo-labels of CHECKPOINT for target images, as a labeled dataset to fine-tune on."""
     from tqdm import tqdm
 
-    from baselines.uda.infer import ModelLoadError
+    from baselines.uda.infer import PredictError
     from baselines.uda.selection import write_pseudo_labels
     from zerowaste.contract import SPLITS
 
@@ -90,9 +86,9 @@ def pseudo_label(checkpoint: str, images: str, out: str, threshold: float, split
     imgs = _images(images, None)
     try:
         with tqdm(total=len(imgs), desc="pseudo-labels", unit="img") as bar:
-            summary = write_pseudo_labels(checkpoint, imgs, out, threshold, config, split,
+            summary = write_pseudo_labels(checkpoint, imgs, out, threshold, split,
                                           progress=lambda _: bar.update())
-    except ModelLoadError as exc:
+    except PredictError as exc:
         raise click.ClickException(str(exc)) from exc
     click.echo(f"wrote {summary['images']} pseudo-label masks to {Path(out) / split}; "
                f"{100 * summary['mean_confident_fraction']:.1f}% of pixels confident (> {threshold})")

@@ -17,7 +17,7 @@ One training iteration (all terms switchable in the config and usable together):
 1. EMA teacher update (``alpha``), from the unwrapped student (DDP-safe: every rank applies the
    same update to the same synchronised weights).
 2. Source loss (the wrapped model's own decode/auxiliary losses) + ImageNet feature distance on
-   classes 1..4 (``fdist_lambda``, refused without pretrained weights).
+   classes 1..4 (``fdist_lambda``; training refuses to start without pretrained weights).
 3. Teacher pseudo-labels on the target crop: arg-max labels, per-image weight = fraction of pixels
    above ``pseudo_threshold``, weight 0 in the top/bottom ``pseudo_margins`` rows.
 4. ``mix='class'``: ClassMix of source into target (+ colour jitter/blur when ``color_jitter``/``blur``),
@@ -158,14 +158,18 @@ class DACS(BaseSegmentor):
         warmup_iters: int = 0,
         backbone: Mapping | None = None,
         pretrained: str | None = None,
+        train_cfg: Mapping | None = None,
+        test_cfg: Mapping | None = None,
         data_preprocessor: Mapping | None = None,
         init_cfg: Mapping | None = None,
     ) -> None:
         model = copy.deepcopy(dict(model))
         if backbone:  # overrides for the student's backbone (what `zerowaste train --pretrained` sets)
             model["backbone"] = {**model.get("backbone", {}), **backbone}
-        if pretrained is not None:  # mmseg's legacy top-level `pretrained`, passed to the student
-            model["pretrained"] = pretrained
+        # mmseg's top-level keys that tools set on `cfg.model` (e.g. `zerowaste predict` clears them)
+        for key, value in (("pretrained", pretrained), ("train_cfg", train_cfg), ("test_cfg", test_cfg)):
+            if value is not None:
+                model[key] = value
         dp = dict(data_preprocessor or model.pop("data_preprocessor", None) or {})
         model.pop("data_preprocessor", None)
         if dp.get("type", "SegDataPreProcessor") in ("SegDataPreProcessor", "mmseg.SegDataPreProcessor"):
@@ -175,8 +179,7 @@ class DACS(BaseSegmentor):
             raise ValueError(f"DACS: mix must be 'class' or None, got {mix!r}")
         if len(pseudo_margins) != 2:
             raise ValueError("DACS: pseudo_margins is (top_rows, bottom_rows) for a 512-row crop")
-        if fdist_lambda > 0:
-            fdist.require_pretrained(model.get("backbone", {}))
+        self._backbone_cfg = dict(model.get("backbone", {}))
         self.model = MODELS.build(model)
         self.alpha = float(alpha)
         self.pseudo_threshold = float(pseudo_threshold)
@@ -198,7 +201,13 @@ class DACS(BaseSegmentor):
     # --- construction -------------------------------------------------------------------------
 
     def init_weights(self) -> None:
-        """Initialise the student (loads ImageNet weights), then copy it into teacher and ImageNet model."""
+        """Initialise the student (loads ImageNet weights), then copy it into teacher and ImageNet model.
+
+        Training starts here (mmengine's Runner calls it; loading a checkpoint for inference does not),
+        so this is where the feature distance is refused without ImageNet weights.
+        """
+        if self.fdist_lambda > 0:
+            fdist.require_pretrained(self._backbone_cfg)
         self.model.init_weights()
         self.ema_model.load_state_dict(self.model.state_dict())
         if self.imnet_model is not None:
@@ -220,6 +229,9 @@ class DACS(BaseSegmentor):
 
     def encode_decode(self, inputs: torch.Tensor, batch_data_samples: list) -> torch.Tensor:
         return self.model.encode_decode(inputs, batch_data_samples)
+
+    def inference(self, inputs: torch.Tensor, batch_img_metas: list[dict]) -> torch.Tensor:
+        return self.model.inference(inputs, batch_img_metas)
 
     def predict(self, inputs: torch.Tensor, data_samples: list | None = None) -> list:
         return self.model.predict(inputs, data_samples)

@@ -34,7 +34,7 @@ from mmengine.hooks import Hook
 from mmseg.registry import HOOKS
 
 from baselines.uda import snd as snd_lib
-from baselines.uda.infer import iter_probs, list_images, load_model, test_scale
+from baselines.uda.infer import LoadedModel, iter_probs, list_images, live_model, load_model
 from baselines.uda.pseudo_label import hard_pseudo_labels
 from zerowaste import contract
 
@@ -46,26 +46,25 @@ def _atomic_json(path: Path, data: dict | list) -> None:
 
 
 def snd_of_model(
-    model, images: Sequence[Path], scale: tuple[int, int] | None = None, pixels: int = snd_lib.DEFAULT_PIXELS,
-    seed: int = 0, tau: float = snd_lib.DEFAULT_TAU,
+    loaded: LoadedModel, images: Sequence[Path], pixels: int = snd_lib.DEFAULT_PIXELS, seed: int = 0,
+    tau: float = snd_lib.DEFAULT_TAU,
 ) -> float:
-    """SND of ``model`` on ``images``: ``pixels`` random pixels per image (fixed by ``seed``)."""
+    """SND of a model on ``images``: ``pixels`` random pixels per image (fixed by ``seed``)."""
     g = torch.Generator().manual_seed(seed)
-    samples = [snd_lib.sample_pixels(p, pixels, g) for _, p in iter_probs(model, images, scale)]
+    samples = [snd_lib.sample_pixels(p, pixels, g) for _, p in iter_probs(loaded, images)]
     return snd_lib.snd(torch.cat(samples), tau=tau)
 
 
 def rank_checkpoints(
     checkpoints: Sequence[str | os.PathLike], images: Sequence[Path], pixels: int = snd_lib.DEFAULT_PIXELS,
-    config: str | None = None, seed: int = 0, progress: Callable[[str], None] | None = None,
+    seed: int = 0, progress: Callable[[str], None] | None = None,
 ) -> list[dict]:
     """``[{"checkpoint", "snd", "rank"}]`` sorted best (highest SND) first."""
     rows = []
     for ck in checkpoints:
         if progress:
             progress(str(ck))
-        model, cfg = load_model(ck, config)
-        rows.append({"checkpoint": str(ck), "snd": snd_of_model(model, images, test_scale(cfg), pixels, seed)})
+        rows.append({"checkpoint": str(ck), "snd": snd_of_model(load_model(ck), images, pixels, seed)})
     rows.sort(key=lambda r: -r["snd"])
     for i, r in enumerate(rows, 1):
         r["rank"] = i
@@ -88,7 +87,7 @@ def save_weights(state_dict: dict, path: Path) -> None:
 
 def write_pseudo_labels(
     checkpoint: str | os.PathLike, images: Sequence[Path], out: str | os.PathLike, threshold: float,
-    config: str | None = None, split: str = "train", progress: Callable[[Path], None] | None = None,
+    split: str = "train", progress: Callable[[Path], None] | None = None,
 ) -> dict:
     """Write ``OUT/<split>/sem_seg/<image name>`` (255 where max prob <= threshold) and ``data/`` links.
 
@@ -96,13 +95,13 @@ def write_pseudo_labels(
     """
     from zerowaste.data.io import write_mask
 
-    model, cfg = load_model(checkpoint, config)
+    loaded = load_model(checkpoint)
     root = Path(out)
     out = root / split
     (out / contract.SEM_DIR).mkdir(parents=True, exist_ok=True)
     (out / contract.IMAGE_DIR).mkdir(parents=True, exist_ok=True)
     confident: dict[str, float] = {}
-    for path, probs in iter_probs(model, images, test_scale(cfg)):
+    for path, probs in iter_probs(loaded, images):
         mask = hard_pseudo_labels(probs, threshold).numpy()
         write_mask(out / contract.SEM_DIR / path.name, mask)
         link = out / contract.IMAGE_DIR / path.name
@@ -114,7 +113,7 @@ def write_pseudo_labels(
         confident[path.name] = float(np.mean(mask != contract.IGNORE_INDEX))
         if progress:
             progress(path)
-    save_weights(student_state_dict(model), root / "init.pth")
+    save_weights(student_state_dict(loaded.model), root / "init.pth")
     summary = {"checkpoint": str(checkpoint), "threshold": threshold, "images": len(confident),
                "mean_confident_fraction": float(np.mean(list(confident.values()))), "confident_fraction": confident}
     _atomic_json(root / "pseudo_labels.json", summary)
@@ -150,7 +149,7 @@ class BestSNDHook(Hook):
         model = unwrap(runner.model)
         was_training = model.training
         model.eval()
-        score = snd_of_model(model, self.images, test_scale(runner.cfg), self.pixels, self.seed)
+        score = snd_of_model(live_model(model, runner.cfg), self.images, self.pixels, self.seed)
         model.train(was_training)
         self.history.append({"iter": it, "snd": score})
         runner.logger.info(f"SND at iter {it}: {score:.4f} (best so far: {self.best})")

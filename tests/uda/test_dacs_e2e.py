@@ -158,7 +158,7 @@ def test_select_rejects_bad_input(domains: dict, tmp_path: Path) -> None:
     bogus = tmp_path / "bogus.pth"
     bogus.write_text("not a checkpoint")
     result = CliRunner().invoke(cli, ["select", str(bogus), "--images", str(domains["tgt_images"])])
-    assert result.exit_code == 1 and "not a readable PyTorch checkpoint" in result.output
+    assert result.exit_code == 1 and "not a complete torch checkpoint" in result.output
     empty = tmp_path / "empty"
     empty.mkdir()
     result = CliRunner().invoke(cli, ["select", str(bogus), "--images", str(empty)])
