@@ -97,7 +97,7 @@ def train(config, overrides, work_dir, resume, amp, cfg_options, pretrained, see
             launcher=launcher,
         )
         runner = run_training(cfg)
-    console.print(f"done: checkpoints and training_curves.png in {runner.work_dir}")
+    console.print(f"done: checkpoints (final one as last.pth) and training_curves.png in {runner.work_dir}")
 
 
 def _load_models(checkpoints: tuple[str, ...], device: str):
@@ -139,16 +139,19 @@ def evaluate(checkpoints, root, kind, split, tta, device, json_out) -> None:
 @click.option("--images", required=True, type=click.Path(exists=True, file_okay=False), help="Folder of input images.")
 @click.option("--out", required=True, type=click.Path(file_okay=False), help="Output folder.")
 @_tta_option
-@click.option("--track", type=click.Choice(contract.TRACKS), help="Write into OUT/<track>/ (submission layout).")
-@click.option("--overlays", default=0, show_default=True, help="Also save this many overlay PNGs in OUT/overlays.")
+@click.option("--track", type=click.Choice(contract.TRACKS),
+              help="Write into OUT/<track>/ (unless OUT is already named so): the folders `submission pack` takes.")
+@click.option("--overlays", type=click.Path(file_okay=False), help="Also save overlay PNGs (image + prediction) here.")
+@click.option("--max-overlays", default=8, show_default=True, help="How many images get an overlay.")
 @_device_option
-def predict(checkpoints, images, out, tta, track, overlays, device) -> None:
+def predict(checkpoints, images, out, tta, track, overlays, max_overlays, device) -> None:
     """Predict full-resolution masks, named like the input images, with CHECKPOINTS (softmax ensemble)."""
     from baselines.predict import parse_tta, predict_folder
 
     with user_errors():
         models = _load_models(checkpoints, device)
-        written = predict_folder(models, images, out, parse_tta(tta), track=track, overlays=overlays)
+        written = predict_folder(models, images, out, parse_tta(tta), track=track, overlays=overlays,
+                                 max_overlays=max_overlays)
     console.print(f"wrote {len(written)} masks to {written[0].parent}")
 
 

@@ -8,8 +8,8 @@ are averaged over TTA variants (``flip``: horizontal flip; ``ms``: scales x0.75,
 over checkpoints (softmax ensemble), then the arg-max is the predicted class id (0..4).
 
 :func:`predict_folder` writes one single-channel 8-bit PNG per input image, named exactly like
-it (same base name and extension), into ``out`` (or ``out/<track>`` with ``track``): the folder
-``zerowaste submission pack`` takes.
+it (same base name and extension), into ``out`` (with ``track``: ``out/<track>``, unless ``out``
+is already named after the track): the folders ``zerowaste submission pack`` takes.
 
 Example:
     >>> models = [load_model("work_dirs/tiny/iter_6.pth")]  # doctest: +SKIP
@@ -185,22 +185,34 @@ def list_images(folder: str | os.PathLike) -> list[Path]:
     return images
 
 
+def output_folder(out: str | os.PathLike, track: str | None) -> Path:
+    """Where masks go: ``out``, or ``out/<track>`` unless ``out`` is already named after the track.
+
+    >>> output_folder("preds", "uda").as_posix(), output_folder("preds/uda", "uda").as_posix()
+    ('preds/uda', 'preds/uda')
+    """
+    if track is not None and track not in contract.TRACKS:
+        raise PredictError(f"unknown track {track!r}; choose from {', '.join(contract.TRACKS)}")
+    out = Path(out)
+    return out / track if track and out.name != track else out
+
+
 def predict_folder(
     models: Sequence[LoadedModel],
     images: str | os.PathLike,
     out: str | os.PathLike,
     tta: Sequence[str] = (),
     track: str | None = None,
-    overlays: int = 0,
+    overlays: str | os.PathLike | None = None,
+    max_overlays: int = 8,
     progress: bool = True,
 ) -> list[Path]:
-    """Predict every image of ``images`` into ``out`` (``out/<track>`` with a track); returns the
-    written masks. ``overlays`` > 0 also saves that many overlay PNGs under ``out/overlays``."""
+    """Predict every image of ``images`` into :func:`output_folder` ``(out, track)``; returns the
+    written masks. With ``overlays`` (a folder), the first ``max_overlays`` images also get an
+    overlay PNG there."""
     from baselines.plots import save_overlay
 
-    if track is not None and track not in contract.TRACKS:
-        raise PredictError(f"unknown track {track!r}; choose from {', '.join(contract.TRACKS)}")
-    target = Path(out) / track if track else Path(out)
+    target = output_folder(out, track)
     written = []
     for i, path in enumerate(tqdm(list_images(images), desc="predict", unit="img", disable=not progress)):
         image = read_image(path)
@@ -210,6 +222,6 @@ def predict_folder(
             dest = dest.with_suffix(contract.PREDICTION_EXT)
         write_mask(dest, mask)
         written.append(dest)
-        if i < overlays:
-            save_overlay(image, mask, Path(out) / "overlays" / f"{path.stem}.png", title=path.name)
+        if overlays is not None and i < max_overlays:
+            save_overlay(image, mask, Path(overlays) / f"{path.stem}.png", title=path.name)
     return written

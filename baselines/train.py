@@ -110,20 +110,53 @@ def _set_pretrained(cfg: Config, pretrained: str | None) -> None:
         print_log(FROM_SCRATCH, logger="current", level=logging.WARNING)
 
 
+def root_variables(cfg: Config) -> dict[str, str]:
+    """The config's data-folder variables: top-level string keys ending in ``_root``."""
+    return {k: v for k, v in cfg.items() if k.endswith("_root") and isinstance(v, str)}
+
+
+def _replace_strings(node, old: str, new: str):
+    """``node`` with every string equal to ``old`` or starting with ``old + "/"`` re-pointed at ``new``."""
+    if isinstance(node, str):
+        return new + node[len(old):] if node == old or node.startswith(old + "/") else node
+    if isinstance(node, dict):
+        return type(node)({k: _replace_strings(v, old, new) for k, v in node.items()})
+    if isinstance(node, list | tuple):
+        return type(node)(_replace_strings(v, old, new) for v in node)
+    return node
+
+
+def _repoint_roots(cfg: Config, old_roots: dict[str, str]) -> None:
+    """Overriding a ``*_root`` variable (``source_root=/data/x``) re-points every path built from it.
+
+    mmengine substitutes Python variables when it reads a config, so a later override of the
+    variable alone would change nothing; this keeps the one-option override working.
+    """
+    for key, old in old_roots.items():
+        new = cfg.get(key)
+        if isinstance(new, str) and new != old:
+            for name in list(cfg.keys()):
+                if name != key:
+                    cfg[name] = _replace_strings(cfg[name], old, new)
+
+
 def _stretch_schedulers(cfg: Config, old_max: int | None) -> None:
-    """Schedulers that ended at the old ``max_iters`` end at the new one (``train_cfg.max_iters=...``)."""
+    """After ``train_cfg.max_iters=N``: schedulers that ended at the old ``max_iters`` end at ``N``;
+    schedulers that would start at or after ``N`` never run and are dropped (said in the log)."""
     new_max = cfg.get("train_cfg", {}).get("max_iters")
-    if old_max is None or new_max == old_max:
+    schedulers = cfg.get("param_scheduler")
+    if old_max is None or new_max == old_max or not isinstance(schedulers, list):
         return
-    schedulers = cfg.get("param_scheduler") or []
-    for i, scheduler in enumerate(schedulers if isinstance(schedulers, list) else [schedulers]):
+    kept = []
+    for scheduler in schedulers:
+        if scheduler.get("begin", 0) >= new_max:
+            print_log(f"{scheduler.get('type')} starts at iteration {scheduler.begin} >= max_iters {new_max}: "
+                      "dropped (it would never run)", logger="current", level=logging.WARNING)
+            continue
         if scheduler.get("end") == old_max:
             scheduler.end = new_max
-        if scheduler.get("begin", 0) >= new_max:
-            raise TrainError(
-                f"param_scheduler[{i}] ({scheduler.get('type')}) begins at iteration {scheduler.begin}, "
-                f"not before train_cfg.max_iters={new_max}; override param_scheduler too"
-            )
+        kept.append(scheduler)
+    cfg.param_scheduler = kept
 
 
 def _fill_sampler_batch_size(cfg: Config) -> None:
@@ -151,7 +184,9 @@ def prepare_config(
     options = cfg_options if isinstance(cfg_options, dict) else parse_cfg_options(cfg_options)
     if options:
         old_max = cfg.get("train_cfg", {}).get("max_iters")
+        old_roots = root_variables(cfg)
         cfg.merge_from_dict(options)
+        _repoint_roots(cfg, old_roots)
         _stretch_schedulers(cfg, old_max)
     cfg.launcher = launcher
     cfg.work_dir = str(work_dir or Path("work_dirs") / path.stem)
@@ -186,8 +221,34 @@ def build_runner(cfg: Config):
     return Runner.from_cfg(cfg)
 
 
+LAST_CHECKPOINT = "last.pth"
+
+
+def publish_last_checkpoint(work_dir: str | os.PathLike) -> Path | None:
+    """Make ``<work_dir>/last.pth`` the final checkpoint of the run (hard link, or copy), atomically."""
+    import shutil
+
+    final = find_resume_checkpoint(work_dir)
+    if final is None:
+        return None
+    out = Path(work_dir) / LAST_CHECKPOINT
+    tmp = out.with_name(f".{LAST_CHECKPOINT}.tmp")
+    tmp.unlink(missing_ok=True)
+    try:
+        os.link(final, tmp)
+    except OSError:
+        shutil.copyfile(final, tmp)
+    os.replace(tmp, out)
+    return out
+
+
 def train(cfg: Config):
-    """Train ``cfg``; returns the Runner (its ``work_dir`` holds checkpoints, logs and curves)."""
+    """Train ``cfg``; returns the Runner. Its ``work_dir`` holds the checkpoints (the final one also
+    as ``last.pth``), logs and ``training_curves.png``."""
     runner = build_runner(cfg)
     runner.train()
+    from mmengine.dist import is_main_process
+
+    if is_main_process():
+        publish_last_checkpoint(runner.work_dir)
     return runner

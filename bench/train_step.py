@@ -34,7 +34,11 @@ class IterTimes(Hook):
     """Wall time between consecutive ``after_train_iter`` calls (and the last batch seen)."""
 
     def __init__(self) -> None:
-        self.last, self.times, self.batch = None, [], None
+        self.last, self.times, self.waits, self.batch = None, [], [], None
+
+    def before_train_iter(self, runner, batch_idx, data_batch=None) -> None:
+        if self.last is not None:  # the batch is ready: time spent waiting for the data loader
+            self.waits.append(time.perf_counter() - self.last)
 
     def after_train_iter(self, runner, batch_idx, data_batch=None, outputs=None) -> None:
         now = time.perf_counter()
@@ -43,8 +47,8 @@ class IterTimes(Hook):
         self.last, self.batch = now, data_batch
 
 
-def kit_round(config: str, root: Path, work: Path, iters: int, workers: int) -> tuple[list[float], object, dict]:
-    """Train ``iters`` iterations with the kit's loop; returns per-iteration times, the runner, a batch."""
+def kit_round(config: str, root: Path, work: Path, iters: int, workers: int) -> tuple[IterTimes, object]:
+    """Train ``iters`` iterations with the kit's loop; returns the timings (and last batch) and the runner."""
     options = {f"{k}.dataset.root": str(root) for k in ("train_dataloader", "val_dataloader", "test_dataloader")}
     options.update({
         "train_cfg.max_iters": iters, "train_cfg.val_interval": 10**9, "default_hooks.logger.interval": 10,
@@ -56,7 +60,7 @@ def kit_round(config: str, root: Path, work: Path, iters: int, workers: int) -> 
     timer = IterTimes()
     runner.register_hook(timer, "LOWEST")
     runner.train()
-    return timer.times, runner, timer.batch
+    return timer, runner
 
 
 def raw_round(runner, batch: dict, iters: int) -> list[float]:
@@ -87,15 +91,16 @@ def main() -> None:
     torch.manual_seed(0)
     with tempfile.TemporaryDirectory() as tmp:
         root = make_dataset(Path(tmp) / "zwf", "zerowaste-f", n={"train": 8, "val": 1, "test": 1}, size=size)
-        kit, raw = [], []
+        kit, waits, raw = [], [], []
         for r in range(args.rounds):
-            times, runner, batch = kit_round(config, root, Path(tmp) / f"work{r}", args.iters, args.workers)
-            kit += times[2:]
-            raw += raw_round(runner, batch, args.iters)[2:]
+            timer, runner = kit_round(config, root, Path(tmp) / f"work{r}", args.iters, args.workers)
+            kit += timer.times[2:]
+            waits += timer.waits[2:]
+            raw += raw_round(runner, timer.batch, args.iters)[2:]
     k, w = statistics.median(kit), statistics.median(raw)
     print(f"model {args.model} ({config}), batch {runner.train_dataloader.batch_size}, "
           f"{torch.get_num_threads()} threads, {args.workers} loader workers")
-    print(f"kit loop : {k:.3f} s/iter (median of {len(kit)})")
+    print(f"kit loop : {k:.3f} s/iter (median of {len(kit)}; waiting for data {statistics.median(waits):.3f} s)")
     print(f"raw step : {w:.3f} s/iter (median of {len(raw)})")
     print(f"ratio    : {k / w:.3f}  (target <= 1.15)")
 

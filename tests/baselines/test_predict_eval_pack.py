@@ -22,7 +22,8 @@ def test_predict_pack_validate_and_eval_equals_the_scorer(tmp_path, data, traine
     images = data["zwf"] / "val" / "data"
     runner = CliRunner()
     for track, tta in (("source_only", ""), ("uda", "flip,ms")):
-        args = [ckpt, "--images", str(images), "--out", str(tmp_path / "preds"), "--track", track, "--overlays", "1"]
+        args = [ckpt, "--images", str(images), "--out", str(tmp_path / "preds"), "--track", track,
+                "--overlays", str(tmp_path / "overlays"), "--max-overlays", "1"]
         result = runner.invoke(predict, [*args, "--tta", tta] if tta else args)
         assert result.exit_code == 0, result.output
     inputs = sorted(p.name for p in images.iterdir())
@@ -33,7 +34,7 @@ def test_predict_pack_validate_and_eval_equals_the_scorer(tmp_path, data, traine
             mask = read_mask(tmp_path / "preds" / track / name)
             assert mask.shape == read_image(images / name).shape[:2]
             assert mask.max() <= 4
-    assert (tmp_path / "preds" / "overlays").is_dir()
+    assert len(list((tmp_path / "overlays").glob("*.png"))) == 1
 
     zip_path = pack_submission(tmp_path / "preds" / "source_only", tmp_path / "preds" / "uda", images, tmp_path / "sub.zip")
     gt = load_ground_truth(data["zwf"] / "val" / "sem_seg")

@@ -81,3 +81,19 @@ def test_bad_requests_are_clear_errors(tmp_path, data):
     if not torch.cuda.is_available():
         amp = runner.invoke(train, [TINY, "--amp", "--work-dir", str(tmp_path)])
         assert amp.exit_code == 1 and "--amp needs a GPU" in amp.output
+
+
+def test_demo_config_root_variables_and_last_checkpoint(tmp_path, data):
+    """`source_root=... target_root=...` re-point the datasets; the final checkpoint is also last.pth."""
+    from click.testing import CliRunner
+
+    from baselines.cli import train
+
+    work = tmp_path / "synth"
+    result = CliRunner().invoke(train, [
+        "tiny/segformer_tiny_synth.py", "--work-dir", str(work), "--cfg-options", f"source_root={data['synth']}",
+        f"target_root={data['synth']}", "train_cfg.max_iters=2", "train_cfg.val_interval=2"])
+    assert result.exit_code == 0, result.output
+    last = torch.load(work / "last.pth", map_location="cpu", weights_only=True)
+    assert last["meta"]["iter"] == 2
+    assert f"root='{data['synth']}'" in last["meta"]["cfg"] and "data/source" not in last["meta"]["cfg"]
