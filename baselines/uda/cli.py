@@ -9,7 +9,6 @@ Example:
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 import click
@@ -41,7 +40,7 @@ def select(checkpoints: tuple[str, ...], images: str, pixels: int, max_images: i
     from rich.table import Table
 
     from baselines.uda.infer import PredictError
-    from baselines.uda.selection import rank_checkpoints
+    from baselines.uda.selection import rank_checkpoints, write_json_atomic
 
     imgs = _images(images, max_images)
     if len(imgs) * pixels < 3:
@@ -61,7 +60,7 @@ def select(checkpoints: tuple[str, ...], images: str, pixels: int, max_images: i
     Console().print(table)
     click.echo(f"best: {rows[0]['checkpoint']}")
     if json_out:
-        Path(json_out).write_text(json.dumps(rows, indent=2))
+        write_json_atomic(Path(json_out), rows)
 
 
 @click.command("pseudo-label")

@@ -39,7 +39,8 @@ from baselines.uda.pseudo_label import hard_pseudo_labels
 from zerowaste import contract
 
 
-def _atomic_json(path: Path, data: dict | list) -> None:
+def write_json_atomic(path: Path, data: dict | list) -> None:
+    """Write JSON through a temporary file + os.replace (never a half-written file)."""
     tmp = path.with_name(f".{path.name}.tmp")
     tmp.write_text(json.dumps(data, indent=2))
     os.replace(tmp, path)
@@ -116,7 +117,7 @@ def write_pseudo_labels(
     save_weights(student_state_dict(loaded.model), root / "init.pth")
     summary = {"checkpoint": str(checkpoint), "threshold": threshold, "images": len(confident),
                "mean_confident_fraction": float(np.mean(list(confident.values()))), "confident_fraction": confident}
-    _atomic_json(root / "pseudo_labels.json", summary)
+    write_json_atomic(root / "pseudo_labels.json", summary)
     return summary
 
 
@@ -140,11 +141,22 @@ class BestSNDHook(Hook):
         self.best: float | None = None
         self.history: list[dict] = []
 
+    def before_train(self, runner) -> None:
+        """On resume, continue from the work dir's ``best_snd.json`` (never overwrite a better best)."""
+        record = Path(runner.work_dir) / "best_snd.json"
+        if runner.iter > 0 and record.is_file():
+            saved = json.loads(record.read_text())
+            self.history = [h for h in saved.get("history", []) if h["iter"] <= runner.iter]
+            self.best = max((h["snd"] for h in self.history), default=None)
+
     def after_train_iter(self, runner, batch_idx: int, data_batch=None, outputs=None) -> None:
-        it = runner.iter + 1
-        if it % self.interval and it != runner.max_iters:
-            return
+        from mmengine.dist import is_main_process
+
         from baselines.uda.ema import unwrap
+
+        it = runner.iter + 1
+        if (it % self.interval and it != runner.max_iters) or not is_main_process():
+            return  # multi-GPU: rank 0 scores and saves (Runner.save_checkpoint is master-only)
 
         model = unwrap(runner.model)
         was_training = model.training
@@ -155,9 +167,10 @@ class BestSNDHook(Hook):
         runner.logger.info(f"SND at iter {it}: {score:.4f} (best so far: {self.best})")
         if self.best is None or score > self.best:
             self.best = score
-            runner.save_checkpoint(runner.work_dir, ".best_snd.pth.tmp", save_optimizer=False, save_param_scheduler=False)
-            os.replace(Path(runner.work_dir) / ".best_snd.pth.tmp", Path(runner.work_dir) / "best_snd.pth")
-        _atomic_json(Path(runner.work_dir) / "best_snd.json",
-                     {"best_snd": self.best, "best_iter": max(self.history, key=lambda r: r["snd"])["iter"],
-                      "history": self.history})
+            work = Path(runner.work_dir)
+            runner.save_checkpoint(str(work), ".best_snd.pth.tmp", save_optimizer=False, save_param_scheduler=False)
+            os.replace(work / ".best_snd.pth.tmp", work / "best_snd.pth")
+        best_iter = max(self.history, key=lambda r: r["snd"])["iter"]
+        write_json_atomic(Path(runner.work_dir) / "best_snd.json",
+                          {"best_snd": self.best, "best_iter": best_iter, "history": self.history})
 
