@@ -163,3 +163,24 @@ def test_select_rejects_bad_input(domains: dict, tmp_path: Path) -> None:
     empty.mkdir()
     result = CliRunner().invoke(cli, ["select", str(bogus), "--images", str(empty)])
     assert result.exit_code == 1 and "no images" in result.output
+
+
+def test_dacs_checkpoints_soup_and_predict(trained: Path, domains: dict, tmp_path: Path) -> None:
+    """The baselines' soup and predict take DACS checkpoints unchanged (the student predicts)."""
+    from zerowaste.data.io import read_mask
+
+    soup = tmp_path / "soup.pth"
+    result = _invoke("soup", trained / "iter_2.pth", trained / "iter_4.pth", "-o", soup)
+    assert result.exit_code == 0, result.output
+    a = torch.load(trained / "iter_2.pth", map_location="cpu", weights_only=False)["state_dict"]
+    b = torch.load(trained / "iter_4.pth", map_location="cpu", weights_only=False)["state_dict"]
+    s = torch.load(soup, map_location="cpu", weights_only=False)["state_dict"]
+    key = next(k for k in s if k.startswith("model.decode_head.") and s[k].is_floating_point())
+    assert torch.allclose(s[key], (a[key] + b[key]) / 2)
+    out = tmp_path / "pred"
+    result = _invoke("predict", soup, "--images", domains["tgt_images"], "--out", out)
+    assert result.exit_code == 0, result.output
+    names = sorted(p.name for p in domains["tgt_images"].iterdir())
+    assert sorted(p.name for p in out.iterdir() if p.is_file()) == names
+    mask = read_mask(out / names[0])
+    assert mask.shape == (90, 160) and set(np.unique(mask).tolist()) <= set(contract.VALID_PREDICTIONS)
