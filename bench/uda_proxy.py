@@ -91,7 +91,7 @@ def make_synth_domains(root: Path, n_src: int, n_tgt: int, n_val: int, size: tup
 # --- training and scoring ---------------------------------------------------------------------
 
 def build_cfg(method: str, domains: dict, seed: int, iters: int, work_dir: Path, size: tuple[int, int],
-              warmup: float = 0.0):
+              warmup: float = 0.0, threshold: float | None = None):
     """The tiny config for one method: DACS variants keep ``type='DACS'``, the others train the student."""
     from mmengine.config import Config
 
@@ -107,6 +107,8 @@ def build_cfg(method: str, domains: dict, seed: int, iters: int, work_dir: Path,
         cfg.train_dataloader.dataset = labeled
     else:
         cfg.model.warmup_iters = int(warmup * iters)
+        if threshold is not None:
+            cfg.model.pseudo_threshold = threshold
         cfg.model.mic.enabled = method == "dacs_mic"  # 16 px blocks on 64 px crops (SPEC: 64 on 512)
     test_pipeline = [dict(type="Resize", scale=(w, h), keep_ratio=True), dict(type="KitLoadAnnotations"),
                      dict(type="PackSegInputs")]
@@ -179,7 +181,8 @@ def run_one(job: dict) -> dict:
     val_frames = [(s.image, s.mask) for s in (val[i] for i in range(len(val)))]
     snd_images = list_images(Path(domains["target"]) / "train" / contract.IMAGE_DIR)[:20]
     t = time.time()
-    cfg = build_cfg(job["method"], domains, job["seed"], job["iters"], Path(job["work_dir"]), job["size"], job["warmup"])
+    cfg = build_cfg(job["method"], domains, job["seed"], job["iters"], Path(job["work_dir"]), job["size"], job["warmup"],
+                    job["threshold"])
     ckpts = train(cfg)
     run = {"method": job["method"], "seed": job["seed"], "train_seconds": time.time() - t}
     run.update(evaluate_run(job["method"], ckpts, val_frames, snd_images))
@@ -285,6 +288,8 @@ def main(argv: list[str] | None = None) -> None:
     ap.add_argument("--iters", type=int, default=500)
     ap.add_argument("--warmup", type=float, default=0.0,
                     help="fraction of the iterations DACS trains on the source only before self-training")
+    ap.add_argument("--pseudo-threshold", type=float, default=None,
+                    help="DACS confidence threshold (default: the config's, SPEC 0.968)")
     ap.add_argument("--seeds", type=int, nargs="+", default=[0, 1, 2])
     ap.add_argument("--methods", nargs="+", choices=METHODS, default=list(METHODS))
     ap.add_argument("--plot", type=Path, default=None)
@@ -317,10 +322,11 @@ def main(argv: list[str] | None = None) -> None:
 
     results_file = args.out / "results.json"
     results = json.loads(results_file.read_text()) if results_file.exists() else {"runs": []}
-    results.update(domains=domains, iters=args.iters, warmup=args.warmup, command=" ".join(["python", "bench/uda_proxy.py", *(argv or sys.argv[1:])]))
+    results.update(domains=domains, iters=args.iters, warmup=args.warmup, pseudo_threshold=args.pseudo_threshold, command=" ".join(["python", "bench/uda_proxy.py", *(argv or sys.argv[1:])]))
     done = {(r["method"], r["seed"]) for r in results["runs"]}
     todo = [(m, seed) for seed in args.seeds for m in args.methods if (m, seed) not in done]
     jobs = [dict(method=m, seed=seed, domains=domains, iters=args.iters, size=(h, w), warmup=args.warmup,
+                 threshold=args.pseudo_threshold,
                  work_dir=str(args.out / "work" / f"{m}_seed{seed}"), threads=args.threads) for m, seed in todo]
     with ProcessPoolExecutor(max_workers=args.jobs, mp_context=multiprocessing.get_context("spawn")) as pool:
         futures = [pool.submit(run_one, job) for job in jobs]
