@@ -30,6 +30,8 @@ from pathlib import Path
 import click
 from rich.console import Console
 
+from zerowaste import contract as C
+
 console = Console(stderr=True)
 
 REPO = Path(__file__).resolve().parent.parent
@@ -50,7 +52,7 @@ class DemoSize:
 
 SIZES: dict[str, DemoSize] = {
     "default": DemoSize(source_frames=24, target_frames=12, target_val_frames=8, resolution="320x180",
-                        samples=8, iters=300, uda_iters=300),
+                        samples=8, iters=400, uda_iters=600),
     "ci": DemoSize(source_frames=4, target_frames=3, target_val_frames=2, resolution="160x90",
                    samples=4, iters=6, uda_iters=6),
 }
@@ -121,20 +123,20 @@ def build_steps(out: Path, size: DemoSize, seed: int) -> list[Step]:
     """The demo's steps, in order, with the folders they write under ``out``."""
     data, train, pred, plots, server = (out / d for d in ("data", "train", "predictions", "plots", "server"))
     source, target = data / "source", data / "target"
-    gt = target / "val" / "sem_seg"
-    target_images = target / "val" / "data"
+    gt = target / "val" / C.SEM_DIR
+    target_images = target / "val" / C.IMAGE_DIR
     configs = REPO / "baselines" / "configs"
     src_cfg = configs / "tiny" / "segformer_tiny_synth.py"
     uda_cfg = configs / "uda" / "dacs_tiny_synth.py"
     data_opts = [f"source_root={source}", f"target_root={target}"]
     sub = out / "submission.zip"
-    render = ["--resolution", size.resolution, "--samples", str(size.samples), "--seed", str(seed)]
+    render = ["--resolution", size.resolution, "--samples", str(size.samples)]
 
     def render_source() -> None:
         zw("synth", "render", "--out", source, "--n", size.source_frames, "--preset", "mrf-a",
-           "--split", "train", *render, log=out / "logs" / "render_source.log")
+           "--split", "train", *render, "--seed", str(seed), log=out / "logs" / "render_source.log")
         zw("synth", "render", "--out", source, "--n", max(2, size.source_frames // 4), "--preset", "mrf-a",
-           "--split", "val", *render, log=out / "logs" / "render_source_val.log")
+           "--split", "val", *render, "--seed", str(seed + 500), log=out / "logs" / "render_source_val.log")
 
     def render_target() -> None:
         # Target labels are for scoring only: paper is written as background, as the server expects.
@@ -158,12 +160,13 @@ def build_steps(out: Path, size: DemoSize, seed: int) -> list[Step]:
     def train_uda() -> None:
         every = max(1, size.uda_iters // 3)  # three checkpoints for SND to choose from
         zw("train", uda_cfg, "--work-dir", train / "uda", "--seed", str(seed), *data_opts,
-           f"train_cfg.max_iters={size.uda_iters}", f"default_hooks.checkpoint.interval={every}",
+           f"train_cfg.max_iters={size.uda_iters}", f"model.warmup_iters={size.uda_iters // 3}",
+           f"default_hooks.checkpoint.interval={every}",
            "default_hooks.checkpoint.max_keep_ckpts=3", log=out / "logs" / "train_uda.log")
 
     def select() -> None:
         ckpts = sorted((train / "uda").glob("iter_*.pth"))
-        text = zw("select", *ckpts, "--images", target / "train" / "data", "--json", train / "uda" / "snd.json")
+        text = zw("select", *ckpts, "--images", target / "train" / C.IMAGE_DIR, "--json", train / "uda" / "snd.json")
         (train / "uda" / "snd.txt").write_text(text)
 
     def predict() -> None:
@@ -183,9 +186,9 @@ def build_steps(out: Path, size: DemoSize, seed: int) -> list[Step]:
         run_server_round(server, gt, sub, out / "leaderboard.json", out / "logs")
 
     return [
-        Step("render source scenes (preset mrf-a)", [source / "train" / "labels.json", source / "val" / "labels.json"],
+        Step("render source scenes (preset mrf-a)", [source / "train" / C.LABELS_JSON, source / "val" / C.LABELS_JSON],
              render_source),
-        Step("render target scenes (preset mrf-b)", [target / "val" / "labels.json", target / "train" / "labels.json"],
+        Step("render target scenes (preset mrf-b)", [target / "val" / C.LABELS_JSON, target / "train" / C.LABELS_JSON],
              render_target),
         Step("verify data, class statistics, contact sheets", [plots / "target_contact_sheet.png"], inspect),
         Step("train source-only", [train / "source_only" / "last.pth"], train_source_only),
