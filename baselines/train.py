@@ -20,6 +20,7 @@ from __future__ import annotations
 import logging
 import os
 import re
+import time
 import zipfile
 from collections.abc import Sequence
 from pathlib import Path
@@ -190,6 +191,10 @@ def prepare_config(
         _stretch_schedulers(cfg, old_max)
     cfg.launcher = launcher
     cfg.work_dir = str(work_dir or Path("work_dirs") / path.stem)
+    if cfg.get("visualizer"):
+        # mmengine keeps one Visualizer per name for the whole process: a second run in the same
+        # process (tests, notebooks) would write its scalars into the first run's folder.
+        cfg.visualizer.name = f"visualizer-{os.getpid()}-{time.time_ns()}"
     if seed is not None or deterministic:
         randomness = dict(cfg.get("randomness") or {})
         randomness.update(deterministic=deterministic, **({"seed": seed} if seed is not None else {}))
