@@ -91,7 +91,7 @@ def make_synth_domains(root: Path, n_src: int, n_tgt: int, n_val: int, size: tup
 # --- training and scoring ---------------------------------------------------------------------
 
 def build_cfg(method: str, domains: dict, seed: int, iters: int, work_dir: Path, size: tuple[int, int],
-              warmup: float = 0.0, threshold: float | None = None):
+              warmup: float = 0.0, threshold: float | str | None = None, weighting: str | None = None):
     """The tiny config for one method: DACS variants keep ``type='DACS'``, the others train the student."""
     from mmengine.config import Config
 
@@ -109,6 +109,8 @@ def build_cfg(method: str, domains: dict, seed: int, iters: int, work_dir: Path,
         cfg.model.warmup_iters = int(warmup * iters)
         if threshold is not None:
             cfg.model.pseudo_threshold = threshold
+        if weighting is not None:
+            cfg.model.pseudo_weighting = weighting
         cfg.model.mic.enabled = method == "dacs_mic"  # 16 px blocks on 64 px crops (SPEC: 64 on 512)
     test_pipeline = [dict(type="Resize", scale=(w, h), keep_ratio=True), dict(type="KitLoadAnnotations"),
                      dict(type="PackSegInputs")]
@@ -147,7 +149,7 @@ def target_miou(loaded, frames) -> dict:
 
 def evaluate_run(method: str, ckpts: list[Path], val_frames, snd_images) -> dict:
     from baselines.uda.infer import load_model
-    from baselines.uda.selection import snd_of_model
+    from baselines.uda.selection import in_warmup, snd_of_model
 
     rows = []
     for ck in ckpts:
@@ -156,10 +158,11 @@ def evaluate_run(method: str, ckpts: list[Path], val_frames, snd_images) -> dict
         row = {"checkpoint": ck.name, "iter": int(ck.stem.split("_")[1]), "mIoU": 100 * m["mIoU"], "Acc": 100 * m["Acc"]}
         if method.startswith("dacs"):
             row["snd"] = snd_of_model(loaded, snd_images, pixels=100)
+            row["warmup"] = in_warmup(loaded.model)
         rows.append(row)
     out = {"checkpoints": rows, "final_mIoU": rows[-1]["mIoU"]}
     if method.startswith("dacs"):
-        by_snd = max(rows, key=lambda r: r["snd"])
+        by_snd = max(rows, key=lambda r: (not r["warmup"], r["snd"]))  # as `zerowaste select` ranks
         best = max(rows, key=lambda r: r["mIoU"])
         out.update(snd_choice=by_snd["checkpoint"], snd_choice_mIoU=by_snd["mIoU"],
                    best_checkpoint=best["checkpoint"], best_mIoU=best["mIoU"])
@@ -182,7 +185,7 @@ def run_one(job: dict) -> dict:
     snd_images = list_images(Path(domains["target"]) / "train" / contract.IMAGE_DIR)[:20]
     t = time.time()
     cfg = build_cfg(job["method"], domains, job["seed"], job["iters"], Path(job["work_dir"]), job["size"], job["warmup"],
-                    job["threshold"])
+                    job["threshold"], job["weighting"])
     ckpts = train(cfg)
     run = {"method": job["method"], "seed": job["seed"], "train_seconds": time.time() - t}
     run.update(evaluate_run(job["method"], ckpts, val_frames, snd_images))
@@ -232,12 +235,6 @@ def markdown(results: dict, stats: dict) -> str:
         rho = np.mean([_rank_corr([c["snd"] for c in r["checkpoints"]], [c["mIoU"] for c in r["checkpoints"]])
                        for r in sel])
         lines.append(f"Mean rank correlation (Spearman) of SND with target mIoU over a run's checkpoints: {rho:+.2f}.")
-        warm = results.get("warmup", 0.0) * results["iters"]
-        after = [[c for c in r["checkpoints"] if c["iter"] > warm] for r in sel]
-        if warm and all(after):
-            lost = np.mean([max(c["mIoU"] for c in a) - max(a, key=lambda c: c["snd"])["mIoU"] for a in after])
-            lines.append(f"Among the checkpoints after the source-only warm-up (iter > {warm:.0f}), SND's choice "
-                         f"loses {lost:.2f} points vs the best of them.")
     return "\n".join(lines)
 
 
@@ -275,6 +272,10 @@ def plot(results: dict, stats: dict, path: Path) -> None:
     os.replace(tmp, path)
 
 
+def _threshold(text: str) -> float | str:
+    return text if text == "adaptive" else float(text)
+
+
 def main(argv: list[str] | None = None) -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--out", type=Path, default=Path("/tmp/uda/proxy"))
@@ -288,8 +289,10 @@ def main(argv: list[str] | None = None) -> None:
     ap.add_argument("--iters", type=int, default=500)
     ap.add_argument("--warmup", type=float, default=0.0,
                     help="fraction of the iterations DACS trains on the source only before self-training")
-    ap.add_argument("--pseudo-threshold", type=float, default=None,
-                    help="DACS confidence threshold (default: the config's, SPEC 0.968)")
+    ap.add_argument("--pseudo-threshold", type=_threshold, default=None,
+                    help="DACS confidence threshold, or 'adaptive' (class-wise, FreeMatch) (default: the config's, SPEC 0.968)")
+    ap.add_argument("--pseudo-weighting", choices=("image", "pixel"), default=None,
+                    help="DACS pseudo-label weights: one per image (DACS) or 0/1 per pixel (default: the config's)")
     ap.add_argument("--seeds", type=int, nargs="+", default=[0, 1, 2])
     ap.add_argument("--methods", nargs="+", choices=METHODS, default=list(METHODS))
     ap.add_argument("--plot", type=Path, default=None)
@@ -322,11 +325,12 @@ def main(argv: list[str] | None = None) -> None:
 
     results_file = args.out / "results.json"
     results = json.loads(results_file.read_text()) if results_file.exists() else {"runs": []}
-    results.update(domains=domains, iters=args.iters, warmup=args.warmup, pseudo_threshold=args.pseudo_threshold, command=" ".join(["python", "bench/uda_proxy.py", *(argv or sys.argv[1:])]))
+    results.update(domains=domains, iters=args.iters, warmup=args.warmup, pseudo_threshold=args.pseudo_threshold,
+                   pseudo_weighting=args.pseudo_weighting, command=" ".join(["python", "bench/uda_proxy.py", *(argv or sys.argv[1:])]))
     done = {(r["method"], r["seed"]) for r in results["runs"]}
     todo = [(m, seed) for seed in args.seeds for m in args.methods if (m, seed) not in done]
     jobs = [dict(method=m, seed=seed, domains=domains, iters=args.iters, size=(h, w), warmup=args.warmup,
-                 threshold=args.pseudo_threshold,
+                 threshold=args.pseudo_threshold, weighting=args.pseudo_weighting,
                  work_dir=str(args.out / "work" / f"{m}_seed{seed}"), threads=args.threads) for m, seed in todo]
     with ProcessPoolExecutor(max_workers=args.jobs, mp_context=multiprocessing.get_context("spawn")) as pool:
         futures = [pool.submit(run_one, job) for job in jobs]

@@ -56,8 +56,11 @@ def select(checkpoints: tuple[str, ...], images: str, pixels: int, max_images: i
     for col in ("rank", "checkpoint", "SND"):
         table.add_column(col)
     for r in rows:
-        table.add_row(str(r["rank"]), r["checkpoint"], f"{r['snd']:.4f}")
+        table.add_row(str(r["rank"]), r["checkpoint"] + (" (warm-up)" if r["warmup"] else ""), f"{r['snd']:.4f}")
     Console().print(table)
+    if any(r["warmup"] for r in rows):
+        click.echo("checkpoints marked (warm-up) were taken before DACS adaptation started: SND rates such "
+                   "undecided models high, so they rank after the adapted ones")
     click.echo(f"best: {rows[0]['checkpoint']}")
     if json_out:
         write_json_atomic(Path(json_out), rows)

@@ -20,6 +20,9 @@ One training iteration (all terms switchable in the config and usable together):
    classes 1..4 (``fdist_lambda``; training refuses to start without pretrained weights).
 3. Teacher pseudo-labels on the target crop: arg-max labels, per-image weight = fraction of pixels
    above ``pseudo_threshold``, weight 0 in the top/bottom ``pseudo_margins`` rows.
+   ``pseudo_threshold="adaptive"`` uses class-wise self-adaptive thresholds instead
+   (:class:`~baselines.uda.pseudo_label.AdaptiveThreshold`, FreeMatch; never above 0.968), and
+   ``pseudo_weighting="pixel"`` trains on the confident pixels only (weight 1, the others 0).
 4. ``mix='class'``: ClassMix of source into target (+ colour jitter/blur when ``color_jitter``/``blur``),
    pixel-weighted cross-entropy on the mixed image; ``mix=None``: the same on the target image.
 5. ``mic=dict(enabled=True, mask_ratio=0.7, mask_block_size=64, loss_weight=1.0)``: the student sees
@@ -61,7 +64,9 @@ from baselines.uda.ema import ema_update, make_teacher
 from baselines.uda.selection import BestSNDHook  # noqa: F401  (registers the hook)
 from zerowaste.contract import IGNORE_INDEX
 
-_METHOD_KEYS = ("alpha", "pseudo_threshold", "pseudo_margins", "mix", "color_jitter", "blur", "fdist_lambda", "mic")
+_METHOD_KEYS = ("alpha", "pseudo_threshold", "pseudo_weighting", "pseudo_margins", "mix", "color_jitter", "blur",
+                "fdist_lambda", "mic")
+PSEUDO_WEIGHTINGS = ("image", "pixel")
 
 
 @MODELS.register_module()
@@ -146,7 +151,9 @@ class DACS(BaseSegmentor):
         self,
         model: Mapping,
         alpha: float = 0.999,
-        pseudo_threshold: float = 0.968,
+        pseudo_threshold: float | str = 0.968,
+        pseudo_weighting: str = "image",
+        adaptive_momentum: float = 0.99,
         pseudo_margins: Sequence[int] = (0, 0),
         mix: str | None = "class",
         color_jitter: bool = True,
@@ -182,7 +189,19 @@ class DACS(BaseSegmentor):
         self._backbone_cfg = dict(model.get("backbone", {}))
         self.model = MODELS.build(model)
         self.alpha = float(alpha)
-        self.pseudo_threshold = float(pseudo_threshold)
+        if pseudo_weighting not in PSEUDO_WEIGHTINGS:
+            raise ValueError(f"DACS: pseudo_weighting must be one of {PSEUDO_WEIGHTINGS}, got {pseudo_weighting!r}")
+        self.pseudo_weighting = pseudo_weighting
+        if pseudo_threshold == "adaptive":
+            self.pseudo_threshold: float | str = "adaptive"
+            self.adaptive_threshold = pseudo_label.AdaptiveThreshold(
+                self.model.decode_head.num_classes, momentum=adaptive_momentum)
+        elif isinstance(pseudo_threshold, str):
+            raise ValueError(f"DACS: pseudo_threshold must be a number in [0, 1) or 'adaptive', got {pseudo_threshold!r}")
+        else:
+            self.pseudo_threshold = float(pseudo_threshold)
+            pseudo_label._check_threshold(self.pseudo_threshold)
+            self.adaptive_threshold = None
         self.pseudo_margins = (int(pseudo_margins[0]), int(pseudo_margins[1]))
         self.mix = mix
         self.color_jitter, self.blur = bool(color_jitter), bool(blur)
@@ -306,11 +325,17 @@ class DACS(BaseSegmentor):
             return losses
         with torch.no_grad():
             self.ema_model.eval()  # no dropout / drop-path; BN uses the statistics copied from the student
-            ps_label, ps_weight = pseudo_label.pseudo_labels(
-                self._logits(self.ema_model, target_inputs), self.pseudo_threshold
-            )
+            t_logits = self._logits(self.ema_model, target_inputs)
+            threshold: float | torch.Tensor = self.pseudo_threshold  # type: ignore[assignment]
+            if self.adaptive_threshold is not None:
+                self.adaptive_threshold.update(t_logits)
+                threshold = self.adaptive_threshold.thresholds()
+                losses["pseudo_threshold"] = threshold.mean().detach()
+            ps_label, confident = pseudo_label.confident_pixels(t_logits, threshold)
         h, w = target_inputs.shape[-2:]
-        pixel_w = pseudo_label.pixel_weights(ps_weight, h, w, *self.pseudo_margins)
+        ps_weight = confident.float().flatten(1).mean(dim=1)
+        per_pixel = confident.float() if self.pseudo_weighting == "pixel" else ps_weight
+        pixel_w = pseudo_label.pixel_weights(per_pixel, h, w, *self.pseudo_margins)
         losses["pseudo_weight"] = ps_weight.mean().detach()
 
         # 3) ClassMix (or plain self-training) on the target

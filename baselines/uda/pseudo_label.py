@@ -5,6 +5,16 @@ per image by the fraction of pixels whose confidence exceeds the threshold (SPEC
 bottom rows of a crop are given weight 0 (SPEC: top 15 / bottom 120 rows of a 512-row crop, scaled to
 the actual crop height).
 
+Two options for models that are never as confident as an ImageNet-initialised MiT-B5 (a small
+model trained from scratch, a short schedule):
+
+- ``weighting="pixel"``: confident pixels get weight 1 and the others 0 (FixMatch-style), instead of
+  one weight per image for every pixel;
+- :class:`AdaptiveThreshold`: class-wise self-adaptive thresholds (FreeMatch, Wang et al., ICLR 2023):
+  the global threshold follows the teacher's mean confidence (an EMA), and each class's threshold is
+  that times the class's mean predicted probability over the largest one's, so a class the teacher
+  rarely predicts (and is less sure of) is not starved by a threshold set for the background.
+
 For offline self-training rounds (``zerowaste pseudo-label``), unconfident pixels become
 ``IGNORE_INDEX`` instead (:func:`hard_pseudo_labels`).
 
@@ -32,14 +42,79 @@ def _check_threshold(threshold: float) -> None:
 
 
 @torch.no_grad()
-def pseudo_labels(logits: torch.Tensor, threshold: float) -> tuple[torch.Tensor, torch.Tensor]:
-    """Arg-max labels (B, H, W) and per-image weights (B,) = fraction of pixels with max prob > threshold."""
-    _check_threshold(threshold)
+def pseudo_labels(logits: torch.Tensor, threshold: float | torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
+    """Arg-max labels (B, H, W) and per-image weights (B,) = fraction of pixels with max prob > threshold.
+
+    ``threshold`` is one number, or one per class (a (C,) tensor, e.g. :class:`AdaptiveThreshold`),
+    compared with the probability of each pixel's arg-max class.
+    """
+    labels, confident = confident_pixels(logits, threshold)
+    return labels, confident.float().flatten(1).mean(dim=1)
+
+
+@torch.no_grad()
+def confident_pixels(logits: torch.Tensor, threshold: float | torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
+    """Arg-max labels (B, H, W) and the boolean mask (B, H, W) of pixels above their class's threshold.
+
+    >>> logits = torch.tensor([[[[9.0, 0.0]], [[0.0, 0.1]]]])
+    >>> labels, mask = confident_pixels(logits, torch.tensor([0.99, 0.5]))
+    >>> labels.tolist(), mask.tolist()
+    ([[[0, 1]]], [[[True, True]]])
+    """
     if logits.dim() != 4:
         raise ValueError(f"expected logits of shape (B, C, H, W), got {tuple(logits.shape)}")
     prob, labels = torch.softmax(logits.float(), dim=1).max(dim=1)
-    weight = (prob > threshold).float().flatten(1).mean(dim=1)
-    return labels, weight
+    if isinstance(threshold, torch.Tensor) and threshold.dim() == 1:
+        if threshold.numel() != logits.shape[1]:
+            raise ValueError(f"{threshold.numel()} class thresholds for {logits.shape[1]} classes")
+        if not bool(((threshold >= 0) & (threshold < 1)).all()):
+            raise ValueError(f"class thresholds must be in [0, 1), got {threshold.tolist()}")
+        return labels, prob > threshold.to(prob.device)[labels]
+    _check_threshold(float(threshold))
+    return labels, prob > float(threshold)
+
+
+class AdaptiveThreshold(torch.nn.Module):
+    """Class-wise self-adaptive confidence thresholds (FreeMatch) for a teacher's target predictions.
+
+    Keeps two EMAs (``momentum``) of the teacher's softmax on the target: the mean max-probability
+    ``global_conf`` and the mean probability of each class ``class_conf``. The threshold of class
+    ``c`` is ``global_conf * class_conf[c] / max(class_conf)``, capped at ``ceiling`` (e.g. the
+    SPEC's 0.968, so it is never stricter than the fixed recipe). Both start at ``1 / C``: a teacher
+    that knows nothing yet keeps (almost) nothing back, and the thresholds rise as it grows sure.
+    The state lives in buffers, so it is saved in checkpoints and restored on ``--resume``.
+
+    >>> at = AdaptiveThreshold(num_classes=2, momentum=0.0)
+    >>> at.update(torch.tensor([[[[4.0]], [[0.0]]]]))  # one pixel, class 0 at p = 0.982
+    >>> [round(t, 3) for t in at.thresholds().tolist()]
+    [0.968, 0.018]
+    """
+
+    def __init__(self, num_classes: int, momentum: float = 0.99, ceiling: float = 0.968) -> None:
+        super().__init__()
+        if not 0.0 <= momentum < 1.0:
+            raise ValueError(f"adaptive threshold momentum must be in [0, 1), got {momentum}")
+        _check_threshold(ceiling)
+        self.momentum, self.ceiling = float(momentum), float(ceiling)
+        self.register_buffer("global_conf", torch.tensor(1.0 / num_classes))
+        self.register_buffer("class_conf", torch.full((num_classes,), 1.0 / num_classes))
+
+    @torch.no_grad()
+    def update(self, logits: torch.Tensor) -> None:
+        """Move the EMAs with a batch of teacher logits (B, C, H, W)."""
+        prob = torch.softmax(logits.float(), dim=1)
+        stats = torch.cat([prob.max(dim=1).values.mean().view(1), prob.mean(dim=(0, 2, 3))])
+        if torch.distributed.is_available() and torch.distributed.is_initialized():
+            torch.distributed.all_reduce(stats)  # every rank keeps the same thresholds
+            stats /= torch.distributed.get_world_size()
+        m = self.momentum
+        self.global_conf.mul_(m).add_(stats[0], alpha=1 - m)
+        self.class_conf.mul_(m).add_(stats[1:], alpha=1 - m)
+
+    def thresholds(self) -> torch.Tensor:
+        """The current per-class thresholds (C,)."""
+        t = self.global_conf * self.class_conf / self.class_conf.max().clamp_min(1e-12)
+        return t.clamp(max=self.ceiling)
 
 
 def margin_rows(height: int, top: int, bottom: int, reference_height: int = MARGIN_REFERENCE_HEIGHT) -> tuple[int, int]:
@@ -61,9 +136,15 @@ def pixel_weights(
     weight: torch.Tensor, height: int, width: int, top: int = 0, bottom: int = 0,
     reference_height: int = MARGIN_REFERENCE_HEIGHT,
 ) -> torch.Tensor:
-    """Per-pixel weights (B, H, W): each image's weight everywhere, 0 in the top/bottom margins."""
+    """Per-pixel weights (B, H, W): each image's weight (B,) everywhere, or the given per-pixel weights
+    (B, H, W), with 0 in the top/bottom margins."""
     t, b = margin_rows(height, top, bottom, reference_height)
-    out = weight.view(-1, 1, 1).expand(-1, height, width).clone()
+    if weight.dim() == 3:
+        if tuple(weight.shape[1:]) != (height, width):
+            raise ValueError(f"pixel weights {tuple(weight.shape)} do not match a {height}x{width} crop")
+        out = weight.float().clone()
+    else:
+        out = weight.view(-1, 1, 1).expand(-1, height, width).clone()
     if t:
         out[:, :t] = 0
     if b:

@@ -5,6 +5,12 @@
 - :func:`rank_checkpoints`: SND of several checkpoints, best first (``zerowaste select``).
 - :class:`BestSNDHook`: an mmengine hook that scores the student every ``interval`` iterations and
   keeps the best-SND checkpoint as ``best_snd.pth`` (+ ``best_snd.json``) in the work dir.
+
+Both leave out DACS checkpoints taken during the source-only warm-up (``warmup_iters``): a model
+that has not adapted yet makes soft, undecided predictions, which SND scores *high* (every
+neighbour looks alike), so it would win against every adapted checkpoint. The proxy benchmark
+(docs/benchmarks.md) measured exactly that: SND picked a warm-up checkpoint in 6 of 6 runs.
+``zerowaste select`` still lists them, ranked after the adapted ones and marked.
 - :func:`write_pseudo_labels`: confident pseudo-labels of a checkpoint for a folder of images, written
   as a labeled ZeroWaste-v2-layout root (``OUT/train/data`` links to the images, ``OUT/train/sem_seg``
   masks, unconfident pixels = 255) that ``KitSegDataset(kind="zerowaste-v2", root=OUT, split="train")``
@@ -60,16 +66,29 @@ def rank_checkpoints(
     checkpoints: Sequence[str | os.PathLike], images: Sequence[Path], pixels: int = snd_lib.DEFAULT_PIXELS,
     seed: int = 0, progress: Callable[[str], None] | None = None,
 ) -> list[dict]:
-    """``[{"checkpoint", "snd", "rank"}]`` sorted best (highest SND) first."""
+    """``[{"checkpoint", "snd", "warmup", "rank"}]``: adapted checkpoints by SND (highest first), then
+    the ones taken during a DACS source-only warm-up (``warmup`` True), also by SND."""
     rows = []
     for ck in checkpoints:
         if progress:
             progress(str(ck))
-        rows.append({"checkpoint": str(ck), "snd": snd_of_model(load_model(ck), images, pixels, seed)})
-    rows.sort(key=lambda r: -r["snd"])
+        loaded = load_model(ck)
+        rows.append({"checkpoint": str(ck), "snd": snd_of_model(loaded, images, pixels, seed),
+                     "warmup": in_warmup(loaded.model)})
+    rows.sort(key=lambda r: (r["warmup"], -r["snd"]))
     for i, r in enumerate(rows, 1):
         r["rank"] = i
     return rows
+
+
+def in_warmup(model: torch.nn.Module) -> bool:
+    """Whether a (DACS) model is still in its source-only warm-up: it has not seen a target loss yet."""
+    from baselines.uda.ema import unwrap
+
+    model = unwrap(model)
+    warmup = int(getattr(model, "warmup_iters", 0) or 0)
+    local_iter = getattr(model, "local_iter", None)
+    return bool(warmup) and local_iter is not None and int(local_iter) <= warmup
 
 
 def student_state_dict(model) -> dict:
@@ -159,6 +178,9 @@ class BestSNDHook(Hook):
             return  # multi-GPU: rank 0 scores and saves (Runner.save_checkpoint is master-only)
 
         model = unwrap(runner.model)
+        if in_warmup(model):
+            runner.logger.info(f"SND at iter {it}: skipped (source-only warm-up, not adapted yet)")
+            return
         was_training = model.training
         model.eval()
         score = snd_of_model(live_model(model, runner.cfg), self.images, self.pixels, self.seed)

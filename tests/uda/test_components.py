@@ -87,6 +87,55 @@ def test_hard_pseudo_labels_ignore_unconfident() -> None:
         pseudo_label.hard_pseudo_labels(probs, 1.5)
 
 
+def test_class_thresholds_compare_each_pixel_with_its_class() -> None:
+    logits = torch.zeros(1, 3, 1, 3)
+    logits[0, 0, 0, 0] = 3.0  # class 0, p = 0.91
+    logits[0, 1, 0, 1] = 1.0  # class 1, p = 0.58
+    logits[0, 2, 0, 2] = 1.0  # class 2, p = 0.58
+    labels, mask = pseudo_label.confident_pixels(logits, torch.tensor([0.95, 0.5, 0.6]))
+    assert labels.tolist() == [[[0, 1, 2]]] and mask.tolist() == [[[False, True, False]]]
+    _, weight = pseudo_label.pseudo_labels(logits, torch.tensor([0.9, 0.5, 0.5]))
+    assert weight.tolist() == [1.0]
+    with pytest.raises(ValueError, match="2 class thresholds for 3 classes"):
+        pseudo_label.confident_pixels(logits, torch.tensor([0.5, 0.5]))
+    with pytest.raises(ValueError, match="class thresholds must be in"):
+        pseudo_label.confident_pixels(logits, torch.tensor([0.5, 1.0, 0.5]))
+
+
+def test_adaptive_threshold_follows_the_teachers_confidence() -> None:
+    at = pseudo_label.AdaptiveThreshold(num_classes=4, momentum=0.9, ceiling=0.968)
+    assert torch.allclose(at.thresholds(), torch.full((4,), 0.25))  # starts at 1/C: keeps almost all
+    logits = torch.zeros(2, 4, 8, 8)
+    logits[:, 0, :6] = 4.0  # background, sure
+    logits[:, 2, 6:] = 1.0  # class 2, unsure, a quarter of the pixels
+    prob = torch.softmax(logits, dim=1)
+    for _ in range(200):
+        at.update(logits)
+    mean_max = prob.max(dim=1).values.mean()
+    class_mean = prob.mean(dim=(0, 2, 3))
+    expected = (mean_max * class_mean / class_mean.max()).clamp(max=0.968)
+    assert torch.allclose(at.thresholds(), expected, atol=1e-5)
+    t = at.thresholds()
+    assert t[0] > t[2] > 0  # the rarely predicted class gets a lower bar than the background
+    # one update moves the state by (1 - momentum) of the way
+    fresh = pseudo_label.AdaptiveThreshold(num_classes=4, momentum=0.9)
+    fresh.update(logits)
+    assert float(fresh.global_conf) == pytest.approx(0.9 * 0.25 + 0.1 * float(mean_max), rel=1e-5)
+    assert set(dict(fresh.named_buffers())) == {"global_conf", "class_conf"}  # saved in checkpoints
+    with pytest.raises(ValueError, match="momentum"):
+        pseudo_label.AdaptiveThreshold(num_classes=4, momentum=1.0)
+
+
+def test_pixel_weighting_keeps_confident_pixels_and_margins() -> None:
+    confident = torch.zeros(1, 8, 4, dtype=torch.bool)
+    confident[0, :, :2] = True
+    w = pseudo_label.pixel_weights(confident.float(), 8, 4, top=1, bottom=1, reference_height=8)
+    assert w[0, 1:7, :2].eq(1).all() and w[0, :, 2:].eq(0).all()
+    assert w[0, 0].eq(0).all() and w[0, 7].eq(0).all()
+    with pytest.raises(ValueError, match="do not match"):
+        pseudo_label.pixel_weights(confident.float(), 4, 4)
+
+
 # --- ClassMix -------------------------------------------------------------------------------------
 
 def test_classmix_pastes_half_of_present_classes() -> None:

@@ -184,3 +184,43 @@ def test_dacs_checkpoints_soup_and_predict(trained: Path, domains: dict, tmp_pat
     assert sorted(p.name for p in out.iterdir() if p.is_file()) == names
     mask = read_mask(out / names[0])
     assert mask.shape == (90, 160) and set(np.unique(mask).tolist()) <= set(contract.VALID_PREDICTIONS)
+
+
+def test_adaptive_thresholds_pixel_weights_and_warmup_aware_snd(domains: dict, tmp_path: Path) -> None:
+    """`pseudo_threshold='adaptive'` + `pseudo_weighting='pixel'`: trains, logs the thresholds and
+    keeps their state in the checkpoint; a bad option is refused with a message naming it. With a
+    source-only warm-up, SND (hook and `zerowaste select`) never prefers a warm-up checkpoint."""
+    config = tmp_path / "cfg.py"
+    config.write_text(
+        f'_base_ = ["{DACS_CONFIG}"]\n'
+        'model = dict(pseudo_threshold="adaptive", pseudo_weighting="pixel", adaptive_momentum=0.5, warmup_iters=1)\n'
+        f'train_dataloader = dict(dataset=dict(source=dict(root="{domains["src"]}"), target=dict(root="{domains["tgt"]}")))\n'
+        f'val_dataloader = dict(dataset=dict(root="{domains["src"]}"))\n'
+        f'test_dataloader = dict(dataset=dict(root="{domains["src"]}"))\n'
+        "train_cfg = dict(max_iters=3, val_interval=3)\n"
+        "default_hooks = dict(logger=dict(interval=1), checkpoint=dict(interval=1))\n"
+        "custom_hooks = [dict(type='BestSNDHook', images='" + str(domains["tgt_images"]) + "', interval=1, pixels=50)]\n"
+    )
+    result = _invoke("train", config, "--work-dir", tmp_path / "run", "--seed", "0")
+    assert result.exit_code == 0, result.output
+    logged = [r for r in _scalars(tmp_path / "run") if "loss" in r]
+    assert len(logged) == 3 and "pseudo_weight" not in logged[0]  # iteration 1: warm-up, source only
+    for r in logged[1:]:
+        assert 0.0 < r["pseudo_threshold"] <= 0.968 and 0.0 <= r["pseudo_weight"] <= 1.0
+        assert np.isfinite(r["mix.loss_ce"])
+    sd = torch.load(tmp_path / "run" / "iter_3.pth", map_location="cpu", weights_only=False)["state_dict"]
+    assert float(sd["adaptive_threshold.global_conf"]) != pytest.approx(1 / contract.NUM_CLASSES)
+
+    history = json.loads((tmp_path / "run" / "best_snd.json").read_text())["history"]
+    assert [h["iter"] for h in history] == [2, 3]  # the warm-up checkpoint is not scored
+    run = tmp_path / "run"
+    table = tmp_path / "snd.json"
+    sel = _invoke("select", run / "iter_1.pth", run / "iter_3.pth", "--images", domains["tgt_images"],
+                  "--pixels", "50", "--json", table)
+    assert sel.exit_code == 0, sel.output
+    rows = json.loads(table.read_text())
+    assert [(Path(r["checkpoint"]).name, r["warmup"]) for r in rows] == [("iter_3.pth", False), ("iter_1.pth", True)]
+    assert "(warm-up)" in sel.output and "rank after the adapted ones" in sel.output
+
+    bad = _invoke("train", config, "--work-dir", tmp_path / "bad", "--cfg-options", "model.pseudo_weighting=soft")
+    assert bad.exit_code != 0 and "pseudo_weighting" in bad.output and "Traceback" not in bad.output
