@@ -67,14 +67,14 @@ def _write_json(path: Path, data: dict) -> None:
 @click.argument("overrides", nargs=-1)
 @click.option("--work-dir", type=click.Path(file_okay=False), help="Checkpoints and logs (default work_dirs/<config>).")
 @click.option("--resume", is_flag=True, help="Continue from the newest complete checkpoint of the work dir.")
-@click.option("--amp", is_flag=True, help="Mixed precision (AmpOptimWrapper).")
+@click.option("--amp", is_flag=True, help="Mixed precision: float16 + loss scaling on CUDA, bfloat16 on CPU.")
 @click.option("--cfg-options", "cfg_options", multiple=True, help="key=value config override (repeatable; "
               "bare key=value arguments after CONFIG work too).")
 @click.option("--pretrained", type=click.Path(dir_okay=False), help="Local backbone checkpoint (mmseg key names).")
 @click.option("--seed", type=int, help="Random seed.")
 @click.option("--deterministic", is_flag=True, help="Deterministic cuDNN / torch algorithms.")
 @click.option("--launcher", type=click.Choice(["none", "pytorch", "slurm", "mpi"]), default="none",
-              show_default=True, help="`pytorch` under torchrun for multi-GPU.")
+              show_default=True, help="`pytorch` under torchrun: several GPUs (nccl) or CPU processes (gloo).")
 def train(config, overrides, work_dir, resume, amp, cfg_options, pretrained, seed, deterministic, launcher) -> None:
     """Train a segmenter from an mmsegmentation CONFIG (a path, or relative to baselines/configs).
 
@@ -97,7 +97,8 @@ def train(config, overrides, work_dir, resume, amp, cfg_options, pretrained, see
             launcher=launcher,
         )
         runner = run_training(cfg)
-    console.print(f"done: checkpoints (final one as last.pth) and training_curves.png in {runner.work_dir}")
+    if runner.rank == 0:  # torchrun: every rank returns here, rank 0 wrote the files
+        console.print(f"done: checkpoints (final one as last.pth) and training_curves.png in {runner.work_dir}")
 
 
 def _load_models(checkpoints: tuple[str, ...], device: str):

@@ -2,7 +2,8 @@
 
 Configs name them by ``type`` (``KitSegDataset`` and its fixed-kind names ``ZeroWasteFDataset``,
 ``ZeroWasteV2Dataset``, ``SynthWasteDataset``; ``MixedSegDataset``, ``MixedSourceSampler``,
-``KitLoadAnnotations``, ``KitAugment``, ``KitSegMetric``, ``TrainingCurvesHook``). Importing this
+``KitLoadAnnotations``, ``KitAugment``, ``KitSegMetric``, ``TrainingCurvesHook``,
+``RankBufferSyncHook``). Importing this
 module applies :mod:`zerowaste.compat.mmseg` first and registers everything;
 :func:`register_all` is idempotent, so other parts (``baselines.uda``) may call it again.
 
@@ -29,7 +30,7 @@ def registered() -> dict[str, list[tuple[str, type]]]:
         ZeroWasteFDataset,
         ZeroWasteV2Dataset,
     )
-    from baselines.hooks import TrainingCurvesHook
+    from baselines.hooks import RankBufferSyncHook, TrainingCurvesHook
     from baselines.metric import KitSegMetric
     from baselines.transforms import KitAugment, KitLoadAnnotations
 
@@ -41,7 +42,7 @@ def registered() -> dict[str, list[tuple[str, type]]]:
         "DATA_SAMPLERS": named(MixedSourceSampler),
         "TRANSFORMS": named(KitLoadAnnotations, KitAugment),
         "METRICS": named(KitSegMetric),
-        "HOOKS": named(TrainingCurvesHook),
+        "HOOKS": named(TrainingCurvesHook, RankBufferSyncHook),
     }
 
 

@@ -1,4 +1,4 @@
-"""Train any mmseg config with mmengine's Runner (single process CPU/GPU, or torchrun multi-GPU).
+"""Train any mmseg config with mmengine's Runner (single process CPU/GPU, or torchrun: several GPUs or CPU processes).
 
 :func:`prepare_config` turns a config file and the command-line choices into the final config;
 :func:`train` runs it. Both are generic: the UDA configs (``baselines/configs/uda``) go through the
@@ -9,6 +9,11 @@ same entry point.
   (:func:`find_resume_checkpoint`: ``last_checkpoint`` if it points at a complete file, otherwise
   the newest complete ``iter_*.pth``), restoring the optimizer, schedulers, iteration and RNG seed.
 - Without ``pretrained`` the backbone starts from scratch, and the log says so.
+- Multi-process runs (``torchrun ... --launcher pytorch``) use ``nccl`` with CUDA and ``gloo`` on
+  CPU-only machines (:func:`distributed_backend`, said in the log); every rank keeps the same
+  buffers (:class:`baselines.hooks.RankBufferSyncHook`); rank 0 alone writes checkpoints and PNGs.
+- ``amp=True``: fp16 autocast + dynamic loss scale on CUDA (mmengine's ``AmpOptimWrapper``),
+  bf16 autocast on CPU (``CPUAmpOptimWrapper``, :mod:`zerowaste.compat.mmseg`).
 
 Example:
     >>> cfg = prepare_config("baselines/configs/tiny/segformer_tiny_cpu.py", work_dir="/tmp/w")  # doctest: +SKIP
@@ -167,6 +172,61 @@ def _fill_sampler_batch_size(cfg: Config) -> None:
         loader.sampler.batch_size = loader.batch_size
 
 
+def _set_amp(cfg: Config) -> None:
+    """``--amp``: fp16 autocast + dynamic loss scale on CUDA, bf16 autocast on CPU (said in the log)."""
+    import torch
+
+    wrapper = cfg.get("optim_wrapper")
+    if not wrapper or wrapper.get("type", "OptimWrapper") not in ("OptimWrapper", "AmpOptimWrapper", "CPUAmpOptimWrapper"):
+        raise TrainError(f"--amp: the config's optim_wrapper {wrapper and wrapper.get('type')!r} is not an OptimWrapper")
+    if torch.cuda.is_available():
+        wrapper.type = "AmpOptimWrapper"
+        wrapper.setdefault("loss_scale", "dynamic")
+        print_log("--amp: float16 autocast with dynamic loss scaling (AmpOptimWrapper, CUDA)", logger="current")
+    else:
+        wrapper.type = "CPUAmpOptimWrapper"
+        wrapper.pop("loss_scale", None)
+        wrapper.dtype = "bfloat16"
+        print_log("--amp on CPU: bfloat16 autocast, no loss scaling (CPUAmpOptimWrapper)", logger="current")
+
+
+def distributed_backend() -> str:
+    """The process-group backend of multi-process runs: ``nccl`` with CUDA, ``gloo`` without."""
+    import torch
+
+    return "nccl" if torch.cuda.is_available() else "gloo"
+
+
+def _set_distributed(cfg: Config) -> None:
+    """Multi-process runs (``--launcher pytorch|slurm|mpi``): pick the backend, and without CUDA let
+    DDP wrap a CPU model; every rank keeps the same buffers (:class:`baselines.hooks.RankBufferSyncHook`)."""
+    if cfg.launcher == "none":
+        return
+    env_cfg = cfg.setdefault("env_cfg", {})
+    dist_cfg = env_cfg.setdefault("dist_cfg", {})
+    backend = distributed_backend()
+    configured = dist_cfg.get("backend", "nccl")
+    if backend == "gloo" and cfg.launcher != "pytorch":
+        raise TrainError(f"--launcher {cfg.launcher} needs CUDA devices (mmengine assigns one per process); "
+                         "CPU processes: torchrun ... --launcher pytorch")
+    if backend == "gloo" and configured == "nccl":
+        dist_cfg["backend"] = "gloo"
+        print_log("no CUDA device: distributed backend gloo (CPU processes) instead of the config's nccl",
+                  logger="current")
+        # mmengine passes device_ids=[LOCAL_RANK] to DDP, which DDP refuses for a CPU model.
+        wrapper = dict(type="MMDistributedDataParallel", broadcast_buffers=False,
+                       find_unused_parameters=cfg.get("find_unused_parameters", False))
+        wrapper.update(cfg.get("model_wrapper_cfg") or {})
+        wrapper["device_ids"] = None
+        cfg.model_wrapper_cfg = wrapper
+    else:
+        dist_cfg.setdefault("backend", configured)
+        print_log(f"distributed backend {dist_cfg['backend']}", logger="current")
+    hooks = list(cfg.get("custom_hooks") or [])
+    if not any(h.get("type") == "RankBufferSyncHook" for h in hooks):
+        cfg.custom_hooks = [*hooks, dict(type="RankBufferSyncHook")]
+
+
 def prepare_config(
     config: str | os.PathLike,
     *,
@@ -200,12 +260,8 @@ def prepare_config(
         randomness.update(deterministic=deterministic, **({"seed": seed} if seed is not None else {}))
         cfg.randomness = randomness
     if amp:
-        import torch
-
-        if not torch.cuda.is_available():
-            raise TrainError("--amp needs a GPU (mmengine's AmpOptimWrapper runs on CUDA only)")
-        cfg.optim_wrapper.type = "AmpOptimWrapper"
-        cfg.optim_wrapper.setdefault("loss_scale", "dynamic")
+        _set_amp(cfg)
+    _set_distributed(cfg)
     _set_pretrained(cfg, pretrained)
     _fill_sampler_batch_size(cfg)
     cfg.resume = False

@@ -19,6 +19,14 @@ Pinned stack: torch 2.14.1, mmengine 0.10.7, mmcv-lite 2.1.0 (or full mmcv 2.1.0
 3. **Atomic checkpoints**: mmengine's local file backend writes files in place, so a run killed
    while saving leaves a truncated ``.pth``. We register an ``atomic_local`` file backend (tmp
    file + ``os.replace``) that the kit's configs name in ``default_hooks.checkpoint.backend_args``.
+4. **torchrun without GPUs**: mmengine's ``_init_dist_pytorch`` calls ``torch.cuda.set_device``
+   before ``init_process_group``, which raises on a machine without a CUDA driver. When no
+   accelerator is available it now only creates the process group (the backend, ``gloo`` on CPU,
+   is chosen by ``baselines.train.prepare_config``); with CUDA mmengine's function runs unchanged.
+5. **Mixed precision on CPU**: mmengine's ``AmpOptimWrapper`` asserts a GPU in ``__init__``,
+   although its ``autocast`` supports CPU with ``bfloat16``. ``CPUAmpOptimWrapper`` (registered in
+   mmengine's ``OPTIM_WRAPPERS``) is the same wrapper without that assert: bf16 autocast and no loss
+   scaling (bf16 has float32's exponent range, so gradients do not underflow the way fp16's do).
 
 Pretrained downloads are impossible here: the kit's configs set ``init_cfg=None`` and take a local
 file through ``zerowaste train --pretrained PATH`` (see docs/baselines.md).
@@ -149,6 +157,53 @@ def _register_atomic_backend() -> None:
     register_backend("atomic_local", AtomicLocalBackend, force=True)
 
 
+def _init_dist_without_cuda() -> None:
+    """Let mmengine's ``pytorch`` launcher create a process group on a machine without CUDA (item 4)."""
+    import torch
+    import torch.distributed as torch_dist
+    from mmengine.device import is_mlu_available, is_musa_available, is_npu_available
+    from mmengine.dist import utils as dist_utils
+
+    original = dist_utils._init_dist_pytorch
+    if getattr(original, "__wrapped__", None) is not None:
+        return
+
+    def _init_dist_pytorch(backend: str, init_backend: str = "torch", **kwargs) -> None:
+        if (torch.cuda.is_available() or init_backend != "torch"
+                or is_npu_available() or is_mlu_available() or is_musa_available()):
+            return original(backend, init_backend=init_backend, **kwargs)
+        torch_dist.init_process_group(backend=backend, **kwargs)  # no torch.cuda.set_device
+
+    _init_dist_pytorch.__wrapped__ = original
+    _init_dist_pytorch.__doc__ = original.__doc__
+    dist_utils._init_dist_pytorch = _init_dist_pytorch
+
+
+def _register_cpu_amp() -> None:
+    """Register ``CPUAmpOptimWrapper`` (item 5)."""
+    import torch
+    from mmengine.optim import AmpOptimWrapper, OptimWrapper
+    from mmengine.registry import OPTIM_WRAPPERS
+
+    class CPUAmpOptimWrapper(AmpOptimWrapper):
+        """``AmpOptimWrapper`` for CPUs: ``bfloat16`` autocast, no loss scaling (a disabled scaler).
+
+        The checkpoint's ``loss_scaler`` entry is empty; weights stay float32.
+        """
+
+        def __init__(self, dtype: str | torch.dtype = "bfloat16", loss_scale: str | float | dict | None = None,
+                     **kwargs) -> None:
+            OptimWrapper.__init__(self, **kwargs)
+            dtype = getattr(torch, dtype) if isinstance(dtype, str) else dtype
+            if dtype != torch.bfloat16:
+                raise ValueError(f"CPU autocast supports torch.bfloat16 only, got {dtype}")
+            self._scale_update_param = None
+            self.loss_scaler = torch.amp.GradScaler("cpu", enabled=False)
+            self.cast_dtype = dtype
+
+    OPTIM_WRAPPERS.register_module(name="CPUAmpOptimWrapper", module=CPUAmpOptimWrapper, force=True)
+
+
 def apply() -> None:
     """Apply every workaround once (safe to call many times)."""
     global _APPLIED, HAS_MMCV_OPS
@@ -161,6 +216,8 @@ def apply() -> None:
         warnings.filterwarnings("ignore", message="Fail to import ``MultiScaleDeformableAttention``")
     _allow_mmengine_pickles()
     _register_atomic_backend()
+    _init_dist_without_cuda()
+    _register_cpu_amp()
     _APPLIED = True
 
 
