@@ -91,7 +91,8 @@ def make_synth_domains(root: Path, n_src: int, n_tgt: int, n_val: int, size: tup
 # --- training and scoring ---------------------------------------------------------------------
 
 def build_cfg(method: str, domains: dict, seed: int, iters: int, work_dir: Path, size: tuple[int, int],
-              warmup: float = 0.0, threshold: float | str | None = None, weighting: str | None = None):
+              warmup: float = 0.0, threshold: float | str | None = None, weighting: str | None = None,
+              align: bool = False):
     """The tiny config for one method: DACS variants keep ``type='DACS'``, the others train the student."""
     from mmengine.config import Config
 
@@ -111,6 +112,8 @@ def build_cfg(method: str, domains: dict, seed: int, iters: int, work_dir: Path,
             cfg.model.pseudo_threshold = threshold
         if weighting is not None:
             cfg.model.pseudo_weighting = weighting
+        if align:
+            cfg.model.pseudo_align = True
         cfg.model.mic.enabled = method == "dacs_mic"  # 16 px blocks on 64 px crops (SPEC: 64 on 512)
     test_pipeline = [dict(type="Resize", scale=(w, h), keep_ratio=True), dict(type="KitLoadAnnotations"),
                      dict(type="PackSegInputs")]
@@ -185,7 +188,7 @@ def run_one(job: dict) -> dict:
     snd_images = list_images(Path(domains["target"]) / "train" / contract.IMAGE_DIR)[:20]
     t = time.time()
     cfg = build_cfg(job["method"], domains, job["seed"], job["iters"], Path(job["work_dir"]), job["size"], job["warmup"],
-                    job["threshold"], job["weighting"])
+                    job["threshold"], job["weighting"], job["align"])
     ckpts = train(cfg)
     run = {"method": job["method"], "seed": job["seed"], "train_seconds": time.time() - t}
     run.update(evaluate_run(job["method"], ckpts, val_frames, snd_images))
@@ -293,6 +296,8 @@ def main(argv: list[str] | None = None) -> None:
                     help="DACS confidence threshold, or 'adaptive' (class-wise, FreeMatch) (default: the config's, SPEC 0.968)")
     ap.add_argument("--pseudo-weighting", choices=("image", "pixel"), default=None,
                     help="DACS pseudo-label weights: one per image (DACS) or 0/1 per pixel (default: the config's)")
+    ap.add_argument("--pseudo-align", action="store_true",
+                    help="align the teacher's class distribution with the source labels' (ReMixMatch)")
     ap.add_argument("--seeds", type=int, nargs="+", default=[0, 1, 2])
     ap.add_argument("--methods", nargs="+", choices=METHODS, default=list(METHODS))
     ap.add_argument("--plot", type=Path, default=None)
@@ -326,11 +331,12 @@ def main(argv: list[str] | None = None) -> None:
     results_file = args.out / "results.json"
     results = json.loads(results_file.read_text()) if results_file.exists() else {"runs": []}
     results.update(domains=domains, iters=args.iters, warmup=args.warmup, pseudo_threshold=args.pseudo_threshold,
-                   pseudo_weighting=args.pseudo_weighting, command=" ".join(["python", "bench/uda_proxy.py", *(argv or sys.argv[1:])]))
+                   pseudo_weighting=args.pseudo_weighting, pseudo_align=args.pseudo_align, command=" ".join(["python", "bench/uda_proxy.py", *(argv or sys.argv[1:])]))
     done = {(r["method"], r["seed"]) for r in results["runs"]}
     todo = [(m, seed) for seed in args.seeds for m in args.methods if (m, seed) not in done]
     jobs = [dict(method=m, seed=seed, domains=domains, iters=args.iters, size=(h, w), warmup=args.warmup,
                  threshold=args.pseudo_threshold, weighting=args.pseudo_weighting,
+                 align=args.pseudo_align,
                  work_dir=str(args.out / "work" / f"{m}_seed{seed}"), threads=args.threads) for m, seed in todo]
     with ProcessPoolExecutor(max_workers=args.jobs, mp_context=multiprocessing.get_context("spawn")) as pool:
         futures = [pool.submit(run_one, job) for job in jobs]

@@ -22,7 +22,9 @@ One training iteration (all terms switchable in the config and usable together):
    above ``pseudo_threshold``, weight 0 in the top/bottom ``pseudo_margins`` rows.
    ``pseudo_threshold="adaptive"`` uses class-wise self-adaptive thresholds instead
    (:class:`~baselines.uda.pseudo_label.AdaptiveThreshold`, FreeMatch; never above 0.968), and
-   ``pseudo_weighting="pixel"`` trains on the confident pixels only (weight 1, the others 0).
+   ``pseudo_weighting="pixel"`` trains on the confident pixels only (weight 1, the others 0), and
+   ``pseudo_align=True`` first aligns the teacher's class distribution with the source labels'
+   (:class:`~baselines.uda.pseudo_label.DistributionAlignment`).
 4. ``mix='class'``: ClassMix of source into target (+ colour jitter/blur when ``color_jitter``/``blur``),
    pixel-weighted cross-entropy on the mixed image; ``mix=None``: the same on the target image.
 5. ``mic=dict(enabled=True, mask_ratio=0.7, mask_block_size=64, loss_weight=1.0)``: the student sees
@@ -64,7 +66,7 @@ from baselines.uda.ema import ema_update, make_teacher
 from baselines.uda.selection import BestSNDHook  # noqa: F401  (registers the hook)
 from zerowaste.contract import IGNORE_INDEX
 
-_METHOD_KEYS = ("alpha", "pseudo_threshold", "pseudo_weighting", "pseudo_margins", "mix", "color_jitter", "blur",
+_METHOD_KEYS = ("alpha", "pseudo_threshold", "pseudo_weighting", "pseudo_align", "pseudo_margins", "mix", "color_jitter", "blur",
                 "fdist_lambda", "mic")
 PSEUDO_WEIGHTINGS = ("image", "pixel")
 
@@ -154,6 +156,7 @@ class DACS(BaseSegmentor):
         pseudo_threshold: float | str = 0.968,
         pseudo_weighting: str = "image",
         adaptive_momentum: float = 0.99,
+        pseudo_align: bool = False,
         pseudo_margins: Sequence[int] = (0, 0),
         mix: str | None = "class",
         color_jitter: bool = True,
@@ -202,6 +205,9 @@ class DACS(BaseSegmentor):
             self.pseudo_threshold = float(pseudo_threshold)
             pseudo_label._check_threshold(self.pseudo_threshold)
             self.adaptive_threshold = None
+        self.distribution_alignment = (
+            pseudo_label.DistributionAlignment(self.model.decode_head.num_classes, momentum=adaptive_momentum)
+            if pseudo_align else None)
         self.pseudo_margins = (int(pseudo_margins[0]), int(pseudo_margins[1]))
         self.mix = mix
         self.color_jitter, self.blur = bool(color_jitter), bool(blur)
@@ -326,6 +332,9 @@ class DACS(BaseSegmentor):
         with torch.no_grad():
             self.ema_model.eval()  # no dropout / drop-path; BN uses the statistics copied from the student
             t_logits = self._logits(self.ema_model, target_inputs)
+            if self.distribution_alignment is not None:
+                self.distribution_alignment.update(gt, t_logits)
+                t_logits = self.distribution_alignment.align(t_logits)
             threshold: float | torch.Tensor = self.pseudo_threshold  # type: ignore[assignment]
             if self.adaptive_threshold is not None:
                 self.adaptive_threshold.update(t_logits)

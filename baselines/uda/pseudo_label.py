@@ -10,6 +10,10 @@ model trained from scratch, a short schedule):
 
 - ``weighting="pixel"``: confident pixels get weight 1 and the others 0 (FixMatch-style), instead of
   one weight per image for every pixel;
+- :class:`DistributionAlignment`: the teacher's target probabilities are re-weighted so that their
+  class distribution matches the source labels' (ReMixMatch's distribution alignment, Berthelot et
+  al., ICLR 2020), which counters a teacher that labels the target's unfamiliar background as one
+  object class everywhere;
 - :class:`AdaptiveThreshold`: class-wise self-adaptive thresholds (FreeMatch, Wang et al., ICLR 2023):
   the global threshold follows the teacher's mean confidence (an EMA), and each class's threshold is
   that times the class's mean predicted probability over the largest one's, so a class the teacher
@@ -74,6 +78,16 @@ def confident_pixels(logits: torch.Tensor, threshold: float | torch.Tensor) -> t
     return labels, prob > float(threshold)
 
 
+def _mean_over_ranks(stats: torch.Tensor) -> torch.Tensor:
+    """``stats`` averaged over the ranks of a distributed run (unchanged otherwise), so that every rank
+    keeps the same state."""
+    if torch.distributed.is_available() and torch.distributed.is_initialized():
+        stats = stats.clone()
+        torch.distributed.all_reduce(stats)
+        stats /= torch.distributed.get_world_size()
+    return stats
+
+
 class AdaptiveThreshold(torch.nn.Module):
     """Class-wise self-adaptive confidence thresholds (FreeMatch) for a teacher's target predictions.
 
@@ -103,10 +117,7 @@ class AdaptiveThreshold(torch.nn.Module):
     def update(self, logits: torch.Tensor) -> None:
         """Move the EMAs with a batch of teacher logits (B, C, H, W)."""
         prob = torch.softmax(logits.float(), dim=1)
-        stats = torch.cat([prob.max(dim=1).values.mean().view(1), prob.mean(dim=(0, 2, 3))])
-        if torch.distributed.is_available() and torch.distributed.is_initialized():
-            torch.distributed.all_reduce(stats)  # every rank keeps the same thresholds
-            stats /= torch.distributed.get_world_size()
+        stats = _mean_over_ranks(torch.cat([prob.max(dim=1).values.mean().view(1), prob.mean(dim=(0, 2, 3))]))
         m = self.momentum
         self.global_conf.mul_(m).add_(stats[0], alpha=1 - m)
         self.class_conf.mul_(m).add_(stats[1:], alpha=1 - m)
@@ -165,3 +176,49 @@ def hard_pseudo_labels(probs: torch.Tensor, threshold: float) -> torch.Tensor:
     labels = labels.to(torch.uint8)
     labels[conf <= threshold] = IGNORE_INDEX
     return labels
+
+
+class DistributionAlignment(torch.nn.Module):
+    """Align the teacher's target predictions with the source label distribution (ReMixMatch).
+
+    Keeps EMAs (``momentum``) of the source label frequencies ``source_prior`` (from the ground truth
+    of each source batch; 255 ignored) and of the teacher's mean class probabilities on the target
+    ``target_mean``; :meth:`align` multiplies the probabilities by ``source_prior / target_mean`` and
+    renormalises (in logit space: adds ``log`` of the ratio). Both start uniform, so the first
+    alignment is the identity. Assumes the two domains hold the classes in similar proportions: it
+    uses the source's labels only, never the target's. State in buffers (checkpoints, ``--resume``),
+    averaged across ranks under DDP.
+
+    >>> da = DistributionAlignment(num_classes=2, momentum=0.0)
+    >>> logits = torch.zeros(1, 2, 1, 4)                       # the teacher is undecided ...
+    >>> da.update(torch.tensor([[[0, 0, 0, 1]]]), logits)    # ... the source is 75 % class 0
+    >>> [round(v, 4) for v in torch.softmax(da.align(logits), dim=1)[0, :, 0, 0].tolist()]
+    [0.75, 0.25]
+    """
+
+    def __init__(self, num_classes: int, momentum: float = 0.99) -> None:
+        super().__init__()
+        if not 0.0 <= momentum < 1.0:
+            raise ValueError(f"distribution alignment momentum must be in [0, 1), got {momentum}")
+        self.num_classes, self.momentum = int(num_classes), float(momentum)
+        self.register_buffer("source_prior", torch.full((num_classes,), 1.0 / num_classes))
+        self.register_buffer("target_mean", torch.full((num_classes,), 1.0 / num_classes))
+
+    @torch.no_grad()
+    def update(self, source_labels: torch.Tensor, target_logits: torch.Tensor) -> None:
+        """Move the EMAs with a source label batch (B, H, W) and teacher logits on the target (B, C, H, W)."""
+        labels = source_labels[source_labels != IGNORE_INDEX].long()
+        if labels.numel() and int(labels.max()) >= self.num_classes:
+            raise ValueError(f"source label {int(labels.max())} outside 0..{self.num_classes - 1}")
+        hist = torch.bincount(labels, minlength=self.num_classes).float().to(self.source_prior.device)
+        hist = hist / hist.sum() if hist.sum() > 0 else self.source_prior.clone()
+        mean = torch.softmax(target_logits.float(), dim=1).mean(dim=(0, 2, 3))
+        stats = _mean_over_ranks(torch.cat([hist, mean.to(hist.device)]))
+        m = self.momentum
+        self.source_prior.mul_(m).add_(stats[: self.num_classes], alpha=1 - m)
+        self.target_mean.mul_(m).add_(stats[self.num_classes:], alpha=1 - m)
+
+    def align(self, logits: torch.Tensor) -> torch.Tensor:
+        """Logits whose softmax is ``p * source_prior / target_mean``, renormalised."""
+        ratio = self.source_prior.clamp_min(1e-6).log() - self.target_mean.clamp_min(1e-6).log()
+        return logits.float() + ratio.to(logits.device).view(1, -1, 1, 1)

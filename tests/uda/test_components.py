@@ -126,6 +126,29 @@ def test_adaptive_threshold_follows_the_teachers_confidence() -> None:
         pseudo_label.AdaptiveThreshold(num_classes=4, momentum=1.0)
 
 
+def test_distribution_alignment_moves_teacher_towards_the_source_prior() -> None:
+    da = pseudo_label.DistributionAlignment(num_classes=3, momentum=0.0)
+    src = torch.tensor([[[0, 0, 0, 0, 0, 0, 2, IGNORE_INDEX]]])  # 6/7 background, 1/7 class 2
+    logits = torch.zeros(1, 3, 1, 4)
+    logits[0, 1] = 2.0  # the teacher calls every target pixel class 1
+    logits[0, 0, 0, 0] = 1.9  # ... one pixel almost background
+    assert pseudo_label.confident_pixels(logits, 0.0)[0].tolist() == [[[1, 1, 1, 1]]]
+    da.update(src, logits)
+    assert torch.allclose(da.source_prior, torch.tensor([6 / 7, 0.0, 1 / 7]))
+    aligned = da.align(logits)
+    prob, orig = torch.softmax(aligned, dim=1), torch.softmax(logits, dim=1)
+    assert torch.allclose(prob.sum(dim=1), torch.ones(1, 1, 4))
+    ratio = da.source_prior.clamp_min(1e-6) / da.target_mean
+    expected = orig * ratio.view(1, -1, 1, 1)
+    assert torch.allclose(prob, expected / expected.sum(dim=1, keepdim=True), atol=1e-6)
+    labels, _ = pseudo_label.confident_pixels(aligned, 0.0)
+    assert labels.tolist() == [[[0, 0, 0, 0]]]  # a class the source never shows cannot win
+    with pytest.raises(ValueError, match="source label 7 outside 0..2"):
+        da.update(torch.tensor([[[7]]]), logits)
+    fresh = pseudo_label.DistributionAlignment(num_classes=3)
+    assert torch.equal(fresh.align(logits), logits)  # uniform start: the identity
+
+
 def test_pixel_weighting_keeps_confident_pixels_and_margins() -> None:
     confident = torch.zeros(1, 8, 4, dtype=torch.bool)
     confident[0, :, :2] = True

@@ -193,7 +193,8 @@ def test_adaptive_thresholds_pixel_weights_and_warmup_aware_snd(domains: dict, t
     config = tmp_path / "cfg.py"
     config.write_text(
         f'_base_ = ["{DACS_CONFIG}"]\n'
-        'model = dict(pseudo_threshold="adaptive", pseudo_weighting="pixel", adaptive_momentum=0.5, warmup_iters=1)\n'
+        'model = dict(pseudo_threshold="adaptive", pseudo_weighting="pixel", adaptive_momentum=0.5, warmup_iters=1,\n'
+        '             pseudo_align=True)\n'
         f'train_dataloader = dict(dataset=dict(source=dict(root="{domains["src"]}"), target=dict(root="{domains["tgt"]}")))\n'
         f'val_dataloader = dict(dataset=dict(root="{domains["src"]}"))\n'
         f'test_dataloader = dict(dataset=dict(root="{domains["src"]}"))\n'
@@ -210,6 +211,8 @@ def test_adaptive_thresholds_pixel_weights_and_warmup_aware_snd(domains: dict, t
         assert np.isfinite(r["mix.loss_ce"])
     sd = torch.load(tmp_path / "run" / "iter_3.pth", map_location="cpu", weights_only=False)["state_dict"]
     assert float(sd["adaptive_threshold.global_conf"]) != pytest.approx(1 / contract.NUM_CLASSES)
+    prior = sd["distribution_alignment.source_prior"]  # the fixture source's label frequencies, not uniform
+    assert prior.sum() == pytest.approx(1.0) and float(prior.max() - prior.min()) > 0.05
 
     history = json.loads((tmp_path / "run" / "best_snd.json").read_text())["history"]
     assert [h["iter"] for h in history] == [2, 3]  # the warm-up checkpoint is not scored
