@@ -108,3 +108,9 @@ def test_dacs_loss_terms_follow_the_switches() -> None:
         model.loss(src, src_samples, *_batch(2, size=64, labeled=False))
     with pytest.raises(ValueError, match="mix"):
         dacs.DACS(**{**m, "mix": "cut"})
+    assert (m.pseudo_threshold, m.pseudo_weighting) == ("adaptive", "pixel")  # the tiny CPU recipe
+    assert "pseudo_threshold" in second and 0.0 < float(second["pseudo_threshold"]) <= 0.968
+    with pytest.raises(ValueError, match="pseudo_threshold must be a number in \\[0, 1\\) or 'adaptive'"):
+        dacs.DACS(**{**m, "pseudo_threshold": "auto"})
+    with pytest.raises(ValueError, match="threshold must be in"):
+        dacs.DACS(**{**m, "pseudo_threshold": 1.2})
