@@ -276,10 +276,17 @@ def prepare_config(
 
 
 def build_runner(cfg: Config):
-    """mmengine's Runner for ``cfg`` (mmseg's default scope)."""
+    """mmengine's Runner for ``cfg`` (mmseg's default scope).
+
+    A config whose model cannot be built (a bad option value: mmengine's registry names the class and
+    the file) is the user's error: :class:`TrainError`, not a traceback.
+    """
     from mmengine.runner import Runner
 
-    return Runner.from_cfg(cfg)
+    try:
+        return Runner.from_cfg(cfg)
+    except (ValueError, TypeError, KeyError) as exc:
+        raise TrainError(f"invalid config: {exc}") from None
 
 
 LAST_CHECKPOINT = "last.pth"
