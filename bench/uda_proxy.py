@@ -263,8 +263,12 @@ def plot(results: dict, stats: dict, path: Path) -> None:
         if "snd_choice" in r:
             xs = [c["snd"] for c in r["checkpoints"]]
             ys = [c["mIoU"] for c in r["checkpoints"]]
-            ax2.plot(xs, ys, "o-", alpha=0.7, label=f"{LABELS[r['method']]} s{r['seed']}")
-    ax2.set_xlabel("SND on unlabeled target (higher = selected)")
+            line, = ax2.plot(xs, ys, "-", alpha=0.7, label=f"{LABELS[r['method']]} s{r['seed']}")
+            for c in r["checkpoints"]:  # hollow: taken in the source-only warm-up (SND leaves them out)
+                warm = c.get("warmup", False)
+                ax2.plot(c["snd"], c["mIoU"], "o", color=line.get_color(), alpha=0.7,
+                         markerfacecolor="none" if warm else line.get_color())
+    ax2.set_xlabel("SND on unlabeled target (higher = chosen; hollow: warm-up)")
     ax2.set_ylabel("target mIoU (%)")
     ax2.set_title("checkpoints of each UDA run", fontsize=9)
     ax2.legend(fontsize=6)
