@@ -42,3 +42,50 @@ def test_server_image_install_step_in_a_fresh_venv(tmp_path):
              "print([m for m in ('torch', 'bpy', 'mmseg', 'albumentations') if u.find_spec(m)])")
     out = subprocess.run([str(py), "-c", probe], check=True, capture_output=True, text=True)
     assert out.stdout.strip() == "[]"
+
+
+def _replay_module():
+    """``docker/participant/replay_install.py`` (a script, not a package module)."""
+    import importlib.util
+
+    path = REPO / "docker" / "participant" / "replay_install.py"
+    spec = importlib.util.spec_from_file_location("replay_install", path)
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module  # dataclasses look their module up
+    spec.loader.exec_module(module)
+    return module
+
+
+def _run_instructions(dockerfile: Path) -> list[str]:
+    """The Dockerfile's RUN commands, continuations joined (parsed here independently of the script)."""
+    text = re.sub(r"\\\n\s*", " ", dockerfile.read_text())
+    return [" ".join(line.split()[1:]) for line in text.splitlines() if line.startswith("RUN ")]
+
+
+def test_participant_replay_runs_the_dockerfiles_own_lines(tmp_path, capsys):
+    """The no-Docker replay of the participant image executes exactly the Dockerfile's RUN lines
+    (bar the base image's apt-get and the venv creation), so the two cannot drift."""
+    replay = _replay_module()
+    dockerfile = REPO / "docker/participant/Dockerfile"
+    runs = _run_instructions(dockerfile)
+    executed = replay.run_lines(dockerfile)
+    assert executed == [r for r in runs if "apt-get" not in r and not re.fullmatch(r"python3\.11 -m venv \S+", r)]
+    joined = "\n".join(executed)
+    assert PIP_LINE.search(joined)["extra"] == "train"
+    assert "pip install --no-deps mmengine==0.10.7" in joined and "mmcv==2.1.0" in joined
+    assert "python -m zerowaste.compat.check_install" in joined and "HAS_MMCV_OPS" in joined
+
+    # a changed Dockerfile changes the replay: it is read, not copied
+    changed = tmp_path / "Dockerfile"
+    changed.write_text(dockerfile.read_text().replace("mmengine==0.10.7", "mmengine==9.9.9"))
+    assert "pip install --no-deps mmengine==9.9.9" in "\n".join(replay.run_lines(changed))
+
+    # the dry run maps the image's paths under the prefix; --cpu-only leaves FORCE_CUDA out
+    prefix = tmp_path / "pimg"
+    summary = replay.replay(prefix, cpu_only=True, dry_run=True)
+    printed = capsys.readouterr().out
+    assert f"-m venv {prefix / 'venv'}" in printed and f"WORKDIR {prefix / 'kit'}" in printed
+    assert "/opt/venv" not in printed and " /kit" not in printed and "FORCE_CUDA" not in printed
+    assert f"-w {prefix / 'wheels'}" in printed and summary["skipped"] and not prefix.exists()
+    gpu = replay.replay(prefix, cuda_arch="8.0", dry_run=True)
+    assert "FORCE_CUDA=1 TORCH_CUDA_ARCH_LIST=8.0" in capsys.readouterr().out and not gpu["steps"]

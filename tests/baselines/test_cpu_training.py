@@ -20,7 +20,17 @@ from .conftest import TINY, data_overrides
 pytestmark = pytest.mark.skipif(torch.cuda.is_available(), reason="CPU-only behaviour (with CUDA: fp16 AMP, nccl)")
 
 
-def test_amp_on_cpu_trains_in_bfloat16_and_predicts(tmp_path, data):
+@pytest.fixture
+def one_thread():
+    """One intra-op thread for the bf16 run: on 2 cores shared with another job, 2 OpenMP threads made
+    this test take 3 s to 84 s (threads waiting for a busy core); with one, 4 s to 5 s."""
+    threads = torch.get_num_threads()
+    torch.set_num_threads(1)
+    yield
+    torch.set_num_threads(threads)
+
+
+def test_amp_on_cpu_trains_in_bfloat16_and_predicts(tmp_path, data, one_thread):
     work = tmp_path / "amp"
     options = {**data_overrides(data["zwf"]), "train_cfg.max_iters": 2, "train_cfg.val_interval": 2}
     cfg = prepare_config(TINY, work_dir=work, cfg_options=options, seed=0, amp=True)
