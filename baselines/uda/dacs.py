@@ -203,7 +203,7 @@ class DACS(BaseSegmentor):
             raise ValueError(f"DACS: pseudo_threshold must be a number in [0, 1) or 'adaptive', got {pseudo_threshold!r}")
         else:
             self.pseudo_threshold = float(pseudo_threshold)
-            pseudo_label._check_threshold(self.pseudo_threshold)
+            pseudo_label.check_threshold(self.pseudo_threshold)
             self.adaptive_threshold = None
         self.distribution_alignment = (
             pseudo_label.DistributionAlignment(self.model.decode_head.num_classes, momentum=adaptive_momentum)
@@ -342,7 +342,7 @@ class DACS(BaseSegmentor):
                 losses["pseudo_threshold"] = threshold.mean().detach()
             ps_label, confident = pseudo_label.confident_pixels(t_logits, threshold)
         h, w = target_inputs.shape[-2:]
-        ps_weight = confident.float().flatten(1).mean(dim=1)
+        ps_weight = pseudo_label.image_weights(confident)
         per_pixel = confident.float() if self.pseudo_weighting == "pixel" else ps_weight
         pixel_w = pseudo_label.pixel_weights(per_pixel, h, w, *self.pseudo_margins)
         losses["pseudo_weight"] = ps_weight.mean().detach()

@@ -40,7 +40,7 @@ from zerowaste.contract import IGNORE_INDEX
 MARGIN_REFERENCE_HEIGHT: int = 512
 
 
-def _check_threshold(threshold: float) -> None:
+def check_threshold(threshold: float) -> None:
     if not 0.0 <= threshold < 1.0:
         raise ValueError(f"pseudo-label threshold must be in [0, 1), got {threshold}")
 
@@ -53,7 +53,12 @@ def pseudo_labels(logits: torch.Tensor, threshold: float | torch.Tensor) -> tupl
     compared with the probability of each pixel's arg-max class.
     """
     labels, confident = confident_pixels(logits, threshold)
-    return labels, confident.float().flatten(1).mean(dim=1)
+    return labels, image_weights(confident)
+
+
+def image_weights(confident: torch.Tensor) -> torch.Tensor:
+    """DACS's per-image weights (B,): the fraction of confident pixels in each (B, H, W) mask."""
+    return confident.float().flatten(1).mean(dim=1)
 
 
 @torch.no_grad()
@@ -74,7 +79,7 @@ def confident_pixels(logits: torch.Tensor, threshold: float | torch.Tensor) -> t
         if not bool(((threshold >= 0) & (threshold < 1)).all()):
             raise ValueError(f"class thresholds must be in [0, 1), got {threshold.tolist()}")
         return labels, prob > threshold.to(prob.device)[labels]
-    _check_threshold(float(threshold))
+    check_threshold(float(threshold))
     return labels, prob > float(threshold)
 
 
@@ -108,7 +113,7 @@ class AdaptiveThreshold(torch.nn.Module):
         super().__init__()
         if not 0.0 <= momentum < 1.0:
             raise ValueError(f"adaptive threshold momentum must be in [0, 1), got {momentum}")
-        _check_threshold(ceiling)
+        check_threshold(ceiling)
         self.momentum, self.ceiling = float(momentum), float(ceiling)
         self.register_buffer("global_conf", torch.tensor(1.0 / num_classes))
         self.register_buffer("class_conf", torch.full((num_classes,), 1.0 / num_classes))
@@ -171,7 +176,7 @@ def hard_pseudo_labels(probs: torch.Tensor, threshold: float) -> torch.Tensor:
     >>> hard_pseudo_labels(probs, 0.9).tolist()
     [[0, 255]]
     """
-    _check_threshold(threshold)
+    check_threshold(threshold)
     conf, labels = probs.max(dim=0)
     labels = labels.to(torch.uint8)
     labels[conf <= threshold] = IGNORE_INDEX
