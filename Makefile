@@ -13,7 +13,7 @@ install: $(STAMP)
 # mmengine and mmcv-lite declare `opencv-python`, whose cv2 overwrites the headless 4.x one
 # (OpenCV 5 wheels have no EXR, which BlenderProc needs). Their real dependencies are listed in
 # the `train` extra, so they are installed with --no-deps: exactly one cv2 distribution remains.
-$(STAMP): pyproject.toml
+$(STAMP): pyproject.toml setup.py
 	$(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --disable-pip-version-check -q -e '.[all]'
 	$(PY) -m pip install --disable-pip-version-check -q --no-deps mmengine==0.10.7 mmcv-lite==2.1.0

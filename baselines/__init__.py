@@ -1,5 +1,5 @@
 """Baselines on mmsegmentation 1.2.2: configs, train / eval / predict / soup / check-model.
 
-Import :mod:`baselines.registry` (or call :func:`baselines.registry.register_all`) before building
+Import :mod:`zerowaste.baselines.registry` (or call :func:`zerowaste.baselines.registry.register_all`) before building
 anything from a config; it applies :mod:`zerowaste.compat.mmseg` first. See docs/baselines.md.
 """

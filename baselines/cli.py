@@ -28,10 +28,11 @@ console = Console()
 @contextlib.contextmanager
 def user_errors() -> Iterator[None]:
     """Turn the kit's input errors into ``click.ClickException`` (message, exit code 1)."""
-    from baselines.convert_mit import ConvertError
-    from baselines.predict import PredictError
-    from baselines.soup import SoupError
-    from baselines.train import TrainError
+    from zerowaste.baselines.convert_mit import ConvertError
+    from zerowaste.baselines.predict import PredictError
+    from zerowaste.baselines.soup import SoupError
+    from zerowaste.baselines.train import TrainError
+
     from zerowaste.data.io import DataError
 
     try:
@@ -81,8 +82,8 @@ def train(config, overrides, work_dir, resume, amp, cfg_options, pretrained, see
     Extra KEY=VALUE arguments override the config, e.g. train_dataloader.dataset.root=/data/zerowaste-f.
     Multi-GPU: torchrun --nproc-per-node 4 -m zerowaste train CONFIG --launcher pytorch
     """
-    from baselines.train import prepare_config
-    from baselines.train import train as run_training
+    from zerowaste.baselines.train import prepare_config
+    from zerowaste.baselines.train import train as run_training
 
     with user_errors():
         cfg = prepare_config(
@@ -102,7 +103,7 @@ def train(config, overrides, work_dir, resume, amp, cfg_options, pretrained, see
 
 
 def _load_models(checkpoints: tuple[str, ...], device: str):
-    from baselines.predict import load_model
+    from zerowaste.baselines.predict import load_model
 
     if not checkpoints:
         raise click.ClickException("give at least one checkpoint")
@@ -123,8 +124,8 @@ _device_option = click.option("--device", default="cpu", show_default=True, help
 @click.option("--json", "json_out", type=click.Path(dir_okay=False), help="Also write the metrics as JSON.")
 def evaluate(checkpoints, root, kind, split, tta, device, json_out) -> None:
     """Score CHECKPOINTS (averaged when several) on a labeled split with the kit's scorer."""
-    from baselines.evaluate import evaluate_models
-    from baselines.predict import parse_tta
+    from zerowaste.baselines.evaluate import evaluate_models
+    from zerowaste.baselines.predict import parse_tta
 
     with user_errors():
         models = _load_models(checkpoints, device)
@@ -147,7 +148,7 @@ def evaluate(checkpoints, root, kind, split, tta, device, json_out) -> None:
 @_device_option
 def predict(checkpoints, images, out, tta, track, overlays, max_overlays, device) -> None:
     """Predict full-resolution masks, named like the input images, with CHECKPOINTS (softmax ensemble)."""
-    from baselines.predict import parse_tta, predict_folder
+    from zerowaste.baselines.predict import parse_tta, predict_folder
 
     with user_errors():
         models = _load_models(checkpoints, device)
@@ -161,7 +162,7 @@ def predict(checkpoints, images, out, tta, track, overlays, max_overlays, device
 @click.option("-o", "--out", required=True, type=click.Path(dir_okay=False), help="Output checkpoint.")
 def soup(checkpoints, out) -> None:
     """Uniformly average the weights of fine-tuned CHECKPOINTS (same architecture) into OUT."""
-    from baselines.soup import soup_checkpoints
+    from zerowaste.baselines.soup import soup_checkpoints
 
     with user_errors():
         path = soup_checkpoints(checkpoints, out)
@@ -182,7 +183,7 @@ def _parse_hw(value: str) -> tuple[int, int]:
 @click.option("--json", "json_out", type=click.Path(dir_okay=False), help="Also write the counts as JSON.")
 def check_model(configs, input_size, json_out) -> None:
     """Count parameters used per forward pass of CONFIGS (an ensemble: summed) against the 300M rule."""
-    from baselines.check_model import check_models
+    from zerowaste.baselines.check_model import check_models
 
     with user_errors():
         report = check_models(configs, _parse_hw(input_size))

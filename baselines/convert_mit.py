@@ -19,7 +19,7 @@ The classification ``head`` is dropped.
     norm{i}.*                              layers.{i-1}.2.*
 
 Example:
-    $ python -m baselines.convert_mit mit_b5.pth mit_b5_mmseg.pth
+    $ python -m zerowaste.baselines.convert_mit mit_b5.pth mit_b5_mmseg.pth
     $ zerowaste train segformer/segformer_mit-b5_zerowaste-f.py --pretrained mit_b5_mmseg.pth
 """
 
@@ -100,7 +100,7 @@ def convert_file(src: str | Path, dst: str | Path) -> Path:
 def main(argv: list[str] | None = None) -> int:
     args = sys.argv[1:] if argv is None else argv
     if len(args) != 2:
-        print("usage: python -m baselines.convert_mit ORIGINAL.pth CONVERTED.pth", file=sys.stderr)
+        print("usage: python -m zerowaste.baselines.convert_mit ORIGINAL.pth CONVERTED.pth", file=sys.stderr)
         return 2
     try:
         out = convert_file(*args)

@@ -1,8 +1,8 @@
 """Score checkpoints on a labeled split with the kit's scorer (the scoring server's numbers).
 
-Predictions come from :func:`baselines.predict.predict_mask` (the exact code path of
+Predictions come from :func:`zerowaste.baselines.predict.predict_mask` (the exact code path of
 ``zerowaste predict``, so what is evaluated is what would be submitted); each image is scored by
-:class:`submission.scoring.SegEvaluator` against its full-resolution mask.
+:class:`zerowaste.submission.scoring.SegEvaluator` against its full-resolution mask.
 
 Example:
     >>> models = [load_model("work_dirs/tiny/iter_6.pth")]  # doctest: +SKIP
@@ -16,9 +16,9 @@ import os
 from collections.abc import Sequence
 
 from tqdm import tqdm
+from zerowaste.baselines.predict import LoadedModel, PredictError, predict_mask
+from zerowaste.submission.scoring import SegEvaluator
 
-from baselines.predict import LoadedModel, PredictError, predict_mask
-from submission.scoring import SegEvaluator
 from zerowaste.data.datasets import SegDataset
 
 

@@ -13,8 +13,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from mmengine.hooks import Hook
-
-from baselines.plots import plot_training_curves
+from zerowaste.baselines.plots import plot_training_curves
 
 CURVES_PNG = "training_curves.png"
 

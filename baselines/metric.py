@@ -1,13 +1,13 @@
 """The official ZeroWaste metric as an mmengine metric, computed by the kit's scorer.
 
-Every number comes from :mod:`submission.scoring` (the scoring server's code): each image's
-confusion matrix from :func:`submission.scoring.confusion_matrix`, the split's metrics from
-:class:`submission.scoring.SegEvaluator`. Per-image 5x5 matrices are what ranks exchange in
+Every number comes from :mod:`zerowaste.submission.scoring` (the scoring server's code): each image's
+confusion matrix from :func:`zerowaste.submission.scoring.confusion_matrix`, the split's metrics from
+:class:`zerowaste.submission.scoring.SegEvaluator`. Per-image 5x5 matrices are what ranks exchange in
 distributed evaluation, so the result is the same on 1 or 8 GPUs.
 
 Logged keys (percent, like mmseg): ``mIoU``, ``Acc`` (mean per-image accuracy), ``aAcc`` and
 ``IoU.<class>``. A class with an empty union (tiny subsets only) is logged as NaN and printed
-as ``n/a``; the scorer's own value is ``None`` (see ``submission.scoring``).
+as ``n/a``; the scorer's own value is ``None`` (see ``zerowaste.submission.scoring``).
 
 Example (config):
     val_evaluator = dict(type="KitSegMetric")
@@ -17,8 +17,7 @@ from __future__ import annotations
 
 import numpy as np
 from mmengine.evaluator import BaseMetric
-
-from submission.scoring import SegEvaluator, confusion_matrix
+from zerowaste.submission.scoring import SegEvaluator, confusion_matrix
 
 
 def _percent(value: float | None) -> float:

@@ -27,9 +27,9 @@ from pathlib import Path
 import numpy as np
 import torch
 import torch.nn.functional as F
+import zerowaste.baselines.registry  # noqa: F401  (compat + registrations)
 from tqdm import tqdm
 
-import baselines.registry  # noqa: F401  (compat + registrations)
 from zerowaste import contract
 from zerowaste.data.datasets import IMAGE_SUFFIXES
 from zerowaste.data.io import read_image, write_mask
@@ -210,7 +210,7 @@ def predict_folder(
     """Predict every image of ``images`` into :func:`output_folder` ``(out, track)``; returns the
     written masks. With ``overlays`` (a folder), the first ``max_overlays`` images also get an
     overlay PNG there."""
-    from baselines.plots import save_overlay
+    from zerowaste.baselines.plots import save_overlay
 
     target = output_folder(out, track)
     written = []

@@ -5,10 +5,10 @@ Configs name them by ``type`` (``KitSegDataset`` and its fixed-kind names ``Zero
 ``KitLoadAnnotations``, ``KitAugment``, ``KitSegMetric``, ``TrainingCurvesHook``,
 ``RankBufferSyncHook``). Importing this
 module applies :mod:`zerowaste.compat.mmseg` first and registers everything;
-:func:`register_all` is idempotent, so other parts (``baselines.uda``) may call it again.
+:func:`register_all` is idempotent, so other parts (``zerowaste.baselines.uda``) may call it again.
 
 Example:
-    >>> from baselines.registry import register_all
+    >>> from zerowaste.baselines.registry import register_all
     >>> register_all()
     >>> from mmseg.registry import DATASETS
     >>> DATASETS.get("KitSegDataset").__name__
@@ -22,7 +22,7 @@ import zerowaste.compat.mmseg  # noqa: F401  (must run before mmseg imports mmcv
 
 def registered() -> dict[str, list[tuple[str, type]]]:
     """What :func:`register_all` registers, by registry name."""
-    from baselines.datasets import (
+    from zerowaste.baselines.datasets import (
         KitSegDataset,
         MixedSegDataset,
         MixedSourceSampler,
@@ -30,9 +30,9 @@ def registered() -> dict[str, list[tuple[str, type]]]:
         ZeroWasteFDataset,
         ZeroWasteV2Dataset,
     )
-    from baselines.hooks import RankBufferSyncHook, TrainingCurvesHook
-    from baselines.metric import KitSegMetric
-    from baselines.transforms import KitAugment, KitLoadAnnotations
+    from zerowaste.baselines.hooks import RankBufferSyncHook, TrainingCurvesHook
+    from zerowaste.baselines.metric import KitSegMetric
+    from zerowaste.baselines.transforms import KitAugment, KitLoadAnnotations
 
     def named(*classes: type) -> list[tuple[str, type]]:
         return [(c.__name__, c) for c in classes]

@@ -11,7 +11,7 @@ same entry point.
 - Without ``pretrained`` the backbone starts from scratch, and the log says so.
 - Multi-process runs (``torchrun ... --launcher pytorch``) use ``nccl`` with CUDA and ``gloo`` on
   CPU-only machines (:func:`distributed_backend`, said in the log); every rank keeps the same
-  buffers (:class:`baselines.hooks.RankBufferSyncHook`); rank 0 alone writes checkpoints and PNGs.
+  buffers (:class:`zerowaste.baselines.hooks.RankBufferSyncHook`); rank 0 alone writes checkpoints and PNGs.
 - ``amp=True``: fp16 autocast + dynamic loss scale on CUDA (mmengine's ``AmpOptimWrapper``),
   bf16 autocast on CPU (``CPUAmpOptimWrapper``, :mod:`zerowaste.compat.mmseg`).
 
@@ -30,10 +30,9 @@ import zipfile
 from collections.abc import Sequence
 from pathlib import Path
 
+import zerowaste.baselines.registry  # noqa: F401  (compat + registrations before any mmseg build)
 from mmengine.config import Config, DictAction
 from mmengine.logging import print_log
-
-import baselines.registry  # noqa: F401  (compat + registrations before any mmseg build)
 
 #: Where the shipped configs live (``zerowaste train segformer/segformer_mit-b5_zerowaste-f.py`` works).
 CONFIG_DIR = Path(__file__).parent / "configs"
@@ -199,7 +198,7 @@ def distributed_backend() -> str:
 
 def _set_distributed(cfg: Config) -> None:
     """Multi-process runs (``--launcher pytorch|slurm|mpi``): pick the backend, and without CUDA let
-    DDP wrap a CPU model; every rank keeps the same buffers (:class:`baselines.hooks.RankBufferSyncHook`)."""
+    DDP wrap a CPU model; every rank keeps the same buffers (:class:`zerowaste.baselines.hooks.RankBufferSyncHook`)."""
     if cfg.launcher == "none":
         return
     env_cfg = cfg.setdefault("env_cfg", {})

@@ -27,11 +27,11 @@ from pathlib import Path
 
 import cv2
 import numpy as np
+from zerowaste.submission.groundtruth import load_ground_truth
+from zerowaste.submission.reference import official_metrics
+from zerowaste.submission.scoring import score_submission
+from zerowaste.submission.validate import validate_submission
 
-from submission.groundtruth import load_ground_truth
-from submission.reference import official_metrics
-from submission.scoring import score_submission
-from submission.validate import validate_submission
 from zerowaste import contract as C
 
 

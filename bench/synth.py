@@ -89,7 +89,7 @@ def main() -> None:
         # this file is bench/synth.py: drop bench/ from the path so `synth` is the package
         sys.path[:] = [p for p in sys.path if Path(p or ".").resolve() != Path(__file__).parent.resolve()]
         sys.modules.pop("synth", None)
-        from synth.preview import contact_sheet
+        from zerowaste.synth.preview import contact_sheet
 
         path = contact_sheet(out / "shards1" / "train", args.sheet, n=min(4, args.frames), width=400, max_colors=256)
         print(f"contact sheet: {path} ({path.stat().st_size / 1e6:.2f} MB)")

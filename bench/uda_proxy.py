@@ -8,7 +8,7 @@ are used only for the oracle and for scoring). Same model, same budget (iteratio
 - ``dacs_mic``: DACS + MIC masked-image consistency;
 - ``oracle``: trained on the target's labels (the upper bound).
 
-Each for several seeds. Reports target mIoU (the kit's scorer, ``submission.scoring.SegEvaluator``)
+Each for several seeds. Reports target mIoU (the kit's scorer, ``zerowaste.submission.scoring.SegEvaluator``)
 mean ± std, the fraction of the source-only -> oracle gap each method closes, and, for the UDA runs,
 the checkpoint SND picks vs the best checkpoint by target mIoU. Writes ``results.json`` and a plot.
 
@@ -117,7 +117,7 @@ def build_cfg(method: str, domains: dict, seed: int, iters: int, work_dir: Path,
         cfg.model.mic.enabled = method == "dacs_mic"  # 16 px blocks on 64 px crops (SPEC: 64 on 512)
     test_pipeline = [dict(type="Resize", scale=(w, h), keep_ratio=True), dict(type="KitLoadAnnotations"),
                      dict(type="PackSegInputs")]
-    cfg.test_dataloader.dataset.pipeline = test_pipeline  # scale read by baselines.predict.test_scale
+    cfg.test_dataloader.dataset.pipeline = test_pipeline  # scale read by zerowaste.baselines.predict.test_scale
     cfg.val_cfg = cfg.val_dataloader = cfg.val_evaluator = None  # scored below with the kit's scorer
     cfg.train_cfg.max_iters = iters
     cfg.train_cfg.val_interval = iters + 1
@@ -141,8 +141,8 @@ def train(cfg) -> list[Path]:
 
 def target_miou(loaded, frames) -> dict:
     """The kit's scorer on target val frames (full-resolution predictions, as `zerowaste predict`)."""
-    from baselines.predict import predict_mask
-    from submission.scoring import SegEvaluator
+    from zerowaste.baselines.predict import predict_mask
+    from zerowaste.submission.scoring import SegEvaluator
 
     ev = SegEvaluator()
     for image, mask in frames:
@@ -151,8 +151,8 @@ def target_miou(loaded, frames) -> dict:
 
 
 def evaluate_run(method: str, ckpts: list[Path], val_frames, snd_images) -> dict:
-    from baselines.uda.infer import load_model
-    from baselines.uda.selection import in_warmup, snd_of_model
+    from zerowaste.baselines.uda.infer import load_model
+    from zerowaste.baselines.uda.selection import in_warmup, snd_of_model
 
     rows = []
     for ck in ckpts:
@@ -175,9 +175,9 @@ def evaluate_run(method: str, ckpts: list[Path], val_frames, snd_images) -> dict
 def run_one(job: dict) -> dict:
     """Train and score one (method, seed) in a fresh process (spawned by the pool)."""
     import torch
+    from zerowaste.baselines.uda.infer import list_images
 
     import zerowaste.compat.mmseg  # noqa: F401
-    from baselines.uda.infer import list_images
     from zerowaste import contract
     from zerowaste.data.datasets import SegDataset
 

@@ -6,17 +6,17 @@ ids 0..4 (see ``zerowaste.contract``).
 
 Modules (each imports only numpy, OpenCV, Pillow and the contract; never torch or bpy):
 
-- ``submission.zipread``: safe zip reading (zip-bomb, path and entry-type checks; nothing extracted).
-- ``submission.groundtruth``: where the ground-truth masks are (a folder or the organizers' zip).
-- ``submission.validate``: ``validate_submission`` -> ``ValidationReport`` (every problem, capped).
-- ``submission.scoring``: the official metric (confusion matrix, IoU, mIoU, Acc, aAcc) and
+- ``zerowaste.submission.zipread``: safe zip reading (zip-bomb, path and entry-type checks; nothing extracted).
+- ``zerowaste.submission.groundtruth``: where the ground-truth masks are (a folder or the organizers' zip).
+- ``zerowaste.submission.validate``: ``validate_submission`` -> ``ValidationReport`` (every problem, capped).
+- ``zerowaste.submission.scoring``: the official metric (confusion matrix, IoU, mIoU, Acc, aAcc) and
   ``score_submission``.
-- ``submission.pack``: build a valid zip from prediction folders (id masks or palette PNGs).
-- ``submission.plots``: confusion heatmaps and per-class IoU bars (PNG).
-- ``submission.adapters``: EvalAI and Codabench wrappers around the same scorer.
+- ``zerowaste.submission.pack``: build a valid zip from prediction folders (id masks or palette PNGs).
+- ``zerowaste.submission.plots``: confusion heatmaps and per-class IoU bars (PNG).
+- ``zerowaste.submission.adapters``: EvalAI and Codabench wrappers around the same scorer.
 
 Example:
-    >>> from submission.scoring import confusion_matrix
+    >>> from zerowaste.submission.scoring import confusion_matrix
     >>> import numpy as np
     >>> int(confusion_matrix(np.array([[0, 1]]), np.array([[0, 1]])).trace())
     2

@@ -1,7 +1,7 @@
 """``zerowaste submission pack|validate|upload|status`` and ``zerowaste score``.
 
-Thin click layer: the work happens in ``submission.pack``, ``submission.validate`` and
-``submission.scoring``, imported inside each command so ``zerowaste score --help`` stays fast.
+Thin click layer: the work happens in ``zerowaste.submission.pack``, ``zerowaste.submission.validate`` and
+``zerowaste.submission.scoring``, imported inside each command so ``zerowaste score --help`` stays fast.
 ``upload`` and ``status`` belong to the scoring-server client: they are listed here lazily from
 ``submission/server/client.py`` (click commands named ``upload`` and ``status``) when it exists.
 
@@ -24,8 +24,8 @@ from zerowaste import contract as C
 
 #: Subcommands provided by the server client (module:attribute), added when the module exists.
 SERVER_COMMANDS: dict[str, str] = {
-    "upload": "submission.server.client:upload",
-    "status": "submission.server.client:status",
+    "upload": "zerowaste.submission.server.client:upload",
+    "status": "zerowaste.submission.server.client:status",
 }
 _CLIENT_FILE = Path(__file__).parent / "server" / "client.py"
 
@@ -63,7 +63,7 @@ def gt_options(command):
 
 
 def _load_gt(gt: Path, phase: str | None):
-    from submission.groundtruth import GroundTruthError, load_ground_truth
+    from zerowaste.submission.groundtruth import GroundTruthError, load_ground_truth
 
     try:
         return load_ground_truth(gt, phase)
@@ -87,8 +87,8 @@ def submission() -> None:
 @click.option("--max-problems", default=50, show_default=True, help="Report at most this many problems.")
 def validate(zip_path: Path, gt_path: Path, phase: str | None, max_problems: int) -> None:
     """Validate SUB.zip (exit 0 if valid, 1 if not)."""
-    from submission.groundtruth import GroundTruthError
-    from submission.validate import validate_submission
+    from zerowaste.submission.groundtruth import GroundTruthError
+    from zerowaste.submission.validate import validate_submission
 
     gt = _load_gt(gt_path, phase)
     try:
@@ -116,9 +116,9 @@ def validate(zip_path: Path, gt_path: Path, phase: str | None, max_problems: int
 )
 def pack(source_only: Path, uda: Path, images: Path, out: Path) -> None:
     """Build the official submission zip (validated before it is written)."""
-    from submission.groundtruth import GroundTruthError
-    from submission.pack import PackError, pack_submission
-    from submission.validate import SubmissionInvalid
+    from zerowaste.submission.groundtruth import GroundTruthError
+    from zerowaste.submission.pack import PackError, pack_submission
+    from zerowaste.submission.validate import SubmissionInvalid
 
     try:
         pack_submission(source_only, uda, images, out)
@@ -142,8 +142,7 @@ def _write_json(data: dict, out: Path) -> None:
 def _print_table(result: dict[str, dict]) -> None:
     from rich.console import Console
     from rich.table import Table
-
-    from submission.scoring import format_percent
+    from zerowaste.submission.scoring import format_percent
 
     table = Table(title="ZeroWaste score (%)")
     table.add_column("metric")
@@ -184,9 +183,9 @@ def score(
     workers: int | None,
 ) -> None:
     """Score SUB.zip against ground truth with the official metric (fractions in the JSON)."""
-    from submission.groundtruth import GroundTruthError
-    from submission.scoring import score_submission
-    from submission.validate import SubmissionInvalid
+    from zerowaste.submission.groundtruth import GroundTruthError
+    from zerowaste.submission.scoring import score_submission
+    from zerowaste.submission.validate import SubmissionInvalid
 
     gt = _load_gt(gt_path, phase)
     try:
@@ -201,7 +200,7 @@ def score(
         _write_json(result, json_out)
         click.echo(f"wrote {json_out}")
     if plots_dir:
-        from submission.plots import write_plots
+        from zerowaste.submission.plots import write_plots
 
         for p in write_plots(result, plots_dir):
             click.echo(f"wrote {p}")

@@ -26,9 +26,9 @@ from pathlib import Path
 
 import numpy as np
 from PIL import Image
+from zerowaste.submission import png
+from zerowaste.submission.zipread import inspect_zip, open_zip, read_member
 
-from submission import png
-from submission.zipread import inspect_zip, open_zip, read_member
 from zerowaste import contract as C
 
 #: File extensions :meth:`GroundTruth.from_images` treats as target images.

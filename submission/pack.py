@@ -23,9 +23,9 @@ from pathlib import Path
 import cv2
 import numpy as np
 from PIL import Image
+from zerowaste.submission.groundtruth import GroundTruth
+from zerowaste.submission.validate import SubmissionInvalid, validate_submission
 
-from submission.groundtruth import GroundTruth
-from submission.validate import SubmissionInvalid, validate_submission
 from zerowaste import contract as C
 
 #: zlib level of the written PNGs: 6 is what PIL writes (a 1080p mask ~20-30 KB; OpenCV's default

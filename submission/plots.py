@@ -2,7 +2,7 @@
 
 Example:
     >>> import tempfile, pathlib
-    >>> from submission.scoring import metrics_from_confusion
+    >>> from zerowaste.submission.scoring import metrics_from_confusion
     >>> m = metrics_from_confusion(np.eye(5, dtype=np.int64) * 10, [1.0])
     >>> [p.name for p in write_plots({"uda": m}, pathlib.Path(tempfile.mkdtemp()))]
     ['uda_confusion.png', 'uda_iou.png']

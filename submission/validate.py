@@ -30,10 +30,10 @@ from pathlib import Path, PurePosixPath
 from typing import Any
 
 import numpy as np
+from zerowaste.submission import png
+from zerowaste.submission.groundtruth import GroundTruth
+from zerowaste.submission.zipread import ZipReadError, inspect_zip, open_zip, read_member
 
-from submission import png
-from submission.groundtruth import GroundTruth
-from submission.zipread import ZipReadError, inspect_zip, open_zip, read_member
 from zerowaste import contract as C
 
 _HIDDEN_HINT = " (operating-system metadata; build the zip with `zerowaste submission pack`)"
@@ -368,7 +368,7 @@ def validate_submission(
 ) -> ValidationReport:
     """Validate a submission zip against the ground truth's names and sizes. Never raises on bad input.
 
-    ``gt`` may come from :func:`submission.groundtruth.load_ground_truth` or
+    ``gt`` may come from :func:`zerowaste.submission.groundtruth.load_ground_truth` or
     :meth:`GroundTruth.from_images`. Raises only for an unusable ground truth.
     """
     report, _ = scan_submission(zip_path, gt, max_problems=max_problems, workers=workers)

@@ -13,8 +13,7 @@ import json
 
 import click
 import yaml
-
-from synth.presets import PresetError, list_presets, load_preset
+from zerowaste.synth.presets import PresetError, list_presets, load_preset
 
 
 def _resolution(text: str | None) -> list[int] | None:
@@ -57,9 +56,15 @@ def render(out, n_frames, preset, seed, resolution, samples, split, shard, num_s
            device, threads, paper_to, assets, overrides) -> None:
     """Render N frames (only the missing ones of this shard), validate them, merge COCO and manifest."""
     from rich.progress import Progress
-
-    from synth.scene import find_assets
-    from synth.shards import ShardError, parse_shard, pending_frames, run_shard, shard_frames, shard_from_env
+    from zerowaste.synth.scene import find_assets
+    from zerowaste.synth.shards import (
+        ShardError,
+        parse_shard,
+        pending_frames,
+        run_shard,
+        shard_frames,
+        shard_from_env,
+    )
 
     extra = list(overrides)
     if resolution:
@@ -97,7 +102,8 @@ def render(out, n_frames, preset, seed, resolution, samples, split, shard, num_s
 @click.option("--colors", default=None, type=click.IntRange(2, 256), help="Palette PNG with this many colours (smaller).")
 def preview(folder, output, n, width, colors) -> None:
     """Contact sheet: frames beside their coloured mask overlays."""
-    from synth.preview import contact_sheet
+    from zerowaste.synth.preview import contact_sheet
+
     from zerowaste.data.io import DataError
 
     try:

@@ -1,7 +1,7 @@
 """Overhead lighting: LED bar area lights, an optional hotspot, and ambient world light.
 
 Runs inside the rendering process (BlenderProc). Parameters come from
-:func:`synth.params.sample_scene` (``lights``, ``ambient``; colours from colour temperature).
+:func:`zerowaste.synth.params.sample_scene` (``lights``, ``ambient``; colours from colour temperature).
 
 Example (in the rendering process):
     >>> add_lights([{"type": "bar", "location": [0, 0, 2], "size": [0.12, 1.5], "power": 400,

@@ -1,7 +1,7 @@
 """Procedural Cycles materials (Blender shader nodes) for the belt and every object family.
 
 Runs inside the rendering process only (imports bpy lazily). Knobs come from
-:func:`synth.params._material`: ``family``, ``color``, ``roughness``, optional ``print`` (plain,
+:func:`zerowaste.synth.params._material`: ``family``, ``color``, ``roughness``, optional ``print`` (plain,
 text, news, magazine, label), ``ink``, ``transmission``, ``metallic``.
 
 Example (in the rendering process):

@@ -28,8 +28,7 @@ import math
 from dataclasses import dataclass
 
 import numpy as np
-
-from synth.params import RIGID_KINDS
+from zerowaste.synth.params import RIGID_KINDS
 
 
 @dataclass
@@ -198,7 +197,7 @@ def _res(size: float, spacing: float, lo: int = 6, hi: int = 40) -> int:
 
 
 def build_mesh(obj: dict) -> Mesh:
-    """The object-space mesh of one sampled object (see :func:`synth.params.sample_objects`)."""
+    """The object-space mesh of one sampled object (see :func:`zerowaste.synth.params.sample_objects`)."""
     rng = np.random.default_rng(obj["seed"])
     kind, (sx, sy, sz), d = obj["kind"], obj["size"], obj["deform"]
     if kind in ("sheet", "newspaper", "magazine", "flat_piece", "film", "foil", "rag", "paper_bag", "bag"):

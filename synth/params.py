@@ -4,7 +4,7 @@ The same preset and seed always give the same parameters (``numpy.random.Generat
 and each frame's seed is derived from (base seed, frame index), so shards and reruns agree.
 
 Example:
-    >>> from synth.presets import load_preset
+    >>> from zerowaste.synth.presets import load_preset
     >>> p = load_preset("tiny")
     >>> a = sample_scene(p, frame_seed(0, 3)); b = sample_scene(p, frame_seed(0, 3))
     >>> a == b, len(a["objects"]) >= 40, a["objects"][0]["class_id"] in range(6)
@@ -104,7 +104,7 @@ def _deform(rng: np.random.Generator, kind: str) -> dict[str, float]:
 
 
 def _material(rng: np.random.Generator, cls: str, kind: str) -> dict:
-    """Material knobs (consumed by synth.materials)."""
+    """Material knobs (consumed by zerowaste.synth.materials)."""
     m: dict = {"family": cls, "color": _color(rng, cls), "roughness": round(float(rng.uniform(0.3, 0.8)), 3)}
     if kind in ("newspaper", "magazine", "sheet"):
         sheet = ["plain", "plain", "text", "news"][rng.integers(4)]

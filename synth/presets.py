@@ -117,7 +117,7 @@ RANGES = (
 
 def check_preset(preset: dict) -> None:
     """Raise :class:`PresetError` naming the first problem of a resolved preset."""
-    from synth.params import CLASS_KINDS
+    from zerowaste.synth.params import CLASS_KINDS
 
     for path in RANGES:
         try:

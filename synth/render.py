@@ -1,6 +1,6 @@
-"""The Blender process: ``python -m synth.render JOB.json`` renders a batch of frames.
+"""The Blender process: ``python -m zerowaste.synth.render JOB.json`` renders a batch of frames.
 
-The parent (:func:`synth.shards.run_shard`) starts one such process per batch of K frames, so
+The parent (:func:`zerowaste.synth.shards.run_shard`) starts one such process per batch of K frames, so
 memory stays bounded over thousands of frames and a crash only loses one batch. A frame that
 raises is recorded as failed (seed and error) and skipped; before each frame a ``.started``
 marker is written so the parent can also blame a hard crash (segfault) on the right frame.
@@ -9,7 +9,7 @@ Job JSON: ``{"out", "split", "preset" (resolved dict), "frames": [[index, seed, 
 "device", "threads", "paper_to", "assets" ({class: [paths]})}``.
 
 Example:
-    $ python -m synth.render /tmp/job.json
+    $ python -m zerowaste.synth.render /tmp/job.json
 """
 
 from __future__ import annotations
@@ -21,9 +21,9 @@ import time
 import traceback
 from pathlib import Path
 
-from synth import writer
-from synth.params import sample_scene
-from synth.post import postprocess
+from zerowaste.synth import writer
+from zerowaste.synth.params import sample_scene
+from zerowaste.synth.post import postprocess
 
 
 def configure_renderer(samples: int, device: str, threads: int) -> None:
@@ -61,7 +61,8 @@ def configure_renderer(samples: int, device: str, threads: int) -> None:
 
 def render_frame(scene: dict) -> dict:
     """Build the scene in a clean Blender state and render it; returns BlenderProc's output dict."""
-    from synth.scene import build_scene
+    from zerowaste.synth.scene import build_scene
+
     from zerowaste.compat.blenderproc import import_blenderproc
 
     bproc = import_blenderproc()
@@ -121,7 +122,7 @@ def run_job(job: dict) -> int:
 def main(argv: list[str] | None = None) -> int:
     args = sys.argv[1:] if argv is None else argv
     if len(args) != 1:
-        print("usage: python -m synth.render JOB.json", file=sys.stderr)
+        print("usage: python -m zerowaste.synth.render JOB.json", file=sys.stderr)
         return 2
     job = json.loads(Path(args[0]).read_text())
     run_job(job)

@@ -5,7 +5,7 @@ Runs inside the rendering process only. Every object carries a ``category_id`` c
 segmentation output turns into the semantic and instance masks.
 
 Example (in the rendering process):
-    >>> from synth.params import sample_scene; from synth.presets import load_preset
+    >>> from zerowaste.synth.params import sample_scene; from zerowaste.synth.presets import load_preset
     >>> build_scene(sample_scene(load_preset("tiny"), 1))  # doctest: +SKIP
 """
 
@@ -15,12 +15,11 @@ import math
 from pathlib import Path
 
 import numpy as np
-
-from synth.camera import set_camera
-from synth.lighting import add_lights
-from synth.materials import make_belt_material, make_flat_material, make_material
-from synth.objects import HeightField, Mesh, build_mesh, settle
-from synth.params import RIGID_KINDS
+from zerowaste.synth.camera import set_camera
+from zerowaste.synth.lighting import add_lights
+from zerowaste.synth.materials import make_belt_material, make_flat_material, make_material
+from zerowaste.synth.objects import HeightField, Mesh, build_mesh, settle
+from zerowaste.synth.params import RIGID_KINDS
 
 ASSET_SUFFIXES = (".obj", ".glb", ".gltf", ".blend")
 
@@ -32,7 +31,7 @@ def _bproc():
 
 
 def mesh_object(name: str, mesh: Mesh):
-    """A BlenderProc ``MeshObject`` from a numpy :class:`~synth.objects.Mesh` (smooth shaded, with UVs)."""
+    """A BlenderProc ``MeshObject`` from a numpy :class:`~zerowaste.synth.objects.Mesh` (smooth shaded, with UVs)."""
     import bpy
     from blenderproc.python.types.MeshObjectUtility import MeshObject
 

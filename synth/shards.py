@@ -3,7 +3,7 @@
 A shard ``i/n`` owns frames ``i, i+n, i+2n, ...`` of ``0..N-1``. Without ``--shard``, the index
 comes from the scheduler: ``SLURM_ARRAY_TASK_ID`` / ``SLURM_ARRAY_TASK_COUNT`` (Slurm job array)
 or ``JOB_COMPLETION_INDEX`` (Kubernetes Indexed Job) with the count from ``--num-shards`` or
-``SYNTH_NUM_SHARDS``. Frames are rendered by ``python -m synth.render`` child processes, K frames
+``SYNTH_NUM_SHARDS``. Frames are rendered by ``python -m zerowaste.synth.render`` child processes, K frames
 each (restart every K scenes: bounded memory, a crash loses one batch), W of them at a time.
 
 Example:
@@ -25,8 +25,8 @@ from collections.abc import Callable, Mapping
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
-from synth import writer
-from synth.params import frame_seed
+from zerowaste.synth import writer
+from zerowaste.synth.params import frame_seed
 
 
 class ShardError(ValueError):
@@ -87,7 +87,7 @@ def _run_child(job: dict, log: Path | None) -> int:
     try:
         stdout = open(log, "a") if log else subprocess.DEVNULL  # noqa: SIM115
         try:
-            return subprocess.call([sys.executable, "-m", "synth.render", job_path], stdout=stdout,
+            return subprocess.call([sys.executable, "-m", "zerowaste.synth.render", job_path], stdout=stdout,
                                    stderr=subprocess.STDOUT if log else subprocess.DEVNULL)
         finally:
             if log:
@@ -142,7 +142,7 @@ def run_shard(
 
     Returns the shard's manifest entry (frames done / failed / rendered now, seconds, validation).
     """
-    from synth.validate import validate_frames
+    from zerowaste.synth.validate import validate_frames
 
     t0 = time.perf_counter()
     mine = shard_frames(n_frames, shard)

@@ -17,8 +17,8 @@ import io
 import os
 
 import numpy as np
+from zerowaste.synth import writer
 
-from synth import writer
 from zerowaste import contract as C
 
 ALLOWED = frozenset(c.id for c in C.SYNTH_CLASSES)

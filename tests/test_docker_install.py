@@ -38,7 +38,7 @@ def test_server_image_install_step_in_a_fresh_venv(tmp_path):
                    cwd=REPO, check=True, capture_output=True, timeout=900)
     # The image's own check, then: the server app and the scorer import without torch, bpy or mmseg.
     subprocess.run([str(venv / "bin" / "zerowaste"), "server", "--help"], check=True, capture_output=True)
-    probe = ("import importlib.util as u, submission.server.app, submission.scoring;"
+    probe = ("import importlib.util as u, zerowaste.submission.server.app, zerowaste.submission.scoring;"
              "print([m for m in ('torch', 'bpy', 'mmseg', 'albumentations') if u.find_spec(m)])")
     out = subprocess.run([str(py), "-c", probe], check=True, capture_output=True, text=True)
     assert out.stdout.strip() == "[]"

@@ -1,7 +1,7 @@
 """The `zerowaste` command: one thin layer over the kit's parts.
 
-Each subcommand lives in its own part (``zerowaste.data.cli``, ``synth.cli``, ``baselines.cli``,
-``submission.cli``, ``submission.server.cli``) and is imported only when it is run, so
+Each subcommand lives in its own part (``zerowaste.data.cli``, ``zerowaste.synth.cli``, ``zerowaste.baselines.cli``,
+``zerowaste.submission.cli``, ``zerowaste.submission.server.cli``) and is imported only when it is run, so
 ``zerowaste --help`` and ``zerowaste score`` never import torch or bpy.
 
 Example:
@@ -19,17 +19,17 @@ import click
 #: name -> ("module:attribute", one-line help shown by `zerowaste --help`)
 COMMANDS: dict[str, tuple[str, str]] = {
     "data": ("zerowaste.data.cli:data", "Datasets: fetch, verify, stats, COCO <-> mask conversion."),
-    "synth": ("synth.cli:synth", "SynthWaste generator: render scenes with BlenderProc, presets, previews."),
-    "train": ("baselines.cli:train", "Train a segmenter from an mmsegmentation config."),
-    "eval": ("baselines.cli:evaluate", "Evaluate a checkpoint on a labeled split with the kit's scorer."),
-    "predict": ("baselines.cli:predict", "Predict full-resolution masks for target images."),
-    "soup": ("baselines.cli:soup", "Uniformly average fine-tuned checkpoints (model soup)."),
-    "check-model": ("baselines.cli:check_model", "Count parameters per forward pass against the 300M rule."),
-    "select": ("baselines.uda.cli:select", "Rank checkpoints by SND on unlabeled target images."),
-    "pseudo-label": ("baselines.uda.cli:pseudo_label", "Write confident pseudo-labels for target images."),
-    "submission": ("submission.cli:submission", "Pack, validate, upload submissions and check their status."),
-    "score": ("submission.cli:score", "Score a submission zip against ground truth (official metric)."),
-    "server": ("submission.server.cli:server", "Scoring server: serve, worker, admin."),
+    "synth": ("zerowaste.synth.cli:synth", "SynthWaste generator: render scenes with BlenderProc, presets, previews."),
+    "train": ("zerowaste.baselines.cli:train", "Train a segmenter from an mmsegmentation config."),
+    "eval": ("zerowaste.baselines.cli:evaluate", "Evaluate a checkpoint on a labeled split with the kit's scorer."),
+    "predict": ("zerowaste.baselines.cli:predict", "Predict full-resolution masks for target images."),
+    "soup": ("zerowaste.baselines.cli:soup", "Uniformly average fine-tuned checkpoints (model soup)."),
+    "check-model": ("zerowaste.baselines.cli:check_model", "Count parameters per forward pass against the 300M rule."),
+    "select": ("zerowaste.baselines.uda.cli:select", "Rank checkpoints by SND on unlabeled target images."),
+    "pseudo-label": ("zerowaste.baselines.uda.cli:pseudo_label", "Write confident pseudo-labels for target images."),
+    "submission": ("zerowaste.submission.cli:submission", "Pack, validate, upload submissions and check their status."),
+    "score": ("zerowaste.submission.cli:score", "Score a submission zip against ground truth (official metric)."),
+    "server": ("zerowaste.submission.server.cli:server", "Scoring server: serve, worker, admin."),
     "demo": ("zerowaste.demo:demo", "Run the end-to-end demo on embedded defaults."),
 }
 

@@ -15,7 +15,7 @@ import click
 
 
 def _images(folder: str, limit: int | None) -> list[Path]:
-    from baselines.uda.infer import list_images
+    from zerowaste.baselines.uda.infer import list_images
 
     try:
         images = list_images(folder)
@@ -38,9 +38,8 @@ def select(checkpoints: tuple[str, ...], images: str, pixels: int, max_images: i
     """Rank CHECKPOINTS by soft neighbourhood density (SND) on unlabeled target images; higher is better."""
     from rich.console import Console
     from rich.table import Table
-
-    from baselines.uda.infer import PredictError
-    from baselines.uda.selection import rank_checkpoints, write_json_atomic
+    from zerowaste.baselines.uda.infer import PredictError
+    from zerowaste.baselines.uda.selection import rank_checkpoints, write_json_atomic
 
     imgs = _images(images, max_images)
     if len(imgs) * pixels < 3:
@@ -78,9 +77,9 @@ def select(checkpoints: tuple[str, ...], images: str, pixels: int, max_images: i
 def pseudo_label(checkpoint: str, images: str, out: str, threshold: float, split: str) -> None:
     """Write confident pseudo-labels of CHECKPOINT for target images, as a labeled dataset to fine-tune on."""
     from tqdm import tqdm
+    from zerowaste.baselines.uda.infer import PredictError
+    from zerowaste.baselines.uda.selection import write_pseudo_labels
 
-    from baselines.uda.infer import PredictError
-    from baselines.uda.selection import write_pseudo_labels
     from zerowaste.contract import SPLITS
 
     if split not in SPLITS:

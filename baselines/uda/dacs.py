@@ -21,10 +21,10 @@ One training iteration (all terms switchable in the config and usable together):
 3. Teacher pseudo-labels on the target crop: arg-max labels, per-image weight = fraction of pixels
    above ``pseudo_threshold``, weight 0 in the top/bottom ``pseudo_margins`` rows.
    ``pseudo_threshold="adaptive"`` uses class-wise self-adaptive thresholds instead
-   (:class:`~baselines.uda.pseudo_label.AdaptiveThreshold`, FreeMatch; never above 0.968), and
+   (:class:`~zerowaste.baselines.uda.pseudo_label.AdaptiveThreshold`, FreeMatch; never above 0.968), and
    ``pseudo_weighting="pixel"`` trains on the confident pixels only (weight 1, the others 0), and
    ``pseudo_align=True`` first aligns the teacher's class distribution with the source labels'
-   (:class:`~baselines.uda.pseudo_label.DistributionAlignment`).
+   (:class:`~zerowaste.baselines.uda.pseudo_label.DistributionAlignment`).
 4. ``mix='class'``: ClassMix of source into target (+ colour jitter/blur when ``color_jitter``/``blur``),
    pixel-weighted cross-entropy on the mixed image; ``mix=None``: the same on the target image.
 5. ``mic=dict(enabled=True, mask_ratio=0.7, mask_block_size=64, loss_weight=1.0)``: the student sees
@@ -55,15 +55,15 @@ import torch.nn.functional as F
 import zerowaste.compat.mmseg  # noqa: F401  (must precede mmseg)
 
 # isort: split
+import zerowaste.baselines.registry  # noqa: F401  (the kit's datasets/transforms that UDADataset builds)
 from mmseg.models.data_preprocessor import SegDataPreProcessor
 from mmseg.models.segmentors.base import BaseSegmentor
 from mmseg.registry import DATA_SAMPLERS, DATASETS, MODELS
 from torch.utils.data import Sampler
+from zerowaste.baselines.uda import classmix, fdist, mic, pseudo_label
+from zerowaste.baselines.uda.ema import ema_update, make_teacher
+from zerowaste.baselines.uda.selection import BestSNDHook  # noqa: F401  (registers the hook)
 
-import baselines.registry  # noqa: F401  (the kit's datasets/transforms that UDADataset builds)
-from baselines.uda import classmix, fdist, mic, pseudo_label
-from baselines.uda.ema import ema_update, make_teacher
-from baselines.uda.selection import BestSNDHook  # noqa: F401  (registers the hook)
 from zerowaste.contract import IGNORE_INDEX
 
 _METHOD_KEYS = ("alpha", "pseudo_threshold", "pseudo_weighting", "pseudo_align", "pseudo_margins", "mix", "color_jitter", "blur",

@@ -1,5 +1,5 @@
 """Class probabilities of a model on target images: what ``select``, ``pseudo-label``, the best-SND
-hook and the proxy benchmark share. A thin layer over :mod:`baselines.predict` (checkpoint loading
+hook and the proxy benchmark share. A thin layer over :mod:`zerowaste.baselines.predict` (checkpoint loading
 with the config stored in the checkpoint, the test-pipeline resize, full-resolution softmax), so UDA
 scores exactly what ``zerowaste predict`` would predict.
 
@@ -15,8 +15,14 @@ from collections.abc import Iterator, Sequence
 from pathlib import Path
 
 import torch
-
-from baselines.predict import LoadedModel, PredictError, list_images, load_model, predict_probs, test_scale
+from zerowaste.baselines.predict import (
+    LoadedModel,
+    PredictError,
+    list_images,
+    load_model,
+    predict_probs,
+    test_scale,
+)
 
 __all__ = ["LoadedModel", "PredictError", "iter_probs", "list_images", "load_model", "live_model"]
 

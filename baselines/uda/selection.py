@@ -38,10 +38,10 @@ import zerowaste.compat.mmseg  # noqa: F401  (must precede mmseg)
 # isort: split
 from mmengine.hooks import Hook
 from mmseg.registry import HOOKS
+from zerowaste.baselines.uda import snd as snd_lib
+from zerowaste.baselines.uda.infer import LoadedModel, iter_probs, list_images, live_model, load_model
+from zerowaste.baselines.uda.pseudo_label import hard_pseudo_labels
 
-from baselines.uda import snd as snd_lib
-from baselines.uda.infer import LoadedModel, iter_probs, list_images, live_model, load_model
-from baselines.uda.pseudo_label import hard_pseudo_labels
 from zerowaste import contract
 
 
@@ -83,7 +83,7 @@ def rank_checkpoints(
 
 def in_warmup(model: torch.nn.Module) -> bool:
     """Whether a (DACS) model is still in its source-only warm-up: it has not seen a target loss yet."""
-    from baselines.uda.ema import unwrap
+    from zerowaste.baselines.uda.ema import unwrap
 
     model = unwrap(model)
     warmup = int(getattr(model, "warmup_iters", 0) or 0)
@@ -93,7 +93,7 @@ def in_warmup(model: torch.nn.Module) -> bool:
 
 def student_state_dict(model) -> dict:
     """The weights of the network that predicts: the DACS student, or the model itself."""
-    from baselines.uda.dacs import DACS
+    from zerowaste.baselines.uda.dacs import DACS
 
     return (model.model if isinstance(model, DACS) else model).state_dict()
 
@@ -170,8 +170,7 @@ class BestSNDHook(Hook):
 
     def after_train_iter(self, runner, batch_idx: int, data_batch=None, outputs=None) -> None:
         from mmengine.dist import is_main_process
-
-        from baselines.uda.ema import unwrap
+        from zerowaste.baselines.uda.ema import unwrap
 
         it = runner.iter + 1
         if (it % self.interval and it != runner.max_iters) or not is_main_process():

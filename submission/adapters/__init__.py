@@ -1,10 +1,10 @@
 """Thin wrappers that run the kit's scorer on hosting platforms (EvalAI, Codabench).
 
 Both report leaderboard numbers in percent (like the official leaderboard: 45.49, not 0.4549), one
-flat row per track; an undefined value (empty union, see ``submission.scoring``) stays ``None``.
+flat row per track; an undefined value (empty union, see ``zerowaste.submission.scoring``) stays ``None``.
 
 Example:
-    >>> from submission.scoring import metrics_from_confusion
+    >>> from zerowaste.submission.scoring import metrics_from_confusion
     >>> import numpy as np
     >>> row = leaderboard_row(metrics_from_confusion(np.eye(5, dtype=np.int64), [1.0]))
     >>> row["mIoU"], row["IoU_metal"]

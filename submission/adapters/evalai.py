@@ -5,7 +5,7 @@ script. ``test_annotation_file`` is the ground truth of the phase: a zip of mask
 organizers' zip with ``val/`` and ``test/`` folders (then the phase codename picks the folder:
 ``dev``/``val``/``development`` -> ``val``, ``test``/``final``/``challenge`` -> ``test``). The
 result lists one dataset split per track, ``<phase>_source_only`` and ``<phase>_uda``, with the
-columns of :func:`submission.adapters.leaderboard_row` (percent). An invalid submission raises an
+columns of :func:`zerowaste.submission.adapters.leaderboard_row` (percent). An invalid submission raises an
 exception carrying every problem, which EvalAI shows to the participant.
 
 Example (EvalAI calls it like this):
@@ -17,9 +17,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from submission.adapters import leaderboard_row
-from submission.groundtruth import GroundTruthError, available_phases, load_ground_truth
-from submission.scoring import score_submission
+from zerowaste.submission.adapters import leaderboard_row
+from zerowaste.submission.groundtruth import GroundTruthError, available_phases, load_ground_truth
+from zerowaste.submission.scoring import score_submission
 
 #: EvalAI phase codenames -> the kit's phases.
 PHASE_ALIASES: dict[str, str] = {

@@ -42,7 +42,7 @@ def _worker_options(f):
 
 def check_ground_truth(gt_path: str) -> list[str]:
     """Load the ground truth of every split once, so a misconfigured server fails at start."""
-    from submission.groundtruth import GroundTruthError, available_phases
+    from zerowaste.submission.groundtruth import GroundTruthError, available_phases
 
     from .worker import load_gt
 

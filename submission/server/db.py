@@ -102,7 +102,7 @@ def alembic_config(connection=None):
     from alembic.config import Config
 
     cfg = Config()
-    cfg.set_main_option("script_location", str(resources.files("submission.server") / "migrations"))
+    cfg.set_main_option("script_location", str(resources.files("zerowaste.submission.server") / "migrations"))
     cfg.attributes["connection"] = connection
     return cfg
 

@@ -6,7 +6,7 @@ admin actions). The schema is created and upgraded by Alembic (``submission/serv
 never by ``create_all``, so an upgrade never loses data.
 
 Example:
-    >>> from submission.server.models import Submission
+    >>> from zerowaste.submission.server.models import Submission
     >>> Submission.__tablename__
     'submissions'
 """

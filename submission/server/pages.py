@@ -26,7 +26,7 @@ from .service import Identity, ServiceError
 COOKIE = "zw_token"
 
 _env = jinja2.Environment(
-    loader=jinja2.FileSystemLoader(str(resources.files("submission.server") / "templates")),
+    loader=jinja2.FileSystemLoader(str(resources.files("zerowaste.submission.server") / "templates")),
     autoescape=True,
     undefined=jinja2.StrictUndefined,
 )
@@ -45,7 +45,7 @@ def render(name: str, status: int = 200, **context) -> HTMLResponse:
 
 
 def add_pages(app: FastAPI, ctx) -> None:
-    """Register the HTML routes on ``app`` (``ctx`` is the app's :class:`~submission.server.app.Context`)."""
+    """Register the HTML routes on ``app`` (``ctx`` is the app's :class:`~zerowaste.submission.server.app.Context`)."""
 
     def who(request: Request) -> Identity | None:
         ident = service.authenticate(ctx.engine, request.cookies.get(COOKIE))

@@ -1,12 +1,12 @@
 """Database operations shared by the web app, the admin commands and the worker.
 
 Each function opens its own transaction on an engine; the rules themselves live in
-:mod:`submission.server.rules` (pure functions). The one delicate function is :func:`insert_submission`:
+:mod:`zerowaste.submission.server.rules` (pure functions). The one delicate function is :func:`insert_submission`:
 it checks the quota and inserts the row in ONE write transaction that holds under concurrent uploads
 (``BEGIN IMMEDIATE`` on SQLite; the team row locked ``FOR UPDATE`` on PostgreSQL).
 
 Example:
-    >>> from submission.server.db import make_engine, upgrade
+    >>> from zerowaste.submission.server.db import make_engine, upgrade
     >>> engine = make_engine("sqlite:///:memory:"); upgrade(engine)
     >>> create_phase(engine, "val").per_day
     5
@@ -221,7 +221,7 @@ def insert_submission(engine: Engine, team_id: int, phase_name: str, *, method_n
     """Check the phase window and quota, then insert the row — one transaction.
 
     ``publish`` moves the uploaded file into the store and returns its stored name; it runs inside
-    the transaction, just before the commit (see :mod:`submission.server.store`).
+    the transaction, just before the commit (see :mod:`zerowaste.submission.server.store`).
     """
     now = now or utcnow()
     with write_session(engine) as s:

@@ -2,7 +2,7 @@
 
 FastAPI's ``UploadFile`` would spool the whole body to a temporary file first, with no size cap.
 Here the request body is fed chunk by chunk to ``python_multipart``'s push parser; the file part's
-bytes are written to an :class:`~submission.server.store.Upload` that counts them and aborts past
+bytes are written to an :class:`~zerowaste.submission.server.store.Upload` that counts them and aborts past
 the cap, and the small text fields are kept in memory (capped too).
 
 Example (inside an ASGI handler):
@@ -134,7 +134,7 @@ async def receive_form(request: Request, upload: Upload, file_field: str = "file
     ``before_file(fields)`` is awaited once, as soon as the file part starts, with the text fields
     sent before it: it may raise to refuse the upload before the file is transferred (e.g. quota).
     Raises :class:`FormError` for a malformed body (400), and lets
-    :class:`~submission.server.store.UploadTooLarge` through for an oversize file.
+    :class:`~zerowaste.submission.server.store.UploadTooLarge` through for an oversize file.
     """
     ctype, params = parse_options_header(request.headers.get("content-type"))
     if ctype != b"multipart/form-data" or not params.get(b"boundary"):

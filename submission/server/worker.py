@@ -5,7 +5,7 @@ One job, step by step:
 1. :func:`claim` leases the oldest ``queued`` submission (or a ``running`` one whose lease expired,
    i.e. its worker died): ``SELECT ... FOR UPDATE SKIP LOCKED`` on PostgreSQL, a ``BEGIN IMMEDIATE``
    transaction on SQLite. The row gets a random ``lease_token`` and ``lease_expires``.
-2. :func:`run_job` scores it in a child process (forked from a fork server) (``submission.scoring.score_submission``) while the
+2. :func:`run_job` scores it in a child process (forked from a fork server) (``zerowaste.submission.scoring.score_submission``) while the
    parent renews the lease (:func:`heartbeat`) and enforces the time limit by killing the child.
 3. :func:`finish` writes the outcome with ``UPDATE ... WHERE id = ? AND lease_token = ?``: only the
    current lease holder can write, so a result is written exactly once even if a slow worker wakes
@@ -124,16 +124,16 @@ def finish(engine: Engine, job: Claim, outcome: Outcome) -> bool:
 
 def load_gt(gt_path: str | Path, split: str):
     """Ground truth of one split: ``<gt>/<split>/`` when the GT holds phase folders, else the whole GT."""
-    from submission.groundtruth import available_phases, load_ground_truth
+    from zerowaste.submission.groundtruth import available_phases, load_ground_truth
 
     return load_ground_truth(gt_path, phase=split if available_phases(gt_path) else None)
 
 
 def score_outcome(zip_path: str | Path, gt_path: str | Path, split: str, workers: int | None = None) -> Outcome:
     """Validate and score one zip (no database): the body of the child process."""
-    from submission.groundtruth import GroundTruthError
-    from submission.scoring import score_submission
-    from submission.validate import SubmissionInvalid
+    from zerowaste.submission.groundtruth import GroundTruthError
+    from zerowaste.submission.scoring import score_submission
+    from zerowaste.submission.validate import SubmissionInvalid
 
     try:
         gt = load_gt(gt_path, split)
@@ -159,7 +159,7 @@ def scoring_context() -> mp.context.BaseContext:
     """Processes for scoring: forked from a clean single-threaded fork server that has the scorer
     imported already (each job starts in milliseconds; no fork of the threaded server process)."""
     ctx = mp.get_context("forkserver")
-    ctx.set_forkserver_preload(["submission.server.worker", "submission.scoring", "submission.validate"])
+    ctx.set_forkserver_preload(["zerowaste.submission.server.worker", "zerowaste.submission.scoring", "zerowaste.submission.validate"])
     return ctx
 
 

@@ -35,7 +35,7 @@ def data(tmp_path_factory) -> dict[str, Path]:
 @pytest.fixture(scope="session")
 def trained(tmp_path_factory, data) -> Path:
     """Work dir of the tiny SegFormer trained 4 iterations on the fixture ZeroWaste-f (checkpoints at 2, 4)."""
-    from baselines.train import prepare_config, train
+    from zerowaste.baselines.train import prepare_config, train
 
     work = tmp_path_factory.mktemp("tiny")
     options = {**data_overrides(data["zwf"]), "train_cfg.max_iters": 4, "train_cfg.val_interval": 4}

@@ -4,9 +4,8 @@ from __future__ import annotations
 
 import torch
 from click.testing import CliRunner
-
-from baselines.check_model import build_model, check_models, count_model, params_used
-from baselines.cli import check_model
+from zerowaste.baselines.check_model import build_model, check_models, count_model, params_used
+from zerowaste.baselines.cli import check_model
 
 SEGFORMER = "tiny/segformer_tiny_cpu.py"
 DEEPLAB = "tiny/deeplabv3plus_tiny_cpu.py"

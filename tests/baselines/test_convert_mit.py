@@ -1,11 +1,10 @@
-"""baselines.convert_mit on a checkpoint written here with the original NVlabs MiT key names."""
+"""zerowaste.baselines.convert_mit on a checkpoint written here with the original NVlabs MiT key names."""
 
 from __future__ import annotations
 
 import pytest
 import torch
-
-from baselines.convert_mit import ConvertError, convert_file, convert_mit
+from zerowaste.baselines.convert_mit import ConvertError, convert_file, convert_mit
 
 EMBED = (16, 32, 80, 128)
 LAYERS = (1, 2, 1, 1)
@@ -58,8 +57,7 @@ def original_mit_state(seed: int = 0) -> dict[str, torch.Tensor]:
 
 def mmseg_mit():
     from mmseg.registry import MODELS
-
-    from baselines.registry import register_all
+    from zerowaste.baselines.registry import register_all
 
     register_all()
     return MODELS.build(

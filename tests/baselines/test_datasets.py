@@ -5,17 +5,17 @@ from __future__ import annotations
 import numpy as np
 import pytest
 import torch
-
-from baselines.datasets import (
+from zerowaste.baselines.datasets import (
     KitSegDataset,
     MixedSegDataset,
     MixedSourceSampler,
     source_weights,
     synth_weight_at,
 )
-from baselines.metric import KitSegMetric
-from baselines.registry import register_all
-from submission.scoring import SegEvaluator
+from zerowaste.baselines.metric import KitSegMetric
+from zerowaste.baselines.registry import register_all
+from zerowaste.submission.scoring import SegEvaluator
+
 from zerowaste.data.datasets import SegDataset
 
 PIPELINE = [dict(type="KitLoadAnnotations"), dict(type="KitAugment", scale=(160, 90), crop=64, seed=0),

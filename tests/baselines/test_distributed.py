@@ -17,8 +17,8 @@ from pathlib import Path
 
 import pytest
 import torch
+import zerowaste.baselines.registry  # noqa: F401  (zerowaste.compat.mmseg: weights_only loads of mmengine checkpoints)
 
-import baselines.registry  # noqa: F401  (zerowaste.compat.mmseg: weights_only loads of mmengine checkpoints)
 from zerowaste import contract
 from zerowaste.data.fixtures import make_dataset
 
@@ -35,7 +35,7 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-def probe_config(path: Path, base: Path, probe_dir: Path, imports: tuple[str, ...] = ("baselines.registry",)) -> Path:
+def probe_config(path: Path, base: Path, probe_dir: Path, imports: tuple[str, ...] = ("zerowaste.baselines.registry",)) -> Path:
     """A config inheriting ``base`` with the rank probe hook (writes into ``probe_dir``)."""
     path.write_text(
         f'_base_ = ["{base}"]\n'
@@ -138,8 +138,7 @@ def test_resume_under_torchrun(first_run, zwf):
 def test_mixed_source_sampler_gives_each_rank_its_share(tmp_path, zwf):
     """Under torchrun the mixed sampler draws one schedule per iteration and splits it by rank."""
     from mmengine.config import Config
-
-    from baselines.datasets import MixedSegDataset, MixedSourceSampler
+    from zerowaste.baselines.datasets import MixedSegDataset, MixedSourceSampler
 
     synth = make_dataset(tmp_path / "synth", "synthwaste", n={"train": 4, "val": 0, "test": 0}, seed=2)
     mixed = CONFIGS / "tiny" / "segformer_tiny_mixed_cpu.py"
@@ -172,7 +171,7 @@ def test_mixed_source_sampler_gives_each_rank_its_share(tmp_path, zwf):
 # --- DACS (baselines/configs/uda/tiny_dacs_cpu.py): the EMA teacher under DDP ---------------------
 
 DACS_CONFIG = CONFIGS / "uda" / "tiny_dacs_cpu.py"
-DACS_IMPORTS = ("baselines.registry", "baselines.uda.dacs")
+DACS_IMPORTS = ("zerowaste.baselines.registry", "zerowaste.baselines.uda.dacs")
 
 
 def dacs_options(zwf: Path, v2: Path, max_iters: int) -> list[str]:

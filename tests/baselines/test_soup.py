@@ -4,9 +4,8 @@ from __future__ import annotations
 
 import torch
 from click.testing import CliRunner
-
-from baselines.cli import soup
-from baselines.predict import load_model
+from zerowaste.baselines.cli import soup
+from zerowaste.baselines.predict import load_model
 
 
 def test_soup_is_the_uniform_average_and_still_predicts(tmp_path, trained):

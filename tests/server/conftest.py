@@ -24,8 +24,7 @@ from pathlib import Path
 
 import httpx
 import pytest
-
-from submission.server.sample import write_sample_gt, write_sample_submission
+from zerowaste.submission.server.sample import write_sample_gt, write_sample_submission
 
 
 @pytest.fixture(scope="session")
@@ -167,8 +166,8 @@ def server_factory(tmp_path, gt_dir):
 
 def setup_challenge(db_url: str, teams: tuple[str, ...] = ("alpha", "beta"), **phase_opts) -> dict[str, str]:
     """Phases val and test, teams with tokens, one admin token: returns {team or 'admin': token}."""
-    from submission.server import service
-    from submission.server.db import make_engine, upgrade
+    from zerowaste.submission.server import service
+    from zerowaste.submission.server.db import make_engine, upgrade
 
     engine = make_engine(db_url)
     upgrade(engine)

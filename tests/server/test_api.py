@@ -6,9 +6,9 @@ from concurrent.futures import ThreadPoolExecutor
 
 import httpx
 import pytest
+from zerowaste.submission.server import service
+from zerowaste.submission.server.db import make_engine
 
-from submission.server import service
-from submission.server.db import make_engine
 from zerowaste import contract
 
 

@@ -3,9 +3,9 @@
 import json
 
 from click.testing import CliRunner
+from zerowaste.submission.server.cli import server
+from zerowaste.submission.server.client import status, upload
 
-from submission.server.cli import server
-from submission.server.client import status, upload
 from zerowaste.cli import cli
 
 

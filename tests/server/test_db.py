@@ -8,12 +8,11 @@ import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
 from sqlalchemy import text
-
-from submission.server import service
-from submission.server.auth import hash_token
-from submission.server.db import current_revision, make_engine, upgrade
-from submission.server.models import Base, Token
-from submission.server.store import SubmissionStore, UploadTooLarge
+from zerowaste.submission.server import service
+from zerowaste.submission.server.auth import hash_token
+from zerowaste.submission.server.db import current_revision, make_engine, upgrade
+from zerowaste.submission.server.models import Base, Token
+from zerowaste.submission.server.store import SubmissionStore, UploadTooLarge
 
 
 def test_upgrade_from_base_revision_keeps_data(db_url):

@@ -10,6 +10,6 @@ MODULES = ["auth", "db", "rules", "service", "store", "streaming", "client", "ad
 
 @pytest.mark.parametrize("name", MODULES)
 def test_docstring_examples(name):
-    module = importlib.import_module(f"submission.server.{name}")
+    module = importlib.import_module(f"zerowaste.submission.server.{name}")
     result = doctest.testmod(module, optionflags=doctest.ELLIPSIS)
     assert result.failed == 0

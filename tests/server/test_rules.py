@@ -3,8 +3,8 @@
 import datetime as dt
 
 import pytest
+from zerowaste.submission.server import rules
 
-from submission.server import rules
 from zerowaste import contract
 
 NOW = dt.datetime(2026, 3, 10, 0, 30, tzinfo=dt.UTC)

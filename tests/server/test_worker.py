@@ -8,12 +8,11 @@ from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 from sqlalchemy import select
-
-from submission.server import service, worker
-from submission.server.db import make_engine, read_session
-from submission.server.models import FAILED, QUEUED, RUNNING, SCORED, Submission
-from submission.server.store import SubmissionStore
-from submission.server.worker import Claim, Outcome, WorkerConfig
+from zerowaste.submission.server import service, worker
+from zerowaste.submission.server.db import make_engine, read_session
+from zerowaste.submission.server.models import FAILED, QUEUED, RUNNING, SCORED, Submission
+from zerowaste.submission.server.store import SubmissionStore
+from zerowaste.submission.server.worker import Claim, Outcome, WorkerConfig
 
 
 def queue_jobs(engine, store, zip_path, n):
@@ -30,7 +29,7 @@ def queue_jobs(engine, store, zip_path, n):
 
 @pytest.fixture
 def queue(db_url, tmp_path, sub_zips):
-    from submission.server.db import upgrade
+    from zerowaste.submission.server.db import upgrade
 
     engine = make_engine(db_url)
     upgrade(engine)

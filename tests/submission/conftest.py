@@ -10,8 +10,8 @@ from pathlib import Path
 import cv2
 import numpy as np
 import pytest
+from zerowaste.submission.groundtruth import GroundTruth, load_ground_truth
 
-from submission.groundtruth import GroundTruth, load_ground_truth
 from zerowaste import contract as C
 
 H, W = 90, 160

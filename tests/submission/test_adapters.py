@@ -12,11 +12,10 @@ from pathlib import Path
 import numpy as np
 import pytest
 import yaml
-
-from submission.adapters.evalai import evaluate
-from submission.groundtruth import GroundTruthError
-from submission.scoring import score_submission
-from submission.validate import SubmissionInvalid
+from zerowaste.submission.adapters.evalai import evaluate
+from zerowaste.submission.groundtruth import GroundTruthError
+from zerowaste.submission.scoring import score_submission
+from zerowaste.submission.validate import SubmissionInvalid
 
 PROGRAM = Path(__file__).resolve().parents[2] / "submission" / "adapters" / "codabench"
 

@@ -89,7 +89,7 @@ def test_score_help_imports_no_heavy_module():
 
 def test_scoring_imports_no_training_stack():
     code = (
-        "import sys, submission.scoring, submission.pack, submission.adapters.evalai; "
+        "import sys, zerowaste.submission.scoring, zerowaste.submission.pack, zerowaste.submission.adapters.evalai; "
         "print([m for m in ('torch', 'bpy', 'albumentations', 'mmseg') if m in sys.modules])"
     )
     proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)

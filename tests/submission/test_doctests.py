@@ -8,15 +8,15 @@ import importlib
 import pytest
 
 MODULES = [
-    "submission.zipread",
-    "submission.png",
-    "submission.groundtruth",
-    "submission.validate",
-    "submission.scoring",
-    "submission.reference",
-    "submission.pack",
-    "submission.plots",
-    "submission.adapters",
+    "zerowaste.submission.zipread",
+    "zerowaste.submission.png",
+    "zerowaste.submission.groundtruth",
+    "zerowaste.submission.validate",
+    "zerowaste.submission.scoring",
+    "zerowaste.submission.reference",
+    "zerowaste.submission.pack",
+    "zerowaste.submission.plots",
+    "zerowaste.submission.adapters",
 ]
 
 

@@ -4,9 +4,13 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-
-from submission.groundtruth import GroundTruth, GroundTruthError, available_phases, load_ground_truth
-from submission.scoring import score_submission
+from zerowaste.submission.groundtruth import (
+    GroundTruth,
+    GroundTruthError,
+    available_phases,
+    load_ground_truth,
+)
+from zerowaste.submission.scoring import score_submission
 
 
 def organizers_zip(fx, zk, *, with_test: bool = True, sem_seg: bool = False):

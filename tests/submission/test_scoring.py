@@ -6,15 +6,15 @@ import math
 
 import numpy as np
 import pytest
-
-from submission.reference import official_metrics
-from submission.scoring import (
+from zerowaste.submission.reference import official_metrics
+from zerowaste.submission.scoring import (
     SegEvaluator,
     SubmissionInvalid,
     confusion_matrix,
     metrics_from_confusion,
     score_submission,
 )
+
 from zerowaste import contract as C
 
 

@@ -10,9 +10,9 @@ import numpy as np
 import pytest
 import pyzipper
 from PIL import Image
+from zerowaste.submission.validate import validate_submission
+from zerowaste.submission.zipread import inspect_zip
 
-from submission.validate import validate_submission
-from submission.zipread import inspect_zip
 from zerowaste import contract as C
 
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 import numpy as np
 import pytest
 from click.testing import CliRunner
+from zerowaste.synth.cli import synth
 
-from synth.cli import synth
 from zerowaste.data.io import write_image
 
 

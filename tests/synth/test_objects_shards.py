@@ -4,11 +4,10 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-
-from synth.objects import HeightField, build_mesh, settle, settle_scene
-from synth.params import CLASS_KINDS, RIGID_KINDS, frame_seed, sample_scene
-from synth.presets import load_preset
-from synth.shards import ShardError, parse_shard, shard_frames, shard_from_env
+from zerowaste.synth.objects import HeightField, build_mesh, settle, settle_scene
+from zerowaste.synth.params import CLASS_KINDS, RIGID_KINDS, frame_seed, sample_scene
+from zerowaste.synth.presets import load_preset
+from zerowaste.synth.shards import ShardError, parse_shard, shard_frames, shard_from_env
 
 
 def _obj(kind: str, seed: int = 0) -> dict:
@@ -36,7 +35,7 @@ def test_crumpling_depends_on_the_seed():
 
 
 def test_torn_pieces_have_irregular_outlines():
-    from synth.objects import grid, warp_outline
+    from zerowaste.synth.objects import grid, warp_outline
 
     g = grid(0.4, 0.4, 20, 20)
     w = warp_outline(np.random.default_rng(0), g, 0.4)

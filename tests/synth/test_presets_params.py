@@ -5,9 +5,9 @@ from __future__ import annotations
 import json
 
 import pytest
+from zerowaste.synth.params import CLASS_KINDS, frame_seed, sample_scene, view_size
+from zerowaste.synth.presets import PresetError, apply_override, list_presets, load_preset
 
-from synth.params import CLASS_KINDS, frame_seed, sample_scene, view_size
-from synth.presets import PresetError, apply_override, list_presets, load_preset
 from zerowaste import contract as C
 
 

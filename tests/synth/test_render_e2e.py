@@ -8,9 +8,9 @@ import os
 import numpy as np
 import pytest
 from click.testing import CliRunner
+from zerowaste.synth.cli import synth
+from zerowaste.synth.params import frame_seed
 
-from synth.cli import synth
-from synth.params import frame_seed
 from zerowaste import contract as C
 from zerowaste.cli import cli as zerowaste_cli
 from zerowaste.data.datasets import SegDataset

@@ -7,9 +7,9 @@ import itertools
 from pathlib import Path
 
 import pytest
+import zerowaste.baselines.uda.dacs as dacs
+from zerowaste.baselines.uda.fdist import PretrainedRequiredError
 
-import baselines.uda.dacs as dacs
-from baselines.uda.fdist import PretrainedRequiredError
 from zerowaste.data.fixtures import make_dataset
 
 CONFIGS = Path(__file__).resolve().parents[2] / "baselines" / "configs" / "uda"

@@ -35,7 +35,7 @@ def domains(tmp_path_factory) -> dict[str, Path]:
 @pytest.fixture(scope="module")
 def pretrained(tmp_path_factory) -> Path:
     """A local 'ImageNet' backbone file in mmseg key names (random weights: the mechanics are tested)."""
-    import baselines.registry  # noqa: F401  (applies zerowaste.compat.mmseg, registers the kit)
+    import zerowaste.baselines.registry  # noqa: F401  (applies zerowaste.compat.mmseg, registers the kit)
 
     # isort: split
     from mmengine.config import Config

@@ -22,7 +22,7 @@ Pinned stack: torch 2.14.1, mmengine 0.10.7, mmcv-lite 2.1.0 (or full mmcv 2.1.0
 4. **torchrun without GPUs**: mmengine's ``_init_dist_pytorch`` calls ``torch.cuda.set_device``
    before ``init_process_group``, which raises on a machine without a CUDA driver. When no
    accelerator is available it now only creates the process group (the backend, ``gloo`` on CPU,
-   is chosen by ``baselines.train.prepare_config``); with CUDA mmengine's function runs unchanged.
+   is chosen by ``zerowaste.baselines.train.prepare_config``); with CUDA mmengine's function runs unchanged.
 5. **Mixed precision on CPU**: mmengine's ``AmpOptimWrapper`` asserts a GPU in ``__init__``,
    although its ``autocast`` supports CPU with ``bfloat16``. ``CPUAmpOptimWrapper`` (registered in
    mmengine's ``OPTIM_WRAPPERS``) is the same wrapper without that assert: bf16 autocast and no loss

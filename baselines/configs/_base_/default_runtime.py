@@ -1,6 +1,6 @@
 # Runtime shared by every kit config: mmseg scope, CPU/GPU agnostic, atomic checkpoints.
 default_scope = "mmseg"
-custom_imports = dict(imports=["baselines.registry"], allow_failed_imports=False)
+custom_imports = dict(imports=["zerowaste.baselines.registry"], allow_failed_imports=False)
 env_cfg = dict(
     cudnn_benchmark=False,
     mp_cfg=dict(mp_start_method="fork", opencv_num_threads=0),

@@ -7,7 +7,7 @@
 #   zerowaste train baselines/configs/uda/daformer_mitb5_zerowaste.py --pretrained mit_b5.pth \
 #       train_dataloader.dataset.source.root=data/zerowaste-f train_dataloader.dataset.target.root=data/zerowaste-v2
 _base_ = ["../segformer/segformer_mit-b5_zerowaste-f.py"]
-custom_imports = dict(imports=["baselines.registry", "baselines.uda.dacs"], allow_failed_imports=False)
+custom_imports = dict(imports=["zerowaste.baselines.registry", "zerowaste.baselines.uda.dacs"], allow_failed_imports=False)
 
 target_root = "data/zerowaste-v2"
 model = dict(

@@ -7,7 +7,7 @@
 # (needs --pretrained), color_jitter / blur, pseudo_threshold, pseudo_weighting, pseudo_align,
 # pseudo_margins, alpha.
 _base_ = ["../tiny/segformer_tiny_cpu.py"]
-custom_imports = dict(imports=["baselines.registry", "baselines.uda.dacs"], allow_failed_imports=False)
+custom_imports = dict(imports=["zerowaste.baselines.registry", "zerowaste.baselines.uda.dacs"], allow_failed_imports=False)
 
 max_iters = 200
 crop_size = (64, 64)

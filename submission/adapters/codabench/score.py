@@ -20,10 +20,10 @@ import tempfile
 import zipfile
 from pathlib import Path
 
-from submission.adapters import leaderboard_row
-from submission.groundtruth import GroundTruthError, load_ground_truth
-from submission.scoring import score_submission
-from submission.validate import SubmissionInvalid
+from zerowaste.submission.adapters import leaderboard_row
+from zerowaste.submission.groundtruth import GroundTruthError, load_ground_truth
+from zerowaste.submission.scoring import score_submission
+from zerowaste.submission.validate import SubmissionInvalid
 
 
 class UnsafeSubmission(Exception):
