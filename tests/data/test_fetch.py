@@ -115,8 +115,11 @@ def test_cli_download_resumes_after_a_drop_and_unpacks(server: RangeServer, arch
     assert first == (archive.name, None)
     assert second[1] is not None and int(second[1].removeprefix("bytes=").rstrip("-")) > 0  # resumed, not restarted
     assert (dest / archive.name).read_bytes() == body
-    assert "splits_final_deblurred" in result.output
-    assert verify_dataset(dest, "zerowaste-f", size=(64, 36), progress=False).ok
+    # the archive's top folder (splits_final_deblurred/) is not where the docs look: DEST/zerowaste-f is
+    assert sorted(p.name for p in dest.iterdir()) == sorted([archive.name, "zerowaste-f"])
+    assert sorted(p.name for p in (dest / "zerowaste-f").iterdir()) == ["test", "train", "val"]
+    assert f"zerowaste-f dataset: {dest / 'zerowaste-f'}" in result.output
+    assert verify_dataset(dest / "zerowaste-f", "zerowaste-f", size=(64, 36), progress=False).ok
 
 
 def test_interrupted_download_resumes_in_a_later_run(server: RangeServer, archive: Path, tmp_path: Path) -> None:
@@ -158,6 +161,53 @@ def test_known_md5_is_used_without_override(server: RangeServer, tmp_path: Path)
         fetch("zerowaste-f", tmp_path, url=server.url + "z.zip", progress=False)
 
 
+def test_both_v2_archives_fill_one_folder_and_a_second_fetch_is_refused(tmp_path: Path) -> None:
+    """README: `fetch zerowaste-v2-trainval --dest data/` then the test archive -> data/zerowaste-v2/{train,val,test}."""
+    src = make_dataset(tmp_path / "src", "zerowaste-v2", n=1, size=(36, 64))
+    for split in ("train", "val", "test"):  # the real archives' top folder: zerowaste-v2/<split>/data
+        (tmp_path / "v2" / "zerowaste-v2").mkdir(parents=True, exist_ok=True)
+        shutil.copytree(src / split, tmp_path / "v2" / "zerowaste-v2" / split)
+        (tmp_path / "v2" / "zerowaste-v2" / "LICENSE.txt").write_text("CC BY-NC 4.0")  # both archives carry it
+    trainval = tmp_path / "zerowaste-v2-trainval.zip"
+    with zipfile.ZipFile(trainval, "w") as zf:
+        for p in sorted((tmp_path / "v2").rglob("*")):
+            if p.is_file() and "/test/" not in p.as_posix():
+                zf.write(p, p.relative_to(tmp_path / "v2").as_posix())
+    test_zip = tmp_path / "zerowaste-v2-test.zip"
+    with zipfile.ZipFile(test_zip, "w") as zf:
+        for p in sorted((tmp_path / "v2").rglob("*")):
+            if p.is_file() and ("/test/" in p.as_posix() or p.name == "LICENSE.txt"):
+                zf.write(p, p.relative_to(tmp_path / "v2").as_posix())
+    dest = tmp_path / "data"
+    assert fetch("zerowaste-v2-trainval", dest, from_path=trainval, progress=False) == dest / "zerowaste-v2"
+    assert fetch("zerowaste-v2-test", dest, from_path=test_zip, progress=False) == dest / "zerowaste-v2"
+    assert sorted(p.name for p in (dest / "zerowaste-v2").iterdir()) == ["LICENSE.txt", "test", "train", "val"]
+    assert verify_dataset(dest / "zerowaste-v2", "zerowaste-v2", size=(64, 36), progress=False).ok
+    with pytest.raises(DataError, match=r"zerowaste-v2: test already exist\(s\); remove them or choose another --dest"):
+        fetch("zerowaste-v2-test", dest, from_path=test_zip, progress=False)
+    assert sorted(p.name for p in dest.iterdir()) == ["zerowaste-v2"]  # no staging left behind
+    # an archive that holds something else is named, not unpacked somewhere odd
+    with zipfile.ZipFile(tmp_path / "odd.zip", "w") as zf:
+        zf.writestr("notes/readme.txt", "hello")
+    with pytest.raises(DataError, match=r"does not hold a zerowaste-f dataset \(it unpacked to: notes\)"):
+        fetch("zerowaste-f", tmp_path / "d2", from_path=tmp_path / "odd.zip", check=False, progress=False)
+    # an unknown name with --from is unpacked as it is into DEST/<name>
+    assert fetch("my-notes", tmp_path / "d3", from_path=tmp_path / "odd.zip", progress=False) == tmp_path / "d3" / "my-notes"
+    assert (tmp_path / "d3" / "my-notes" / "notes" / "readme.txt").read_text() == "hello"
+
+
+def test_failed_download_names_no_missing_part_file(tmp_path: Path) -> None:
+    import socket
+
+    with socket.socket() as sock:  # a port nobody listens on
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    with pytest.raises(DataError, match="nothing was downloaded") as info:
+        download(f"http://127.0.0.1:{port}/a.zip", tmp_path / "a.zip", retries=0, progress=False)
+    assert ".part" not in str(info.value)
+    assert list(tmp_path.iterdir()) == []
+
+
 def test_http_error_is_clear(server: RangeServer, tmp_path: Path) -> None:
     with pytest.raises(DataError, match="HTTP 404"):
         download(server.url + "missing.zip", tmp_path / "m.zip", progress=False)
@@ -188,16 +238,34 @@ def test_multipart_zip_from_info_zip(tmp_path: Path, extra: list[str]) -> None:
     result = CliRunner().invoke(data, ["fetch", "zerowaste-s", "--dest", str(tmp_path / "out"), "--from", str(parts[-1]), *password])
     assert result.exit_code == 0, result.output
     for f in (src / "data").iterdir():
-        assert (tmp_path / "out" / "data" / f.name).read_bytes() == f.read_bytes()
-    assert not list((tmp_path / "out").glob(".*"))  # joined zip and staging folder cleaned up
+        assert (tmp_path / "out" / "zerowaste-s" / "data" / f.name).read_bytes() == f.read_bytes()
+    assert [p.name for p in (tmp_path / "out").iterdir()] == ["zerowaste-s"]  # joined zip, staging cleaned up
 
 
 def test_multipart_with_a_missing_part(tmp_path: Path) -> None:
-    src = make_dataset(tmp_path / "s", "zerowaste-s", n=4, size=(120, 200))
+    src = make_dataset(tmp_path / "s", "zerowaste-s", n=8, size=(120, 200))
     subprocess.run(["zip", "-q", "-r", "-s", "64k", str(tmp_path / "x.zip"), "data"], cwd=src, check=True)
     parts = split_parts(tmp_path / "x.zip")
-    with pytest.raises(DataError, match=rf"the archive has {len(parts)} parts, 2 were given"):
+    n = len(parts)
+    assert n >= 4 and [p.name for p in parts] == [*(f"x.z{i:02d}" for i in range(1, n)), "x.zip"]
+    with pytest.raises(DataError, match=rf"the archive has {n} parts, 2 were given"):
         join_split_zip([parts[0], parts[-1]], tmp_path / "j.zip")
+    # a gap in the middle: named, and the count is what is there (not what precedes the gap)
+    (tmp_path / "x.z02").rename(tmp_path / "held-back")
+    message = rf"missing x\.z02 \(the archive has {n} parts; found {n - 1}: x\.z01, x\.z03"
+    with pytest.raises(DataError, match=message):
+        split_parts(tmp_path / "x.zip")
+    result = CliRunner().invoke(data, ["fetch", "zerowaste-s", "--dest", str(tmp_path / "out"), "--from", str(tmp_path / "x.z01")])
+    assert result.exit_code == 1 and "missing x.z02" in result.output and "Traceback" not in result.output
+    # the last numbered part missing is found from the .zip's end record, the .zip itself by its name
+    (tmp_path / "held-back").rename(tmp_path / "x.z02")
+    (tmp_path / f"x.z{n - 1:02d}").unlink()
+    with pytest.raises(DataError, match=rf"missing x\.z{n - 1:02d} \(the archive has {n} parts; found {n - 1}"):
+        split_parts(tmp_path / "x.z01")
+    (tmp_path / "x.zip").unlink()
+    with pytest.raises(DataError, match=r"missing x\.zip \(at least"):
+        split_parts(tmp_path / "x.z01")
+    assert not (tmp_path / "out").exists() or not list((tmp_path / "out").iterdir())
 
 
 def _raw_zip(path: Path, members: list[tuple[zipfile.ZipInfo | str, bytes]]) -> Path:

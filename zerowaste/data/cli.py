@@ -164,7 +164,8 @@ def mask2coco(sem_dir: Path, out: Path, instances: Path | None, mode: str, synth
 
 @data.command()
 @click.argument("name", required=False)
-@click.option("--dest", type=click.Path(file_okay=False, path_type=Path), help="Folder to download and unpack into.")
+@click.option("--dest", type=click.Path(file_okay=False, path_type=Path),
+              help="Folder for the archive; the dataset lands in DEST/<dataset> (e.g. data/zerowaste-f).")
 @click.option("--from", "from_path", type=click.Path(path_type=Path),
               help="Use this local archive (any part of a multi-part zip) instead of downloading.")
 @click.option("--url", help="Download from this URL instead of the known one.")
@@ -175,9 +176,12 @@ def mask2coco(sem_dir: Path, out: Path, instances: Path | None, mode: str, synth
 @_clean_errors
 def fetch(name: str | None, dest: Path | None, from_path: Path | None, url: str | None, password: str | None,
           md5: str | None, no_check: bool, list_: bool) -> None:
-    """Download (resumably) or take --from a local file, check md5, and safely unpack archive NAME."""
+    """Download (resumably) or take --from a local file, check md5, and safely unpack archive NAME.
+
+    The dataset lands in DEST/<dataset> whatever the archive's top folder: `fetch zerowaste-f --dest data/`
+    gives data/zerowaste-f; both ZeroWaste v2 archives fill data/zerowaste-v2.
+    """
     from zerowaste.data import fetch as fe
-    from zerowaste.data.datasets import resolve_root
 
     if list_ or name is None:
         for a in fe.ARCHIVES.values():
@@ -188,11 +192,9 @@ def fetch(name: str | None, dest: Path | None, from_path: Path | None, url: str 
         return
     if dest is None:
         raise click.UsageError("--dest is required")
-    unpacked = fe.fetch(name, dest, from_path=from_path, url=url, password=password, md5=md5, check=not no_check)
-    click.echo(f"unpacked into {dest}: {', '.join(p.name for p in unpacked)}")
+    folder = fe.fetch(name, dest, from_path=from_path, url=url, password=password, md5=md5, check=not no_check)
     if name in fe.ARCHIVES:
         kind = fe.ARCHIVES[name].kind
-        try:
-            click.echo(f"{kind} dataset root: {resolve_root(dest, kind)} (check it: zerowaste data verify {dest} --dataset {kind})")
-        except DataError as exc:
-            click.echo(f"warning: {exc}")
+        click.echo(f"{kind} dataset: {folder} (check it: zerowaste data verify {folder} --dataset {kind})")
+    else:
+        click.echo(f"unpacked into {folder}")

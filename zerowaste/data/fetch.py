@@ -11,6 +11,9 @@
 * :func:`extract_zip` refuses absolute paths, ``..`` components, links, too many entries, too
   many bytes and zip bombs (compression ratio), decrypts ZipCrypto and AES entries (pyzipper), and
   unpacks into a staging folder that is moved into place only when everything succeeded.
+* :func:`fetch` does the whole job and puts each dataset in ``DEST/<dataset>``
+  (:func:`dataset_folder`: ``data/zerowaste-f``, whatever top folder the archive has, e.g.
+  ``splits_final_deblurred/``); the two ZeroWaste v2 archives fill one ``DEST/zerowaste-v2``.
 
 Example:
     >>> sorted(ARCHIVES)[:2]
@@ -21,6 +24,7 @@ Example:
 
 from __future__ import annotations
 
+import glob
 import hashlib
 import os
 import re
@@ -173,6 +177,10 @@ def download(
         except (requests.ConnectionError, requests.Timeout, requests.exceptions.ChunkedEncodingError) as exc:
             if attempt == retries:
                 have = part.stat().st_size if part.exists() else 0
+                if not have:  # nothing to resume: no empty .part left behind, none named
+                    part.unlink(missing_ok=True)
+                    raise DataError(f"{url}: download failed ({exc}); nothing was downloaded: check the "
+                                    "URL and the connection, then run the command again") from exc
                 raise DataError(f"{url}: download interrupted ({exc}); {have} bytes kept in {part}, "
                                 "run the command again to resume") from exc
             time.sleep(min(2**attempt, 10) * 0.5)
@@ -191,25 +199,52 @@ _Z64_EOCD = struct.Struct("<4sQ2H2L4Q")
 _CDH = struct.Struct("<4s6H3L5H2L")  # central directory file header, 46 bytes
 
 
+def _declared_part_count(last: Path) -> int | None:
+    """How many parts the end record of a multi-part zip's ``.zip`` says the archive has (None: unreadable)."""
+    size = last.stat().st_size
+    with open(last, "rb") as fh:
+        fh.seek(max(0, size - 66_000 - _Z64_LOCATOR.size))
+        tail = fh.read()
+    at = tail.rfind(b"PK\x05\x06")
+    if at < 0 or at + _EOCD.size > len(tail):
+        return None
+    disk = _EOCD.unpack_from(tail, at)[1]
+    loc = at - _Z64_LOCATOR.size
+    if disk == 0xFFFF and loc >= 0 and tail[loc: loc + 4] == b"PK\x06\x07":
+        return _Z64_LOCATOR.unpack_from(tail, loc)[3]  # total number of disks
+    return disk + 1
+
+
 def split_parts(path: str | os.PathLike) -> list[Path]:
     """The parts of a multi-part zip, in order, given any of them (``x.z01`` ... ``x.zip``).
 
+    Every part must be there: a gap (``x.z02`` missing), a missing last part (``x.zip``) or fewer
+    parts than the end record declares is a :class:`DataError` naming the missing files.
     A plain zip (no ``.z01`` beside it) is returned alone.
     """
     path = Path(path)
     last = path.with_suffix(".zip")
-    parts, n = [], 1
-    while (p := path.with_suffix(f".z{n:02d}")).exists():
-        parts.append(p)
-        n += 1
-    if not last.exists():
-        raise DataError(f"{last}: missing (a multi-part zip ends with the .zip part)")
-    return [*parts, last]
+    numbers = {}
+    for p in path.parent.glob(f"{glob.escape(path.stem)}.[zZ][0-9][0-9]*"):
+        if re.fullmatch(r"\.z\d{2,}", p.suffix.lower()):
+            numbers[int(p.suffix[2:])] = p
+    declared = _declared_part_count(last) if last.is_file() else None
+    count = declared or max([*numbers, 0]) + 1
+    missing = [path.with_suffix(f".z{n:02d}").name for n in range(1, count) if n not in numbers]
+    if not last.is_file():
+        missing.append(last.name)
+    if missing:
+        found = [numbers[n].name for n in sorted(numbers)] + ([last.name] if last.is_file() else [])
+        total = f"the archive has {count} parts" if declared else f"at least {count} parts"
+        raise DataError(f"multi-part zip {path.stem}: missing {', '.join(missing)} ({total}; found "
+                        f"{len(found)}: {', '.join(found) or 'none'}); a multi-part zip ends with the .zip part")
+    return [numbers[n] for n in sorted(numbers)] + [last]
 
 
 def local_parts(path: Path) -> list[Path]:
     """The files of a local archive: all parts of a multi-part zip, or the one file."""
-    if re.fullmatch(r"\.z\d\d", path.suffix.lower()) or path.with_suffix(".z01").exists():
+    siblings = path.parent.glob(f"{glob.escape(path.stem)}.[zZ][0-9][0-9]*") if path.parent.is_dir() else ()
+    if re.fullmatch(r"\.z\d{2,}", path.suffix.lower()) or any(siblings):
         return split_parts(path)
     if not path.is_file():
         raise DataError(f"{path}: file not found")
@@ -431,6 +466,56 @@ def _extract_member(zf: pyzipper.AESZipFile, info: zipfile.ZipInfo, root: Path, 
 # --------------------------------------------------------------------------------------------
 
 
+def dataset_folder(name: str, dest: str | os.PathLike) -> Path:
+    """Where :func:`fetch` puts archive ``name``: ``dest/<dataset>``, the dataset kind for known
+    archives (both ZeroWaste v2 archives fill ``dest/zerowaste-v2``), the name itself otherwise.
+
+    >>> dataset_folder("zerowaste-v2-test", "data").as_posix(), dataset_folder("my-set", "data").as_posix()
+    ('data/zerowaste-v2', 'data/my-set')
+    """
+    known = ARCHIVES.get(name)
+    return Path(dest) / (known.kind if known else name)
+
+
+def find_dataset_root(unpacked: Path, kind: str) -> Path:
+    """The folder holding the splits of a ``kind`` dataset in an unpacked archive: the folder itself,
+    one of the layout's archive top folders (``splits_final_deblurred/``), or its single top folder."""
+    from zerowaste.data.datasets import resolve_root
+
+    candidates = [unpacked, *sorted(p for p in unpacked.iterdir() if p.is_dir())]
+    for candidate in candidates:
+        try:
+            return resolve_root(candidate, kind)
+        except DataError:
+            continue
+    tops = ", ".join(sorted(p.name for p in unpacked.iterdir())) or "nothing"
+    raise DataError(f"the archive does not hold a {kind} dataset (it unpacked to: {tops})")
+
+
+def _same_file(a: Path, b: Path) -> bool:
+    return a.is_file() and b.is_file() and a.stat().st_size == b.stat().st_size and a.read_bytes() == b.read_bytes()
+
+
+def place_dataset(unpacked: Path, target: Path, kind: str | None) -> Path:
+    """Move the dataset in ``unpacked`` into ``target``, next to what is there already.
+
+    The splits of the dataset's root become ``target/<split>`` (so the two ZeroWaste v2 archives fill
+    one folder); with ``kind=None`` the archive's top-level entries are moved as they are. A split or
+    file that ``target`` already has is refused before anything moves (a file with identical content,
+    such as a licence both archives carry, is kept).
+    """
+    root = unpacked if kind is None else find_dataset_root(unpacked, kind)
+    entries = sorted(root.iterdir())
+    clashes = [e.name for e in entries if (target / e.name).exists() and not _same_file(e, target / e.name)]
+    if clashes:
+        raise DataError(f"{target}: {', '.join(clashes)} already exist(s); remove them or choose another --dest")
+    target.mkdir(parents=True, exist_ok=True)
+    for entry in entries:
+        if not (target / entry.name).exists():
+            os.replace(entry, target / entry.name)
+    return target
+
+
 def fetch(
     name: str,
     dest: str | os.PathLike,
@@ -440,11 +525,13 @@ def fetch(
     md5: str | None = None,
     check: bool = True,
     progress: bool = True,
-) -> list[Path]:
-    """Get archive ``name`` (download or ``from_path``), check it, unpack it into ``dest``.
+) -> Path:
+    """Get archive ``name`` (download or ``from_path``), check it, unpack it to :func:`dataset_folder`.
 
-    ``url`` replaces the table's URL, ``md5`` its checksum (``check=False`` skips checking).
-    An unknown ``name`` needs ``url`` or ``from_path``. Returns the top-level paths unpacked.
+    The archive file stays in ``dest``; the dataset lands in ``dest/<dataset>`` (``data/zerowaste-f``
+    for ``zerowaste-f``, whatever top folder the archive has), which is returned. ``url`` replaces the
+    table's URL, ``md5`` its checksum (``check=False`` skips checking). An unknown ``name`` needs ``url``
+    or ``from_path`` and is unpacked as it is into ``dest/<name>``.
     """
     known = ARCHIVES.get(name)
     if known is None and not (url or from_path):
@@ -454,7 +541,7 @@ def fetch(
     want_md5 = (md5 or (known.md5 if known else None)) if check else None
     want_size = known.size if known and check and not (url or md5) else None
     if from_path is not None:
-        parts = local_parts(Path(from_path))
+        parts = local_parts(Path(from_path).expanduser())
         if len(parts) == 1:
             check_file(parts[0], want_size, want_md5, progress)
     else:
@@ -463,10 +550,13 @@ def fetch(
             raise DataError(f"{name}: no public URL is known ({known.note if known else ''}); use --from or --url")
         file_name = file_name_from_url(url) if url else known.file
         parts = [download(source, dest / file_name, size=want_size, md5=want_md5, progress=progress)]
-    if len(parts) > 1:
-        joined = join_split_zip(parts, dest / f".{parts[-1].stem}.joined.zip")
-        try:
-            return extract_zip(joined, dest, password=password, progress=progress)
-        finally:
-            joined.unlink(missing_ok=True)
-    return extract_zip(parts[0], dest, password=password, progress=progress)
+    staging = dest / f".fetch-{name}"
+    shutil.rmtree(staging, ignore_errors=True)
+    joined = dest / f".{parts[-1].stem}.joined.zip"
+    try:
+        archive = join_split_zip(parts, joined) if len(parts) > 1 else parts[0]
+        extract_zip(archive, staging, password=password, progress=progress)
+        return place_dataset(staging, dataset_folder(name, dest), known.kind if known else None)
+    finally:
+        joined.unlink(missing_ok=True)
+        shutil.rmtree(staging, ignore_errors=True)
