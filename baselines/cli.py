@@ -12,7 +12,6 @@ Example:
 from __future__ import annotations
 
 import contextlib
-import json
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -21,6 +20,7 @@ from rich.console import Console
 from rich.table import Table
 
 from zerowaste import contract
+from zerowaste.io import fmt_pct, write_json_atomic
 
 console = Console()
 
@@ -41,26 +41,16 @@ def user_errors() -> Iterator[None]:
         raise click.ClickException(str(exc)) from None
 
 
-def _percent(value: float | None) -> str:
-    return "n/a" if value is None else f"{100 * value:.2f}"
-
-
 def metrics_table(metrics: dict, title: str) -> Table:
     """Per-class IoU, mIoU, Acc and aAcc (percent) as a rich table."""
     table = Table(title=title)
     table.add_column("metric")
     table.add_column("%", justify="right")
     for name, value in metrics["IoU"].items():
-        table.add_row(f"IoU {name}", _percent(value))
+        table.add_row(f"IoU {name}", fmt_pct(value))
     for key in ("mIoU", "Acc", "aAcc"):
-        table.add_row(key, _percent(metrics[key]), style="bold" if key == "mIoU" else None)
+        table.add_row(key, fmt_pct(metrics[key]), style="bold" if key == "mIoU" else None)
     return table
-
-
-def _write_json(path: Path, data: dict) -> None:
-    from zerowaste.compat.mmseg import atomic_put
-
-    atomic_put((json.dumps(data, indent=2) + "\n").encode(), path)
 
 
 @click.command(context_settings={"ignore_unknown_options": False})
@@ -132,7 +122,7 @@ def evaluate(checkpoints, root, kind, split, tta, device, json_out) -> None:
         metrics = evaluate_models(models, root, kind, split, parse_tta(tta))
     console.print(metrics_table(metrics, f"{kind} {split} ({metrics['n_images']} images)"))
     if json_out:
-        _write_json(Path(json_out), {"checkpoints": list(checkpoints), "dataset": kind, "split": split, **metrics})
+        write_json_atomic(Path(json_out), {"checkpoints": list(checkpoints), "dataset": kind, "split": split, **metrics})
         console.print(f"wrote {json_out}")
 
 
@@ -196,7 +186,7 @@ def check_model(configs, input_size, json_out) -> None:
     console.print(table)
     if json_out:
         data = {"models": [vars(m) for m in report.models], "total": report.total, "limit": report.limit, "ok": report.ok}
-        _write_json(Path(json_out), data)
+        write_json_atomic(Path(json_out), data)
     if not report.ok:
         raise click.ClickException(f"{report.total:,} parameters per forward pass exceed the limit of {report.limit:,}")
     console.print(f"ok: {report.total:,} <= {report.limit:,}")

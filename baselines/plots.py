@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import json
 import os
-import tempfile
 from collections import defaultdict
 from pathlib import Path
 
@@ -27,6 +26,7 @@ import numpy as np  # noqa: E402
 from matplotlib.patches import Patch  # noqa: E402
 
 from zerowaste import contract  # noqa: E402
+from zerowaste.io import save_figure
 
 #: Scalars drawn as validation curves (percent).
 VAL_KEYS: tuple[str, ...] = ("mIoU", "Acc")
@@ -47,16 +47,7 @@ def read_scalars(path: str | os.PathLike) -> dict[str, list[tuple[int, float]]]:
 
 
 def _save_figure(fig, out: Path) -> Path:
-    out.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{out.name}.", suffix=".png", dir=out.parent)
-    os.close(fd)
-    try:
-        fig.savefig(tmp, dpi=100, bbox_inches="tight")
-        os.replace(tmp, out)
-    finally:
-        plt.close(fig)
-        Path(tmp).unlink(missing_ok=True)
-    return out
+    return save_figure(fig, out, dpi=100, bbox_inches="tight")
 
 
 def plot_training_curves(scalars: str | os.PathLike, out: str | os.PathLike) -> Path:

@@ -34,6 +34,8 @@ import zerowaste.baselines.registry  # noqa: F401  (compat + registrations befor
 from mmengine.config import Config, DictAction
 from mmengine.logging import print_log
 
+from zerowaste.io import atomic_path
+
 #: Where the shipped configs live (``zerowaste train segformer/segformer_mit-b5_zerowaste-f.py`` works).
 CONFIG_DIR = Path(__file__).parent / "configs"
 
@@ -299,13 +301,12 @@ def publish_last_checkpoint(work_dir: str | os.PathLike) -> Path | None:
     if final is None:
         return None
     out = Path(work_dir) / LAST_CHECKPOINT
-    tmp = out.with_name(f".{LAST_CHECKPOINT}.tmp")
-    tmp.unlink(missing_ok=True)
-    try:
-        os.link(final, tmp)
-    except OSError:
-        shutil.copyfile(final, tmp)
-    os.replace(tmp, out)
+    with atomic_path(out) as tmp:
+        tmp.unlink()
+        try:
+            os.link(final, tmp)
+        except OSError:
+            shutil.copyfile(final, tmp)
     return out
 
 

@@ -13,14 +13,12 @@ Example:
 from __future__ import annotations
 
 import importlib
-import json
-import os
-import tempfile
 from pathlib import Path
 
 import click
 
 from zerowaste import contract as C
+from zerowaste.io import write_json_atomic
 
 #: Subcommands provided by the server client (module:attribute), added when the module exists.
 SERVER_COMMANDS: dict[str, str] = {
@@ -130,15 +128,6 @@ def pack(source_only: Path, uda: Path, images: Path, out: Path) -> None:
     click.echo(f"wrote {out}")
 
 
-def _write_json(data: dict, out: Path) -> None:
-    out.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{out.name}.", dir=out.parent)
-    with os.fdopen(fd, "w") as f:
-        json.dump(data, f, indent=2)
-        f.write("\n")
-    os.replace(tmp, out)
-
-
 def _print_table(result: dict[str, dict]) -> None:
     from rich.console import Console
     from rich.table import Table
@@ -197,7 +186,7 @@ def score(
         raise click.ClickException(str(exc)) from exc
     _print_table(result)
     if json_out:
-        _write_json(result, json_out)
+        write_json_atomic(json_out, result, indent=2)
         click.echo(f"wrote {json_out}")
     if plots_dir:
         from zerowaste.submission.plots import write_plots

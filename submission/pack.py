@@ -13,9 +13,7 @@ Example:
 
 from __future__ import annotations
 
-import contextlib
 import os
-import tempfile
 import zipfile
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
@@ -27,6 +25,7 @@ from zerowaste.submission.groundtruth import GroundTruth
 from zerowaste.submission.validate import SubmissionInvalid, validate_submission
 
 from zerowaste import contract as C
+from zerowaste.io import atomic_path
 
 #: zlib level of the written PNGs: 6 is what PIL writes (a 1080p mask ~20-30 KB; OpenCV's default
 #: level is faster to write but ~5-10x larger, which matters for a 2 x 929-image upload).
@@ -146,17 +145,11 @@ def pack_submission(
             f"{len(errors)} prediction(s) cannot be packed:\n  " + "\n  ".join(errors[:20]) + more
         )
     out = Path(out)
-    out.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{out.name}.", suffix=".tmp", dir=out.parent)
-    try:
-        with os.fdopen(fd, "wb") as f, zipfile.ZipFile(f, "w", zipfile.ZIP_STORED) as zf:
+    with atomic_path(out, suffix=".tmp") as tmp:
+        with zipfile.ZipFile(tmp, "w", zipfile.ZIP_STORED) as zf:
             for (track, name, _, _), (data, _) in zip(jobs, results, strict=True):
                 zf.writestr(f"{track}/{name}", data)
         report = validate_submission(tmp, expected, workers=workers)
         if not report.ok:
             raise SubmissionInvalid(report)
-        os.replace(tmp, out)
-    finally:
-        with contextlib.suppress(FileNotFoundError):
-            os.unlink(tmp)
     return out

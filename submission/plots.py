@@ -10,13 +10,12 @@ Example:
 
 from __future__ import annotations
 
-import os
-import tempfile
 from pathlib import Path
 
 import numpy as np
 
 from zerowaste import contract as C
+from zerowaste.io import save_figure
 
 
 def _pyplot():
@@ -29,13 +28,8 @@ def _pyplot():
 
 
 def _save(fig, out: Path) -> Path:
-    """Atomic PNG write."""
-    out.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{out.name}.", suffix=".png", dir=out.parent)
-    os.close(fd)
-    fig.savefig(tmp, dpi=120, bbox_inches="tight")
-    os.replace(tmp, out)
-    return out
+    """Atomic PNG write (closes the figure)."""
+    return save_figure(fig, out, dpi=120, bbox_inches="tight")
 
 
 def plot_confusion(confusion: list[list[int]] | np.ndarray, out: Path, title: str = "") -> Path:

@@ -12,6 +12,7 @@ from pathlib import Path
 import numpy as np
 
 from zerowaste import contract as C
+from zerowaste.io import atomic_path
 
 
 def overlay(rgb: np.ndarray, sem: np.ndarray, alpha: float = 0.55) -> np.ndarray:
@@ -72,15 +73,13 @@ def contact_sheet(
     fig.legend(handles=legend, loc="lower center", ncol=len(legend), fontsize=8, frameon=False)
     fig.tight_layout(rect=(0, 0.04, 1, 1), pad=0.3)
     out = Path(out)
-    out.parent.mkdir(parents=True, exist_ok=True)
-    tmp = out.with_name(f".{out.name}.tmp.png")
-    fig.savefig(tmp, dpi=100)
-    plt.close(fig)
-    if max_colors:
-        from PIL import Image
+    with atomic_path(out, suffix=".png") as tmp:
+        fig.savefig(tmp, dpi=100)
+        plt.close(fig)
+        if max_colors:
+            from PIL import Image
 
-        with Image.open(tmp) as im:
-            small = im.convert("RGB").quantize(colors=max_colors, method=Image.Quantize.MEDIANCUT)
-        small.save(tmp, optimize=True)
-    os.replace(tmp, out)
+            with Image.open(tmp) as im:
+                small = im.convert("RGB").quantize(colors=max_colors, method=Image.Quantize.MEDIANCUT)
+            small.save(tmp, optimize=True)
     return out

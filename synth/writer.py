@@ -29,13 +29,13 @@ import contextlib
 import fcntl
 import json
 import os
-import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 
 import numpy as np
 
 from zerowaste import contract as C
+from zerowaste.io import write_json_atomic as write_json
 
 META_DIR = "meta"
 COCO_DIR = "coco"
@@ -70,21 +70,6 @@ def frame_paths(out, split: str, stem: str) -> dict[str, Path]:
 def is_done(out, split: str, stem: str) -> bool:
     """A frame is done when its metadata (written last) exists."""
     return frame_paths(out, split, stem)["meta"].is_file()
-
-
-def write_json(path: str | os.PathLike, data) -> None:
-    """Write JSON atomically (temporary file in the same folder, then ``os.replace``)."""
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "w") as f:
-            json.dump(data, f)
-        os.replace(tmp, path)
-    except BaseException:
-        with contextlib.suppress(FileNotFoundError):
-            os.unlink(tmp)
-        raise
 
 
 def masks_from_segmaps(category: np.ndarray, instance: np.ndarray, attributes: list[dict],

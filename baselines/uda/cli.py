@@ -39,7 +39,9 @@ def select(checkpoints: tuple[str, ...], images: str, pixels: int, max_images: i
     from rich.console import Console
     from rich.table import Table
     from zerowaste.baselines.uda.infer import PredictError
-    from zerowaste.baselines.uda.selection import rank_checkpoints, write_json_atomic
+    from zerowaste.baselines.uda.selection import rank_checkpoints
+
+    from zerowaste.io import write_json_atomic
 
     imgs = _images(images, max_images)
     if len(imgs) * pixels < 3:
@@ -62,7 +64,7 @@ def select(checkpoints: tuple[str, ...], images: str, pixels: int, max_images: i
                    "undecided models high, so they rank after the adapted ones")
     click.echo(f"best: {rows[0]['checkpoint']}")
     if json_out:
-        write_json_atomic(Path(json_out), rows)
+        write_json_atomic(Path(json_out), rows, indent=2)
 
 
 @click.command("pseudo-label")

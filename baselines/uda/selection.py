@@ -43,13 +43,7 @@ from zerowaste.baselines.uda.infer import LoadedModel, iter_probs, list_images, 
 from zerowaste.baselines.uda.pseudo_label import hard_pseudo_labels
 
 from zerowaste import contract
-
-
-def write_json_atomic(path: Path, data: dict | list) -> None:
-    """Write JSON through a temporary file + os.replace (never a half-written file)."""
-    tmp = path.with_name(f".{path.name}.tmp")
-    tmp.write_text(json.dumps(data, indent=2))
-    os.replace(tmp, path)
+from zerowaste.io import atomic_path, write_json_atomic
 
 
 def snd_of_model(
@@ -100,9 +94,8 @@ def student_state_dict(model) -> dict:
 
 def save_weights(state_dict: dict, path: Path) -> None:
     """Save ``{"state_dict": ...}`` (loadable with ``weights_only=True``, e.g. as ``load_from``) atomically."""
-    tmp = path.with_name(f".{path.name}.tmp")
-    torch.save({"state_dict": state_dict}, tmp)
-    os.replace(tmp, path)
+    with atomic_path(path) as tmp:
+        torch.save({"state_dict": state_dict}, tmp)
 
 
 def write_pseudo_labels(
@@ -136,7 +129,7 @@ def write_pseudo_labels(
     save_weights(student_state_dict(loaded.model), root / "init.pth")
     summary = {"checkpoint": str(checkpoint), "threshold": threshold, "images": len(confident),
                "mean_confident_fraction": float(np.mean(list(confident.values()))), "confident_fraction": confident}
-    write_json_atomic(root / "pseudo_labels.json", summary)
+    write_json_atomic(root / "pseudo_labels.json", summary, indent=2)
     return summary
 
 
@@ -193,5 +186,5 @@ class BestSNDHook(Hook):
             os.replace(work / ".best_snd.pth.tmp", work / "best_snd.pth")
         best_iter = max(self.history, key=lambda r: r["snd"])["iter"]
         write_json_atomic(Path(runner.work_dir) / "best_snd.json",
-                          {"best_snd": self.best, "best_iter": best_iter, "history": self.history})
+                          {"best_snd": self.best, "best_iter": best_iter, "history": self.history}, indent=2)
 

@@ -20,6 +20,7 @@ from pathlib import Path
 import click
 
 from zerowaste import contract
+from zerowaste.io import write_text_atomic
 
 from . import service
 from .models import RULES
@@ -78,9 +79,7 @@ def _write(text: str, out: str | None) -> None:
         click.echo(text, nl=False)
         return
     path = Path(out)
-    tmp = path.with_name(path.name + ".tmp")
-    tmp.write_text(text)
-    tmp.replace(path)
+    write_text_atomic(path, text)
     click.echo(f"wrote {path}", err=True)
 
 

@@ -44,7 +44,6 @@ from __future__ import annotations
 import importlib.util
 import os
 import sys
-import tempfile
 import types
 import warnings
 from pathlib import Path
@@ -131,18 +130,12 @@ def _allow_mmengine_pickles() -> None:
 
 def atomic_put(obj: bytes, filepath: str | Path) -> None:
     """Write ``obj`` to ``filepath`` through a temporary file in the same folder + ``os.replace``."""
-    filepath = Path(filepath)
-    filepath.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{filepath.name}.", suffix=".tmp", dir=filepath.parent)
-    try:
-        with os.fdopen(fd, "wb") as f:
-            f.write(obj)
-            f.flush()
-            os.fsync(f.fileno())
-        os.replace(tmp, filepath)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    from zerowaste.io import atomic_path
+
+    with atomic_path(filepath) as tmp, open(tmp, "wb") as f:
+        f.write(obj)
+        f.flush()
+        os.fsync(f.fileno())
 
 
 def _register_atomic_backend() -> None:

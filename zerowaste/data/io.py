@@ -4,8 +4,9 @@
 * ``read_mask`` -> (H, W) uint8 class ids. A palette ('P') PNG is read as its *indices*, never
   converted through the palette; an 8-bit greyscale ('L') PNG is read as is. Anything else (RGB,
   RGBA, 16-bit, ...) is a :class:`DataError`: a colour mask would silently turn into wrong ids.
-* ``write_mask`` / ``write_image`` encode in memory, write to a temporary file next to the target
-  and ``os.replace`` it, so a reader never sees a half-written file.
+* ``write_mask`` / ``write_image`` encode in memory and write atomically through
+  :mod:`zerowaste.io` (temporary file + ``os.replace``, umask respected): a reader never sees a
+  half-written file. ``write_json`` and ``save_figure`` are :mod:`zerowaste.io`'s, re-exported.
 
 Example:
     >>> import numpy as np, tempfile, pathlib
@@ -18,18 +19,22 @@ Example:
 
 from __future__ import annotations
 
-import io
-import json
 import os
-import tempfile
 from pathlib import Path
 
 import cv2
 import numpy as np
 from PIL import Image, UnidentifiedImageError
 
+from zerowaste.errors import ZeroWasteError
+from zerowaste.io import save_figure, write_bytes_atomic
+from zerowaste.io import write_json_atomic as write_json
 
-class DataError(Exception):
+__all__ = ["DataError", "read_image", "read_instance_mask", "read_mask", "save_figure", "write_image",
+           "write_instance_mask", "write_json", "write_mask"]
+
+
+class DataError(ZeroWasteError):
     """Bad data: a missing, unreadable or inconsistent file. The message names the problem."""
 
 
@@ -79,18 +84,6 @@ def read_mask(path: str | os.PathLike) -> np.ndarray:
     return mask
 
 
-def _atomic_write_bytes(path: Path, data: bytes) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-
-
 def _encode(path: Path, array: np.ndarray) -> bytes:
     ext = path.suffix.lower() or ".png"
     ok, buf = cv2.imencode(ext, array)
@@ -116,7 +109,7 @@ def write_mask(path: str | os.PathLike, mask: np.ndarray) -> None:
         mask = mask.astype(np.uint8)
     if path.suffix.lower() != ".png":
         raise DataError(f"{path}: masks are written as PNG (lossless); use a .png/.PNG name")
-    _atomic_write_bytes(path, _encode(path, mask))
+    write_bytes_atomic(path, _encode(path, mask))
 
 
 def write_image(path: str | os.PathLike, rgb: np.ndarray) -> None:
@@ -125,7 +118,7 @@ def write_image(path: str | os.PathLike, rgb: np.ndarray) -> None:
     rgb = np.asarray(rgb)
     if rgb.ndim != 3 or rgb.shape[2] != 3 or rgb.dtype != np.uint8:
         raise DataError(f"{path}: expected an (H, W, 3) uint8 RGB image, got {rgb.shape} {rgb.dtype}")
-    _atomic_write_bytes(path, _encode(path, cv2.cvtColor(rgb, cv2.COLOR_RGB2BGR)))
+    write_bytes_atomic(path, _encode(path, cv2.cvtColor(rgb, cv2.COLOR_RGB2BGR)))
 
 
 def write_instance_mask(path: str | os.PathLike, inst: np.ndarray) -> None:
@@ -136,7 +129,7 @@ def write_instance_mask(path: str | os.PathLike, inst: np.ndarray) -> None:
         raise DataError(f"{path}: an instance mask must be a 2-D integer array, got {inst.shape} {inst.dtype}")
     if inst.size and (inst.min() < 0 or inst.max() > 65535):
         raise DataError(f"{path}: instance ids must be in 0..65535")
-    _atomic_write_bytes(path, _encode(path, inst.astype(np.uint16)))
+    write_bytes_atomic(path, _encode(path, inst.astype(np.uint16)))
 
 
 def read_instance_mask(path: str | os.PathLike) -> np.ndarray:
@@ -149,20 +142,3 @@ def read_instance_mask(path: str | os.PathLike) -> np.ndarray:
     if arr.ndim != 2 or arr.dtype not in (np.uint8, np.uint16):
         raise DataError(f"{path}: instance mask must be single-channel 8/16-bit, got {arr.shape} {arr.dtype}")
     return arr.astype(np.uint16)
-
-
-def write_json(path: str | os.PathLike, data: object, indent: int | None = None) -> None:
-    """Write ``data`` as JSON, atomically."""
-    _atomic_write_bytes(Path(path), json.dumps(data, indent=indent).encode())
-
-
-def save_figure(fig, path: str | os.PathLike, dpi: int = 100) -> Path:
-    """Save a matplotlib figure as PNG atomically and close it; returns the path."""
-    import matplotlib.pyplot as plt
-
-    path = Path(path)
-    buf = io.BytesIO()
-    fig.savefig(buf, format="png", dpi=dpi)
-    plt.close(fig)
-    _atomic_write_bytes(path, buf.getvalue())
-    return path

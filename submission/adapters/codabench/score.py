@@ -25,6 +25,8 @@ from zerowaste.submission.groundtruth import GroundTruthError, load_ground_truth
 from zerowaste.submission.scoring import score_submission
 from zerowaste.submission.validate import SubmissionInvalid
 
+from zerowaste.io import write_json_atomic
+
 
 class UnsafeSubmission(Exception):
     """The unzipped submission holds something a zip must not (a symbolic link)."""
@@ -51,12 +53,6 @@ def _reference(ref: Path) -> Path:
     return zips[0] if len(zips) == 1 and len(list(ref.iterdir())) == 1 else ref
 
 
-def _write_json(data: dict, path: Path) -> None:
-    tmp = path.with_name(f".{path.name}.tmp")
-    tmp.write_text(json.dumps(data, indent=2) + "\n")
-    os.replace(tmp, path)
-
-
 def run(input_dir: Path, output_dir: Path) -> dict:
     """Score ``input_dir/res`` against ``input_dir/ref``; write and return the flat scores."""
     gt = load_ground_truth(_reference(input_dir / "ref"))
@@ -70,8 +66,8 @@ def run(input_dir: Path, output_dir: Path) -> dict:
             sub = rezip(res, Path(tmp) / "submission.zip")
         result = score_submission(sub, gt)
     scores = {f"{track}_{key}": v for track, m in result.items() for key, v in leaderboard_row(m).items()}
-    _write_json(scores, output_dir / "scores.json")
-    _write_json(result, output_dir / "details.json")
+    write_json_atomic(output_dir / "scores.json", scores, indent=2)
+    write_json_atomic(output_dir / "details.json", result, indent=2)
     return scores
 
 
