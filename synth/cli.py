@@ -114,6 +114,34 @@ def preview(folder, output, n, width, colors) -> None:
 
 
 @synth.command()
+@click.argument("synth_dirs", nargs=-1, required=True, type=click.Path(exists=True, file_okay=False))
+@click.option("--real", "real_dir", required=True, type=click.Path(exists=True, file_okay=False),
+              help="Folder of real frames (plain images, a split with data/, or a dataset root).")
+@click.option("--json", "as_json", is_flag=True, help="Print the full report as JSON.")
+@click.option("--sheet", default=None, type=click.Path(dir_okay=False),
+              help="Write a shuffled, numbered sheet of real and rendered thumbnails (key at the bottom).")
+@click.option("--n", "n", default=6, show_default=True, type=click.IntRange(min=1), help="Thumbnails per folder.")
+@click.option("--limit", default=300, show_default=True, type=click.IntRange(min=2),
+              help="Measure at most this many frames per folder (evenly spread).")
+@click.option("--seed", default=0, show_default=True, type=int, help="Seed of the sheet's shuffle.")
+def compare(synth_dirs, real_dir, as_json, sheet, n, limit, seed) -> None:
+    """Image statistics of rendered frames (SYNTH_DIRS) beside real frames, and one distance figure.
+
+    Each SYNTH_DIR may be a dataset root, a split folder or a plain image folder. The distance is
+    the mean over statistics of |median_synth - median_real| / real spread (0 = same medians).
+    """
+    from zerowaste.synth.compare import CompareError, compare_folders, format_report
+
+    try:
+        report = compare_folders(real_dir, list(synth_dirs), limit=limit, sheet=sheet, n=n, seed=seed)
+    except CompareError as exc:
+        raise click.ClickException(str(exc)) from None
+    click.echo(json.dumps(report, indent=2) if as_json else format_report(report))
+    if sheet and not as_json:
+        click.echo(f"sheet: {sheet} (key at its bottom)")
+
+
+@synth.command()
 @click.argument("name", required=False)
 @click.option("--set", "overrides", multiple=True, metavar="KEY=VALUE", help="Show the preset with overrides.")
 @click.option("--json", "as_json", is_flag=True, help="Print JSON instead of YAML.")

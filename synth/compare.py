@@ -1,0 +1,368 @@
+"""How far rendered frames are from real ones: per-frame image statistics, one distance, a blind sheet.
+
+Pure numpy/OpenCV (no bpy), so a scene builder can judge a preset against their own facility's
+frames, and ``zerowaste synth fit`` can use the same figure as its objective.
+
+Every frame is first resized to :data:`ANALYSIS_WIDTH` pixels wide (area interpolation), so frames
+of any resolution are measured at the same scale. The statistics (:data:`STATS`) are chosen to be
+what tells a toy render from a real belt at thumbnail size: colour (Hasler-Suesstrunk
+colourfulness, saturation, vivid-print share, white balance), light (luminance mean and spread,
+clipped highlights), detail (edge density, gradient, high-frequency share of the spectrum and its
+slope, sharpness) and content (dark belt showing, white paper).
+
+The **distance** of a set of frames to the real ones is the mean over statistics of
+``|median_synth - median_real| / spread``, where ``spread`` is the real frames' inter-quartile
+range, never below the statistic's own ``floor`` (a just-noticeable difference; a handful of real
+frames would otherwise give a near-zero IQR and one statistic would dominate). 0 means the medians
+agree; 1 means they are, on average, one real spread apart.
+
+Example:
+    >>> import numpy as np
+    >>> rng = np.random.default_rng(0)
+    >>> real = [rng.integers(0, 255, (90, 160, 3), dtype=np.uint8) for _ in range(3)]
+    >>> same = summarize([frame_stats(f) for f in real])
+    >>> distance(same, same)
+    0.0
+    >>> dark = summarize([frame_stats(f // 4) for f in real])
+    >>> distance(same, dark) > 1
+    True
+"""
+
+from __future__ import annotations
+
+import os
+import random
+from dataclasses import dataclass
+from pathlib import Path
+
+import cv2
+import numpy as np
+
+from zerowaste import contract as C
+from zerowaste.errors import ZeroWasteError
+
+#: Frames are measured at this width (pixels), whatever their size.
+ANALYSIS_WIDTH = 320
+#: Image file suffixes read from a folder (case-insensitive).
+IMAGE_SUFFIXES = (".png", ".jpg", ".jpeg", ".bmp", ".tif", ".tiff", ".webp")
+
+
+class CompareError(ZeroWasteError, ValueError):
+    """Frames that cannot be compared: no images, an undecodable file, too few frames."""
+
+
+@dataclass(frozen=True)
+class Stat:
+    """One statistic: its key, what it measures, and the smallest spread that counts as a difference."""
+
+    key: str
+    label: str
+    floor: float
+
+
+STATS: tuple[Stat, ...] = (
+    Stat("colourfulness", "colourfulness (Hasler-Suesstrunk, 0..255 scale)", 5.0),
+    Stat("saturation", "mean HSV saturation", 0.03),
+    Stat("vivid", "share of vivid pixels (saturation > 0.5, value > 0.3)", 0.02),
+    Stat("warmth", "mean Lab b* (yellow + / blue -)", 2.0),
+    Stat("tint", "mean Lab a* (magenta + / green -)", 1.0),
+    Stat("luminance", "mean luminance (0..1)", 0.03),
+    Stat("luminance_spread", "luminance standard deviation", 0.02),
+    Stat("highlights", "share of clipped highlights (luminance > 0.95)", 0.01),
+    Stat("edges", "Canny edge density", 0.01),
+    Stat("gradient", "mean gradient magnitude (0..1 per pixel)", 0.005),
+    Stat("high_freq", "share of spectral power above 1/4 of Nyquist", 0.01),
+    Stat("spectral_slope", "slope of the log power spectrum", 0.1),
+    Stat("sharpness", "log10 variance of the Laplacian", 0.1),
+    Stat("dark_belt", "share of dark, unsaturated pixels (the belt showing)", 0.03),
+    Stat("white_paper", "share of bright, unsaturated pixels (white paper)", 0.03),
+)
+STAT_KEYS: tuple[str, ...] = tuple(s.key for s in STATS)
+
+
+# --------------------------------------------------------------------------------------------
+# Finding and reading frames
+# --------------------------------------------------------------------------------------------
+def _images_directly_in(folder: Path) -> list[Path]:
+    return sorted(p for p in folder.iterdir() if p.is_file() and p.suffix.lower() in IMAGE_SUFFIXES)
+
+
+def find_frames(folder: str | os.PathLike) -> list[Path]:
+    """Image files of a dataset root (all its splits), a split folder (``data/``) or a plain folder.
+
+    >>> try:
+    ...     find_frames("/nonexistent")
+    ... except CompareError as exc:
+    ...     print(exc)
+    /nonexistent: not a folder
+    """
+    folder = Path(folder)
+    if not folder.is_dir():
+        raise CompareError(f"{folder}: not a folder")
+    split_dirs = [folder / s / C.IMAGE_DIR for s in C.SPLITS if (folder / s / C.IMAGE_DIR).is_dir()]
+    for candidates in (split_dirs, [folder / C.IMAGE_DIR], [folder]):
+        found = [p for d in candidates if d.is_dir() for p in _images_directly_in(d)]
+        if found:
+            return found
+    raise CompareError(f"{folder}: no images here (a plain image folder, a split with data/, or a dataset root)")
+
+
+def load_frame(path: str | os.PathLike, width: int = ANALYSIS_WIDTH) -> np.ndarray:
+    """Read an image as RGB uint8 resized to ``width`` pixels wide (aspect kept)."""
+    bgr = cv2.imread(str(path), cv2.IMREAD_COLOR)
+    if bgr is None:
+        raise CompareError(f"{path}: cannot decode the image (corrupt or not an image file)")
+    h, w = bgr.shape[:2]
+    size = (width, max(1, round(h * width / w)))
+    interp = cv2.INTER_AREA if w >= width else cv2.INTER_LINEAR
+    return cv2.cvtColor(cv2.resize(bgr, size, interpolation=interp), cv2.COLOR_BGR2RGB)
+
+
+# --------------------------------------------------------------------------------------------
+# Statistics (pure)
+# --------------------------------------------------------------------------------------------
+def colourfulness(rgb: np.ndarray) -> float:
+    """Hasler and Suesstrunk's colourfulness M3 on the 0..255 scale (0: grey; >100: very colourful).
+
+    >>> colourfulness(np.full((4, 4, 3), 128, np.uint8))
+    0.0
+    """
+    r, g, b = (rgb[..., i].astype(np.float64) for i in range(3))
+    rg, yb = r - g, 0.5 * (r + g) - b
+    return float(np.hypot(rg.std(), yb.std()) + 0.3 * np.hypot(rg.mean(), yb.mean()))
+
+
+def _spectrum(grey: np.ndarray) -> tuple[float, float]:
+    """(share of power above 1/4 Nyquist, slope of log power vs log frequency) of a grey image."""
+    g = grey - grey.mean()
+    h, w = g.shape
+    window = np.outer(np.hanning(h), np.hanning(w))
+    power = np.abs(np.fft.fftshift(np.fft.fft2(g * window))) ** 2
+    fy = np.fft.fftshift(np.fft.fftfreq(h))[:, None]
+    fx = np.fft.fftshift(np.fft.fftfreq(w))[None, :]
+    radius = np.hypot(fx, fy)  # cycles per pixel, Nyquist = 0.5
+    valid = (radius > 0) & (radius <= 0.5)
+    total = power[valid].sum()
+    high = power[valid & (radius > 0.125)].sum() / total if total > 0 else 0.0
+    bins = np.geomspace(2.0 / min(h, w), 0.5, 16)
+    idx = np.digitize(radius[valid], bins)
+    pv = power[valid]
+    centres, levels = [], []
+    for k in range(1, len(bins)):
+        sel = idx == k
+        if sel.any() and pv[sel].mean() > 0:
+            centres.append(np.log10(np.sqrt(bins[k - 1] * bins[k])))
+            levels.append(np.log10(pv[sel].mean()))
+    slope = float(np.polyfit(centres, levels, 1)[0]) if len(centres) >= 2 else 0.0
+    return float(high), slope
+
+
+def frame_stats(rgb: np.ndarray) -> dict[str, float]:
+    """All :data:`STATS` of one RGB uint8 frame (measured as given; resize first for comparability).
+
+    >>> s = frame_stats(np.full((90, 160, 3), 20, np.uint8))
+    >>> s["dark_belt"], s["white_paper"], s["colourfulness"], s["edges"]
+    (1.0, 0.0, 0.0, 0.0)
+    """
+    f = rgb.astype(np.float32) / 255.0
+    luma = 0.2126 * f[..., 0] + 0.7152 * f[..., 1] + 0.0722 * f[..., 2]
+    hsv = cv2.cvtColor(f, cv2.COLOR_RGB2HSV)
+    sat, val = hsv[..., 1], hsv[..., 2]
+    lab = cv2.cvtColor(f, cv2.COLOR_RGB2Lab)
+    grey8 = np.round(luma * 255).astype(np.uint8)
+    gx = cv2.Sobel(luma, cv2.CV_32F, 1, 0, ksize=3) / 8.0
+    gy = cv2.Sobel(luma, cv2.CV_32F, 0, 1, ksize=3) / 8.0
+    lap = cv2.Laplacian(luma * 255.0, cv2.CV_32F)
+    high, slope = _spectrum(luma.astype(np.float64))
+    return {
+        "colourfulness": colourfulness(rgb),
+        "saturation": float(sat.mean()),
+        "vivid": float(((sat > 0.5) & (val > 0.3)).mean()),
+        "warmth": float(lab[..., 2].mean()),
+        "tint": float(lab[..., 1].mean()),
+        "luminance": float(luma.mean()),
+        "luminance_spread": float(luma.std()),
+        "highlights": float((luma > 0.95).mean()),
+        "edges": float((cv2.Canny(grey8, 60, 150) > 0).mean()),
+        "gradient": float(np.hypot(gx, gy).mean()),
+        "high_freq": high,
+        "spectral_slope": slope,
+        "sharpness": float(np.log10(lap.var() + 1e-6)),
+        "dark_belt": float(((val < 0.3) & (sat < 0.35)).mean()),
+        "white_paper": float(((val > 0.65) & (sat < 0.15)).mean()),
+    }
+
+
+def folder_stats(folder: str | os.PathLike, limit: int | None = None, min_frames: int = 1) -> dict[str, list]:
+    """Per-frame statistics of the frames in ``folder``: ``{"files": [...], stat: [values]}``.
+
+    ``limit`` takes that many frames evenly spread over the sorted list. Raises
+    :class:`CompareError` for a folder without images, an undecodable image or fewer than
+    ``min_frames`` frames.
+    """
+    files = find_frames(folder)
+    if limit and len(files) > limit:
+        files = [files[i] for i in np.linspace(0, len(files) - 1, limit).round().astype(int)]
+    if len(files) < min_frames:
+        raise CompareError(f"{folder}: {len(files)} frame(s); need at least {min_frames}")
+    per = [frame_stats(load_frame(p)) for p in files]
+    return {"files": [str(p) for p in files], **{k: [s[k] for s in per] for k in STAT_KEYS}}
+
+
+def summarize(per_frame: list[dict[str, float]] | dict[str, list]) -> dict[str, dict[str, float]]:
+    """Median, quartiles, 10th/90th percentiles and frame count of every statistic."""
+    if isinstance(per_frame, list):
+        per_frame = {k: [s[k] for s in per_frame] for k in STAT_KEYS}
+    out = {}
+    for key in STAT_KEYS:
+        v = np.asarray(per_frame[key], dtype=np.float64)
+        p10, p25, p50, p75, p90 = np.percentile(v, [10, 25, 50, 75, 90])
+        out[key] = {"median": float(p50), "p25": float(p25), "p75": float(p75), "p10": float(p10),
+                    "p90": float(p90), "n": int(v.size)}
+    return out
+
+
+def spreads(real: dict[str, dict[str, float]]) -> dict[str, float]:
+    """The yardstick of each statistic: the real frames' IQR, at least the statistic's floor."""
+    return {s.key: max(real[s.key]["p75"] - real[s.key]["p25"], s.floor) for s in STATS}
+
+
+def deviations(real: dict, synth: dict) -> dict[str, float]:
+    """Signed ``(median_synth - median_real) / spread`` per statistic."""
+    sp = spreads(real)
+    return {k: (synth[k]["median"] - real[k]["median"]) / sp[k] for k in STAT_KEYS}
+
+
+def distance(real: dict, synth: dict) -> float:
+    """Mean over statistics of ``|median_synth - median_real| / spread`` (0 = the medians agree)."""
+    return round(float(np.mean([abs(v) for v in deviations(real, synth).values()])), 6)
+
+
+def compare(real: dict, synth: dict) -> dict:
+    """A JSON-able report of one synthetic summary against the real one."""
+    dev = deviations(real, synth)
+    rows = {}
+    for s in STATS:
+        r, y = real[s.key], synth[s.key]
+        rows[s.key] = {"label": s.label, "real_median": r["median"], "real_p25": r["p25"], "real_p75": r["p75"],
+                       "synth_median": y["median"], "deviation": dev[s.key],
+                       "inside_real_p10_p90": bool(r["p10"] <= y["median"] <= r["p90"])}
+    return {"distance": distance(real, synth), "frames": synth[STAT_KEYS[0]]["n"], "stats": rows}
+
+
+# --------------------------------------------------------------------------------------------
+# The blind sheet
+# --------------------------------------------------------------------------------------------
+def _thumb(path: Path, width: int) -> np.ndarray:
+    """A 16:9 centre crop of a frame, ``width`` pixels wide."""
+    bgr = cv2.imread(str(path), cv2.IMREAD_COLOR)
+    if bgr is None:
+        raise CompareError(f"{path}: cannot decode the image (corrupt or not an image file)")
+    h, w = bgr.shape[:2]
+    ch, cw = (h, round(h * 16 / 9)) if w * 9 >= h * 16 else (round(w * 9 / 16), w)
+    y0, x0 = (h - ch) // 2, (w - cw) // 2
+    crop = bgr[y0 : y0 + ch, x0 : x0 + cw]
+    return cv2.cvtColor(cv2.resize(crop, (width, round(width * 9 / 16)), interpolation=cv2.INTER_AREA),
+                        cv2.COLOR_BGR2RGB)
+
+
+def shuffled_sheet(
+    sources: dict[str, list[str | os.PathLike]],
+    out: str | os.PathLike,
+    *,
+    n: int = 6,
+    columns: int = 4,
+    width: int = 320,
+    seed: int = 0,
+) -> dict[int, str]:
+    """Write a PNG of up to ``n`` thumbnails per source, shuffled and numbered; returns {number: source}.
+
+    The key (which number is which source) is printed small at the bottom, below a gap, so the
+    sheet can be judged blind first; it is also returned (``compare --json`` prints it).
+    """
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    from zerowaste.io import save_figure
+
+    rng = random.Random(seed)
+    tiles = []
+    for name, files in sources.items():
+        files = list(files)
+        rng.shuffle(files)
+        tiles += [(name, Path(f)) for f in files[:n]]
+    if not tiles:
+        raise CompareError("no frames to put on the sheet")
+    rng.shuffle(tiles)
+    rows = -(-len(tiles) // columns)
+    cell_w = width / 100
+    fig, axes = plt.subplots(rows, columns, figsize=(columns * cell_w, rows * (cell_w * 9 / 16 + 0.3) + 0.4),
+                             squeeze=False)
+    key = {}
+    for i, ax in enumerate(axes.flat):
+        ax.axis("off")
+        if i < len(tiles):
+            name, path = tiles[i]
+            key[i + 1] = name
+            ax.imshow(_thumb(path, width))
+            ax.set_title(str(i + 1), fontsize=11, loc="left")
+    text = "   ".join(f"{k}: {v}" for k, v in key.items())
+    fig.text(0.01, 0.005, "key (cover me): " + text, fontsize=6, color="0.45", wrap=True)
+    fig.tight_layout(rect=(0, 0.4 / fig.get_figheight(), 1, 1), pad=0.3)
+    save_figure(fig, out)
+    return key
+
+
+# --------------------------------------------------------------------------------------------
+# Folders in, report out (what `zerowaste synth compare` prints)
+# --------------------------------------------------------------------------------------------
+def compare_folders(
+    real_dir: str | os.PathLike,
+    synth_dirs: list[str | os.PathLike],
+    *,
+    limit: int | None = 300,
+    sheet: str | os.PathLike | None = None,
+    n: int = 6,
+    seed: int = 0,
+) -> dict:
+    """Measure the real folder and every synthetic folder; optionally write the blind sheet.
+
+    Returns ``{"real": {"folder", "frames", "summary"}, "synth": {folder: compare(...)}, "sheet_key"}``.
+    The real folder needs at least 2 frames (a spread needs two).
+    """
+    real_stats = folder_stats(real_dir, limit=limit, min_frames=2)
+    real = summarize(real_stats)
+    report: dict = {"real": {"folder": str(real_dir), "frames": len(real_stats["files"]), "summary": real},
+                    "synth": {}}
+    files: dict[str, list[str]] = {"real": real_stats["files"]}
+    for folder in synth_dirs:
+        stats = folder_stats(folder, limit=limit)
+        report["synth"][str(folder)] = compare(real, summarize(stats))
+        label = Path(folder).resolve().name
+        files[label if label not in files else str(folder)] = stats["files"]
+    if sheet:
+        report["sheet_key"] = {str(k): v for k, v in shuffled_sheet(files, sheet, n=n, seed=seed).items()}
+    return report
+
+
+def format_report(report: dict) -> str:
+    """The report as a plain-text table: one row per statistic, one column per synthetic folder."""
+    real = report["real"]["summary"]
+    names = list(report["synth"])
+    head = f"{'statistic':17s} {'real median [IQR]':>25s}" + "".join(f" {Path(n).name[:19]:>19s}" for n in names)
+    lines = [f"real: {report['real']['folder']} ({report['real']['frames']} frames)", head]
+    for s in STATS:
+        r = real[s.key]
+        row = f"{s.key:17s} {r['median']:9.3f} [{r['p25']:6.3f}, {r['p75']:6.3f}]"
+        for name in names:
+            st = report["synth"][name]["stats"][s.key]
+            flag = " " if st["inside_real_p10_p90"] else "*"
+            row += f" {st['synth_median']:9.3f} ({st['deviation']:+6.2f}){flag}"
+        lines.append(row)
+    lines.append("(deviation = (synth - real) / spread; * = outside the real frames' 10th-90th percentiles)")
+    for name in names:
+        rep = report["synth"][name]
+        lines.append(f"distance {rep['distance']:.3f}  {name} ({rep['frames']} frames)")
+    return "\n".join(lines)

@@ -1,0 +1,154 @@
+"""`synth compare`: image statistics on hand-made frames with known answers, the distance, the CLI."""
+
+from __future__ import annotations
+
+import json
+
+import cv2
+import numpy as np
+import pytest
+from click.testing import CliRunner
+from zerowaste.synth import compare as K
+from zerowaste.synth.cli import synth
+
+
+def _write(path, rgb):
+    path.parent.mkdir(parents=True, exist_ok=True)
+    assert cv2.imwrite(str(path), cv2.cvtColor(rgb, cv2.COLOR_RGB2BGR))
+
+
+def _scene(seed: int, h: int = 180, w: int = 320, belt: int = 30) -> np.ndarray:
+    """A dark belt with random bright rectangles: a crude stand-in for a frame."""
+    rng = np.random.default_rng(seed)
+    img = np.full((h, w, 3), belt, np.uint8)
+    for _ in range(12):
+        y, x = rng.integers(0, h - 20), rng.integers(0, w - 30)
+        img[y : y + rng.integers(10, 60), x : x + rng.integers(20, 90)] = rng.integers(60, 250, 3)
+    return img
+
+
+def test_colourfulness_of_flat_colours():
+    assert K.colourfulness(np.full((8, 8, 3), 77, np.uint8)) == 0.0
+    # pure red: rg = 255, yb = 127.5, no spread -> 0.3 * hypot(255, 127.5)
+    red = np.zeros((8, 8, 3), np.uint8)
+    red[..., 0] = 255
+    assert K.colourfulness(red) == pytest.approx(0.3 * np.hypot(255, 127.5))
+
+
+def test_belt_and_paper_fractions_count_the_right_pixels():
+    img = np.zeros((40, 80, 3), np.uint8)
+    img[:, :40] = 30            # dark grey belt: half the frame
+    img[:, 40:60] = 240         # white paper: a quarter
+    img[:, 60:] = (200, 30, 30)  # saturated red print: neither
+    s = K.frame_stats(img)
+    assert s["dark_belt"] == pytest.approx(0.5)
+    assert s["white_paper"] == pytest.approx(0.25)
+    assert s["vivid"] == pytest.approx(0.25)
+    assert s["highlights"] == 0.0
+
+
+def test_blur_lowers_detail_statistics():
+    sharp = _scene(1)
+    blurred = cv2.GaussianBlur(sharp, (0, 0), 2.5)
+    a, b = K.frame_stats(sharp), K.frame_stats(blurred)
+    for key in ("edges", "gradient", "high_freq", "sharpness"):
+        assert b[key] < a[key], key
+    assert b["spectral_slope"] < a["spectral_slope"]  # power falls faster with frequency
+    assert b["luminance"] == pytest.approx(a["luminance"], abs=0.01)  # blur keeps the mean light
+
+
+def test_frames_are_measured_at_one_scale(tmp_path):
+    big = cv2.resize(_scene(2), (1280, 720), interpolation=cv2.INTER_NEAREST)
+    _write(tmp_path / "big.png", big)
+    _write(tmp_path / "small.png", cv2.resize(big, (640, 360), interpolation=cv2.INTER_AREA))
+    a = K.frame_stats(K.load_frame(tmp_path / "big.png"))
+    b = K.frame_stats(K.load_frame(tmp_path / "small.png"))
+    assert K.load_frame(tmp_path / "big.png").shape == (180, K.ANALYSIS_WIDTH, 3)
+    for key in K.STAT_KEYS:
+        assert abs(a[key] - b[key]) <= next(s.floor for s in K.STATS if s.key == key), key
+
+
+def test_distance_is_mean_absolute_deviation_in_real_spreads():
+    real = K.summarize([{k: float(v) for k in K.STAT_KEYS} for v in (0.0, 1.0, 2.0, 3.0, 4.0)])
+    # IQR of 0..4 is 2 (above every floor but colourfulness 5, warmth 2: max(IQR, floor))
+    shifted = K.summarize([{k: float(v) + 1.0 for k in K.STAT_KEYS} for v in (0.0, 1.0, 2.0, 3.0, 4.0)])
+    spreads = K.spreads(real)
+    assert spreads["colourfulness"] == 5.0 and spreads["luminance"] == 2.0
+    expected = np.mean([1.0 / spreads[k] for k in K.STAT_KEYS])
+    assert K.distance(real, shifted) == pytest.approx(expected, abs=1e-6)
+    assert K.distance(real, real) == 0.0
+    dev = K.deviations(real, shifted)
+    assert all(v > 0 for v in dev.values())
+
+
+def test_a_constant_real_statistic_uses_its_floor():
+    frames = [K.frame_stats(_scene(3)) for _ in range(3)]  # identical frames: IQR 0
+    real = K.summarize(frames)
+    assert K.spreads(real) == {s.key: s.floor for s in K.STATS}
+
+
+def test_find_frames_in_root_split_or_plain_folder(tmp_path):
+    for split in ("train", "val"):
+        _write(tmp_path / "root" / split / "data" / f"{split}_0.png", _scene(0))
+    _write(tmp_path / "root" / "train" / "sem_seg" / "train_0.png", _scene(0))  # masks are not frames
+    _write(tmp_path / "plain" / "A.JPG", _scene(1))
+    assert [p.name for p in K.find_frames(tmp_path / "root")] == ["train_0.png", "val_0.png"]
+    assert [p.name for p in K.find_frames(tmp_path / "root" / "val")] == ["val_0.png"]
+    assert [p.name for p in K.find_frames(tmp_path / "plain")] == ["A.JPG"]
+    (tmp_path / "empty").mkdir()
+    with pytest.raises(K.CompareError, match="no images here"):
+        K.find_frames(tmp_path / "empty")
+
+
+def test_bad_frames_are_named(tmp_path):
+    _write(tmp_path / "a.png", _scene(0))
+    with pytest.raises(K.CompareError, match="at least 2"):
+        K.folder_stats(tmp_path, min_frames=2)
+    (tmp_path / "b.png").write_bytes(b"not a png")
+    with pytest.raises(K.CompareError, match="b.png: cannot decode"):
+        K.folder_stats(tmp_path)
+
+
+@pytest.fixture
+def folders(tmp_path):
+    for i in range(4):
+        _write(tmp_path / "real" / f"r{i}.png", _scene(10 + i, belt=30))
+        _write(tmp_path / "close" / "train" / "data" / f"c{i}.png", _scene(20 + i, belt=32))
+        _write(tmp_path / "far" / f"f{i}.png", cv2.GaussianBlur(_scene(30 + i, belt=120), (0, 0), 3))
+    return tmp_path
+
+
+def test_cli_ranks_folders_and_writes_a_sheet_with_its_key(folders):
+    sheet = folders / "sheet.png"
+    args = ["compare", "--real", str(folders / "real"), str(folders / "close"), str(folders / "far"),
+            "--sheet", str(sheet), "--n", "3", "--json"]
+    result = CliRunner().invoke(synth, args)
+    assert result.exit_code == 0, result.output
+    report = json.loads(result.output)
+    close, far = (report["synth"][str(folders / n)]["distance"] for n in ("close", "far"))
+    assert close < far
+    assert report["real"]["frames"] == 4
+    key = report["sheet_key"]
+    assert sorted(key.values()) == ["close"] * 3 + ["far"] * 3 + ["real"] * 3
+    img = cv2.imread(str(sheet))
+    assert img is not None and img.shape[1] >= 1000
+    text = CliRunner().invoke(synth, args[:-1])
+    assert text.exit_code == 0 and "distance" in text.output and "dark_belt" in text.output
+
+
+@pytest.mark.parametrize("case", ["one_real_frame", "corrupt", "missing"])
+def test_cli_bad_input_is_one_line(folders, case):
+    real = folders / "real"
+    if case == "one_real_frame":
+        for p in sorted(real.iterdir())[1:]:
+            p.unlink()
+        message = "need at least 2"
+    elif case == "corrupt":
+        (real / "r9.png").write_bytes(b"\x89PNG broken")
+        message = "r9.png: cannot decode"
+    else:
+        real = folders / "nope"
+        message = "does not exist"
+    result = CliRunner().invoke(synth, ["compare", "--real", str(real), str(folders / "close")])
+    assert result.exit_code != 0 and message in result.output
+    assert result.exception is None or isinstance(result.exception, SystemExit)
