@@ -14,6 +14,7 @@ Example:
 from __future__ import annotations
 
 import math
+from dataclasses import dataclass
 
 import numpy as np
 
@@ -44,6 +45,49 @@ PALETTES: dict[str, list[tuple[float, float, float]]] = {
     "metal": [(0.8, 0.8, 0.82), (0.75, 0.1, 0.1), (0.1, 0.25, 0.6), (0.85, 0.7, 0.4)],
     "background": [(0.2, 0.15, 0.1), (0.3, 0.3, 0.28), (0.1, 0.1, 0.1), (0.4, 0.32, 0.2)],
 }
+
+
+@dataclass(frozen=True)
+class FitRange:
+    """A preset key that ``zerowaste synth fit`` may change, and the range it may move in.
+
+    ``span`` keys hold a ``[lo, hi]`` pair sampled per scene: the fit moves the pair's centre
+    inside ``[low, high]`` and keeps its width (the per-scene variety of the base preset);
+    other keys are a single number searched inside ``[low, high]``. ``log`` searches on a log
+    scale (for quantities like light power); ``integer`` rounds (object counts).
+    """
+
+    path: str
+    low: float
+    high: float
+    span: bool = True
+    log: bool = False
+    integer: bool = False
+
+
+#: Declared ranges of everything ``synth fit`` searches (presets outside them are clipped into them).
+#: Add a line here when you add a parameter that changes the look; keep ranges physically plausible.
+FIT_RANGES: tuple[FitRange, ...] = (
+    FitRange("belt.grey", 0.008, 0.2),                # albedo of the rubber
+    FitRange("belt.dirt", 0.0, 1.0),
+    FitRange("belt.wear", 0.0, 1.0),
+    FitRange("camera.height", 0.9, 2.0),              # m: object scale in the frame
+    FitRange("lighting.bar_power", 1.0, 30.0, log=True),
+    FitRange("lighting.temperature_k", 2700.0, 8000.0),
+    FitRange("lighting.ambient", 0.0, 0.6),
+    FitRange("lighting.hotspot_prob", 0.0, 1.0, span=False),
+    FitRange("clutter.count", 20, 150, integer=True),
+    FitRange("clutter.size_scale", 0.6, 1.6),
+    FitRange("clutter.class_mix.paper", 0.05, 1.0, span=False),
+    FitRange("clutter.class_mix.cardboard", 0.0, 0.6, span=False),
+    FitRange("clutter.class_mix.soft_plastic", 0.0, 0.6, span=False),
+    FitRange("clutter.class_mix.rigid_plastic", 0.0, 0.4, span=False),
+    FitRange("clutter.class_mix.metal", 0.0, 0.3, span=False),
+    FitRange("post.exposure", 0.6, 1.8),
+    FitRange("post.motion_blur_px", 0.0, 16.0),
+    FitRange("post.noise", 0.0, 0.03),
+    FitRange("post.vignette", 0.0, 0.5),
+)
 
 
 def frame_seed(base_seed: int, index: int) -> int:
