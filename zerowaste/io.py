@@ -11,6 +11,8 @@ submissions on shared storage stay readable by the other users the umask allows.
 * :func:`write_bytes_atomic`, :func:`write_text_atomic`, :func:`write_json_atomic`.
 * :func:`save_figure` -- a matplotlib figure as PNG, atomically, and closed.
 * :func:`fmt_pct` -- a fraction as a percent string, ``None``/NaN as ``n/a``.
+* :func:`csv_text` -- rows as CSV text, every cell passed through :func:`spreadsheet_safe` (the one
+  way the kit writes CSV: participant text never becomes a live spreadsheet formula).
 
 Example:
     >>> import pathlib, tempfile
@@ -36,8 +38,8 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-__all__ = ["atomic_path", "fmt_pct", "save_figure", "write_bytes_atomic", "write_json_atomic",
-           "write_text_atomic"]
+__all__ = ["atomic_path", "csv_text", "fmt_pct", "save_figure", "spreadsheet_safe", "write_bytes_atomic",
+           "write_json_atomic", "write_text_atomic"]
 
 
 def _file_mode() -> int:
@@ -111,3 +113,42 @@ def fmt_pct(value: float | None, digits: int = 2) -> str:
     if value is None or (isinstance(value, float) and math.isnan(value)):
         return "n/a"
     return f"{100.0 * value:.{digits}f}"
+
+
+#: A cell starting with one of these is evaluated as a formula by Excel, LibreOffice or Google Sheets
+#: (OWASP "CSV Injection": = + - @ tab carriage return, and their full-width forms).
+FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r", "\uff1d", "\uff0b", "\uff0d", "\uff20")
+
+
+def spreadsheet_safe(value: Any) -> Any:
+    """A CSV cell that a spreadsheet shows as text: a string starting with a formula trigger gets a
+    leading ``'`` (OWASP's rule); numbers and other values are returned as they are.
+
+    >>> print(spreadsheet_safe('=HYPERLINK("http://x","y")'))
+    '=HYPERLINK("http://x","y")
+    >>> spreadsheet_safe("-1+2"), spreadsheet_safe(-0.5)
+    ("'-1+2", -0.5)
+    >>> spreadsheet_safe("DAFormer")
+    'DAFormer'
+    """
+    if isinstance(value, str) and value.startswith(FORMULA_TRIGGERS):
+        return "'" + value
+    return value
+
+
+def csv_text(rows: list[dict[str, Any]]) -> str:
+    """Rows (dicts with the same keys) as CSV text with a header line; every cell made
+    :func:`spreadsheet_safe`. Write it with :func:`write_text_atomic`.
+
+    >>> print(csv_text([{"team": "a", "method": "@SUM(A1)", "mIoU": 0.5}]), end="")
+    team,method,mIoU
+    a,'@SUM(A1),0.5
+    """
+    import csv
+
+    buf = io.StringIO()
+    if rows:
+        writer = csv.DictWriter(buf, fieldnames=list(rows[0]), lineterminator="\n")
+        writer.writeheader()
+        writer.writerows({k: spreadsheet_safe(v) for k, v in row.items()} for row in rows)
+    return buf.getvalue()
