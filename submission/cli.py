@@ -128,6 +128,26 @@ def pack(source_only: Path, uda: Path, images: Path, out: Path) -> None:
     click.echo(f"wrote {out}")
 
 
+@submission.command("gt")
+@click.argument("root", type=FOLDER)
+@click.option("-o", "--out", required=True, type=click.Path(dir_okay=False, path_type=Path), help="Zip to write.")
+@click.option("--phase", "phases", multiple=True, type=click.Choice(C.PHASES),
+              help="Only this phase (repeatable; default: every phase folder ROOT has).")
+def gt(root: Path, out: Path, phases: tuple[str, ...]) -> None:
+    """Organizers: build gt.zip (val/*.png, test/*.png) from ROOT/{val,test}/sem_seg, checked.
+
+    ROOT is the labeled copy of the target data (ZeroWaste v2 with its val/test labels); masks must be
+    8-bit class ids 0..4 or 255, named and sized like ROOT/<phase>/data/ images when those are there.
+    """
+    from zerowaste.submission.groundtruth import GroundTruthError, build_ground_truth_zip
+
+    try:
+        counts = build_ground_truth_zip(root, out, phases or None)
+    except GroundTruthError as exc:
+        raise click.ClickException(str(exc)) from exc
+    click.echo(f"wrote {out}: " + ", ".join(f"{phase}/ {n} masks" for phase, n in counts.items()))
+
+
 def _print_table(result: dict[str, dict]) -> None:
     from rich.console import Console
     from rich.table import Table

@@ -216,3 +216,65 @@ def available_phases(path: str | Path) -> tuple[str, ...]:
     with zf:
         names = zf.namelist()
     return tuple(p for p in C.PHASES if any(n.startswith(p + "/") for n in names))
+
+
+def build_ground_truth_zip(
+    root: str | Path, out: str | Path, phases: Iterable[str] | None = None
+) -> dict[str, int]:
+    """Write the organizers' ``gt.zip`` (``val/NAME.png``, ``test/NAME.png``) from a labeled dataset.
+
+    ``root/<phase>/sem_seg/*.png`` (or ``root/<phase>/*.png``) are the masks of each phase (default:
+    every phase folder ``root`` has). Each must be an 8-bit single-channel PNG of class ids 0..4 or
+    255 (ignored); where ``root/<phase>/data/`` holds the images, masks and images must pair one to
+    one by file name -- the names participants' predictions carry -- with the same size. The zip is
+    written atomically and read back with :func:`load_ground_truth`. Returns masks per phase.
+
+    >>> import tempfile, cv2, numpy as np, pathlib
+    >>> d = pathlib.Path(tempfile.mkdtemp())
+    >>> (d / "val" / "sem_seg").mkdir(parents=True)
+    >>> _ = cv2.imwrite(str(d / "val" / "sem_seg" / "a.png"), np.zeros((2, 3), np.uint8))
+    >>> build_ground_truth_zip(d, d / "gt.zip")
+    {'val': 1}
+    """
+    from zerowaste.io import atomic_path
+
+    root, out = Path(root), Path(out)
+    if not root.is_dir():
+        raise GroundTruthError(f"{root}: folder not found")
+    chosen = list(phases) if phases else [p for p in C.PHASES if (root / p).is_dir()]
+    unknown = [p for p in chosen if p not in C.PHASES]
+    if unknown:
+        raise GroundTruthError(f"unknown phase {unknown[0]!r}; known: {', '.join(C.PHASES)}")
+    if not chosen:
+        raise GroundTruthError(f"{root} has no {'/ or '.join(C.PHASES)}/ folder with the masks")
+    members: dict[str, Path] = {}
+    for phase in chosen:
+        folder = root / phase / C.SEM_DIR if (root / phase / C.SEM_DIR).is_dir() else root / phase
+        masks = {p.name: p for p in sorted(folder.glob(f"*{C.PREDICTION_EXT}")) if p.is_file()} if folder.is_dir() else {}
+        if not masks:
+            raise GroundTruthError(f"{folder}: no ground-truth masks (*{C.PREDICTION_EXT})")
+        images_dir = root / phase / C.IMAGE_DIR
+        images = {p.name: p for p in images_dir.iterdir() if p.is_file()} if images_dir.is_dir() else None
+        if images is not None and set(images) != set(masks):
+            lonely = sorted(set(images) ^ set(masks))
+            raise GroundTruthError(f"{root / phase}: masks and images do not pair by file name "
+                                   f"({len(lonely)} unpaired: {', '.join(lonely[:5])}{', ...' if len(lonely) > 5 else ''})")
+        for name, path in masks.items():
+            mask = decode_gt(path.read_bytes(), f"{phase}/{name}")
+            bad = np.setdiff1d(np.unique(mask), [*range(C.NUM_CLASSES), C.IGNORE_INDEX])
+            if bad.size:
+                raise GroundTruthError(f"{path}: values {bad.tolist()} are not class ids 0..{C.NUM_CLASSES - 1} or "
+                                       f"{C.IGNORE_INDEX}")
+            if images is not None:
+                with Image.open(images[name]) as im:
+                    if (im.height, im.width) != mask.shape:
+                        raise GroundTruthError(f"{path}: mask is {mask.shape[1]}x{mask.shape[0]}, its image "
+                                               f"{im.width}x{im.height}")
+            members[f"{phase}/{name}"] = path
+    with atomic_path(out) as tmp:
+        with zipfile.ZipFile(tmp, "w", compression=zipfile.ZIP_STORED) as zf:  # PNGs are compressed already
+            for arcname, path in members.items():
+                zf.write(path, arcname)
+        for phase in chosen:
+            load_ground_truth(tmp, phase).close()
+    return {phase: sum(1 for m in members if m.startswith(phase + "/")) for phase in chosen}

@@ -1,4 +1,4 @@
-"""``zerowaste data``: verify, stats, coco2mask, mask2coco, fetch.
+"""``zerowaste data``: verify, stats, coco2mask, mask2coco, fetch, fixture.
 
 A thin click layer: every command calls one function of :mod:`zerowaste.data` and turns a
 :class:`~zerowaste.data.io.DataError` into a clear message and exit code 1 (never a traceback).
@@ -51,7 +51,7 @@ def _parse_size(ctx: click.Context, param: click.Parameter, value: str | None) -
 
 @click.group()
 def data() -> None:
-    """Datasets: fetch, verify, stats, COCO <-> mask conversion."""
+    """Datasets: fetch, verify, stats, COCO <-> mask conversion, fixtures."""
 
 
 @data.command()
@@ -160,6 +160,41 @@ def mask2coco(sem_dir: Path, out: Path, instances: Path | None, mode: str, synth
     coco = coco_from_masks(entries(), synthetic=synthetic, mode=mode)
     write_json(out, coco)
     click.echo(f"wrote {len(coco['images'])} images, {len(coco['annotations'])} annotations to {out}")
+
+
+@data.command()
+@click.argument("root", type=click.Path(file_okay=False, path_type=Path))
+@click.option("--dataset", "kind", type=KIND, required=True, help="Dataset kind (layout, names, classes).")
+@click.option("--n", "n", default=3, show_default=True, type=click.IntRange(min=1), help="Frames per split.")
+@click.option("--split", "splits", multiple=True, help="Only these splits (repeatable; default: all of the kind).")
+@click.option("--size", default="160x90", show_default=True, callback=_parse_size, help="Image size WIDTHxHEIGHT.")
+@click.option("--seed", default=0, show_default=True, type=int, help="Same seed, same files.")
+@click.option("--labeled", is_flag=True, help="Write sem_seg/ in every split (e.g. ZeroWaste v2 with its val/test labels).")
+@click.option("--archive-root", is_flag=True, help="Put the splits under the archive's top folder (splits_final_deblurred/...).")
+@_clean_errors
+def fixture(root: Path, kind: str, n: int, splits: tuple[str, ...], size: tuple[int, int] | None, seed: int,
+            labeled: bool, archive_root: bool) -> None:
+    """Write a small synthetic dataset in the exact layout of --dataset into ROOT (for trying commands, tests, demos).
+
+    Example: zerowaste data fixture data/zerowaste-v2 --dataset zerowaste-v2 --n 4 --size 1920x1080 --labeled
+    """
+    from zerowaste.data.fixtures import make_dataset
+
+    if size is None:
+        raise click.BadParameter("give a size such as 1920x1080", param_hint="--size")
+    lay = contract.layout(kind)
+    unknown = sorted(set(splits) - set(lay.splits))
+    if unknown:
+        raise click.BadParameter(f"{kind} has splits {', '.join(lay.splits) or '(none: flat data/)'}, "
+                                 f"not {', '.join(unknown)}", param_hint="--split")
+    if archive_root and not lay.archive_roots:
+        raise click.BadParameter(f"{kind} archives have no extra top folder", param_hint="--archive-root")
+    if root.exists() and any(root.iterdir()):
+        raise DataError(f"{root} is not empty; choose a new folder")
+    counts = {s: n for s in splits} if splits else n
+    make_dataset(root, kind, n=counts, size=(size[1], size[0]), seed=seed, archive_root=archive_root,
+                 labeled=True if labeled else None)
+    click.echo(f"wrote a {kind} fixture ({size[0]}x{size[1]}, {n} per split) to {root}")
 
 
 @data.command()

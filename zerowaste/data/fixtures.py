@@ -95,10 +95,10 @@ def _render(rng: np.random.Generator, sem: np.ndarray) -> np.ndarray:
     return np.clip(img, 0, 255).astype(np.uint8)
 
 
-def _write_split(split_dir: Path, kind: str, names: list[str], rng: np.random.Generator, size: tuple[int, int]) -> None:
+def _write_split(split_dir: Path, kind: str, names: list[str], rng: np.random.Generator, size: tuple[int, int],
+                 labeled: bool) -> None:
     lay = contract.layout(kind)
     h, w = size
-    labeled = split_dir.name in lay.labeled_splits
     classes = list(range(1, lay.num_classes))
     entries = []
     for name in names:
@@ -125,12 +125,15 @@ def make_dataset(
     size: tuple[int, int] = (90, 160),
     seed: int = 0,
     archive_root: bool = False,
+    labeled: bool | None = None,
 ) -> Path:
     """Write a tiny ``kind`` dataset under ``root`` and return ``root``.
 
     ``n`` is the number of frames per split (or a dict split -> count; ``""`` is the flat
     ZeroWaste-s split), ``size`` is (height, width). With ``archive_root`` the splits go under
     the archive's extra top folder (e.g. ``splits_final_deblurred/``), as the download unpacks.
+    ``labeled`` (default: the splits the real dataset labels) ``True`` writes ``sem_seg/`` in every
+    split -- e.g. ZeroWaste v2 with the val/test labels only the scoring server has.
     The same arguments always write the same files.
     """
     lay = contract.layout(kind)
@@ -149,5 +152,6 @@ def make_dataset(
         index += count
         split_dir = base / split if split else base
         (split_dir / contract.IMAGE_DIR).mkdir(parents=True, exist_ok=True)
-        _write_split(split_dir, kind, names, rng, size)
+        is_labeled = split in lay.labeled_splits if labeled is None else labeled
+        _write_split(split_dir, kind, names, rng, size, is_labeled)
     return root
