@@ -22,12 +22,13 @@ import torch
 
 import zerowaste.compat.mmseg  # noqa: F401  (weights_only loads of mmengine checkpoints)
 from zerowaste.compat.mmseg import atomic_put
+from zerowaste.errors import ZeroWasteError
 
 #: How many differences a mismatch error lists.
 MAX_LISTED = 8
 
 
-class SoupError(ValueError):
+class SoupError(ZeroWasteError, ValueError):
     """Checkpoints that cannot be averaged (missing file, different keys or shapes)."""
 
 

@@ -30,12 +30,13 @@ from zerowaste.submission import png
 from zerowaste.submission.zipread import inspect_zip, open_zip, read_member
 
 from zerowaste import contract as C
+from zerowaste.errors import ZeroWasteError
 
 #: File extensions :meth:`GroundTruth.from_images` treats as target images.
 IMAGE_EXTS = frozenset({".png", ".jpg", ".jpeg", ".bmp", ".tif", ".tiff", ".webp"})
 
 
-class GroundTruthError(Exception):
+class GroundTruthError(ZeroWasteError):
     """The ground truth (or its configuration, e.g. the phase) is unusable: an organizer error."""
 
 

@@ -25,6 +25,7 @@ from zerowaste.submission.groundtruth import GroundTruth
 from zerowaste.submission.validate import SubmissionInvalid, validate_submission
 
 from zerowaste import contract as C
+from zerowaste.errors import ZeroWasteError
 from zerowaste.io import atomic_path
 
 #: zlib level of the written PNGs: 6 is what PIL writes (a 1080p mask ~20-30 KB; OpenCV's default
@@ -32,7 +33,7 @@ from zerowaste.io import atomic_path
 PNG_COMPRESSION = 6
 
 
-class PackError(ValueError):
+class PackError(ZeroWasteError, ValueError):
     """A prediction cannot be converted (missing, wrong size, unknown colour or value)."""
 
 

@@ -35,6 +35,7 @@ from zerowaste.submission.groundtruth import GroundTruth
 from zerowaste.submission.zipread import ZipReadError, inspect_zip, open_zip, read_member
 
 from zerowaste import contract as C
+from zerowaste.errors import ZeroWasteError
 
 _HIDDEN_HINT = " (operating-system metadata; build the zip with `zerowaste submission pack`)"
 _METADATA_NAMES = {"__MACOSX", ".DS_Store", "Thumbs.db", "desktop.ini"}
@@ -61,7 +62,7 @@ class ValidationReport:
         return f"invalid: {self.n_problems} problem{'s' * (self.n_problems != 1)}"
 
 
-class SubmissionInvalid(Exception):
+class SubmissionInvalid(ZeroWasteError):
     """Raised by the scorer (and ``pack``) when a submission does not validate."""
 
     def __init__(self, report: ValidationReport) -> None:

@@ -27,12 +27,13 @@ import zlib
 from pathlib import Path, PurePosixPath
 
 from zerowaste import contract as C
+from zerowaste.errors import ZeroWasteError
 
 _CHUNK = 1 << 20
 _SUPPORTED_METHODS = {zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED, zipfile.ZIP_BZIP2, zipfile.ZIP_LZMA}
 
 
-class ZipReadError(Exception):
+class ZipReadError(ZeroWasteError):
     """A member could not be read safely (corrupt data, or more bytes than its header declares)."""
 
 

@@ -18,10 +18,12 @@ from typing import Any
 
 import yaml
 
+from zerowaste.errors import ZeroWasteError
+
 PRESET_DIR = Path(__file__).with_name("presets")
 
 
-class PresetError(ValueError):
+class PresetError(ZeroWasteError, ValueError):
     """A preset name, file or override that cannot be used."""
 
 

@@ -28,8 +28,10 @@ from pathlib import Path
 from zerowaste.synth import writer
 from zerowaste.synth.params import frame_seed
 
+from zerowaste.errors import ZeroWasteError
 
-class ShardError(ValueError):
+
+class ShardError(ZeroWasteError, ValueError):
     """A shard specification that cannot be used."""
 
 

@@ -16,6 +16,8 @@ import sys
 
 import click
 
+from zerowaste.errors import EXTRA_OF_MODULE, MissingExtraError, ZeroWasteError
+
 #: name -> ("module:attribute", one-line help shown by `zerowaste --help`)
 COMMANDS: dict[str, tuple[str, str]] = {
     "data": ("zerowaste.data.cli:data", "Datasets: fetch, verify, stats, COCO <-> mask conversion."),
@@ -48,11 +50,27 @@ class LazyGroup(click.Group):
         try:
             module = importlib.import_module(module_name)
         except ModuleNotFoundError as exc:
-            raise click.ClickException(
-                f"`zerowaste {cmd_name}` needs {exc.name!r}, which is not installed. "
-                "Install the kit with its extras: pip install -e '.[all]' (or run `make install`)."
-            ) from exc
+            raise click.ClickException(str(MissingExtraError.for_module(exc.name, f"zerowaste {cmd_name}"))) from None
         return getattr(module, attr)
+
+    def invoke(self, ctx: click.Context) -> object:
+        """Run the command; the kit's own errors become one line and an exit code, in this one place.
+
+        A :class:`~zerowaste.errors.ZeroWasteError` prints ``Error: <message>`` and exits with its
+        ``exit_code``; a missing optional dependency met while the command runs names the extra to
+        install. Anything else is a bug and keeps its traceback.
+        """
+        try:
+            return super().invoke(ctx)
+        except ZeroWasteError as exc:
+            error = click.ClickException(str(exc))
+            error.exit_code = exc.exit_code
+            raise error from None
+        except ModuleNotFoundError as exc:
+            if (exc.name or "").split(".")[0] not in EXTRA_OF_MODULE:
+                raise
+            what = f"zerowaste {ctx.invoked_subcommand or ''}".strip()
+            raise click.ClickException(str(MissingExtraError.for_module(exc.name, what))) from None
 
     def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
         # Show the one-line help without importing every part.

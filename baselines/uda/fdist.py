@@ -23,12 +23,13 @@ import torch
 import torch.nn.functional as F
 
 from zerowaste.contract import IGNORE_INDEX, NUM_CLASSES
+from zerowaste.errors import ZeroWasteError
 
 #: The SPEC's classes for the feature distance: every class but background.
 THING_CLASSES: tuple[int, ...] = tuple(range(1, NUM_CLASSES))
 
 
-class PretrainedRequiredError(ValueError):
+class PretrainedRequiredError(ZeroWasteError, ValueError):
     """The feature distance was switched on for a backbone without ImageNet weights."""
 
 

@@ -26,8 +26,10 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
+from zerowaste.errors import ZeroWasteError
 
-class UploadTooLarge(Exception):
+
+class UploadTooLarge(ZeroWasteError):
     """The upload went over the size cap."""
 
 

@@ -48,6 +48,8 @@ import types
 import warnings
 from pathlib import Path
 
+from zerowaste.errors import ZeroWasteError
+
 #: True when the compiled ``mmcv._ext`` is importable (full mmcv); set by :func:`apply`.
 HAS_MMCV_OPS: bool = False
 _APPLIED = False
@@ -56,7 +58,7 @@ _APPLIED = False
 _PURE_OPS = {"point_sample": ("point_sample", "bilinear_grid_sample")}
 
 
-class MissingCompiledOp(ModuleNotFoundError):
+class MissingCompiledOp(ZeroWasteError, ModuleNotFoundError):
     """An mmcv op that needs the compiled ``mmcv._ext`` (not shipped by mmcv-lite).
 
     A ``ModuleNotFoundError`` because mmseg guards its optional ops with ``except ModuleNotFoundError``.

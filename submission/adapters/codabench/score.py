@@ -25,10 +25,11 @@ from zerowaste.submission.groundtruth import GroundTruthError, load_ground_truth
 from zerowaste.submission.scoring import score_submission
 from zerowaste.submission.validate import SubmissionInvalid
 
+from zerowaste.errors import ZeroWasteError
 from zerowaste.io import write_json_atomic
 
 
-class UnsafeSubmission(Exception):
+class UnsafeSubmission(ZeroWasteError):
     """The unzipped submission holds something a zip must not (a symbolic link)."""
 
 
