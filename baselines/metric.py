@@ -2,11 +2,12 @@
 
 Every number comes from :mod:`zerowaste.submission.scoring` (the scoring server's code): each image's
 confusion matrix from :func:`zerowaste.submission.scoring.confusion_matrix`, the split's metrics from
-:class:`zerowaste.submission.scoring.SegEvaluator`. Per-image 5x5 matrices are what ranks exchange in
+:class:`zerowaste.submission.scoring.SegEvaluator`. Per-image 5x5 matrices (with the image's pixel count) are what ranks exchange in
 distributed evaluation, so the result is the same on 1 or 8 GPUs.
 
-Logged keys (percent, like mmseg): ``mIoU``, ``Acc`` (mean per-image accuracy), ``aAcc`` and
-``IoU.<class>``. A class with an empty union (tiny subsets only) is logged as NaN and printed
+Logged keys (percent, like mmseg): ``mIoU``, ``Acc`` (the official per-image accuracy: every
+image, every pixel, ground-truth 255 pixels counted as wrong), ``Acc_labelled`` (the same over
+labelled pixels only), ``aAcc`` and ``IoU.<class>``. A class with an empty union (tiny subsets only) is logged as NaN and printed
 as ``n/a``; the scorer's own value is ``None`` (see ``zerowaste.submission.scoring``).
 
 Example (config):
@@ -27,10 +28,10 @@ def _percent(value: float | None) -> float:
 def flatten_metrics(metrics: dict) -> dict[str, float]:
     """The scorer's metrics dict as flat percentages for the logger.
 
-    >>> flatten_metrics({"mIoU": 0.5, "Acc": 0.9, "aAcc": 0.8, "IoU": {"metal": None}})
-    {'mIoU': 50.0, 'Acc': 90.0, 'aAcc': 80.0, 'IoU.metal': nan}
+    >>> flatten_metrics({"mIoU": 0.5, "Acc": 0.9, "Acc_labelled": 0.95, "aAcc": 0.8, "IoU": {"metal": None}})
+    {'mIoU': 50.0, 'Acc': 90.0, 'Acc_labelled': 95.0, 'aAcc': 80.0, 'IoU.metal': nan}
     """
-    out = {k: _percent(metrics[k]) for k in ("mIoU", "Acc", "aAcc")}
+    out = {k: _percent(metrics[k]) for k in ("mIoU", "Acc", "Acc_labelled", "aAcc")}
     out.update({f"IoU.{name}": _percent(v) for name, v in metrics["IoU"].items()})
     return out
 
@@ -50,11 +51,11 @@ class KitSegMetric(BaseMetric):
                 raise ValueError("KitSegMetric needs ground truth: the evaluated split has no masks")
             pred = sample["pred_sem_seg"]["data"].squeeze(0).cpu().numpy().astype(np.uint8)
             gt = sample["gt_sem_seg"]["data"].squeeze(0).cpu().numpy().astype(np.uint8)
-            self.results.append(confusion_matrix(gt, pred))
+            self.results.append((confusion_matrix(gt, pred), gt.size))
 
     def compute_metrics(self, results: list) -> dict[str, float]:
         evaluator = SegEvaluator()
-        for conf in results:
-            evaluator.add_confusion(conf)
+        for conf, n_pixels in results:
+            evaluator.add_confusion(conf, n_pixels)
         self.last_metrics = evaluator.evaluate()
         return flatten_metrics(self.last_metrics)

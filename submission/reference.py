@@ -1,15 +1,19 @@
 """A straightforward re-implementation of the official method, to check the fast scorer against.
 
-Per image: ``sklearn.metrics.confusion_matrix(gt.ravel(), pred.ravel(), labels=range(5))`` (pixels
-whose value is not a label, ground-truth 255 included, fall out), summed over the split;
-per-image accuracy = trace / sum of that image's matrix, averaged over images (images with no
-labelled pixel, i.e. all-255 ground truth, are skipped: sklearn raises on them). Used by the golden tests and ``bench/score.py`` only; needs
-scikit-learn (the ``dev`` extra).
+mIoU: per image ``sklearn.metrics.confusion_matrix(gt.ravel(), pred.ravel(), labels=range(5))``
+(pixels whose value is not a label, ground-truth 255 included, fall out), summed over the split
+(an all-255 image adds nothing; sklearn raises on it, so it is left out of the sum).
+Acc (the official ``PixelAccuracy``, SPEC "Metrics"): per image ``mean(gt == pred)`` over **all**
+its pixels -- a ground-truth 255 pixel never equals a prediction in 0..4, so it counts as wrong --
+averaged over **every** image, an all-255 one included. Computed from the raw arrays, not from the
+confusion matrix, so it checks the fast scorer independently. Used by the golden tests and
+``bench/score.py`` only; needs scikit-learn (the ``dev`` extra).
 
 Example:
     >>> import numpy as np
-    >>> official_metrics([(np.array([[0, 1]], np.uint8), np.array([[0, 0]], np.uint8))])["aAcc"]
-    0.5
+    >>> m = official_metrics([(np.array([[0, 1, 255]], np.uint8), np.array([[0, 0, 0]], np.uint8))])
+    >>> m["Acc"], m["aAcc"]
+    (0.3333333333333333, 0.5)
 """
 
 from __future__ import annotations
@@ -31,11 +35,10 @@ def official_metrics(
     conf = np.zeros((num_classes, num_classes), dtype=np.int64)
     accs = []
     for gt, pred in pairs:
-        if (gt == C.IGNORE_INDEX).all():  # skipped (sklearn would raise: no label in y_true)
+        accs.append(np.mean(gt == pred))  # every image, every pixel
+        if (gt == C.IGNORE_INDEX).all():  # no label in y_true: sklearn would raise
             continue
-        cm = sk_confusion(gt.ravel(), pred.ravel(), labels=labels)
-        conf += cm
-        accs.append(np.trace(cm) / cm.sum())
+        conf += sk_confusion(gt.ravel(), pred.ravel(), labels=labels)
     tp = np.diag(conf)
     with np.errstate(invalid="ignore", divide="ignore"):
         iou = tp / (conf.sum(axis=0) + conf.sum(axis=1) - tp)

@@ -1,13 +1,15 @@
 """The official ZeroWaste metric, as pure functions, plus the submission scorer.
 
 - One 5x5 confusion matrix (rows = ground truth, columns = prediction) accumulated over the split;
-  ground-truth pixels equal to 255 are ignored; an image whose ground truth is entirely 255 is
-  skipped (it counts neither in the matrix nor in ``Acc``).
+  ground-truth pixels equal to 255 are ignored (an all-255 image adds nothing to it).
 - ``IoU_c = TP / (GT_c + Pred_c - TP)``; ``mIoU`` = plain mean over all 5 classes (background
   included).
-- ``Acc`` = mean over images of per-image pixel accuracy (correct / labelled pixels of that image:
-  the trace over the sum of the image's own confusion matrix, exactly what sklearn's
-  ``confusion_matrix(labels=range(5))`` per image gives); ``aAcc`` = dataset-level pixel accuracy.
+- ``Acc`` = the official ``PixelAccuracy``: the mean over **every** ground-truth image of
+  correct / **all** pixels of that image. Ground-truth 255 pixels count in the denominator and are
+  always wrong (a valid prediction is 0..4); an all-255 image counts with accuracy 0.
+- ``Acc_labelled`` = the same mean over labelled pixels only (255 pixels left out, all-255 images
+  skipped): not an official figure, a diagnostic of how well the labelled pixels are predicted.
+- ``aAcc`` = dataset-level pixel accuracy over labelled pixels (mmseg's ``aAcc``).
 - Empty union (a class absent from the ground truth and never predicted): its IoU is undefined.
   It is reported as ``None`` (JSON ``null``) and ``mIoU`` becomes ``None`` too: the mean is never
   silently taken over fewer classes. (The official code yields NaN; on the real val/test splits
@@ -19,9 +21,9 @@ Example:
     >>> conf = confusion_matrix(gt, pred)
     >>> int(conf.sum()), int(conf.trace())
     (3, 2)
-    >>> m = metrics_from_confusion(conf, [2 / 3])
-    >>> m["aAcc"], m["IoU"]["rigid_plastic"], m["mIoU"]
-    (0.6666666666666666, 0.5, None)
+    >>> m = metrics_from_confusion(conf, [image_accuracy(conf, gt.size)], [labelled_accuracy(conf)])
+    >>> m["Acc"], m["Acc_labelled"], m["IoU"]["rigid_plastic"], m["mIoU"]
+    (0.5, 0.6666666666666666, 0.5, None)
 """
 
 from __future__ import annotations
@@ -41,6 +43,8 @@ __all__ = [
     "SegEvaluator",
     "SubmissionInvalid",
     "confusion_matrix",
+    "image_accuracy",
+    "labelled_accuracy",
     "metrics_from_confusion",
     "score_submission",
 ]
@@ -96,12 +100,20 @@ def _ratio(num: float, den: float) -> float | None:
     return float(num) / float(den) if den else None
 
 
-def metrics_from_confusion(conf: np.ndarray, per_image_acc: Sequence[float]) -> dict:
+def _mean(values: Sequence[float]) -> float | None:
+    return float(np.mean(np.asarray(values, dtype=np.float64))) if len(values) else None
+
+
+def metrics_from_confusion(
+    conf: np.ndarray, per_image_acc: Sequence[float], per_image_acc_labelled: Sequence[float] = ()
+) -> dict:
     """Metrics from the split's confusion matrix and the per-image accuracies (fractions in [0, 1]).
 
-    Returns ``{"mIoU", "Acc", "aAcc", "IoU": {class name: value}, "confusion": [[...]]}``. A class
-    with an empty union has IoU ``None`` and makes ``mIoU`` ``None``; ``Acc``/``aAcc`` are ``None``
-    when no pixel was scored.
+    ``per_image_acc``: :func:`image_accuracy` of every image (the official ``Acc``);
+    ``per_image_acc_labelled``: :func:`labelled_accuracy` of the images that have labelled pixels.
+    Returns ``{"mIoU", "Acc", "Acc_labelled", "aAcc", "IoU": {class name: value}, "confusion":
+    [[...]]}``. A class with an empty union has IoU ``None`` and makes ``mIoU`` ``None``; ``Acc``
+    is ``None`` when there is no image, ``Acc_labelled``/``aAcc`` when no pixel is labelled.
     """
     conf = np.asarray(conf, dtype=np.int64)
     tp = np.diag(conf)
@@ -110,18 +122,33 @@ def metrics_from_confusion(conf: np.ndarray, per_image_acc: Sequence[float]) -> 
     iou = {name: _ratio(tp[i], union[i]) for i, name in enumerate(names)}
     values = list(iou.values())
     miou = None if any(v is None for v in values) else float(np.mean(values))
-    acc = float(np.mean(np.asarray(per_image_acc, dtype=np.float64))) if len(per_image_acc) else None
     return {
         "mIoU": miou,
-        "Acc": acc,
+        "Acc": _mean(per_image_acc),
+        "Acc_labelled": _mean(per_image_acc_labelled),
         "aAcc": _ratio(tp.sum(), conf.sum()),
         "IoU": iou,
         "confusion": conf.tolist(),
     }
 
 
-def image_accuracy(conf: np.ndarray) -> float | None:
-    """Pixel accuracy of one image from its confusion matrix; None if it has no labelled pixel."""
+def image_accuracy(conf: np.ndarray, n_pixels: int) -> float:
+    """The official per-image ``PixelAccuracy``: correct pixels / **all** ``n_pixels`` of the image.
+
+    ``conf`` is the image's confusion matrix (255 pixels are not in it), so every ground-truth 255
+    pixel counts as wrong, and an all-255 image scores 0.
+
+    >>> conf = confusion_matrix(np.array([0, 1, 255, 255]), np.array([0, 1, 1, 0]))
+    >>> image_accuracy(conf, 4), labelled_accuracy(conf)
+    (0.5, 1.0)
+    """
+    if n_pixels <= 0 or conf.sum() > n_pixels:
+        raise ValueError(f"an image of {n_pixels} pixels cannot have {int(conf.sum())} labelled pixels")
+    return float(np.trace(conf)) / float(n_pixels)
+
+
+def labelled_accuracy(conf: np.ndarray) -> float | None:
+    """Correct / labelled pixels of one image (255 left out); None if it has no labelled pixel."""
     return _ratio(np.trace(conf), conf.sum())
 
 
@@ -130,9 +157,9 @@ class SegEvaluator:
 
     >>> ev = SegEvaluator()
     >>> ev.process(np.zeros((2, 2), np.uint8), np.zeros((2, 2), np.uint8))
-    >>> ev.process(np.full((2, 2), 255, np.uint8), np.zeros((2, 2), np.uint8))  # skipped
-    >>> ev.n_images, ev.evaluate()["Acc"]
-    (1, 1.0)
+    >>> ev.process(np.full((2, 2), 255, np.uint8), np.zeros((2, 2), np.uint8))  # counts, all wrong
+    >>> ev.n_images, ev.evaluate()["Acc"], ev.evaluate()["Acc_labelled"]
+    (2, 0.5, 1.0)
     """
 
     def __init__(self, num_classes: int = C.NUM_CLASSES) -> None:
@@ -142,40 +169,41 @@ class SegEvaluator:
     def reset(self) -> None:
         self.confusion = np.zeros((self.num_classes, self.num_classes), dtype=np.int64)
         self.per_image_acc: list[float] = []
+        self.per_image_acc_labelled: list[float] = []
 
     @property
     def n_images(self) -> int:
-        """Images scored so far (all-255 images are not counted)."""
+        """Images scored so far (all-255 images included: they count in ``Acc``)."""
         return len(self.per_image_acc)
 
-    def add_confusion(self, conf: np.ndarray) -> None:
-        """Add one image's confusion matrix (skipped when it has no labelled pixel)."""
-        acc = image_accuracy(conf)
-        if acc is None:
-            return
+    def add_confusion(self, conf: np.ndarray, n_pixels: int) -> None:
+        """Add one image's confusion matrix; ``n_pixels`` is the image's size (H * W), 255 included."""
+        self.per_image_acc.append(image_accuracy(conf, n_pixels))
+        labelled = labelled_accuracy(conf)
+        if labelled is not None:
+            self.per_image_acc_labelled.append(labelled)
         self.confusion += conf
-        self.per_image_acc.append(acc)
 
     def process(self, gt: np.ndarray, pred: np.ndarray) -> None:
-        """Score one image (an all-255 ground truth is skipped)."""
-        self.add_confusion(confusion_matrix(gt, pred, self.num_classes))
+        """Score one image."""
+        self.add_confusion(confusion_matrix(gt, pred, self.num_classes), np.asarray(gt).size)
 
     def evaluate(self) -> dict:
         """The metrics dict of :func:`metrics_from_confusion` over all processed images."""
-        return metrics_from_confusion(self.confusion, self.per_image_acc)
+        return metrics_from_confusion(self.confusion, self.per_image_acc, self.per_image_acc_labelled)
 
 
 def _image_confusions(
     name: str, masks: dict[str, np.ndarray], gt_bytes: bytes | None
-) -> dict[str, np.ndarray]:
-    """Worker: decode the GT once, one confusion matrix per track."""
+) -> dict[str, tuple[np.ndarray, int]]:
+    """Worker: decode the GT once; per track, the image's confusion matrix and its pixel count."""
     gt = decode_gt(gt_bytes, name)
     out = {}
     for track, pred in masks.items():
         if gt.shape != pred.shape:
             raise GroundTruthError(f"ground-truth mask {name!r} is {gt.shape}, its header said otherwise")
         try:
-            out[track] = confusion_matrix(gt, pred)
+            out[track] = (confusion_matrix(gt, pred), gt.size)
         except ValueError as exc:
             raise GroundTruthError(f"ground-truth mask {name!r}: {exc}") from exc
     return out
@@ -197,8 +225,8 @@ def score_submission(
         raise SubmissionInvalid(report)
     evaluators = {track: SegEvaluator() for track in C.TRACKS}
     for name in gt.names:  # accumulate in a fixed order: identical floats run to run
-        for track, conf in confusions[name].items():
-            evaluators[track].add_confusion(conf)
+        for track, (conf, n_pixels) in confusions[name].items():
+            evaluators[track].add_confusion(conf, n_pixels)
     return {track: ev.evaluate() for track, ev in evaluators.items()}
 
 

@@ -43,7 +43,7 @@ def test_score_table_json_and_plots(fx):
     assert "ZeroWaste score" in res.output and "IoU soft_plastic" in res.output
     data = json.loads((out / "s.json").read_text())
     assert set(data) == set(C.TRACKS)
-    assert set(data["uda"]) == {"mIoU", "Acc", "aAcc", "IoU", "confusion"}
+    assert set(data["uda"]) == {"mIoU", "Acc", "Acc_labelled", "aAcc", "IoU", "confusion"}
     assert f"{100 * data['uda']['mIoU']:.2f}" in res.output
     for track in C.TRACKS:
         for kind in ("confusion", "iou"):

@@ -19,7 +19,7 @@ from zerowaste import contract as C
 
 
 def test_hand_computed_two_images():
-    # image 1: 4 labelled pixels, 3 correct; one GT 255 pixel predicted 2 (ignored)
+    # image 1: 8 pixels, 7 labelled, 5 correct; one GT 255 pixel predicted 2 (out of the matrix, wrong in Acc)
     gt1 = np.array([[0, 0, 1, 255], [2, 2, 2, 2]], np.uint8)
     pr1 = np.array([[0, 1, 1, 2], [2, 2, 3, 2]], np.uint8)
     # image 2: all correct, classes 3 and 4
@@ -45,16 +45,20 @@ def test_hand_computed_two_images():
         "soft_plastic": 1.0,
     }
     assert m["mIoU"] == pytest.approx((0.5 + 0.5 + 0.75 + 0.5 + 1) / 5, abs=1e-12)
-    assert m["Acc"] == pytest.approx((5 / 7 + 1) / 2, abs=1e-12)  # per-image mean
+    assert m["Acc"] == pytest.approx((5 / 8 + 1) / 2, abs=1e-12)  # per-image mean, 255 pixel wrong
+    assert m["Acc_labelled"] == pytest.approx((5 / 7 + 1) / 2, abs=1e-12)  # 255 pixel left out
     assert m["aAcc"] == pytest.approx(7 / 9, abs=1e-12)  # pixel level: differs from Acc
 
 
-def test_all_ignore_image_is_skipped():
+def test_all_ignore_image_counts_in_acc_only():
     ev = SegEvaluator()
     ev.process(np.full((4, 4), 255, np.uint8), np.zeros((4, 4), np.uint8))
-    assert ev.n_images == 0 and ev.evaluate()["Acc"] is None
+    m = ev.evaluate()
+    assert ev.n_images == 1 and m["Acc"] == 0.0  # every pixel of it is wrong
+    assert m["Acc_labelled"] is None and m["aAcc"] is None and m["confusion"] == np.zeros((5, 5)).tolist()
     ev.process(np.zeros((4, 4), np.uint8), np.zeros((4, 4), np.uint8))
-    assert ev.n_images == 1 and ev.evaluate()["Acc"] == 1.0
+    m = ev.evaluate()
+    assert ev.n_images == 2 and m["Acc"] == 0.5 and m["Acc_labelled"] == 1.0 and m["aAcc"] == 1.0
 
 
 def test_empty_union_is_null_and_mean_undefined():
@@ -106,12 +110,15 @@ def test_golden_equal_to_official_method_on_random_submissions(make_fx, zk, seed
         assert 0 <= got["mIoU"] <= 1 and 0 <= got["Acc"] <= 1
 
 
-def test_perfect_submission_scores_one(fx, zk):
+def test_perfect_submission_scores_one_except_ignored_pixels(fx, zk):
     perfect = {
         t: {n: np.where(m == 255, 0, m).astype(np.uint8) for n, m in fx.masks.items()} for t in C.TRACKS
     }
     result = score_submission(zk.build_zip(fx.tmp / "perfect.zip", zk.submission_entries(perfect)), fx.gt)
-    assert result["uda"]["mIoU"] == 1.0 and result["source_only"]["Acc"] == 1.0
+    labelled = [np.mean(m != 255) for m in fx.masks.values()]
+    assert min(labelled) < 1  # the fixture has 255 rows: Acc cannot reach 1 there
+    assert result["uda"]["mIoU"] == 1.0 and result["source_only"]["Acc_labelled"] == 1.0
+    assert result["source_only"]["Acc"] == pytest.approx(np.mean(labelled), abs=1e-12)
 
 
 def test_score_raises_on_invalid_submission_with_all_problems(fx, zk):
