@@ -5,7 +5,7 @@ leaderboard and of all submissions to CSV or JSON. The same actions exist over H
 ``/api/admin/`` for an admin token.
 
 Example:
-    $ zerowaste server admin --db sqlite:///challenge.db phase create test --closes 2026-12-01T00:00 --hidden
+    $ zerowaste server admin --db sqlite:///challenge.db phase create test --closes "$(date -u -d '+30 days' +%FT%R)" --hidden
     $ zerowaste server admin --db sqlite:///challenge.db token issue --admin
     $ zerowaste server admin --db sqlite:///challenge.db export leaderboard --phase test --out board.csv
 """
@@ -20,23 +20,24 @@ from pathlib import Path
 import click
 
 from zerowaste import contract
+from zerowaste.errors import ZeroWasteError
 from zerowaste.io import write_text_atomic
 
 from . import service
 from .models import RULES
+from .rules import DEFAULT_INVALID_PER_DAY
 from .service import ServiceError
 
 
 def _engine(ctx: click.Context):
-    from .db import make_engine, upgrade
+    from .db import open_database
 
     obj = ctx.find_root().ensure_object(dict)
     if "engine" not in obj:
         try:
-            obj["engine"] = make_engine(ctx.find_object(AdminOptions).db_url)
-        except ValueError as exc:
+            obj["engine"] = open_database(ctx.find_object(AdminOptions).db_url)
+        except ZeroWasteError as exc:  # bad URL, unreachable PostgreSQL, unwritable SQLite path
             raise click.ClickException(str(exc)) from None
-        upgrade(obj["engine"])
     return obj["engine"]
 
 
@@ -118,7 +119,17 @@ phase_options = [
     click.option("--hidden/--visible", "hidden", default=None, help="Hide the leaderboard until the phase closes."),
     click.option("--count-rejected/--no-count-rejected", "count_rejected", default=None,
                  help="Whether submissions failing validation count against the quota (default: no)."),
+    click.option("--invalid-per-day",
+                 help=f"Submissions failing validation a team may make per UTC day, or 'none' "
+                      f"(default {DEFAULT_INVALID_PER_DAY})."),
 ]
+
+
+def warn_if_past(what: str, when: dt.datetime | None) -> None:
+    """Warn on stderr when a phase is given a closing time that has already passed."""
+    if when is not None and when <= dt.datetime.now(dt.UTC):
+        click.echo(f"warning: --closes {when.isoformat()} is in the past: phase {what!r} is closed "
+                   "(no uploads) and a --hidden board is public", err=True)
 
 
 def _phase_options(f):
@@ -132,11 +143,16 @@ def _phase_options(f):
 @click.option("--split", type=click.Choice(contract.PHASES), help="Ground-truth split (default: NAME).")
 @_phase_options
 @host_command
-def phase_create(engine, name, split, opens, closes, per_day, total, rule, hidden, count_rejected) -> None:
+def phase_create(engine, name, split, opens, closes, per_day, total, rule, hidden, count_rejected,
+                 invalid_per_day) -> None:
     """Create phase NAME (quotas default to the challenge rules: 5/day on val, 5 in total on test)."""
-    p = service.create_phase(engine, name, split=split, opens_at=parse_time(opens), closes_at=parse_time(closes),
+    closes_at = parse_time(closes)
+    warn_if_past(name, closes_at)
+    invalid = _quota(invalid_per_day)
+    p = service.create_phase(engine, name, split=split, opens_at=parse_time(opens), closes_at=closes_at,
                              per_day=_quota(per_day), total=_quota(total), rule=rule or "best",
-                             hidden_until_close=bool(hidden), count_rejected=bool(count_rejected))
+                             hidden_until_close=bool(hidden), count_rejected=bool(count_rejected),
+                             invalid_per_day=DEFAULT_INVALID_PER_DAY if invalid == -1 else invalid)
     click.echo(json.dumps(service.phase_view(p)))
 
 
@@ -144,7 +160,7 @@ def phase_create(engine, name, split, opens, closes, per_day, total, rule, hidde
 @click.argument("name")
 @_phase_options
 @host_command
-def phase_update(engine, name, opens, closes, per_day, total, rule, hidden, count_rejected) -> None:
+def phase_update(engine, name, opens, closes, per_day, total, rule, hidden, count_rejected, invalid_per_day) -> None:
     """Change phase NAME (only the options given; use '' for no opening/closing time)."""
     changes = {"opens_at": opens, "closes_at": closes, "rule": rule, "hidden_until_close": hidden,
                "count_rejected": count_rejected}
@@ -152,7 +168,9 @@ def phase_update(engine, name, opens, closes, per_day, total, rule, hidden, coun
     for key in ("opens_at", "closes_at"):
         if key in changes:
             changes[key] = parse_time(changes[key])
-    for key, value in (("per_day", per_day), ("total", total)):
+    if changes.get("closes_at"):
+        warn_if_past(name, changes["closes_at"])
+    for key, value in (("per_day", per_day), ("total", total), ("invalid_per_day", invalid_per_day)):
         if value is not None:
             changes[key] = _quota(value)
     click.echo(json.dumps(service.phase_view(service.update_phase(engine, name, **changes))))
@@ -183,11 +201,12 @@ def team_create(engine, name) -> None:
 
 
 @team.command("list")
+@click.option("--json", "as_json", is_flag=True, help="One JSON array of team names (for scripts).")
 @host_command
-def team_list(engine) -> None:
-    """List teams."""
-    for t in service.list_teams(engine):
-        click.echo(t.name)
+def team_list(engine, as_json) -> None:
+    """List teams, one name per line."""
+    names = [t.name for t in service.list_teams(engine)]
+    click.echo(json.dumps(names) if as_json else "\n".join(names), nl=bool(names) or as_json)
 
 
 @admin.group()
@@ -198,13 +217,14 @@ def token() -> None:
 @token.command("issue")
 @click.option("--team", "team_name", help="Team the token submits for.")
 @click.option("--admin", "is_admin", is_flag=True, help="A host token for /api/admin/ instead.")
+@click.option("--json", "as_json", is_flag=True, help='Print {"token": ..., "team": ..., "admin": ...} (for scripts).')
 @host_command
-def token_issue(engine, team_name, is_admin) -> None:
+def token_issue(engine, team_name, is_admin, as_json) -> None:
     """Issue a token. It is printed once: only its hash is stored."""
     if bool(team_name) == is_admin:
         raise click.UsageError("give exactly one of --team NAME or --admin")
     plain = service.issue_token(engine, team_name, admin=is_admin)
-    click.echo(plain)
+    click.echo(json.dumps({"token": plain, "team": team_name, "admin": is_admin}) if as_json else plain)
     click.echo("(shown once: only its hash is stored; revoke it with `token revoke "
                f"{plain[:8]}`)", err=True)
 

@@ -53,6 +53,18 @@ def check_ground_truth(gt_path: str) -> list[str]:
         raise click.ClickException(f"ground truth: {exc}") from None
 
 
+def open_database(db_url: str):
+    """The engine, schema upgraded; a bad URL or an unreachable database is one line and exit 1."""
+    from zerowaste.errors import ZeroWasteError
+
+    from .db import open_database as open_db
+
+    try:
+        return open_db(db_url)
+    except ZeroWasteError as exc:
+        raise click.ClickException(str(exc)) from None
+
+
 def _setup_logging() -> None:
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     logging.getLogger("alembic").setLevel(logging.WARNING)
@@ -72,9 +84,13 @@ def server() -> None:
 @click.option("--workers", default=1, show_default=True, type=click.IntRange(0, 64),
               help="Scoring workers inside this process (0: run `zerowaste server worker` separately).")
 @click.option("--max-upload-mb", default=1024, show_default=True, type=click.IntRange(1), help="Upload size cap.")
+@click.option("--upload-timeout", default=30.0, show_default=True, type=click.FloatRange(min=0.1),
+              help="Abort an upload that sends no data for this many seconds (408).")
+@click.option("--uploads-per-team", default=2, show_default=True, type=click.IntRange(1),
+              help="Uploads of one team in progress at once, per server process (more: 429).")
 @_worker_options
 def serve(db_url: str, store_dir: str, gt_path: str, host: str, port: int, workers: int, max_upload_mb: int,
-          **worker_opts) -> None:
+          upload_timeout: float, uploads_per_team: int, **worker_opts) -> None:
     """Run the web server (schema migrations are applied at start)."""
     import uvicorn
 
@@ -83,12 +99,11 @@ def serve(db_url: str, store_dir: str, gt_path: str, host: str, port: int, worke
     _setup_logging()
     for line in check_ground_truth(gt_path):
         click.echo(f"ground truth {line}")
+    open_database(db_url).dispose()  # fail here in one line, not in uvicorn's start-up traceback
     settings = Settings(db_url=db_url, store_dir=store_dir, gt_path=gt_path, max_upload_bytes=max_upload_mb * 1024**2,
+                        upload_idle_timeout=upload_timeout, uploads_per_team=uploads_per_team,
                         workers=workers, worker=WorkerConfig(**worker_opts))
-    try:
-        app = create_app(settings)
-    except ValueError as exc:
-        raise click.ClickException(str(exc)) from None
+    app = create_app(settings)
     uvicorn.run(app, host=host, port=port, log_level="info", timeout_graceful_shutdown=5)
 
 
@@ -100,17 +115,12 @@ def serve(db_url: str, store_dir: str, gt_path: str, host: str, port: int, worke
 @_worker_options
 def worker(db_url: str, store_dir: str, gt_path: str, once: bool, **worker_opts) -> None:
     """Score queued submissions (run several, on several machines, against one PostgreSQL)."""
-    from .db import make_engine, upgrade
     from .store import SubmissionStore
     from .worker import run_worker, work_once
 
     _setup_logging()
     check_ground_truth(gt_path)
-    try:
-        engine = make_engine(db_url)
-    except ValueError as exc:
-        raise click.ClickException(str(exc)) from None
-    upgrade(engine)
+    engine = open_database(db_url)
     cfg = WorkerConfig(**worker_opts)
     store = SubmissionStore(store_dir)
     if once:

@@ -105,9 +105,25 @@ def wait_for(server_url: str, token: str, submission_id: int, timeout: float = 3
         time.sleep(poll)
 
 
+def status_text(sub: dict) -> str:
+    """The status as a team should read it: a disqualified submission is not just "scored".
+
+    >>> status_text({"status": "scored", "disqualified": True, "selected": False})
+    'disqualified (scored, but removed from the leaderboards by the organizers)'
+    >>> status_text({"status": "queued", "disqualified": False, "selected": False, "scores": {"uda": {}}})
+    'queued (re-scoring; the leaderboard keeps the previous score until then)'
+    """
+    if sub.get("disqualified"):
+        return f"disqualified ({sub['status']}, but removed from the leaderboards by the organizers)"
+    text = sub["status"]
+    if text in ("queued", "running") and sub.get("scores"):
+        text += " (re-scoring; the leaderboard keeps the previous score until then)"
+    return text + (" (selected)" if sub.get("selected") else "")
+
+
 def describe(sub: dict) -> str:
     """Human-readable lines for one submission."""
-    lines = [f"submission {sub['id']} [{sub['phase']}] {sub['method_name']!r} ({sub['filename']}): {sub['status']}"]
+    lines = [f"submission {sub['id']} [{sub['phase']}] {sub['method_name']!r} ({sub['filename']}): {status_text(sub)}"]
     for track in contract.TRACKS:
         sc = (sub.get("scores") or {}).get(track)
         if sc:

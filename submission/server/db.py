@@ -20,10 +20,35 @@ from importlib import resources
 
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import make_url
+from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
+
+from zerowaste.errors import ZeroWasteError
 
 SQLITE_BUSY_TIMEOUT_MS = 30_000
 MIGRATION_LOCK_ID = 727_274_001  # arbitrary, constant: the PostgreSQL advisory lock taken by upgrade()
+
+
+class BadDatabaseURL(ZeroWasteError, ValueError):
+    """The ``--db`` value is not a SQLite or PostgreSQL URL."""
+
+
+class DatabaseUnavailable(ZeroWasteError, RuntimeError):
+    """The database cannot be opened or reached (unwritable SQLite path, PostgreSQL down, bad password)."""
+
+
+def unavailable(engine: Engine, exc: OperationalError) -> DatabaseUnavailable:
+    """One line naming the database (password hidden) and the driver's reason, for the host.
+
+    >>> import sqlite3
+    >>> err = OperationalError("connect", {}, sqlite3.OperationalError("unable to open database file"))
+    >>> print(unavailable(make_engine("sqlite:///no/x.db"), err))
+    cannot open the database sqlite:///no/x.db: unable to open database file (is the folder there and writable?)
+    """
+    reason = str(exc.orig if exc.orig is not None else exc).strip().splitlines()
+    hint = " (is the folder there and writable?)" if is_sqlite(engine) and "unable to open" in " ".join(reason) else ""
+    return DatabaseUnavailable(f"cannot open the database {engine.url.render_as_string(hide_password=True)}: "
+                               f"{reason[0] if reason else type(exc.orig).__name__}{hint}")
 
 
 def normalize_url(url: str) -> str:
@@ -51,7 +76,7 @@ def make_engine(url: str) -> Engine:
     except Exception:  # sqlalchemy.exc.ArgumentError: not a URL at all
         backend = None
     if backend not in ("sqlite", "postgresql"):
-        raise ValueError(f"unsupported database URL {url!r}: use sqlite:///FILE or postgresql://...")
+        raise BadDatabaseURL(f"unsupported database URL {url!r}: use sqlite:///FILE or postgresql://...")
     if not url.startswith("sqlite"):
         return create_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=20)
     engine = create_engine(url, connect_args={"timeout": SQLITE_BUSY_TIMEOUT_MS / 1000, "check_same_thread": False})
@@ -108,7 +133,17 @@ def alembic_config(connection=None):
 
 
 def upgrade(engine: Engine, revision: str = "head") -> None:
-    """Apply every migration up to ``revision`` (idempotent; never drops data)."""
+    """Apply every migration up to ``revision`` (idempotent; never drops data).
+
+    Raises :class:`DatabaseUnavailable` (one line) when the database cannot be opened or reached.
+    """
+    try:
+        _upgrade(engine, revision)
+    except OperationalError as exc:  # cannot connect, cannot open or write the file, locked out...
+        raise unavailable(engine, exc) from None
+
+
+def _upgrade(engine: Engine, revision: str) -> None:
     from alembic import command
 
     with engine.connect() as conn:
@@ -120,6 +155,20 @@ def upgrade(engine: Engine, revision: str = "head") -> None:
             if not is_sqlite(engine):
                 conn.exec_driver_sql(f"SELECT pg_advisory_xact_lock({MIGRATION_LOCK_ID})")
             command.upgrade(alembic_config(conn), revision)
+
+
+def open_database(url: str) -> Engine:
+    """An engine on ``url`` with the schema upgraded: what ``serve``, ``worker`` and ``admin`` start with.
+
+    Raises :class:`BadDatabaseURL` or :class:`DatabaseUnavailable`, each with a one-line message.
+    """
+    engine = make_engine(url)
+    try:
+        upgrade(engine)
+    except DatabaseUnavailable:
+        engine.dispose()
+        raise
+    return engine
 
 
 def current_revision(engine: Engine) -> str | None:

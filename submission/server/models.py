@@ -15,7 +15,18 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import BigInteger, Boolean, DateTime, ForeignKey, Integer, String, Text, TypeDecorator, false
+from sqlalchemy import (
+    BigInteger,
+    Boolean,
+    DateTime,
+    ForeignKey,
+    Integer,
+    String,
+    Text,
+    TypeDecorator,
+    false,
+    text,
+)
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
 #: Submission states. ``queued`` -> ``running`` -> ``scored`` | ``invalid`` | ``failed``.
@@ -86,6 +97,8 @@ class Phase(Base):
     hidden_until_close: Mapped[bool] = mapped_column(Boolean, default=False)
     #: Whether a submission that fails validation counts against the quota (added in 0002).
     count_rejected: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    #: Cap on submissions failing validation per team and UTC day, None = no cap (added in 0003).
+    invalid_per_day: Mapped[int | None] = mapped_column(Integer, nullable=True, server_default=text("20"))
     updated_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
 
 
@@ -122,7 +135,9 @@ class Submission(Base):
 
 
 class Event(Base):
-    """Audit log of admin actions (rescore, disqualify, token changes). Added in revision 0002."""
+    """Audit log of admin actions (rescore, disqualify, token changes) and of jobs the workers gave up on.
+
+    Added in revision 0002."""
 
     __tablename__ = "events"
     id: Mapped[int] = mapped_column(Integer, primary_key=True)

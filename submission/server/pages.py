@@ -14,14 +14,16 @@ import math
 from importlib import resources
 
 import jinja2
-from fastapi import FastAPI, Request
+from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from starlette.concurrency import run_in_threadpool
 
 from zerowaste import contract
 
 from . import service
+from .context import Context
 from .service import Identity, ServiceError
+from .uploads import accept_upload
 
 COOKIE = "zw_token"
 
@@ -44,8 +46,9 @@ def render(name: str, status: int = 200, **context) -> HTMLResponse:
     return HTMLResponse(_env.get_template(name).render(**context), status_code=status)
 
 
-def add_pages(app: FastAPI, ctx) -> None:
-    """Register the HTML routes on ``app`` (``ctx`` is the app's :class:`~zerowaste.submission.server.app.Context`)."""
+def pages_router(ctx: Context) -> APIRouter:
+    """The HTML routes, answering from ``ctx`` (the app's shared state); not part of the OpenAPI schema."""
+    router = APIRouter(include_in_schema=False)
 
     def who(request: Request) -> Identity | None:
         ident = service.authenticate(ctx.engine, request.cookies.get(COOKIE))
@@ -74,7 +77,7 @@ def add_pages(app: FastAPI, ctx) -> None:
             default_phase["name"] = names[0]
         return page
 
-    @app.get("/", response_class=HTMLResponse, include_in_schema=False)
+    @router.get("/", response_class=HTMLResponse)
     async def leaderboard_page(request: Request, phase: str | None = None,
                                track: str = contract.RANKING_TRACK) -> Response:
         name = phase or default_phase.get("name")
@@ -84,11 +87,11 @@ def add_pages(app: FastAPI, ctx) -> None:
                 return HTMLResponse(entry.extras["html"])  # fast path: no database access
         return await run_in_threadpool(leaderboard_sync, request, phase, track)
 
-    @app.get("/login", response_class=HTMLResponse, include_in_schema=False)
+    @router.get("/login", response_class=HTMLResponse)
     def login_page() -> Response:
         return render("login.html", error=None, team=None)
 
-    @app.post("/login", include_in_schema=False)
+    @router.post("/login")
     async def login(request: Request) -> Response:
         form = await request.form(max_files=0, max_fields=4, max_part_size=4096)
         token = str(form.get("token", "")).strip()
@@ -99,13 +102,13 @@ def add_pages(app: FastAPI, ctx) -> None:
         resp.set_cookie(COOKIE, token, httponly=True, samesite="strict", max_age=30 * 86400)
         return resp
 
-    @app.post("/logout", include_in_schema=False)
+    @router.post("/logout")
     def logout() -> Response:
         resp = RedirectResponse("/", status_code=303)
         resp.delete_cookie(COOKIE)
         return resp
 
-    @app.get("/team", response_class=HTMLResponse, include_in_schema=False)
+    @router.get("/team", response_class=HTMLResponse)
     def team_page(request: Request) -> Response:
         ident = who(request)
         if ident is None:
@@ -114,7 +117,7 @@ def add_pages(app: FastAPI, ctx) -> None:
                       submissions=service.team_submissions(ctx.engine, ident.team_id),
                       quotas=service.team_quotas(ctx.engine, ident.team_id), tracks=contract.TRACKS)
 
-    @app.post("/team/select/{submission_id}", include_in_schema=False)
+    @router.post("/team/select/{submission_id}")
     def select_page(submission_id: int, request: Request) -> Response:
         ident = who(request)
         if ident is None:
@@ -131,15 +134,13 @@ def add_pages(app: FastAPI, ctx) -> None:
         return render("upload.html", status, team=ident, error=error,
                       quotas=service.team_quotas(ctx.engine, ident.team_id))
 
-    @app.get("/upload", response_class=HTMLResponse, include_in_schema=False)
+    @router.get("/upload", response_class=HTMLResponse)
     def upload_page(request: Request) -> Response:
         ident = who(request)
         return RedirectResponse("/login", status_code=303) if ident is None else upload_form(ident)
 
-    @app.post("/upload", include_in_schema=False)
+    @router.post("/upload")
     async def upload(request: Request) -> Response:
-        from .app import accept_upload
-
         ident = await run_in_threadpool(who, request)
         if ident is None:
             return RedirectResponse("/login", status_code=303)
@@ -148,3 +149,5 @@ def add_pages(app: FastAPI, ctx) -> None:
         except ServiceError as exc:
             return await run_in_threadpool(upload_form, ident, str(exc), exc.status)
         return RedirectResponse("/team", status_code=303)
+
+    return router

@@ -7,7 +7,10 @@ Quota policy (documented in docs/server.md):
       parallel uploads cannot overrun the quota);
     * ``invalid`` (failed validation) counts only when the phase says ``count_rejected``;
     * ``failed`` (the server could not score it: crash, time limit) never counts;
-    * the daily quota resets at 00:00 UTC.
+    * the daily quota resets at 00:00 UTC;
+    * invalid submissions have their own daily cap (``invalid_per_day``, default
+      :data:`DEFAULT_INVALID_PER_DAY`): they cost no quota, but a team cannot fill the server's disk
+      with them.
 
 Example:
     >>> import datetime as dt
@@ -28,6 +31,9 @@ from zerowaste import contract
 
 from .models import FAILED, INVALID, QUEUED, RULES, RUNNING, SCORED
 
+#: Submissions failing validation a team may make per phase and UTC day, unless the phase says otherwise.
+DEFAULT_INVALID_PER_DAY = 20
+
 
 @dataclass(frozen=True)
 class QuotaPolicy:
@@ -36,6 +42,7 @@ class QuotaPolicy:
     per_day: int | None = None
     total: int | None = None
     count_rejected: bool = False
+    invalid_per_day: int | None = None
 
 
 @dataclass(frozen=True)
@@ -44,11 +51,14 @@ class QuotaState:
     used_total: int
     remaining_today: int | None
     remaining_total: int | None
+    invalid_today: int = 0
+    #: Invalid submissions still allowed today (None = no cap).
+    remaining_invalid: int | None = None
 
     @property
     def remaining(self) -> int | None:
         """How many more submissions are allowed now (None = unlimited)."""
-        left = [r for r in (self.remaining_today, self.remaining_total) if r is not None]
+        left = [r for r in (self.remaining_today, self.remaining_total, self.remaining_invalid) if r is not None]
         return min(left) if left else None
 
     def refusal(self) -> str | None:
@@ -57,6 +67,9 @@ class QuotaState:
             return f"total quota reached ({self.used_total} submissions counted in this phase)"
         if self.remaining_today is not None and self.remaining_today <= 0:
             return f"daily quota reached ({self.used_today} submissions counted today, UTC); it resets at 00:00 UTC"
+        if self.remaining_invalid is not None and self.remaining_invalid <= 0:
+            return (f"too many invalid submissions today ({self.invalid_today}, UTC); check the zip with "
+                    "`zerowaste submission validate` before uploading; the count resets at 00:00 UTC")
         return None
 
 
@@ -64,7 +77,7 @@ def default_policy(split: str) -> QuotaPolicy:
     """The challenge's default quota for a phase split (``contract.DEFAULT_QUOTAS``).
 
     >>> default_policy("test")
-    QuotaPolicy(per_day=None, total=5, count_rejected=False)
+    QuotaPolicy(per_day=None, total=5, count_rejected=False, invalid_per_day=None)
     """
     q = contract.DEFAULT_QUOTAS.get(split, {})
     return QuotaPolicy(per_day=q.get("per_day"), total=q.get("total"))
@@ -90,14 +103,19 @@ def utc_day_start(now: dt.datetime) -> dt.datetime:
 def quota_state(policy: QuotaPolicy, submissions: Iterable[tuple[dt.datetime, str]], now: dt.datetime) -> QuotaState:
     """Quota use of one team in one phase from its submissions' ``(created_at, status)``."""
     day_start = utc_day_start(now)
+    submissions = list(submissions)
     counted = [created for created, status in submissions if counts_toward_quota(status, policy.count_rejected)]
     used_total = len(counted)
     used_today = sum(1 for created in counted if created >= day_start)
+    invalid_today = sum(1 for created, status in submissions if status == INVALID and created >= day_start)
+    cap = policy.invalid_per_day
     return QuotaState(
         used_today=used_today,
         used_total=used_total,
         remaining_today=None if policy.per_day is None else max(policy.per_day - used_today, 0),
         remaining_total=None if policy.total is None else max(policy.total - used_total, 0),
+        invalid_today=invalid_today,
+        remaining_invalid=None if cap is None else max(cap - invalid_today, 0),
     )
 
 

@@ -14,9 +14,7 @@ Example:
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
-import io
 import json
 import math
 import time
@@ -27,14 +25,29 @@ from typing import Any
 from sqlalchemy import Engine, func, select
 
 from zerowaste import contract
+from zerowaste.errors import ZeroWasteError
+from zerowaste.io import csv_text
 
 from . import rules
 from .auth import hash_token, new_token, token_prefix
 from .db import read_session, write_session
-from .models import QUEUED, RULES, RUNNING, SCORED, Event, Phase, Submission, Team, Token, utcnow
+from .models import (
+    FAILED,
+    INVALID,
+    QUEUED,
+    RULES,
+    RUNNING,
+    SCORED,
+    Event,
+    Phase,
+    Submission,
+    Team,
+    Token,
+    utcnow,
+)
 
 
-class ServiceError(Exception):
+class ServiceError(ZeroWasteError):
     """A request the rules refuse; ``status`` is the HTTP status to answer with."""
 
     def __init__(self, message: str, status: int = 400) -> None:
@@ -71,7 +84,23 @@ def public_scores(result: dict | None) -> dict | None:
 
 
 def _policy(phase: Phase) -> rules.QuotaPolicy:
-    return rules.QuotaPolicy(per_day=phase.per_day, total=phase.total, count_rejected=phase.count_rejected)
+    return rules.QuotaPolicy(per_day=phase.per_day, total=phase.total, count_rejected=phase.count_rejected,
+                             invalid_per_day=phase.invalid_per_day)
+
+
+#: Submission ids are 32-bit integers (PostgreSQL ``integer``); larger or negative ids cannot exist.
+MAX_ID = 2**31 - 1
+
+
+def _submission(session, submission_id: int, team_id: int | None = None) -> Submission:
+    """The submission ``submission_id`` (of ``team_id`` if given), or a 404 :class:`ServiceError`.
+
+    Ids outside the database's integer range answer the same 404 instead of overflowing the driver.
+    """
+    sub = session.get(Submission, submission_id) if 0 < submission_id <= MAX_ID else None
+    if sub is None or (team_id is not None and sub.team_id != team_id):
+        raise ServiceError(f"no submission {submission_id}{'' if team_id is None else ' for this token'}", 404)
+    return sub
 
 
 def _log(session, action: str, detail: str, submission_id: int | None = None) -> None:
@@ -83,7 +112,8 @@ def _log(session, action: str, detail: str, submission_id: int | None = None) ->
 
 def create_phase(engine: Engine, name: str, *, split: str | None = None, opens_at: dt.datetime | None = None,
                  closes_at: dt.datetime | None = None, per_day: int | None = -1, total: int | None = -1,
-                 rule: str = "best", hidden_until_close: bool = False, count_rejected: bool = False) -> Phase:
+                 rule: str = "best", hidden_until_close: bool = False, count_rejected: bool = False,
+                 invalid_per_day: int | None = rules.DEFAULT_INVALID_PER_DAY) -> Phase:
     """Create a phase; ``split`` defaults to ``name``; quotas left at -1 take ``contract.DEFAULT_QUOTAS``."""
     split = split or name
     if split not in contract.PHASES:
@@ -97,14 +127,16 @@ def create_phase(engine: Engine, name: str, *, split: str | None = None, opens_a
         phase = Phase(name=name, split=split, opens_at=opens_at, closes_at=closes_at,
                       per_day=default.per_day if per_day == -1 else per_day,
                       total=default.total if total == -1 else total, rule=rule,
-                      hidden_until_close=hidden_until_close, count_rejected=count_rejected)
+                      hidden_until_close=hidden_until_close, count_rejected=count_rejected,
+                      invalid_per_day=invalid_per_day)
         s.add(phase)
     return phase
 
 
 def update_phase(engine: Engine, name: str, **changes: Any) -> Phase:
     """Change a phase's times, quotas, rule or visibility (only the keys given)."""
-    allowed = {"opens_at", "closes_at", "per_day", "total", "rule", "hidden_until_close", "count_rejected"}
+    allowed = {"opens_at", "closes_at", "per_day", "total", "rule", "hidden_until_close", "count_rejected",
+               "invalid_per_day"}
     unknown = set(changes) - allowed
     if unknown:
         raise ServiceError(f"cannot change {', '.join(sorted(unknown))}")
@@ -287,18 +319,14 @@ def team_submissions(engine: Engine, team_id: int, phase: str | None = None) -> 
 def get_submission(engine: Engine, submission_id: int, ident: Identity) -> dict:
     """One submission; a team asking for another team's id gets the same 404 as for a missing id."""
     with read_session(engine) as s:
-        sub = s.get(Submission, submission_id)
-        if sub is None or not (ident.is_admin or sub.team_id == ident.team_id):
-            raise ServiceError(f"no submission {submission_id} for this token", 404)
+        sub = _submission(s, submission_id, None if ident.is_admin else ident.team_id)
         return submission_view(sub, host=ident.is_admin)
 
 
 def select_submission(engine: Engine, submission_id: int, team_id: int) -> dict:
     """Mark one scored submission as the team's choice for its phase (rule ``selected``)."""
     with write_session(engine) as s:
-        sub = s.get(Submission, submission_id)
-        if sub is None or sub.team_id != team_id:
-            raise ServiceError(f"no submission {submission_id} for this token", 404)
+        sub = _submission(s, submission_id, team_id)
         if sub.status != SCORED:
             raise ServiceError(f"submission {submission_id} is {sub.status}; only scored ones can be selected", 409)
         for other in s.scalars(select(Submission).where(Submission.team_id == team_id,
@@ -318,6 +346,7 @@ def team_quotas(engine: Engine, team_id: int, now: dt.datetime | None = None) ->
             q = _quota(s, team_id, phase, now)
             out.append({"phase": phase.name, "per_day": phase.per_day, "total": phase.total,
                         "used_today": q.used_today, "used_total": q.used_total, "remaining": q.remaining,
+                        "invalid_today": q.invalid_today, "invalid_per_day": phase.invalid_per_day,
                         "open": rules.phase_window_error(phase.opens_at, phase.closes_at, now) is None,
                         "resets_at": (rules.utc_day_start(now) + dt.timedelta(days=1)).isoformat()})
         return out
@@ -327,7 +356,7 @@ def phase_view(phase: Phase) -> dict:
     return {"name": phase.name, "split": phase.split, "opens_at": phase.opens_at and phase.opens_at.isoformat(),
             "closes_at": phase.closes_at and phase.closes_at.isoformat(), "per_day": phase.per_day,
             "total": phase.total, "rule": phase.rule, "hidden_until_close": phase.hidden_until_close,
-            "count_rejected": phase.count_rejected}
+            "count_rejected": phase.count_rejected, "invalid_per_day": phase.invalid_per_day}
 
 
 # ------------------------------------------------------------------------------------------ leaderboard
@@ -407,12 +436,17 @@ class LeaderboardCache:
 
 
 def compute_leaderboard(session, phase: Phase, track: str) -> dict:
-    """Build the leaderboard document of one phase and track from the database."""
+    """Build the leaderboard document of one phase and track from the database.
+
+    A submission being re-scored (``queued``/``running`` with a result) keeps its published score
+    until the new one lands, so its team does not drop off the board meanwhile.
+    """
     rows = session.execute(
         select(Submission.id, Team.name, Submission.method_name, Submission.created_at, Submission.selected,
                Submission.result)
         .join(Team, Team.id == Submission.team_id)
-        .where(Submission.phase_id == phase.id, Submission.status == SCORED, Submission.disqualified.is_(False))
+        .where(Submission.phase_id == phase.id, Submission.status.in_((SCORED, QUEUED, RUNNING)),
+               Submission.result.is_not(None), Submission.disqualified.is_(False))
     ).all()
     candidates = [rules.Candidate(team=r[1], submission_id=r[0], method_name=r[2], created_at=r[3], selected=r[4],
                                   scores=public_scores(json.loads(r[5])) or {}) for r in rows]
@@ -428,12 +462,17 @@ def compute_leaderboard(session, phase: Phase, track: str) -> dict:
 
 
 def rescore(engine: Engine, submission_id: int) -> None:
-    """Put a submission back in the queue (a running lease is voided: its result will be refused)."""
+    """Put a submission back in the queue (a running lease is voided: its result will be refused).
+
+    Its current score stays published until the new result replaces it. A submission that failed
+    validation cannot be re-scored: its zip was deleted once its report was stored.
+    """
     with write_session(engine) as s:
-        sub = s.get(Submission, submission_id)
-        if sub is None:
-            raise ServiceError(f"no submission {submission_id}", 404)
-        sub.status, sub.result, sub.problems, sub.error, sub.scored_at = QUEUED, None, None, None, None
+        sub = _submission(s, submission_id)
+        if sub.status == INVALID:
+            raise ServiceError(f"submission {submission_id} failed validation and its zip was deleted once the "
+                               "report was stored; the team can upload it again", 409)
+        sub.status, sub.problems, sub.error = QUEUED, None, None
         sub.lease_token, sub.lease_expires, sub.attempts = None, None, 0
         _log(s, "rescore", "", submission_id)
 
@@ -441,9 +480,7 @@ def rescore(engine: Engine, submission_id: int) -> None:
 def disqualify(engine: Engine, submission_id: int, reason: str = "", undo: bool = False) -> None:
     """Remove a submission from every leaderboard (or put it back with ``undo``)."""
     with write_session(engine) as s:
-        sub = s.get(Submission, submission_id)
-        if sub is None:
-            raise ServiceError(f"no submission {submission_id}", 404)
+        sub = _submission(s, submission_id)
         sub.disqualified = not undo
         _log(s, "requalify" if undo else "disqualify", reason, submission_id)
 
@@ -454,10 +491,15 @@ def all_submissions(engine: Engine) -> list[dict]:
         return [submission_view(x, host=True) for x in s.scalars(select(Submission).order_by(Submission.id))]
 
 
-def queue_counts(engine: Engine) -> dict[str, int]:
+def queue_view(engine: Engine, failed_limit: int = 50) -> dict[str, Any]:
+    """Submissions per status, and the newest ``failed_limit`` failed jobs (the host must look at them)."""
     with read_session(engine) as s:
         counts = dict(s.execute(select(Submission.status, func.count()).group_by(Submission.status)).all())
-        return {st: counts.get(st, 0) for st in (QUEUED, RUNNING, SCORED, "invalid", "failed")}
+        failed = s.scalars(select(Submission).where(Submission.status == FAILED)
+                           .order_by(Submission.updated_at.desc(), Submission.id.desc()).limit(failed_limit))
+        return {**{st: counts.get(st, 0) for st in (QUEUED, RUNNING, SCORED, INVALID, FAILED)},
+                "failed_jobs": [{"id": x.id, "team": x.team.name, "phase": x.phase.name, "attempts": x.attempts,
+                                 "error": x.error, "updated_at": x.updated_at.isoformat()} for x in failed]}
 
 
 def flat_submission(view: dict) -> dict:
@@ -483,18 +525,13 @@ def flat_leaderboard(board: dict) -> list[dict]:
 
 
 def export_text(rows: list[dict], fmt: str) -> str:
-    """Flat rows as CSV or JSON text.
+    """Flat rows as CSV (participant text neutralised against formula injection) or JSON text.
 
-    >>> export_text([{"a": 1}], "csv").splitlines()
-    ['a', '1']
+    >>> export_text([{"a": 1, "method": "=HYPERLINK(1)"}], "csv").splitlines()
+    ['a,method', "1,'=HYPERLINK(1)"]
     """
     if fmt == "json":
         return json.dumps(rows, indent=1, default=str)
     if fmt != "csv":
         raise ServiceError("format must be csv or json")
-    buf = io.StringIO()
-    if rows:
-        writer = csv.DictWriter(buf, fieldnames=list(rows[0]), lineterminator="\n")
-        writer.writeheader()
-        writer.writerows(rows)
-    return buf.getvalue()
+    return csv_text(rows)

@@ -13,8 +13,9 @@ Example (inside an ASGI handler):
 
 from __future__ import annotations
 
+import asyncio
 import re
-from collections.abc import Awaitable, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import dataclass, field
 from pathlib import PurePosixPath
 
@@ -22,14 +23,16 @@ from python_multipart.exceptions import MultipartParseError
 from python_multipart.multipart import MultipartParser, parse_options_header
 from starlette.requests import ClientDisconnect, Request
 
-from .store import Upload
+from zerowaste.errors import ZeroWasteError
+
+from .store import Upload, UploadTooLarge
 
 MAX_FIELDS = 8
 MAX_FIELD_BYTES = 4096
 _CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 
 
-class FormError(Exception):
+class FormError(ZeroWasteError):
     """The request body is not an acceptable upload form; ``status`` is the HTTP status."""
 
     def __init__(self, message: str, status: int = 400) -> None:
@@ -127,12 +130,26 @@ class _Receiver:
         self.ended = True
 
 
+async def _chunks(request: Request, idle_timeout: float | None) -> AsyncIterator[bytes]:
+    """The request body's chunks; :class:`FormError` (408) when none arrives for ``idle_timeout`` s."""
+    stream = request.stream().__aiter__()
+    while True:
+        try:
+            yield await asyncio.wait_for(anext(stream), idle_timeout)
+        except StopAsyncIteration:
+            return
+        except TimeoutError:
+            raise FormError(f"the upload stalled: no data received for {idle_timeout:g} s", 408) from None
+
+
 async def receive_form(request: Request, upload: Upload, file_field: str = "file",
-                       before_file: Callable[[dict[str, str]], Awaitable[None]] | None = None) -> Form:
+                       before_file: Callable[[dict[str, str]], Awaitable[None]] | None = None,
+                       idle_timeout: float | None = None) -> Form:
     """Stream a multipart request into ``upload``; return the text fields and the file's name.
 
     ``before_file(fields)`` is awaited once, as soon as the file part starts, with the text fields
     sent before it: it may raise to refuse the upload before the file is transferred (e.g. quota).
+    A body that sends nothing for ``idle_timeout`` seconds is abandoned with :class:`FormError` (408).
     Raises :class:`FormError` for a malformed body (400), and lets
     :class:`~zerowaste.submission.server.store.UploadTooLarge` through for an oversize file.
     """
@@ -141,14 +158,12 @@ async def receive_form(request: Request, upload: Upload, file_field: str = "file
         raise FormError("expected a multipart/form-data body with a boundary", 415 if ctype != b"multipart/form-data" else 400)
     declared = request.headers.get("content-length")
     if declared is not None and declared.isdigit() and int(declared) > upload.max_bytes + 64 * 1024:
-        from .store import UploadTooLarge
-
         raise UploadTooLarge(f"upload of {int(declared)} bytes is larger than the limit of {upload.max_bytes} bytes")
     receiver = _Receiver(upload, file_field)
     parser = MultipartParser(params[b"boundary"], receiver.callbacks())
     checked = before_file is None
     try:
-        async for chunk in request.stream():
+        async for chunk in _chunks(request, idle_timeout):
             if chunk:
                 parser.write(chunk)
             if not checked and receiver.file_started:

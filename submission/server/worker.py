@@ -12,7 +12,9 @@ One job, step by step:
    up after its lease was taken over.
 
 A job whose lease expired ``max_attempts`` times is marked ``failed`` (it never counts against the
-team's quota).
+team's quota); the give-up is logged at ERROR level, written to the ``events`` table and listed in
+``/api/admin/queue``. An ``invalid`` submission's zip is deleted once its report is stored (the
+report is all the team and the host need; invalid uploads cost no quota, so they must not cost disk).
 
 Example:
     $ zerowaste server worker --db sqlite:///challenge.db --store store/ --gt gt/
@@ -35,7 +37,7 @@ from pathlib import Path
 from sqlalchemy import Engine, and_, or_, select, update
 
 from .db import write_session
-from .models import FAILED, INVALID, QUEUED, RUNNING, SCORED, Phase, Submission, utcnow
+from .models import FAILED, INVALID, QUEUED, RUNNING, SCORED, Event, Phase, Submission, utcnow
 from .service import clean_json
 from .store import SubmissionStore
 
@@ -75,15 +77,35 @@ def worker_id() -> str:
     return f"{socket.gethostname()}:{os.getpid()}:{threading.get_ident() % 100000}"
 
 
-def claim(engine: Engine, who: str, cfg: WorkerConfig, now: dt.datetime | None = None) -> Claim | None:
-    """Lease the next job, or return None when the queue is empty."""
+def give_up(engine: Engine, cfg: WorkerConfig, now: dt.datetime | None = None) -> list[int]:
+    """Mark ``failed`` the jobs whose lease expired ``cfg.max_attempts`` times; log each one and write a
+    ``give-up`` event (the host is told in the log, in ``events`` and in ``/api/admin/queue``).
+
+    Returns their submission ids. Such jobs never count against the team's quota.
+    """
     now = now or utcnow()
     expired = and_(Submission.status == RUNNING, Submission.lease_expires < now)
     with write_session(engine) as s:
-        # Jobs whose workers died too often: give up on them (they do not count against the quota).
-        s.execute(update(Submission).where(expired, Submission.attempts >= cfg.max_attempts).values(
-            status=FAILED, lease_token=None, lease_expires=None, updated_at=now,
-            error=f"scoring did not finish after {cfg.max_attempts} attempts; the host has been notified"))
+        subs = list(s.scalars(select(Submission).where(expired, Submission.attempts >= cfg.max_attempts)
+                              .order_by(Submission.id).with_for_update(skip_locked=True)))
+        given_up = [(sub.id, sub.team.name, sub.attempts, sub.worker) for sub in subs]
+        for sub in subs:
+            sub.status, sub.lease_token, sub.lease_expires, sub.updated_at = FAILED, None, None, now
+            sub.error = f"scoring did not finish after {sub.attempts} attempts; the host has been notified"
+            s.add(Event(action="give-up", submission_id=sub.id, at=now,
+                        detail=f"{sub.attempts} expired leases, last worker {sub.worker}"))
+    for sid, team, attempts, last in given_up:
+        log.error("gave up on submission %s of team %r: %s expired leases (last worker %s); "
+                  "see /api/admin/queue, then `zerowaste server admin rescore %s`", sid, team, attempts, last, sid)
+    return [sid for sid, *_ in given_up]
+
+
+def claim(engine: Engine, who: str, cfg: WorkerConfig, now: dt.datetime | None = None) -> Claim | None:
+    """Lease the next job, or return None when the queue is empty (after :func:`give_up` on dead ones)."""
+    now = now or utcnow()
+    give_up(engine, cfg, now)
+    expired = and_(Submission.status == RUNNING, Submission.lease_expires < now)
+    with write_session(engine) as s:
         sub = s.scalar(select(Submission).where(or_(Submission.status == QUEUED, expired))
                        .order_by(Submission.id).limit(1).with_for_update(skip_locked=True))
         if sub is None:
@@ -222,8 +244,12 @@ def work_once(engine: Engine, store: SubmissionStore, gt_path: str | Path, cfg: 
         return None
     log.info("scoring submission %s (attempt %s)", job.submission_id, job.attempt)
     outcome = run_job(engine, store, gt_path, job, cfg)
-    if outcome is not None and not finish(engine, job, outcome):
+    if outcome is None:
+        return job.submission_id
+    if not finish(engine, job, outcome):
         log.warning("result of submission %s not written: lease lost", job.submission_id)
+    elif outcome.status == INVALID:  # the report is stored: the zip is no longer needed
+        store.path(job.file_name).unlink(missing_ok=True)
     return job.submission_id
 
 

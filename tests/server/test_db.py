@@ -29,7 +29,7 @@ def test_upgrade_from_base_revision_keeps_data(db_url):
                        "(7, 1, 1, 'm', 'a.zip', 'f.zip', 10, :t, :t, 'scored', '{\"uda\": {\"mIoU\": 0.5}}', "
                        "false, false, 1)"), {"t": t})
     upgrade(engine)
-    assert current_revision(engine) == "0002"
+    assert current_revision(engine) == "0003"
     with engine.connect() as c:
         assert c.execute(text("SELECT name FROM teams")).scalars().all() == ["old team"]
         row = c.execute(text("SELECT id, status, result, file_name FROM submissions")).one()
@@ -102,6 +102,6 @@ def test_concurrent_upgrades_are_serialized(db_url):
     engines = [make_engine(db_url) for _ in range(4)]
     with ThreadPoolExecutor(4) as pool:
         list(pool.map(upgrade, engines))
-    assert {current_revision(e) for e in engines} == {"0002"}
+    assert {current_revision(e) for e in engines} == {"0003"}
     for e in engines:
         e.dispose()

@@ -5,7 +5,8 @@ import importlib
 
 import pytest
 
-MODULES = ["auth", "db", "rules", "service", "store", "streaming", "client", "admin", "sample", "models", "app"]
+MODULES = ["auth", "db", "rules", "service", "store", "streaming", "client", "admin", "sample", "models", "app", "api",
+           "context", "schemas", "uploads"]
 
 
 @pytest.mark.parametrize("name", MODULES)
