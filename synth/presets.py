@@ -43,16 +43,55 @@ def deep_merge(base: dict, over: dict) -> dict:
     return out
 
 
-def _read(name_or_path: str) -> dict:
+def _read(name_or_path: str, relative_to: Path | None = None) -> tuple[dict, Path]:
+    """(data, path) of a preset name or ``.yaml`` path; a relative ``base:`` path is taken from the
+    folder of the file that names it."""
     path = Path(name_or_path)
     if path.suffix not in (".yaml", ".yml"):
         path = PRESET_DIR / f"{name_or_path}.yaml"
+    elif relative_to is not None and not path.is_absolute() and (relative_to / path).is_file():
+        path = relative_to / path
     if not path.is_file():
         raise PresetError(f"unknown preset {name_or_path!r}; known: {', '.join(list_presets())} (or a .yaml path)")
-    data = yaml.safe_load(path.read_text())
+    try:
+        data = yaml.safe_load(path.read_text())
+    except yaml.YAMLError as exc:
+        raise PresetError(f"preset {path}: not valid YAML ({' '.join(str(exc).split())})") from None
     if not isinstance(data, dict):
         raise PresetError(f"preset {path} is not a YAML mapping")
-    return data
+    return data, path
+
+
+#: Keys a preset file may hold besides the parameters; ``clutter.class_mix`` holds class names (checked apart).
+META_KEYS = frozenset({"base", "name", "description"})
+FREE_KEYS = frozenset({"clutter.class_mix"})
+
+
+def _key_tree(data: dict) -> dict:
+    return {k: _key_tree(v) if isinstance(v, dict) else {} for k, v in data.items()}
+
+
+def preset_schema() -> dict:
+    """Every key (as a nested dict of keys) that some shipped preset file uses: what a preset may set."""
+    schema: dict = {}
+    for name in list_presets():
+        schema = deep_merge(schema, _key_tree(_read(name)[0]))
+    return schema
+
+
+def check_keys(data: dict, path: Path, schema: dict | None = None, prefix: str = "") -> None:
+    """Raise :class:`PresetError` naming the first key of a preset file that no preset knows (a typo)."""
+    schema = preset_schema() if schema is None else schema
+    for key, value in data.items():
+        dotted = f"{prefix}{key}"
+        if not prefix and key in META_KEYS:
+            continue
+        if key not in schema:
+            known = ", ".join(k for k in schema if not (not prefix and k in META_KEYS))
+            raise PresetError(f"preset {path}: unknown key {dotted!r} (known{' under ' + prefix[:-1] if prefix else ''}: "
+                              f"{known})")
+        if isinstance(value, dict) and dotted not in FREE_KEYS:
+            check_keys(value, path, schema[key], prefix=f"{dotted}.")
 
 
 def apply_override(preset: dict, assignment: str) -> dict:
@@ -81,8 +120,11 @@ def apply_override(preset: dict, assignment: str) -> dict:
 def load_preset(name: str = "default", overrides: list[str] | tuple[str, ...] = ()) -> dict:
     """Load a preset by name (or .yaml path), resolve its ``base`` chain, apply overrides and check it."""
     chain, seen = [], set()
-    data = _read(name)
+    data, path = _read(name)
+    top = path
+    schema = preset_schema()
     while True:
+        check_keys(data, path, schema)
         chain.append(data)
         base = data.get("base")
         if not base:
@@ -90,10 +132,11 @@ def load_preset(name: str = "default", overrides: list[str] | tuple[str, ...] = 
         if base in seen:
             raise PresetError(f"preset {name!r}: circular base {base!r}")
         seen.add(base)
-        data = _read(base)
+        data, path = _read(str(base), relative_to=path.parent)
     preset: dict = {}
     for layer in reversed(chain):
         preset = deep_merge(preset, {k: v for k, v in layer.items() if k != "base"})
+    preset["name"] = str(chain[0].get("name") or top.stem)  # never the base's name
     for assignment in overrides:
         preset = apply_override(preset, assignment)
     check_preset(preset)

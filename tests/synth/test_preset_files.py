@@ -1,0 +1,66 @@
+"""Preset files are validated like `--set`: typos are errors naming key and file; names come from the file."""
+
+from __future__ import annotations
+
+import pytest
+from click.testing import CliRunner
+from zerowaste.synth.cli import synth
+from zerowaste.synth.presets import PresetError, list_presets, load_preset, preset_schema
+
+
+def test_shipped_presets_pass_their_own_schema():
+    schema = preset_schema()
+    assert {"belt", "camera", "lighting", "clutter", "post", "resolution", "samples"} <= set(schema)
+    for name in list_presets():
+        assert load_preset(name)["name"] == name
+
+
+@pytest.mark.parametrize(
+    ("text", "key"),
+    [
+        ("base: tiny\nclutter: {cnt: [3, 4]}\n", "clutter.cnt"),
+        ("base: tiny\nlighting:\n  bar_powr: [1, 2]\n", "lighting.bar_powr"),
+        ("base: tiny\nresolutoin: [10, 10]\n", "resolutoin"),
+    ],
+)
+def test_unknown_key_names_key_and_file(tmp_path, text, key):
+    path = tmp_path / "mine.yaml"
+    path.write_text(text)
+    with pytest.raises(PresetError, match=f"preset {path}: unknown key '{key}'"):
+        load_preset(str(path))
+
+
+def test_class_mix_keys_are_checked_as_classes(tmp_path):
+    path = tmp_path / "mine.yaml"
+    path.write_text("base: tiny\nclutter:\n  class_mix: {glass: 1}\n")
+    with pytest.raises(PresetError, match=r"unknown classes \['glass'\]"):
+        load_preset(str(path))
+
+
+def test_a_preset_without_name_is_called_after_its_file(tmp_path):
+    (tmp_path / "facility.yaml").write_text("base: mrf-a\nsamples: 2\n")
+    (tmp_path / "sub").mkdir()
+    # a relative base is found next to the file that names it, whatever the working folder
+    (tmp_path / "sub" / "line3.yaml").write_text("base: ../facility.yaml\nname: line-3\n")
+    p = load_preset(str(tmp_path / "facility.yaml"))
+    assert p["name"] == "facility" and p["samples"] == 2 and p["belt"] == load_preset("mrf-a")["belt"]
+    assert load_preset(str(tmp_path / "sub" / "line3.yaml"))["name"] == "line-3"
+
+
+def test_invalid_yaml_names_the_file(tmp_path):
+    path = tmp_path / "bad.yaml"
+    path.write_text("base: tiny\nclutter: [unclosed\n")
+    with pytest.raises(PresetError, match=f"preset {path}: not valid YAML"):
+        load_preset(str(path))
+
+
+def test_cli_refuses_a_typo_preset_and_shows_a_path_preset(tmp_path):
+    bad = tmp_path / "typo.yaml"
+    bad.write_text("base: tiny\nclutter: {cnt: [3, 4]}\n")
+    result = CliRunner().invoke(synth, ["render", "--out", str(tmp_path / "o"), "--n", "1", "--preset", str(bad)])
+    assert result.exit_code == 1 and "unknown key 'clutter.cnt'" in result.output and str(bad) in result.output
+    assert not (tmp_path / "o").exists()
+    good = tmp_path / "good.yaml"
+    good.write_text("base: tiny\n")
+    shown = CliRunner().invoke(synth, ["presets", str(good), "--json"])
+    assert shown.exit_code == 0 and '"name": "good"' in shown.output
