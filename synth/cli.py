@@ -142,6 +142,59 @@ def compare(synth_dirs, real_dir, as_json, sheet, n, limit, seed) -> None:
 
 
 @synth.command()
+@click.option("--real", "real_dir", required=True, type=click.Path(file_okay=False),
+              help="Folder of real frames of the facility (plain images, a split with data/, or a dataset root).")
+@click.option("--preset", "base", default="default", show_default=True, help="Preset to start from (name or .yaml).")
+@click.option("-o", "--output", required=True, type=click.Path(), help="Fitted preset to write (.yaml).")
+@click.option("--trials", default=None, type=click.IntRange(min=1), help="Stop after this many finished trials.")
+@click.option("--minutes", default=None, type=click.FloatRange(min=0, min_open=True),
+              help="Stop starting trials after this long (default 12 when --trials is not given).")
+@click.option("--resolution", default="320x180", show_default=True, help="WIDTHxHEIGHT of the trial renders.")
+@click.option("--frames", default=4, show_default=True, type=click.IntRange(min=1), help="Frames rendered per trial.")
+@click.option("--samples", default=None, type=click.IntRange(min=1), help="Cycles samples of trial renders (default: the preset's).")
+@click.option("--seed", default=0, show_default=True, type=int, help="Seed of the search and of the trial frames.")
+@click.option("--workers", default=1, show_default=True, type=click.IntRange(min=1), help="Trials rendered at once.")
+@click.option("--threads", default=0, show_default=True, type=click.IntRange(min=0),
+              help="CPU threads per Blender process (0: cores / workers).")
+@click.option("--params", default=None, help="Comma-separated keys or key prefixes to fit (default: all declared).")
+@click.option("--resume", is_flag=True, help="Continue the fit stored next to -o (OUT.fit/study.db).")
+def fit(real_dir, base, output, trials, minutes, resolution, frames, samples, seed, workers, threads, params,
+        resume) -> None:
+    """Tune a preset so its renders match a folder of real frames (the `synth compare` distance).
+
+    Writes OUT.yaml (a normal preset), OUT.trials.png (distance per trial), OUT.sheet.png (real vs
+    base vs fitted, shuffled) and OUT.fit/ (the optuna study in SQLite: --resume continues it).
+    Ctrl-C stops and keeps the best preset found.
+    """
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+    from zerowaste.synth.fit import FitError, FitOptions
+    from zerowaste.synth.fit import fit as run_fit
+
+    opts = FitOptions(real=real_dir, base=base, out=output, trials=trials, minutes=minutes,
+                      resolution=tuple(_resolution(resolution)), frames=frames, seed=seed, workers=workers,
+                      resume=resume, samples=samples, threads=threads,
+                      params=[p.strip() for p in params.split(",") if p.strip()] if params else ())
+    columns = [TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn()]
+    try:
+        with Progress(*columns) as bar:
+            task = bar.add_task("fitting (first trial = the base preset)", total=trials)
+
+            def progress(done: int, best: float | None, before: float | None) -> None:
+                text = f"fit: best {best:.3f}" + (f" (base {before:.3f})" if before is not None else "")
+                bar.update(task, completed=done, description=text)
+
+            result = run_fit(opts, progress)
+    except FitError as exc:
+        raise click.ClickException(str(exc)) from None
+    stopped = " (stopped by Ctrl-C: best so far)" if result.interrupted else ""
+    click.echo(f"distance {result.before:.3f} -> {result.after:.3f} after {result.trials} trials, "
+               f"{result.seconds:.0f} s{stopped}")
+    for key in ("preset", "trials_png", "sheet_png"):
+        click.echo(f"wrote {result.files[key]}")
+    click.echo(f"render it: zerowaste synth render --preset {result.files['preset']} --out OUT --n N")
+
+
+@synth.command()
 @click.argument("name", required=False)
 @click.option("--set", "overrides", multiple=True, metavar="KEY=VALUE", help="Show the preset with overrides.")
 @click.option("--json", "as_json", is_flag=True, help="Print JSON instead of YAML.")
