@@ -46,16 +46,18 @@ def synth() -> None:
 @click.option("--workers", default=1, show_default=True, type=click.IntRange(min=1), help="Blender processes at once.")
 @click.option("--per-process", default=20, show_default=True, type=click.IntRange(min=1),
               help="Restart the Blender process every K scenes (bounded memory).")
-@click.option("--device", default="cpu", show_default=True, type=click.Choice(["cpu", "cuda", "optix"]))
+@click.option("--device", default="cpu", show_default=True, type=click.Choice(["cpu", "cuda", "optix"]),
+              help="Cycles device; a GPU type without such a GPU here is an error (no silent CPU fall-back).")
 @click.option("--threads", default=0, show_default=True, type=click.IntRange(min=0), help="CPU threads (0: all).")
 @click.option("--paper-to", default=5, show_default=True, type=click.Choice(["5", "0"]),
               help="Keep paper as class 5, or write it as background (0).")
-@click.option("--assets", default=None, type=click.Path(file_okay=False), help="DIR/<class>/*.obj|*.glb|*.blend to mix in.")
+@click.option("--assets", default=None, type=click.Path(file_okay=False), help="DIR/<class>/*.obj|*.glb|*.gltf|*.blend to mix in.")
 @click.option("--set", "overrides", multiple=True, metavar="KEY=VALUE", help="Override a preset value (dotted path).")
 def render(out, n_frames, preset, seed, resolution, samples, split, shard, num_shards, workers, per_process,
            device, threads, paper_to, assets, overrides) -> None:
     """Render N frames (only the missing ones of this shard), validate them, merge COCO and manifest."""
     from rich.progress import Progress
+    from zerowaste.synth.render import DeviceError, existing_conflict, probe_device
     from zerowaste.synth.scene import find_assets
     from zerowaste.synth.shards import (
         ShardError,
@@ -77,9 +79,16 @@ def render(out, n_frames, preset, seed, resolution, samples, split, shard, num_s
         asset_files = find_assets(assets)
     except (PresetError, ShardError, ValueError) as exc:
         raise click.ClickException(str(exc)) from None
+    conflict = existing_conflict(out, split, cfg)
+    if conflict:
+        raise click.ClickException(conflict)
     todo = len(pending_frames(out, split, shard_frames(n_frames, shard_ij)))
+    try:
+        used = probe_device(device) if todo else device
+    except DeviceError as exc:
+        raise click.ClickException(str(exc)) from None
     click.echo(f"shard {shard_ij[0]}/{shard_ij[1]}: {todo} frame(s) to render, preset {cfg['name']}, "
-               f"{cfg['resolution'][0]}x{cfg['resolution'][1]}, {cfg['samples']} samples, device {device}")
+               f"{cfg['resolution'][0]}x{cfg['resolution'][1]}, {cfg['samples']} samples, device {used}")
     with Progress() as bar:
         task = bar.add_task("rendering", total=todo)
         info = run_shard(out, split, n_frames, cfg, seed=seed, shard=shard_ij, workers=workers,

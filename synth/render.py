@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import json
 import os
+import subprocess
 import sys
 import time
 import traceback
@@ -25,9 +26,27 @@ from zerowaste.synth import writer
 from zerowaste.synth.params import sample_scene
 from zerowaste.synth.post import postprocess
 
+from zerowaste.errors import ZeroWasteError
 
-def configure_renderer(samples: int, device: str, threads: int) -> None:
-    """Cycles settings: samples, Cycles' own denoiser (scene + view layer), light paths, device."""
+
+class DeviceError(ZeroWasteError, RuntimeError):
+    """A GPU device type was asked for and Cycles finds none of that type on this machine."""
+
+
+def gpu_devices(kind: str) -> list[str]:
+    """Names of this machine's Cycles devices of ``kind`` (``cuda``, ``optix``, ``hip``); needs bpy."""
+    import bpy
+
+    prefs = bpy.context.preferences.addons["cycles"].preferences
+    return [d.name for d in prefs.get_devices_for_type(kind.upper()) if d.type != "CPU"]
+
+
+def configure_renderer(samples: int, device: str, threads: int) -> str:
+    """Cycles settings: samples, Cycles' own denoiser (scene + view layer), light paths, device.
+
+    Returns the device really used (``"cpu"`` or ``"cuda: <names>"``); a GPU type without such
+    a device is a :class:`DeviceError`, never a silent fall-back to the CPU.
+    """
     import bpy
 
     from zerowaste.compat.blenderproc import import_blenderproc
@@ -51,12 +70,61 @@ def configure_renderer(samples: int, device: str, threads: int) -> None:
     scene.view_settings.look = "None"
     if threads > 0:
         bproc.renderer.set_cpu_threads(int(threads))
+    used = "cpu"
     if device == "cpu":
         bproc.renderer.set_render_devices(use_only_cpu=True)
     else:
+        names = gpu_devices(device)
+        if not names:
+            raise DeviceError(no_device_message(device))
         bproc.renderer.set_render_devices(desired_gpu_device_type=[device.upper()])
+        used = f"{device}: {', '.join(names)}"
     bproc.renderer.enable_segmentation_output(map_by=["category_id", "instance", "name"],
                                               default_values={"category_id": 0})
+    return used
+
+
+def no_device_message(device: str) -> str:
+    return (f"--device {device}: Cycles finds no {device.upper()} device on this machine (no GPU, or no "
+            "NVIDIA/AMD driver); render with --device cpu")
+
+
+def probe_device(device: str) -> str:
+    """The device a render with ``--device`` would really use, checked in a child process (bpy stays out
+    of the caller); raises :class:`DeviceError` when a GPU type has no device here."""
+    if device == "cpu":
+        return "cpu"
+    code = ("import json; from zerowaste.synth.render import gpu_devices; "
+            f"print(json.dumps(gpu_devices({device!r})))")
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=300)
+    lines = proc.stdout.strip().splitlines()
+    if proc.returncode != 0 or not lines:
+        raise DeviceError(f"--device {device}: could not ask Cycles for devices ({proc.stderr.strip()[-300:]})")
+    names = json.loads(lines[-1])
+    if not names:
+        raise DeviceError(no_device_message(device))
+    return f"{device}: {', '.join(names)}"
+
+
+def existing_conflict(out, split: str, preset: dict, sample: int = 50) -> str | None:
+    """Why rendering ``preset`` into ``out/split`` would mix its frames with others', or None.
+
+    Frames already there (their metadata) from another preset name or resolution would make one
+    dataset of mixed sizes and looks; a rerun of the same preset only adds the missing frames.
+    """
+    meta_dir = writer.split_dir(out, split) / writer.META_DIR
+    metas = sorted(meta_dir.glob("*.json"))[:sample] if meta_dir.is_dir() else []
+    for path in metas:
+        try:
+            meta = json.loads(path.read_text())
+            name, res = meta["preset"], list(meta["scene"]["resolution"])
+        except (OSError, ValueError, KeyError, TypeError):
+            continue
+        if name != preset["name"] or res != list(preset["resolution"]):
+            return (f"{writer.split_dir(out, split)} already holds frames of preset {name!r} at {res[0]}x{res[1]}; "
+                    f"this run is preset {preset['name']!r} at {preset['resolution'][0]}x{preset['resolution'][1]} "
+                    "and would mix them: render into another --out or --split")
+    return None
 
 
 def render_frame(scene: dict) -> dict:
@@ -85,7 +153,7 @@ def run_job(job: dict) -> int:
     import_blenderproc()
     init()
     preset = job["preset"]
-    configure_renderer(preset["samples"], job.get("device", "cpu"), int(job.get("threads", 0)))
+    device = configure_renderer(preset["samples"], job.get("device", "cpu"), int(job.get("threads", 0)))
     out, split = job["out"], job["split"]
     n_failed = 0
     for index, seed, stem in job["frames"]:
@@ -105,7 +173,8 @@ def run_job(job: dict) -> int:
             sem, inst = writer.masks_from_segmaps(data["category_id_segmaps"][0], data["instance_segmaps"][0],
                                                   data["instance_attribute_maps"][0], job.get("paper_to", 5))
             meta = {"index": index, "seed": seed, "preset": preset["name"], "paper_to": job.get("paper_to", 5),
-                    "render_seconds": round(t_render, 3), "samples": preset["samples"], "scene": scene}
+                    "render_seconds": round(t_render, 3), "samples": preset["samples"], "device": device,
+                    "scene": scene}
             writer.write_frame(out, split, stem, rgb, sem, inst, meta)
             writer.clear_failure(out, split, stem)
             print(f"[synth] {stem} seed={seed} {t_render:.2f}s", flush=True)

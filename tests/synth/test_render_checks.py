@@ -1,0 +1,48 @@
+"""`synth render` refuses what it cannot do honestly: a GPU that is not there, a folder of other frames."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from click.testing import CliRunner
+from zerowaste.synth.cli import synth
+from zerowaste.synth.presets import load_preset
+from zerowaste.synth.render import existing_conflict
+
+
+def _fake_frame(out, preset: str, resolution: list[int], stem: str = "synth_000000"):
+    meta = out / "train" / "meta" / f"{stem}.json"
+    meta.parent.mkdir(parents=True, exist_ok=True)
+    meta.write_text(json.dumps({"preset": preset, "scene": {"resolution": resolution}}))
+
+
+def test_existing_conflict_names_both_configurations(tmp_path):
+    tiny = load_preset("tiny")
+    assert existing_conflict(tmp_path, "train", tiny) is None  # empty folder
+    _fake_frame(tmp_path, "tiny", [160, 90])
+    assert existing_conflict(tmp_path, "train", tiny) is None  # same preset and size: a rerun
+    assert existing_conflict(tmp_path, "val", load_preset("mrf-a")) is None  # another split is another set
+    message = existing_conflict(tmp_path, "train", load_preset("tiny", ["resolution=[320, 180]"]))
+    assert "preset 'tiny' at 160x90" in message and "at 320x180" in message
+    assert "preset 'mrf-a'" in existing_conflict(tmp_path, "train", load_preset("mrf-a"))
+
+
+def test_render_refuses_to_mix_presets_before_rendering(tmp_path):
+    _fake_frame(tmp_path, "mrf-a", [1920, 1080])
+    result = CliRunner().invoke(synth, ["render", "--out", str(tmp_path), "--n", "2", "--preset", "tiny"])
+    assert result.exit_code == 1 and "already holds frames of preset 'mrf-a' at 1920x1080" in result.output
+    assert sorted(p.name for p in (tmp_path / "train").iterdir()) == ["meta"]  # nothing rendered or merged
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("device", ["cuda", "optix"])
+def test_gpu_device_without_a_gpu_fails_clearly(tmp_path, device):
+    from zerowaste.synth.render import gpu_devices
+
+    if gpu_devices(device):
+        pytest.skip(f"this machine has a {device} device")
+    result = CliRunner().invoke(synth, ["render", "--out", str(tmp_path / "o"), "--n", "1", "--preset", "tiny",
+                                        "--device", device])
+    assert result.exit_code == 1 and f"Cycles finds no {device.upper()} device" in result.output
+    assert "--device cpu" in result.output and not (tmp_path / "o").exists()
