@@ -84,8 +84,36 @@ def test_scale(cfg) -> tuple[int, int]:
     return DEFAULT_TEST_SCALE
 
 
+def check_device(device: str) -> torch.device:
+    """``device`` as a :class:`torch.device`, or :class:`PredictError` when this machine has no such device.
+
+    >>> check_device("cpu")
+    device(type='cpu')
+    >>> check_device("gpu")
+    Traceback (most recent call last):
+    ...
+    zerowaste.baselines.predict.PredictError: --device gpu: not a device; use cpu, cuda or cuda:N
+    """
+    try:
+        dev = torch.device(device)
+    except RuntimeError:
+        raise PredictError(f"--device {device}: not a device; use cpu, cuda or cuda:N") from None
+    if dev.type == "cuda":
+        count = torch.cuda.device_count() if torch.cuda.is_available() else 0
+        if count == 0:
+            build = f"CUDA {torch.version.cuda} build" if torch.version.cuda else "CPU-only build"
+            raise PredictError(f"--device {device}: no CUDA device is available here (torch {torch.__version__}, "
+                               f"{build}); use --device cpu")
+        if dev.index is not None and dev.index >= count:
+            raise PredictError(f"--device {device}: this machine has {count} CUDA device(s), cuda:0..cuda:{count - 1}")
+    elif dev.type != "cpu":
+        raise PredictError(f"--device {device}: only cpu and cuda devices are supported")
+    return dev
+
+
 def load_model(path: str | os.PathLike, device: str = "cpu") -> LoadedModel:
-    """Build the model of a checkpoint and load its weights (eval mode)."""
+    """Build the model of a checkpoint and load its weights (eval mode) on ``device`` (:func:`check_device`)."""
+    dev = check_device(device)
     from mmengine.registry import init_default_scope
     from mmengine.runner import load_checkpoint
     from mmseg.registry import MODELS
@@ -99,7 +127,7 @@ def load_model(path: str | os.PathLike, device: str = "cpu") -> LoadedModel:
         model_cfg.backbone.init_cfg = None  # the checkpoint holds the trained weights
     model = MODELS.build(model_cfg)
     load_checkpoint(model, str(path), map_location="cpu", logger="silent")
-    model.to(device).eval()
+    model.to(dev).eval()
     return LoadedModel(model=model, test_scale=test_scale(cfg), checkpoint=Path(path))
 
 

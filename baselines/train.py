@@ -50,8 +50,13 @@ class TrainError(ValueError):
 
 
 def resolve_config(config: str | os.PathLike) -> Path:
-    """A config path as given, or relative to the shipped ``baselines/configs``."""
-    for candidate in (Path(config), CONFIG_DIR / config):
+    """A config path as given, or relative to the shipped ``baselines/configs`` (``uda/x.py``); a path
+    written from the repository root (``baselines/configs/uda/x.py``) works from any folder too."""
+    candidates = [Path(config), CONFIG_DIR / config]
+    repo_relative = Path(config).as_posix().removeprefix("./")
+    if repo_relative.startswith("baselines/configs/"):
+        candidates.append(CONFIG_DIR / repo_relative.removeprefix("baselines/configs/"))
+    for candidate in candidates:
         if candidate.is_file():
             return candidate
     raise TrainError(f"config {config} not found (looked here and under {CONFIG_DIR})")
@@ -271,9 +276,42 @@ def prepare_config(
         if last is None:
             print_log(f"--resume: no checkpoint in {cfg.work_dir} yet, starting from iteration 0", logger="current")
         else:
+            check_resume_schedule(cfg, last)
             print_log(f"resuming from {last}", logger="current")
             cfg.load_from, cfg.resume = str(last), True
     return cfg
+
+
+def check_resume_schedule(cfg: Config, checkpoint: str | os.PathLike) -> None:
+    """Refuse to resume ``checkpoint`` under a schedule other than the one it was trained with.
+
+    mmengine restores every parameter scheduler's state -- its ``end`` included -- from the
+    checkpoint, while the loop runs to the config's ``max_iters``: resuming a finished 40k run with
+    ``train_cfg.max_iters=80000`` would train 40k more iterations at the schedule's final learning
+    rate (0 for the poly schedule), silently. A :class:`TrainError` says so and what to do instead.
+    """
+    import torch
+
+    try:
+        saved = torch.load(checkpoint, map_location="cpu", weights_only=True).get("param_schedulers")
+    except Exception as exc:  # noqa: BLE001 -- any unreadable checkpoint: a clear message, not a traceback
+        raise TrainError(f"--resume: cannot read {checkpoint} ({exc})") from None
+    configured = cfg.get("param_scheduler")
+    configured = [configured] if isinstance(configured, dict) else list(configured or [])
+    if not isinstance(saved, list):  # several optimizers (a dict of lists) or no schedulers: nothing to compare
+        return
+    old = [s.get("end") for s in saved if isinstance(s, dict)]
+    new = [c.get("end") for c in configured]
+    if old == new:
+        return
+    max_iters = cfg.get("train_cfg", {}).get("max_iters")
+    last_end = max((e for e in old if isinstance(e, int) and e < 2**31), default=None)
+    raise TrainError(
+        f"--resume: {checkpoint} was trained with schedules ending at {old}, the config now ends them at {new} "
+        f"(max_iters {max_iters}); resuming restores the saved schedule, so iterations past {last_end} would run "
+        f"at its final learning rate (0 for poly). To train longer, start a new run from these weights "
+        f"(load_from={checkpoint}, a fresh schedule); to finish the run, resume with its original max_iters."
+    )
 
 
 def build_runner(cfg: Config):
