@@ -176,8 +176,10 @@ def fit(real_dir, base, output, trials, minutes, resolution, frames, samples, se
     Ctrl-C stops and keeps the best preset found.
     """
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
-    from zerowaste.synth.fit import FitError, FitOptions
+    from zerowaste.synth.fit import FitOptions
     from zerowaste.synth.fit import fit as run_fit
+
+    from zerowaste.errors import ZeroWasteError
 
     opts = FitOptions(real=real_dir, base=base, out=output, trials=trials, minutes=minutes,
                       resolution=tuple(_resolution(resolution)), frames=frames, seed=seed, workers=workers,
@@ -193,7 +195,7 @@ def fit(real_dir, base, output, trials, minutes, resolution, frames, samples, se
                 bar.update(task, completed=done, description=text)
 
             result = run_fit(opts, progress)
-    except FitError as exc:
+    except ZeroWasteError as exc:
         raise click.ClickException(str(exc)) from None
     stopped = " (stopped by Ctrl-C: best so far)" if result.interrupted else ""
     click.echo(f"distance {result.before:.3f} -> {result.after:.3f} after {result.trials} trials, "

@@ -56,7 +56,7 @@ from zerowaste.synth.compare import (
 from zerowaste.synth.params import FIT_RANGES, FitRange, frame_seed
 from zerowaste.synth.presets import PresetError, load_preset
 
-from zerowaste.errors import ZeroWasteError
+from zerowaste.errors import MissingExtraError, ZeroWasteError
 
 #: Trial renders go to ``<out>.fit/trials/NNNN/<SPLIT>/data``.
 SPLIT = "train"
@@ -319,9 +319,12 @@ def fit(opts: FitOptions, progress: Callable[[int, float | None, float | None], 
 
     ``progress(finished_trials, best_distance, base_distance)`` is called after every trial.
     """
-    import optuna
-    from optuna.study import MaxTrialsCallback
-    from optuna.trial import TrialState
+    try:
+        import optuna
+        from optuna.study import MaxTrialsCallback
+        from optuna.trial import TrialState
+    except ModuleNotFoundError as exc:
+        raise MissingExtraError.for_module(exc.name, "zerowaste synth fit") from None
 
     base, real = check_options(opts)
     ranges = searchable(base, opts.params)
