@@ -39,7 +39,13 @@ class SubmissionGroup(click.Group):
         if cmd_name in self.commands or cmd_name not in SERVER_COMMANDS or not _CLIENT_FILE.exists():
             return super().get_command(ctx, cmd_name)
         module_name, attr = SERVER_COMMANDS[cmd_name].split(":")
-        return getattr(importlib.import_module(module_name), attr, None)
+        try:
+            module = importlib.import_module(module_name)
+        except ModuleNotFoundError as exc:  # the client needs httpx (an extra): say so, keep the rest working
+            from zerowaste.cli import missing_extra_command
+
+            return missing_extra_command(cmd_name, exc, f"zerowaste submission {cmd_name}")
+        return getattr(module, attr, None)
 
 
 #: An existing folder, as a Path.

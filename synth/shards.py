@@ -6,6 +6,13 @@ or ``JOB_COMPLETION_INDEX`` (Kubernetes Indexed Job) with the count from ``--num
 ``SYNTH_NUM_SHARDS``. Frames are rendered by ``python -m zerowaste.synth.render`` child processes, K frames
 each (restart every K scenes: bounded memory, a crash loses one batch), W of them at a time.
 
+Failures are never reported as success: a frame whose render process died (segfault, killed for
+memory) or exited non-zero before reaching it is recorded as failed, naming the exit code and the
+shard's log; :func:`run_shard` then writes the manifest and raises :class:`RenderFailed` (one line:
+counts, exit codes, log), so ``zerowaste synth render`` exits non-zero and a rerun retries exactly
+the failed frames. Without bpy/BlenderProc installed it stops before starting any process, naming
+the ``synth`` extra.
+
 Example:
     >>> parse_shard("1/4"), shard_from_env({"SLURM_ARRAY_TASK_ID": "2", "SLURM_ARRAY_TASK_COUNT": "3"})
     ((1, 4), (2, 3))
@@ -17,6 +24,7 @@ from __future__ import annotations
 
 import json
 import os
+import signal
 import subprocess
 import sys
 import tempfile
@@ -28,11 +36,33 @@ from pathlib import Path
 from zerowaste.synth import writer
 from zerowaste.synth.params import frame_seed
 
-from zerowaste.errors import ZeroWasteError
+from zerowaste.errors import ZeroWasteError, require
+
+#: modules a render process imports (the ``synth`` extra)
+RENDER_MODULES: tuple[str, ...] = ("bpy", "blenderproc")
 
 
 class ShardError(ZeroWasteError, ValueError):
     """A shard specification that cannot be used."""
+
+
+class RenderFailed(ZeroWasteError, RuntimeError):
+    """Frames of a shard failed; the manifest and the log say which and why."""
+
+
+def describe_exit(rc: int) -> str:
+    """``1 -> 'exit code 1'``, ``-9 -> 'killed by SIGKILL (out of memory?)'``.
+
+    >>> describe_exit(-6)
+    'killed by SIGABRT'
+    """
+    if rc >= 0:
+        return f"exit code {rc}"
+    try:
+        name = signal.Signals(-rc).name
+    except ValueError:
+        name = f"signal {-rc}"
+    return f"killed by {name}" + (" (out of memory?)" if rc == -signal.SIGKILL else "")
 
 
 def parse_shard(text: str) -> tuple[int, int]:
@@ -102,7 +132,9 @@ def run_batch(job: dict, log: Path | None = None) -> list[int]:
     """Render a job's frames in Blender child processes; returns their exit codes.
 
     When a child dies (segfault, out of memory), the frame it was rendering (its ``.started``
-    marker) is recorded as failed and a fresh child continues with the frames after it.
+    marker) is recorded as failed and a fresh child continues with the frames after it. When it
+    exits non-zero outside a frame (a broken install, a bad job), every frame it left unrendered
+    is recorded as failed: retrying would fail the same way.
     """
     codes = []
     frames = list(job["frames"])
@@ -112,12 +144,19 @@ def run_batch(job: dict, log: Path | None = None) -> list[int]:
         codes.append(rc)
         if rc == 0:
             break
+        where = f"; see {log}" if log else ""
         crashed = [f for f in frames if (meta / f".{f[2]}.started").exists()]
         for index, seed, stem in crashed:
             writer.record_failure(job["out"], job["split"], stem,
-                                  {"index": index, "seed": seed, "error": f"render process died (exit code {rc})"})
+                                  {"index": index, "seed": seed, "exit_code": rc,
+                                   "error": f"render process died ({describe_exit(rc)}){where}"})
             (meta / f".{stem}.started").unlink()
         if not crashed:  # died outside a frame (bad install, bad job): retrying would not help
+            for index, seed, stem in frames:
+                if not writer.is_done(job["out"], job["split"], stem):
+                    writer.record_failure(job["out"], job["split"], stem, {
+                        "index": index, "seed": seed, "exit_code": rc,
+                        "error": f"not rendered: the render process ended ({describe_exit(rc)}) before this frame{where}"})
             break
         last = max(frames.index(f) for f in crashed)
         frames = [f for f in frames[last + 1 :] if not writer.is_done(job["out"], job["split"], f[2])]
@@ -143,12 +182,16 @@ def run_shard(
     """Render this shard's missing frames, then validate, write its COCO part, merge, manifest.
 
     Returns the shard's manifest entry (frames done / failed / rendered now, seconds, validation).
+    Raises :class:`RenderFailed` after writing the manifest when a frame of the shard failed or a
+    render process exited non-zero, and ``MissingExtraError`` before any work without bpy.
     """
     from zerowaste.synth.validate import validate_frames
 
     t0 = time.perf_counter()
     mine = shard_frames(n_frames, shard)
     todo = pending_frames(out, split, mine)
+    if todo:
+        require(RENDER_MODULES, "zerowaste synth render")  # before any process: one clear line
     for i in todo:
         writer.clear_failure(out, split, writer.frame_stem(i))
     frames = [[i, frame_seed(seed, i), writer.frame_stem(i)] for i in todo]
@@ -176,4 +219,10 @@ def run_shard(
             "rendered_now": sum(writer.is_done(out, split, writer.frame_stem(i)) for i in todo),
             "process_exit_codes": codes, "seconds": round(time.perf_counter() - t0, 2), "validation": report}
     writer.write_manifest(out, split, shard, info)
+    bad_exits = [rc for rc in codes if rc != 0]
+    if failed or bad_exits:
+        exits = f"; {len(bad_exits)} render process(es) {', '.join(sorted({describe_exit(rc) for rc in bad_exits}))}" if bad_exits else ""
+        raise RenderFailed(
+            f"shard {shard[0]}/{shard[1]}: done {len(done)}, failed {len(failed)} of {len(mine)} frame(s){exits}; "
+            f"see {log} and {writer.split_dir(out, split) / writer.MANIFEST_JSON} (a rerun retries the failed frames)")
     return info

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import importlib
 import sys
+from types import TracebackType
 
 import click
 
@@ -34,6 +35,35 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "server": ("zerowaste.submission.server.cli:server", "Scoring server: serve, worker, admin."),
     "demo": ("zerowaste.demo:demo", "Run the end-to-end demo on embedded defaults."),
 }
+
+
+def _failed_command_path(tb: TracebackType | None, default: str) -> str:
+    """``zerowaste synth fit``: the innermost click command running where the exception was raised."""
+    path = default
+    while tb is not None:
+        ctx = tb.tb_frame.f_locals.get("ctx")
+        if isinstance(ctx, click.Context):  # the program is `zerowaste`, whatever argv[0] was
+            path = " ".join(["zerowaste", *ctx.command_path.split()[1:]])
+        tb = tb.tb_next
+    return path
+
+
+def missing_extra_command(name: str, exc: ModuleNotFoundError, what: str) -> click.Command:
+    """A stand-in for a subcommand whose module needs a missing extra (re-raises other missing modules).
+
+    It is listed in ``--help`` with the line naming the extra; running it (``--help`` included)
+    prints that line and exits 1, like every other command met without its extra.
+    """
+    if (exc.name or "").split(".")[0] not in EXTRA_OF_MODULE:
+        raise exc
+    error = MissingExtraError.for_module(exc.name, what)
+
+    @click.command(name, help=str(error), add_help_option=False,
+                   context_settings={"ignore_unknown_options": True, "allow_extra_args": True})
+    def needs_extra() -> None:
+        raise error
+
+    return needs_extra
 
 
 class LazyGroup(click.Group):
@@ -69,7 +99,7 @@ class LazyGroup(click.Group):
         except ModuleNotFoundError as exc:
             if (exc.name or "").split(".")[0] not in EXTRA_OF_MODULE:
                 raise
-            what = f"zerowaste {ctx.invoked_subcommand or ''}".strip()
+            what = _failed_command_path(exc.__traceback__, f"zerowaste {ctx.invoked_subcommand or ''}".strip())
             raise click.ClickException(str(MissingExtraError.for_module(exc.name, what))) from None
 
     def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:

@@ -286,6 +286,9 @@ INDEX: tuple[tuple[str, str], ...] = (
 @click.option("--fresh", is_flag=True, help="Delete the output folder first instead of reusing it.")
 def demo(out: Path, size: str, seed: int, fresh: bool) -> None:
     """Run the end-to-end demo: synth -> train -> adapt -> predict -> submit -> server leaderboard."""
+    from zerowaste.errors import require
+
+    require(("bpy", "blenderproc", "torch", "mmseg", "sqlalchemy", "fastapi"), "zerowaste demo", extra="all")
     if fresh and out.exists():
         shutil.rmtree(out)
     out.mkdir(parents=True, exist_ok=True)

@@ -62,8 +62,26 @@ class MissingExtraError(ZeroWasteError, ModuleNotFoundError):
     """
 
     @classmethod
-    def for_module(cls, module: str | None, what: str) -> MissingExtraError:
+    def for_module(cls, module: str | None, what: str, extra: str | None = None) -> MissingExtraError:
+        """The error for ``module``; ``extra`` overrides the module's own (e.g. ``all`` for the demo)."""
         top = (module or "?").split(".")[0]
-        extra = EXTRA_OF_MODULE.get(top, "all")
+        extra = extra or EXTRA_OF_MODULE.get(top, "all")
         return cls(f"`{what}` needs {top!r}, which is not installed: pip install 'zerowaste-kit[{extra}]'",
                    name=top)
+
+
+def require(modules: tuple[str, ...], what: str, extra: str | None = None) -> None:
+    """Raise :class:`MissingExtraError` for the first of ``modules`` that is not installed.
+
+    For work that runs in another process (a Blender render, the demo's steps): check before starting it.
+
+    >>> require(("json",), "zerowaste probe")
+    >>> require(("no_such_module_zw",), "zerowaste probe", extra="synth")
+    Traceback (most recent call last):
+    zerowaste.errors.MissingExtraError: `zerowaste probe` needs 'no_such_module_zw', which is not installed: pip install 'zerowaste-kit[synth]'
+    """
+    import importlib.util
+
+    for module in modules:
+        if importlib.util.find_spec(module) is None:
+            raise MissingExtraError.for_module(module, what, extra)

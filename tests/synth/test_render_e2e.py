@@ -36,9 +36,10 @@ f 5 1 4 8
 """
 
 
-def _render(args, env=None):
-    result = CliRunner().invoke(synth, ["render", "--preset", "tiny", "--threads", "2", *args], env=env)
-    assert result.exit_code == 0, result.output
+def _render(args, env=None, exit_code=0):
+    result = CliRunner().invoke(zerowaste_cli, ["synth", "render", "--preset", "tiny", "--threads", "2", *args], env=env)
+    assert result.exit_code == exit_code, result.output
+    assert "Traceback" not in result.output
     return result.output
 
 
@@ -129,8 +130,10 @@ def test_broken_scenes_are_recorded_and_skipped(tmp_path):
     out = tmp_path / "out"
     output = _render(["--out", str(out), "--n", "2", "--seed", "9", "--assets", str(tmp_path / "assets"),
                       "--set", "clutter.asset_share=1.0", "--set", "clutter.class_mix={metal: 1}",
-                      "--set", "clutter.count=[2, 3]"])
-    assert "failed 2" in output
+                      "--set", "clutter.count=[2, 3]"], exit_code=1)
+    # failed frames are not a success: one line with the counts, the log and the manifest
+    error = output.strip().splitlines()[-1]
+    assert error.startswith("Error: shard 0/1: done 0, failed 2 of 2 frame(s); see ") and "manifest.json" in error
     manifest = json.loads((out / "train" / "manifest.json").read_text())
     assert sorted(manifest["failed"]) == ["synth_000000", "synth_000001"]
     assert [f["seed"] for f in manifest["failed"].values()] == [frame_seed(9, 0), frame_seed(9, 1)]
@@ -141,11 +144,16 @@ def test_broken_scenes_are_recorded_and_skipped(tmp_path):
 def test_a_crashing_blender_process_is_recorded_and_the_rest_continues(tmp_path):
     out = tmp_path / "out"
     env = {"SYNTH_CRASH_AT_SEED": str(frame_seed(3, 0))}  # frame 0 aborts its Blender process
-    output = _render(["--out", str(out), "--n", "2", "--seed", "3", "--set", "clutter.count=[10, 12]"], env=env)
-    assert "done 1, failed 1" in output
+    output = _render(["--out", str(out), "--n", "2", "--seed", "3", "--set", "clutter.count=[10, 12]"], env=env,
+                     exit_code=1)
+    log = out / "train" / "manifest" / "shard-000-of-001.log"
+    error = output.strip().splitlines()[-1]
+    assert error == (f"Error: shard 0/1: done 1, failed 1 of 2 frame(s); 1 render process(es) killed by SIGABRT; "
+                     f"see {log} and {out / 'train' / 'manifest.json'} (a rerun retries the failed frames)")
     manifest = json.loads((out / "train" / "manifest.json").read_text())
     failed = manifest["failed"]["synth_000000"]
-    assert failed["seed"] == frame_seed(3, 0) and "render process died" in failed["error"]
+    assert failed["seed"] == frame_seed(3, 0) and failed["exit_code"] < 0
+    assert failed["error"] == f"render process died (killed by SIGABRT); see {log}"
     assert manifest["done"] == ["synth_000001"]
     codes = manifest["shards"]["shard-000-of-001"]["process_exit_codes"]
     assert codes[0] != 0 and codes[-1] == 0
