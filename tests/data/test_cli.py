@@ -13,8 +13,10 @@ from click.testing import CliRunner
 
 from zerowaste import contract
 from zerowaste.data.cli import data
+from zerowaste.data.coco import CocoIndex
 from zerowaste.data.fixtures import make_dataset
 from zerowaste.data.io import read_instance_mask, read_mask, write_image, write_mask
+from zerowaste.data.verify import edge_band
 
 SMALL = ["--size", "160x90", "--quiet"]
 
@@ -38,7 +40,10 @@ def test_verify_reports_every_broken_input(fresh_zwf: Path) -> None:
     masks = sorted((train / "sem_seg").iterdir())
     masks[0].unlink()  # missing mask
     bad = read_mask(masks[1])
-    bad[3, 3] = 7  # value 7 in a mask
+    index = CocoIndex(json.loads((train / "labels.json").read_text()))
+    y, x = np.argwhere(~edge_band(index.annotations(masks[1].name), bad.shape))[0]  # away from every outline
+    kind = "extra object" if bad[y, x] == 0 else "wrong class"
+    bad[y, x] = 7  # value 7 in a mask
     write_mask(masks[1], bad)
     val_images = sorted((val / "data").iterdir())
     write_image(val_images[0], np.zeros((100, 160, 3), np.uint8))  # wrong size
@@ -53,7 +58,7 @@ def test_verify_reports_every_broken_input(fresh_zwf: Path) -> None:
     assert f"zwf/val/sem_seg/{val_images[0].name}: size 160x90 differs from its image's 160x100" in out
     assert f"zwf/val/data/{val_images[1].name}: cannot decode the image" in out
     assert "zwf/test/labels.json: not valid JSON (Expecting value: line 1 column 13" in out
-    assert f"zwf/train/labels.json: rasterized polygons differ from sem_seg/ for {masks[1].name} (1 px)" in out
+    assert f"zwf/train/labels.json: rasterized polygons differ from sem_seg/ inside objects for {masks[1].name} ({kind} 1 px)" in out
     assert f"zwf/train/labels.json: lists images that are not in sem_seg/: {masks[0].name}" in out
     assert "8 problem(s) found." in out and "Traceback" not in out
 
