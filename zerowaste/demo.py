@@ -32,9 +32,15 @@ from rich.console import Console
 
 from zerowaste import contract as C
 
+#: what each training run writes (zerowaste.baselines.hooks.PROGRESS_JSON; not imported: no torch here)
+PROGRESS_JSON = "progress.json"
+
 console = Console(stderr=True)
 
-REPO = Path(__file__).resolve().parent.parent
+#: The demo's configs, named as `zerowaste train` resolves them (relative to the shipped config folder),
+#: so the demo runs the same from a checkout and from an installed package.
+SOURCE_CONFIG = "tiny/segformer_tiny_synth.py"
+UDA_CONFIG = "uda/dacs_tiny_synth.py"
 
 
 @dataclass(frozen=True)
@@ -82,18 +88,53 @@ class Step:
         self.marker(out).touch()
 
 
-def zw(*args: str | Path, log: Path | None = None) -> str:
-    """Run one `zerowaste` command as a user would, echoing it; raise with its output if it fails."""
+def zw(*args: str | Path, log: Path | None = None, progress: Path | None = None) -> str:
+    """Run one `zerowaste` command as a user would, echoing it; raise with its output if it fails.
+
+    ``progress``: a training run's ``progress.json`` (written by its ProgressHook), shown as a
+    progress bar with the ETA while the command runs.
+    """
     cmd = [sys.executable, "-m", "zerowaste", *map(str, args)]
     console.print(f"  [dim]$ zerowaste {' '.join(map(str, args))}[/dim]")
-    proc = subprocess.run(cmd, capture_output=True, text=True, env=_env())
+    with subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=_env()) as proc:
+        stdout, stderr = proc.communicate() if progress is None else _wait_showing_progress(proc, progress)
     if log is not None:
         log.parent.mkdir(parents=True, exist_ok=True)
-        log.write_text(proc.stdout + proc.stderr)
+        log.write_text(stdout + stderr)
     if proc.returncode != 0:
-        tail = "\n".join((proc.stdout + proc.stderr).strip().splitlines()[-25:])
+        tail = "\n".join((stdout + stderr).strip().splitlines()[-25:])
         raise click.ClickException(f"`zerowaste {' '.join(map(str, args))}` failed (exit {proc.returncode}):\n{tail}")
-    return proc.stdout
+    return stdout
+
+
+def _wait_showing_progress(proc: subprocess.Popen, progress_json: Path) -> tuple[str, str]:
+    """Wait for ``proc`` showing a rich progress bar fed from ``progress_json``; return its stdout and
+    stderr (drained by threads meanwhile, so a chatty child never blocks on a full pipe)."""
+    import threading
+
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+    chunks: dict[str, list[str]] = {"out": [], "err": []}
+    readers = [threading.Thread(target=lambda s=s, k=k: chunks[k].append(s.read()), daemon=True)
+               for s, k in ((proc.stdout, "out"), (proc.stderr, "err"))]
+    for r in readers:
+        r.start()
+    columns = (TextColumn("  training"), BarColumn(), MofNCompleteColumn(), TextColumn("it"),
+               TimeElapsedColumn(), TextColumn("{task.fields[eta]}"))
+    with Progress(*columns, console=console, transient=False) as bar:
+        task = bar.add_task("train", total=None, eta="")
+        while proc.poll() is None:
+            time.sleep(0.5)
+            try:
+                state = json.loads(progress_json.read_text())
+            except (OSError, ValueError):
+                continue  # not written yet
+            eta = state.get("eta_s")
+            bar.update(task, total=state["max_iters"], completed=state["iter"],
+                       eta="" if eta is None else f"ETA {int(eta) // 60}:{int(eta) % 60:02d}")
+    for r in readers:
+        r.join()
+    return "".join(chunks["out"]), "".join(chunks["err"])
 
 
 def _env() -> dict[str, str]:
@@ -125,9 +166,7 @@ def build_steps(out: Path, size: DemoSize, seed: int) -> list[Step]:
     source, target = data / "source", data / "target"
     gt = target / "val" / C.SEM_DIR
     target_images = target / "val" / C.IMAGE_DIR
-    configs = REPO / "baselines" / "configs"
-    src_cfg = configs / "tiny" / "segformer_tiny_synth.py"
-    uda_cfg = configs / "uda" / "dacs_tiny_synth.py"
+    src_cfg, uda_cfg = SOURCE_CONFIG, UDA_CONFIG
     data_opts = [f"source_root={source}", f"target_root={target}"]
     sub = out / "submission.zip"
     render = ["--resolution", size.resolution, "--samples", str(size.samples)]
@@ -155,14 +194,16 @@ def build_steps(out: Path, size: DemoSize, seed: int) -> list[Step]:
 
     def train_source_only() -> None:
         zw("train", src_cfg, "--work-dir", train / "source_only", "--seed", str(seed), *data_opts,
-           f"train_cfg.max_iters={size.iters}", log=out / "logs" / "train_source_only.log")
+           f"train_cfg.max_iters={size.iters}", log=out / "logs" / "train_source_only.log",
+           progress=train / "source_only" / PROGRESS_JSON)
 
     def train_uda() -> None:
         every = max(1, size.uda_iters // 3)  # three checkpoints for SND to choose from
         zw("train", uda_cfg, "--work-dir", train / "uda", "--seed", str(seed), *data_opts,
            f"train_cfg.max_iters={size.uda_iters}", f"model.warmup_iters={size.uda_iters // 3}",
            f"default_hooks.checkpoint.interval={every}",
-           "default_hooks.checkpoint.max_keep_ckpts=3", log=out / "logs" / "train_uda.log")
+           "default_hooks.checkpoint.max_keep_ckpts=3", log=out / "logs" / "train_uda.log",
+           progress=train / "uda" / PROGRESS_JSON)
 
     def select() -> None:
         ckpts = sorted((train / "uda").glob("iter_*.pth"))
@@ -205,14 +246,14 @@ def run_server_round(server: Path, gt: Path, sub: Path, leaderboard: Path, logs:
     the score, and save the leaderboard (JSON and the public page)."""
     server.mkdir(parents=True, exist_ok=True)
     db = ["--db", f"sqlite:///{server / 'server.db'}"]
-    phases = zw("server", "admin", *db, "phase", "list")
-    if '"val"' not in phases:
+    phases = [json.loads(line)["name"] for line in zw("server", "admin", *db, "phase", "list").splitlines()]
+    if "val" not in phases:
         zw("server", "admin", *db, "phase", "create", "val")
     token_file = server / "team_token.txt"
     if not token_file.exists():
-        if "demo-team" not in zw("server", "admin", *db, "team", "list"):
+        if "demo-team" not in json.loads(zw("server", "admin", *db, "team", "list", "--json")):
             zw("server", "admin", *db, "team", "create", "demo-team")
-        token = zw("server", "admin", *db, "token", "issue", "--team", "demo-team").strip().split()[-1]
+        token = json.loads(zw("server", "admin", *db, "token", "issue", "--team", "demo-team", "--json"))["token"]
         token_file.write_text(token + "\n")
         token_file.chmod(0o600)
     token = token_file.read_text().strip()

@@ -78,3 +78,15 @@ def test_serve_refuses_a_bad_ground_truth(tmp_path):
     (tmp_path / "gt").mkdir()
     res = CliRunner().invoke(server, ["serve", "--db", f"sqlite:///{tmp_path / 'x.db'}", "--gt", str(tmp_path / "gt")])
     assert res.exit_code == 1 and "ground truth" in res.output
+
+
+def test_admin_json_output_for_scripts(tmp_path):
+    db = ["admin", "--db", f"sqlite:///{tmp_path / 'j.db'}"]
+    assert json.loads(run([*db, "team", "list", "--json"]).stdout) == []
+    run([*db, "team", "create", "b"])
+    run([*db, "team", "create", "a b"])
+    assert sorted(json.loads(run([*db, "team", "list", "--json"]).stdout)) == ["a b", "b"]
+    issued = json.loads(run([*db, "token", "issue", "--team", "a b", "--json"]).stdout)
+    assert issued["team"] == "a b" and issued["admin"] is False and issued["token"].startswith("zw_")
+    host = json.loads(run([*db, "token", "issue", "--admin", "--json"]).stdout)
+    assert host["admin"] is True and host["team"] is None
