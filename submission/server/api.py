@@ -72,7 +72,8 @@ def export_response(rows: list[dict], fmt: str, name: str) -> Response:
 
 def api_router(ctx: Context) -> APIRouter:
     """The ``/api`` routes, answering from ``ctx`` (the app's shared state)."""
-    router = APIRouter(prefix="/api")
+    # operationId = the handler's name (``submit``, ``my_submission``...): the method names of generated clients
+    router = APIRouter(prefix="/api", generate_unique_id_function=lambda route: route.name)
 
     def identity(credentials: HTTPAuthorizationCredentials | None = Security(token_scheme)) -> Identity:
         ident = service.authenticate(ctx.engine, credentials.credentials if credentials else None)

@@ -24,6 +24,8 @@ from contextlib import asynccontextmanager
 from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse
 from starlette.concurrency import run_in_threadpool
+from starlette.exceptions import HTTPException
+from starlette.routing import Match
 
 from .api import api_router
 from .context import Context, Settings, startup
@@ -60,6 +62,15 @@ def create_app(settings: Settings) -> FastAPI:
     async def _service_error(request: Request, exc: ServiceError) -> JSONResponse:
         return JSONResponse({"detail": str(exc)}, status_code=exc.status)
 
-    app.include_router(api_router(ctx))
-    app.include_router(pages_router(ctx))
+    @app.exception_handler(405)
+    async def _method_not_allowed(request: Request, exc: HTTPException) -> JSONResponse:
+        # Starlette names only the first matching route's methods; a path served by several
+        # routes (GET and POST /api/submissions) must list them all in Allow.
+        allowed = {m for router in routers for route in router.routes
+                   if route.matches(request.scope)[0] != Match.NONE for m in getattr(route, "methods", None) or ()}
+        return JSONResponse({"detail": exc.detail}, status_code=405, headers={"Allow": ", ".join(sorted(allowed))})
+
+    routers = [api_router(ctx), pages_router(ctx)]
+    for router in routers:
+        app.include_router(router)
     return app
