@@ -76,24 +76,23 @@ def masks_from_segmaps(category: np.ndarray, instance: np.ndarray, attributes: l
                        paper_to: int = C.PAPER_ID) -> tuple[np.ndarray, np.ndarray]:
     """Semantic (uint8) and instance (uint16, 1..K) masks from BlenderProc's segmentation maps.
 
-    Objects with category 0 (belt, distractors) get no instance; with ``paper_to=0`` paper pixels
-    become background and lose their instance.
+    Objects with category 0 (belt, distractors) get no instance; ``paper_to`` is the id paper pixels are
+    written as (:func:`zerowaste.contract.check_paper_to`): with background (0) they lose their instance.
     """
-    if paper_to not in (0, C.PAPER_ID):
-        raise ValueError(f"paper_to must be {C.PAPER_ID} (keep) or 0 (background), got {paper_to}")
+    C.check_paper_to(paper_to, generator=True)
     sem = np.asarray(category).astype(np.uint8)
     inst = np.zeros(sem.shape, np.uint16)
     next_id = 1
     for attr in sorted(attributes, key=lambda a: a["idx"]):
         cat = int(attr["category_id"])
-        if cat == 0 or (cat == C.PAPER_ID and paper_to == 0):
+        if cat == 0 or (cat == C.PAPER_ID and paper_to != C.PAPER_ID):
             continue
         pixels = np.asarray(instance) == attr["idx"]
         if pixels.any():
             inst[pixels] = next_id
             next_id += 1
-    if paper_to == 0:
-        sem[sem == C.PAPER_ID] = 0
+    if paper_to != C.PAPER_ID:
+        sem[sem == C.PAPER_ID] = paper_to
     return sem, inst
 
 

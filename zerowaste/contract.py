@@ -56,8 +56,12 @@ SYNTH_CLASSES: tuple[ClassInfo, ...] = (*CLASSES, PAPER)
 SYNTH_NUM_CLASSES: int = len(SYNTH_CLASSES)
 SYNTH_CLASS_NAMES: tuple[str, ...] = tuple(c.name for c in SYNTH_CLASSES)
 SYNTH_PALETTE: tuple[tuple[int, int, int], ...] = tuple(c.color for c in SYNTH_CLASSES)
-#: Where `paper` goes when training for the ZeroWaste label space (configurable per call).
+#: ``paper_to``, everywhere in the kit, is the class id that SynthWaste's paper pixels are written as.
+#: Reading SynthWaste into the ZeroWaste label space (loaders, training configs) it is a ZeroWaste id or
+#: 255, by default background; writing SynthWaste (the generator) it is ``PAPER_ID`` (keep paper as its
+#: own class, the default) or background. :func:`check_paper_to` checks both uses.
 DEFAULT_PAPER_TARGET: int = 0
+GENERATOR_PAPER_TARGETS: tuple[int, ...] = (PAPER_ID, 0)
 
 
 def class_id(name: str, *, synthetic: bool = False) -> int:
@@ -66,6 +70,26 @@ def class_id(name: str, *, synthetic: bool = False) -> int:
     if name not in names:
         raise ValueError(f"unknown class {name!r}; known: {', '.join(names)}")
     return names.index(name)
+
+
+def check_paper_to(paper_to: int, *, generator: bool = False) -> int:
+    """Return ``paper_to`` if it is a valid target for paper pixels, else raise ``ValueError``.
+
+    >>> check_paper_to(255), check_paper_to(PAPER_ID, generator=True)
+    (255, 5)
+    >>> check_paper_to(PAPER_ID)
+    Traceback (most recent call last):
+    ...
+    ValueError: paper_to must be a ZeroWaste class id 0..4 or 255 (where paper goes in the ZeroWaste label space), got 5
+    """
+    if generator:
+        if paper_to not in GENERATOR_PAPER_TARGETS:
+            raise ValueError(f"paper_to must be {PAPER_ID} (keep paper as its own class) or 0 (background) "
+                             f"when generating SynthWaste, got {paper_to}")
+    elif not (0 <= paper_to < NUM_CLASSES or paper_to == IGNORE_INDEX):
+        raise ValueError(f"paper_to must be a ZeroWaste class id 0..{NUM_CLASSES - 1} or {IGNORE_INDEX} "
+                         f"(where paper goes in the ZeroWaste label space), got {paper_to}")
+    return paper_to
 
 
 def synth_to_zerowaste_lut(paper_to: int = DEFAULT_PAPER_TARGET) -> np.ndarray:
@@ -78,8 +102,7 @@ def synth_to_zerowaste_lut(paper_to: int = DEFAULT_PAPER_TARGET) -> np.ndarray:
     >>> int(lut[5]), int(lut[3]), int(lut[9])
     (255, 3, 255)
     """
-    if not (0 <= paper_to < NUM_CLASSES or paper_to == IGNORE_INDEX):
-        raise ValueError(f"paper_to must be a ZeroWaste class id 0..{NUM_CLASSES - 1} or {IGNORE_INDEX}")
+    check_paper_to(paper_to)
     lut = np.full(256, IGNORE_INDEX, dtype=np.uint8)
     lut[:NUM_CLASSES] = np.arange(NUM_CLASSES, dtype=np.uint8)
     lut[PAPER_ID] = paper_to
