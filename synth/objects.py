@@ -38,6 +38,8 @@ class Mesh:
     verts: np.ndarray
     faces: list[tuple[int, ...]]
     uv: np.ndarray
+    #: edges between faces meeting at more than this angle (degrees) render sharp; 0 = all smooth
+    sharp: float = 0.0
 
 
 # ---------------------------------------------------------------------------------------------
@@ -127,19 +129,62 @@ def wave_noise(rng: np.random.Generator, xy: np.ndarray, freq: float, modes: int
     return out / (np.abs(out).max() + 1e-9)
 
 
+def crease_field(
+    rng: np.random.Generator, pts: np.ndarray, n: int, amp: float, width: float, length: float, valley: float = 0.5
+) -> np.ndarray:
+    """Sum of ``n`` random creases: sharp ridges/valleys of finite length, over 2-D or 3-D points.
+
+    Each crease is a tent function across a random plane (``width`` half-width, height ``amp``
+    times a random factor, a valley with probability ``valley``) faded out along its length by a
+    Gaussian window of radius ``length`` around a random centre. Summed, the tents give what real
+    crumpled paper and film show: flat facets meeting at sharp, straight creases of many lengths.
+
+    >>> rng = np.random.default_rng(0)
+    >>> xy = np.stack(np.meshgrid(np.linspace(0, 0.3, 31), np.linspace(0, 0.3, 31)), -1).reshape(-1, 2)
+    >>> z = crease_field(rng, xy, 20, 0.01, 0.03, 0.08)
+    >>> z.shape, bool(np.abs(z).max() > 0.005)
+    ((961,), True)
+    """
+    lo, hi = pts.min(axis=0), pts.max(axis=0)
+    out = np.zeros(len(pts))
+    for _ in range(n):
+        centre = rng.uniform(lo, hi)
+        normal = rng.normal(size=pts.shape[1])
+        normal /= np.linalg.norm(normal) + 1e-12
+        rel = pts - centre
+        across = np.abs(rel @ normal)
+        w = width * rng.uniform(0.5, 1.5)
+        tent = np.clip(1.0 - across / w, 0.0, None)
+        window = np.exp(-(rel**2).sum(axis=1) / (length * rng.uniform(0.5, 1.5)) ** 2)
+        sign = -1.0 if rng.random() < valley else 1.0
+        out += sign * amp * rng.uniform(0.3, 1.0) * tent * window
+    return out
+
+
 def crumple_sheet(rng: np.random.Generator, mesh: Mesh, d: dict) -> Mesh:
-    """Crumple (multi-scale waves, sharpened into creases), fold and bend a flat sheet."""
+    """Crumple (many sharp creases + a little wave noise), fold and bend a flat sheet.
+
+    ``d["crumple"]`` (m) is the crease height, ``d["frequency"]`` (1/m) sets how small the facets are,
+    ``d["folds"]`` adds straight hinge folds across the whole sheet, ``d["crush"]`` gathers it in.
+    """
     v = mesh.verts.copy()
     xy = v[:, :2]
-    n = wave_noise(rng, xy, d["frequency"]) + 0.5 * np.abs(wave_noise(rng, xy, d["frequency"] * 2.5))
-    z = d["crumple"] * (np.sign(n) * np.abs(n) ** 0.7)
-    for _ in range(d["folds"]):  # a crease: a line across the sheet, one side lifted
+    area = float(np.ptp(xy[:, 0]) * np.ptp(xy[:, 1])) + 1e-6
+    facet = 1.0 / max(float(d["frequency"]), 1e-3)  # typical facet size (m)
+    elongation = float(d.get("elongation", 3.0))
+    n = int(np.clip(area / facet**2 * (1.5 if elongation <= 3 else 3.5), 6, 240))  # long wrinkles come in crowds
+    z = crease_field(rng, xy, n, 1.0, facet * 0.6, facet * 0.6 * elongation)
+    z *= 0.35 * d["crumple"] / (z.std() + 1e-9)  # overlapping creases add up: keep the relief to scale
+    z += 0.25 * d["crumple"] * wave_noise(rng, xy, d["frequency"] * 0.5, modes=6)
+    for _ in range(d["folds"]):  # a hinge fold: a straight crease across the sheet, one side lifted
         ang = rng.uniform(0, math.pi)
         normal = np.array([math.cos(ang), math.sin(ang)])
         dist = xy @ normal - rng.uniform(-0.3, 0.3) * np.abs(xy @ normal).max()
-        z += np.minimum(np.clip(dist, 0, None) * rng.uniform(0.05, 0.25), 0.03)
+        z += np.minimum(np.clip(dist, 0, None) * rng.uniform(0.05, 0.35), 0.025)
     z += d["bend"] * 0.4 * (xy[:, 0] ** 2)  # a gentle curl along x
-    shrink = 1.0 - 0.25 * d["crush"] * (0.5 + 0.5 * wave_noise(rng, xy, d["frequency"] / 3))
+    # Creases take up material: the sheet's outline shrinks with the crumple and the crush.
+    slope = float(np.mean(np.abs(z - z.mean()))) / facet
+    shrink = (1.0 - min(0.5 * slope, 0.25)) * (1.0 - 0.25 * d["crush"] * (0.5 + 0.5 * wave_noise(rng, xy, d["frequency"] / 4)))
     v[:, 0] *= shrink
     v[:, 1] *= shrink
     v[:, 2] = z
@@ -192,52 +237,131 @@ def radial_dents(rng: np.random.Generator, mesh: Mesh, amount: float, freq: floa
 # ---------------------------------------------------------------------------------------------
 
 
-def _res(size: float, spacing: float, lo: int = 6, hi: int = 40) -> int:
+def _res(size: float, spacing: float, lo: int = 6, hi: int = 72) -> int:
     return int(np.clip(round(size / spacing), lo, hi))
+
+
+#: Per flat kind: (crease height x, facet size x, crease length / facet, grid spacing m, sharp-edge
+#: angle deg; 0 = smooth). Paper creases into small sharp facets, cardboard into a few big ones,
+#: film and bags into long, thin, soft wrinkles, foil into tiny sharp crinkles.
+SHEET_STYLE: dict[str, tuple[float, float, float, float, float]] = {
+    "sheet": (1.0, 1.0, 3.0, 0.007, 28.0),
+    "newspaper": (1.0, 1.3, 3.0, 0.008, 28.0),
+    "magazine": (0.45, 2.0, 3.0, 0.009, 35.0),
+    "paper_bag": (1.1, 1.1, 3.0, 0.008, 28.0),
+    "flat_piece": (0.5, 3.0, 3.0, 0.01, 25.0),
+    "film": (0.55, 0.35, 9.0, 0.007, 0.0),
+    "bag": (0.7, 0.4, 8.0, 0.007, 0.0),
+    "foil": (0.45, 0.35, 3.0, 0.006, 22.0),
+    "rag": (0.8, 1.0, 3.0, 0.012, 0.0),
+}
+
+
+def _unit_dirs(m: Mesh) -> tuple[np.ndarray, np.ndarray]:
+    c = m.verts.mean(axis=0)
+    r = np.linalg.norm(m.verts - c, axis=1, keepdims=True) + 1e-12
+    return c, (m.verts - c) / r
+
+
+def crumpled_ball(rng: np.random.Generator, size, d: dict) -> Mesh:
+    """A paper ball with volume: a random faceted polyhedron, dented by sharp concave creases."""
+    m = sphere(1.0, 22, 30)
+    _, dirs = _unit_dirs(m)
+    k = int(rng.integers(14, 26))
+    normals = rng.normal(size=(k, 3))
+    normals /= np.linalg.norm(normals, axis=1, keepdims=True)
+    offsets = rng.uniform(0.72, 1.0, k)
+    dots = dirs @ normals.T
+    # radius where each direction leaves the polyhedron (intersection of k half-spaces)
+    r = np.where(dots > 1e-3, offsets / np.maximum(dots, 1e-3), np.inf).min(axis=1)
+    r = np.minimum(r, 1.25)
+    r += crease_field(rng, dirs, int(28 + 16 * d["crush"]), 0.2, 0.2, 0.5, valley=0.7)
+    r = np.clip(r, 0.45, None)
+    v = dirs * r[:, None] * (np.asarray(size) / 2)
+    return Mesh(v, m.faces, m.uv, sharp=30.0)
+
+
+def crushed_box(rng: np.random.Generator, size, d: dict) -> Mesh:
+    """A box squashed flat(ish), its panels buckled along a few long creases, corners dented."""
+    sx, sy, sz = size
+    m = box_surface(sx, sy, sz, 10)
+    c, dirs = _unit_dirs(m)
+    scale = min(sx, sy)
+    dent = crease_field(rng, m.verts, int(6 + 3 * d["dents"]), 0.14 * scale * (0.5 + d["crush"]), 0.22 * scale,
+                        0.5 * scale, valley=0.75)
+    v = m.verts + dirs * dent[:, None]
+    v[:, 2] *= 1 - 0.6 * d["crush"]
+    # crushing shears the box a little: the top slides against the bottom
+    v[:, 0] += v[:, 2] * rng.uniform(-0.6, 0.6) * d["crush"]
+    return Mesh(v, m.faces, m.uv, sharp=30.0)
+
+
+def dented_revolve(rng: np.random.Generator, kind: str, size, d: dict) -> Mesh:
+    """Bottles, cans and cups: a profile of revolution with sharp dents; crushed ones flattened and pleated."""
+    length, r = size[0], size[1] / 2
+    t = np.linspace(0, 1, 24)
+    if kind == "bottle":
+        prof = r * np.where(t < 0.7, 1.0, np.clip(1 - (t - 0.7) / 0.22, 0.35, 1.0))
+    elif kind == "cup":
+        prof = r * (0.75 + 0.25 * t)
+    else:
+        prof = r * np.where((t < 0.05) | (t > 0.95), 0.9, 1.0)
+    m = revolve(prof, (t - 0.5) * length, 28, cap=kind != "cup")
+    radial = m.verts.copy()
+    radial[:, 0] = 0.0
+    radial /= np.linalg.norm(radial, axis=1, keepdims=True) + 1e-12
+    crush = d["crush"] * (kind != "cup")
+    n = int(d["dents"] * 2 + 14 * crush)
+    push = crease_field(rng, m.verts, n, r * (0.15 + 0.35 * crush), r * 0.6, r * 1.5, valley=0.85)
+    local_r = np.hypot(m.verts[:, 1], m.verts[:, 2]) / r  # the neck dents less than the body
+    v = m.verts + radial * (push * np.clip(local_r, 0, 1))[:, None]
+    v[:, 2] *= 1 - 0.55 * crush
+    return Mesh(v, m.faces, m.uv, sharp=35.0 if kind == "can" else 45.0)
 
 
 def build_mesh(obj: dict) -> Mesh:
     """The object-space mesh of one sampled object (see :func:`zerowaste.synth.params.sample_objects`)."""
     rng = np.random.default_rng(obj["seed"])
     kind, (sx, sy, sz), d = obj["kind"], obj["size"], obj["deform"]
-    if kind in ("sheet", "newspaper", "magazine", "flat_piece", "film", "foil", "rag", "paper_bag", "bag"):
-        m = warp_outline(rng, grid(sx, sy, _res(sx, 0.012), _res(sy, 0.012)), TEAR[kind])
-        if kind == "bag":  # puffed: a bulge in the middle, wrinkled
-            d = {**d, "crumple": d["crumple"] * 1.3}
-        m = crumple_sheet(rng, m, d)
-        if kind == "bag":
-            r2 = (m.verts[:, 0] / (sx / 2)) ** 2 + (m.verts[:, 1] / (sy / 2)) ** 2
-            m.verts[:, 2] += np.clip(1 - r2, 0, None) * rng.uniform(0.02, 0.07)
-        return m
-    if kind in ("crumpled", "lump"):
-        m = sphere(sx / 2, 14, 18)
-        m = radial_dents(rng, m, 0.35 if kind == "crumpled" else 0.2, 2.5, (1, sy / sx, sz / sx * 1.2))
-        return m
-    if kind == "crushed_box":
-        m = box_surface(sx, sy, sz, 6)
-        m = radial_dents(rng, m, 0.08 + 0.1 * d["crush"], 3.0)
-        m.verts[:, 2] *= 1 - 0.6 * d["crush"]
-        return m
-    if kind in ("bottle", "can", "cup"):
-        length, r = sx, sy / 2
-        t = np.linspace(0, 1, 14)
-        if kind == "bottle":
-            prof = r * np.where(t < 0.7, 1.0, np.clip(1 - (t - 0.7) / 0.22, 0.35, 1.0))
-        elif kind == "cup":
-            prof = r * (0.75 + 0.25 * t)
+    if kind in SHEET_STYLE:
+        amp, facet, elongation, spacing, sharp = SHEET_STYLE[kind]
+        m = warp_outline(rng, grid(sx, sy, _res(sx, spacing), _res(sy, spacing)), TEAR[kind])
+        d = {**d, "crumple": d["crumple"] * amp, "frequency": d["frequency"] / facet, "elongation": elongation}
+        if kind == "rag":
+            m = _wavy_sheet(rng, m, d)
         else:
-            prof = r * np.where((t < 0.05) | (t > 0.95), 0.9, 1.0)
-        m = revolve(prof, (t - 0.5) * length, 16, cap=kind != "cup")
-        m = radial_dents(rng, m, 0.04 * d["dents"] / 3 + 0.15 * d["crush"] * (kind == "can"), 4.0)
-        m.verts[:, 2] *= 1 - 0.5 * d["crush"] * (kind != "cup")
-        return m
+            m = crumple_sheet(rng, m, d)
+        if kind == "bag":  # some bags still hold air: a bulge in the middle
+            r2 = (m.verts[:, 0] / (sx / 2)) ** 2 + (m.verts[:, 1] / (sy / 2)) ** 2
+            m.verts[:, 2] += np.clip(1 - r2, 0, None) * rng.uniform(0.0, 0.06)
+        return Mesh(m.verts, m.faces, m.uv, sharp=sharp)
+    if kind == "crumpled":
+        return crumpled_ball(rng, (sx, sy, sz * 1.2), d)
+    if kind == "lump":
+        m = sphere(sx / 2, 14, 18)
+        return radial_dents(rng, m, 0.2, 2.5, (1, sy / sx, sz / sx * 1.2))
+    if kind == "crushed_box":
+        return crushed_box(rng, (sx, sy, sz), d)
+    if kind in ("bottle", "can", "cup"):
+        return dented_revolve(rng, kind, (sx, sy, sz), d)
     if kind == "tray":
-        parts = box_surface(sx, sy, sz, 5)
+        parts = box_surface(sx, sy, sz, 8)
         top = sz / 2 - 1e-6
         keep = [f for f in parts.faces if not all(parts.verts[i, 2] >= top for i in f)]
         m = Mesh(parts.verts, keep, parts.uv)
-        return radial_dents(rng, m, 0.05, 3.0)
+        c, dirs = _unit_dirs(m)
+        push = crease_field(rng, m.verts, 6, 0.1 * sy, 0.2 * sy, 0.5 * sx, valley=0.7)
+        return Mesh(m.verts + dirs * push[:, None], keep, parts.uv, sharp=40.0)
     raise ValueError(f"unknown object kind {kind!r}")
+
+
+def _wavy_sheet(rng: np.random.Generator, mesh: Mesh, d: dict) -> Mesh:
+    """Soft, rounded folds (cloth): smooth multi-scale waves, no sharp creases."""
+    v = mesh.verts.copy()
+    xy = v[:, :2]
+    n = wave_noise(rng, xy, d["frequency"]) + 0.5 * wave_noise(rng, xy, d["frequency"] * 2.5)
+    v[:, 2] = d["crumple"] * n + d["bend"] * 0.4 * xy[:, 0] ** 2
+    return Mesh(v, mesh.faces, mesh.uv)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -318,5 +442,5 @@ def settle_scene(objects: list[dict], area) -> list[tuple[dict, Mesh]]:
     for obj in objects:
         mesh = build_mesh(obj)
         verts = settle(mesh, obj["xy"], obj["yaw"], hf, drape=obj["kind"] not in RIGID_KINDS)
-        out.append((obj, Mesh(verts, mesh.faces, mesh.uv)))
+        out.append((obj, Mesh(verts, mesh.faces, mesh.uv, mesh.sharp)))
     return out

@@ -138,8 +138,8 @@ def _deform(rng: np.random.Generator, kind: str) -> dict[str, float]:
     """Deformation parameters: crumple amplitude (m) / frequency, folds, bend, dents, crush."""
     soft = kind in ("film", "bag", "rag", "foil")
     return {
-        "crumple": round(float(rng.uniform(0.004, 0.02) if not soft else rng.uniform(0.01, 0.035)), 4),
-        "frequency": round(float(rng.uniform(8, 20) if not soft else rng.uniform(5, 14)), 3),
+        "crumple": round(float(rng.uniform(0.006, 0.03) if not soft else rng.uniform(0.01, 0.035)), 4),
+        "frequency": round(float(rng.uniform(10, 28) if not soft else rng.uniform(5, 14)), 3),
         "folds": int(rng.integers(0, 3)),
         "bend": round(float(rng.uniform(-0.5, 0.5)), 3),
         "crush": round(float(rng.uniform(0.0, 0.8)), 3),
@@ -185,6 +185,8 @@ def sample_objects(rng: np.random.Generator, clutter: dict, area: tuple[float, f
     weights = np.array([float(clutter["class_mix"][n]) for n in names])
     weights = weights / weights.sum()
     n = int(rng.integers(clutter["count"][0], clutter["count"][1] + 1))
+    if clutter.get("reference_area"):  # same density whatever the camera sees: scale with the spawn area
+        n = max(1, round(n * (area[1] - area[0]) * (area[3] - area[2]) / float(clutter["reference_area"])))
     objects = []
     for _ in range(n):
         cls = names[rng.choice(len(names), p=weights)]
@@ -222,6 +224,22 @@ def blackbody_rgb(kelvin: float) -> list[float]:
     srgb = np.clip(np.array([r, g, b]) / 255.0, 0, 1)
     lin = np.where(srgb <= 0.04045, srgb / 12.92, ((srgb + 0.055) / 1.055) ** 2.4)
     return [round(float(c), 4) for c in lin / lin.max()]
+
+
+def camera_look(post_p: dict, seed: int) -> dict:
+    """The video-camera knobs of :mod:`zerowaste.synth.post` (a knob a preset leaves out stays off).
+
+    Drawn from their own stream (seeded by the post seed), so adding a knob never moves the clutter.
+
+    >>> camera_look({}, 0)
+    {'defocus_px': 0.0, 'sharpen': 0.0, 'awb': 0.0, 'jpeg_quality': 0, 'wb_gains': [1.0, 1.0, 1.0]}
+    """
+    rng = np.random.Generator(np.random.PCG64([int(seed), 1]))
+    out: dict = {k: round(_u(rng, post_p.get(k, (0.0, 0.0))), 4) for k in ("defocus_px", "sharpen", "awb")}
+    out["jpeg_quality"] = int(round(_u(rng, post_p.get("jpeg_quality", (0, 0)))))
+    drift = _u(rng, post_p.get("wb_drift", (0.0, 0.0)))
+    out["wb_gains"] = [round(float(np.exp(g)), 4) for g in rng.normal(0, drift, 3)] if drift > 0 else [1.0] * 3
+    return out
 
 
 def sample_scene(preset: dict, seed: int, assets: dict[str, list[str]] | None = None) -> dict:
@@ -271,6 +289,7 @@ def sample_scene(preset: dict, seed: int, assets: dict[str, list[str]] | None = 
                        "color": blackbody_rgb(_u(rng, light_p["temperature_k"]))})
     post = {k: round(_u(rng, post_p[k]), 4) for k in ("motion_blur_px", "vignette", "noise", "exposure")}
     post["seed"] = int(rng.integers(2**31 - 1))
+    post.update(camera_look(post_p, post["seed"]))
     objects = sample_objects(rng, preset["clutter"], area)
     if assets:
         share = float(preset["clutter"].get("asset_share", 0.5))

@@ -1,20 +1,36 @@
-"""Camera post-processing on the rendered RGB (pure numpy): exposure, motion blur, vignette, noise.
+"""Camera look on the rendered RGB (pure numpy + OpenCV): what a conveyor video camera does to a frame.
 
-Motion blur is a box blur along the belt direction (image x), the way a conveyor smears under a
-slow shutter; masks stay sharp, as annotators label the object, not its smear.
+In order: exposure and auto white balance with a drift (in linear light), lens defocus, motion
+blur along the belt, vignette, sensor noise (shot + read noise, partly correlated and with chroma
+noise, as after demosaicing), in-camera sharpening, and lossy compression (JPEG with 4:2:0 chroma
+subsampling, standing in for the video codec). Only the RGB changes: masks stay sharp and exact,
+as annotators label the object, not its smear. Every stage is off when its knob is 0 or absent,
+and blur sizes are given at 1920 px width (scaled to the actual frame width).
 
 Example:
     >>> import numpy as np
     >>> img = np.zeros((4, 8, 3), np.uint8); img[:, 4] = 255
     >>> out = postprocess(img, {"motion_blur_px": 3.0 * 1920 / 8, "vignette": 0.0, "noise": 0.0,
     ...                         "exposure": 1.0, "seed": 0})
-    >>> out[0, :, 0].tolist()
-    [0, 0, 0, 85, 85, 85, 0, 0]
+    >>> out[0, :, 0].tolist()  # a 3-px smear, averaged in linear light
+    [0, 0, 0, 156, 156, 156, 0, 0]
 """
 
 from __future__ import annotations
 
+import cv2
 import numpy as np
+
+
+def srgb_to_linear(img: np.ndarray) -> np.ndarray:
+    """sRGB in 0..1 -> linear light."""
+    return np.where(img <= 0.04045, img / 12.92, ((img + 0.055) / 1.055) ** 2.4).astype(np.float32)
+
+
+def linear_to_srgb(lin: np.ndarray) -> np.ndarray:
+    """Linear light -> sRGB in 0..1 (clipped)."""
+    lin = np.clip(lin, 0.0, 1.0)
+    return np.where(lin <= 0.0031308, lin * 12.92, 1.055 * lin ** (1 / 2.4) - 0.055).astype(np.float32)
 
 
 def motion_blur(img: np.ndarray, length: int) -> np.ndarray:
@@ -27,16 +43,69 @@ def motion_blur(img: np.ndarray, length: int) -> np.ndarray:
     return (csum[:, length:] - csum[:, :-length]) / length
 
 
+def white_balance(lin: np.ndarray, strength: float, drift: np.ndarray) -> np.ndarray:
+    """Grey-world auto white balance (``strength`` 0..1 of the full correction), then per-channel ``drift`` gains.
+
+    A camera's AWB pulls a warm or cold light most of the way to neutral but never all the way, and
+    its estimate wanders from frame to frame; that residual cast is what real footage shows.
+
+    >>> lin = np.ones((2, 2, 3), np.float32) * np.array([0.4, 0.2, 0.1], np.float32)
+    >>> [round(float(c), 3) for c in white_balance(lin, 1.0, np.ones(3))[0, 0]]
+    [0.2, 0.2, 0.2]
+    """
+    if strength > 0:
+        lum = lin.mean(axis=2)
+        use = (lum > 0.02) & (lin.max(axis=2) < 0.98)  # ignore the black belt and clipped highlights
+        means = lin[use].mean(axis=0) if use.sum() > 100 else lin.reshape(-1, 3).mean(axis=0)
+        gains = (means[1] / np.maximum(means, 1e-6)) ** float(strength)
+        lin = lin * gains.astype(np.float32)
+    return lin * np.asarray(drift, np.float32)
+
+
+def sensor_noise(img: np.ndarray, sigma: float, rng: np.random.Generator) -> np.ndarray:
+    """Signal-dependent noise on sRGB 0..1: ``sigma`` at mid grey, brighter pixels noisier (shot noise).
+
+    Half of it is correlated over ~2 px (demosaicing and the codec smear it), part of it differs
+    between channels (chroma noise).
+    """
+    if sigma <= 0:
+        return img
+    h, w = img.shape[:2]
+    scale = sigma * np.sqrt(0.3 + 1.4 * np.clip(img.mean(axis=2, keepdims=True), 0.0, 1.0))
+    fine = rng.normal(0, 1, (h, w, 1)).astype(np.float32) + 0.5 * rng.normal(0, 1, (h, w, 3)).astype(np.float32)
+    coarse = rng.normal(0, 1, ((h + 1) // 2, (w + 1) // 2, 3)).astype(np.float32)
+    coarse = cv2.resize(coarse, (w, h), interpolation=cv2.INTER_LINEAR)
+    return img + scale * (0.6 * fine + 0.8 * coarse)
+
+
+def jpeg(img8: np.ndarray, quality: int) -> np.ndarray:
+    """Round-trip an RGB uint8 image through JPEG (4:2:0) at ``quality`` (1..100)."""
+    ok, buf = cv2.imencode(".jpg", img8[..., ::-1], [cv2.IMWRITE_JPEG_QUALITY, int(quality)])
+    if not ok:  # pragma: no cover - OpenCV always encodes a valid uint8 image
+        return img8
+    return cv2.imdecode(buf, cv2.IMREAD_COLOR)[..., ::-1].copy()
+
+
 def postprocess(rgb: np.ndarray, post: dict) -> np.ndarray:
-    """Apply sampled post-processing (``motion_blur_px`` is given at 1920 px width)."""
+    """Apply sampled post-processing to an RGB uint8 frame (see the module docstring for the order)."""
     h, w = rgb.shape[:2]
-    img = rgb.astype(np.float32) * float(post["exposure"])
-    img = motion_blur(img, int(round(post["motion_blur_px"] * w / 1920)))
+    s = w / 1920.0
+    rng = np.random.default_rng(post["seed"])
+    lin = srgb_to_linear(rgb.astype(np.float32) / 255.0) * float(post["exposure"])
+    lin = white_balance(lin, float(post.get("awb", 0.0)), post.get("wb_gains", (1.0, 1.0, 1.0)))
+    sigma = float(post.get("defocus_px", 0.0)) * s
+    if sigma > 0.15:
+        lin = cv2.GaussianBlur(lin, (0, 0), sigmaX=sigma)
+    lin = motion_blur(lin, int(round(post["motion_blur_px"] * s)))
     if post["vignette"] > 0:
         yy, xx = np.mgrid[0:h, 0:w]
         r2 = ((xx - w / 2) / (w / 2)) ** 2 + ((yy - h / 2) / (h / 2)) ** 2
-        img *= (1 - post["vignette"] * np.clip(r2 / 2, 0, 1))[..., None]
-    if post["noise"] > 0:
-        rng = np.random.default_rng(post["seed"])
-        img += rng.normal(0, 255 * post["noise"], img.shape).astype(np.float32)
-    return np.clip(np.round(img), 0, 255).astype(np.uint8)
+        lin = lin * (1 - post["vignette"] * np.clip(r2 / 2, 0, 1))[..., None].astype(np.float32)
+    img = linear_to_srgb(lin)
+    amount = float(post.get("sharpen", 0.0))
+    if amount > 0:  # in-camera unsharp mask: crisper edges with a faint halo
+        img = np.clip(img + amount * (img - cv2.GaussianBlur(img, (0, 0), sigmaX=max(1.2 * s, 0.6))), 0.0, 1.0)
+    img = sensor_noise(img, float(post["noise"]), rng)
+    out = np.clip(np.round(img * 255.0), 0, 255).astype(np.uint8)
+    quality = int(post.get("jpeg_quality", 0))
+    return jpeg(out, quality) if 0 < quality < 100 else out

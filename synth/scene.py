@@ -42,6 +42,8 @@ def mesh_object(name: str, mesh: Mesh):
     data.loops.foreach_get("vertex_index", loop_verts)
     uv_layer.data.foreach_set("uv", mesh.uv[loop_verts].astype(np.float32).ravel())
     data.polygons.foreach_set("use_smooth", np.ones(len(data.polygons), dtype=bool))
+    if mesh.sharp > 0:  # creases and facets stay crisp, the rest smooth
+        data.set_sharp_from_angle(angle=math.radians(mesh.sharp))
     data.update()
     obj = bpy.data.objects.new(name, data)
     bpy.context.collection.objects.link(obj)
@@ -130,7 +132,7 @@ def build_scene(scene: dict) -> list[tuple[str, int]]:
             continue
         mesh = build_mesh(obj)
         verts = settle(mesh, obj["xy"], obj["yaw"], hf, drape=obj["kind"] not in RIGID_KINDS)
-        mo = mesh_object(f"obj{i:03d}", Mesh(verts, mesh.faces, mesh.uv))
+        mo = mesh_object(f"obj{i:03d}", Mesh(verts, mesh.faces, mesh.uv, mesh.sharp))
         _assign(mo, make_material(obj["material"], size=obj["size"][:2], name=f"mat{i:03d}"))
         mo.set_cp("category_id", obj["class_id"])
         placed.append((mo.get_name(), obj["class_id"]))

@@ -1,0 +1,139 @@
+"""Shapes (creases, volume, folds, dents), the camera look and the facility presets: pure Python, no bpy."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from zerowaste.synth.objects import build_mesh, crease_field, grid, sphere
+from zerowaste.synth.params import camera_look, frame_seed, sample_scene
+from zerowaste.synth.post import jpeg, postprocess, sensor_noise, white_balance
+from zerowaste.synth.presets import load_preset
+
+DEFORM = {"crumple": 0.02, "frequency": 18.0, "folds": 1, "bend": 0.1, "crush": 0.5, "dents": 4}
+
+
+def _obj(kind: str, size, seed: int = 3, **deform) -> dict:
+    return {"kind": kind, "size": list(size), "deform": {**DEFORM, **deform}, "seed": seed}
+
+
+def _sharp_edge_share(verts: np.ndarray, faces, degrees: float) -> float:
+    """Share of interior edges whose two faces meet at more than ``degrees`` (a crease)."""
+    normals, edges = [], {}
+    for fi, f in enumerate(faces):
+        p = verts[list(f)]
+        n = np.cross(p[2] - p[0], p[1 if len(f) == 3 else 3] - p[0]) * (1 if len(f) == 3 else -1)
+        normals.append(n / (np.linalg.norm(n) + 1e-15))
+        for a, b in zip(f, (*f[1:], f[0]), strict=True):
+            edges.setdefault((min(a, b), max(a, b)), []).append(fi)
+    normals = np.array(normals)
+    pairs = np.array([fs for fs in edges.values() if len(fs) == 2])
+    cos = np.abs((normals[pairs[:, 0]] * normals[pairs[:, 1]]).sum(axis=1))
+    return float((cos < np.cos(np.radians(degrees))).mean())
+
+
+def test_a_crease_is_a_sharp_straight_ridge():
+    # one crease across a line of points: a tent, linear on both sides, its kink on the crease
+    x = np.linspace(-0.1, 0.1, 201)
+    pts = np.stack([x, np.zeros_like(x)], axis=1)
+    z = crease_field(np.random.default_rng(1), pts, 1, 0.01, 0.05, 10.0)
+    slope = np.diff(z) / np.diff(x)
+    kinks = np.flatnonzero(np.abs(np.diff(slope)) > 1e-6)
+    assert 1 <= len(kinks) <= 3  # the crease (and where the tent meets flat paper)
+    assert np.abs(z).max() > 0.002
+
+
+def test_paper_is_creased_into_facets_and_balls_have_volume():
+    sheet = build_mesh(_obj("sheet", (0.25, 0.3, 0.0)))
+    flat = grid(0.25, 0.3, 30, 30)
+    assert _sharp_edge_share(sheet.verts, sheet.faces, 10) > 0.05
+    assert _sharp_edge_share(flat.verts, flat.faces, 10) == 0.0
+    assert sheet.sharp > 0  # creases render crisp (edges marked sharp by angle)
+    ball = build_mesh(_obj("crumpled", (0.14, 0.14, 0.1)))
+    extent = np.ptp(ball.verts, axis=0)
+    assert extent[2] > 0.5 * extent[0]  # a ball, not a pancake
+    smooth = sphere(0.07, 22, 30)
+    assert _sharp_edge_share(ball.verts, ball.faces, 20) > 4 * _sharp_edge_share(smooth.verts, smooth.faces, 20) + 0.05
+
+
+def test_bags_are_limp_with_many_small_soft_folds():
+    bag = build_mesh(_obj("bag", (0.35, 0.4, 0.0), frequency=10.0))
+    assert bag.sharp == 0  # soft folds render smooth
+    # along rows of the grid the height goes up and down many times
+    side = int(round(np.sqrt(len(bag.verts))))
+    z = bag.verts[:, 2]
+    nx = np.flatnonzero(np.diff(bag.uv[:, 1]) > 0)[0] + 1  # vertices per grid row
+    rows = z[: (len(z) // nx) * nx].reshape(-1, nx)
+    turns = np.mean([np.sum(np.diff(np.sign(np.diff(r))) != 0) for r in rows])
+    assert side > 20 and turns >= 6
+
+
+@pytest.mark.parametrize("kind", ["can", "bottle"])
+def test_crushed_cans_and_bottles_are_dented_and_flattened(kind):
+    size = (0.13, 0.066, 0.0) if kind == "can" else (0.25, 0.08, 0.0)
+    intact = build_mesh(_obj(kind, size, crush=0.0, dents=0))
+    crushed = build_mesh(_obj(kind, size, crush=0.9, dents=5))
+    assert np.ptp(crushed.verts[:, 2]) < 0.75 * np.ptp(intact.verts[:, 2])
+    r = np.hypot(crushed.verts[:, 1], crushed.verts[:, 2] / (1 - 0.55 * 0.9))
+    body = np.abs(crushed.verts[:, 0]) < 0.3 * size[0]
+    assert r[body].min() < 0.85 * size[1] / 2  # dents push the wall in
+
+
+def test_crushed_box_is_buckled_not_a_box():
+    box = build_mesh(_obj("crushed_box", (0.3, 0.22, 0.08), crush=0.7))
+    assert np.ptp(box.verts[:, 2]) < 0.08
+    top = box.verts[box.verts[:, 2] > np.percentile(box.verts[:, 2], 80)]
+    assert np.ptp(top[:, 2]) > 0.005  # the top panel is no longer flat
+
+
+def test_camera_look_stages_do_what_they_say():
+    rng = np.random.default_rng(0)
+    flat = np.full((64, 96, 3), 128, np.uint8)
+    off = {"motion_blur_px": 0.0, "vignette": 0.0, "noise": 0.0, "exposure": 1.0, "seed": 1}
+    assert np.array_equal(postprocess(flat, off), flat)  # every stage off: unchanged
+    # auto white balance pulls a warm cast towards neutral, the drift gains are applied after it
+    warm = np.ones((8, 8, 3), np.float32) * np.array([0.5, 0.3, 0.15], np.float32)
+    half = white_balance(warm, 0.5, np.ones(3))[0, 0]
+    assert half[0] / half[2] < 0.5 / 0.15 and half[0] > half[2]
+    assert np.allclose(white_balance(warm, 0.0, np.array([1.0, 2.0, 1.0]))[0, 0], [0.5, 0.6, 0.15])
+    # shot noise: bright pixels are noisier than dark ones
+    img = np.zeros((200, 200, 3), np.float32)
+    img[:, 100:] = 0.9
+    noisy = sensor_noise(img, 0.02, rng)
+    assert noisy[:, 100:].std() > 1.5 * noisy[:, :100].std() > 0
+    # defocus removes fine detail; compression leaves 8x8 block seams; the same seed, the same frame
+    checker = ((np.indices((64, 96)).sum(axis=0) % 2) * 255).astype(np.uint8)[..., None].repeat(3, axis=2)
+    soft = postprocess(checker, {**off, "defocus_px": 3.0 * 1920 / 96})
+    assert np.abs(np.diff(soft.astype(float), axis=1)).mean() < 0.2 * np.abs(np.diff(checker.astype(float), axis=1)).mean()
+    smooth = np.tile(np.linspace(0, 255, 96, dtype=np.float32), (64, 1))[..., None].repeat(3, axis=2).astype(np.uint8)
+    blocky = jpeg(smooth, 10).astype(float)
+    assert np.abs(blocky - smooth).mean() > 0.5
+    full = {**off, "noise": 0.02, "defocus_px": 2.0, "sharpen": 0.5, "awb": 0.7, "wb_gains": [1.02, 1.0, 0.97],
+            "jpeg_quality": 60, "motion_blur_px": 4.0, "vignette": 0.2}
+    assert np.array_equal(postprocess(checker, full), postprocess(checker, full))
+
+
+def test_camera_look_knobs_come_from_the_preset_and_default_to_off():
+    assert camera_look({}, 5) == {"defocus_px": 0.0, "sharpen": 0.0, "awb": 0.0, "jpeg_quality": 0,
+                                  "wb_gains": [1.0, 1.0, 1.0]}
+    post = sample_scene(load_preset("default"), frame_seed(0, 1))["post"]
+    p = load_preset("default")["post"]
+    assert p["jpeg_quality"][0] <= post["jpeg_quality"] <= p["jpeg_quality"][1]
+    assert p["defocus_px"][0] <= post["defocus_px"] <= p["defocus_px"][1] and post["awb"] > 0
+
+
+@pytest.mark.parametrize("name", ["default", "mrf-a", "mrf-b"])
+def test_every_shipped_preset_is_a_dense_paper_heavy_real_facility(name):
+    p = load_preset(name)
+    mix = p["clutter"]["class_mix"]
+    assert max(mix, key=mix.get) == "paper" and mix["paper"] >= 0.4  # white paper dominates every facility
+    assert 3000 <= p["lighting"]["temperature_k"][0] and p["lighting"]["temperature_k"][1] <= 7500
+    assert p["post"]["awb"][0] > 0  # cameras white-balance: no warm-brown or blue frames
+    densities = []
+    for i in range(6):
+        s = sample_scene(p, frame_seed(0, i))
+        x0, x1, y0, y1 = s["area"]
+        densities.append(len(s["objects"]) / ((x1 - x0) * (y1 - y0)))
+    default = load_preset("default")["clutter"]
+    per_m2 = np.mean(default["count"]) / default["reference_area"]
+    assert 0.8 * per_m2 < np.mean(densities) < 1.4 * per_m2  # a higher camera sees more objects, not sparser ones
