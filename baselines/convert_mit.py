@@ -6,6 +6,9 @@ keeps them in ``layers.{i-1}.{0,1,2}``, fuses attention's ``q`` and ``kv`` into 
 ``in_proj`` (PyTorch ``MultiheadAttention``) and implements the MLP with 1x1 convolutions.
 The classification ``head`` is dropped.
 
+``zerowaste train --pretrained mit_b5.pth`` converts on the fly (:mod:`zerowaste.baselines.weights`
+recognises these names); this command writes the converted file once, e.g. to inspect it.
+
     original                               mmseg
     patch_embed{i}.proj.*                  layers.{i-1}.0.projection.*
     patch_embed{i}.norm.*                  layers.{i-1}.0.norm.*
@@ -25,20 +28,20 @@ Example:
 
 from __future__ import annotations
 
-import io
 import re
 import sys
 from collections import OrderedDict
 from pathlib import Path
 
 import torch
+from zerowaste.baselines.weights import WeightsError, read_state_dict
 
-from zerowaste.compat.mmseg import atomic_put
+from zerowaste.io import atomic_path
 
 _STAGE = re.compile(r"^(patch_embed|block|norm)(\d+)\.(.*)$")
 
 
-class ConvertError(ValueError):
+class ConvertError(WeightsError):
     """Not an original MiT checkpoint."""
 
 
@@ -89,11 +92,13 @@ def convert_mit(state: dict) -> OrderedDict:
 
 
 def convert_file(src: str | Path, dst: str | Path) -> Path:
-    """Read an original MiT checkpoint, write mmseg's version atomically (``{"state_dict": ...}``)."""
-    state = torch.load(src, map_location="cpu", weights_only=True)
-    buffer = io.BytesIO()
-    torch.save({"state_dict": convert_mit(state)}, buffer)
-    atomic_put(buffer.getvalue(), dst)
+    """Read an original MiT checkpoint, write mmseg's version atomically (``{"state_dict": ...}``).
+
+    A missing, corrupt or foreign file is a :class:`~zerowaste.baselines.weights.WeightsError`.
+    """
+    state = read_state_dict(src)
+    with atomic_path(dst) as tmp:
+        torch.save({"state_dict": convert_mit(state)}, tmp)
     return Path(dst)
 
 
@@ -104,7 +109,7 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     try:
         out = convert_file(*args)
-    except (ConvertError, FileNotFoundError) as exc:
+    except WeightsError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 1
     print(f"wrote {out}")

@@ -32,7 +32,11 @@ def registered() -> dict[str, list[tuple[str, type]]]:
     )
     from zerowaste.baselines.hooks import RankBufferSyncHook, TrainingCurvesHook
     from zerowaste.baselines.metric import KitSegMetric
+    from zerowaste.baselines.models.daformer_head import DAFormerHead
+    from zerowaste.baselines.models.layer_decay import LayerDecayOptimWrapperConstructor
+    from zerowaste.baselines.models.timm_backbone import TimmBackbone
     from zerowaste.baselines.transforms import KitAugment, KitLoadAnnotations
+    from zerowaste.baselines.weights import KitPretrainedInit
 
     def named(*classes: type) -> list[tuple[str, type]]:
         return [(c.__name__, c) for c in classes]
@@ -43,6 +47,11 @@ def registered() -> dict[str, list[tuple[str, type]]]:
         "TRANSFORMS": named(KitLoadAnnotations, KitAugment),
         "METRICS": named(KitSegMetric),
         "HOOKS": named(TrainingCurvesHook, RankBufferSyncHook),
+        "MODELS": named(DAFormerHead, TimmBackbone),
+        "OPTIM_WRAPPER_CONSTRUCTORS": named(LayerDecayOptimWrapperConstructor),
+        # `init_cfg=dict(type="Pretrained", ...)` in mmseg's scope: converts known formats, refuses a
+        # checkpoint that leaves backbone parameters unloaded (zerowaste.baselines.weights)
+        "WEIGHT_INITIALIZERS": [("Pretrained", KitPretrainedInit)],
     }
 
 

@@ -115,9 +115,12 @@ def _set_pretrained(cfg: Config, pretrained: str | None) -> None:
             raise TrainError(f"--pretrained {pretrained}: file not found (weights cannot be downloaded here)")
         if backbone is None:
             raise TrainError("--pretrained needs a model with a `backbone`")
-        backbone.init_cfg = dict(type="Pretrained", checkpoint=str(path.resolve()))
+        # the kit's `Pretrained` (zerowaste.baselines.weights): converts known formats, fails on a mismatch
+        backbone.init_cfg = dict(type="Pretrained", checkpoint=str(path.resolve()), _scope_="mmseg")
         cfg.model.pretrained = None
-        print_log(f"backbone initialised from {path}", logger="current")
+        print_log(f"backbone weights: {path} (converted and checked when the model is initialised)", logger="current")
+    elif cfg.get("load_from"):
+        print_log(f"weights from load_from={cfg.load_from} (the whole model)", logger="current")
     elif backbone is not None and not backbone.get("init_cfg") and not cfg.model.get("pretrained"):
         print_log(FROM_SCRATCH, logger="current", level=logging.WARNING)
 

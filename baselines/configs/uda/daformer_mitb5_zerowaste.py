@@ -1,12 +1,12 @@
-# DAFormer-style UDA, ZeroWaste-f -> ZeroWaste v2 (SPEC "Baseline recipes"): SegFormer MiT-B5 student,
+# DAFormer-style UDA, ZeroWaste-f -> ZeroWaste v2 (SPEC "Baseline recipes"): DAFormer MiT-B5 student,
 # DACS self-training with EMA teacher (alpha 0.999), pseudo-labels (threshold 0.968, per-image weight,
 # crop margins 15/120), ClassMix + colour jitter + blur, ImageNet feature distance (lambda 0.005 on
 # classes 1..4; needs --pretrained mit_b5.pth), AdamW 6e-5 (head x10), 1500-iter warm-up, 40k iterations.
-# The DAFormer context-aware fusion head is not part of mmseg 1.2.2: the student keeps SegFormer's
-# MLP head (the official starter kit's model), so this is "DAFormer training on SegFormer".
+# The student is DAFormer's network: MiT-B5 + its context-aware fusion head (DAFormerHead, the kit's
+# registry; ../daformer/daformer_mit-b5_zerowaste-f.py), about 85.1M parameters.
 #   zerowaste train baselines/configs/uda/daformer_mitb5_zerowaste.py --pretrained mit_b5.pth \
 #       train_dataloader.dataset.source.root=data/zerowaste-f train_dataloader.dataset.target.root=data/zerowaste-v2
-_base_ = ["../segformer/segformer_mit-b5_zerowaste-f.py"]
+_base_ = ["../daformer/daformer_mit-b5_zerowaste-f.py"]
 custom_imports = dict(imports=["zerowaste.baselines.registry", "zerowaste.baselines.uda.dacs"], allow_failed_imports=False)
 
 target_root = "data/zerowaste-v2"
