@@ -27,7 +27,7 @@ from pathlib import Path
 import numpy as np
 import torch
 import torch.nn.functional as F
-import zerowaste.baselines.registry  # noqa: F401  (compat + registrations)
+import zerowaste.compat.mmseg  # noqa: F401  (before mmseg; a checkpoint's config imports the registry: custom_imports)
 from tqdm import tqdm
 
 from zerowaste import contract

@@ -36,18 +36,21 @@ def registered() -> dict[str, list[tuple[str, type]]]:
     from zerowaste.baselines.models.layer_decay import LayerDecayOptimWrapperConstructor
     from zerowaste.baselines.models.timm_backbone import TimmBackbone
     from zerowaste.baselines.transforms import KitAugment, KitLoadAnnotations
+    from zerowaste.baselines.uda.dacs import DACS, UDADataPreProcessor, UDADataset, UDASourceSampler
+    from zerowaste.baselines.uda.selection import BestSNDHook
     from zerowaste.baselines.weights import KitPretrainedInit
 
     def named(*classes: type) -> list[tuple[str, type]]:
         return [(c.__name__, c) for c in classes]
 
     return {
-        "DATASETS": named(KitSegDataset, ZeroWasteFDataset, ZeroWasteV2Dataset, SynthWasteDataset, MixedSegDataset),
-        "DATA_SAMPLERS": named(MixedSourceSampler),
+        "DATASETS": named(KitSegDataset, ZeroWasteFDataset, ZeroWasteV2Dataset, SynthWasteDataset, MixedSegDataset,
+                          UDADataset),
+        "DATA_SAMPLERS": named(MixedSourceSampler, UDASourceSampler),
         "TRANSFORMS": named(KitLoadAnnotations, KitAugment),
         "METRICS": named(KitSegMetric),
-        "HOOKS": named(TrainingCurvesHook, RankBufferSyncHook),
-        "MODELS": named(DAFormerHead, TimmBackbone),
+        "HOOKS": named(TrainingCurvesHook, RankBufferSyncHook, BestSNDHook),
+        "MODELS": named(DAFormerHead, TimmBackbone, DACS, UDADataPreProcessor),
         "OPTIM_WRAPPER_CONSTRUCTORS": named(LayerDecayOptimWrapperConstructor),
         # `init_cfg=dict(type="Pretrained", ...)` in mmseg's scope: converts known formats, refuses a
         # checkpoint that leaves backbone parameters unloaded (zerowaste.baselines.weights)

@@ -32,9 +32,12 @@ def _images(folder: str, limit: int | None) -> list[Path]:
               help="Random pixels sampled per image.")
 @click.option("--max-images", default=None, type=click.IntRange(min=1), help="Use only the first N images.")
 @click.option("--seed", default=0, show_default=True, type=int, help="Seed of the pixel sampling.")
+@click.option("--pooling", default="image", show_default=True, type=click.Choice(["image", "pooled"]),
+              help="image: score each image on its own and average (the SND authors' code); "
+                   "pooled: all sampled pixels in one matrix.")
 @click.option("--json", "json_out", default=None, type=click.Path(dir_okay=False), help="Also write the table as JSON.")
 def select(checkpoints: tuple[str, ...], images: str, pixels: int, max_images: int | None, seed: int,
-           json_out: str | None) -> None:
+           pooling: str, json_out: str | None) -> None:
     """Rank CHECKPOINTS by soft neighbourhood density (SND) on unlabeled target images; higher is better."""
     from rich.console import Console
     from rich.table import Table
@@ -44,12 +47,12 @@ def select(checkpoints: tuple[str, ...], images: str, pixels: int, max_images: i
     from zerowaste.io import write_json_atomic
 
     imgs = _images(images, max_images)
-    if len(imgs) * pixels < 3:
-        raise click.ClickException("SND needs at least 3 sampled pixels: add images or raise --pixels")
+    if (pixels if pooling == "image" else len(imgs) * pixels) < 3:
+        raise click.ClickException("SND needs at least 3 sampled pixels per score: raise --pixels")
     console = Console(stderr=True)
     try:
         with console.status("scoring") as status:
-            rows = rank_checkpoints(list(checkpoints), imgs, pixels, seed,
+            rows = rank_checkpoints(list(checkpoints), imgs, pixels, seed, pooling=pooling,
                                     progress=lambda ck: status.update(f"SND of {ck} on {len(imgs)} images"))
     except PredictError as exc:
         raise click.ClickException(str(exc)) from exc
@@ -74,7 +77,7 @@ def select(checkpoints: tuple[str, ...], images: str, pixels: int, max_images: i
 @click.option("--out", required=True, type=click.Path(file_okay=False),
               help="Output root (ZeroWaste-v2 layout: OUT/<split>/data, OUT/<split>/sem_seg).")
 @click.option("--threshold", default=0.968, show_default=True, type=click.FloatRange(0.0, 1.0, max_open=True),
-              help="Pixels whose top probability is not above it become 255 (ignored in training).")
+              help="Pixels whose top probability is below it become 255 (ignored in training).")
 @click.option("--split", default="train", show_default=True, help="Split folder to write under OUT.")
 def pseudo_label(checkpoint: str, images: str, out: str, threshold: float, split: str) -> None:
     """Write confident pseudo-labels of CHECKPOINT for target images, as a labeled dataset to fine-tune on."""
@@ -94,4 +97,4 @@ def pseudo_label(checkpoint: str, images: str, out: str, threshold: float, split
     except PredictError as exc:
         raise click.ClickException(str(exc)) from exc
     click.echo(f"wrote {summary['images']} pseudo-label masks to {Path(out) / split}; "
-               f"{100 * summary['mean_confident_fraction']:.1f}% of pixels confident (> {threshold})")
+               f"{100 * summary['mean_confident_fraction']:.1f}% of pixels confident (>= {threshold})")

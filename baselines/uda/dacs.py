@@ -1,6 +1,7 @@
 """DACS self-training (DAFormer recipe) + MIC as an mmseg segmentor wrapping any baseline model.
 
-Registered in mmseg's registries (``default_scope='mmseg'``):
+Registered in mmseg's registries (``default_scope='mmseg'``) by :mod:`zerowaste.baselines.registry`,
+like every other component of the kit:
 
 - ``DACS`` (MODELS): ``model=dict(type='DACS', model=<any EncoderDecoder config>, ...)``. The wrapped
   model is the *student*; an EMA copy is the *teacher*; with ``fdist_lambda > 0`` a frozen copy of
@@ -18,17 +19,23 @@ One training iteration (all terms switchable in the config and usable together):
    same update to the same synchronised weights).
 2. Source loss (the wrapped model's own decode/auxiliary losses) + ImageNet feature distance on
    classes 1..4 (``fdist_lambda``; training refuses to start without pretrained weights).
-3. Teacher pseudo-labels on the target crop: arg-max labels, per-image weight = fraction of pixels
-   above ``pseudo_threshold``, weight 0 in the top/bottom ``pseudo_margins`` rows.
-   ``pseudo_threshold="adaptive"`` uses class-wise self-adaptive thresholds instead
-   (:class:`~zerowaste.baselines.uda.pseudo_label.AdaptiveThreshold`, FreeMatch; never above 0.968), and
-   ``pseudo_weighting="pixel"`` trains on the confident pixels only (weight 1, the others 0), and
-   ``pseudo_align=True`` first aligns the teacher's class distribution with the source labels'
+3. Teacher pseudo-labels on the target crop: arg-max labels, weight = fraction of the target batch's
+   pixels with max probability >= ``pseudo_threshold`` (one number per batch, as DAFormer's and MIC's
+   code), weight 0 in the top/bottom ``pseudo_margins`` rows. ``pseudo_weighting="image"`` gives each
+   image its own fraction, ``"pixel"`` trains on the confident pixels only (weight 1, the others 0);
+   ``pseudo_threshold="adaptive"`` uses class-wise self-adaptive thresholds
+   (:class:`~zerowaste.baselines.uda.pseudo_label.AdaptiveThreshold`, FreeMatch; never above 0.968),
+   and ``pseudo_align=True`` first aligns the teacher's class distribution with the source labels'
    (:class:`~zerowaste.baselines.uda.pseudo_label.DistributionAlignment`).
-4. ``mix='class'``: ClassMix of source into target (+ colour jitter/blur when ``color_jitter``/``blur``),
-   pixel-weighted cross-entropy on the mixed image; ``mix=None``: the same on the target image.
+4. ``mix='class'``: ClassMix of source into target -- half of the classes of the whole source batch
+   (``classmix_scope="batch"``, DAFormer; ``"image"``: the image's own classes) -- then DAFormer's
+   strong augmentation, drawn once per batch: colour jitter (kornia ``ColorJiggle``, strength
+   ``color_jitter_strength``) in ``color_jitter_p`` = 80 % of the iterations, Gaussian blur in 50 %
+   (``color_jitter`` / ``blur`` switch them off); pixel-weighted cross-entropy on the mixed image.
+   ``mix=None``: the same on the (augmented) target image.
 5. ``mic=dict(enabled=True, mask_ratio=0.7, mask_block_size=64, loss_weight=1.0)``: the student sees
-   the block-masked target image and learns the teacher's pseudo-labels (MIC). ``mic=None`` or
+   the strongly augmented (its own draw), block-masked target image and learns the teacher's
+   pseudo-labels and weights (MIC). ``mic=None`` or
    ``enabled=False`` switches it off (configs keep the dict so a child config or
    ``model.mic.enabled=True`` turns it on).
 
@@ -55,23 +62,16 @@ import torch.nn.functional as F
 import zerowaste.compat.mmseg  # noqa: F401  (must precede mmseg)
 
 # isort: split
-import zerowaste.baselines.registry  # noqa: F401  (the kit's datasets/transforms that UDADataset builds)
 from mmseg.models.data_preprocessor import SegDataPreProcessor
 from mmseg.models.segmentors.base import BaseSegmentor
 from mmseg.registry import DATA_SAMPLERS, DATASETS, MODELS
 from torch.utils.data import Sampler
 from zerowaste.baselines.uda import classmix, fdist, mic, pseudo_label
 from zerowaste.baselines.uda.ema import ema_update, make_teacher
-from zerowaste.baselines.uda.selection import BestSNDHook  # noqa: F401  (registers the hook)
 
 from zerowaste.contract import IGNORE_INDEX
 
-_METHOD_KEYS = ("alpha", "pseudo_threshold", "pseudo_weighting", "pseudo_align", "pseudo_margins", "mix", "color_jitter", "blur",
-                "fdist_lambda", "mic")
-PSEUDO_WEIGHTINGS = ("image", "pixel")
 
-
-@MODELS.register_module()
 class UDADataPreProcessor(SegDataPreProcessor):
     """``SegDataPreProcessor`` that also accepts ``dict(source=batch, target=batch)`` (UDA training).
 
@@ -90,7 +90,6 @@ class UDADataPreProcessor(SegDataPreProcessor):
         )
 
 
-@DATASETS.register_module()
 class UDADataset:
     """Pairs every labeled source sample with a random unlabeled target sample.
 
@@ -113,7 +112,6 @@ class UDADataset:
         return dict(source=self.source[idx], target=self.target[random.randrange(len(self.target))])
 
 
-@DATA_SAMPLERS.register_module()
 class UDASourceSampler(Sampler):
     """Run a source sampler (e.g. the baselines' ``MixedSourceSampler`` with rare-class sampling) on a
     ``UDADataset``'s source: index ``i`` of the UDA dataset is source sample ``i``.
@@ -140,7 +138,6 @@ class UDASourceSampler(Sampler):
             self.inner.set_epoch(epoch)
 
 
-@MODELS.register_module()
 class DACS(BaseSegmentor):
     """DACS / DAFormer self-training with optional MIC around a wrapped mmseg segmentor (see module doc).
 
@@ -154,12 +151,15 @@ class DACS(BaseSegmentor):
         model: Mapping,
         alpha: float = 0.999,
         pseudo_threshold: float | str = 0.968,
-        pseudo_weighting: str = "image",
+        pseudo_weighting: str = "batch",
         adaptive_momentum: float = 0.99,
         pseudo_align: bool = False,
         pseudo_margins: Sequence[int] = (0, 0),
         mix: str | None = "class",
+        classmix_scope: str = "batch",
         color_jitter: bool = True,
+        color_jitter_p: float = classmix.JITTER_P,
+        color_jitter_strength: float = classmix.JITTER_STRENGTH,
         blur: bool = True,
         fdist_lambda: float = 0.0,
         fdist_classes: Sequence[int] = fdist.THING_CLASSES,
@@ -192,8 +192,13 @@ class DACS(BaseSegmentor):
         self._backbone_cfg = dict(model.get("backbone", {}))
         self.model = MODELS.build(model)
         self.alpha = float(alpha)
-        if pseudo_weighting not in PSEUDO_WEIGHTINGS:
-            raise ValueError(f"DACS: pseudo_weighting must be one of {PSEUDO_WEIGHTINGS}, got {pseudo_weighting!r}")
+        if pseudo_weighting not in pseudo_label.PSEUDO_WEIGHTINGS:
+            raise ValueError(f"DACS: pseudo_weighting must be one of {pseudo_label.PSEUDO_WEIGHTINGS}, "
+                             f"got {pseudo_weighting!r}")
+        if classmix_scope not in classmix.CLASSMIX_SCOPES:
+            raise ValueError(f"DACS: classmix_scope must be one of {classmix.CLASSMIX_SCOPES}, got {classmix_scope!r}")
+        if not 0.0 <= color_jitter_p <= 1.0 or color_jitter_strength < 0:
+            raise ValueError("DACS: color_jitter_p must be in [0, 1] and color_jitter_strength >= 0")
         self.pseudo_weighting = pseudo_weighting
         if pseudo_threshold == "adaptive":
             self.pseudo_threshold: float | str = "adaptive"
@@ -209,8 +214,9 @@ class DACS(BaseSegmentor):
             pseudo_label.DistributionAlignment(self.model.decode_head.num_classes, momentum=adaptive_momentum)
             if pseudo_align else None)
         self.pseudo_margins = (int(pseudo_margins[0]), int(pseudo_margins[1]))
-        self.mix = mix
+        self.mix, self.classmix_scope = mix, classmix_scope
         self.color_jitter, self.blur = bool(color_jitter), bool(blur)
+        self.color_jitter_p, self.color_jitter_strength = float(color_jitter_p), float(color_jitter_strength)
         self.fdist_lambda = float(fdist_lambda)
         self.fdist_classes = tuple(fdist_classes)
         self.fdist_min_ratio = float(fdist_min_ratio)
@@ -234,12 +240,21 @@ class DACS(BaseSegmentor):
         if self.fdist_lambda > 0:
             fdist.require_pretrained(self._backbone_cfg)
         self.model.init_weights()
+        if self.fdist_lambda > 0:  # what was actually loaded, not what the config asked for
+            from zerowaste.baselines.weights import require_loaded
+
+            require_loaded(self.model.backbone)
         self.ema_model.load_state_dict(self.model.state_dict())
         if self.imnet_model is not None:
             self.imnet_model.load_state_dict(self.model.state_dict())
         self._is_init = True
 
     # --- inference: delegated to the student ----------------------------------------------------
+
+    @property
+    def student(self) -> torch.nn.Module:
+        """The network that predicts (and that ``zerowaste pseudo-label`` saves as ``init.pth``)."""
+        return self.model
 
     @property
     def num_classes(self) -> int:
@@ -285,12 +300,11 @@ class DACS(BaseSegmentor):
         return head_weight * (ce * weight).mean()
 
     def _augment(self, images: torch.Tensor) -> torch.Tensor:
-        if not (self.color_jitter or self.blur):
-            return images
-        return classmix.strong_augment(
-            images, self.data_preprocessor.mean, self.data_preprocessor.std,
-            jitter_p=0.5 if self.color_jitter else 0.0, blur_p=0.5 if self.blur else 0.0,
-        )
+        """DAFormer's strong augmentation, drawn once for the batch (see :mod:`classmix`)."""
+        plan = classmix.draw_plan(images.shape[0], jitter_p=self.color_jitter_p if self.color_jitter else 0.0,
+                                  blur_p=classmix.BLUR_P if self.blur else 0.0)
+        return classmix.strong_augment(images, self.data_preprocessor.mean, self.data_preprocessor.std, plan,
+                                       self.color_jitter_strength)
 
     def loss(self, inputs: torch.Tensor, data_samples: list, target_inputs: torch.Tensor | None = None,
              target_data_samples: list | None = None) -> dict[str, torch.Tensor]:
@@ -342,14 +356,13 @@ class DACS(BaseSegmentor):
                 losses["pseudo_threshold"] = threshold.mean().detach()
             ps_label, confident = pseudo_label.confident_pixels(t_logits, threshold)
         h, w = target_inputs.shape[-2:]
-        ps_weight = pseudo_label.image_weights(confident)
-        per_pixel = confident.float() if self.pseudo_weighting == "pixel" else ps_weight
-        pixel_w = pseudo_label.pixel_weights(per_pixel, h, w, *self.pseudo_margins)
-        losses["pseudo_weight"] = ps_weight.mean().detach()
+        weights = pseudo_label.confidence_weights(confident, self.pseudo_weighting)
+        pixel_w = pseudo_label.pixel_weights(weights, h, w, *self.pseudo_margins)
+        losses["pseudo_weight"] = confident.float().mean().detach()  # the batch's confident fraction
 
         # 3) ClassMix (or plain self-training) on the target
         if self.mix == "class":
-            mask = classmix.class_masks(gt)
+            mask = classmix.class_masks(gt, scope=self.classmix_scope)
             mixed_img = self._augment(classmix.mix(mask, inputs, target_inputs))
             mixed_lbl = classmix.mix(mask, gt, ps_label)
             mixed_w = classmix.mix(mask, torch.ones_like(pixel_w), pixel_w)
@@ -382,7 +395,3 @@ def _mic_settings(mic: Mapping | None) -> dict | None:
         raise ValueError(f"DACS: unknown MIC settings {sorted(unknown)}")
     return settings
 
-
-def method_summary(cfg: Mapping) -> dict[str, Any]:
-    """The DACS switches of a model config (for logs and the benchmark table)."""
-    return {k: cfg.get(k) for k in _METHOD_KEYS if k in cfg}

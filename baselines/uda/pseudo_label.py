@@ -1,15 +1,18 @@
-"""Pseudo-labels from a teacher's logits: confidence threshold, per-image weight, crop margins.
+"""Pseudo-labels from a teacher's logits: confidence threshold, pseudo-label weight, crop margins.
 
-DACS/DAFormer train the student on the teacher's arg-max labels for *every* target pixel, weighted
-per image by the fraction of pixels whose confidence exceeds the threshold (SPEC: 0.968). The top and
-bottom rows of a crop are given weight 0 (SPEC: top 15 / bottom 120 rows of a 512-row crop, scaled to
-the actual crop height).
+DACS/DAFormer train the student on the teacher's arg-max labels for *every* target pixel, weighted by
+the fraction of pixels whose max probability reaches the threshold (``p >= 0.968``, SPEC). What
+DAFormer's and MIC's code compute is **one number for the whole target batch** (confident pixels over
+B·H·W; ``weighting="batch"``, the default). The top and bottom rows of a crop then get weight 0
+(SPEC: top 15 / bottom 120 rows of a 512-row crop, scaled to the actual crop height).
 
-Two options for models that are never as confident as an ImageNet-initialised MiT-B5 (a small
-model trained from scratch, a short schedule):
+Variants (:data:`PSEUDO_WEIGHTINGS`):
 
-- ``weighting="pixel"``: confident pixels get weight 1 and the others 0 (FixMatch-style), instead of
-  one weight per image for every pixel;
+- ``weighting="image"``: one weight per image (each image's own confident fraction), as the DACS
+  paper can be read; the kit's default before it followed DAFormer's code;
+- ``weighting="pixel"``: confident pixels get weight 1 and the others 0 (FixMatch-style), for models
+  that are never as confident as an ImageNet-initialised MiT-B5 (a small model trained from scratch,
+  a short schedule);
 - :class:`DistributionAlignment`: the teacher's target probabilities are re-weighted so that their
   class distribution matches the source labels' (ReMixMatch's distribution alignment, Berthelot et
   al., ICLR 2020), which counters a teacher that labels the target's unfamiliar background as one
@@ -38,6 +41,8 @@ from zerowaste.contract import IGNORE_INDEX
 
 #: Crop height the SPEC's margins (top 15 / bottom 120 rows) refer to.
 MARGIN_REFERENCE_HEIGHT: int = 512
+#: How the confident fraction becomes pixel weights (see the module docstring); the first is DAFormer's.
+PSEUDO_WEIGHTINGS = ("batch", "image", "pixel")
 
 
 def check_threshold(threshold: float) -> None:
@@ -46,24 +51,40 @@ def check_threshold(threshold: float) -> None:
 
 
 @torch.no_grad()
-def pseudo_labels(logits: torch.Tensor, threshold: float | torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
-    """Arg-max labels (B, H, W) and per-image weights (B,) = fraction of pixels with max prob > threshold.
+def pseudo_labels(logits: torch.Tensor, threshold: float | torch.Tensor,
+                  weighting: str = "batch") -> tuple[torch.Tensor, torch.Tensor]:
+    """Arg-max labels (B, H, W) and their weights (:func:`confidence_weights`) for ``threshold``.
 
     ``threshold`` is one number, or one per class (a (C,) tensor, e.g. :class:`AdaptiveThreshold`),
-    compared with the probability of each pixel's arg-max class.
+    compared (``>=``) with the probability of each pixel's arg-max class.
     """
     labels, confident = confident_pixels(logits, threshold)
-    return labels, image_weights(confident)
+    return labels, confidence_weights(confident, weighting)
 
 
-def image_weights(confident: torch.Tensor) -> torch.Tensor:
-    """DACS's per-image weights (B,): the fraction of confident pixels in each (B, H, W) mask."""
-    return confident.float().flatten(1).mean(dim=1)
+def confidence_weights(confident: torch.Tensor, weighting: str = "batch") -> torch.Tensor:
+    """Weights from the (B, H, W) mask of confident pixels.
+
+    ``"batch"`` (DAFormer, MIC): (B,), every entry the batch's confident fraction; ``"image"``: (B,),
+    each image's own fraction; ``"pixel"``: (B, H, W), 1 on confident pixels and 0 elsewhere.
+
+    >>> mask = torch.tensor([[[True, False]], [[True, True]]])
+    >>> [confidence_weights(mask, w).flatten().tolist() for w in PSEUDO_WEIGHTINGS]
+    [[0.75, 0.75], [0.5, 1.0], [1.0, 0.0, 1.0, 1.0]]
+    """
+    if weighting not in PSEUDO_WEIGHTINGS:
+        raise ValueError(f"pseudo-label weighting must be one of {PSEUDO_WEIGHTINGS}, got {weighting!r}")
+    mask = confident.float()
+    if weighting == "pixel":
+        return mask
+    if weighting == "batch":
+        return mask.mean().expand(mask.shape[0]).clone()
+    return mask.flatten(1).mean(dim=1)
 
 
 @torch.no_grad()
 def confident_pixels(logits: torch.Tensor, threshold: float | torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
-    """Arg-max labels (B, H, W) and the boolean mask (B, H, W) of pixels above their class's threshold.
+    """Arg-max labels (B, H, W) and the boolean mask (B, H, W) of pixels at or above their class's threshold.
 
     >>> logits = torch.tensor([[[[9.0, 0.0]], [[0.0, 0.1]]]])
     >>> labels, mask = confident_pixels(logits, torch.tensor([0.99, 0.5]))
@@ -78,9 +99,9 @@ def confident_pixels(logits: torch.Tensor, threshold: float | torch.Tensor) -> t
             raise ValueError(f"{threshold.numel()} class thresholds for {logits.shape[1]} classes")
         if not bool(((threshold >= 0) & (threshold < 1)).all()):
             raise ValueError(f"class thresholds must be in [0, 1), got {threshold.tolist()}")
-        return labels, prob > threshold.to(prob.device)[labels]
+        return labels, prob >= threshold.to(prob.device)[labels]
     check_threshold(float(threshold))
-    return labels, prob > float(threshold)
+    return labels, prob >= float(threshold)
 
 
 def _mean_over_ranks(stats: torch.Tensor) -> torch.Tensor:
@@ -170,7 +191,8 @@ def pixel_weights(
 
 @torch.no_grad()
 def hard_pseudo_labels(probs: torch.Tensor, threshold: float) -> torch.Tensor:
-    """Offline pseudo-labels (H, W) uint8 from class probabilities (C, H, W): unconfident -> IGNORE_INDEX.
+    """Offline pseudo-labels (H, W) uint8 from class probabilities (C, H, W): max prob below the threshold
+    -> IGNORE_INDEX (the same ``>=`` rule as training).
 
     >>> probs = torch.tensor([[[0.99, 0.6]], [[0.01, 0.4]]])
     >>> hard_pseudo_labels(probs, 0.9).tolist()
@@ -179,7 +201,7 @@ def hard_pseudo_labels(probs: torch.Tensor, threshold: float) -> torch.Tensor:
     check_threshold(threshold)
     conf, labels = probs.max(dim=0)
     labels = labels.to(torch.uint8)
-    labels[conf <= threshold] = IGNORE_INDEX
+    labels[conf < threshold] = IGNORE_INDEX
     return labels
 
 

@@ -1,9 +1,11 @@
 """SND model selection over checkpoints and during training, and offline pseudo-label rounds.
 
 - :func:`snd_of_model`: SND of one model on unlabeled target images (``pixels`` random pixels per
-  image, the same pixels for every model thanks to a fixed seed).
+  image, the same pixels for every model thanks to a fixed seed), each image scored on its own and
+  the scores averaged, as the SND authors' ``eval_siment`` (``pooling="pooled"``: one matrix).
 - :func:`rank_checkpoints`: SND of several checkpoints, best first (``zerowaste select``).
-- :class:`BestSNDHook`: an mmengine hook that scores the student every ``interval`` iterations and
+- :class:`BestSNDHook`: an mmengine hook that scores the student every ``interval`` iterations on the
+  images of the train dataloader's target dataset (one source of truth for the target folder) and
   keeps the best-SND checkpoint as ``best_snd.pth`` (+ ``best_snd.json``) in the work dir.
 
 Both leave out DACS checkpoints taken during the source-only warm-up (``warmup_iters``): a model
@@ -37,8 +39,8 @@ import zerowaste.compat.mmseg  # noqa: F401  (must precede mmseg)
 
 # isort: split
 from mmengine.hooks import Hook
-from mmseg.registry import HOOKS
 from zerowaste.baselines.uda import snd as snd_lib
+from zerowaste.baselines.uda.ema import unwrap
 from zerowaste.baselines.uda.infer import LoadedModel, iter_probs, list_images, live_model, load_model
 from zerowaste.baselines.uda.pseudo_label import hard_pseudo_labels
 
@@ -48,17 +50,18 @@ from zerowaste.io import atomic_path, write_json_atomic
 
 def snd_of_model(
     loaded: LoadedModel, images: Sequence[Path], pixels: int = snd_lib.DEFAULT_PIXELS, seed: int = 0,
-    tau: float = snd_lib.DEFAULT_TAU,
+    tau: float = snd_lib.DEFAULT_TAU, pooling: str = "image",
 ) -> float:
-    """SND of a model on ``images``: ``pixels`` random pixels per image (fixed by ``seed``)."""
+    """SND of a model on ``images``: ``pixels`` random pixels per image (fixed by ``seed``), scored per
+    image and averaged (``pooling="image"``) or in one matrix (``"pooled"``), see :func:`snd_lib.snd_score`."""
     g = torch.Generator().manual_seed(seed)
     samples = [snd_lib.sample_pixels(p, pixels, g) for _, p in iter_probs(loaded, images)]
-    return snd_lib.snd(torch.cat(samples), tau=tau)
+    return snd_lib.snd_score(samples, tau=tau, pooling=pooling)
 
 
 def rank_checkpoints(
     checkpoints: Sequence[str | os.PathLike], images: Sequence[Path], pixels: int = snd_lib.DEFAULT_PIXELS,
-    seed: int = 0, progress: Callable[[str], None] | None = None,
+    seed: int = 0, progress: Callable[[str], None] | None = None, pooling: str = "image",
 ) -> list[dict]:
     """``[{"checkpoint", "snd", "warmup", "rank"}]``: adapted checkpoints by SND (highest first), then
     the ones taken during a DACS source-only warm-up (``warmup`` True), also by SND."""
@@ -67,7 +70,7 @@ def rank_checkpoints(
         if progress:
             progress(str(ck))
         loaded = load_model(ck)
-        rows.append({"checkpoint": str(ck), "snd": snd_of_model(loaded, images, pixels, seed),
+        rows.append({"checkpoint": str(ck), "snd": snd_of_model(loaded, images, pixels, seed, pooling=pooling),
                      "warmup": in_warmup(loaded.model)})
     rows.sort(key=lambda r: (r["warmup"], -r["snd"]))
     for i, r in enumerate(rows, 1):
@@ -77,8 +80,6 @@ def rank_checkpoints(
 
 def in_warmup(model: torch.nn.Module) -> bool:
     """Whether a (DACS) model is still in its source-only warm-up: it has not seen a target loss yet."""
-    from zerowaste.baselines.uda.ema import unwrap
-
     model = unwrap(model)
     warmup = int(getattr(model, "warmup_iters", 0) or 0)
     local_iter = getattr(model, "local_iter", None)
@@ -86,10 +87,8 @@ def in_warmup(model: torch.nn.Module) -> bool:
 
 
 def student_state_dict(model) -> dict:
-    """The weights of the network that predicts: the DACS student, or the model itself."""
-    from zerowaste.baselines.uda.dacs import DACS
-
-    return (model.model if isinstance(model, DACS) else model).state_dict()
+    """The weights of the network that predicts: the DACS student (``model.student``), or the model itself."""
+    return getattr(model, "student", model).state_dict()
 
 
 def save_weights(state_dict: dict, path: Path) -> None:
@@ -102,7 +101,7 @@ def write_pseudo_labels(
     checkpoint: str | os.PathLike, images: Sequence[Path], out: str | os.PathLike, threshold: float,
     split: str = "train", progress: Callable[[Path], None] | None = None,
 ) -> dict:
-    """Write ``OUT/<split>/sem_seg/<image name>`` (255 where max prob <= threshold) and ``data/`` links.
+    """Write ``OUT/<split>/sem_seg/<image name>`` (255 where max prob < threshold) and ``data/`` links.
 
     Returns the summary also written to ``OUT/pseudo_labels.json`` (per-image confident fraction).
     """
@@ -133,28 +132,49 @@ def write_pseudo_labels(
     return summary
 
 
-@HOOKS.register_module()
+def target_images(dataset) -> list[Path]:
+    """The image files of a UDA train dataset's target (``dataset.target``), sorted by name.
+
+    Raises ``ValueError`` when the dataset has no target or its target does not list files.
+    """
+    target = getattr(dataset, "target", None)
+    refs = getattr(getattr(target, "frames", None), "refs", None)
+    if refs is None:
+        raise ValueError(f"BestSNDHook: the train dataset ({type(dataset).__name__}) has no target dataset "
+                         "listing image files; give the hook images=<folder>")
+    return sorted((Path(r.image_path) for r in refs), key=lambda p: p.name)
+
+
 class BestSNDHook(Hook):
     """Keep the best-SND checkpoint during training (register with ``custom_hooks``).
 
-    ``custom_hooks = [dict(type="BestSNDHook", images="data/zerowaste-v2/train/data", interval=1000,
-    pixels=100, max_images=50)]``. Writes ``best_snd.pth`` and ``best_snd.json`` (iteration, SND,
-    history) into the work dir, atomically.
+    ``custom_hooks = [dict(type="BestSNDHook", interval=1000, pixels=100, max_images=50)]`` scores the
+    first ``max_images`` images of the train dataloader's target dataset, so overriding
+    ``train_dataloader.dataset.target.root`` moves both; ``images=<folder>`` scores another folder
+    instead. Writes ``best_snd.pth`` and ``best_snd.json`` (iteration, SND, history, the images' folder)
+    into the work dir, atomically.
     """
 
     priority = "LOW"
 
-    def __init__(self, images: str, interval: int = 1000, pixels: int = snd_lib.DEFAULT_PIXELS,
-                 max_images: int = 50, seed: int = 0) -> None:
+    def __init__(self, images: str | None = None, interval: int = 1000, pixels: int = snd_lib.DEFAULT_PIXELS,
+                 max_images: int = 50, seed: int = 0, pooling: str = "image") -> None:
         if interval < 1:
             raise ValueError("BestSNDHook: interval must be >= 1")
-        self.images = list_images(images)[:max_images]
-        self.interval, self.pixels, self.seed = interval, pixels, seed
+        if pooling not in snd_lib.POOLINGS:
+            raise ValueError(f"BestSNDHook: pooling must be one of {snd_lib.POOLINGS}, got {pooling!r}")
+        self.folder, self.max_images = images, max_images
+        self.images: list[Path] = []
+        self.interval, self.pixels, self.seed, self.pooling = interval, pixels, seed, pooling
         self.best: float | None = None
         self.history: list[dict] = []
 
     def before_train(self, runner) -> None:
-        """On resume, continue from the work dir's ``best_snd.json`` (never overwrite a better best)."""
+        """Resolve the images (the target dataset's unless ``images`` was given); on resume, continue
+        from the work dir's ``best_snd.json`` (never overwrite a better best)."""
+        found = list_images(self.folder) if self.folder else target_images(runner.train_dataloader.dataset)
+        self.images = found[: self.max_images]
+        runner.logger.info(f"SND: {len(self.images)} images of {self.images[0].parent}")
         record = Path(runner.work_dir) / "best_snd.json"
         if runner.iter > 0 and record.is_file():
             saved = json.loads(record.read_text())
@@ -163,7 +183,6 @@ class BestSNDHook(Hook):
 
     def after_train_iter(self, runner, batch_idx: int, data_batch=None, outputs=None) -> None:
         from mmengine.dist import is_main_process
-        from zerowaste.baselines.uda.ema import unwrap
 
         it = runner.iter + 1
         if (it % self.interval and it != runner.max_iters) or not is_main_process():
@@ -175,7 +194,7 @@ class BestSNDHook(Hook):
             return
         was_training = model.training
         model.eval()
-        score = snd_of_model(live_model(model, runner.cfg), self.images, self.pixels, self.seed)
+        score = snd_of_model(live_model(model, runner.cfg), self.images, self.pixels, self.seed, pooling=self.pooling)
         model.train(was_training)
         self.history.append({"iter": it, "snd": score})
         runner.logger.info(f"SND at iter {it}: {score:.4f} (best so far: {self.best})")
@@ -186,5 +205,6 @@ class BestSNDHook(Hook):
             os.replace(work / ".best_snd.pth.tmp", work / "best_snd.pth")
         best_iter = max(self.history, key=lambda r: r["snd"])["iter"]
         write_json_atomic(Path(runner.work_dir) / "best_snd.json",
-                          {"best_snd": self.best, "best_iter": best_iter, "history": self.history}, indent=2)
+                          {"best_snd": self.best, "best_iter": best_iter, "history": self.history,
+                           "images": str(self.images[0].parent), "pooling": self.pooling}, indent=2)
 

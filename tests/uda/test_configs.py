@@ -7,6 +7,7 @@ import itertools
 from pathlib import Path
 
 import pytest
+import zerowaste.baselines.registry  # noqa: F401  (registers DACS, UDADataset, ... like a config's custom_imports)
 import zerowaste.baselines.uda.dacs as dacs
 from zerowaste.baselines.uda.fdist import PretrainedRequiredError
 
@@ -28,6 +29,11 @@ def test_gpu_recipes_follow_the_spec(name: str, mic: bool) -> None:
     assert (m.type, m.model.type, m.model.backbone.type) == ("DACS", "EncoderDecoder", "MixVisionTransformer")
     assert m.model.backbone.num_layers == [3, 6, 40, 3]  # MiT-B5
     assert (m.alpha, m.pseudo_threshold, tuple(m.pseudo_margins), m.mix) == (0.999, 0.968, (15, 120), "class")
+    # what DAFormer's and MIC's code do (SPEC "Baseline recipes"), spelled out in the recipe
+    assert (m.pseudo_weighting, m.classmix_scope) == ("batch", "batch")
+    assert (m.color_jitter, m.color_jitter_p, m.color_jitter_strength, m.blur) == (True, 0.8, 0.2, True)
+    hooks = {h.type: h for h in _cfg(name).custom_hooks}
+    assert "images" not in hooks["BestSNDHook"]  # scores the train dataloader's target images
     assert (m.fdist_lambda, tuple(m.fdist_classes)) == (0.005, (1, 2, 3, 4))
     assert m.mic.enabled is mic and (m.mic.mask_ratio, m.mic.mask_block_size) == (0.7, 64)
 

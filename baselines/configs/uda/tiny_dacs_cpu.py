@@ -7,7 +7,7 @@
 # (needs --pretrained), color_jitter / blur, pseudo_threshold, pseudo_weighting, pseudo_align,
 # pseudo_margins, alpha.
 _base_ = ["../tiny/segformer_tiny_cpu.py"]
-custom_imports = dict(imports=["zerowaste.baselines.registry", "zerowaste.baselines.uda.dacs"], allow_failed_imports=False)
+custom_imports = dict(imports=["zerowaste.baselines.registry"], allow_failed_imports=False)
 
 max_iters = 200
 crop_size = (64, 64)
@@ -19,7 +19,7 @@ model = dict(
     # A tiny model trained from scratch is almost never above the SPEC's 0.968 (the target terms would
     # be switched off): class-wise adaptive thresholds, confident pixels only (docs/uda.md; the proxy
     # benchmark in docs/benchmarks.md compares). `model.pseudo_threshold=0.968
-    # model.pseudo_weighting=image` restores the SPEC recipe.
+    # model.pseudo_weighting=batch` restores the SPEC recipe.
     pseudo_threshold="adaptive",
     pseudo_weighting="pixel",
     pseudo_margins=(15, 120),  # rows of a 512-row crop, scaled to the crop
