@@ -287,7 +287,19 @@ def convert_state(state: Mapping[str, torch.Tensor], backbone: torch.nn.Module) 
         state = hf_dinov2_to_timm(state)
     elif fmt == "hf-convnext":
         state = rename(state, HF_CONVNEXT)
-    return {f"model.{k}": v for k, v in _timm_filter(state, net).items()}, fmt
+    return {f"model.{k}": v for k, v in _fit_shapes(_timm_filter(state, net), net).items()}, fmt
+
+
+def _fit_shapes(state: Tensors, net: torch.nn.Module) -> Tensors:
+    """Reshape a tensor that differs from the model's only by singleton dimensions (a linear layer's
+    ``(out, in)`` weight for a 1x1 convolution's ``(out, in, 1, 1)``, and back)."""
+    own = net.state_dict()
+    out = {}
+    for k, v in state.items():
+        if k in own and v.shape != own[k].shape and v.squeeze().shape == own[k].squeeze().shape:
+            v = v.reshape(own[k].shape)
+        out[k] = v
+    return out
 
 
 # --- loading --------------------------------------------------------------------------------------
@@ -409,3 +421,39 @@ def require_loaded(backbone: torch.nn.Module, needed_by: str = "the ImageNet fea
         raise WeightsError(f"{needed_by} needs ImageNet weights in the backbone, but none were loaded: "
                            "pass --pretrained PATH, or switch it off (fdist_lambda=0)")
     return report
+
+
+def _inspect(path: str, config: str | None) -> str:
+    """One line: the format of ``path`` and, with a config, how much of its backbone the file covers."""
+    state = read_state_dict(path)
+    line = f"{path}: {describe(detect_format(state))} ({len(state)} tensors)"
+    if config:
+        from zerowaste.baselines.check_model import build_model
+
+        backbone = build_model(config).backbone
+        converted, _ = convert_state(state, backbone)
+        line += f"; covers {coverage(backbone, converted):.1%} of {config}'s backbone (needs {MIN_COVERAGE:.0%})"
+    return line
+
+
+def main(argv: list[str] | None = None) -> int:
+    """``python -m zerowaste.baselines.weights inspect FILE [--config CONFIG]``."""
+    import argparse
+
+    parser = argparse.ArgumentParser(prog="python -m zerowaste.baselines.weights",
+                                     description="Recognise a weights file (and check it against a config's backbone).")
+    sub = parser.add_subparsers(dest="command", required=True)
+    inspect = sub.add_parser("inspect", help="print the format found and, with --config, the backbone coverage")
+    inspect.add_argument("file")
+    inspect.add_argument("--config", help="a kit config (path, or relative to baselines/configs)")
+    args = parser.parse_args(argv)
+    try:
+        print(_inspect(args.file, args.config))
+    except ZeroWasteError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
+    return 0
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())
