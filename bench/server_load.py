@@ -143,7 +143,8 @@ def main() -> None:
     port = free_port()
     log = open(tmp / "server.log", "wb")  # noqa: SIM115
     proc = subprocess.Popen([sys.executable, "-m", "zerowaste.cli", "server", "serve", "--db", db_url,
-                             "--store", str(tmp / "store"), "--gt", str(gt), "--port", str(port), "--workers", "0"],
+                             "--store", str(tmp / "store"), "--gt", str(gt), "--port", str(port), "--workers", "0",
+                             "--uploads-per-team", str(args.uploaders)],  # one team uploads from all clients
                             stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
     base = f"http://127.0.0.1:{port}"
     try:

@@ -90,3 +90,28 @@ def test_admin_json_output_for_scripts(tmp_path):
     assert issued["team"] == "a b" and issued["admin"] is False and issued["token"].startswith("zw_")
     host = json.loads(run([*db, "token", "issue", "--admin", "--json"]).stdout)
     assert host["admin"] is True and host["team"] is None
+
+
+def test_status_shows_a_disqualified_submission_as_disqualified():
+    from zerowaste.submission.server.client import describe
+
+    sub = {"id": 3, "phase": "val", "method_name": "m", "filename": "s.zip", "status": "scored", "disqualified": True,
+           "selected": False, "scores": None, "problems": [], "error": None}
+    first = describe(sub).splitlines()[0]
+    assert first.endswith("disqualified (scored, but removed from the leaderboards by the organizers)")
+    assert describe({**sub, "disqualified": False}).splitlines()[0].endswith(": scored")
+
+
+def test_unreachable_or_unwritable_database_is_one_line(tmp_path, gt_dir):
+    unwritable = f"sqlite:///{tmp_path / 'no-such-dir' / 'x.db'}"
+    down = "postgresql://zw:secret@127.0.0.1:9/zw"  # nothing listens on port 9
+    for args in (["admin", "--db", unwritable, "team", "list"], ["admin", "--db", down, "phase", "list"],
+                 ["worker", "--db", down, "--gt", str(gt_dir), "--once"],
+                 ["serve", "--db", unwritable, "--gt", str(gt_dir)]):
+        res = CliRunner().invoke(server, args)
+        assert res.exit_code == 1, (args, res.output)
+        error = [line for line in res.output.splitlines() if line.startswith("Error:")]
+        assert len(error) == 1 and "cannot open the database" in error[0], (args, res.output)
+        assert "Traceback" not in res.output and "secret" not in res.output and "sqlalche.me" not in res.output
+    assert "is the folder there and writable?" in CliRunner().invoke(server, ["admin", "--db", unwritable, "team", "list"]).output
+    assert "Connection refused" in CliRunner().invoke(server, ["admin", "--db", down, "team", "list"]).output
