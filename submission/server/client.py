@@ -21,6 +21,7 @@ import click
 import httpx
 
 from zerowaste import contract
+from zerowaste.io import fmt_pct
 
 CHUNK = 256 * 1024
 FINAL = ("scored", "invalid", "failed")
@@ -127,10 +128,8 @@ def describe(sub: dict) -> str:
     for track in contract.TRACKS:
         sc = (sub.get("scores") or {}).get(track)
         if sc:
-            ious = ", ".join(f"{k} {100 * v:.2f}" if v is not None else f"{k} n/a" for k, v in sc["IoU"].items())
-            miou = "n/a" if sc["mIoU"] is None else f"{100 * sc['mIoU']:.2f}"
-            acc = "n/a" if sc["Acc"] is None else f"{100 * sc['Acc']:.2f}"
-            lines.append(f"  {track}: mIoU {miou}  Acc {acc}  ({ious})")
+            ious = ", ".join(f"{k} {fmt_pct(v)}" for k, v in sc["IoU"].items())
+            lines.append(f"  {track}: mIoU {fmt_pct(sc['mIoU'])}  Acc {fmt_pct(sc['Acc'])}  ({ious})")
     if sub.get("error"):
         lines.append(f"  error: {sub['error']}")
     lines += [f"  problem: {p}" for p in sub.get("problems") or []]

@@ -10,7 +10,6 @@ Example:
 
 from __future__ import annotations
 
-import math
 from importlib import resources
 
 import jinja2
@@ -19,6 +18,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from starlette.concurrency import run_in_threadpool
 
 from zerowaste import contract
+from zerowaste.io import fmt_pct
 
 from . import service
 from .context import Context
@@ -34,12 +34,7 @@ _env = jinja2.Environment(
 )
 
 
-def pct(value: float | None) -> str:
-    """Format a 0..1 metric as a percentage with two decimals (``n/a`` when undefined)."""
-    return "n/a" if value is None or (isinstance(value, float) and math.isnan(value)) else f"{100 * value:.2f}"
-
-
-_env.filters["pct"] = pct
+_env.filters["pct"] = fmt_pct  # 0..1 as a percentage with two decimals, n/a when undefined
 
 
 def render(name: str, status: int = 200, **context) -> HTMLResponse:
