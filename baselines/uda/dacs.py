@@ -70,6 +70,7 @@ from zerowaste.baselines.uda import classmix, fdist, mic, pseudo_label
 from zerowaste.baselines.uda.ema import ema_update, make_teacher
 
 from zerowaste.contract import IGNORE_INDEX
+from zerowaste.data import sampling
 
 
 class UDADataPreProcessor(SegDataPreProcessor):
@@ -96,20 +97,46 @@ class UDADataset:
     ``source``/``target`` are dataset configs (or built datasets). Length and ``metainfo`` are the
     source's. Target samples are drawn uniformly with Python's ``random`` (seeded by mmengine per
     worker).
+
+    Rare-class sampling (a source sampler with ``rcs_temperature``, e.g. ``MixedSourceSampler``) hands
+    over indices that remember their class (:class:`~zerowaste.data.sampling.RareClassIndex`); such a
+    source sample is re-cropped (its pipeline run again, up to 10 times) until the crop holds more than
+    ``rcs_min_crop_ratio`` x ``rcs_min_pixels`` pixels of that class -- DAFormer's ``min_crop_ratio``
+    (0.5; 0 turns it off).
     """
 
-    def __init__(self, source: Mapping | Any, target: Mapping | Any) -> None:
+    def __init__(self, source: Mapping | Any, target: Mapping | Any, rcs_min_crop_ratio: float = 0.5) -> None:
         self.source = DATASETS.build(source) if isinstance(source, Mapping) else source
         self.target = DATASETS.build(target) if isinstance(target, Mapping) else target
         if len(self.target) == 0:
             raise ValueError("UDADataset: the target dataset is empty")
+        if not 0.0 <= rcs_min_crop_ratio <= 1.0:
+            raise ValueError(f"UDADataset: rcs_min_crop_ratio must be in [0, 1], got {rcs_min_crop_ratio}")
+        self.rcs_min_crop_ratio = float(rcs_min_crop_ratio)
         self.metainfo = getattr(self.source, "metainfo", {})
 
     def __len__(self) -> int:
         return len(self.source)
 
+    def source_sample(self, idx: int) -> dict:
+        """Source sample ``idx``; re-cropped for its rare class when rare-class sampling drew it."""
+        rare = getattr(idx, "rare_class", None)
+        if rare is None or self.rcs_min_crop_ratio <= 0:
+            return self.source[idx]
+        needed = self.rcs_min_crop_ratio * idx.min_pixels
+        return sampling.recrop_for_class(lambda: self.source[idx], lambda s: class_pixels(s, rare), needed)
+
     def __getitem__(self, idx: int) -> dict:
-        return dict(source=self.source[idx], target=self.target[random.randrange(len(self.target))])
+        return dict(source=self.source_sample(idx), target=self.target[random.randrange(len(self.target))])
+
+
+def class_pixels(sample: dict, cls: int) -> int:
+    """Pixels of class ``cls`` in a packed sample's label (``data_samples.gt_sem_seg``, or ``gt_seg_map``)."""
+    if "data_samples" in sample:
+        label = sample["data_samples"].gt_sem_seg.data
+    else:
+        label = torch.as_tensor(sample["gt_seg_map"])
+    return int((label == cls).sum())
 
 
 class UDASourceSampler(Sampler):

@@ -4,8 +4,13 @@
 the given weights (e.g. ZeroWaste-f : SynthWaste = 3 : 1); within a source, samples come from a
 shuffled pass over all of them (every image once per pass), or, with ``rcs_temperature``, from
 DAFormer's rare-class sampling: draw a class ``c`` with probability ``∝ exp((1 - f_c) / T)``
-(``f_c`` its pixel frequency in that source), then an image holding at least ``rcs_min_pixels``
-of ``c``. Same seed (and epoch), same sequence. torch-free: the baselines wrap it.
+(``f_c`` its pixel frequency in that source), then an image holding more than ``rcs_min_pixels``
+of ``c``. A class that has pixels but no such image is an error naming it (DAFormer asserts), never
+a silent exclusion. Same seed (and epoch), same sequence. torch-free: the baselines wrap it.
+
+An image drawn for class ``c`` comes as a :class:`RareClassIndex` (an ``int`` that remembers ``c``),
+so the dataset that crops it can re-crop until the crop holds enough of ``c`` (DAFormer's
+``min_crop_ratio``: :func:`recrop_for_class`, done by the UDA dataset).
 
 Example:
     >>> s = MixedSampler([4, 2], weights=[3, 1], num_samples=6, seed=0)
@@ -18,11 +23,65 @@ Example:
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from typing import TypeVar
 
 import numpy as np
 
+from zerowaste.contract import CLASS_NAMES
 from zerowaste.data.io import DataError
+
+T = TypeVar("T")
+#: DAFormer re-crops an image drawn for a rare class at most this many times.
+RECROP_TRIES: int = 10
+
+
+class RareClassIndex(int):
+    """A sample index drawn by rare-class sampling for class ``rare_class`` (needs > ``min_pixels``).
+
+    It is an ``int`` (datasets and loaders use it as one); adding an offset keeps the class, so a
+    sampler that maps a source's index to a concatenated dataset's (``offset + index``) passes it on.
+
+    >>> i = RareClassIndex(4, rare_class=3, min_pixels=3000)
+    >>> j = 10 + i
+    >>> int(j), j.rare_class, j.min_pixels
+    (14, 3, 3000)
+    """
+
+    rare_class: int
+    min_pixels: int
+
+    def __new__(cls, index: int, rare_class: int, min_pixels: int) -> RareClassIndex:
+        obj = super().__new__(cls, index)
+        obj.rare_class, obj.min_pixels = int(rare_class), int(min_pixels)
+        return obj
+
+    def __add__(self, other: object) -> RareClassIndex:
+        if not isinstance(other, int):
+            return NotImplemented
+        return RareClassIndex(int(self) + int(other), self.rare_class, self.min_pixels)
+
+    __radd__ = __add__
+
+    def __reduce__(self) -> tuple:  # data-loader workers receive indices pickled
+        return (RareClassIndex, (int(self), self.rare_class, self.min_pixels))
+
+
+def recrop_for_class(load: Callable[[], T], pixels_of: Callable[[T], int], needed: float,
+                     tries: int = RECROP_TRIES) -> T:
+    """DAFormer's ``min_crop_ratio``: load (= randomly crop) a sample again, up to ``tries`` times, until
+    ``pixels_of(sample) > needed``; the last crop is kept even when it never gets there.
+
+    >>> crops = iter([5, 40, 900, 7])
+    >>> recrop_for_class(lambda: next(crops), lambda n: n, needed=100)
+    900
+    """
+    sample = load()
+    for _ in range(tries):
+        if pixels_of(sample) > needed:
+            break
+        sample = load()
+    return sample
 
 
 def rcs_class_probabilities(pixel_counts: np.ndarray, temperature: float) -> np.ndarray:
@@ -64,15 +123,21 @@ class _RareClassPicker:
         counts = np.asarray(counts)
         if counts.ndim != 2:
             raise ValueError("class presence must be an (n_images, n_classes) array of pixel counts")
-        self.images_of = [np.flatnonzero(counts[:, c] >= min_pixels) for c in range(counts.shape[1])]
-        usable = np.array([len(ims) > 0 for ims in self.images_of])
-        if not usable.any():
-            raise DataError(f"rare-class sampling: no image has {min_pixels} pixels of any class")
-        self.probs = rcs_class_probabilities(np.where(usable, counts.sum(axis=0), 0), temperature)
+        self.min_pixels = int(min_pixels)
+        self.images_of = [np.flatnonzero(counts[:, c] > min_pixels) for c in range(counts.shape[1])]
+        present = counts.sum(axis=0) > 0
+        missing = [c for c in range(counts.shape[1]) if present[c] and not len(self.images_of[c])]
+        if missing:
+            names = ", ".join(f"{c} ({CLASS_NAMES[c] if c < len(CLASS_NAMES) else '?'}: at most "
+                              f"{int(counts[:, c].max())})" for c in missing)
+            raise DataError(f"rare-class sampling: no image has {min_pixels} pixels of class {names} to spare "
+                            f"(DAFormer draws images with more than rcs_min_pixels of the class); "
+                            "lower rcs_min_pixels")
+        self.probs = rcs_class_probabilities(counts.sum(axis=0), temperature)
 
-    def __call__(self, rng: np.random.Generator) -> int:
-        cls = rng.choice(len(self.probs), p=self.probs)
-        return int(rng.choice(self.images_of[cls]))
+    def __call__(self, rng: np.random.Generator) -> RareClassIndex:
+        cls = int(rng.choice(len(self.probs), p=self.probs))
+        return RareClassIndex(int(rng.choice(self.images_of[cls])), cls, self.min_pixels)
 
 
 class MixedSampler:
@@ -126,7 +191,7 @@ class MixedSampler:
         for src in rng.choice(len(self.p), size=self.num_samples, p=self.p):
             picker = self.pickers[src]
             if picker is not None:
-                yield int(src), picker(rng)
+                yield int(src), picker(rng)  # a RareClassIndex
                 continue
             if not orders[src]:  # a fresh shuffled pass over this source
                 orders[src] = rng.permutation(self.source_sizes[src]).tolist()
