@@ -1,15 +1,18 @@
 """Procedural Cycles materials (Blender shader nodes) for the belt and every object family.
 
 Runs inside the rendering process only (imports bpy lazily). Knobs come from
-:func:`zerowaste.synth.params._material`: ``family``, ``color``, ``roughness``, optional ``print`` (plain,
-text, news, magazine, label), ``ink``, ``transmission``, ``metallic``.
+:func:`zerowaste.synth.params._material` (see :func:`make_material`); prints are images from
+:mod:`zerowaste.synth.prints` mapped on the object's UVs, so pixels and masks stay consistent.
 
 Example (in the rendering process):
     >>> mat = make_material({"family": "paper", "color": [0.8, 0.8, 0.8], "roughness": 0.6,
-    ...                      "print": "news", "ink": [0.1, 0.1, 0.1]}, size=(0.3, 0.4))  # doctest: +SKIP
+    ...                      "print": "news"}, size=(0.3, 0.4), seed=7, px_per_m=700)  # doctest: +SKIP
 """
 
 from __future__ import annotations
+
+import numpy as np
+from zerowaste.synth.prints import INK_ONLY, KINDS, make_print, print_extent
 
 
 def _nodes(name: str):
@@ -50,150 +53,192 @@ def _mix(nt, fac, a, b):
     return node.outputs[2]
 
 
-def _text_mask(nt, vec, line: float):
-    """Rows of short dark dashes that read as printed text from a distance (1 = ink)."""
-    brick = nt.nodes.new("ShaderNodeTexBrick")
-    brick.inputs["Scale"].default_value = 1.0
-    brick.inputs["Mortar Size"].default_value = line * 0.2
-    brick.inputs["Brick Width"].default_value = line * 3.0
-    brick.inputs["Row Height"].default_value = line
-    brick.inputs["Color1"].default_value = (1, 1, 1, 1)
-    brick.inputs["Color2"].default_value = (1, 1, 1, 1)
-    brick.inputs["Mortar"].default_value = (0, 0, 0, 1)
-    nt.links.new(vec, brick.inputs["Vector"])
-    # Columns: a coarse wave switches text off between columns / around pictures.
-    wave = nt.nodes.new("ShaderNodeTexWave")
-    wave.inputs["Scale"].default_value = 4.0
-    wave.wave_profile = "SAW"
-    nt.links.new(vec, wave.inputs["Vector"])
-    col = nt.nodes.new("ShaderNodeMath")
-    col.operation = "GREATER_THAN"
-    col.inputs[1].default_value = 0.06
-    nt.links.new(wave.outputs["Fac"], col.inputs[0])
-    inv = nt.nodes.new("ShaderNodeMath")
-    inv.operation = "SUBTRACT"
-    inv.inputs[0].default_value = 1.0
-    nt.links.new(brick.outputs["Color"], inv.inputs[1])
-    mul = nt.nodes.new("ShaderNodeMath")
-    mul.operation = "MULTIPLY"
-    inv.use_clamp = True
-    nt.links.new(inv.outputs[0], mul.inputs[0])
-    nt.links.new(col.outputs[0], mul.inputs[1])
-    return mul.outputs[0]
+def _print_texture(nt, kind: str, seed: int, extent, px_per_m: float, name: str):
+    """An Image Texture node showing a procedural print (:mod:`zerowaste.synth.prints`) on the UVs."""
+    import bpy
+
+    rgba = make_print(kind, seed, extent, px_per_m)
+    h, w = rgba.shape[:2]
+    img = bpy.data.images.new(name, width=w, height=h, alpha=True)
+    # Blender stores rows bottom-up; a byte image keeps the sRGB values as given.
+    img.pixels.foreach_set((rgba[::-1].astype(np.float32) * (1.0 / 255.0)).ravel())
+    node = nt.nodes.new("ShaderNodeTexImage")
+    node.image = img
+    node.interpolation = "Linear"
+    node.extension = "EXTEND"
+    uv = nt.nodes.new("ShaderNodeTexCoord")
+    nt.links.new(uv.outputs["UV"], node.inputs["Vector"])
+    return node
 
 
-def _picture(nt, vec, scale: float, ink, coverage: float = 0.55):
-    """Colourful blotches (photos, logos): returns (colour socket, mask socket)."""
-    vor = nt.nodes.new("ShaderNodeTexVoronoi")
-    vor.inputs["Scale"].default_value = scale
-    nt.links.new(vec, vor.inputs["Vector"])
-    noise = nt.nodes.new("ShaderNodeTexNoise")
-    noise.inputs["Scale"].default_value = scale * 2.5
-    noise.inputs["Detail"].default_value = 2.0
-    nt.links.new(vec, noise.inputs["Vector"])
-    # Muted photo colours: Voronoi's random cell colours pulled towards grey, mixed with the ink.
-    muted = _mix(nt, 0.45, vor.outputs["Color"], (0.35, 0.33, 0.3, 1.0))
-    colour = _mix(nt, noise.outputs["Fac"], muted, _rgba(ink))
-    mask_noise = nt.nodes.new("ShaderNodeTexNoise")
-    mask_noise.inputs["Scale"].default_value = scale * 0.6
-    nt.links.new(vec, mask_noise.inputs["Vector"])
+def _math(nt, op: str, *values, clamp: bool = True):
+    """A Math node (``op`` as in Blender, e.g. ``MULTIPLY_ADD``) on sockets or floats; returns its output."""
+    node = nt.nodes.new("ShaderNodeMath")
+    node.operation = op
+    node.use_clamp = clamp
+    for sock, val in zip(node.inputs, values, strict=False):
+        if isinstance(val, (int, float)):
+            sock.default_value = float(val)
+        else:
+            nt.links.new(val, sock)
+    return node.outputs[0]
+
+
+def _set(nt, sock, value) -> None:
+    """Set a socket to a constant or link it to an output socket."""
+    if isinstance(value, (int, float)):
+        sock.default_value = float(value)
+    elif isinstance(value, tuple):
+        sock.default_value = value
+    else:
+        nt.links.new(value, sock)
+
+
+def _noise(nt, vec, scale: float, detail: float = 2.0, roughness: float = 0.5):
+    node = nt.nodes.new("ShaderNodeTexNoise")
+    node.inputs["Scale"].default_value = scale
+    node.inputs["Detail"].default_value = detail
+    node.inputs["Roughness"].default_value = roughness
+    nt.links.new(vec, node.inputs["Vector"])
+    return node.outputs["Fac"]
+
+
+def _ramp(nt, fac, lo: float, hi: float):
+    """0 below ``lo``, 1 above ``hi``, linear between (a ColorRamp's value)."""
     ramp = nt.nodes.new("ShaderNodeValToRGB")
-    ramp.color_ramp.elements[0].position = coverage - 0.02
-    ramp.color_ramp.elements[1].position = coverage + 0.02
-    nt.links.new(mask_noise.outputs["Fac"], ramp.inputs["Fac"])
-    return colour, ramp.outputs["Color"]
+    ramp.color_ramp.elements[0].position = lo
+    ramp.color_ramp.elements[1].position = hi
+    nt.links.new(fac, ramp.inputs["Fac"])
+    return ramp.outputs["Color"]
 
 
-def _bump(nt, bsdf, scale: float, strength: float) -> None:
-    noise = nt.nodes.new("ShaderNodeTexNoise")
-    noise.inputs["Scale"].default_value = scale
-    noise.inputs["Detail"].default_value = 1.0
+def _grime(nt, vec, colour, amount: float):
+    """Darken a surface in soft patches (handling dirt, damp): multiply by 1 - amount * noise."""
+    if amount <= 0:
+        return colour
+    dirt = _ramp(nt, _noise(nt, vec, 6.0, 3.0, 0.6), 0.45, 0.8)
+    shade = _mix(nt, dirt, (1.0, 1.0, 1.0, 1.0), (1 - amount, 1 - amount * 1.05, 1 - amount * 1.2, 1.0))
+    node = nt.nodes.new("ShaderNodeMix")
+    node.data_type = "RGBA"
+    node.blend_type = "MULTIPLY"
+    node.inputs[0].default_value = 1.0
+    _set(nt, node.inputs[6], colour)
+    nt.links.new(shade, node.inputs[7])
+    return node.outputs[2]
+
+
+def _bump_from(nt, bsdf, height, strength: float, distance: float = 0.01) -> None:
     bump = nt.nodes.new("ShaderNodeBump")
     bump.inputs["Strength"].default_value = strength
-    nt.links.new(noise.outputs["Fac"], bump.inputs["Height"])
+    bump.inputs["Distance"].default_value = distance
+    nt.links.new(height, bump.inputs["Height"])
     nt.links.new(bump.outputs["Normal"], bsdf.inputs["Normal"])
 
 
-def make_material(m: dict, size=(0.3, 0.3), name: str = "obj"):
-    """A material from sampled knobs; ``size`` (m) sets the physical scale of prints."""
+def make_material(m: dict, size=(0.3, 0.3), name: str = "obj", seed: int = 0, px_per_m: float = 0.0,
+                  extent=None):
+    """A Principled BSDF material from sampled knobs (:func:`zerowaste.synth.params._material`).
+
+    ``size`` (m) sets the physical scale of procedural detail (corrugation, grime, crinkles).
+    With ``px_per_m`` > 0, a ``print`` kind of :data:`zerowaste.synth.prints.KINDS` becomes an
+    image texture of ``extent`` metres (default ``size``) on the object's UVs, drawn from ``seed``;
+    ink-only kinds (kraft flexo print, bottle labels, can prints, bag logos) lie over ``color``.
+    Knobs: ``color``, ``roughness``, ``coat`` (clear-coat weight: glossy magazines, packaging),
+    ``metallic``, ``anisotropic``, ``transmission`` (clear/tinted plastic; a label stays opaque),
+    ``ior``, ``grime`` (dirt patches), ``corrugated``, ``crinkle`` (foil facets).
+    """
     mat, nt, bsdf = _nodes(name)
-    base = _rgba(m["color"])
-    bsdf.inputs["Roughness"].default_value = float(m.get("roughness", 0.5))
     vec = _uv_scaled(nt, size)
-    colour = base
+    base = _rgba(m["color"])
+    colour, ink = base, None
     kind = m.get("print", "plain")
-    ink = m.get("ink", (0.1, 0.1, 0.1))
-    if kind in ("text", "news"):
-        text = _text_mask(nt, vec, 0.009 if kind == "news" else 0.011)
-        colour = _mix(nt, text, base, (0.25, 0.25, 0.26, 1.0))
-        if kind == "news":
-            pic, pmask = _picture(nt, vec, 6.0, (0.3, 0.3, 0.3), coverage=0.62)
-            colour = _mix(nt, pmask, colour, pic)
-    elif kind in ("magazine", "label"):
-        pic, pmask = _picture(nt, vec, 5.0 if kind == "magazine" else 3.0, ink, 0.45 if kind == "magazine" else 0.6)
-        colour = _mix(nt, pmask, pic, base) if kind == "magazine" else _mix(nt, pmask, base, pic)
-    if isinstance(colour, tuple):
-        bsdf.inputs["Base Color"].default_value = colour
-    else:
-        nt.links.new(colour, bsdf.inputs["Base Color"])
-    family = m["family"]
-    if family == "metal":
-        bsdf.inputs["Metallic"].default_value = 1.0
-        bsdf.inputs["Anisotropic"].default_value = 0.6
-        _bump(nt, bsdf, 40.0, 0.25)
-    elif family in ("soft_plastic", "rigid_plastic"):
-        t = float(m.get("transmission", 0.0))
-        if family == "soft_plastic" and t > 0:
-            # Thin films: alpha translucency (>= 0.5 keeps the film in the object-index pass).
-            bsdf.inputs["Alpha"].default_value = 1.0 - 0.45 * t
-            bsdf.inputs["Transmission Weight"].default_value = 0.3 * t
+    if kind in KINDS and px_per_m > 0:
+        tex = _print_texture(nt, kind, seed, extent or size, px_per_m, f"{name}_print")
+        if kind in INK_ONLY:
+            ink = tex.outputs["Alpha"]
+            colour = _mix(nt, ink, base, tex.outputs["Color"])
         else:
-            bsdf.inputs["Transmission Weight"].default_value = t
-        # No bump here: the wrinkles are geometry, and a bump node costs ~20% of render time.
-        bsdf.inputs["Specular IOR Level"].default_value = 0.7  # shiny plastic highlights
-    elif family == "cardboard":
-        wave = nt.nodes.new("ShaderNodeTexWave")  # corrugation
+            colour = tex.outputs["Color"]
+    colour = _grime(nt, vec, colour, float(m.get("grime", 0.0)))
+    _set(nt, bsdf.inputs["Base Color"], colour)
+    rough = float(m.get("roughness", 0.5))
+    _set(nt, bsdf.inputs["Roughness"], rough)
+    metallic = float(m.get("metallic", 0.0))
+    if metallic > 0:
+        if ink is not None and "print_metallic" in m:
+            # Printed can: bare metal (no ink) is fully metallic, the inked body less so.
+            pm = float(m["print_metallic"])
+            _set(nt, bsdf.inputs["Metallic"], _math(nt, "MULTIPLY_ADD", ink, pm - metallic, metallic))
+        else:
+            bsdf.inputs["Metallic"].default_value = metallic
+    if m.get("anisotropic", 0.0) > 0:
+        bsdf.inputs["Anisotropic"].default_value = float(m["anisotropic"])
+        bsdf.inputs["Anisotropic Rotation"].default_value = float(m.get("anisotropic_rotation", 0.0))
+    coat = float(m.get("coat", 0.0))
+    if coat > 0:
+        bsdf.inputs["Coat Weight"].default_value = coat
+        bsdf.inputs["Coat Roughness"].default_value = float(m.get("coat_roughness", 0.08))
+    t = float(m.get("transmission", 0.0))
+    if t > 0:
+        bsdf.inputs["IOR"].default_value = float(m.get("ior", 1.45))
+        # A label or printed logo stays opaque: transmission only where there is no ink.
+        _set(nt, bsdf.inputs["Transmission Weight"], t if ink is None else _math(nt, "MULTIPLY", _math(nt, "SUBTRACT", 1.0, ink), t))
+    if "specular" in m:
+        bsdf.inputs["Specular IOR Level"].default_value = float(m["specular"])
+    if m.get("corrugated"):
+        wave = nt.nodes.new("ShaderNodeTexWave")  # flutes of corrugated board
         wave.inputs["Scale"].default_value = 60.0
         nt.links.new(vec, wave.inputs["Vector"])
-        bump = nt.nodes.new("ShaderNodeBump")
-        bump.inputs["Strength"].default_value = 0.15
-        nt.links.new(wave.outputs["Fac"], bump.inputs["Height"])
-        nt.links.new(bump.outputs["Normal"], bsdf.inputs["Normal"])
+        _bump_from(nt, bsdf, wave.outputs["Fac"], float(m["corrugated"]), 0.002)
+    if m.get("crinkle"):
+        vor = nt.nodes.new("ShaderNodeTexVoronoi")  # faceted crinkles of crushed foil
+        vor.inputs["Scale"].default_value = 35.0
+        nt.links.new(vec, vor.inputs["Vector"])
+        _bump_from(nt, bsdf, vor.outputs["Distance"], float(m["crinkle"]), 0.004)
     return mat
 
 
+def object_material(obj: dict, px_per_m: float, name: str = "obj"):
+    """The material of one sampled clutter object (prints sized to its UV layout, seeded by it)."""
+    m = obj["material"]
+    return make_material(m, size=obj["size"][:2], name=name, seed=int(m.get("print_seed", obj["seed"])),
+                         px_per_m=px_per_m, extent=print_extent(obj["kind"], obj["size"]))
+
+
 def make_belt_material(belt: dict, name: str = "belt"):
-    """Dark rubber with lighter stains (dirt), longitudinal scratches (wear) and an optional seam."""
+    """Worn dark rubber: near-black base, dusty stains, dark oily spots, scuffs along the belt, seam.
+
+    The roughness follows the dirt (dusty patches are matte, bare rubber has a soft sheen).
+    """
     mat, nt, bsdf = _nodes(name)
     coord = nt.nodes.new("ShaderNodeTexCoord")
+    obj_vec = coord.outputs["Object"]
     g = float(belt["grey"])
+    dirt_amount = float(belt["dirt"])
+    w = float(belt["seed"] % 1000)
     dirt = nt.nodes.new("ShaderNodeTexNoise")
-    dirt.inputs["Scale"].default_value = 3.0
-    dirt.inputs["Detail"].default_value = 4.0
-    dirt.inputs["Roughness"].default_value = 0.65
     dirt.noise_dimensions = "4D"
-    dirt.inputs["W"].default_value = float(belt["seed"] % 1000)
-    nt.links.new(coord.outputs["Object"], dirt.inputs["Vector"])
-    ramp = nt.nodes.new("ShaderNodeValToRGB")
-    ramp.color_ramp.elements[0].position = 0.62 - 0.2 * float(belt["dirt"])
-    ramp.color_ramp.elements[1].position = 0.8
-    nt.links.new(dirt.outputs["Fac"], ramp.inputs["Fac"])
-    colour = _mix(nt, ramp.outputs["Color"], (g, g, g, 1.0), (g * 3.5, g * 3.2, g * 2.8, 1.0))
-    # Wear: scratches along the belt (x): a wave stretched in x.
+    dirt.inputs["Scale"].default_value = 2.5
+    dirt.inputs["Detail"].default_value = 6.0
+    dirt.inputs["Roughness"].default_value = 0.65
+    dirt.inputs["W"].default_value = w
+    nt.links.new(obj_vec, dirt.inputs["Vector"])
+    stain = _ramp(nt, dirt.outputs["Fac"], 0.6 - 0.2 * dirt_amount, 0.82)
+    colour = _mix(nt, stain, (g, g, g, 1.0), (g * 3.2, g * 2.9, g * 2.5, 1.0))
+    # Dark oily spots and wet patches.
+    oil = _ramp(nt, _noise(nt, obj_vec, 7.0, 3.0, 0.55), 0.66, 0.74)
+    colour = _mix(nt, _math(nt, "MULTIPLY", oil, 0.8 * dirt_amount), colour, (g * 0.45, g * 0.45, g * 0.45, 1.0))
+    # Scuffs: fine light streaks stretched along the belt (x).
     mapping = nt.nodes.new("ShaderNodeMapping")
-    mapping.inputs["Scale"].default_value = (0.05, 1.0, 1.0)
-    nt.links.new(coord.outputs["Object"], mapping.inputs["Vector"])
-    scratch = nt.nodes.new("ShaderNodeTexNoise")
-    scratch.inputs["Scale"].default_value = 80.0
-    scratch.inputs["Detail"].default_value = 2.0
-    nt.links.new(mapping.outputs["Vector"], scratch.inputs["Vector"])
-    sramp = nt.nodes.new("ShaderNodeValToRGB")
-    sramp.color_ramp.elements[0].position = 0.7 - 0.15 * float(belt["wear"])
-    sramp.color_ramp.elements[1].position = 0.78
-    nt.links.new(scratch.outputs["Fac"], sramp.inputs["Fac"])
-    colour = _mix(nt, sramp.outputs["Color"], colour, (g * 2.5, g * 2.5, g * 2.5, 1.0))
+    mapping.inputs["Scale"].default_value = (0.04, 1.0, 1.0)
+    nt.links.new(obj_vec, mapping.inputs["Vector"])
+    scuff = _ramp(nt, _noise(nt, mapping.outputs["Vector"], 90.0, 2.0), 0.68 - 0.15 * float(belt["wear"]), 0.78)
+    colour = _mix(nt, scuff, colour, (g * 2.4, g * 2.4, g * 2.3, 1.0))
+    # Grain: a little speckle so the rubber never looks like flat paint.
+    grain = _noise(nt, obj_vec, 400.0, 0.0)
+    colour = _mix(nt, _math(nt, "MULTIPLY", grain, 0.35), colour, (g * 1.8, g * 1.8, g * 1.8, 1.0))
     nt.links.new(colour, bsdf.inputs["Base Color"])
-    bsdf.inputs["Roughness"].default_value = 0.75
+    _set(nt, bsdf.inputs["Roughness"], _math(nt, "MULTIPLY_ADD", stain, 0.3, 0.55))
     return mat
 
 

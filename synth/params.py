@@ -147,35 +147,115 @@ def _deform(rng: np.random.Generator, kind: str) -> dict[str, float]:
     }
 
 
-def _material(rng: np.random.Generator, cls: str, kind: str) -> dict:
-    """Material knobs (consumed by zerowaste.synth.materials)."""
-    m: dict = {"family": cls, "color": _color(rng, cls), "roughness": round(float(rng.uniform(0.3, 0.8)), 3)}
-    if kind in ("newspaper", "magazine", "sheet"):
-        sheet = ["plain", "plain", "text", "news"][rng.integers(4)]
-        m["print"] = {"newspaper": "news", "magazine": "magazine", "sheet": sheet}[kind]
-        m["ink"] = _color(rng, "rigid_plastic")
-    if cls == "cardboard":
-        m["print"] = "label" if rng.random() < 0.6 else "plain"
-        m["ink"] = _color(rng, "rigid_plastic")
-        if kind == "paper_bag":
-            m["color"] = [round(c * 1.15, 4) for c in m["color"]]
-    if cls == "soft_plastic":
-        m["transmission"] = round(float(rng.uniform(0.5, 0.95)) if rng.random() < 0.8 else 0.0, 3)
-        m["roughness"] = round(float(rng.uniform(0.15, 0.45)), 3)
-        m["print"] = "magazine" if rng.random() < 0.15 else "plain"
-        m["ink"] = _color(rng, "rigid_plastic")
-    if cls == "rigid_plastic":
-        m["transmission"] = round(float(rng.uniform(0.7, 1.0)) if rng.random() < 0.5 else 0.0, 3)
-        m["roughness"] = round(float(rng.uniform(0.05, 0.3)), 3)
-    if cls == "metal":
+#: Print kind (:data:`zerowaste.synth.prints.KINDS`, or ``plain``) per object kind, with weights.
+PRINTS: dict[str, dict[str, float]] = {
+    "sheet": {"plain": 0.45, "letter": 0.35, "flyer": 0.1, "news": 0.1},
+    "newspaper": {"news": 0.8, "flyer": 0.2},
+    "magazine": {"magazine": 0.7, "flyer": 0.3},
+    "crumpled": {"plain": 0.5, "letter": 0.2, "news": 0.15, "magazine": 0.15},
+    "flat_piece": {"kraft": 0.55, "package": 0.45},
+    "crushed_box": {"package": 0.6, "kraft": 0.4},
+    "paper_bag": {"bag": 0.6, "plain": 0.4},
+    "film": {"plain": 0.75, "snack": 0.25},
+    "bag": {"plain": 0.45, "bag": 0.25, "snack": 0.3},
+    "bottle": {"label": 0.65, "plain": 0.35},
+    "can": {"can": 0.85, "plain": 0.15},
+}
+#: Plastics (linear RGB, transmission range): clear, milky, tinted see-through, and opaque ones.
+PLASTICS: dict[str, list[tuple[tuple[float, float, float], tuple[float, float]]]] = {
+    "soft_plastic": [((0.92, 0.93, 0.95), (0.85, 1.0)), ((0.92, 0.93, 0.95), (0.85, 1.0)),
+                     ((0.8, 0.8, 0.8), (0.5, 0.8)), ((0.15, 0.35, 0.9), (0.3, 0.6)),
+                     ((0.95, 0.75, 0.05), (0.3, 0.6)), ((0.85, 0.1, 0.08), (0.3, 0.6)),
+                     ((0.15, 0.6, 0.2), (0.3, 0.6)), ((0.015, 0.015, 0.018), (0.0, 0.0)),
+                     ((0.8, 0.8, 0.78), (0.0, 0.0)), ((0.02, 0.1, 0.5), (0.0, 0.0))],
+    "rigid_plastic": [((0.95, 0.97, 1.0), (0.9, 1.0)), ((0.95, 0.97, 1.0), (0.9, 1.0)),
+                      ((0.55, 0.8, 0.95), (0.85, 1.0)), ((0.15, 0.55, 0.25), (0.8, 0.95)),
+                      ((0.85, 0.85, 0.83), (0.0, 0.0)), ((0.9, 0.35, 0.02), (0.0, 0.0)),
+                      ((0.03, 0.15, 0.7), (0.0, 0.0)), ((0.4, 0.05, 0.45), (0.0, 0.0)),
+                      ((0.02, 0.02, 0.02), (0.0, 0.0)), ((0.75, 0.05, 0.04), (0.0, 0.0))],
+}
+#: Kraft and board browns (linear RGB).
+KRAFT = [(0.45, 0.27, 0.13), (0.38, 0.22, 0.1), (0.52, 0.34, 0.18), (0.33, 0.19, 0.08)]
+#: Prints on coated stock (glossy: a clear coat gives the specular highlights of magazines).
+COATED = frozenset({"magazine", "flyer", "package", "snack"})
+
+
+def _pick(rng: np.random.Generator, weights: dict[str, float]) -> str:
+    names = list(weights)
+    w = np.array([weights[n] for n in names], dtype=float)
+    return names[int(rng.choice(len(names), p=w / w.sum()))]
+
+
+def _r(rng: np.random.Generator, lo: float, hi: float) -> float:
+    return round(float(rng.uniform(lo, hi)), 3)
+
+
+def _material(rng: np.random.Generator, cls: str, kind: str, surfaces: dict | None = None) -> dict:
+    """Material knobs of one object (consumed by :func:`zerowaste.synth.materials.make_material`).
+
+    Draws a single number from ``rng`` and the rest from its own stream, so changing the
+    surfaces never moves the clutter. ``surfaces`` is the preset's optional ``surfaces`` section
+    (``grime: [lo, hi]`` dirt on paper and board, ``clear_plastic``: share of see-through plastics).
+    """
+    s = surfaces or {}
+    rng = np.random.Generator(np.random.PCG64([int(rng.integers(2**31 - 1)), 7]))
+    prt = _pick(rng, PRINTS[kind]) if kind in PRINTS else "plain"
+    m: dict = {"family": cls, "print": prt, "print_seed": int(rng.integers(2**31 - 1))}
+    grime = _r(rng, *s.get("grime", (0.0, 0.25)))
+    if cls == "paper":
+        v = float(rng.uniform(0.8, 0.92))  # crisp white office paper; prints bring their own colours
+        m["color"] = [round(v * float(rng.uniform(0.98, 1.02)), 4) for _ in range(3)]
+        m["roughness"] = _r(rng, 0.8, 0.9) if prt == "news" else _r(rng, 0.55, 0.8)
+        m["grime"] = grime
+    elif cls == "cardboard":
+        white_bag = kind == "paper_bag" and rng.random() < 0.3
+        base = np.array((0.8, 0.8, 0.78) if white_bag else KRAFT[int(rng.integers(len(KRAFT)))])
+        m["color"] = [round(float(c), 4) for c in np.clip(base * rng.uniform(0.85, 1.1), 0, 1)]
+        m["roughness"] = _r(rng, 0.75, 0.9) if prt != "package" else _r(rng, 0.35, 0.5)
+        m["grime"] = grime
+        if kind != "paper_bag" and prt != "package":
+            m["corrugated"] = _r(rng, 0.05, 0.2)
+    elif cls in PLASTICS:
+        clear = float(s.get("clear_plastic", 0.6))
+        options = PLASTICS[cls]
+        see_through = [o for o in options if o[1][1] > 0]
+        opaque = [o for o in options if o[1][1] == 0]
+        pool = see_through if rng.random() < clear else opaque
+        colour, (t_lo, t_hi) = pool[int(rng.integers(len(pool)))]
+        m["color"] = [round(float(c), 4) for c in np.clip(np.array(colour) * rng.uniform(0.9, 1.05), 0, 1)]
+        m["transmission"] = _r(rng, t_lo, t_hi) if t_hi > 0 else 0.0
+        m["roughness"] = _r(rng, 0.08, 0.3) if cls == "soft_plastic" else _r(rng, 0.04, 0.25)
+        m["ior"] = 1.3 if cls == "soft_plastic" else 1.45
+        m["specular"] = 0.6
+        if prt == "snack":  # printed wrapper: opaque, often metallised inside
+            m["transmission"] = 0.0
+            m["metallic"] = _r(rng, 0.0, 0.5)
+            m["roughness"] = _r(rng, 0.15, 0.3)
+    elif cls == "metal":
+        gold = kind == "foil" and rng.random() < 0.15
+        m["color"] = [0.85, 0.65, 0.3] if gold else [round(float(rng.uniform(0.78, 0.9)), 4)] * 3
         m["metallic"] = 1.0
-        m["roughness"] = round(float(rng.uniform(0.15, 0.4)), 3)
-        m["print"] = "label" if kind == "can" and rng.random() < 0.7 else "plain"
-        m["ink"] = _color(rng, "rigid_plastic")
+        m["roughness"] = _r(rng, 0.12, 0.3)
+        m["anisotropic"] = _r(rng, 0.4, 0.8)
+        m["anisotropic_rotation"] = _r(rng, 0.0, 1.0)
+        if prt == "can":
+            m["print_metallic"] = _r(rng, 0.3, 0.6)
+        if kind == "foil":
+            m["crinkle"] = _r(rng, 0.2, 0.5)
+    else:  # background distractors (wood, lumps, rags)
+        m["color"] = _color(rng, cls)
+        m["roughness"] = _r(rng, 0.5, 0.9)
+        m["grime"] = grime
+    if prt in COATED:
+        m["coat"] = _r(rng, 0.5, 1.0) if prt in ("magazine", "snack") else _r(rng, 0.2, 0.6)
+        m["coat_roughness"] = _r(rng, 0.03, 0.12)
+        if cls == "paper":
+            m["roughness"] = _r(rng, 0.3, 0.5)
     return m
 
 
-def sample_objects(rng: np.random.Generator, clutter: dict, area: tuple[float, float, float, float]) -> list[dict]:
+def sample_objects(rng: np.random.Generator, clutter: dict, area: tuple[float, float, float, float],
+                   surfaces: dict | None = None) -> list[dict]:
     """The clutter: class, kind, size, position, yaw, deformation, material for each object.
 
     ``area`` is (x_min, x_max, y_min, y_max) of the spawn region in metres. Objects are listed in
@@ -202,7 +282,7 @@ def sample_objects(rng: np.random.Generator, clutter: dict, area: tuple[float, f
                 "xy": [round(_u(rng, area[:2]), 4), round(_u(rng, area[2:]), 4)],
                 "yaw": round(float(rng.uniform(0, 2 * math.pi)), 4),
                 "deform": _deform(rng, kind),
-                "material": _material(rng, cls, kind),
+                "material": _material(rng, cls, kind, surfaces),
                 "seed": int(rng.integers(2**31 - 1)),
             }
         )
@@ -290,7 +370,7 @@ def sample_scene(preset: dict, seed: int, assets: dict[str, list[str]] | None = 
     post = {k: round(_u(rng, post_p[k]), 4) for k in ("motion_blur_px", "vignette", "noise", "exposure")}
     post["seed"] = int(rng.integers(2**31 - 1))
     post.update(camera_look(post_p, post["seed"]))
-    objects = sample_objects(rng, preset["clutter"], area)
+    objects = sample_objects(rng, preset["clutter"], area, preset.get("surfaces"))
     if assets:
         share = float(preset["clutter"].get("asset_share", 0.5))
         for obj in objects:

@@ -17,9 +17,10 @@ from pathlib import Path
 import numpy as np
 from zerowaste.synth.camera import set_camera
 from zerowaste.synth.lighting import add_lights
-from zerowaste.synth.materials import make_belt_material, make_flat_material, make_material
+from zerowaste.synth.materials import make_belt_material, make_flat_material, object_material
 from zerowaste.synth.objects import HeightField, Mesh, build_mesh, settle
 from zerowaste.synth.params import RIGID_KINDS
+from zerowaste.synth.prints import texel_density
 
 ASSET_SUFFIXES = (".obj", ".glb", ".gltf", ".blend")
 
@@ -124,6 +125,7 @@ def build_scene(scene: dict) -> list[tuple[str, int]]:
     """Create everything of one sampled scene; returns (object name, category id) per clutter object."""
     build_belt(scene["belt"])
     hf = HeightField(tuple(scene["area"]), cell=0.01)
+    px_per_m = texel_density(scene["resolution"], scene["camera"]["view"])  # print texture detail
     placed = []
     for i, obj in enumerate(scene["objects"]):
         if obj.get("asset"):
@@ -133,7 +135,7 @@ def build_scene(scene: dict) -> list[tuple[str, int]]:
         mesh = build_mesh(obj)
         verts = settle(mesh, obj["xy"], obj["yaw"], hf, drape=obj["kind"] not in RIGID_KINDS)
         mo = mesh_object(f"obj{i:03d}", Mesh(verts, mesh.faces, mesh.uv, mesh.sharp))
-        _assign(mo, make_material(obj["material"], size=obj["size"][:2], name=f"mat{i:03d}"))
+        _assign(mo, object_material(obj, px_per_m, name=f"mat{i:03d}"))
         mo.set_cp("category_id", obj["class_id"])
         placed.append((mo.get_name(), obj["class_id"]))
     add_lights(scene["lights"], scene["ambient"])

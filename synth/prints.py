@@ -1,0 +1,584 @@
+"""Procedural print images: newspapers, office letters, magazines, flyers, packaging, labels.
+
+Pure numpy + Pillow (no bpy), so every print can be generated and tested without Blender. A print
+is laid out in millimetres on the object's flat (UV) sheet, drawn with real TrueType fonts (the
+DejaVu fonts that ship with matplotlib), then resampled to the texture size the renderer asks for
+(anti-aliased: tiny text becomes the grey, word-gapped lines a camera sees). The same
+``(kind, seed, size, density)`` always gives the same pixels; results are cached per process.
+
+Kinds (:data:`KINDS`): ``letter`` (white office paper, paragraphs), ``news`` (newspaper columns,
+headlines, photos, colour ads), ``magazine`` (full-bleed photo, headline, colour blocks, text),
+``flyer`` (saturated supermarket flyer: product grid, prices, banners), ``package`` (cereal/snack
+box: saturated background, logo, product photo, small text, barcode), ``kraft`` (corrugated
+cardboard: one- or two-colour flexo print on brown; ink only, transparent elsewhere), ``snack``
+(printed plastic wrapper), ``label`` (bottle label band; transparent outside the band), ``can``
+(printed can body), ``bag`` (carrier-bag logo; ink only).
+
+Example:
+    >>> img = make_print("news", seed=3, size_m=(0.3, 0.4), px_per_m=800)
+    >>> img.shape, img.dtype.name
+    ((320, 240, 4), 'uint8')
+    >>> bool((make_print("news", 3, (0.3, 0.4), 800) == img).all())
+    True
+"""
+
+from __future__ import annotations
+
+import functools
+import importlib.util
+import math
+from pathlib import Path
+
+import numpy as np
+from PIL import Image, ImageDraw, ImageFilter, ImageFont
+
+from zerowaste.errors import ZeroWasteError
+
+#: Print kinds that :func:`make_print` draws.
+KINDS = ("letter", "news", "magazine", "flyer", "package", "kraft", "snack", "label", "can", "bag")
+#: Kinds whose image has transparent regions (alpha 0 = no ink / no label: the material shows through).
+INK_ONLY = frozenset({"kraft", "label", "can", "bag"})
+
+#: Largest side of a returned texture (memory and speed bound); prints are drawn at twice the size.
+MAX_TEX_PX = 1024
+
+#: Saturated packaging inks (sRGB 0..255).
+INKS = [
+    (215, 25, 32), (240, 200, 0), (20, 70, 170), (0, 140, 70), (240, 110, 10), (110, 35, 140),
+    (220, 0, 115), (0, 150, 215), (25, 25, 30), (160, 20, 30), (255, 230, 60), (0, 90, 60),
+    (250, 80, 60), (40, 40, 120),
+]
+#: Natural photo tones (sRGB): skin, sky, foliage, wood, sand, shadow, concrete, water.
+NATURAL = [(205, 165, 135), (120, 165, 215), (70, 120, 55), (125, 90, 60), (225, 210, 175), (45, 45, 50),
+           (170, 170, 165), (40, 90, 130), (235, 235, 230), (150, 60, 40)]
+PAPER_WHITE = (244, 244, 240)
+NEWSPRINT = (226, 223, 212)
+KRAFT_INKS = [(30, 30, 35), (20, 60, 140), (170, 25, 30), (0, 100, 50)]
+_WORDS_TEXT = (
+    "the of and to in for on with new from your more save now free best price offer only week fresh "
+    "city news market report people school health local water energy world home family store open "
+    "today special quality natural organic crunchy whole grain original flavour classic family size "
+    "council police weather sports business page service contact information account invoice total "
+    "date number please thank you dear sincerely meeting project order delivery address phone email "
+    "kitchen garden coupon daily value protein sugar fibre calories vitamins ingredients recycle "
+    "made in usa net weight best before serving suggestion limited edition extra large mega deal"
+)
+WORDS = tuple(_WORDS_TEXT.split())
+HEADLINES = (
+    "SALE", "NEW!", "FRESH DEALS", "BIG SAVINGS", "LOCAL NEWS", "WEEKEND", "SPECIAL OFFER", "CRUNCH",
+    "ORIGINAL", "HONEY OATS", "CHOCO", "CORN FLAKES", "SUPER SAVER", "TODAY", "THE DAILY", "MARKET",
+    "HALF PRICE", "2 FOR 1", "COUPONS", "SPORTS", "ELECTION", "CITY COUNCIL", "WINTER", "SUMMER FUN",
+)
+
+
+class PrintError(ZeroWasteError, ValueError):
+    """A print that cannot be made: unknown kind, non-positive size or density, fonts missing."""
+
+
+def font_dir() -> Path:
+    """The folder of matplotlib's bundled TrueType fonts (found without importing matplotlib)."""
+    spec = importlib.util.find_spec("matplotlib")
+    if spec is None or not spec.submodule_search_locations:
+        raise PrintError("prints need matplotlib's bundled DejaVu fonts: pip install matplotlib")
+    return Path(list(spec.submodule_search_locations)[0]) / "mpl-data" / "fonts" / "ttf"
+
+
+_FONT_FILES = {
+    "sans": "DejaVuSans.ttf", "sans_bold": "DejaVuSans-Bold.ttf", "serif": "DejaVuSerif.ttf",
+    "serif_bold": "DejaVuSerif-Bold.ttf", "mono": "DejaVuSansMono.ttf", "sans_italic": "DejaVuSans-Oblique.ttf",
+    "serif_italic": "DejaVuSerif-Italic.ttf", "display": "DejaVuSans-BoldOblique.ttf",
+}
+
+
+@functools.lru_cache(maxsize=256)
+def font(name: str, px: int) -> ImageFont.FreeTypeFont:
+    """A cached TrueType font (``name`` from ``sans, sans_bold, serif, serif_bold, mono, ...``)."""
+    return ImageFont.truetype(str(font_dir() / _FONT_FILES[name]), max(4, int(px)))
+
+
+STRIP_CHARS = 400  #: length of a cached text strip (characters)
+
+
+def _quantize(px: float) -> int:
+    """Snap a font size to a few steps (~12 % apart), so a handful of cached strip sets serve all prints."""
+    return max(4, round(4 * 1.12 ** round(math.log(max(px, 4) / 4) / math.log(1.12))))
+
+
+@functools.lru_cache(maxsize=256)
+def _text_strips(face: str, px: int, n: int = 10) -> list[tuple[Image.Image, np.ndarray]]:
+    """``n`` long lines of random words in one face and size (grey masks) with word start offsets.
+
+    Drawing text is the slow part of a print; pasting crops of these cached strips is ~100x faster.
+    The strips come from a fixed seed, so prints stay deterministic.
+    """
+    rng = np.random.default_rng([px, len(face)])
+    f = font(face, px)
+    space = f.getlength(" ")
+    out = []
+    for _ in range(n):
+        words, starts, x = [], [], 0.0
+        length = STRIP_CHARS * 0.6 * px
+        while x < length:
+            word = WORDS[int(rng.integers(len(WORDS)))]
+            if rng.random() < 0.08:
+                word = word.capitalize() + ("." if rng.random() < 0.5 else ",")
+            starts.append(round(x))
+            words.append(word)
+            x += f.getlength(word) + space
+        img = Image.new("L", (round(x), round(px * 1.25)), 0)
+        ImageDraw.Draw(img).text((0, 0), " ".join(words), font=f, fill=255)
+        out.append((img, np.array(starts)))
+    return out
+
+
+@functools.lru_cache(maxsize=128)
+def _text_block(face: str, px: int, step: int, lines: int = 90) -> Image.Image:
+    """A tall grey mask of ``lines`` text lines (``step`` px apart) cut from the cached strips.
+
+    Line starts are random word starts, and about one line in eight ends early (a paragraph's
+    last line), so any crop of the block reads as ragged-right running text. Fixed seed.
+    """
+    strips = _text_strips(face, px)
+    rng = np.random.default_rng([px, step, len(face)])
+    width = min(s.size[0] for s, _ in strips) // 2
+    block = Image.new("L", (width, lines * step), 0)
+    for i in range(lines):
+        strip, starts = strips[int(rng.integers(len(strips)))]
+        start = int(starts[int(rng.integers(max(1, len(starts) // 3)))])
+        cut = width if rng.random() > 0.12 else int(width * rng.uniform(0.2, 0.8))
+        block.paste(strip.crop((start, 0, start + cut, strip.size[1])), (0, i * step))
+    return block
+
+
+class _Page:
+    """A drawing surface with a millimetre coordinate system and the random stream of one print."""
+
+    def __init__(self, rng: np.random.Generator, w_mm: float, h_mm: float, px_per_mm: float, bg, alpha: bool):
+        self.rng, self.w, self.h, self.k = rng, w_mm, h_mm, px_per_mm
+        size = (max(8, round(w_mm * px_per_mm)), max(8, round(h_mm * px_per_mm)))
+        self.img = Image.new("RGBA", size, (*bg, 0 if alpha else 255))
+        self.draw = ImageDraw.Draw(self.img)
+        self.grey = False  # photos in greyscale (newsprint)
+
+    def px(self, *mm: float) -> list[int]:
+        return [round(v * self.k) for v in mm]
+
+    def rect(self, x, y, w, h, fill) -> None:
+        self.draw.rectangle(self.px(x, y, x + w, y + h), fill=(*fill, 255))
+
+    def text(self, x, y, s: str, size_mm: float, face: str, fill) -> None:
+        self.draw.text(self.px(x, y), s, font=font(face, round(size_mm * self.k)), fill=(*fill, 255))
+
+    def text_width(self, s: str, size_mm: float, face: str) -> float:
+        """Width (mm) of ``s`` set at ``size_mm`` (measured at 100 px, so tiny sizes scale exactly)."""
+        return font(face, 100).getlength(s) * size_mm / 100.0
+
+    def words(self, n: int) -> str:
+        return " ".join(WORDS[i] for i in self.rng.integers(len(WORDS), size=n))
+
+    def paragraph(self, x, y, w, h, size_mm: float, face: str, fill, leading: float = 1.3) -> None:
+        """Lines of words filling the box: one crop of a cached text block, pasted in ``fill`` ink."""
+        px = _quantize(size_mm * self.k)
+        step = max(px + 1, round(px * leading))
+        if px >= 14:  # headline sizes: whole words from the line start (few lines, drawn directly)
+            f = font(face, px)
+            x0, y0 = self.px(x, y)
+            for i in range(max(1, int((h * self.k - px) // step) + 1)):
+                line = ""
+                for _ in range(12):
+                    word = WORDS[int(self.rng.integers(len(WORDS)))]
+                    nxt = f"{line} {word}" if line else word
+                    if f.getlength(nxt) > w * self.k:
+                        break
+                    line = nxt
+                line = line or WORDS[int(self.rng.integers(len(WORDS)))]
+                self.draw.text((x0, y0 + i * step), line.capitalize() if i == 0 else line, font=f, fill=(*fill, 255))
+            return
+        block = _text_block(face, px, step)
+        wpx = min(round(w * self.k), block.size[0])
+        lines = min(int((h * self.k - px) // step) + 1, block.size[1] // step)
+        if wpx <= 0 or lines <= 0 or h < size_mm:
+            return
+        x0 = int(self.rng.integers(0, block.size[0] - wpx + 1))
+        y0 = int(self.rng.integers(0, block.size[1] // step - lines + 1)) * step
+        mask = block.crop((x0, y0, x0 + wpx, y0 + lines * step))
+        self.img.paste((*fill, 255), tuple(self.px(x, y)), mask)
+
+    def photo(self, x, y, w, h, style: str | None = None) -> None:
+        """A photo-like fill: smooth colour field with blobs; sometimes a portrait, food or products.
+
+        Drawn small (<= 64 px) and scaled up: photos are smooth at print scale, and this is cheap.
+        """
+        rng = self.rng
+        box = self.px(x, y, x + w, y + h)
+        pw, ph = max(2, box[2] - box[0]), max(2, box[3] - box[1])
+        sw, sh = max(8, round(64 * pw / max(pw, ph))), max(8, round(64 * ph / max(pw, ph)))
+        style = style or str(rng.choice(["scene", "scene", "portrait", "food", "product"]))
+        # Natural tones (sky, foliage, skin, wood, shadow) in a coarse grid, plus one accent ink.
+        gy, gx = int(rng.integers(2, 5)), int(rng.integers(2, 5))
+        tones = np.array(NATURAL, dtype=float)[rng.integers(len(NATURAL), size=gy * gx)].reshape(gy, gx, 3)
+        tones *= rng.uniform(0.75, 1.15, (gy, gx, 1))
+        base = Image.fromarray(np.clip(tones, 0, 255).astype(np.uint8)).resize((sw, sh), Image.BICUBIC)
+        d = ImageDraw.Draw(base)
+        accent = _ink(rng)
+        for _ in range(int(rng.integers(3, 9))):  # soft blobs
+            cx, cy, r = rng.uniform(0, sw), rng.uniform(0, sh), rng.uniform(0.08, 0.35) * min(sw, sh)
+            col = accent if rng.random() < 0.45 else _pick(rng, NATURAL)
+            d.ellipse([cx - r, cy - r * rng.uniform(0.5, 1.5), cx + r, cy + r], fill=col)
+        base = base.filter(ImageFilter.GaussianBlur(1.5))
+        d = ImageDraw.Draw(base)
+        if style == "portrait":
+            skin = _pick(rng, [(235, 190, 160), (200, 150, 110), (140, 95, 65), (90, 60, 45)])
+            hair = _pick(rng, [(40, 25, 15), (120, 80, 40), (220, 190, 120), (20, 20, 20)])
+            cx = sw * rng.uniform(0.35, 0.65)
+            d.ellipse([cx - 0.45 * sw, sh * 0.7, cx + 0.45 * sw, sh * 1.5], fill=_ink(rng))
+            d.ellipse([cx - 0.2 * sw, sh * 0.12, cx + 0.2 * sw, sh * 0.42], fill=hair)
+            d.ellipse([cx - 0.17 * sw, sh * 0.2, cx + 0.17 * sw, sh * 0.68], fill=skin)
+        elif style == "food":
+            cx, cy, r = sw * 0.5, sh * 0.55, 0.42 * min(sw, sh)
+            d.ellipse([cx - r, cy - 0.7 * r, cx + r, cy + 0.7 * r], fill=(250, 250, 245))
+            for _ in range(int(rng.integers(10, 30))):
+                a, rr = rng.uniform(0, 2 * math.pi), rng.uniform(0, 0.75 * r)
+                px, py, s = cx + rr * math.cos(a), cy + 0.6 * rr * math.sin(a), rng.uniform(0.05, 0.14) * r
+                col = _pick(rng, [(200, 140, 50), (170, 100, 30), (230, 190, 90), (160, 20, 40), (60, 30, 20),
+                                  (240, 220, 160)])
+                d.ellipse([px - s, py - s, px + s, py + s], fill=col)
+        elif style == "product":
+            for _ in range(int(rng.integers(1, 4))):
+                bx, bw = rng.uniform(0.05, 0.6) * sw, rng.uniform(0.2, 0.4) * sw
+                by, bh = rng.uniform(0.1, 0.4) * sh, rng.uniform(0.4, 0.8) * sh
+                d.rounded_rectangle([bx, by, bx + bw, min(sh - 1, by + bh)], radius=max(1, bw * 0.15), fill=_ink(rng))
+        if self.grey:
+            base = base.convert("L").convert("RGB")
+        self.img.paste(base.resize((pw, ph), Image.BILINEAR), tuple(box[:2]))
+
+    def logo(self, x, y, w, h, fill, text_fill, word: str) -> None:
+        """A brand mark: an ellipse, starburst or rounded box with a bold word fitted inside."""
+        shape = int(self.rng.integers(3))
+        box = self.px(x, y, x + w, y + h)
+        if shape == 0:
+            self.draw.ellipse(box, fill=(*fill, 255))
+        elif shape == 1:
+            cx, cy, r = (box[0] + box[2]) / 2, (box[1] + box[3]) / 2, min(box[2] - box[0], box[3] - box[1]) / 2
+            n = int(self.rng.integers(10, 18))
+            pts = [(cx + (r if i % 2 == 0 else 0.78 * r) * math.cos(math.pi * i / n),
+                    cy + (r if i % 2 == 0 else 0.78 * r) * math.sin(math.pi * i / n)) for i in range(2 * n)]
+            self.draw.polygon(pts, fill=(*fill, 255))
+        else:
+            self.draw.rounded_rectangle(box, radius=max(1, (box[3] - box[1]) // 4), fill=(*fill, 255))
+        face = "display" if self.rng.random() < 0.4 else "sans_bold"
+        size = h * 0.45
+        tw = self.text_width(word, size, face)
+        if tw > w * 0.85:
+            size *= w * 0.85 / tw
+            tw = self.text_width(word, size, face)
+        self.text(x + (w - tw) / 2, y + (h - size * 1.15) / 2, word, size, face, text_fill)
+
+    def barcode(self, x, y, w, h) -> None:
+        self.rect(x, y, w, h, (255, 255, 255))
+        bars = self.rng.integers(1, 4, size=60)
+        unit = (w * 0.9) / bars.sum()
+        xx, on = x + w * 0.05, True
+        for b in bars:
+            if on:
+                self.rect(xx, y + h * 0.08, b * unit, h * 0.7, (15, 15, 15))
+            xx += b * unit
+            on = not on
+        digits = "".join(str(int(v)) for v in self.rng.integers(0, 10, 12))
+        self.text(x + w * 0.1, y + h * 0.79, digits, h * 0.16, "mono", (15, 15, 15))
+
+    def result(self) -> Image.Image:
+        return self.img
+
+
+def _pick(rng: np.random.Generator, options: list[tuple[int, int, int]]) -> tuple[int, int, int]:
+    return options[int(rng.integers(len(options)))]
+
+
+def _ink(rng: np.random.Generator, avoid=None) -> tuple[int, int, int]:
+    while True:
+        c = INKS[int(rng.integers(len(INKS)))]
+        if c != avoid:
+            return c
+
+
+def _headline(rng: np.random.Generator) -> str:
+    return str(HEADLINES[int(rng.integers(len(HEADLINES)))])
+
+
+# --------------------------------------------------------------------------------------------
+# Layouts (one function per kind; sizes in mm)
+# --------------------------------------------------------------------------------------------
+
+
+def _letter(p: _Page) -> None:
+    rng, m = p.rng, min(p.w, p.h) * float(p.rng.uniform(0.07, 0.12))
+    y = m
+    if rng.random() < 0.6:  # letterhead
+        p.logo(m, y, p.w * 0.25, p.h * 0.06, _ink(rng), (255, 255, 255), _headline(rng).split()[0])
+        y += p.h * 0.1
+    ink = (30, 30, 35) if rng.random() < 0.8 else (20, 40, 110)
+    face = str(rng.choice(["sans", "serif", "mono"]))
+    size = float(rng.uniform(2.6, 3.6))
+    while y < p.h - m - 10:
+        h = float(rng.uniform(12, 45))
+        if rng.random() < 0.15:  # a table
+            rows = int(rng.integers(3, 8))
+            for r in range(rows + 1):
+                p.rect(m, y + r * size * 1.8, p.w - 2 * m, 0.3, (60, 60, 60))
+            for r in range(rows):
+                p.paragraph(m + 2, y + r * size * 1.8 + 0.5, (p.w - 2 * m) * 0.6, size * 1.2, size, face, ink)
+            y += rows * size * 1.8 + 8
+            continue
+        p.paragraph(m, y, p.w - 2 * m, min(h, p.h - m - y), size, face, ink)
+        y += h + size * 1.5
+
+
+def _news(p: _Page) -> None:
+    rng = p.rng
+    m, ink = 6.0, (28, 28, 30)
+    p.grey = rng.random() < 0.65  # most newspapers print greyscale photos
+    cols = int(rng.integers(4, 7))
+    gut = 3.0
+    cw = (p.w - 2 * m - (cols - 1) * gut) / cols
+    y = m
+    if rng.random() < 0.35:  # masthead
+        name = str(rng.choice(["The Daily News", "City Herald", "The Tribune", "Morning Post", "The Gazette"]))
+        size = min(22.0, (p.w - 2 * m) / max(1.0, p.text_width(name, 1.0, "serif_bold")) * 0.9)
+        p.text(m, y, name, size, "serif_bold", ink)
+        y += size * 1.3
+        p.rect(m, y, p.w - 2 * m, 0.6, ink)
+        y += 3
+    body = float(rng.uniform(2.0, 2.6))
+    for c in range(cols):
+        x, yy = m + c * (cw + gut), y
+        if c > 0:
+            p.rect(x - gut / 2, y, 0.25, p.h - y - m, (120, 120, 120))
+        while yy < p.h - m - 8:
+            r = rng.random()
+            if r < 0.18:  # headline
+                hs = float(rng.uniform(5, 11))
+                p.paragraph(x, yy, cw, hs * 2.5 if rng.random() < 0.5 else hs * 1.2, hs, "serif_bold", ink, 1.1)
+                yy += hs * 2.6
+            elif r < 0.3:  # photo (greyscale in most papers, colour in some)
+                ph = float(rng.uniform(0.5, 1.0)) * cw
+                p.photo(x, yy, cw, min(ph, p.h - m - yy))
+                yy += ph + 2
+            elif r < 0.36:  # a colour ad box
+                ah = float(rng.uniform(0.4, 0.9)) * cw
+                c1 = _ink(rng)
+                p.rect(x, yy, cw, min(ah, p.h - m - yy), c1)
+                p.text(x + 1.5, yy + 1.5, _headline(rng), min(cw / 6, 6.0), "sans_bold", (255, 255, 255))
+                yy += ah + 2
+            else:
+                bh = float(rng.uniform(20, 70))
+                # Body text: lighter grey ink and open leading, like newsprint seen from a metre away.
+                p.paragraph(x, yy, cw, min(bh, p.h - m - yy), body, "serif", (75, 75, 78), 1.45)
+                yy += bh + 4
+
+
+def _magazine(p: _Page) -> None:
+    rng = p.rng
+    split = float(rng.uniform(0.45, 1.0))
+    p.photo(0, 0, p.w, p.h * split)
+    ink = _ink(rng)
+    if split < 1.0:
+        bg = (255, 255, 255) if rng.random() < 0.6 else _ink(rng, ink)
+        p.rect(0, p.h * split, p.w, p.h * (1 - split), bg)
+        tcol = (25, 25, 30) if bg == (255, 255, 255) else (255, 255, 255)
+        cols = int(rng.integers(2, 4))
+        cw = (p.w - 16) / cols
+        for c in range(cols):
+            p.paragraph(8 + c * cw, p.h * split + 10, cw - 4, p.h * (1 - split) - 14, 2.6, "sans", tcol)
+    hs = float(rng.uniform(9, 20))
+    p.paragraph(8, 8 + float(rng.uniform(0, 0.3)) * p.h * split, p.w - 16, hs * 2.3, hs, "sans_bold",
+                (255, 255, 255) if rng.random() < 0.6 else ink, 1.1)
+    for _ in range(int(rng.integers(0, 3))):  # colour blocks / tags
+        bw, bh = float(rng.uniform(20, 60)), float(rng.uniform(8, 25))
+        bx, by = float(rng.uniform(0, p.w - bw)), float(rng.uniform(0, p.h - bh))
+        p.rect(bx, by, bw, bh, _ink(rng))
+        p.text(bx + 2, by + 2, _headline(rng), bh * 0.45, "sans_bold", (255, 255, 255))
+
+
+def _flyer(p: _Page) -> None:
+    rng = p.rng
+    bg = _ink(rng) if rng.random() < 0.5 else (255, 255, 255)
+    p.rect(0, 0, p.w, p.h, bg)
+    band = _ink(rng, bg)
+    bh = float(rng.uniform(0.12, 0.2)) * p.h
+    p.rect(0, 0, p.w, bh, band)
+    p.text(6, bh * 0.2, _headline(rng), bh * 0.5, "sans_bold", (255, 255, 255) if band != (240, 200, 0) else (20, 20, 20))
+    nx, ny = int(rng.integers(2, 5)), int(rng.integers(2, 5))
+    cw, chh = (p.w - 8) / nx, (p.h - bh - 8) / ny
+    for i in range(nx):
+        for j in range(ny):
+            x, y = 4 + i * cw, bh + 4 + j * chh
+            p.rect(x + 1, y + 1, cw - 2, chh - 2, (255, 255, 255))
+            p.photo(x + 3, y + 3, cw - 6, (chh - 6) * 0.6, "product" if rng.random() < 0.5 else "food")
+            p.paragraph(x + 3, y + 3 + (chh - 6) * 0.62, cw - 6, (chh - 6) * 0.18, 2.4, "sans", (30, 30, 30))
+            if rng.random() < 0.7:
+                price = f"{int(rng.integers(0, 20))}.{int(rng.integers(0, 100)):02d}"
+                ps = min(cw, chh) * 0.16
+                c = (215, 25, 32) if rng.random() < 0.6 else (240, 200, 0)
+                p.logo(x + cw - ps * 3.8, y + chh - ps * 2.2, ps * 3.5, ps * 2, c,
+                       (255, 255, 255) if c[1] < 150 else (20, 20, 20), price)
+
+
+def _package(p: _Page) -> None:
+    rng = p.rng
+    c1, c2 = _ink(rng), _ink(rng)
+    c2 = c2 if c2 != c1 else (255, 255, 255)
+    # vertical gradient between two saturated inks
+    t = np.linspace(0, 1, 16)[:, None, None]
+    grad = (np.array(c1) * (1 - t * 0.6) + np.array(c2) * t * 0.6).astype(np.uint8)
+    p.img.paste(Image.fromarray(grad).resize(p.img.size, Image.BILINEAR).convert("RGBA"), (0, 0))
+    if rng.random() < 0.5:  # stripes / sunburst accents
+        for _ in range(int(rng.integers(1, 4))):
+            y = float(rng.uniform(0, p.h))
+            p.rect(0, y, p.w, float(rng.uniform(2, 10)), _ink(rng, c1))
+    word = _headline(rng)
+    p.logo(p.w * 0.08, p.h * 0.06, p.w * 0.84, p.h * 0.2, _ink(rng, c1), (255, 255, 255), word)
+    p.photo(p.w * 0.12, p.h * 0.32, p.w * 0.76, p.h * 0.42, "food" if rng.random() < 0.6 else "product")
+    p.rect(p.w * 0.05, p.h * 0.78, p.w * 0.9, p.h * 0.17, (255, 255, 255))
+    p.paragraph(p.w * 0.07, p.h * 0.79, p.w * 0.55, p.h * 0.15, 2.0, "sans", (30, 30, 30), 1.2)
+    p.barcode(p.w * 0.66, p.h * 0.79, p.w * 0.27, p.h * 0.15)
+
+
+def _kraft(p: _Page) -> None:
+    rng = p.rng
+    ink = KRAFT_INKS[int(rng.integers(len(KRAFT_INKS)))]
+    if rng.random() < 0.4:  # a printed box panel: a solid block with reversed-out text
+        bw, bh = float(rng.uniform(0.3, 0.6)) * p.w, float(rng.uniform(0.15, 0.35)) * p.h
+        bx, by = float(rng.uniform(0, p.w - bw)), float(rng.uniform(0, p.h - bh))
+        p.rect(bx, by, bw, bh, ink)
+        p.paragraph(bx + 3, by + 3, bw - 6, bh - 6, float(rng.uniform(4, 8)), "sans_bold", (200, 170, 130), 1.3)
+    for _ in range(int(rng.integers(2, 5))):
+        w = float(rng.uniform(0.35, 0.8)) * p.w
+        x, y = float(rng.uniform(0, p.w - w)), float(rng.uniform(0, p.h * 0.8))
+        word = _headline(rng)
+        size = min(w / max(1.0, p.text_width(word, 1.0, "sans_bold")), p.h * 0.2)
+        p.text(x, y, word, size, "sans_bold", ink)
+    if rng.random() < 0.6:  # handling arrows / recycling mark
+        x, y, s = float(rng.uniform(0, p.w * 0.8)), float(rng.uniform(0, p.h * 0.8)), float(rng.uniform(15, 35))
+        for k in range(2):
+            xx = x + k * s * 0.7
+            p.draw.polygon([tuple(p.px(xx + s * 0.3, y)), tuple(p.px(xx + s * 0.6, y + s * 0.4)),
+                            tuple(p.px(xx, y + s * 0.4))], fill=(*ink, 255))
+            p.rect(xx + s * 0.2, y + s * 0.4, s * 0.2, s * 0.5, ink)
+    if rng.random() < 0.5:
+        p.paragraph(float(rng.uniform(2, p.w * 0.5)), float(rng.uniform(2, p.h * 0.7)), p.w * 0.4, 15, 3.0, "sans", ink)
+    if rng.random() < 0.3:
+        p.rect(0, float(rng.uniform(0, p.h)), p.w, float(rng.uniform(8, 30)), _ink(rng))
+
+
+def _snack(p: _Page) -> None:
+    _package(p)
+    rng = p.rng
+    if rng.random() < 0.5:  # a crimped seal stripe at both ends
+        for y in (0.0, p.h - 8.0):
+            p.rect(0, y, p.w, 8.0, (200, 200, 205))
+
+
+def _label(p: _Page, top: float | None = None, bot: float | None = None) -> None:
+    rng = p.rng
+    top = float(rng.uniform(0.2, 0.35)) * p.h if top is None else top
+    bot = float(rng.uniform(0.65, 0.85)) * p.h if bot is None else bot
+    c1 = _ink(rng)
+    p.rect(0, top, p.w, bot - top, c1)
+    for _ in range(int(rng.integers(0, 3))):
+        y = float(rng.uniform(top, bot - 4))
+        p.rect(0, y, p.w, float(rng.uniform(1, 5)), _ink(rng, c1))
+    reps = int(rng.integers(1, 3))
+    for r in range(reps):
+        p.logo(p.w * (r / reps) + p.w * 0.05 / reps, top + (bot - top) * 0.2, p.w * 0.4 / reps,
+               (bot - top) * 0.6, (255, 255, 255), c1, _headline(rng).split()[0])
+    p.paragraph(p.w * 0.6, top + 2, p.w * 0.3, bot - top - 4, 1.8, "sans", (255, 255, 255), 1.2)
+
+
+def _can(p: _Page) -> None:
+    """A printed can: the label band covers almost the whole body (thin metal rims stay bare)."""
+    _label(p, 0.06 * p.h, 0.94 * p.h)
+
+
+def _bag(p: _Page) -> None:
+    rng = p.rng
+    ink = _ink(rng)
+    w, h = p.w * float(rng.uniform(0.35, 0.6)), p.h * float(rng.uniform(0.15, 0.3))
+    p.logo((p.w - w) / 2, p.h * float(rng.uniform(0.3, 0.5)), w, h, ink, (255, 255, 255), _headline(rng).split()[0])
+    if rng.random() < 0.5:
+        p.paragraph(p.w * 0.3, p.h * 0.75, p.w * 0.4, 8, 3.0, "sans", ink)
+
+
+_LAYOUTS = {"letter": (_letter, PAPER_WHITE), "news": (_news, NEWSPRINT), "magazine": (_magazine, PAPER_WHITE),
+            "flyer": (_flyer, PAPER_WHITE), "package": (_package, PAPER_WHITE), "kraft": (_kraft, (0, 0, 0)),
+            "snack": (_snack, PAPER_WHITE), "label": (_label, (0, 0, 0)), "can": (_can, (0, 0, 0)), "bag": (_bag, (0, 0, 0))}
+
+
+@functools.lru_cache(maxsize=128)
+def _cached(kind: str, seed: int, w_mm: float, h_mm: float, out_w: int, out_h: int) -> np.ndarray:
+    layout, bg = _LAYOUTS[kind]
+    # Draw at twice the texture size, then halve (a cheap, clean anti-aliasing of small text).
+    k = 2 * out_w / w_mm
+    page = _Page(np.random.default_rng([int(seed), KINDS.index(kind)]), w_mm, h_mm, k, bg, kind in INK_ONLY)
+    layout(page)
+    img = page.img.reduce(2)
+    if img.size != (out_w, out_h):
+        img = img.resize((out_w, out_h), Image.BILINEAR)
+    arr = np.asarray(img, dtype=np.uint8)
+    arr.setflags(write=False)
+    return arr
+
+
+def texture_size(size_m: tuple[float, float], px_per_m: float) -> tuple[int, int]:
+    """Texture (width, height) in pixels for a print of ``size_m`` at ``px_per_m`` (bounded)."""
+    w, h = float(size_m[0]), float(size_m[1])
+    scale = min(px_per_m, MAX_TEX_PX / max(w, h))
+    return max(16, round(w * scale)), max(16, round(h * scale))
+
+
+def make_print(kind: str, seed: int, size_m: tuple[float, float], px_per_m: float) -> np.ndarray:
+    """The print image (H, W, 4) uint8 sRGB + alpha for an object of ``size_m`` (width, height in m).
+
+    The layout is drawn at twice ``px_per_m`` (the texel density the renderer needs; the
+    texture's longest side is capped at :data:`MAX_TEX_PX`) and halved. ``seed`` fixes the content; the result is read-only and
+    cached. Alpha is 0 where an :data:`INK_ONLY` kind has no ink.
+    """
+    if kind not in _LAYOUTS:
+        raise PrintError(f"unknown print kind {kind!r}; known: {', '.join(KINDS)}")
+    if min(size_m) <= 0 or px_per_m <= 0:
+        raise PrintError(f"print size {tuple(size_m)} m and density {px_per_m} px/m must be positive")
+    out_w, out_h = texture_size(size_m, px_per_m)
+    return _cached(kind, int(seed), round(size_m[0] * 1000, 1), round(size_m[1] * 1000, 1), out_w, out_h)
+
+
+#: Texels per rendered pixel on a print lying flat in view (a little above 1 keeps print crisp).
+TEXEL_OVERSAMPLE = 1.2
+#: Object kinds whose UVs wrap around an axis (u = angle, v = along the length x) or a ball.
+_REVOLVED = frozenset({"bottle", "can", "cup"})
+_BALLS = frozenset({"crumpled", "lump"})
+
+
+def texel_density(resolution: tuple[int, int], view_m: tuple[float, float]) -> float:
+    """Texture px per metre for a scene: rendered px per metre of belt times :data:`TEXEL_OVERSAMPLE`.
+
+    >>> round(texel_density((640, 360), (1.4, 0.79)))
+    549
+    """
+    return float(resolution[0]) / float(view_m[0]) * TEXEL_OVERSAMPLE
+
+
+def print_extent(kind: str, size: list[float]) -> tuple[float, float]:
+    """Physical (width, height) in m that an object's UV square spans (for :func:`make_print`).
+
+    Sheets and boxes: their footprint; bottles, cans and cups: circumference x length (u runs
+    around the axis); balls: circumference x diameter.
+
+    >>> [round(v, 3) for v in print_extent("can", [0.12, 0.066, 0.0])]
+    [0.207, 0.12]
+    """
+    sx, sy = float(size[0]), float(size[1])
+    if kind in _REVOLVED:
+        return math.pi * sy, sx
+    if kind in _BALLS:
+        return math.pi * sx, sx
+    return sx, sy
