@@ -87,6 +87,13 @@ FIT_RANGES: tuple[FitRange, ...] = (
     FitRange("post.motion_blur_px", 0.0, 16.0),
     FitRange("post.noise", 0.0, 0.03),
     FitRange("post.vignette", 0.0, 0.5),
+    FitRange("post.defocus_px", 0.0, 4.0),
+    FitRange("post.awb", 0.0, 1.0),
+    FitRange("post.wb_drift", 0.0, 0.08),
+    FitRange("post.sharpen", 0.0, 1.2),
+    FitRange("post.jpeg_quality", 20, 95, integer=True),
+    FitRange("surfaces.grime", 0.0, 0.6),
+    FitRange("surfaces.clear_plastic", 0.0, 1.0, span=False),
 )
 
 
