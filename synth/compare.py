@@ -107,15 +107,19 @@ def find_frames(folder: str | os.PathLike) -> list[Path]:
     raise CompareError(f"{folder}: no images here (a plain image folder, a split with data/, or a dataset root)")
 
 
+def to_analysis(rgb: np.ndarray, width: int = ANALYSIS_WIDTH) -> np.ndarray:
+    """An RGB uint8 frame resized to ``width`` pixels wide (aspect kept), as every frame is measured."""
+    h, w = rgb.shape[:2]
+    size = (width, max(1, round(h * width / w)))
+    return cv2.resize(rgb, size, interpolation=cv2.INTER_AREA if w >= width else cv2.INTER_LINEAR)
+
+
 def load_frame(path: str | os.PathLike, width: int = ANALYSIS_WIDTH) -> np.ndarray:
     """Read an image as RGB uint8 resized to ``width`` pixels wide (aspect kept)."""
     bgr = cv2.imread(str(path), cv2.IMREAD_COLOR)
     if bgr is None:
         raise CompareError(f"{path}: cannot decode the image (corrupt or not an image file)")
-    h, w = bgr.shape[:2]
-    size = (width, max(1, round(h * width / w)))
-    interp = cv2.INTER_AREA if w >= width else cv2.INTER_LINEAR
-    return cv2.cvtColor(cv2.resize(bgr, size, interpolation=interp), cv2.COLOR_BGR2RGB)
+    return to_analysis(cv2.cvtColor(bgr, cv2.COLOR_BGR2RGB), width)
 
 
 # --------------------------------------------------------------------------------------------

@@ -4,7 +4,11 @@ The objective is :func:`zerowaste.synth.compare.distance` between the real frame
 frames rendered with a candidate preset. Every trial renders the *same* frame seeds, so trials
 differ by their parameters rather than by luck of the scene. The search is optuna's TPE sampler
 over the parameters declared in :data:`zerowaste.synth.params.FIT_RANGES`, each inside its
-declared range, and trial 0 is the base preset itself (the "distance before"). The study lives in
+declared range, in two levels: each trial (a Blender render) sets the scene parameters (belt,
+light, camera, clutter, surfaces); the camera's post-processing (``post.*``: exposure, blur,
+noise, white balance, JPEG...) is then searched on that trial's raw renders without rendering
+again (:func:`search_post`, :data:`POST_EVALS` settings, starting from the base's and the best
+so far). Trial 0 is the base preset itself; its distance *as given* is the "distance before". The study lives in
 SQLite next to the output, so a killed fit continues with ``--resume``; trials render in parallel
 Blender processes (``--workers``); Ctrl-C stops the running trials and keeps the best preset found.
 
@@ -43,6 +47,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import numpy as np
 import yaml
 from zerowaste.synth import writer
 from zerowaste.synth.compare import (
@@ -50,8 +55,10 @@ from zerowaste.synth.compare import (
     distance,
     find_frames,
     folder_stats,
+    frame_stats,
     shuffled_sheet,
     summarize,
+    to_analysis,
 )
 from zerowaste.synth.params import FIT_RANGES, FitRange, frame_seed
 from zerowaste.synth.presets import PresetError, load_preset
@@ -264,13 +271,73 @@ def render_trial(preset: dict, folder: Path, frames: int, seed: int, threads: in
     images = writer.split_dir(folder, SPLIT) / "data"
     images.parent.mkdir(parents=True)
     job = {"out": str(folder), "split": SPLIT, "preset": preset, "device": "cpu", "threads": threads,
-           "paper_to": 5, "assets": {},
+           "paper_to": 5, "assets": {}, "raw": True,
            "frames": [[i, frame_seed(seed, i), writer.frame_stem(i)] for i in range(frames)]}
     with tempfile.NamedTemporaryFile("w", suffix=".json", dir=folder, delete=False) as f:
         json.dump(job, f)
     children.run([sys.executable, "-m", "zerowaste.synth.render", f.name], folder / "render.log")
     os.unlink(f.name)
     return images
+
+
+# --------------------------------------------------------------------------------------------
+# The camera's post-processing: searched on the raw renders, without rendering again
+# --------------------------------------------------------------------------------------------
+#: Post-processing settings tried on each trial's raw renders (cheap: no rendering).
+POST_EVALS = 24
+
+
+def is_post(fr: FitRange) -> bool:
+    """Post-processing keys change the image after rendering: they are searched on the raw renders."""
+    return fr.path.startswith("post.")
+
+
+def load_raws(folder: Path, frames: int, seed: int) -> list[tuple[int, np.ndarray]]:
+    """(frame seed, raw render) of every frame a trial rendered (``{split}/raw/``)."""
+    from zerowaste.synth.render import RAW_DIR
+
+    from zerowaste.data.io import read_image
+
+    out = []
+    for i in range(frames):
+        path = writer.split_dir(folder, SPLIT) / RAW_DIR / f"{writer.frame_stem(i)}.png"
+        if path.is_file():
+            out.append((frame_seed(seed, i), read_image(path)))
+    return out
+
+
+def post_frames(preset: dict, raws: list[tuple[int, np.ndarray]], values: dict[str, float]) -> list[np.ndarray]:
+    """The frames a preset with post values ``values`` makes of the raw renders (as the renderer would)."""
+    from zerowaste.synth.params import sample_scene
+    from zerowaste.synth.post import postprocess
+
+    candidate = apply_values(preset, values)
+    return [postprocess(raw, sample_scene(candidate, seed)["post"]) for seed, raw in raws]
+
+
+def search_post(preset: dict, raws, real: dict, ranges: list[FitRange], starts: list[dict[str, float]],
+                seed: int, evals: int = POST_EVALS, stop: threading.Event | None = None) -> tuple[float, dict, float]:
+    """TPE over the post-processing ranges on fixed raw renders, starting from ``starts``.
+
+    Returns (best distance, its post values, distance with ``starts[0]``).
+    """
+    import optuna
+
+    def objective(trial) -> float:
+        if stop is not None and stop.is_set():
+            raise optuna.TrialPruned("stopped")
+        frames = post_frames(preset, raws, _suggest(trial, ranges))
+        return distance(real, summarize([frame_stats(to_analysis(f)) for f in frames]))
+
+    study = optuna.create_study(direction="minimize", sampler=optuna.samplers.TPESampler(
+        seed=seed, multivariate=True, n_startup_trials=max(len(starts), evals // 3)))
+    for values in starts:
+        study.enqueue_trial(values, skip_if_exists=True)
+    study.optimize(objective, n_trials=evals)
+    first = study.trials[0].value
+    if first is None:
+        raise optuna.TrialPruned("stopped")
+    return float(study.best_value), dict(study.best_params), float(first)
 
 
 # --------------------------------------------------------------------------------------------
@@ -288,7 +355,7 @@ def _open_study(opts: FitOptions, ranges: list[FitRange], base_values: dict[str,
 
     optuna.logging.set_verbosity(optuna.logging.ERROR)
     storage = optuna.storages.RDBStorage(f"sqlite:///{work_dir(opts.out) / 'study.db'}")
-    budget = opts.trials or 40
+    budget = opts.trials or 24
     sampler = optuna.samplers.TPESampler(seed=opts.seed, multivariate=True,
                                          n_startup_trials=max(3, min(10, budget // 4)))
     study = optuna.create_study(study_name="synth-fit", storage=storage, sampler=sampler, direction="minimize",
@@ -342,16 +409,39 @@ def fit(opts: FitOptions, progress: Callable[[int, float | None, float | None], 
     threads = opts.threads or max(1, (os.cpu_count() or 1) // opts.workers)
     minutes = opts.minutes if (opts.minutes or opts.trials) else DEFAULT_MINUTES
 
+    scene_ranges = [r for r in ranges if not is_post(r)]
+    post_ranges = [r for r in ranges if is_post(r)]
+    base_post = {r.path: base_values[r.path] for r in post_ranges}
+
     def objective(trial) -> float:
-        values = _suggest(trial, ranges)
-        preset = trial_preset(base, values, opts.resolution, opts.samples)
-        images = render_trial(preset, wd / "trials" / f"{trial.number:04d}", opts.frames, opts.seed, threads, children)
+        values = _suggest(trial, scene_ranges)
+        preset = trial_preset(base, {**values, **base_post}, opts.resolution, opts.samples)
+        folder = wd / "trials" / f"{trial.number:04d}"
+        base_folder = wd / "trials" / "0000"
+        if scene_ranges or not base_folder.is_dir() or trial.user_attrs.get("base"):
+            images = render_trial(preset, folder, opts.frames, opts.seed, threads, children)
+        else:  # only post-processing is searched: every trial starts from the base trial's renders
+            folder, images = base_folder, base_folder / SPLIT / "data"
         if children.stop.is_set():
             raise optuna.TrialPruned("stopped by Ctrl-C")
-        try:
-            return distance(real, summarize(folder_stats(images)))
-        except CompareError:
-            raise FitError(f"trial {trial.number} rendered no frame; see {images.parent.parent / 'render.log'}") from None
+        if not post_ranges:
+            try:
+                return distance(real, summarize(folder_stats(images)))
+            except CompareError:
+                raise FitError(f"trial {trial.number} rendered no frame; see {folder / 'render.log'}") from None
+        raws = load_raws(folder, opts.frames, opts.seed)
+        if not raws:
+            raise FitError(f"trial {trial.number} rendered no frame; see {folder / 'render.log'}")
+        starts = [base_post]
+        best = min((t for t in _completed(trial.study) if "post" in t.user_attrs), key=lambda t: t.value, default=None)
+        if best is not None:
+            starts.append(best.user_attrs["post"])
+        value, post, as_given = search_post(preset, raws, real, post_ranges, starts, seed=opts.seed + trial.number,
+                                            stop=children.stop)
+        trial.set_user_attr("post", post)
+        trial.set_user_attr("as_given", as_given)
+        trial.set_user_attr("frames_from", folder.name)
+        return value
 
     def after_trial(study, trial) -> None:
         done = _completed(study)
@@ -362,7 +452,8 @@ def fit(opts: FitOptions, progress: Callable[[int, float | None, float | None], 
             study.stop()  # rendering itself is broken: no point in trying more
         if progress:
             best = min((t.value for t in done), default=None)
-            progress(len(done), best, next((t.value for t in done if t.user_attrs.get("base")), None))
+            base_t = next((t for t in done if t.user_attrs.get("base")), None)
+            progress(len(done), best, base_t.user_attrs.get("as_given", base_t.value) if base_t else None)
 
     previous = signal.getsignal(signal.SIGINT)
 
@@ -371,7 +462,7 @@ def fit(opts: FitOptions, progress: Callable[[int, float | None, float | None], 
         children.stop_all()
 
     try:
-        study = _open_study(opts, ranges, base_values)
+        study = _open_study(opts, ranges, {r.path: base_values[r.path] for r in scene_ranges})
         callbacks = [after_trial]
         if opts.trials:
             callbacks.append(MaxTrialsCallback(opts.trials, states=(TrialState.COMPLETE,)))
@@ -431,6 +522,24 @@ def _trial_frames(wd: Path, number: int) -> list[str]:
         return []
 
 
+def _fitted_frames(wd: Path, best, base: dict, values: dict[str, float], opts: FitOptions) -> list[str]:
+    """The best trial's frames with its fitted post-processing (``<out>.fit/fitted/``) for the sheet."""
+    from zerowaste.data.io import write_image
+
+    folder = wd / "trials" / best.user_attrs.get("frames_from", f"{best.number:04d}")
+    raws = load_raws(folder, opts.frames, opts.seed)
+    if not raws:
+        return _trial_frames(wd, best.number)
+    preset = trial_preset(base, values, opts.resolution, opts.samples)
+    out = wd / "fitted"
+    shutil.rmtree(out, ignore_errors=True)
+    paths = []
+    for i, frame in enumerate(post_frames(preset, raws, {})):
+        paths.append(out / f"{writer.frame_stem(i)}.png")
+        write_image(paths[-1], frame)
+    return [str(p) for p in paths]
+
+
 def _finish(opts: FitOptions, study, base: dict, ranges: list[FitRange], interrupted: bool, seconds: float) -> FitResult:
     done = _completed(study)
     wd = work_dir(opts.out)
@@ -438,8 +547,9 @@ def _finish(opts: FitOptions, study, base: dict, ranges: list[FitRange], interru
         raise FitError(f"no trial finished; nothing written (render logs: {wd}/trials/*/render.log)")
     best = min(done, key=lambda t: t.value)
     base_t = next((t for t in done if t.user_attrs.get("base")), None)
-    before = base_t.value if base_t else math.nan
+    before = base_t.user_attrs.get("as_given", base_t.value) if base_t else math.nan
     values = {r.path: float(best.params[r.path]) for r in ranges if r.path in best.params}
+    values.update(best.user_attrs.get("post", {}))
     preset = apply_values(base, values)
     preset["name"] = opts.out.stem
     preset["description"] = f"Fitted by synth fit to the frames in {opts.real.name}/ from preset {opts.base}."
@@ -456,10 +566,10 @@ def _finish(opts: FitOptions, study, base: dict, ranges: list[FitRange], interru
     sources = {"real": [str(p) for p in find_frames(opts.real)]}
     if base_t is not None:
         sources["base"] = _trial_frames(wd, base_t.number)
-    sources["fitted"] = _trial_frames(wd, best.number)
+    sources["fitted"] = _fitted_frames(wd, best, base, values, opts)
     shuffled_sheet({k: v for k, v in sources.items() if v}, files["sheet_png"], n=4, seed=opts.seed)
     write_preset(opts.out, preset, header)
-    keep = {f"{best.number:04d}"} | ({f"{base_t.number:04d}"} if base_t else set())
+    keep = {f"{best.number:04d}", best.user_attrs.get("frames_from", "")} | ({f"{base_t.number:04d}"} if base_t else set())
     for folder in (wd / "trials").glob("[0-9]*"):
         if folder.name not in keep:
             shutil.rmtree(folder, ignore_errors=True)

@@ -6,7 +6,8 @@ raises is recorded as failed (seed and error) and skipped; before each frame a `
 marker is written so the parent can also blame a hard crash (segfault) on the right frame.
 
 Job JSON: ``{"out", "split", "preset" (resolved dict), "frames": [[index, seed, stem], ...],
-"device", "threads", "paper_to", "assets" ({class: [paths]})}``.
+"device", "threads", "paper_to", "assets" ({class: [paths]}), "raw" (optional: also write the
+render before post-processing to ``{split}/raw/``)}``.
 
 Example:
     $ python -m zerowaste.synth.render /tmp/job.json
@@ -26,7 +27,11 @@ from zerowaste.synth import writer
 from zerowaste.synth.params import sample_scene
 from zerowaste.synth.post import postprocess
 
+from zerowaste.data.io import write_image
 from zerowaste.errors import ZeroWasteError
+
+#: With ``"raw": true`` in the job, the render before post-processing also goes to ``{split}/raw/``.
+RAW_DIR = "raw"
 
 
 class DeviceError(ZeroWasteError, RuntimeError):
@@ -169,7 +174,10 @@ def run_job(job: dict) -> int:
             scene = sample_scene(preset, seed, job.get("assets"))
             data = render_frame(scene)
             t_render = time.perf_counter() - t0
-            rgb = postprocess(data["colors"][0][..., :3], scene["post"])
+            raw = data["colors"][0][..., :3]
+            rgb = postprocess(raw, scene["post"])
+            if job.get("raw"):  # the render before the camera post-processing (synth fit searches that part)
+                write_image(writer.split_dir(out, split) / RAW_DIR / f"{stem}.png", raw)
             sem, inst = writer.masks_from_segmaps(data["category_id_segmaps"][0], data["instance_segmaps"][0],
                                                   data["instance_attribute_maps"][0], job.get("paper_to", 5))
             meta = {"index": index, "seed": seed, "preset": preset["name"], "paper_to": job.get("paper_to", 5),
