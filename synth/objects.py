@@ -172,7 +172,7 @@ def crumple_sheet(rng: np.random.Generator, mesh: Mesh, d: dict) -> Mesh:
     area = float(np.ptp(xy[:, 0]) * np.ptp(xy[:, 1])) + 1e-6
     facet = 1.0 / max(float(d["frequency"]), 1e-3)  # typical facet size (m)
     elongation = float(d.get("elongation", 3.0))
-    n = int(np.clip(area / facet**2 * (1.5 if elongation <= 3 else 3.5), 6, 240))  # long wrinkles come in crowds
+    n = int(np.clip(area / facet**2 * (1.5 if elongation <= 3 else 2.0), 6, 240))
     z = crease_field(rng, xy, n, 1.0, facet * 0.6, facet * 0.6 * elongation)
     z *= 0.35 * d["crumple"] / (z.std() + 1e-9)  # overlapping creases add up: keep the relief to scale
     z += 0.25 * d["crumple"] * wave_noise(rng, xy, d["frequency"] * 0.5, modes=6)
@@ -250,8 +250,8 @@ SHEET_STYLE: dict[str, tuple[float, float, float, float, float]] = {
     "magazine": (0.45, 2.0, 3.0, 0.009, 35.0),
     "paper_bag": (1.1, 1.1, 3.0, 0.008, 28.0),
     "flat_piece": (0.5, 3.0, 3.0, 0.01, 25.0),
-    "film": (0.55, 0.35, 9.0, 0.007, 0.0),
-    "bag": (0.7, 0.4, 8.0, 0.007, 0.0),
+    "film": (0.55, 0.5, 7.0, 0.007, 0.0),
+    "bag": (0.7, 0.55, 6.0, 0.007, 0.0),
     "foil": (0.45, 0.35, 3.0, 0.006, 22.0),
     "rag": (0.8, 1.0, 3.0, 0.012, 0.0),
 }

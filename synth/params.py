@@ -372,7 +372,7 @@ def sample_scene(preset: dict, seed: int, assets: dict[str, list[str]] | None = 
         lights.append({"type": "spot", "location": [round(float(rng.uniform(-view_x / 2, view_x / 2)), 3),
                                                     round(float(rng.uniform(-view_y / 2, view_y / 2)), 3),
                                                     round(height * 0.9, 3)],
-                       "size": [0.3, 0.3], "power": round(_u(rng, (2.0, 6.0)), 2),
+                       "size": [0.3, 0.3], "power": round(_u(rng, light_p.get("hotspot_power", (2.0, 6.0))), 2),
                        "color": blackbody_rgb(_u(rng, light_p["temperature_k"]))})
     post = {k: round(_u(rng, post_p[k]), 4) for k in ("motion_blur_px", "vignette", "noise", "exposure")}
     post["seed"] = int(rng.integers(2**31 - 1))
