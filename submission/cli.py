@@ -163,7 +163,8 @@ def _print_table(result: dict[str, dict]) -> None:
     table.add_column("metric")
     for track in result:
         table.add_column(track, justify="right")
-    rows = [("mIoU", "mIoU"), ("Acc (per-image mean)", "Acc"), ("aAcc (pixel)", "aAcc")]
+    rows = [("mIoU", "mIoU"), ("Acc (official, per image)", "Acc"), ("Acc_labelled (255 left out)", "Acc_labelled"),
+            ("aAcc (pixel)", "aAcc")]
     for label, key in rows:
         table.add_row(label, *(format_percent(m[key]) for m in result.values()))
     for name in C.CLASS_NAMES:
