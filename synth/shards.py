@@ -53,8 +53,8 @@ class RenderFailed(ZeroWasteError, RuntimeError):
 def describe_exit(rc: int) -> str:
     """``1 -> 'exit code 1'``, ``-9 -> 'killed by SIGKILL (out of memory?)'``.
 
-    >>> describe_exit(-6)
-    'killed by SIGABRT'
+    >>> describe_exit(-6), describe_exit(-9), describe_exit(3)
+    ('killed by SIGABRT', 'killed by SIGKILL (out of memory?)', 'exit code 3')
     """
     if rc >= 0:
         return f"exit code {rc}"
