@@ -1,6 +1,8 @@
 # DAFormer-style UDA with a mixed source: ZeroWaste-f + SynthWaste (paper -> background) -> ZeroWaste v2.
 # The source batches come from the baselines' MixedSourceSampler (synthetic ratio schedule, optional
-# rare-class sampling: rcs_temperature=0.01, rcs_min_pixels=3000), run on the UDA dataset's source.
+# rare-class sampling: rcs_temperature=0.01, rcs_min_pixels=3000), run on the UDA dataset's source; a
+# rare-class draw is re-cropped until the crop holds > rcs_min_crop_ratio x rcs_min_pixels of its class
+# (DAFormer's min_crop_ratio 0.5, in UDADataset).
 _base_ = ["./daformer_mitb5_zerowaste.py"]
 train_dataloader = dict(
     sampler=dict(
@@ -16,6 +18,7 @@ train_dataloader = dict(
         ),
     ),
     dataset=dict(
+        rcs_min_crop_ratio=0.5,
         source=dict(
             _delete_=True,
             type="MixedSegDataset",
