@@ -3,7 +3,7 @@
 Pure-torch building blocks (each one small, typed and tested on its own):
 
 - :mod:`zerowaste.baselines.uda.ema` — EMA teacher update (DDP-safe).
-- :mod:`zerowaste.baselines.uda.pseudo_label` — confident pseudo-labels, per-image weight, crop margins.
+- :mod:`zerowaste.baselines.uda.pseudo_label` — confident pseudo-labels, their weight (one per target batch), crop margins.
 - :mod:`zerowaste.baselines.uda.classmix` — ClassMix masks, mixing, colour jitter + blur.
 - :mod:`zerowaste.baselines.uda.fdist` — ImageNet feature distance on the thing classes.
 - :mod:`zerowaste.baselines.uda.mic` — MIC block masking.
