@@ -104,7 +104,7 @@ def claim(engine: Engine, who: str, cfg: WorkerConfig, now: dt.datetime | None =
     """Lease the next job, or return None when the queue is empty (after :func:`give_up` on dead ones)."""
     now = now or utcnow()
     give_up(engine, cfg, now)
-    expired = and_(Submission.status == RUNNING, Submission.lease_expires < now)
+    expired = and_(Submission.status == RUNNING, Submission.lease_expires < now, Submission.attempts < cfg.max_attempts)
     with write_session(engine) as s:
         sub = s.scalar(select(Submission).where(or_(Submission.status == QUEUED, expired))
                        .order_by(Submission.id).limit(1).with_for_update(skip_locked=True))
