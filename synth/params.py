@@ -261,6 +261,23 @@ def _material(rng: np.random.Generator, cls: str, kind: str, surfaces: dict | No
     return m
 
 
+def _piles(rng: np.random.Generator, clutter: dict, area) -> list[tuple[float, float, float]]:
+    """Centres and radii (m) of the piles the clutter gathers in (``clutter.piles``; none if absent)."""
+    if not clutter.get("piles"):
+        return []
+    k = int(rng.integers(clutter["piles"][0], clutter["piles"][1] + 1))
+    return [(_u(rng, area[:2]), _u(rng, area[2:]), _u(rng, clutter["pile_radius"])) for _ in range(k)]
+
+
+def _position(rng: np.random.Generator, area, piles, share: float) -> list[float]:
+    """Where an object lands: near a pile's centre (Gaussian) with probability ``share``, else anywhere."""
+    if piles and rng.random() < share:
+        cx, cy, r = piles[int(rng.integers(len(piles)))]
+        x, y = cx + rng.normal(0, r), cy + rng.normal(0, r)
+        return [round(float(np.clip(x, *area[:2])), 4), round(float(np.clip(y, *area[2:])), 4)]
+    return [round(_u(rng, area[:2]), 4), round(_u(rng, area[2:]), 4)]
+
+
 def sample_objects(rng: np.random.Generator, clutter: dict, area: tuple[float, float, float, float],
                    surfaces: dict | None = None) -> list[dict]:
     """The clutter: class, kind, size, position, yaw, deformation, material for each object.
@@ -274,6 +291,7 @@ def sample_objects(rng: np.random.Generator, clutter: dict, area: tuple[float, f
     n = int(rng.integers(clutter["count"][0], clutter["count"][1] + 1))
     if clutter.get("reference_area"):  # same density whatever the camera sees: scale with the spawn area
         n = max(1, round(n * (area[1] - area[0]) * (area[3] - area[2]) / float(clutter["reference_area"])))
+    piles = _piles(rng, clutter, area)
     objects = []
     for _ in range(n):
         cls = names[rng.choice(len(names), p=weights)]
@@ -286,7 +304,7 @@ def sample_objects(rng: np.random.Generator, clutter: dict, area: tuple[float, f
                 "class_id": 0 if cls == "background" else C.class_id(cls, synthetic=True),
                 "kind": kind,
                 "size": _object_size(rng, kind, _u(rng, clutter["size_scale"])),
-                "xy": [round(_u(rng, area[:2]), 4), round(_u(rng, area[2:]), 4)],
+                "xy": _position(rng, area, piles, float(clutter.get("pile_share", 0.0))),
                 "yaw": round(float(rng.uniform(0, 2 * math.pi)), 4),
                 "deform": _deform(rng, kind),
                 "material": _material(rng, cls, kind, surfaces),

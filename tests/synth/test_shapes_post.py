@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-
 from zerowaste.synth.objects import build_mesh, crease_field, grid, sphere
 from zerowaste.synth.params import camera_look, frame_seed, sample_scene
 from zerowaste.synth.post import jpeg, postprocess, sensor_noise, white_balance
@@ -127,7 +126,7 @@ def test_every_shipped_preset_is_a_dense_paper_heavy_real_facility(name):
     p = load_preset(name)
     mix = p["clutter"]["class_mix"]
     assert max(mix, key=mix.get) == "paper" and mix["paper"] >= 0.4  # white paper dominates every facility
-    assert 3000 <= p["lighting"]["temperature_k"][0] and p["lighting"]["temperature_k"][1] <= 7500
+    assert p["lighting"]["temperature_k"][0] >= 3000 and p["lighting"]["temperature_k"][1] <= 7500
     assert p["post"]["awb"][0] > 0  # cameras white-balance: no warm-brown or blue frames
     densities = []
     for i in range(6):
@@ -137,3 +136,17 @@ def test_every_shipped_preset_is_a_dense_paper_heavy_real_facility(name):
     default = load_preset("default")["clutter"]
     per_m2 = np.mean(default["count"]) / default["reference_area"]
     assert 0.8 * per_m2 < np.mean(densities) < 1.4 * per_m2  # a higher camera sees more objects, not sparser ones
+
+
+def test_clutter_gathers_in_piles():
+    def crowding(preset) -> float:
+        """Mean number of other object centres within 15 cm of an object."""
+        counts = []
+        for i in range(4):
+            xy = np.array([o["xy"] for o in sample_scene(preset, frame_seed(0, i))["objects"]])
+            d = np.hypot(*(xy[:, None, :] - xy[None, :, :]).transpose(2, 0, 1))
+            counts.append(((d < 0.15).sum(axis=1) - 1).mean())
+        return float(np.mean(counts))
+
+    piled, spread = load_preset("default"), load_preset("default", ["clutter.pile_share=0.0"])
+    assert piled["clutter"]["piles"] and crowding(piled) > 1.3 * crowding(spread)
