@@ -36,11 +36,11 @@ def live(request, tmp_path_factory, gt_dir, sub_zips, kit):
 
 
 @pytest.mark.parametrize("who", ["alpha", "admin"])
-def test_schemathesis_finds_no_server_error_and_no_schema_violation(live, who):
+def test_schemathesis_finds_no_server_error_and_no_schema_violation(live, who, tmp_path):
     cmd = [str(Path(sys.executable).with_name("st")), "--no-color", "--config-file", str(SCHEMATHESIS_CONFIG),
            "run", f"{live['url']}/openapi.json", "--checks", "all", "--max-examples", "8", "--seed", "20261201",
            "--workers", "1", "--request-timeout", "30", "-H", f"Authorization: Bearer {live['tokens'][who]}"]
-    run = subprocess.run(cmd, capture_output=True, text=True, timeout=500)
+    run = subprocess.run(cmd, capture_output=True, text=True, timeout=500, cwd=tmp_path)  # its cache stays in tmp
     report = run.stdout[-6000:] + run.stderr[-2000:]
     assert run.returncode == 0, report
     assert "14 selected / 14 total" in run.stdout and " passed" in run.stdout, report
