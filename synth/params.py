@@ -279,18 +279,19 @@ def _position(rng: np.random.Generator, area, piles, share: float) -> list[float
 
 
 def sample_objects(rng: np.random.Generator, clutter: dict, area: tuple[float, float, float, float],
-                   surfaces: dict | None = None) -> list[dict]:
+                   surfaces: dict | None = None, view_area: float | None = None) -> list[dict]:
     """The clutter: class, kind, size, position, yaw, deformation, material for each object.
 
     ``area`` is (x_min, x_max, y_min, y_max) of the spawn region in metres. Objects are listed in
-    drop order: rigid pieces partly first (they end up under the sheets), then the rest.
+    drop order: rigid pieces partly first (they end up under the sheets), then the rest. With
+    ``clutter.reference_area``, the count scales with ``view_area`` (m² of belt the camera sees).
     """
     names = list(clutter["class_mix"])
     weights = np.array([float(clutter["class_mix"][n]) for n in names])
     weights = weights / weights.sum()
     n = int(rng.integers(clutter["count"][0], clutter["count"][1] + 1))
-    if clutter.get("reference_area"):  # same density whatever the camera sees: scale with the spawn area
-        n = max(1, round(n * (area[1] - area[0]) * (area[3] - area[2]) / float(clutter["reference_area"])))
+    if clutter.get("reference_area") and view_area:  # same density whatever the camera sees
+        n = max(1, round(n * view_area / float(clutter["reference_area"])))
     piles = _piles(rng, clutter, area)
     objects = []
     for _ in range(n):
@@ -395,7 +396,7 @@ def sample_scene(preset: dict, seed: int, assets: dict[str, list[str]] | None = 
     post = {k: round(_u(rng, post_p[k]), 4) for k in ("motion_blur_px", "vignette", "noise", "exposure")}
     post["seed"] = int(rng.integers(2**31 - 1))
     post.update(camera_look(post_p, post["seed"]))
-    objects = sample_objects(rng, preset["clutter"], area, preset.get("surfaces"))
+    objects = sample_objects(rng, preset["clutter"], area, preset.get("surfaces"), view_x * view_y)
     if assets:
         share = float(preset["clutter"].get("asset_share", 0.5))
         for obj in objects:
