@@ -157,7 +157,7 @@ def _deform(rng: np.random.Generator, kind: str) -> dict[str, float]:
 #: Print kind (:data:`zerowaste.synth.prints.KINDS`, or ``plain``) per object kind, with weights.
 PRINTS: dict[str, dict[str, float]] = {
     "sheet": {"plain": 0.45, "letter": 0.35, "flyer": 0.1, "news": 0.1},
-    "newspaper": {"news": 0.8, "flyer": 0.2},
+    "newspaper": {"news": 0.85, "flyer": 0.15},
     "magazine": {"magazine": 0.7, "flyer": 0.3},
     "crumpled": {"plain": 0.5, "letter": 0.2, "news": 0.15, "magazine": 0.15},
     "flat_piece": {"kraft": 0.55, "package": 0.45},
@@ -174,7 +174,9 @@ PLASTICS: dict[str, list[tuple[tuple[float, float, float], tuple[float, float]]]
                      ((0.8, 0.8, 0.8), (0.5, 0.8)), ((0.15, 0.35, 0.9), (0.3, 0.6)),
                      ((0.95, 0.75, 0.05), (0.3, 0.6)), ((0.85, 0.1, 0.08), (0.3, 0.6)),
                      ((0.15, 0.6, 0.2), (0.3, 0.6)), ((0.015, 0.015, 0.018), (0.0, 0.0)),
-                     ((0.8, 0.8, 0.78), (0.0, 0.0)), ((0.02, 0.1, 0.5), (0.0, 0.0))],
+                     ((0.8, 0.8, 0.78), (0.0, 0.0)), ((0.02, 0.1, 0.5), (0.0, 0.0)),
+                     ((0.7, 0.04, 0.03), (0.0, 0.0)), ((0.9, 0.65, 0.02), (0.0, 0.0)),
+                     ((0.1, 0.4, 0.85), (0.0, 0.0))],
     "rigid_plastic": [((0.95, 0.97, 1.0), (0.9, 1.0)), ((0.95, 0.97, 1.0), (0.9, 1.0)),
                       ((0.55, 0.8, 0.95), (0.85, 1.0)), ((0.15, 0.55, 0.25), (0.8, 0.95)),
                       ((0.85, 0.85, 0.83), (0.0, 0.0)), ((0.9, 0.35, 0.02), (0.0, 0.0)),
@@ -210,7 +212,7 @@ def _material(rng: np.random.Generator, cls: str, kind: str, surfaces: dict | No
     m: dict = {"family": cls, "print": prt, "print_seed": int(rng.integers(2**31 - 1))}
     grime = _r(rng, *s.get("grime", (0.0, 0.25)))
     if cls == "paper":
-        v = float(rng.uniform(0.8, 0.92))  # crisp white office paper; prints bring their own colours
+        v = float(rng.uniform(0.76, 0.88))  # crisp white office paper; prints bring their own colours
         m["color"] = [round(v * float(rng.uniform(0.98, 1.02)), 4) for _ in range(3)]
         m["roughness"] = _r(rng, 0.8, 0.9) if prt == "news" else _r(rng, 0.55, 0.8)
         m["grime"] = grime

@@ -364,7 +364,7 @@ def _news(p: _Page) -> None:
                 ph = float(rng.uniform(0.5, 1.0)) * cw
                 p.photo(x, yy, cw, min(ph, p.h - m - yy))
                 yy += ph + 2
-            elif r < 0.36:  # a colour ad box
+            elif r < 0.335:  # a colour ad box
                 ah = float(rng.uniform(0.4, 0.9)) * cw
                 c1 = _ink(rng)
                 p.rect(x, yy, cw, min(ah, p.h - m - yy), c1)
