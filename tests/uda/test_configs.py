@@ -38,6 +38,18 @@ def test_gpu_recipes_follow_the_spec(name: str, mic: bool) -> None:
     assert m.mic.enabled is mic and (m.mic.mask_ratio, m.mic.mask_block_size) == (0.7, 64)
 
 
+@pytest.mark.parametrize("name", sorted(p.name for p in CONFIGS.glob("*.py") if p.name.startswith(("daformer_", "mic_"))))
+def test_every_daformer_and_mic_recipe_trains_as_daformers_code(name: str) -> None:
+    """Whatever the network, the DACS settings of every GPU recipe are the reference's (SPEC)."""
+    cfg = _cfg(name)
+    m = cfg.model
+    assert (m.alpha, m.pseudo_threshold, m.pseudo_weighting, tuple(m.pseudo_margins)) == (0.999, 0.968, "batch", (15, 120))
+    assert (m.mix, m.classmix_scope, m.color_jitter, m.color_jitter_p, m.color_jitter_strength, m.blur) == \
+        ("class", "batch", True, 0.8, 0.2, True)
+    assert cfg.train_dataloader.dataset.type == "UDADataset"
+    assert cfg.train_dataloader.dataset.get("rcs_min_crop_ratio", 0.5) == 0.5
+
+
 def test_recipe_refuses_feature_distance_without_pretrained_weights() -> None:
     from mmengine.registry import init_default_scope
 
