@@ -25,7 +25,7 @@ from sqlalchemy import Engine, select
 
 from . import service
 from .db import make_engine, read_session, upgrade
-from .models import Submission
+from .models import INVALID, Submission
 from .service import ServiceError
 from .store import SubmissionStore
 from .worker import WorkerConfig
@@ -101,8 +101,19 @@ class Context:
 
 
 def startup(ctx: Context) -> None:
-    """Upgrade the schema and remove leftovers of interrupted uploads."""
+    """Upgrade the schema, remove leftovers of interrupted uploads and the zips of invalid submissions
+    (the worker deletes those once their report is stored; this catches older ones and crashes)."""
     upgrade(ctx.engine)
+    with read_session(ctx.engine) as s:
+        invalid = list(s.scalars(select(Submission.file_name).where(Submission.status == INVALID)))
+    freed = 0
+    for name in invalid:
+        path = ctx.store.path(name)
+        if path.is_file():
+            freed += path.stat().st_size
+            path.unlink(missing_ok=True)
+    if freed:
+        log.warning("deleted the zips of invalid submissions kept by an older server: %.1f MB freed", freed / 1e6)
 
     def referenced(name: str) -> bool:
         with read_session(ctx.engine) as s:

@@ -168,7 +168,8 @@ def queue_one(engine, store_dir, zip_path, team="solo") -> int:
     """One queued submission of a new team in phase val (no server involved)."""
     from zerowaste.submission.server.store import SubmissionStore
 
-    service.create_phase(engine, "val", per_day=None)
+    if "val" not in [p.name for p in service.list_phases(engine)]:
+        service.create_phase(engine, "val", per_day=None)
     team_id = service.create_team(engine, team).id
     with SubmissionStore(store_dir).upload(10**8) as up:
         up.write(zip_path.read_bytes())
@@ -254,3 +255,24 @@ def test_documented_closing_dates_are_not_in_the_past():
     past = [d for d in dates if dt.datetime.fromisoformat(d).replace(tzinfo=dt.UTC) <= now]
     assert not past, f"docs/server.md creates phases already closed: {past}"
     assert "--closes" in doc
+
+
+def test_start_up_deletes_zips_of_invalid_submissions_kept_by_an_older_server(tmp_path, sub_zips):
+    from zerowaste.submission.server.context import Context, Settings, startup
+
+    db_url = f"sqlite:///{tmp_path / 'server.db'}"
+    engine = make_engine(db_url)
+    upgrade(engine)
+    kept = queue_one(engine, tmp_path / "store", sub_zips["bad"])
+    queued = queue_one(engine, tmp_path / "store", sub_zips["good"], team="other")
+    with read_session(engine) as s:
+        sub = s.get(Submission, kept)
+        sub.status = "invalid"  # as an older server left it: report stored, zip kept
+        path = tmp_path / "store" / "subs" / sub.file_name
+        waiting = tmp_path / "store" / "subs" / s.get(Submission, queued).file_name
+    assert path.is_file() and waiting.is_file()
+    startup(Context(Settings(db_url, tmp_path / "store", "gt/")))
+    assert not path.exists() and waiting.is_file()  # only the invalid one's zip goes
+    with read_session(engine) as s:
+        assert s.get(Submission, kept).status == "invalid"  # the report stays
+    engine.dispose()
