@@ -64,6 +64,7 @@ def main() -> None:
     ap.add_argument("--frames", type=int, default=4)
     ap.add_argument("--workers", type=int, default=2)
     ap.add_argument("--seed", type=int, default=0)
+    ap.add_argument("--reuse", action="store_true", help="only redo the docs figures of an earlier run in --out")
     ap.add_argument("--docs-prefix", type=Path, default=None, help="copy the report PNGs to PREFIX_trials.png, ...")
     args = ap.parse_args()
 
@@ -74,9 +75,13 @@ def main() -> None:
     args.real_dir.mkdir(parents=True)
     frames = [p for fig in figures for p in crop_raw_panels(fig, args.real_dir)]
     print(f"real frames: {len(frames)} panels cropped into {args.real_dir}")
+    target = args.out / "fitted.yaml"
+    if args.reuse and target.is_file():
+        print("\n".join(line[2:] for line in target.read_text().splitlines() if line.startswith("# ")))
+        docs_figures(target, args)
+        return
     shutil.rmtree(args.out, ignore_errors=True)
     args.out.mkdir(parents=True)
-    target = args.out / "fitted.yaml"
     cmd = [sys.executable, "-m", "zerowaste", "synth", "fit", "--real", str(args.real_dir), "--preset", args.preset,
            "-o", str(target), "--frames", str(args.frames), "--workers", str(args.workers), "--seed", str(args.seed)]
     if args.minutes:
@@ -95,11 +100,17 @@ def main() -> None:
     print(next((line for line in proc.stdout.splitlines() if line.startswith("distance")), ""))
     print(f"wall {wall / 60:.1f} min, CPU {(usage.ru_utime + usage.ru_stime) / 60:.1f} min on {os.cpu_count()} cores, "
           f"load average {load0[0]:.1f} at start, {os.getloadavg()[0]:.1f} at end")
-    if args.docs_prefix:  # the reference frames are never shipped: the docs sheet shows renders only
+    docs_figures(target, args)
+
+
+def docs_figures(target: Path, args) -> None:
+    """The trials plot and a base-vs-fitted sheet for the docs (renders only: the reference frames
+    are never shipped)."""
+    if args.docs_prefix:
         from zerowaste.synth.compare import find_frames, shuffled_sheet
 
-        trials = sorted((target.with_suffix(".fit") / "trials").iterdir())
-        sources = {"mrf-a": find_frames(trials[0] / "train"), "fitted": find_frames(trials[-1] / "train")}
+        work = target.with_suffix(".fit")
+        sources = {args.preset: find_frames(work / "trials" / "0000" / "train"), "fitted": find_frames(work / "fitted")}
         sheet = args.docs_prefix.with_name(f"{args.docs_prefix.name}_sheet.png")
         key = shuffled_sheet(sources, sheet, n=4, seed=args.seed)
         shutil.copyfile(target.with_suffix(".trials.png"), args.docs_prefix.with_name(f"{args.docs_prefix.name}_trials.png"))
