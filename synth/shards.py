@@ -163,6 +163,16 @@ def run_batch(job: dict, log: Path | None = None) -> list[int]:
     return codes
 
 
+def rendered_devices(out, split: str, indices: list[int]) -> list[str]:
+    """The devices the frames ``indices`` were really rendered on (their metadata), e.g. ``["cpu"]``."""
+    found = set()
+    for i in indices:
+        meta = writer.frame_paths(out, split, writer.frame_stem(i))["meta"]
+        if meta.is_file():
+            found.add(str(json.loads(meta.read_text()).get("device", "?")))
+    return sorted(found)
+
+
 def run_shard(
     out: str,
     split: str,
@@ -215,7 +225,7 @@ def run_shard(
     report = validate_frames(out, split, done, coco_path)
     writer.merge_labels(out, split)
     info = {"shard": list(shard), "seed": seed, "preset": preset["name"], "n_frames": n_frames,
-            "done": done, "failed": failed,
+            "device": rendered_devices(out, split, todo) or [device], "done": done, "failed": failed,
             "rendered_now": sum(writer.is_done(out, split, writer.frame_stem(i)) for i in todo),
             "process_exit_codes": codes, "seconds": round(time.perf_counter() - t0, 2), "validation": report}
     writer.write_manifest(out, split, shard, info)

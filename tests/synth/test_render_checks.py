@@ -46,3 +46,13 @@ def test_gpu_device_without_a_gpu_fails_clearly(tmp_path, device):
                                         "--device", device])
     assert result.exit_code == 1 and f"Cycles finds no {device.upper()} device" in result.output
     assert "--device cpu" in result.output and not (tmp_path / "o").exists()
+
+
+@pytest.mark.slow
+def test_manifest_and_metadata_record_the_device_really_used(tmp_path):
+    result = CliRunner().invoke(synth, ["render", "--out", str(tmp_path), "--n", "1", "--preset", "tiny", "--threads", "2",
+                                        "--set", "clutter.count=[6, 8]"])
+    assert result.exit_code == 0, result.output
+    meta = json.loads((tmp_path / "train" / "meta" / "synth_000000.json").read_text())
+    shard = json.loads(next((tmp_path / "train" / "manifest").glob("shard-*.json")).read_text())
+    assert meta["device"] == "cpu" and shard["device"] == ["cpu"]
