@@ -44,17 +44,14 @@ class _ParameterUse(TorchFunctionMode):
         return func(*args, **(kwargs or {}))
 
 
-def params_used(module: torch.nn.Module, run: Callable[[], object]) -> int:
-    """Parameters of ``module`` that take part in ``run()``, each counted once (shared weights once).
+def used_parameters(module: torch.nn.Module, run: Callable[[], object]) -> dict[str, int]:
+    """``{name: numel}`` of the parameters of ``module`` that take part in ``run()`` (shared weights once).
 
     A parameter counts when the submodule owning it is called (forward pre-hooks) or when it is
     passed to a torch function directly: ``nn.MultiheadAttention`` uses its ``out_proj`` weights
     through ``F.multi_head_attention_forward`` without calling ``out_proj``.
-
-    >>> net = torch.nn.ModuleDict(dict(a=torch.nn.Linear(3, 2), unused=torch.nn.Linear(9, 9)))
-    >>> params_used(net, lambda: net["a"](torch.zeros(1, 3)))
-    8
     """
+    names = {id(p): n for n, p in module.named_parameters()}
     params = {id(p): p for p in module.parameters()}
     called: list[torch.nn.Module] = []
     hooks = [m.register_forward_pre_hook(lambda mod, args: called.append(mod)) for m in module.modules()]
@@ -68,7 +65,27 @@ def params_used(module: torch.nn.Module, run: Callable[[], object]) -> int:
     used = set(tracker.used)
     for mod in called:
         used.update(id(p) for p in mod.parameters(recurse=False))
-    return sum(params[i].numel() for i in used)
+    return {names[i]: params[i].numel() for i in used}
+
+
+def params_used(module: torch.nn.Module, run: Callable[[], object]) -> int:
+    """Parameters of ``module`` that take part in ``run()``, each counted once (see :func:`used_parameters`).
+
+    >>> net = torch.nn.ModuleDict(dict(a=torch.nn.Linear(3, 2), unused=torch.nn.Linear(9, 9)))
+    >>> params_used(net, lambda: net["a"](torch.zeros(1, 3)))
+    8
+    """
+    return sum(used_parameters(module, run).values())
+
+
+def part_of(name: str) -> str:
+    """The model part a parameter belongs to: ``backbone``, ``neck``, ``decode_head``... (a UDA wrapper's
+    student ``model.`` prefix is dropped).
+
+    >>> part_of("model.backbone.model.blocks.0.attn.qkv.weight"), part_of("decode_head.conv_seg.bias")
+    ('backbone', 'decode_head')
+    """
+    return name.removeprefix("model.").split(".")[0]
 
 
 @dataclass
@@ -76,6 +93,12 @@ class ModelCount:
     config: str
     used: int
     total: int
+    parts: dict[str, int] = field(default_factory=dict)  #: used per forward, by part (backbone, decode_head...)
+
+    def summary(self) -> str:
+        """``name: 311.2M (backbone 304.4M, neck 3.1M, ...)``."""
+        parts = ", ".join(f"{k} {v / 1e6:.1f}M" for k, v in sorted(self.parts.items(), key=lambda kv: -kv[1]))
+        return f"{self.config}: {self.used / 1e6:.1f}M ({parts})"
 
 
 @dataclass
@@ -91,6 +114,13 @@ class CheckReport:
     @property
     def ok(self) -> bool:
         return self.total <= self.limit
+
+    def refusal(self) -> str:
+        """The one-line reason a too-large model or ensemble is refused (empty when ``ok``)."""
+        if self.ok:
+            return ""
+        return (f"{self.total:,} parameters per forward pass exceed the challenge's limit of {self.limit:,}: "
+                + "; ".join(m.summary() for m in self.models))
 
 
 def build_model(config: str | os.PathLike) -> torch.nn.Module:
@@ -108,12 +138,20 @@ def build_model(config: str | os.PathLike) -> torch.nn.Module:
     return MODELS.build(cfg.model).eval()
 
 
-def count_model(model: torch.nn.Module, input_hw: tuple[int, int] = DEFAULT_INPUT_HW) -> int:
-    """Parameters used by one inference pass of an mmseg segmentor on a (1, 3, h, w) input."""
+def count_parts(model: torch.nn.Module, input_hw: tuple[int, int] = DEFAULT_INPUT_HW) -> dict[str, int]:
+    """Parameters used by one inference pass of an mmseg segmentor on a (1, 3, h, w) input, by part."""
     h, w = input_hw
     inputs = torch.zeros(1, 3, h, w)
     meta = dict(img_shape=(h, w), ori_shape=(h, w), pad_shape=(h, w))
-    return params_used(model, lambda: model.inference(inputs, [meta]))
+    parts: dict[str, int] = {}
+    for name, n in used_parameters(model, lambda: model.inference(inputs, [meta])).items():
+        parts[part_of(name)] = parts.get(part_of(name), 0) + n
+    return parts
+
+
+def count_model(model: torch.nn.Module, input_hw: tuple[int, int] = DEFAULT_INPUT_HW) -> int:
+    """Parameters used by one inference pass of an mmseg segmentor on a (1, 3, h, w) input."""
+    return sum(count_parts(model, input_hw).values())
 
 
 def check_models(configs: Sequence[str | os.PathLike], input_hw: tuple[int, int] = DEFAULT_INPUT_HW) -> CheckReport:
@@ -122,5 +160,7 @@ def check_models(configs: Sequence[str | os.PathLike], input_hw: tuple[int, int]
     for config in configs:
         model = build_model(config)
         total = sum(p.numel() for p in model.parameters())
-        report.models.append(ModelCount(config=Path(config).name, used=count_model(model, input_hw), total=total))
+        parts = count_parts(model, input_hw)
+        report.models.append(ModelCount(config=Path(config).name, used=sum(parts.values()), total=total, parts=parts))
+        del model
     return report

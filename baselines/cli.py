@@ -188,5 +188,5 @@ def check_model(configs, input_size, json_out) -> None:
         data = {"models": [vars(m) for m in report.models], "total": report.total, "limit": report.limit, "ok": report.ok}
         write_json_atomic(Path(json_out), data)
     if not report.ok:
-        raise click.ClickException(f"{report.total:,} parameters per forward pass exceed the limit of {report.limit:,}")
+        raise click.ClickException(report.refusal())
     console.print(f"ok: {report.total:,} <= {report.limit:,}")

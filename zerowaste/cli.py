@@ -30,6 +30,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "check-model": ("zerowaste.baselines.cli:check_model", "Count parameters per forward pass against the 300M rule."),
     "select": ("zerowaste.baselines.uda.cli:select", "Rank checkpoints by SND on unlabeled target images."),
     "pseudo-label": ("zerowaste.baselines.uda.cli:pseudo_label", "Write confident pseudo-labels for target images."),
+    "recipe": ("zerowaste.baselines.recipe:recipe", "Run a multi-stage recipe (1st place: DACS, pseudo-labels, fine-tunes, soup)."),
     "submission": ("zerowaste.submission.cli:submission", "Pack, validate, upload submissions and check their status."),
     "score": ("zerowaste.submission.cli:score", "Score a submission zip against ground truth (official metric)."),
     "server": ("zerowaste.submission.server.cli:server", "Scoring server: serve, worker, admin."),

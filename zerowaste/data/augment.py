@@ -26,7 +26,9 @@ import numpy as np
 
 from zerowaste import contract
 
-PRESETS: tuple[str, ...] = ("default", "strong")
+#: ``photometric`` / ``noise`` / ``grid-shuffle``: ``default`` plus one augmentation each (the 1st-place
+#: team's three fine-tunes, ``zerowaste recipe run first-place``).
+PRESETS: tuple[str, ...] = ("default", "strong", "photometric", "noise", "grid-shuffle")
 
 
 def crop_is_balanced(mask_crop: np.ndarray, cat_max_ratio: float, ignore_index: int = contract.IGNORE_INDEX) -> bool:
@@ -132,9 +134,15 @@ def train_transform(
         steps.append(A.RandomScale(scale_limit=(lo - 1, hi - 1), interpolation=cv2.INTER_LINEAR,
                                    mask_interpolation=cv2.INTER_NEAREST, p=1.0))
     steps += [cat_max_ratio_crop(crop, crop, cat_max_ratio), A.HorizontalFlip(p=flip)]
-    if preset == "default":  # mmseg's PhotoMetricDistortion, approximately
+    if preset == "photometric":
+        steps.append(A.ColorJitter(brightness=0.3, contrast=0.5, saturation=0.6, hue=0.1, p=0.8))
+    elif preset != "strong":  # mmseg's PhotoMetricDistortion, approximately
         steps.append(A.ColorJitter(brightness=0.125, contrast=0.5, saturation=0.5, hue=0.05, p=0.5))
-    else:
+    if preset == "noise":
+        steps.append(A.GaussNoise(std_range=(0.02, 0.08), p=0.5))
+    elif preset == "grid-shuffle":
+        steps.append(A.RandomGridShuffle(grid=(3, 3), p=0.5))
+    elif preset == "strong":
         steps += [
             A.ColorJitter(brightness=0.3, contrast=0.5, saturation=0.6, hue=0.1, p=0.8),
             A.ToGray(p=0.1),
