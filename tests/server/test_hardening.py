@@ -29,7 +29,8 @@ def auth(token):
 
 @pytest.fixture(scope="module", params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
 def live(request, tmp_path_factory, gt_dir, kit):
-    """A server per database kind: val allows 2 invalid submissions a day; uploads stall after 1.5 s."""
+    """A server per database kind: val allows 2 invalid submissions a day; uploads stall after 10 s
+    (long enough that a busy machine cannot time the stalled uploads out before the test checks the limit)."""
     tmp = tmp_path_factory.mktemp(f"hard-{request.param}")
     if request.param == "sqlite":
         db_url = f"sqlite:///{tmp / 'server.db'}"
@@ -37,7 +38,7 @@ def live(request, tmp_path_factory, gt_dir, kit):
         db_url = kit.create_pg_database(request.getfixturevalue("pg_cluster"))
     tokens = kit.setup_challenge(db_url, ("alpha", "beta", "gamma"), per_day=20, invalid_per_day=2)
     srv = kit.start_server(db_url, tmp / "store", gt_dir, tmp / "server.log", "--workers", "1", "--poll", "0.2",
-                           "--upload-timeout", "1.5", "--uploads-per-team", "2")
+                           "--upload-timeout", "10", "--uploads-per-team", "2")
     engine = make_engine(db_url)
     yield {"url": srv.url, "tokens": tokens, "engine": engine, "store": tmp / "store", "server": srv, "db": db_url}
     engine.dispose()
@@ -129,7 +130,7 @@ def open_fds(pid: int) -> int:
     return len(os.listdir(f"/proc/{pid}/fd"))
 
 
-def read_answer(sock: socket.socket, timeout: float = 20) -> bytes:
+def read_answer(sock: socket.socket, timeout: float = 120) -> bytes:
     """Everything the server sends until it closes the connection."""
     sock.settimeout(timeout)
     data = b""
@@ -141,6 +142,13 @@ def read_answer(sock: socket.socket, timeout: float = 20) -> bytes:
 def test_stalled_uploads_time_out_and_are_limited_per_team(live, sub_zips, kit):
     url, tok, tmp_dir = live["url"], live["tokens"]["alpha"], live["store"] / "tmp"
     pid = live["server"].proc.pid
+    # Warm up first: the worker's first scoring job starts its fork server (pipes that stay open), which
+    # must not count as descriptors held by stalled uploads; wait until that job is scored.
+    warm = kit.upload(url, live["tokens"]["beta"], sub_zips["good"])
+    assert warm.status_code == 201
+    done = lambda: httpx.get(f"{url}/api/submissions/{warm.json()['id']}",  # noqa: E731
+                             headers=auth(live["tokens"]["beta"])).json()["status"] == "scored"
+    assert kit.eventually(done, timeout=120)
     fds_before = open_fds(pid)
     stalled = [kit.partial_upload(url, tok, "val", declared=500_000, sent=1000) for _ in range(2)]
     assert kit.eventually(lambda: len(list(tmp_dir.glob("*.part"))) == 2, timeout=10)
@@ -149,13 +157,10 @@ def test_stalled_uploads_time_out_and_are_limited_per_team(live, sub_zips, kit):
     assert third.status_code == 429 and "in progress" in third.json()["detail"]
     # Another team is not affected.
     assert kit.upload(url, live["tokens"]["beta"], sub_zips["good"]).status_code == 201
-    t0 = time.monotonic()
-    answers = [read_answer(s) for s in stalled]
-    waited = time.monotonic() - t0
+    answers = [read_answer(s) for s in stalled]  # the server ends them (a stall, not our socket timeout)
     for s in stalled:
         s.close()
     assert all(a.startswith(b"HTTP/1.1 408") and b"stalled" in a for a in answers), answers
-    assert waited < 15
     assert list(tmp_dir.glob("*.part")) == []  # partial files deleted
     assert kit.eventually(lambda: open_fds(pid) <= fds_before + 2, timeout=10), (open_fds(pid), fds_before)
     assert kit.upload(url, tok, sub_zips["good"]).status_code == 201  # the slots are free again
