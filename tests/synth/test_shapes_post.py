@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+
 from zerowaste.synth.objects import build_mesh, crease_field, grid, sphere
 from zerowaste.synth.params import camera_look, frame_seed, sample_scene
 from zerowaste.synth.post import jpeg, postprocess, sensor_noise, white_balance
@@ -148,5 +149,6 @@ def test_clutter_gathers_in_piles():
             counts.append(((d < 0.15).sum(axis=1) - 1).mean())
         return float(np.mean(counts))
 
-    piled, spread = load_preset("default"), load_preset("default", ["clutter.pile_share=0.0"])
-    assert piled["clutter"]["piles"] and crowding(piled) > 1.3 * crowding(spread)
+    assert load_preset("default")["clutter"]["pile_share"] > 0
+    piled, spread = (load_preset("default", [f"clutter.pile_share={share}"]) for share in (0.9, 0.0))
+    assert crowding(piled) > 1.5 * crowding(spread)
