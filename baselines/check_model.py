@@ -20,10 +20,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import torch
-import zerowaste.baselines.registry  # noqa: F401  (compat + registrations)
 from torch.overrides import TorchFunctionMode
 from torch.utils._pytree import tree_flatten
 
+import zerowaste.baselines.registry  # noqa: F401  (compat + registrations)
 from zerowaste import contract
 
 #: Input size (h, w) of the counting pass: small, same aspect ratio as ZeroWaste frames.
@@ -128,6 +128,7 @@ def build_model(config: str | os.PathLike) -> torch.nn.Module:
     from mmengine.config import Config
     from mmengine.registry import init_default_scope
     from mmseg.registry import MODELS
+
     from zerowaste.baselines.train import resolve_config
 
     cfg = Config.fromfile(str(resolve_config(config)))

@@ -32,7 +32,6 @@ def user_errors() -> Iterator[None]:
     from zerowaste.baselines.predict import PredictError
     from zerowaste.baselines.soup import SoupError
     from zerowaste.baselines.train import TrainError
-
     from zerowaste.data.io import DataError
 
     try:

@@ -34,8 +34,8 @@ from collections import OrderedDict
 from pathlib import Path
 
 import torch
-from zerowaste.baselines.weights import WeightsError, read_state_dict
 
+from zerowaste.baselines.weights import WeightsError, read_state_dict
 from zerowaste.io import atomic_path
 
 _STAGE = re.compile(r"^(patch_embed|block|norm)(\d+)\.(.*)$")

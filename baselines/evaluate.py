@@ -16,10 +16,10 @@ import os
 from collections.abc import Sequence
 
 from tqdm import tqdm
-from zerowaste.baselines.predict import LoadedModel, PredictError, predict_mask
-from zerowaste.submission.scoring import SegEvaluator
 
+from zerowaste.baselines.predict import LoadedModel, PredictError, predict_mask
 from zerowaste.data.datasets import SegDataset
+from zerowaste.submission.scoring import SegEvaluator
 
 
 def evaluate_models(

@@ -19,8 +19,8 @@ from pathlib import Path
 
 from mmengine.hooks import Hook
 from tqdm import tqdm
-from zerowaste.baselines.plots import plot_training_curves
 
+from zerowaste.baselines.plots import plot_training_curves
 from zerowaste.io import write_json_atomic
 
 CURVES_PNG = "training_curves.png"

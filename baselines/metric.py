@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import numpy as np
 from mmengine.evaluator import BaseMetric
+
 from zerowaste.submission.scoring import SegEvaluator, confusion_matrix
 
 

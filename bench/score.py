@@ -27,12 +27,12 @@ from pathlib import Path
 
 import cv2
 import numpy as np
+
+from zerowaste import contract as C
 from zerowaste.submission.groundtruth import load_ground_truth
 from zerowaste.submission.reference import official_metrics
 from zerowaste.submission.scoring import score_submission
 from zerowaste.submission.validate import validate_submission
-
-from zerowaste import contract as C
 
 
 def blocky(rng: np.random.Generator, hw: tuple[int, int], cells: tuple[int, int]) -> np.ndarray:

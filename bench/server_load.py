@@ -33,12 +33,12 @@ import time
 from pathlib import Path
 
 import httpx
+
+from zerowaste import contract
 from zerowaste.submission.server import service
 from zerowaste.submission.server.db import make_engine, upgrade, write_session
 from zerowaste.submission.server.models import SCORED, Submission
 from zerowaste.submission.server.sample import write_sample_gt, write_sample_submission
-
-from zerowaste import contract
 
 
 def free_port() -> int:

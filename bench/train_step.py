@@ -22,8 +22,8 @@ from pathlib import Path
 
 import torch
 from mmengine.hooks import Hook
-from zerowaste.baselines.train import build_runner, prepare_config
 
+from zerowaste.baselines.train import build_runner, prepare_config
 from zerowaste.data.fixtures import make_dataset
 
 MODELS = {

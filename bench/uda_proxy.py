@@ -175,10 +175,10 @@ def evaluate_run(method: str, ckpts: list[Path], val_frames, snd_images) -> dict
 def run_one(job: dict) -> dict:
     """Train and score one (method, seed) in a fresh process (spawned by the pool)."""
     import torch
-    from zerowaste.baselines.uda.infer import list_images
 
     import zerowaste.compat.mmseg  # noqa: F401
     from zerowaste import contract
+    from zerowaste.baselines.uda.infer import list_images
     from zerowaste.data.datasets import SegDataset
 
     torch.set_num_threads(job["threads"])

@@ -157,6 +157,7 @@ def gt(root: Path, out: Path, phases: tuple[str, ...]) -> None:
 def _print_table(result: dict[str, dict]) -> None:
     from rich.console import Console
     from rich.table import Table
+
     from zerowaste.submission.scoring import format_percent
 
     table = Table(title="ZeroWaste score (%)")

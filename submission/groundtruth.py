@@ -26,11 +26,11 @@ from pathlib import Path
 
 import numpy as np
 from PIL import Image
-from zerowaste.submission import png
-from zerowaste.submission.zipread import inspect_zip, open_zip, read_member
 
 from zerowaste import contract as C
 from zerowaste.errors import ZeroWasteError
+from zerowaste.submission import png
+from zerowaste.submission.zipread import inspect_zip, open_zip, read_member
 
 #: File extensions :meth:`GroundTruth.from_images` treats as target images.
 IMAGE_EXTS = frozenset({".png", ".jpg", ".jpeg", ".bmp", ".tif", ".tiff", ".webp"})

@@ -21,12 +21,12 @@ from pathlib import Path
 import cv2
 import numpy as np
 from PIL import Image
-from zerowaste.submission.groundtruth import GroundTruth
-from zerowaste.submission.validate import SubmissionInvalid, validate_submission
 
 from zerowaste import contract as C
 from zerowaste.errors import ZeroWasteError
 from zerowaste.io import atomic_path
+from zerowaste.submission.groundtruth import GroundTruth
+from zerowaste.submission.validate import SubmissionInvalid, validate_submission
 
 #: zlib level of the written PNGs: 6 is what PIL writes (a 1080p mask ~20-30 KB; OpenCV's default
 #: level is faster to write but ~5-10x larger, which matters for a 2 x 929-image upload).

@@ -34,10 +34,10 @@ from pathlib import Path
 
 import cv2
 import numpy as np
-from zerowaste.submission.groundtruth import GroundTruth, GroundTruthError, decode_gt
-from zerowaste.submission.validate import SubmissionInvalid, scan_submission
 
 from zerowaste import contract as C
+from zerowaste.submission.groundtruth import GroundTruth, GroundTruthError, decode_gt
+from zerowaste.submission.validate import SubmissionInvalid, scan_submission
 
 __all__ = [
     "SegEvaluator",

@@ -30,12 +30,12 @@ from pathlib import Path, PurePosixPath
 from typing import Any
 
 import numpy as np
-from zerowaste.submission import png
-from zerowaste.submission.groundtruth import GroundTruth
-from zerowaste.submission.zipread import ZipReadError, inspect_zip, open_zip, read_member
 
 from zerowaste import contract as C
 from zerowaste.errors import ZeroWasteError
+from zerowaste.submission import png
+from zerowaste.submission.groundtruth import GroundTruth
+from zerowaste.submission.zipread import ZipReadError, inspect_zip, open_zip, read_member
 
 _HIDDEN_HINT = " (operating-system metadata; build the zip with `zerowaste submission pack`)"
 _METADATA_NAMES = {"__MACOSX", ".DS_Store", "Thumbs.db", "desktop.ini"}

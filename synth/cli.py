@@ -13,6 +13,7 @@ import json
 
 import click
 import yaml
+
 from zerowaste.synth.presets import PresetError, list_presets, load_preset
 
 
@@ -57,6 +58,7 @@ def render(out, n_frames, preset, seed, resolution, samples, split, shard, num_s
            device, threads, paper_to, assets, overrides) -> None:
     """Render N frames (only the missing ones of this shard), validate them, merge COCO and manifest."""
     from rich.progress import Progress
+
     from zerowaste.synth.render import DeviceError, existing_conflict, probe_device
     from zerowaste.synth.scene import find_assets
     from zerowaste.synth.shards import (
@@ -111,9 +113,8 @@ def render(out, n_frames, preset, seed, resolution, samples, split, shard, num_s
 @click.option("--colors", default=None, type=click.IntRange(2, 256), help="Palette PNG with this many colours (smaller).")
 def preview(folder, output, n, width, colors) -> None:
     """Contact sheet: frames beside their coloured mask overlays."""
-    from zerowaste.synth.preview import contact_sheet
-
     from zerowaste.data.io import DataError
+    from zerowaste.synth.preview import contact_sheet
 
     try:
         path = contact_sheet(folder, output, n=n, width=width, max_colors=colors)
@@ -176,10 +177,10 @@ def fit(real_dir, base, output, trials, minutes, resolution, frames, samples, se
     Ctrl-C stops and keeps the best preset found.
     """
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
-    from zerowaste.synth.fit import FitOptions
-    from zerowaste.synth.fit import fit as run_fit
 
     from zerowaste.errors import ZeroWasteError
+    from zerowaste.synth.fit import FitOptions
+    from zerowaste.synth.fit import fit as run_fit
 
     opts = FitOptions(real=real_dir, base=base, out=output, trials=trials, minutes=minutes,
                       resolution=tuple(_resolution(resolution)), frames=frames, seed=seed, workers=workers,

@@ -49,6 +49,8 @@ from pathlib import Path
 
 import numpy as np
 import yaml
+
+from zerowaste.errors import MissingExtraError, ZeroWasteError
 from zerowaste.synth import writer
 from zerowaste.synth.compare import (
     CompareError,
@@ -62,8 +64,6 @@ from zerowaste.synth.compare import (
 )
 from zerowaste.synth.params import FIT_RANGES, FitRange, frame_seed
 from zerowaste.synth.presets import PresetError, load_preset
-
-from zerowaste.errors import MissingExtraError, ZeroWasteError
 
 #: Trial renders go to ``<out>.fit/trials/NNNN/<SPLIT>/data``.
 SPLIT = "train"
@@ -294,9 +294,8 @@ def is_post(fr: FitRange) -> bool:
 
 def load_raws(folder: Path, frames: int, seed: int) -> list[tuple[int, np.ndarray]]:
     """(frame seed, raw render) of every frame a trial rendered (``{split}/raw/``)."""
-    from zerowaste.synth.render import RAW_DIR
-
     from zerowaste.data.io import read_image
+    from zerowaste.synth.render import RAW_DIR
 
     out = []
     for i in range(frames):

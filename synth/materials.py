@@ -12,6 +12,7 @@ Example (in the rendering process):
 from __future__ import annotations
 
 import numpy as np
+
 from zerowaste.synth.prints import INK_ONLY, KINDS, make_print, print_extent
 
 

@@ -28,6 +28,7 @@ import math
 from dataclasses import dataclass
 
 import numpy as np
+
 from zerowaste.synth.params import RIGID_KINDS
 
 

@@ -23,12 +23,11 @@ import time
 import traceback
 from pathlib import Path
 
+from zerowaste.data.io import write_image
+from zerowaste.errors import ZeroWasteError
 from zerowaste.synth import writer
 from zerowaste.synth.params import sample_scene
 from zerowaste.synth.post import postprocess
-
-from zerowaste.data.io import write_image
-from zerowaste.errors import ZeroWasteError
 
 #: With ``"raw": true`` in the job, the render before post-processing also goes to ``{split}/raw/``.
 RAW_DIR = "raw"
@@ -134,9 +133,8 @@ def existing_conflict(out, split: str, preset: dict, sample: int = 50) -> str | 
 
 def render_frame(scene: dict) -> dict:
     """Build the scene in a clean Blender state and render it; returns BlenderProc's output dict."""
-    from zerowaste.synth.scene import build_scene
-
     from zerowaste.compat.blenderproc import import_blenderproc
+    from zerowaste.synth.scene import build_scene
 
     bproc = import_blenderproc()
     bproc.clean_up(clean_up_camera=False)

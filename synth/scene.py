@@ -15,6 +15,7 @@ import math
 from pathlib import Path
 
 import numpy as np
+
 from zerowaste.synth.camera import set_camera
 from zerowaste.synth.lighting import add_lights
 from zerowaste.synth.materials import make_belt_material, make_flat_material, object_material

@@ -33,10 +33,9 @@ from collections.abc import Callable, Mapping
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
+from zerowaste.errors import ZeroWasteError, require
 from zerowaste.synth import writer
 from zerowaste.synth.params import frame_seed
-
-from zerowaste.errors import ZeroWasteError, require
 
 #: modules a render process imports (the ``synth`` extra)
 RENDER_MODULES: tuple[str, ...] = ("bpy", "blenderproc")

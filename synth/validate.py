@@ -17,9 +17,9 @@ import io
 import os
 
 import numpy as np
-from zerowaste.synth import writer
 
 from zerowaste import contract as C
+from zerowaste.synth import writer
 
 ALLOWED = frozenset(c.id for c in C.SYNTH_CLASSES)
 

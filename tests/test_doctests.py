@@ -17,7 +17,6 @@ import pytest
 
 import zerowaste
 
-
 #: The parts installed under the namespace from their own folders (see setup.py).
 PARTS = ("submission", "synth", "baselines")
 

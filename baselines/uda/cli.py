@@ -41,9 +41,9 @@ def select(checkpoints: tuple[str, ...], images: str, pixels: int, max_images: i
     """Rank CHECKPOINTS by soft neighbourhood density (SND) on unlabeled target images; higher is better."""
     from rich.console import Console
     from rich.table import Table
+
     from zerowaste.baselines.uda.infer import PredictError
     from zerowaste.baselines.uda.selection import rank_checkpoints
-
     from zerowaste.io import write_json_atomic
 
     imgs = _images(images, max_images)
@@ -82,9 +82,9 @@ def select(checkpoints: tuple[str, ...], images: str, pixels: int, max_images: i
 def pseudo_label(checkpoint: str, images: str, out: str, threshold: float, split: str) -> None:
     """Write confident pseudo-labels of CHECKPOINT for target images, as a labeled dataset to fine-tune on."""
     from tqdm import tqdm
+
     from zerowaste.baselines.uda.infer import PredictError
     from zerowaste.baselines.uda.selection import write_pseudo_labels
-
     from zerowaste.contract import SPLITS
 
     if split not in SPLITS:

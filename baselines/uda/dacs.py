@@ -66,9 +66,9 @@ from mmseg.models.data_preprocessor import SegDataPreProcessor
 from mmseg.models.segmentors.base import BaseSegmentor
 from mmseg.registry import DATA_SAMPLERS, DATASETS, MODELS
 from torch.utils.data import Sampler
+
 from zerowaste.baselines.uda import classmix, fdist, mic, pseudo_label
 from zerowaste.baselines.uda.ema import ema_update, make_teacher
-
 from zerowaste.contract import IGNORE_INDEX
 from zerowaste.data import sampling
 

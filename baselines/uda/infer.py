@@ -15,6 +15,7 @@ from collections.abc import Iterator, Sequence
 from pathlib import Path
 
 import torch
+
 from zerowaste.baselines.predict import (
     LoadedModel,
     PredictError,

@@ -39,12 +39,12 @@ import zerowaste.compat.mmseg  # noqa: F401  (must precede mmseg)
 
 # isort: split
 from mmengine.hooks import Hook
+
+from zerowaste import contract
 from zerowaste.baselines.uda import snd as snd_lib
 from zerowaste.baselines.uda.ema import unwrap
 from zerowaste.baselines.uda.infer import LoadedModel, iter_probs, list_images, live_model, load_model
 from zerowaste.baselines.uda.pseudo_label import hard_pseudo_labels
-
-from zerowaste import contract
 from zerowaste.io import atomic_path, write_json_atomic
 
 

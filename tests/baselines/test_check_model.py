@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import torch
 from click.testing import CliRunner
+
 from zerowaste.baselines.check_model import build_model, check_models, count_model, params_used
 from zerowaste.baselines.cli import check_model
 

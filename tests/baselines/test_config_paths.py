@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+
 from zerowaste.baselines.train import CONFIG_DIR, TrainError, resolve_config
 
 

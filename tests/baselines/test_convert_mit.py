@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 import torch
+
 from zerowaste.baselines.convert_mit import ConvertError, convert_file, convert_mit
 
 EMBED = (16, 32, 80, 128)
@@ -57,6 +58,7 @@ def original_mit_state(seed: int = 0) -> dict[str, torch.Tensor]:
 
 def mmseg_mit():
     from mmseg.registry import MODELS
+
     from zerowaste.baselines.registry import register_all
 
     register_all()

@@ -10,9 +10,9 @@ import math
 import pytest
 import torch
 from click.testing import CliRunner
+
 from zerowaste.baselines.cli import predict
 from zerowaste.baselines.train import TrainError, prepare_config, train
-
 from zerowaste.data.io import read_mask
 
 from .conftest import TINY, data_overrides

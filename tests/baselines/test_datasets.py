@@ -5,6 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 import torch
+
 from zerowaste.baselines.datasets import (
     KitSegDataset,
     MixedSegDataset,
@@ -14,9 +15,8 @@ from zerowaste.baselines.datasets import (
 )
 from zerowaste.baselines.metric import KitSegMetric
 from zerowaste.baselines.registry import register_all
-from zerowaste.submission.scoring import SegEvaluator
-
 from zerowaste.data.datasets import SegDataset
+from zerowaste.submission.scoring import SegEvaluator
 
 PIPELINE = [dict(type="KitLoadAnnotations"), dict(type="KitAugment", scale=(160, 90), crop=64, seed=0),
             dict(type="PackSegInputs")]

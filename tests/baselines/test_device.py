@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 import torch
 from click.testing import CliRunner
+
 from zerowaste.baselines.cli import evaluate, predict
 from zerowaste.baselines.predict import PredictError, check_device
 

@@ -17,8 +17,8 @@ from pathlib import Path
 
 import pytest
 import torch
-import zerowaste.baselines.registry  # noqa: F401  (zerowaste.compat.mmseg: weights_only loads of mmengine checkpoints)
 
+import zerowaste.baselines.registry  # noqa: F401  (zerowaste.compat.mmseg: weights_only loads of mmengine checkpoints)
 from zerowaste import contract
 from zerowaste.data.fixtures import make_dataset
 
@@ -138,6 +138,7 @@ def test_resume_under_torchrun(first_run, zwf):
 def test_mixed_source_sampler_gives_each_rank_its_share(tmp_path, zwf):
     """Under torchrun the mixed sampler draws one schedule per iteration and splits it by rank."""
     from mmengine.config import Config
+
     from zerowaste.baselines.datasets import MixedSegDataset, MixedSourceSampler
 
     synth = make_dataset(tmp_path / "synth", "synthwaste", n={"train": 4, "val": 0, "test": 0}, seed=2)

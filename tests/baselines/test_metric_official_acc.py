@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 import torch
+
 from zerowaste.baselines.metric import KitSegMetric
 
 

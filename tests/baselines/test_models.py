@@ -6,15 +6,15 @@ from __future__ import annotations
 import pytest
 import torch
 from mmcv.cnn import DepthwiseSeparableConvModule
+
 from zerowaste.baselines.check_model import build_model, count_model
 from zerowaste.baselines.models.daformer_head import DAFormerHead
 from zerowaste.baselines.models.layer_decay import layer_id
 from zerowaste.baselines.models.timm_backbone import TimmBackbone
 from zerowaste.baselines.predict import load_model, predict_folder
 from zerowaste.baselines.train import find_resume_checkpoint, prepare_config, train
-from zerowaste.submission.pack import pack_submission
-
 from zerowaste.data.io import read_image, read_mask
+from zerowaste.submission.pack import pack_submission
 
 from .conftest import data_overrides
 
@@ -65,6 +65,7 @@ def test_daformer_mit_b5_counts_about_85m():
 
 def test_uda_daformer_and_mic_configs_use_the_daformer_head():
     from mmengine.config import Config
+
     from zerowaste.baselines.train import resolve_config
 
     for name in ("daformer_mitb5_zerowaste", "daformer_mitb5_mixed", "mic_mitb5_zerowaste", "mic_mitb5_mixed"):
@@ -84,6 +85,7 @@ def test_timm_backbone_prunes_what_it_does_not_use():
 def test_layer_decay_learning_rates():
     from mmengine.config import Config
     from mmengine.optim import build_optim_wrapper
+
     from zerowaste.baselines.train import resolve_config
 
     cfg = Config.fromfile(str(resolve_config("tiny/daformer_vit_tiny_cpu.py")))

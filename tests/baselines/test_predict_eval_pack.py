@@ -7,14 +7,14 @@ import json
 import numpy as np
 import pytest
 from click.testing import CliRunner
+
 from zerowaste.baselines.cli import evaluate, predict
 from zerowaste.baselines.predict import PredictError, load_model, parse_tta, predict_mask
+from zerowaste.data.io import read_image, read_mask
 from zerowaste.submission.groundtruth import load_ground_truth
 from zerowaste.submission.pack import pack_submission
 from zerowaste.submission.scoring import score_submission
 from zerowaste.submission.validate import validate_submission
-
-from zerowaste.data.io import read_image, read_mask
 
 
 def test_predict_pack_validate_and_eval_equals_the_scorer(tmp_path, data, trained):

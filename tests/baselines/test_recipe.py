@@ -8,10 +8,10 @@ import json
 import numpy as np
 import torch
 from click.testing import CliRunner
-from zerowaste.baselines.predict import load_model, predict_mask
-from zerowaste.baselines.recipe import RECIPES
 
 from zerowaste import contract
+from zerowaste.baselines.predict import load_model, predict_mask
+from zerowaste.baselines.recipe import RECIPES
 from zerowaste.cli import cli
 from zerowaste.data.io import read_image, read_mask
 

@@ -7,6 +7,7 @@ import shutil
 
 import pytest
 from click.testing import CliRunner
+
 from zerowaste.baselines.cli import train
 from zerowaste.baselines.train import TrainError, prepare_config
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import torch
 from click.testing import CliRunner
+
 from zerowaste.baselines.cli import soup
 from zerowaste.baselines.predict import load_model
 

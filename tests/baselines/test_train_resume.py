@@ -11,6 +11,7 @@ import time
 from pathlib import Path
 
 import torch
+
 from zerowaste.baselines.train import find_resume_checkpoint, is_complete_checkpoint
 
 from .conftest import TINY, data_overrides
@@ -67,6 +68,7 @@ def test_truncated_checkpoint_is_skipped_on_resume(tmp_path, trained):
 
 def test_bad_requests_are_clear_errors(tmp_path, data):
     from click.testing import CliRunner
+
     from zerowaste.baselines.cli import train
 
     runner = CliRunner()
@@ -81,6 +83,7 @@ def test_bad_requests_are_clear_errors(tmp_path, data):
 def test_demo_config_root_variables_and_last_checkpoint(tmp_path, data):
     """`source_root=... target_root=...` re-point the datasets; the final checkpoint is also last.pth."""
     from click.testing import CliRunner
+
     from zerowaste.baselines.cli import train
 
     work = tmp_path / "synth"

@@ -12,12 +12,12 @@ import re
 
 import pytest
 import torch
-import zerowaste.baselines.registry  # noqa: F401  (the kit's `Pretrained` initializer)
 from click.testing import CliRunner
 from safetensors.torch import save_file
+
+import zerowaste.baselines.registry  # noqa: F401  (the kit's `Pretrained` initializer)
 from zerowaste.baselines.models.timm_backbone import TimmBackbone
 from zerowaste.baselines.weights import WeightsError, detect_format, main, require_loaded
-
 from zerowaste.cli import cli
 
 from .conftest import data_overrides
@@ -222,6 +222,7 @@ def test_train_with_unmatched_weights_exits_with_one_line(tmp_path, data):
 
 def test_load_from_does_not_claim_a_scratch_backbone(tmp_path):
     from mmengine.logging import MMLogger
+
     from zerowaste.baselines.train import FROM_SCRATCH, prepare_config
 
     records: list[str] = []

@@ -24,6 +24,7 @@ from pathlib import Path
 
 import httpx
 import pytest
+
 from zerowaste.submission.server.sample import write_sample_gt, write_sample_submission
 
 

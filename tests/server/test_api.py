@@ -6,10 +6,10 @@ from concurrent.futures import ThreadPoolExecutor
 
 import httpx
 import pytest
-from zerowaste.submission.server import service
-from zerowaste.submission.server.db import make_engine
 
 from zerowaste import contract
+from zerowaste.submission.server import service
+from zerowaste.submission.server.db import make_engine
 
 
 @pytest.fixture(scope="module", params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])

@@ -3,10 +3,10 @@
 import json
 
 from click.testing import CliRunner
-from zerowaste.submission.server.cli import server
-from zerowaste.submission.server.client import status, upload
 
 from zerowaste.cli import cli
+from zerowaste.submission.server.cli import server
+from zerowaste.submission.server.client import status, upload
 
 
 def run(args, ok=True):

@@ -8,6 +8,7 @@ import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
 from sqlalchemy import text
+
 from zerowaste.submission.server import service
 from zerowaste.submission.server.auth import hash_token
 from zerowaste.submission.server.db import current_revision, make_engine, upgrade

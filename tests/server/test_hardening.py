@@ -13,6 +13,7 @@ import httpx
 import pytest
 from click.testing import CliRunner
 from sqlalchemy import select
+
 from zerowaste.submission.server import service, worker
 from zerowaste.submission.server.cli import server
 from zerowaste.submission.server.db import make_engine, read_session, upgrade

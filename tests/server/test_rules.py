@@ -3,9 +3,9 @@
 import datetime as dt
 
 import pytest
-from zerowaste.submission.server import rules
 
 from zerowaste import contract
+from zerowaste.submission.server import rules
 
 NOW = dt.datetime(2026, 3, 10, 0, 30, tzinfo=dt.UTC)
 

@@ -10,6 +10,7 @@ from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 from sqlalchemy import select
+
 from zerowaste.submission.server import service, worker
 from zerowaste.submission.server.db import make_engine, read_session
 from zerowaste.submission.server.models import FAILED, RUNNING, SCORED, Submission, utcnow

@@ -10,9 +10,9 @@ from pathlib import Path
 import cv2
 import numpy as np
 import pytest
-from zerowaste.submission.groundtruth import GroundTruth, load_ground_truth
 
 from zerowaste import contract as C
+from zerowaste.submission.groundtruth import GroundTruth, load_ground_truth
 
 H, W = 90, 160
 N_IMAGES = 6

@@ -12,6 +12,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 import yaml
+
 from zerowaste.submission.adapters.evalai import evaluate
 from zerowaste.submission.groundtruth import GroundTruthError
 from zerowaste.submission.scoring import score_submission

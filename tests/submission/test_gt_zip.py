@@ -8,11 +8,11 @@ from pathlib import Path
 import numpy as np
 import pytest
 from click.testing import CliRunner
-from zerowaste.submission.cli import submission
-from zerowaste.submission.groundtruth import GroundTruthError, build_ground_truth_zip, load_ground_truth
 
 from zerowaste.data.fixtures import make_dataset
 from zerowaste.data.io import write_mask
+from zerowaste.submission.cli import submission
+from zerowaste.submission.groundtruth import GroundTruthError, build_ground_truth_zip, load_ground_truth
 
 
 @pytest.fixture

@@ -18,13 +18,13 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+
+from zerowaste import contract as C
 from zerowaste.submission.adapters.evalai import evaluate
 from zerowaste.submission.groundtruth import load_ground_truth
 from zerowaste.submission.reference import official_metrics
 from zerowaste.submission.scoring import SegEvaluator, score_submission
 from zerowaste.submission.server.worker import SCORED, score_outcome
-
-from zerowaste import contract as C
 
 H, W = 30, 40
 PROGRAM = Path(__file__).resolve().parents[2] / "submission" / "adapters" / "codabench" / "score.py"

@@ -8,11 +8,11 @@ import cv2
 import numpy as np
 import pytest
 from PIL import Image
+
+from zerowaste import contract as C
 from zerowaste.submission.pack import PackError, colors_to_ids, pack_submission
 from zerowaste.submission.scoring import score_submission
 from zerowaste.submission.validate import validate_submission
-
-from zerowaste import contract as C
 
 
 @pytest.fixture

@@ -6,6 +6,8 @@ import math
 
 import numpy as np
 import pytest
+
+from zerowaste import contract as C
 from zerowaste.submission.reference import official_metrics
 from zerowaste.submission.scoring import (
     SegEvaluator,
@@ -14,8 +16,6 @@ from zerowaste.submission.scoring import (
     metrics_from_confusion,
     score_submission,
 )
-
-from zerowaste import contract as C
 
 
 def test_hand_computed_two_images():

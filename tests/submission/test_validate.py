@@ -10,10 +10,10 @@ import numpy as np
 import pytest
 import pyzipper
 from PIL import Image
-from zerowaste.submission.validate import validate_submission
-from zerowaste.submission.zipread import inspect_zip
 
 from zerowaste import contract as C
+from zerowaste.submission.validate import validate_submission
+from zerowaste.submission.zipread import inspect_zip
 
 
 def only_problem(report, *fragments: str) -> str:

@@ -5,9 +5,9 @@ from __future__ import annotations
 import numpy as np
 import pytest
 from click.testing import CliRunner
-from zerowaste.synth.cli import synth
 
 from zerowaste.data.io import write_image
+from zerowaste.synth.cli import synth
 
 
 @pytest.mark.parametrize(

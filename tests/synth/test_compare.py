@@ -8,6 +8,7 @@ import cv2
 import numpy as np
 import pytest
 from click.testing import CliRunner
+
 from zerowaste.synth import compare as K
 from zerowaste.synth.cli import synth
 

@@ -15,6 +15,7 @@ import optuna
 import pytest
 import yaml
 from click.testing import CliRunner
+
 from zerowaste.synth import fit as F
 from zerowaste.synth.cli import synth
 from zerowaste.synth.params import FIT_RANGES

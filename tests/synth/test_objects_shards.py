@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+
 from zerowaste.synth.objects import HeightField, build_mesh, settle, settle_scene
 from zerowaste.synth.params import CLASS_KINDS, RIGID_KINDS, frame_seed, sample_scene
 from zerowaste.synth.presets import load_preset

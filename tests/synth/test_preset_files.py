@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 from click.testing import CliRunner
+
 from zerowaste.synth.cli import synth
 from zerowaste.synth.presets import PresetError, list_presets, load_preset, preset_schema
 

@@ -5,10 +5,10 @@ from __future__ import annotations
 import json
 
 import pytest
-from zerowaste.synth.params import CLASS_KINDS, frame_seed, sample_scene, view_size
-from zerowaste.synth.presets import PresetError, apply_override, list_presets, load_preset
 
 from zerowaste import contract as C
+from zerowaste.synth.params import CLASS_KINDS, frame_seed, sample_scene, view_size
+from zerowaste.synth.presets import PresetError, apply_override, list_presets, load_preset
 
 
 def test_shipped_presets_load_and_resolve_their_base():

@@ -12,11 +12,11 @@ import sys
 import cv2
 import numpy as np
 import pytest
+
+from zerowaste.errors import ZeroWasteError
 from zerowaste.synth import prints
 from zerowaste.synth.params import PRINTS, sample_scene
 from zerowaste.synth.presets import load_preset
-
-from zerowaste.errors import ZeroWasteError
 
 SIZES = {"letter": (0.21, 0.297), "news": (0.4, 0.35), "magazine": (0.22, 0.3), "flyer": (0.25, 0.33),
          "package": (0.2, 0.3), "kraft": (0.4, 0.3), "snack": (0.18, 0.25), "label": (0.2, 0.2),

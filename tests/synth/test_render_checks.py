@@ -6,6 +6,7 @@ import json
 
 import pytest
 from click.testing import CliRunner
+
 from zerowaste.synth.cli import synth
 from zerowaste.synth.presets import load_preset
 from zerowaste.synth.render import existing_conflict

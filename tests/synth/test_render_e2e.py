@@ -8,13 +8,13 @@ import os
 import numpy as np
 import pytest
 from click.testing import CliRunner
-from zerowaste.synth.cli import synth
-from zerowaste.synth.params import frame_seed
 
 from zerowaste import contract as C
 from zerowaste.cli import cli as zerowaste_cli
 from zerowaste.data.datasets import SegDataset
 from zerowaste.data.io import read_instance_mask, read_mask
+from zerowaste.synth.cli import synth
+from zerowaste.synth.params import frame_seed
 
 pytestmark = pytest.mark.slow
 

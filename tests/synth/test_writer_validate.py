@@ -6,12 +6,12 @@ import json
 
 import numpy as np
 import pytest
-from zerowaste.synth import writer
-from zerowaste.synth.validate import validate_frames
 
 from zerowaste import contract as C
 from zerowaste.data.datasets import SegDataset
 from zerowaste.data.io import read_instance_mask, write_instance_mask
+from zerowaste.synth import writer
+from zerowaste.synth.validate import validate_frames
 
 
 def _frame(rng: np.random.Generator, h: int = 24, w: int = 32):

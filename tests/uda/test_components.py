@@ -9,9 +9,9 @@ import numpy as np
 import pytest
 import torch
 from torch import nn
+
 from zerowaste.baselines.uda import classmix, fdist, mic, pseudo_label, snd
 from zerowaste.baselines.uda.ema import ema_alpha, ema_update, make_teacher
-
 from zerowaste.contract import IGNORE_INDEX
 
 

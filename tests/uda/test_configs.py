@@ -7,10 +7,10 @@ import itertools
 from pathlib import Path
 
 import pytest
+
 import zerowaste.baselines.registry  # noqa: F401  (registers DACS, UDADataset, ... like a config's custom_imports)
 import zerowaste.baselines.uda.dacs as dacs
 from zerowaste.baselines.uda.fdist import PretrainedRequiredError
-
 from zerowaste.data.fixtures import make_dataset
 
 CONFIGS = Path(__file__).resolve().parents[2] / "baselines" / "configs" / "uda"

@@ -12,10 +12,10 @@ from pathlib import Path
 import numpy as np
 import pytest
 import torch
+
 import zerowaste.baselines.registry  # noqa: F401  (registers UDADataset, MixedSourceSampler, ...)
 from zerowaste.baselines.datasets import MixedSegDataset
 from zerowaste.baselines.uda.dacs import UDADataset, class_pixels
-
 from zerowaste.data.fixtures import make_dataset
 from zerowaste.data.io import DataError, read_mask, write_mask
 from zerowaste.data.sampling import MixedSampler, RareClassIndex, recrop_for_class

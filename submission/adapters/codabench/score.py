@@ -20,13 +20,12 @@ import tempfile
 import zipfile
 from pathlib import Path
 
+from zerowaste.errors import ZeroWasteError
+from zerowaste.io import write_json_atomic
 from zerowaste.submission.adapters import leaderboard_row
 from zerowaste.submission.groundtruth import GroundTruthError, load_ground_truth
 from zerowaste.submission.scoring import score_submission
 from zerowaste.submission.validate import SubmissionInvalid
-
-from zerowaste.errors import ZeroWasteError
-from zerowaste.io import write_json_atomic
 
 
 class UnsafeSubmission(ZeroWasteError):

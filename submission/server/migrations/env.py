@@ -1,6 +1,7 @@
 """Alembic environment: runs migrations on the connection handed over by ``db.upgrade``."""
 
 from alembic import context
+
 from zerowaste.submission.server.models import Base
 
 target_metadata = Base.metadata
