@@ -170,7 +170,7 @@ PRINTS: dict[str, dict[str, float]] = {
 }
 #: Plastics (linear RGB, transmission range): clear, milky, tinted see-through, and opaque ones.
 PLASTICS: dict[str, list[tuple[tuple[float, float, float], tuple[float, float]]]] = {
-    "soft_plastic": [((0.92, 0.93, 0.95), (0.85, 1.0)), ((0.92, 0.93, 0.95), (0.85, 1.0)),
+    "soft_plastic": [((0.92, 0.93, 0.95), (0.85, 1.0)), ((0.95, 0.95, 0.95), (0.6, 0.8)),
                      ((0.8, 0.8, 0.8), (0.5, 0.8)), ((0.15, 0.35, 0.9), (0.3, 0.6)),
                      ((0.95, 0.75, 0.05), (0.3, 0.6)), ((0.85, 0.1, 0.08), (0.3, 0.6)),
                      ((0.15, 0.6, 0.2), (0.3, 0.6)), ((0.015, 0.015, 0.018), (0.0, 0.0)),
@@ -340,10 +340,11 @@ def camera_look(post_p: dict, seed: int) -> dict:
     Drawn from their own stream (seeded by the post seed), so adding a knob never moves the clutter.
 
     >>> camera_look({}, 0)
-    {'defocus_px': 0.0, 'sharpen': 0.0, 'awb': 0.0, 'jpeg_quality': 0, 'wb_gains': [1.0, 1.0, 1.0]}
+    {'defocus_px': 0.0, 'sharpen': 0.0, 'awb': 0.0, 'shoulder': 0.0, 'jpeg_quality': 0, 'wb_gains': [1.0, 1.0, 1.0]}
     """
     rng = np.random.Generator(np.random.PCG64([int(seed), 1]))
     out: dict = {k: round(_u(rng, post_p.get(k, (0.0, 0.0))), 4) for k in ("defocus_px", "sharpen", "awb")}
+    out["shoulder"] = round(_u(rng, post_p.get("shoulder", (0.0, 0.0))), 4)
     out["jpeg_quality"] = int(round(_u(rng, post_p.get("jpeg_quality", (0, 0)))))
     drift = _u(rng, post_p.get("wb_drift", (0.0, 0.0)))
     out["wb_gains"] = [round(float(np.exp(g)), 4) for g in rng.normal(0, drift, 3)] if drift > 0 else [1.0] * 3

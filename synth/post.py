@@ -1,7 +1,7 @@
 """Camera look on the rendered RGB (pure numpy + OpenCV): what a conveyor video camera does to a frame.
 
 In order: exposure and auto white balance with a drift (in linear light), lens defocus, motion
-blur along the belt, vignette, sensor noise (shot + read noise, partly correlated and with chroma
+blur along the belt, vignette, a highlight shoulder (the tone curve's roll-off), sensor noise (shot + read noise, partly correlated and with chroma
 noise, as after demosaicing), in-camera sharpening, and lossy compression (JPEG with 4:2:0 chroma
 subsampling, standing in for the video codec). Only the RGB changes: masks stay sharp and exact,
 as annotators label the object, not its smear. Every stage is off when its knob is 0 or absent,
@@ -41,6 +41,21 @@ def motion_blur(img: np.ndarray, length: int) -> np.ndarray:
     padded = np.pad(img, ((0, 0), (pad_l + 1, pad_r), (0, 0)), mode="edge")
     csum = np.cumsum(padded, axis=1)
     return (csum[:, length:] - csum[:, :-length]) / length
+
+
+def shoulder(lin: np.ndarray, knee: float, white: float = 0.97) -> np.ndarray:
+    """A camera's highlight roll-off: linear below ``knee``, then compressed smoothly towards ``white``.
+
+    Video cameras rarely clip white paper hard; their tone curve bends above a knee.
+
+    >>> [round(float(v), 3) for v in shoulder(np.array([0.5, 0.9, 2.0], np.float32), 0.8)]
+    [0.5, 0.89, 0.97]
+    """
+    if knee <= 0 or knee >= white:
+        return lin
+    span = white - knee
+    over = np.maximum(lin - knee, 0.0)
+    return np.where(lin > knee, knee + span * np.tanh(over / span), lin).astype(np.float32)
 
 
 def white_balance(lin: np.ndarray, strength: float, drift: np.ndarray) -> np.ndarray:
@@ -101,7 +116,7 @@ def postprocess(rgb: np.ndarray, post: dict) -> np.ndarray:
         yy, xx = np.mgrid[0:h, 0:w]
         r2 = ((xx - w / 2) / (w / 2)) ** 2 + ((yy - h / 2) / (h / 2)) ** 2
         lin = lin * (1 - post["vignette"] * np.clip(r2 / 2, 0, 1))[..., None].astype(np.float32)
-    img = linear_to_srgb(lin)
+    img = linear_to_srgb(shoulder(lin, float(post.get("shoulder", 0.0))))
     amount = float(post.get("sharpen", 0.0))
     if amount > 0:  # in-camera unsharp mask: crisper edges with a faint halo
         img = np.clip(img + amount * (img - cv2.GaussianBlur(img, (0, 0), sigmaX=max(1.2 * s, 0.6))), 0.0, 1.0)

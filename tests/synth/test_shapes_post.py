@@ -96,6 +96,11 @@ def test_camera_look_stages_do_what_they_say():
     half = white_balance(warm, 0.5, np.ones(3))[0, 0]
     assert half[0] / half[2] < 0.5 / 0.15 and half[0] > half[2]
     assert np.allclose(white_balance(warm, 0.0, np.array([1.0, 2.0, 1.0]))[0, 0], [0.5, 0.6, 0.15])
+    # the highlight shoulder keeps overexposed paper below white, leaves mid-tones alone
+    bright = np.full((4, 4, 3), 250, np.uint8)
+    bright[:2] = 100
+    rolled = postprocess(bright, {**off, "exposure": 1.5, "shoulder": 0.7})
+    assert rolled[3, 0, 0] < 253 and rolled[0, 0, 0] == postprocess(bright, {**off, "exposure": 1.5})[0, 0, 0]
     # shot noise: bright pixels are noisier than dark ones
     img = np.zeros((200, 200, 3), np.float32)
     img[:, 100:] = 0.9
@@ -114,7 +119,7 @@ def test_camera_look_stages_do_what_they_say():
 
 
 def test_camera_look_knobs_come_from_the_preset_and_default_to_off():
-    assert camera_look({}, 5) == {"defocus_px": 0.0, "sharpen": 0.0, "awb": 0.0, "jpeg_quality": 0,
+    assert camera_look({}, 5) == {"defocus_px": 0.0, "sharpen": 0.0, "awb": 0.0, "shoulder": 0.0, "jpeg_quality": 0,
                                   "wb_gains": [1.0, 1.0, 1.0]}
     post = sample_scene(load_preset("default"), frame_seed(0, 1))["post"]
     p = load_preset("default")["post"]
