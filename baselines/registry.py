@@ -30,6 +30,7 @@ def registered() -> dict[str, list[tuple[str, type]]]:
         ZeroWasteFDataset,
         ZeroWasteV2Dataset,
     )
+    from zerowaste.baselines.ermpp import BackboneWarmStartHook
     from zerowaste.baselines.hooks import RankBufferSyncHook, TrainingCurvesHook
     from zerowaste.baselines.metric import KitSegMetric
     from zerowaste.baselines.models.daformer_head import DAFormerHead
@@ -49,7 +50,7 @@ def registered() -> dict[str, list[tuple[str, type]]]:
         "DATA_SAMPLERS": named(MixedSourceSampler, UDASourceSampler),
         "TRANSFORMS": named(KitLoadAnnotations, KitAugment),
         "METRICS": named(KitSegMetric),
-        "HOOKS": named(TrainingCurvesHook, RankBufferSyncHook, BestSNDHook),
+        "HOOKS": named(TrainingCurvesHook, RankBufferSyncHook, BestSNDHook, BackboneWarmStartHook),
         "MODELS": named(DAFormerHead, TimmBackbone, DACS, UDADataPreProcessor),
         "OPTIM_WRAPPER_CONSTRUCTORS": named(LayerDecayOptimWrapperConstructor),
         # `init_cfg=dict(type="Pretrained", ...)` in mmseg's scope: converts known formats, refuses a
