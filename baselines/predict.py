@@ -27,12 +27,13 @@ from pathlib import Path
 import numpy as np
 import torch
 import torch.nn.functional as F
-import zerowaste.compat.mmseg  # noqa: F401  (before mmseg; a checkpoint's config imports the registry: custom_imports)
 from tqdm import tqdm
 
+import zerowaste.compat.mmseg  # noqa: F401  (before mmseg; a checkpoint's config imports the registry: custom_imports)
 from zerowaste import contract
 from zerowaste.data.datasets import IMAGE_SUFFIXES
 from zerowaste.data.io import read_image, write_mask
+from zerowaste.errors import ZeroWasteError
 
 #: Test-time augmentations ``--tta`` accepts.
 TTA_CHOICES: tuple[str, ...] = ("flip", "ms")
@@ -42,7 +43,7 @@ MS_RATIOS: tuple[float, ...] = (0.75, 1.0, 1.25)
 DEFAULT_TEST_SCALE: tuple[int, int] = (1024, 512)
 
 
-class PredictError(ValueError):
+class PredictError(ZeroWasteError, ValueError):
     """A bad prediction request (unreadable checkpoint, empty folder, unknown TTA...)."""
 
 

@@ -31,7 +31,7 @@ def registered() -> dict[str, list[tuple[str, type]]]:
         ZeroWasteV2Dataset,
     )
     from zerowaste.baselines.ermpp import BackboneWarmStartHook
-    from zerowaste.baselines.hooks import RankBufferSyncHook, TrainingCurvesHook
+    from zerowaste.baselines.hooks import ProgressHook, RankBufferSyncHook, TrainingCurvesHook
     from zerowaste.baselines.metric import KitSegMetric
     from zerowaste.baselines.models.daformer_head import DAFormerHead
     from zerowaste.baselines.models.layer_decay import LayerDecayOptimWrapperConstructor
@@ -50,7 +50,7 @@ def registered() -> dict[str, list[tuple[str, type]]]:
         "DATA_SAMPLERS": named(MixedSourceSampler, UDASourceSampler),
         "TRANSFORMS": named(KitLoadAnnotations, KitAugment),
         "METRICS": named(KitSegMetric),
-        "HOOKS": named(TrainingCurvesHook, RankBufferSyncHook, BestSNDHook, BackboneWarmStartHook),
+        "HOOKS": named(TrainingCurvesHook, RankBufferSyncHook, ProgressHook, BestSNDHook, BackboneWarmStartHook),
         "MODELS": named(DAFormerHead, TimmBackbone, DACS, UDADataPreProcessor),
         "OPTIM_WRAPPER_CONSTRUCTORS": named(LayerDecayOptimWrapperConstructor),
         # `init_cfg=dict(type="Pretrained", ...)` in mmseg's scope: converts known formats, refuses a

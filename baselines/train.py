@@ -30,10 +30,11 @@ import zipfile
 from collections.abc import Sequence
 from pathlib import Path
 
-import zerowaste.baselines.registry  # noqa: F401  (compat + registrations before any mmseg build)
 from mmengine.config import Config, DictAction
 from mmengine.logging import print_log
 
+import zerowaste.baselines.registry  # noqa: F401  (compat + registrations before any mmseg build)
+from zerowaste.errors import ZeroWasteError
 from zerowaste.io import atomic_path
 
 #: Where the shipped configs live (``zerowaste train segformer/segformer_mit-b5_zerowaste-f.py`` works).
@@ -45,7 +46,7 @@ FROM_SCRATCH = (
 )
 
 
-class TrainError(ValueError):
+class TrainError(ZeroWasteError, ValueError):
     """A bad training request (missing config or checkpoint, malformed option)."""
 
 
@@ -353,7 +354,11 @@ def publish_last_checkpoint(work_dir: str | os.PathLike) -> Path | None:
 
 def train(cfg: Config):
     """Train ``cfg``; returns the Runner. Its ``work_dir`` holds the checkpoints (the final one also
-    as ``last.pth``), logs and ``training_curves.png``."""
+    as ``last.pth``), logs, ``training_curves.png`` and ``progress.json`` (iteration and ETA, also shown
+    as a progress bar on a terminal: :class:`~zerowaste.baselines.hooks.ProgressHook`)."""
+    hooks = list(cfg.get("custom_hooks") or [])
+    if not any(h.get("type") == "ProgressHook" for h in hooks):
+        cfg.custom_hooks = [*hooks, dict(type="ProgressHook")]
     runner = build_runner(cfg)
     runner.train()
     from mmengine.dist import is_main_process
