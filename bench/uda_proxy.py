@@ -299,7 +299,7 @@ def main(argv: list[str] | None = None) -> None:
     ap.add_argument("--pseudo-threshold", type=_threshold, default=None,
                     help="DACS confidence threshold, or 'adaptive' (class-wise, FreeMatch) (default: the config's, SPEC 0.968)")
     ap.add_argument("--pseudo-weighting", choices=("batch", "image", "pixel"), default=None,
-                    help="DACS pseudo-label weights: one per image (DACS) or 0/1 per pixel (default: the config's)")
+                    help="DACS pseudo-label weights: one per target batch (DAFormer), one per image, or 0/1 per pixel (default: the config's)")
     ap.add_argument("--pseudo-align", action="store_true",
                     help="align the teacher's class distribution with the source labels' (ReMixMatch)")
     ap.add_argument("--seeds", type=int, nargs="+", default=[0, 1, 2])
