@@ -337,7 +337,7 @@ def _letter(p: _Page) -> None:
 def _news(p: _Page) -> None:
     rng = p.rng
     m, ink = 6.0, (28, 28, 30)
-    p.grey = rng.random() < 0.65  # most newspapers print greyscale photos
+    p.grey = rng.random() < 0.75  # most newspapers print greyscale photos
     cols = int(rng.integers(4, 7))
     gut = 3.0
     cw = (p.w - 2 * m - (cols - 1) * gut) / cols
@@ -408,7 +408,7 @@ def _flyer(p: _Page) -> None:
     bh = float(rng.uniform(0.12, 0.2)) * p.h
     p.rect(0, 0, p.w, bh, band)
     p.text(6, bh * 0.2, _headline(rng), bh * 0.5, "sans_bold", (255, 255, 255) if band != (240, 200, 0) else (20, 20, 20))
-    nx, ny = int(rng.integers(2, 5)), int(rng.integers(2, 5))
+    nx, ny = int(rng.integers(2, 4)), int(rng.integers(2, 4))
     cw, chh = (p.w - 8) / nx, (p.h - bh - 8) / ny
     for i in range(nx):
         for j in range(ny):
