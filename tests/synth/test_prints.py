@@ -132,15 +132,17 @@ def test_scene_materials_use_known_prints_and_surfaces_never_move_the_clutter():
 
 
 RENDER_SCRIPT = r"""
-import json, sys, numpy as np
+import json, sys, numpy as np, cv2
 from zerowaste.compat.blenderproc import import_blenderproc, init
 from zerowaste.synth.camera import set_camera
 from zerowaste.synth.materials import make_material
-from zerowaste.synth.objects import grid
+from zerowaste.synth.objects import Mesh, grid
 from zerowaste.synth.params import view_size
 from zerowaste.synth.prints import make_print
+from zerowaste.synth.render import configure_renderer
 from zerowaste.synth.scene import _assign, mesh_object
 bproc = import_blenderproc(); init()
+configure_renderer(16, "cpu", 0)  # the production settings: denoiser, light paths, segmentation
 res = (96, 54)
 cam = {"height": 1.0, "lens_mm": 35.0, "tilt_deg": 0.0, "tilt_dir": 0.0, "roll_deg": 0.0, "sensor_mm": 36.0}
 w, h = view_size(1.0, 35.0, res)
@@ -150,20 +152,31 @@ _assign(sheet, make_material({"family": "paper", "color": [0.8] * 3, "roughness"
 sheet.set_cp("category_id", 5)
 set_camera(cam, res)
 bproc.renderer.set_world_background([1, 1, 1], strength=1.0)
-bproc.renderer.set_max_amount_of_samples(16)
-bproc.renderer.set_denoiser(None)
-import bpy; bpy.context.scene.view_settings.view_transform = "Standard"
-out = bproc.renderer.render(verbose=False)["colors"][0][..., :3].astype(float)
-ref = make_print("package", 3, (w, h), 200)[..., :3].astype(float)
-import cv2; ref = cv2.resize(ref, res, interpolation=cv2.INTER_AREA)
+ref = cv2.resize(make_print("package", 3, (w, h), 200)[..., :3].astype(float), res, interpolation=cv2.INTER_AREA)
 def corr(a, b): a = a - a.mean(); b = b - b.mean(); return float((a * b).sum() / np.sqrt((a * a).sum() * (b * b).sum()))
-print("RESULT", json.dumps({"corr": corr(out, ref), "flipped": corr(out, ref[::-1]),
-      "sat": float((out.max(-1) - out.min(-1)).mean() / 255)}), flush=True)
+out = bproc.renderer.render(verbose=False)["colors"][0][..., :3].astype(float)
+got = {"corr": corr(out, ref), "flipped": corr(out, ref[::-1]), "sat": float((out.max(-1) - out.min(-1)).mean() / 255)}
+# A clear film over the left half: it must own the mask there, and the print must show through it.
+film = grid(w * 0.6, h * 1.2, 4, 4)
+film.verts[:, 0] -= w * 0.3
+film.verts[:, 2] = 0.03
+film = mesh_object("film", Mesh(film.verts, film.faces, film.uv))
+_assign(film, make_material({"family": "soft_plastic", "color": [0.92, 0.93, 0.95], "roughness": 0.1,
+                             "transmission": 0.95, "ior": 1.3, "specular": 0.6}, size=(w, h)))
+film.set_cp("category_id", 4)
+for i, o in enumerate((sheet, film)):
+    o.blender_obj.pass_index = i + 1
+data = bproc.renderer.render(verbose=False)
+left = slice(0, res[0] * 4 // 10)
+seg, under = data["category_id_segmaps"][0], data["colors"][0][..., :3].astype(float)
+got.update({"film_mask": float((seg[:, left] == 4).mean()), "paper_right": float((seg[:, -20:] == 5).mean()),
+            "through": corr(under[:, left], ref[:, left])})
+print("RESULT", json.dumps(got), flush=True)
 import os; os._exit(0)
 """
 
 
-def test_a_print_reaches_cycles_on_the_uvs_the_right_way_round():
+def test_a_print_reaches_cycles_on_the_uvs_the_right_way_round_and_shows_through_clear_film():
     result = subprocess.run([sys.executable, "-c", RENDER_SCRIPT], capture_output=True, text=True, timeout=300)
     assert result.returncode == 0, result.stdout[-2000:] + result.stderr[-3000:]
     import json
@@ -171,3 +184,5 @@ def test_a_print_reaches_cycles_on_the_uvs_the_right_way_round():
     got = json.loads(result.stdout.split("RESULT", 1)[1])
     assert got["corr"] > 0.8 and got["corr"] > got["flipped"] + 0.3, got
     assert got["sat"] > 0.2, got  # the packaging's saturated colours survive colour management
+    assert got["film_mask"] > 0.95 and got["paper_right"] > 0.95, got  # see-through, yet labelled
+    assert got["through"] > 0.6, got  # ... and the print below is still seen through the film
