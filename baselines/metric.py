@@ -19,11 +19,14 @@ from __future__ import annotations
 import numpy as np
 from mmengine.evaluator import BaseMetric
 
+from zerowaste.io import to_pct
 from zerowaste.submission.scoring import SegEvaluator, confusion_matrix
 
 
 def _percent(value: float | None) -> float:
-    return float("nan") if value is None else round(100.0 * value, 2)
+    """Percent for mmengine's logger, which needs a float: an undefined value is NaN."""
+    pct = to_pct(value, 2)
+    return float("nan") if pct is None else pct
 
 
 def flatten_metrics(metrics: dict) -> dict[str, float]:

@@ -67,12 +67,9 @@ def gt_options(command):
 
 
 def _load_gt(gt: Path, phase: str | None):
-    from zerowaste.submission.groundtruth import GroundTruthError, load_ground_truth
+    from zerowaste.submission.groundtruth import load_ground_truth
 
-    try:
-        return load_ground_truth(gt, phase)
-    except GroundTruthError as exc:
-        raise click.ClickException(str(exc)) from exc
+    return load_ground_truth(gt, phase)  # a GroundTruthError is one line (zerowaste.cli)
 
 
 def _print_problems(report) -> None:
@@ -91,14 +88,10 @@ def submission() -> None:
 @click.option("--max-problems", default=50, show_default=True, help="Report at most this many problems.")
 def validate(zip_path: Path, gt_path: Path, phase: str | None, max_problems: int) -> None:
     """Validate SUB.zip (exit 0 if valid, 1 if not)."""
-    from zerowaste.submission.groundtruth import GroundTruthError
     from zerowaste.submission.validate import validate_submission
 
     gt = _load_gt(gt_path, phase)
-    try:
-        report = validate_submission(zip_path, gt, max_problems=max_problems)
-    except GroundTruthError as exc:
-        raise click.ClickException(str(exc)) from exc
+    report = validate_submission(zip_path, gt, max_problems=max_problems)
     if report.ok:
         click.echo(f"{zip_path}: {report.summary()}")
         return
@@ -120,15 +113,12 @@ def validate(zip_path: Path, gt_path: Path, phase: str | None, max_problems: int
 )
 def pack(source_only: Path, uda: Path, images: Path, out: Path) -> None:
     """Build the official submission zip (validated before it is written)."""
-    from zerowaste.submission.groundtruth import GroundTruthError
-    from zerowaste.submission.pack import PackError, pack_submission
+    from zerowaste.submission.pack import pack_submission
     from zerowaste.submission.validate import SubmissionInvalid
 
     try:
         pack_submission(source_only, uda, images, out)
-    except (PackError, GroundTruthError) as exc:
-        raise click.ClickException(str(exc)) from exc
-    except SubmissionInvalid as exc:
+    except SubmissionInvalid as exc:  # list the problems before the one-line error
         _print_problems(exc.report)
         raise click.ClickException(f"the packed zip does not validate: {exc.report.summary()}") from exc
     click.echo(f"wrote {out}")
@@ -145,12 +135,9 @@ def gt(root: Path, out: Path, phases: tuple[str, ...]) -> None:
     ROOT is the labeled copy of the target data (ZeroWaste v2 with its val/test labels); masks must be
     8-bit class ids 0..4 or 255, named and sized like ROOT/<phase>/data/ images when those are there.
     """
-    from zerowaste.submission.groundtruth import GroundTruthError, build_ground_truth_zip
+    from zerowaste.submission.groundtruth import build_ground_truth_zip
 
-    try:
-        counts = build_ground_truth_zip(root, out, phases or None)
-    except GroundTruthError as exc:
-        raise click.ClickException(str(exc)) from exc
+    counts = build_ground_truth_zip(root, out, phases or None)
     click.echo(f"wrote {out}: " + ", ".join(f"{phase}/ {n} masks" for phase, n in counts.items()))
 
 
@@ -158,7 +145,7 @@ def _print_table(result: dict[str, dict]) -> None:
     from rich.console import Console
     from rich.table import Table
 
-    from zerowaste.submission.scoring import format_percent
+    from zerowaste.io import fmt_pct as format_percent
 
     table = Table(title="ZeroWaste score (%)")
     table.add_column("metric")
@@ -200,18 +187,15 @@ def score(
     workers: int | None,
 ) -> None:
     """Score SUB.zip against ground truth with the official metric (fractions in the JSON)."""
-    from zerowaste.submission.groundtruth import GroundTruthError
     from zerowaste.submission.scoring import score_submission
     from zerowaste.submission.validate import SubmissionInvalid
 
     gt = _load_gt(gt_path, phase)
     try:
         result = score_submission(zip_path, gt, workers=workers, progress=True)
-    except SubmissionInvalid as exc:
+    except SubmissionInvalid as exc:  # list the problems before the one-line error
         _print_problems(exc.report)
         raise click.ClickException(f"{zip_path}: {exc.report.summary()}") from exc
-    except GroundTruthError as exc:
-        raise click.ClickException(str(exc)) from exc
     _print_table(result)
     if json_out:
         write_json_atomic(json_out, result, indent=2)

@@ -28,7 +28,6 @@ Example:
 
 from __future__ import annotations
 
-import math
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -230,6 +229,4 @@ def score_submission(
     return {track: ev.evaluate() for track, ev in evaluators.items()}
 
 
-def format_percent(value: float | None) -> str:
-    """``0.4549 -> '45.49'``; ``None -> 'n/a'`` (empty union, see module docs)."""
-    return "n/a" if value is None or math.isnan(value) else f"{100 * value:.2f}"
+

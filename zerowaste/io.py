@@ -10,7 +10,7 @@ submissions on shared storage stay readable by the other users the umask allows.
   (``torch.save``, ``zipfile``, ``fig.savefig``); replaced into place only on success.
 * :func:`write_bytes_atomic`, :func:`write_text_atomic`, :func:`write_json_atomic`.
 * :func:`save_figure` -- a matplotlib figure as PNG, atomically, and closed.
-* :func:`fmt_pct` -- a fraction as a percent string, ``None``/NaN as ``n/a``.
+* :func:`fmt_pct` / :func:`to_pct` -- a fraction as a percent string (``None``/NaN as ``n/a``) or number.
 * :func:`csv_text` -- rows as CSV text, every cell passed through :func:`spreadsheet_safe` (the one
   way the kit writes CSV: participant text never becomes a live spreadsheet formula).
 
@@ -38,7 +38,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-__all__ = ["atomic_path", "csv_text", "fmt_pct", "save_figure", "spreadsheet_safe", "write_bytes_atomic",
+__all__ = ["atomic_path", "csv_text", "fmt_pct", "save_figure", "spreadsheet_safe", "to_pct", "write_bytes_atomic",
            "write_json_atomic", "write_text_atomic"]
 
 
@@ -108,11 +108,21 @@ def save_figure(fig: Any, path: str | os.PathLike, dpi: int = 100, **savefig_kwa
     return Path(path)
 
 
+def to_pct(value: float | None, digits: int = 2) -> float | None:
+    """A fraction in 0..1 as a percent number rounded to ``digits``; ``None``/NaN give ``None``.
+
+    >>> to_pct(0.454912, 2), to_pct(None)
+    (45.49, None)
+    """
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return None
+    return round(100.0 * value, digits)
+
+
 def fmt_pct(value: float | None, digits: int = 2) -> str:
     """A fraction in 0..1 as a percent string with ``digits`` decimals; ``None``/NaN give ``n/a``."""
-    if value is None or (isinstance(value, float) and math.isnan(value)):
-        return "n/a"
-    return f"{100.0 * value:.{digits}f}"
+    pct = to_pct(value, digits)
+    return "n/a" if pct is None else f"{pct:.{digits}f}"
 
 
 #: A cell starting with one of these is evaluated as a formula by Excel, LibreOffice or Google Sheets

@@ -4,7 +4,7 @@ Example:
     $ zerowaste select work/iter_4000.pth work/iter_8000.pth --images data/zerowaste-v2/train/data
     $ zerowaste pseudo-label work/best_snd.pth --images data/zerowaste-v2/train/data --out data/pl1 \\
           --threshold 0.968
-    $ zerowaste train baselines/configs/uda/tiny_pseudo_label_finetune_cpu.py --cfg-options pl_root=data/pl1
+    $ zerowaste train uda/tiny_pseudo_label_finetune_cpu.py pl_root=data/pl1
 """
 
 from __future__ import annotations
@@ -17,10 +17,7 @@ import click
 def _images(folder: str, limit: int | None) -> list[Path]:
     from zerowaste.baselines.uda.infer import list_images
 
-    try:
-        images = list_images(folder)
-    except ValueError as exc:
-        raise click.ClickException(str(exc)) from exc
+    images = list_images(folder)  # a PredictError (a kit error) names a missing or empty folder
     return images[:limit] if limit else images
 
 
@@ -42,7 +39,6 @@ def select(checkpoints: tuple[str, ...], images: str, pixels: int, max_images: i
     from rich.console import Console
     from rich.table import Table
 
-    from zerowaste.baselines.uda.infer import PredictError
     from zerowaste.baselines.uda.selection import rank_checkpoints
     from zerowaste.io import write_json_atomic
 
@@ -50,12 +46,9 @@ def select(checkpoints: tuple[str, ...], images: str, pixels: int, max_images: i
     if (pixels if pooling == "image" else len(imgs) * pixels) < 3:
         raise click.ClickException("SND needs at least 3 sampled pixels per score: raise --pixels")
     console = Console(stderr=True)
-    try:
-        with console.status("scoring") as status:
-            rows = rank_checkpoints(list(checkpoints), imgs, pixels, seed, pooling=pooling,
-                                    progress=lambda ck: status.update(f"SND of {ck} on {len(imgs)} images"))
-    except PredictError as exc:
-        raise click.ClickException(str(exc)) from exc
+    with console.status("scoring") as status:
+        rows = rank_checkpoints(list(checkpoints), imgs, pixels, seed, pooling=pooling,
+                                progress=lambda ck: status.update(f"SND of {ck} on {len(imgs)} images"))
     table = Table(title=f"SND on {len(imgs)} images x {pixels} pixels (higher is better)")
     for col in ("rank", "checkpoint", "SND"):
         table.add_column(col)
@@ -83,18 +76,13 @@ def pseudo_label(checkpoint: str, images: str, out: str, threshold: float, split
     """Write confident pseudo-labels of CHECKPOINT for target images, as a labeled dataset to fine-tune on."""
     from tqdm import tqdm
 
-    from zerowaste.baselines.uda.infer import PredictError
     from zerowaste.baselines.uda.selection import write_pseudo_labels
     from zerowaste.contract import SPLITS
 
     if split not in SPLITS:
         raise click.ClickException(f"--split must be one of {', '.join(SPLITS)}")
     imgs = _images(images, None)
-    try:
-        with tqdm(total=len(imgs), desc="pseudo-labels", unit="img") as bar:
-            summary = write_pseudo_labels(checkpoint, imgs, out, threshold, split,
-                                          progress=lambda _: bar.update())
-    except PredictError as exc:
-        raise click.ClickException(str(exc)) from exc
+    with tqdm(total=len(imgs), desc="pseudo-labels", unit="img") as bar:
+        summary = write_pseudo_labels(checkpoint, imgs, out, threshold, split, progress=lambda _: bar.update())
     click.echo(f"wrote {summary['images']} pseudo-label masks to {Path(out) / split}; "
                f"{100 * summary['mean_confident_fraction']:.1f}% of pixels confident (>= {threshold})")

@@ -13,13 +13,11 @@ Example:
 
 from __future__ import annotations
 
-
-def _percent(value: float | None) -> float | None:
-    return None if value is None else round(100 * value, 6)
+from zerowaste.io import to_pct
 
 
 def leaderboard_row(metrics: dict) -> dict[str, float | None]:
     """One track's metrics as flat leaderboard columns in percent: mIoU, Acc, aAcc, IoU_<class>."""
-    row = {key: _percent(metrics[key]) for key in ("mIoU", "Acc", "aAcc")}
-    row.update({f"IoU_{name}": _percent(v) for name, v in metrics["IoU"].items()})
+    row = {key: to_pct(metrics[key], 6) for key in ("mIoU", "Acc", "aAcc")}
+    row.update({f"IoU_{name}": to_pct(v, 6) for name, v in metrics["IoU"].items()})
     return row

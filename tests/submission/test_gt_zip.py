@@ -9,6 +9,7 @@ import numpy as np
 import pytest
 from click.testing import CliRunner
 
+from zerowaste.cli import cli
 from zerowaste.data.fixtures import make_dataset
 from zerowaste.data.io import write_mask
 from zerowaste.submission.cli import submission
@@ -50,7 +51,7 @@ def test_bad_ground_truth_is_refused_and_nothing_written(labeled_v2: Path, tmp_p
     mask.unlink()
     with pytest.raises(GroundTruthError, match="do not pair by file name .1 unpaired"):
         build_ground_truth_zip(labeled_v2, out)
-    result = CliRunner().invoke(submission, ["gt", str(labeled_v2), "-o", str(out)])
+    result = CliRunner().invoke(cli, ["submission", "gt", str(labeled_v2), "-o", str(out)])  # as users run it
     assert result.exit_code == 1 and "do not pair" in result.output and "Traceback" not in result.output
     assert not out.exists() and not list(tmp_path.glob(".gt.zip*"))
     with pytest.raises(GroundTruthError, match="has no val/ or test/ folder"):
