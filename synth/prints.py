@@ -514,7 +514,7 @@ _LAYOUTS = {"letter": (_letter, PAPER_WHITE), "news": (_news, NEWSPRINT), "magaz
             "snack": (_snack, PAPER_WHITE), "label": (_label, (0, 0, 0)), "can": (_can, (0, 0, 0)), "bag": (_bag, (0, 0, 0))}
 
 
-@functools.lru_cache(maxsize=128)
+@functools.lru_cache(maxsize=16)  # prints are unique per object: a small cache bounds memory
 def _cached(kind: str, seed: int, w_mm: float, h_mm: float, out_w: int, out_h: int) -> np.ndarray:
     layout, bg = _LAYOUTS[kind]
     # Draw at twice the texture size, then halve (a cheap, clean anti-aliasing of small text).
