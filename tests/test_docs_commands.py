@@ -306,12 +306,14 @@ def check_help(command: str, ws: Path, env: dict[str, str]) -> str | None:
         return f"`{' '.join(prefix)} --help` does not list {', '.join(unknown)}"
     configs = [t for t in tokens[len(prefix):] if t.endswith(".py") and not t.startswith("-")]
     if prefix[:2] == ["zerowaste", "train"] and configs:
-        from zerowaste.baselines.train import TrainError, resolve_config  # imported once, in this process
-
+        try:
+            from zerowaste.baselines.train import resolve_config  # imported once, in this process
+        except ImportError as exc:
+            return f"cannot import zerowaste.baselines.train to check the config path: {exc}"
         with contextlib.chdir(ws):  # the workspace, not the repository root
             try:
                 resolve_config(configs[0])
-            except TrainError as exc:
+            except Exception as exc:  # noqa: BLE001 -- TrainError, or anything else: reported, not raised
                 return f"config {configs[0]} does not resolve from another folder: {exc}"
     return None
 
