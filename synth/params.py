@@ -94,6 +94,11 @@ FIT_RANGES: tuple[FitRange, ...] = (
     FitRange("post.jpeg_quality", 20, 95, integer=True),
     FitRange("surfaces.grime", 0.0, 0.6),
     FitRange("surfaces.clear_plastic", 0.0, 1.0, span=False),
+    FitRange("lighting.hotspot_power", 0.5, 15.0, log=True),
+    FitRange("clutter.piles", 1, 8, integer=True),
+    FitRange("clutter.pile_radius", 0.1, 0.8),
+    FitRange("clutter.pile_share", 0.0, 1.0, span=False),
+    FitRange("post.shoulder", 0.4, 1.0),              # where the highlight roll-off starts
 )
 
 
