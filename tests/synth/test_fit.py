@@ -51,7 +51,7 @@ def test_every_declared_range_exists_in_the_shipped_presets_and_holds_them():
 
 
 def test_apply_values_keeps_span_width_clips_and_rounds():
-    base = load_preset("default")
+    base = load_preset("default", ["clutter.count=[70, 95]", "camera.height=[1.25, 1.45]"])
     out = F.apply_values(base, {"camera.height": 1.95, "clutter.count": 100.4, "lighting.hotspot_prob": 0.25})
     assert out["camera"]["height"] == [1.85, 2.0]  # half-width 0.1 kept, clipped at the declared 2.0
     assert out["clutter"]["count"] == [88, 113] and all(isinstance(v, int) for v in out["clutter"]["count"])
