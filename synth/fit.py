@@ -21,7 +21,7 @@ Files, for ``-o fitted.yaml``::
 
 Example:
     >>> from zerowaste.synth.presets import load_preset
-    >>> base = load_preset("default")
+    >>> base = load_preset("default", ["belt.grey=[0.025, 0.055]"])
     >>> [r.path for r in searchable(base, ["belt.grey", "lighting.bar_power"])]
     ['belt.grey', 'lighting.bar_power']
     >>> moved = apply_values(base, {"belt.grey": 0.1, "clutter.class_mix.metal": 0.2})
