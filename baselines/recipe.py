@@ -4,9 +4,10 @@
 numbers"): ConvNeXt-L + DAFormer head
 
 1. ``dacs``: DACS self-training ZeroWaste-f -> ZeroWaste v2, 40k iterations
-   (``uda/daformer_convnext-l_zerowaste.py``); its student is saved as ``dacs/student.pth``;
+   (``uda/daformer_convnext-l_zerowaste.py``);
 2. ``pseudo-labels``: the student's predictions on the target's train images, pixels below the
-   confidence threshold ignored (255) -- the ``zerowaste pseudo-label`` code;
+   confidence threshold ignored (255), and the student's weights as ``init.pth`` -- the
+   ``zerowaste pseudo-label`` code;
 3. ``finetune-photometric``, ``finetune-noise``, ``finetune-grid-shuffle``: three 10k-iteration
    fine-tunes of the student on source labels + pseudo-labels, each with one extra augmentation
    (``recipes/first-place_finetune.py``);
@@ -114,21 +115,6 @@ def _train(config: str, work: Path, options: Sequence[str], pretrained: str | No
     return work / LAST_CHECKPOINT
 
 
-def student_checkpoint(checkpoint: Path, out: Path) -> Path:
-    """The network that predicts, as a plain checkpoint: a DACS checkpoint's student (``model.*``)."""
-    import torch
-
-    from zerowaste.io import atomic_path
-
-    ckpt = torch.load(checkpoint, map_location="cpu", weights_only=True)
-    state = ckpt["state_dict"]
-    if any(k.startswith("ema_model.") for k in state):
-        state = {k.removeprefix("model."): v for k, v in state.items() if k.startswith("model.")}
-    with atomic_path(out) as tmp:
-        torch.save({"state_dict": state}, tmp)
-    return out
-
-
 def run_stage(run: RecipeRun, stage: str) -> Path:
     """Run one stage from the outputs of the earlier ones; returns its output."""
     r, src, out = run.recipe, str(run.source), run.stage_dir(stage)
@@ -136,18 +122,14 @@ def run_stage(run: RecipeRun, stage: str) -> Path:
     if stage == "dacs":
         options = (f"train_dataloader.dataset.source.root={src}",
                    f"train_dataloader.dataset.target.root={run.target}", *val, *r.dacs_options, *run.options)
-        last = _train(r.dacs_config, out, options, run.pretrained)
-        return student_checkpoint(last, out / "student.pth")
+        return _train(r.dacs_config, out, options, run.pretrained)
     if stage == "pseudo-labels":
         from zerowaste.baselines.uda.infer import list_images
         from zerowaste.baselines.uda.selection import write_pseudo_labels
 
-        student = run.stage_dir("dacs") / "student.pth"
         images = list_images(run.target / "train" / "data")
         write_pseudo_labels(run.stage_dir("dacs") / "last.pth", images, out, r.threshold)
-        (out / "student.pth").unlink(missing_ok=True)
-        (out / "student.pth").hardlink_to(student)
-        return out
+        return out / "init.pth"  # the student's weights, where the fine-tunes start
     if stage.startswith("finetune-"):
         aug = stage.removeprefix("finetune-")
         options = (f"pl_root={run.stage_dir('pseudo-labels')}", f"train_dataloader.dataset.sources.0.root={src}",
@@ -157,7 +139,8 @@ def run_stage(run: RecipeRun, stage: str) -> Path:
         from zerowaste.baselines.soup import soup_checkpoints
 
         ingredients = [run.stage_dir(f"finetune-{a}") / "last.pth" for a in r.augmentations]
-        ingredients.append(run.stage_dir("dacs") / "student.pth")  # last: the soup keeps the first one's config
+        ingredients.append(run.stage_dir("pseudo-labels") / "init.pth")  # the DACS student; last: the soup
+        # keeps the first checkpoint's config
         out.mkdir(parents=True, exist_ok=True)
         return soup_checkpoints(ingredients, out / "soup.pth")
     raise RecipeError(f"{r.name}: unknown stage {stage!r}")

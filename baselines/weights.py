@@ -100,9 +100,9 @@ def read_state_dict(path: str | Path, strip: bool = True) -> Tensors:
         else:
             state = torch.load(path, map_location="cpu", weights_only=True)
     except Exception as exc:  # noqa: BLE001  (any unreadable file is the same user error)
-        reason = " ".join(str(exc).split())[:160]
-        raise WeightsError(f"cannot read weights file {path} (corrupt, truncated or not a checkpoint): "
-                           f"{type(exc).__name__}: {reason}") from None
+        message = " ".join(str(exc).split())
+        reason = f"{type(exc).__name__}: {message}" if 0 < len(message) <= 100 else type(exc).__name__
+        raise WeightsError(f"cannot read weights file {path} (corrupt, truncated or not a checkpoint; {reason})") from None
     tensors = unwrap(state, path)
     return strip_prefixes(tensors) if strip else tensors
 

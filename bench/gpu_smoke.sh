@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# GPU smoke test of the kit's recipes, one GPU, about 8 minutes; prints one table at the end.
+# GPU smoke test of the kit's recipes on one GPU, sized to stay under 8 minutes (not measured: no GPU
+# here; lower ITERS / HEAVY_ITERS if it does not); prints one table at the end.
 #
 #   bash bench/gpu_smoke.sh [OUT_DIR]          (default /tmp/zerowaste-gpu-smoke; ITERS=200 HEAVY_ITERS=60)
 #

@@ -33,7 +33,7 @@ def test_tiny_first_place_chain_runs_in_order_and_resumes(tmp_path, data):
     for name in masks:
         values = set(np.unique(read_mask(work / "pseudo-labels" / "train" / "sem_seg" / name)).tolist())
         assert values <= {*range(contract.NUM_CLASSES), contract.IGNORE_INDEX}
-    student = torch.load(work / "dacs" / "student.pth", weights_only=True)["state_dict"]
+    student = torch.load(work / "pseudo-labels" / "init.pth", weights_only=True)["state_dict"]
     assert not any(k.startswith(("ema_model.", "model.")) for k in student)
 
     # 2 -> 3: each fine-tune started from the student and trained on the pseudo-labels with its augmentation
@@ -41,7 +41,7 @@ def test_tiny_first_place_chain_runs_in_order_and_resumes(tmp_path, data):
     for aug in ("photometric", "noise", "grid-shuffle"):
         ckpt = torch.load(work / f"finetune-{aug}" / "last.pth", weights_only=True)
         cfg = ckpt["meta"]["cfg"]
-        assert f"{work / 'pseudo-labels' / 'student.pth'}" in cfg and f"preset='{aug}'" in cfg
+        assert f"{work / 'pseudo-labels' / 'init.pth'}" in cfg and f"preset='{aug}'" in cfg
         assert str(work / "pseudo-labels") in cfg and ckpt["meta"]["iter"] == 4
         assert set(ckpt["state_dict"]) == set(student)
         finetunes.append(ckpt["state_dict"])

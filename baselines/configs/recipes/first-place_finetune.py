@@ -2,12 +2,12 @@
 # head) for 10k iterations on ZeroWaste-f labels + the target's confident pseudo-labels (255 = ignored),
 # with one extra augmentation per run: `train_dataloader.dataset.pipeline.1.preset=photometric`, `noise`
 # or `grid-shuffle` (zerowaste.data.augment). `zerowaste recipe run first-place` runs the three and
-# points `pl_root` (pseudo-labels + `student.pth`) at its own stage outputs; by hand:
+# points `pl_root` (pseudo-labels + the student's `init.pth`) at its own stage outputs; by hand:
 #   zerowaste train recipes/first-place_finetune.py pl_root=work/pseudo-labels \
 #       train_dataloader.dataset.pipeline.1.preset=noise train_dataloader.dataset.sources.0.root=data/zerowaste-f
 _base_ = ["../convnext/daformer_convnext-l_zerowaste-f.py"]
 pl_root = "data/pseudo-labels"
-load_from = pl_root + "/student.pth"  # the DACS student's weights (written by the recipe's stage 2)
+load_from = pl_root + "/init.pth"  # the DACS student's weights (written by `zerowaste pseudo-label`)
 max_iters = 10000
 train_pipeline = [
     dict(type="KitLoadAnnotations"),

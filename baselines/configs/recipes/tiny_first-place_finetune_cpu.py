@@ -2,7 +2,7 @@
 # + DAFormer head fine-tuned on source labels + pseudo-labels; see first-place_finetune.py.
 _base_ = ["../tiny/daformer_convnext_tiny_cpu.py"]
 pl_root = "data/pseudo-labels"
-load_from = pl_root + "/student.pth"
+load_from = pl_root + "/init.pth"
 max_iters = 4
 train_dataloader = dict(
     dataset=dict(
