@@ -60,7 +60,8 @@ def metrics_table(metrics: dict, title: str) -> Table:
 @click.option("--amp", is_flag=True, help="Mixed precision: float16 + loss scaling on CUDA, bfloat16 on CPU.")
 @click.option("--cfg-options", "cfg_options", multiple=True, help="key=value config override (repeatable; "
               "bare key=value arguments after CONFIG work too).")
-@click.option("--pretrained", type=click.Path(dir_okay=False), help="Local backbone checkpoint (mmseg key names).")
+@click.option("--pretrained", type=click.Path(dir_okay=False), help="Local backbone weights as downloaded (NVlabs MiT, timm/HF safetensors, official ConvNeXt/DINOv2, "
+              "mmpretrain): converted, and refused if they do not fit the backbone.")
 @click.option("--seed", type=int, help="Random seed.")
 @click.option("--deterministic", is_flag=True, help="Deterministic cuDNN / torch algorithms.")
 @click.option("--launcher", type=click.Choice(["none", "pytorch", "slurm", "mpi"]), default="none",
