@@ -171,9 +171,15 @@ def _parse_hw(value: str) -> tuple[int, int]:
 @click.argument("configs", nargs=-1, required=True)
 @click.option("--input-size", default="256x448", show_default=True, help="HxW of the counting pass.")
 @click.option("--json", "json_out", type=click.Path(dir_okay=False), help="Also write the counts as JSON.")
-def check_model(configs, input_size, json_out) -> None:
+@click.option("--pretrained", type=click.Path(exists=True, dir_okay=False),
+              help="Also say which format this weights file is and how much of each config's backbone it covers.")
+def check_model(configs, input_size, json_out, pretrained) -> None:
     """Count parameters used per forward pass of CONFIGS (an ensemble: summed) against the 300M rule."""
-    from zerowaste.baselines.check_model import check_models
+    from zerowaste.baselines.check_model import build_model, check_models
+    from zerowaste.baselines.weights import coverage_line
+
+    for config in configs if pretrained else ():
+        click.echo(coverage_line(pretrained, build_model(config).backbone, config))
 
     with user_errors():
         report = check_models(configs, _parse_hw(input_size))

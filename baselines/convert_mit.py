@@ -6,8 +6,8 @@ keeps them in ``layers.{i-1}.{0,1,2}``, fuses attention's ``q`` and ``kv`` into 
 ``in_proj`` (PyTorch ``MultiheadAttention``) and implements the MLP with 1x1 convolutions.
 The classification ``head`` is dropped.
 
-``zerowaste train --pretrained mit_b5.pth`` converts on the fly (:mod:`zerowaste.baselines.weights`
-recognises these names); this command writes the converted file once, e.g. to inspect it.
+``zerowaste train --pretrained mit_b5.pth`` converts on the fly (:func:`zerowaste.baselines.weights.convert_mit`,
+the mapping below); this command writes the converted file once, e.g. to inspect it.
 
     original                               mmseg
     patch_embed{i}.proj.*                  layers.{i-1}.0.projection.*
@@ -28,67 +28,15 @@ Example:
 
 from __future__ import annotations
 
-import re
 import sys
-from collections import OrderedDict
 from pathlib import Path
 
 import torch
 
-from zerowaste.baselines.weights import WeightsError, read_state_dict
+from zerowaste.baselines.weights import ConvertError, WeightsError, convert_mit, read_state_dict
+
+__all__ = ["ConvertError", "convert_file", "convert_mit", "main"]
 from zerowaste.io import atomic_path
-
-_STAGE = re.compile(r"^(patch_embed|block|norm)(\d+)\.(.*)$")
-
-
-class ConvertError(WeightsError):
-    """Not an original MiT checkpoint."""
-
-
-def _block_key(stage: int, rest: str, state: dict, key: str) -> tuple[str, torch.Tensor] | None:
-    """mmseg name and value of ``block{stage}.{rest}`` (None for the ``kv`` half merged into ``q``)."""
-    j, sub = rest.split(".", 1)
-    prefix = f"layers.{stage - 1}.1.{j}."
-    value = state[key]
-    if sub.startswith("attn.q."):
-        kv_key = key.replace("attn.q.", "attn.kv.")
-        if kv_key not in state:
-            raise ConvertError(f"{key} has no matching {kv_key}")
-        return prefix + "attn.attn.in_proj_" + sub.split(".")[-1], torch.cat([value, state[kv_key]], dim=0)
-    if sub.startswith("attn.kv."):
-        return None
-    if sub.startswith("attn.proj."):
-        return prefix + "attn.attn.out_proj." + sub.split(".")[-1], value
-    if sub.startswith("mlp."):
-        layer = {"fc1": "0", "dwconv": "1", "fc2": "4"}[sub.split(".")[1]]
-        if layer in ("0", "4") and sub.endswith("weight"):
-            value = value[..., None, None]
-        return prefix + f"ffn.layers.{layer}." + sub.split(".")[-1], value
-    return prefix + sub, value  # norm1, norm2, attn.sr, attn.norm
-
-
-def convert_mit(state: dict) -> OrderedDict:
-    """The mmseg ``MixVisionTransformer`` state dict of an original MiT state dict."""
-    state = state.get("state_dict", state)
-    if not any(k.startswith("block1.") for k in state):
-        raise ConvertError("not an original MiT checkpoint (no `block1.*` keys)")
-    out = OrderedDict()
-    for key in state:
-        if key.startswith("head."):
-            continue
-        match = _STAGE.match(key)
-        if match is None:
-            raise ConvertError(f"unexpected key {key!r} in an original MiT checkpoint")
-        part, stage, rest = match.group(1), int(match.group(2)), match.group(3)
-        if part == "patch_embed":
-            out[f"layers.{stage - 1}.0." + rest.replace("proj.", "projection.")] = state[key]
-        elif part == "norm":
-            out[f"layers.{stage - 1}.2.{rest}"] = state[key]
-        else:
-            converted = _block_key(stage, rest, state, key)
-            if converted is not None:
-                out[converted[0]] = converted[1]
-    return out
 
 
 def convert_file(src: str | Path, dst: str | Path) -> Path:

@@ -42,8 +42,8 @@ checkpoint=PATH)``. In mmseg's scope ``Pretrained`` is :class:`KitPretrainedInit
    The report (:class:`LoadReport`) stays on the backbone as ``pretrained_report``, which the ImageNet
    feature distance checks (:func:`zerowaste.baselines.uda.fdist.require_loaded`).
 
-``python -m zerowaste.baselines.weights inspect FILE`` prints the format found;
-``... convert FILE CONFIG OUT`` writes the converted backbone weights (mmengine layout).
+``python -m zerowaste.baselines.weights inspect FILE`` prints the format found, and
+``zerowaste check-model CONFIG --pretrained FILE`` how much of the config's backbone the file covers.
 
 Example:
     >>> import torch
@@ -59,6 +59,7 @@ from __future__ import annotations
 
 import re
 import sys
+from collections import OrderedDict
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -268,10 +269,65 @@ def _timm_filter(state: Tensors, net: torch.nn.Module) -> Tensors:
         return state  # not a file this filter knows: keep the names, the coverage check decides
 
 
+# ------------------------------------------------------------------ NVlabs MiT (mit_b0.pth ... mit_b5.pth)
+# The mapping to mmseg's MixVisionTransformer is drawn in zerowaste.baselines.convert_mit's docstring.
+
+_STAGE = re.compile(r"^(patch_embed|block|norm)(\d+)\.(.*)$")
+
+
+class ConvertError(WeightsError):
+    """Not an original MiT checkpoint."""
+
+
+def _block_key(stage: int, rest: str, state: dict, key: str) -> tuple[str, torch.Tensor] | None:
+    """mmseg name and value of ``block{stage}.{rest}`` (None for the ``kv`` half merged into ``q``)."""
+    j, sub = rest.split(".", 1)
+    prefix = f"layers.{stage - 1}.1.{j}."
+    value = state[key]
+    if sub.startswith("attn.q."):
+        kv_key = key.replace("attn.q.", "attn.kv.")
+        if kv_key not in state:
+            raise ConvertError(f"{key} has no matching {kv_key}")
+        return prefix + "attn.attn.in_proj_" + sub.split(".")[-1], torch.cat([value, state[kv_key]], dim=0)
+    if sub.startswith("attn.kv."):
+        return None
+    if sub.startswith("attn.proj."):
+        return prefix + "attn.attn.out_proj." + sub.split(".")[-1], value
+    if sub.startswith("mlp."):
+        layer = {"fc1": "0", "dwconv": "1", "fc2": "4"}[sub.split(".")[1]]
+        if layer in ("0", "4") and sub.endswith("weight"):
+            value = value[..., None, None]
+        return prefix + f"ffn.layers.{layer}." + sub.split(".")[-1], value
+    return prefix + sub, value  # norm1, norm2, attn.sr, attn.norm
+
+
+def convert_mit(state: dict) -> OrderedDict:
+    """The mmseg ``MixVisionTransformer`` state dict of an original MiT state dict."""
+    state = state.get("state_dict", state)
+    if not any(k.startswith("block1.") for k in state):
+        raise ConvertError("not an original MiT checkpoint (no `block1.*` keys)")
+    out = OrderedDict()
+    for key in state:
+        if key.startswith("head."):
+            continue
+        match = _STAGE.match(key)
+        if match is None:
+            raise ConvertError(f"unexpected key {key!r} in an original MiT checkpoint")
+        part, stage, rest = match.group(1), int(match.group(2)), match.group(3)
+        if part == "patch_embed":
+            out[f"layers.{stage - 1}.0." + rest.replace("proj.", "projection.")] = state[key]
+        elif part == "norm":
+            out[f"layers.{stage - 1}.2.{rest}"] = state[key]
+        else:
+            converted = _block_key(stage, rest, state, key)
+            if converted is not None:
+                out[converted[0]] = converted[1]
+    return out
+
+
+
 def convert_state(state: Mapping[str, torch.Tensor], backbone: torch.nn.Module) -> tuple[Tensors, str]:
     """``state`` (prefixes already stripped) in ``backbone``'s parameter names, and the format found."""
-    from zerowaste.baselines.convert_mit import convert_mit
-
     state = dict(state)
     fmt = detect_format(state)
     if fmt == "nvlabs-mit":
@@ -423,32 +479,32 @@ def require_loaded(backbone: torch.nn.Module, needed_by: str = "the ImageNet fea
     return report
 
 
-def _inspect(path: str, config: str | None) -> str:
-    """One line: the format of ``path`` and, with a config, how much of its backbone the file covers."""
+def inspect_file(path: str | Path) -> str:
+    """One line: the format of the weights file ``path`` (its coverage of a config's backbone:
+    ``zerowaste check-model CONFIG --pretrained PATH``)."""
     state = read_state_dict(path)
-    line = f"{path}: {describe(detect_format(state))} ({len(state)} tensors)"
-    if config:
-        from zerowaste.baselines.check_model import build_model
+    return f"{path}: {describe(detect_format(state))} ({len(state)} tensors)"
 
-        backbone = build_model(config).backbone
-        converted, _ = convert_state(state, backbone)
-        line += f"; covers {coverage(backbone, converted):.1%} of {config}'s backbone (needs {MIN_COVERAGE:.0%})"
-    return line
+
+def coverage_line(path: str | Path, backbone: torch.nn.Module, name: str) -> str:
+    """One line: how much of ``backbone`` (a model's, named ``name``) the weights file ``path`` covers."""
+    converted, _ = convert_state(read_state_dict(path), backbone)
+    return f"{inspect_file(path)}; covers {coverage(backbone, converted):.1%} of {name}'s backbone (needs {MIN_COVERAGE:.0%})"
 
 
 def main(argv: list[str] | None = None) -> int:
-    """``python -m zerowaste.baselines.weights inspect FILE [--config CONFIG]``."""
+    """``python -m zerowaste.baselines.weights inspect FILE``."""
     import argparse
 
     parser = argparse.ArgumentParser(prog="python -m zerowaste.baselines.weights",
                                      description="Recognise a weights file (and check it against a config's backbone).")
     sub = parser.add_subparsers(dest="command", required=True)
-    inspect = sub.add_parser("inspect", help="print the format found and, with --config, the backbone coverage")
+    inspect = sub.add_parser("inspect", help="print the format found (its coverage of a config's backbone: "
+                                                 "zerowaste check-model CONFIG --pretrained FILE)")
     inspect.add_argument("file")
-    inspect.add_argument("--config", help="a kit config (path, or relative to baselines/configs)")
     args = parser.parse_args(argv)
     try:
-        print(_inspect(args.file, args.config))
+        print(inspect_file(args.file))
     except ZeroWasteError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 1

@@ -203,11 +203,15 @@ def test_feature_distance_guard_looks_at_what_was_loaded(tmp_path):
 
 def test_inspect_command(tmp_path, capsys):
     torch.save(original_mit_state(), tmp_path / "mit_b5.pth")
-    assert main(["inspect", str(tmp_path / "mit_b5.pth"), "--config", "tiny/daformer_convnext_tiny_cpu.py"]) == 0
-    out = capsys.readouterr().out
-    assert "original SegFormer MiT" in out and "covers 0.0%" in out
+    assert main(["inspect", str(tmp_path / "mit_b5.pth")]) == 0
+    assert "original SegFormer MiT" in capsys.readouterr().out
     (tmp_path / "bad.pth").write_bytes(b"junk")
     assert main(["inspect", str(tmp_path / "bad.pth")]) == 1
+    # the coverage of a config's backbone: check-model builds the model
+    result = CliRunner().invoke(cli, ["check-model", "tiny/daformer_convnext_tiny_cpu.py", "--pretrained",
+                                      str(tmp_path / "mit_b5.pth")])
+    assert result.exit_code == 0, result.output
+    assert "original SegFormer MiT" in result.output and "covers 0.0%" in result.output
 
 
 def test_train_with_unmatched_weights_exits_with_one_line(tmp_path, data):
