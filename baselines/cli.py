@@ -11,8 +11,6 @@ Example:
 
 from __future__ import annotations
 
-import contextlib
-from collections.abc import Iterator
 from pathlib import Path
 
 import click
@@ -20,24 +18,10 @@ from rich.console import Console
 from rich.table import Table
 
 from zerowaste import contract
+from zerowaste.cli import KitCommand
 from zerowaste.io import fmt_pct, write_json_atomic
 
 console = Console()
-
-
-@contextlib.contextmanager
-def user_errors() -> Iterator[None]:
-    """Turn the kit's input errors into ``click.ClickException`` (message, exit code 1)."""
-    from zerowaste.baselines.convert_mit import ConvertError
-    from zerowaste.baselines.predict import PredictError
-    from zerowaste.baselines.soup import SoupError
-    from zerowaste.baselines.train import TrainError
-    from zerowaste.data.io import DataError
-
-    try:
-        yield
-    except (TrainError, PredictError, SoupError, ConvertError, DataError, FileNotFoundError) as exc:
-        raise click.ClickException(str(exc)) from None
 
 
 def metrics_table(metrics: dict, title: str) -> Table:
@@ -52,7 +36,7 @@ def metrics_table(metrics: dict, title: str) -> Table:
     return table
 
 
-@click.command(context_settings={"ignore_unknown_options": False})
+@click.command(cls=KitCommand, context_settings={"ignore_unknown_options": False})
 @click.argument("config")
 @click.argument("overrides", nargs=-1)
 @click.option("--work-dir", type=click.Path(file_okay=False), help="Checkpoints and logs (default work_dirs/<config>).")
@@ -75,19 +59,18 @@ def train(config, overrides, work_dir, resume, amp, cfg_options, pretrained, see
     from zerowaste.baselines.train import prepare_config
     from zerowaste.baselines.train import train as run_training
 
-    with user_errors():
-        cfg = prepare_config(
-            config,
-            work_dir=work_dir,
-            resume=resume,
-            amp=amp,
-            cfg_options=[*cfg_options, *overrides],
-            pretrained=pretrained,
-            seed=seed,
-            deterministic=deterministic,
-            launcher=launcher,
-        )
-        runner = run_training(cfg)
+    cfg = prepare_config(
+        config,
+        work_dir=work_dir,
+        resume=resume,
+        amp=amp,
+        cfg_options=[*cfg_options, *overrides],
+        pretrained=pretrained,
+        seed=seed,
+        deterministic=deterministic,
+        launcher=launcher,
+    )
+    runner = run_training(cfg)
     if runner.rank == 0:  # torchrun: every rank returns here, rank 0 wrote the files
         console.print(f"done: checkpoints (final one as last.pth) and training_curves.png in {runner.work_dir}")
 
@@ -104,7 +87,7 @@ _tta_option = click.option("--tta", default="", help="Test-time augmentation: fl
 _device_option = click.option("--device", default="cpu", show_default=True, help="cpu, cuda, cuda:1 ...")
 
 
-@click.command()
+@click.command(cls=KitCommand)
 @click.argument("checkpoints", nargs=-1, required=True)
 @click.option("--data", "root", required=True, type=click.Path(exists=True, file_okay=False), help="Dataset folder.")
 @click.option("--dataset", "kind", type=click.Choice(contract.DATASET_KINDS), default="zerowaste-f", show_default=True)
@@ -117,16 +100,15 @@ def evaluate(checkpoints, root, kind, split, tta, device, json_out) -> None:
     from zerowaste.baselines.evaluate import evaluate_models
     from zerowaste.baselines.predict import parse_tta
 
-    with user_errors():
-        models = _load_models(checkpoints, device)
-        metrics = evaluate_models(models, root, kind, split, parse_tta(tta))
+    models = _load_models(checkpoints, device)
+    metrics = evaluate_models(models, root, kind, split, parse_tta(tta))
     console.print(metrics_table(metrics, f"{kind} {split} ({metrics['n_images']} images)"))
     if json_out:
         write_json_atomic(Path(json_out), {"checkpoints": list(checkpoints), "dataset": kind, "split": split, **metrics})
         console.print(f"wrote {json_out}")
 
 
-@click.command()
+@click.command(cls=KitCommand)
 @click.argument("checkpoints", nargs=-1, required=True)
 @click.option("--images", required=True, type=click.Path(exists=True, file_okay=False), help="Folder of input images.")
 @click.option("--out", required=True, type=click.Path(file_okay=False), help="Output folder.")
@@ -140,22 +122,20 @@ def predict(checkpoints, images, out, tta, track, overlays, max_overlays, device
     """Predict full-resolution masks, named like the input images, with CHECKPOINTS (softmax ensemble)."""
     from zerowaste.baselines.predict import parse_tta, predict_folder
 
-    with user_errors():
-        models = _load_models(checkpoints, device)
-        written = predict_folder(models, images, out, parse_tta(tta), track=track, overlays=overlays,
-                                 max_overlays=max_overlays)
+    models = _load_models(checkpoints, device)
+    written = predict_folder(models, images, out, parse_tta(tta), track=track, overlays=overlays,
+                             max_overlays=max_overlays)
     console.print(f"wrote {len(written)} masks to {written[0].parent}")
 
 
-@click.command()
+@click.command(cls=KitCommand)
 @click.argument("checkpoints", nargs=-1, required=True)
 @click.option("-o", "--out", required=True, type=click.Path(dir_okay=False), help="Output checkpoint.")
 def soup(checkpoints, out) -> None:
     """Uniformly average the weights of fine-tuned CHECKPOINTS (same architecture) into OUT."""
     from zerowaste.baselines.soup import soup_checkpoints
 
-    with user_errors():
-        path = soup_checkpoints(checkpoints, out)
+    path = soup_checkpoints(checkpoints, out)
     console.print(f"wrote {path} (uniform soup of {len(checkpoints)} checkpoints)")
 
 
@@ -167,7 +147,7 @@ def _parse_hw(value: str) -> tuple[int, int]:
     return h, w
 
 
-@click.command("check-model")
+@click.command("check-model", cls=KitCommand)
 @click.argument("configs", nargs=-1, required=True)
 @click.option("--input-size", default="256x448", show_default=True, help="HxW of the counting pass.")
 @click.option("--json", "json_out", type=click.Path(dir_okay=False), help="Also write the counts as JSON.")
@@ -181,8 +161,7 @@ def check_model(configs, input_size, json_out, pretrained) -> None:
     for config in configs if pretrained else ():
         click.echo(coverage_line(pretrained, build_model(config).backbone, config))
 
-    with user_errors():
-        report = check_models(configs, _parse_hw(input_size))
+    report = check_models(configs, _parse_hw(input_size))
     table = Table(title="parameters per forward pass")
     for col in ("config", "used per forward", "all parameters"):
         table.add_column(col, justify="left" if col == "config" else "right")

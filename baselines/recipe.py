@@ -33,6 +33,7 @@ from pathlib import Path
 
 import click
 
+from zerowaste.cli import KitGroup
 from zerowaste.errors import ZeroWasteError
 from zerowaste.io import write_json_atomic
 
@@ -180,7 +181,7 @@ def run_recipe(run: RecipeRun, progress: Callable[[str], None] = print) -> dict[
 # --- command line -----------------------------------------------------------------------------
 
 
-@click.group("recipe")
+@click.group("recipe", cls=KitGroup)
 def recipe() -> None:
     """Multi-stage training recipes (the VisDA 2022 winners')."""
 

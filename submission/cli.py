@@ -18,6 +18,7 @@ from pathlib import Path
 import click
 
 from zerowaste import contract as C
+from zerowaste.cli import KitCommand, KitGroup
 from zerowaste.io import write_json_atomic
 
 #: Subcommands provided by the server client (module:attribute), added when the module exists.
@@ -28,7 +29,7 @@ SERVER_COMMANDS: dict[str, str] = {
 _CLIENT_FILE = Path(__file__).parent / "server" / "client.py"
 
 
-class SubmissionGroup(click.Group):
+class SubmissionGroup(KitGroup):
     """A click group that also offers the server client's commands, imported on first use."""
 
     def list_commands(self, ctx: click.Context) -> list[str]:
@@ -165,7 +166,7 @@ def _print_table(result: dict[str, dict]) -> None:
         )
 
 
-@click.command()
+@click.command(cls=KitCommand)
 @click.argument("zip_path", metavar="SUB.zip", type=click.Path(path_type=Path))
 @gt_options
 @click.option(

@@ -14,7 +14,9 @@ import json
 import click
 import yaml
 
-from zerowaste.synth.presets import PresetError, list_presets, load_preset
+from zerowaste import contract as C
+from zerowaste.cli import KitGroup
+from zerowaste.synth.presets import list_presets, load_preset
 
 
 def _resolution(text: str | None) -> list[int] | None:
@@ -29,7 +31,7 @@ def _resolution(text: str | None) -> list[int] | None:
     return [w, h]
 
 
-@click.group()
+@click.group(cls=KitGroup)
 def synth() -> None:
     """SynthWaste generator: procedural conveyor-belt scenes rendered with BlenderProc."""
 
@@ -50,8 +52,10 @@ def synth() -> None:
 @click.option("--device", default="cpu", show_default=True, type=click.Choice(["cpu", "cuda", "optix"]),
               help="Cycles device; a GPU type without such a GPU here is an error (no silent CPU fall-back).")
 @click.option("--threads", default=0, show_default=True, type=click.IntRange(min=0), help="CPU threads (0: all).")
-@click.option("--paper-to", default=5, show_default=True, type=click.Choice(["5", "0"]),
-              help="Keep paper as class 5, or write it as background (0).")
+@click.option("--paper-to", default=str(C.PAPER_ID), show_default=True,
+              type=click.Choice([str(v) for v in C.GENERATOR_PAPER_TARGETS]),
+              help=f"The id paper pixels are written as: {C.PAPER_ID} keeps paper as its own class, 0 makes it "
+                   "background (the same meaning as the loaders' paper_to).")
 @click.option("--assets", default=None, type=click.Path(file_okay=False), help="DIR/<class>/*.obj|*.glb|*.gltf|*.blend to mix in.")
 @click.option("--set", "overrides", multiple=True, metavar="KEY=VALUE", help="Override a preset value (dotted path).")
 def render(out, n_frames, preset, seed, resolution, samples, split, shard, num_shards, workers, per_process,
@@ -59,10 +63,9 @@ def render(out, n_frames, preset, seed, resolution, samples, split, shard, num_s
     """Render N frames (only the missing ones of this shard), validate them, merge COCO and manifest."""
     from rich.progress import Progress
 
-    from zerowaste.synth.render import DeviceError, existing_conflict, probe_device
+    from zerowaste.synth.render import existing_conflict, probe_device
     from zerowaste.synth.scene import find_assets
     from zerowaste.synth.shards import (
-        ShardError,
         parse_shard,
         pending_frames,
         run_shard,
@@ -75,20 +78,14 @@ def render(out, n_frames, preset, seed, resolution, samples, split, shard, num_s
         extra.append(f"resolution={_resolution(resolution)}")
     if samples:
         extra.append(f"samples={samples}")
-    try:
-        cfg = load_preset(preset, extra)
-        shard_ij = parse_shard(shard) if shard else shard_from_env(count=num_shards)
-        asset_files = find_assets(assets)
-    except (PresetError, ShardError, ValueError) as exc:
-        raise click.ClickException(str(exc)) from None
+    cfg = load_preset(preset, extra)
+    shard_ij = parse_shard(shard) if shard else shard_from_env(count=num_shards)
+    asset_files = find_assets(assets)
     conflict = existing_conflict(out, split, cfg)
     if conflict:
         raise click.ClickException(conflict)
     todo = len(pending_frames(out, split, shard_frames(n_frames, shard_ij)))
-    try:
-        used = probe_device(device) if todo else device
-    except DeviceError as exc:
-        raise click.ClickException(str(exc)) from None
+    used = probe_device(device) if todo else device
     click.echo(f"shard {shard_ij[0]}/{shard_ij[1]}: {todo} frame(s) to render, preset {cfg['name']}, "
                f"{cfg['resolution'][0]}x{cfg['resolution'][1]}, {cfg['samples']} samples, device {used}")
     with Progress() as bar:
@@ -113,13 +110,9 @@ def render(out, n_frames, preset, seed, resolution, samples, split, shard, num_s
 @click.option("--colors", default=None, type=click.IntRange(2, 256), help="Palette PNG with this many colours (smaller).")
 def preview(folder, output, n, width, colors) -> None:
     """Contact sheet: frames beside their coloured mask overlays."""
-    from zerowaste.data.io import DataError
     from zerowaste.synth.preview import contact_sheet
 
-    try:
-        path = contact_sheet(folder, output, n=n, width=width, max_colors=colors)
-    except (FileNotFoundError, ValueError, DataError) as exc:
-        raise click.ClickException(str(exc)) from None
+    path = contact_sheet(folder, output, n=n, width=width, max_colors=colors)
     click.echo(f"wrote {path}")
 
 
@@ -140,12 +133,9 @@ def compare(synth_dirs, real_dir, as_json, sheet, n, limit, seed) -> None:
     Each SYNTH_DIR may be a dataset root, a split folder or a plain image folder. The distance is
     the mean over statistics of |median_synth - median_real| / real spread (0 = same medians).
     """
-    from zerowaste.synth.compare import CompareError, compare_folders, format_report
+    from zerowaste.synth.compare import compare_folders, format_report
 
-    try:
-        report = compare_folders(real_dir, list(synth_dirs), limit=limit, sheet=sheet, n=n, seed=seed)
-    except CompareError as exc:
-        raise click.ClickException(str(exc)) from None
+    report = compare_folders(real_dir, list(synth_dirs), limit=limit, sheet=sheet, n=n, seed=seed)
     click.echo(json.dumps(report, indent=2) if as_json else format_report(report))
     if sheet and not as_json:
         click.echo(f"sheet: {sheet} (key at its bottom)")
@@ -178,7 +168,6 @@ def fit(real_dir, base, output, trials, minutes, resolution, frames, samples, se
     """
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
-    from zerowaste.errors import ZeroWasteError
     from zerowaste.synth.fit import FitOptions
     from zerowaste.synth.fit import fit as run_fit
 
@@ -187,17 +176,14 @@ def fit(real_dir, base, output, trials, minutes, resolution, frames, samples, se
                       resume=resume, samples=samples, threads=threads,
                       params=[p.strip() for p in params.split(",") if p.strip()] if params else ())
     columns = [TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn()]
-    try:
-        with Progress(*columns) as bar:
-            task = bar.add_task("fitting (first trial = the base preset)", total=trials)
+    with Progress(*columns) as bar:
+        task = bar.add_task("fitting (first trial = the base preset)", total=trials)
 
-            def progress(done: int, best: float | None, before: float | None) -> None:
-                text = f"fit: best {best:.3f}" + (f" (base {before:.3f})" if before is not None else "")
-                bar.update(task, completed=done, description=text)
+        def progress(done: int, best: float | None, before: float | None) -> None:
+            text = f"fit: best {best:.3f}" + (f" (base {before:.3f})" if before is not None else "")
+            bar.update(task, completed=done, description=text)
 
-            result = run_fit(opts, progress)
-    except ZeroWasteError as exc:
-        raise click.ClickException(str(exc)) from None
+        result = run_fit(opts, progress)
     stopped = " (stopped by Ctrl-C: best so far)" if result.interrupted else ""
     click.echo(f"distance {result.before:.3f} -> {result.after:.3f} after {result.trials} trials, "
                f"{result.seconds:.0f} s{stopped}")
@@ -216,8 +202,5 @@ def presets(name, overrides, as_json) -> None:
         for p in list_presets():
             click.echo(f"{p:10s} {load_preset(p)['description']}")
         return
-    try:
-        cfg = load_preset(name, overrides)
-    except PresetError as exc:
-        raise click.ClickException(str(exc)) from None
+    cfg = load_preset(name, overrides)
     click.echo(json.dumps(cfg, indent=2) if as_json else yaml.safe_dump(cfg, sort_keys=False))

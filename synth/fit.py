@@ -50,6 +50,7 @@ from pathlib import Path
 import numpy as np
 import yaml
 
+from zerowaste import contract as C
 from zerowaste.errors import MissingExtraError, ZeroWasteError
 from zerowaste.synth import writer
 from zerowaste.synth.compare import (
@@ -271,7 +272,7 @@ def render_trial(preset: dict, folder: Path, frames: int, seed: int, threads: in
     images = writer.split_dir(folder, SPLIT) / "data"
     images.parent.mkdir(parents=True)
     job = {"out": str(folder), "split": SPLIT, "preset": preset, "device": "cpu", "threads": threads,
-           "paper_to": 5, "assets": {}, "raw": True,
+           "paper_to": C.PAPER_ID, "assets": {}, "raw": True,
            "frames": [[i, frame_seed(seed, i), writer.frame_stem(i)] for i in range(frames)]}
     with tempfile.NamedTemporaryFile("w", suffix=".json", dir=folder, delete=False) as f:
         json.dump(job, f)

@@ -23,6 +23,7 @@ import time
 import traceback
 from pathlib import Path
 
+from zerowaste import contract as C
 from zerowaste.data.io import write_image
 from zerowaste.errors import ZeroWasteError
 from zerowaste.synth import writer
@@ -177,8 +178,8 @@ def run_job(job: dict) -> int:
             if job.get("raw"):  # the render before the camera post-processing (synth fit searches that part)
                 write_image(writer.split_dir(out, split) / RAW_DIR / f"{stem}.png", raw)
             sem, inst = writer.masks_from_segmaps(data["category_id_segmaps"][0], data["instance_segmaps"][0],
-                                                  data["instance_attribute_maps"][0], job.get("paper_to", 5))
-            meta = {"index": index, "seed": seed, "preset": preset["name"], "paper_to": job.get("paper_to", 5),
+                                                  data["instance_attribute_maps"][0], job.get("paper_to", C.PAPER_ID))
+            meta = {"index": index, "seed": seed, "preset": preset["name"], "paper_to": job.get("paper_to", C.PAPER_ID),
                     "render_seconds": round(t_render, 3), "samples": preset["samples"], "device": device,
                     "scene": scene}
             writer.write_frame(out, split, stem, rgb, sem, inst, meta)

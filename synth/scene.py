@@ -16,6 +16,7 @@ from pathlib import Path
 
 import numpy as np
 
+from zerowaste.errors import ZeroWasteError
 from zerowaste.synth.camera import set_camera
 from zerowaste.synth.lighting import add_lights
 from zerowaste.synth.materials import make_belt_material, make_flat_material, object_material
@@ -25,6 +26,10 @@ from zerowaste.synth.prints import texel_density
 
 ASSET_SUFFIXES = (".obj", ".glb", ".gltf", ".blend")
 
+
+
+class AssetError(ZeroWasteError, ValueError):
+    """An --assets folder or file that cannot be used; the message names it."""
 
 def _bproc():
     from zerowaste.compat.blenderproc import import_blenderproc
@@ -89,7 +94,7 @@ def _asset_mesh(path: str):
     else:
         objs = bproc.loader.load_obj(path)
     if not objs:
-        raise ValueError(f"asset {path} holds no mesh")
+        raise AssetError(f"asset {path} holds no mesh")
     verts = []
     for o in objs:
         m = np.array(o.get_local2world_mat())
@@ -152,14 +157,14 @@ def find_assets(assets_dir: str | None) -> dict[str, list[str]]:
 
     root = Path(assets_dir)
     if not root.is_dir():
-        raise ValueError(f"--assets {assets_dir}: not a directory")
+        raise AssetError(f"--assets {assets_dir}: not a directory")
     out: dict[str, list[str]] = {}
     for sub in sorted(p for p in root.iterdir() if p.is_dir()):
         if sub.name not in (*C.SYNTH_CLASS_NAMES, "background"):
-            raise ValueError(f"--assets: folder {sub.name!r} is not a class; use one of {', '.join(C.SYNTH_CLASS_NAMES)}")
+            raise AssetError(f"--assets: folder {sub.name!r} is not a class; use one of {', '.join(C.SYNTH_CLASS_NAMES)}")
         files = sorted(str(p) for p in sub.iterdir() if p.suffix.lower() in ASSET_SUFFIXES)
         if files:
             out[sub.name] = files
     if not out:
-        raise ValueError(f"--assets {assets_dir}: no {'/'.join(ASSET_SUFFIXES)} files under <class>/ folders")
+        raise AssetError(f"--assets {assets_dir}: no {'/'.join(ASSET_SUFFIXES)} files under <class>/ folders")
     return out

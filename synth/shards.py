@@ -33,6 +33,7 @@ from collections.abc import Callable, Mapping
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
+from zerowaste import contract as C
 from zerowaste.errors import ZeroWasteError, require
 from zerowaste.synth import writer
 from zerowaste.synth.params import frame_seed
@@ -184,7 +185,7 @@ def run_shard(
     per_process: int = 20,
     device: str = "cpu",
     threads: int = 0,
-    paper_to: int = 5,
+    paper_to: int = C.PAPER_ID,
     assets: dict[str, list[str]] | None = None,
     progress: Callable[[int], None] | None = None,
 ) -> dict:

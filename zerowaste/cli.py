@@ -67,7 +67,40 @@ def missing_extra_command(name: str, exc: ModuleNotFoundError, what: str) -> cli
     return needs_extra
 
 
-class LazyGroup(click.Group):
+class KitErrors:
+    """Mixin for click commands and groups: the kit's errors end a command in this one place."""
+
+    def invoke(self, ctx: click.Context) -> object:
+        """Run the command; the kit's own errors become one line and an exit code, in this one place.
+
+        A :class:`~zerowaste.errors.ZeroWasteError` prints ``Error: <message>`` and exits with its
+        ``exit_code``; a missing optional dependency met while the command runs names the extra to
+        install. Anything else is a bug and keeps its traceback.
+        """
+        try:
+            return super().invoke(ctx)
+        except ZeroWasteError as exc:
+            error = click.ClickException(str(exc))
+            error.exit_code = exc.exit_code
+            raise error from None
+        except FileNotFoundError as exc:  # a path the user gave that is not there
+            raise click.ClickException(f"{exc.filename}: file not found" if exc.filename else str(exc)) from None
+        except ModuleNotFoundError as exc:
+            if (exc.name or "").split(".")[0] not in EXTRA_OF_MODULE:
+                raise
+            what = _failed_command_path(exc.__traceback__, f"zerowaste {ctx.invoked_subcommand or ''}".strip())
+            raise click.ClickException(str(MissingExtraError.for_module(exc.name, what))) from None
+
+
+class KitCommand(KitErrors, click.Command):
+    """A click command that turns the kit's errors into one line (use ``@click.command(cls=KitCommand)``)."""
+
+
+class KitGroup(KitErrors, click.Group):
+    """A click group that turns the kit's errors into one line, for its subcommands too."""
+
+
+class LazyGroup(KitGroup):
     """A click group whose subcommands are imported on first use."""
 
     def list_commands(self, ctx: click.Context) -> list[str]:
@@ -83,25 +116,6 @@ class LazyGroup(click.Group):
         except ModuleNotFoundError as exc:
             raise click.ClickException(str(MissingExtraError.for_module(exc.name, f"zerowaste {cmd_name}"))) from None
         return getattr(module, attr)
-
-    def invoke(self, ctx: click.Context) -> object:
-        """Run the command; the kit's own errors become one line and an exit code, in this one place.
-
-        A :class:`~zerowaste.errors.ZeroWasteError` prints ``Error: <message>`` and exits with its
-        ``exit_code``; a missing optional dependency met while the command runs names the extra to
-        install. Anything else is a bug and keeps its traceback.
-        """
-        try:
-            return super().invoke(ctx)
-        except ZeroWasteError as exc:
-            error = click.ClickException(str(exc))
-            error.exit_code = exc.exit_code
-            raise error from None
-        except ModuleNotFoundError as exc:
-            if (exc.name or "").split(".")[0] not in EXTRA_OF_MODULE:
-                raise
-            what = _failed_command_path(exc.__traceback__, f"zerowaste {ctx.invoked_subcommand or ''}".strip())
-            raise click.ClickException(str(MissingExtraError.for_module(exc.name, what))) from None
 
     def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
         # Show the one-line help without importing every part.

@@ -31,6 +31,7 @@ import click
 from rich.console import Console
 
 from zerowaste import contract as C
+from zerowaste.cli import KitCommand
 
 #: what each training run writes (zerowaste.baselines.hooks.PROGRESS_JSON; not imported: no torch here)
 PROGRESS_JSON = "progress.json"
@@ -318,7 +319,7 @@ INDEX: tuple[tuple[str, str], ...] = (
 )
 
 
-@click.command()
+@click.command(cls=KitCommand)
 @click.option("--out", type=click.Path(path_type=Path), default=Path("out/demo"), show_default=True,
               help="Output folder (reused by a second run).")
 @click.option("--size", type=click.Choice(sorted(SIZES)), default="default", show_default=True,

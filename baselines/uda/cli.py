@@ -13,6 +13,8 @@ from pathlib import Path
 
 import click
 
+from zerowaste.cli import KitCommand
+
 
 def _images(folder: str, limit: int | None) -> list[Path]:
     from zerowaste.baselines.uda.infer import list_images
@@ -21,7 +23,7 @@ def _images(folder: str, limit: int | None) -> list[Path]:
     return images[:limit] if limit else images
 
 
-@click.command("select")
+@click.command("select", cls=KitCommand)
 @click.argument("checkpoints", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False))
 @click.option("--images", required=True, type=click.Path(exists=True, file_okay=False),
               help="Folder of unlabeled target images.")
@@ -63,7 +65,7 @@ def select(checkpoints: tuple[str, ...], images: str, pixels: int, max_images: i
         write_json_atomic(Path(json_out), rows, indent=2)
 
 
-@click.command("pseudo-label")
+@click.command("pseudo-label", cls=KitCommand)
 @click.argument("checkpoint", type=click.Path(exists=True, dir_okay=False))
 @click.option("--images", required=True, type=click.Path(exists=True, file_okay=False),
               help="Folder of unlabeled target images.")

@@ -20,6 +20,7 @@ from pathlib import Path
 import click
 
 from zerowaste import contract
+from zerowaste.cli import KitGroup
 from zerowaste.errors import ZeroWasteError
 from zerowaste.io import write_text_atomic
 
@@ -84,7 +85,7 @@ def _write(text: str, out: str | None) -> None:
     click.echo(f"wrote {path}", err=True)
 
 
-@click.group()
+@click.group(cls=KitGroup)
 @click.option("--db", "db_url", default="sqlite:///zerowaste-server.db", show_default=True, help="Database URL.")
 @click.pass_context
 def admin(ctx: click.Context, db_url: str) -> None:

@@ -14,6 +14,8 @@ import threading
 
 import click
 
+from zerowaste.cli import KitGroup
+
 from .admin import admin
 from .worker import WorkerConfig
 
@@ -70,7 +72,7 @@ def _setup_logging() -> None:
     logging.getLogger("alembic").setLevel(logging.WARNING)
 
 
-@click.group()
+@click.group(cls=KitGroup)
 def server() -> None:
     """Scoring server: serve the API and pages, run scoring workers, administer the challenge."""
 
