@@ -1,7 +1,8 @@
 """``zerowaste data``: verify, stats, coco2mask, mask2coco, fetch, fixture.
 
-A thin click layer: every command calls one function of :mod:`zerowaste.data` and turns a
-:class:`~zerowaste.data.io.DataError` into a clear message and exit code 1 (never a traceback).
+A thin click layer: every command calls one function of :mod:`zerowaste.data`; a
+:class:`~zerowaste.data.io.DataError` ends it with a clear message and exit code 1, never a traceback
+(the group is a :class:`~zerowaste.cli.KitGroup`).
 
 Example:
     $ zerowaste data verify /data/zerowaste-f --dataset zerowaste-f
@@ -11,32 +12,18 @@ Example:
 
 from __future__ import annotations
 
-import functools
 import json
-from collections.abc import Callable
 from pathlib import Path
 
 import click
 
 from zerowaste import contract
+from zerowaste.cli import KitGroup
 from zerowaste.data.io import DataError
 
 KIND = click.Choice(contract.DATASET_KINDS)
 #: verify prints at most this many errors (then a count).
 MAX_PRINTED = 100
-
-
-def _clean_errors(func: Callable) -> Callable:
-    """Turn bad-data errors into ``click.ClickException`` (message + exit 1)."""
-
-    @functools.wraps(func)
-    def wrapper(*args, **kwargs):
-        try:
-            return func(*args, **kwargs)
-        except DataError as exc:
-            raise click.ClickException(str(exc)) from exc
-
-    return wrapper
 
 
 def _parse_size(ctx: click.Context, param: click.Parameter, value: str | None) -> tuple[int, int] | None:
@@ -49,7 +36,7 @@ def _parse_size(ctx: click.Context, param: click.Parameter, value: str | None) -
     return w, h
 
 
-@click.group()
+@click.group(cls=KitGroup)
 def data() -> None:
     """Datasets: fetch, verify, stats, COCO <-> mask conversion, fixtures."""
 
@@ -86,7 +73,6 @@ def verify(root: Path, kind: str, size: tuple[int, int] | None, no_coco: bool, q
 @click.option("--out", type=click.Path(path_type=Path), required=True, help="Folder for stats.json and the plot.")
 @click.option("--recompute", is_flag=True, help="Ignore a cached stats.json.")
 @click.option("--quiet", is_flag=True, help="No progress bar.")
-@_clean_errors
 def stats(root: Path, kind: str, out: Path, recompute: bool, quiet: bool) -> None:
     """Class pixel frequencies and per-image presence of ROOT, cached in OUT/stats.json, plotted."""
     from zerowaste.data import stats as st
@@ -115,7 +101,6 @@ def _read_json(path: Path) -> dict:
 @click.argument("labels", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.option("--out", type=click.Path(path_type=Path), required=True, help="Folder for the semantic masks.")
 @click.option("--instances", type=click.Path(path_type=Path), help="Also write 16-bit instance masks here.")
-@_clean_errors
 def coco2mask(labels: Path, out: Path, instances: Path | None) -> None:
     """Rasterize a COCO LABELS file into one id mask per image (overlaps: larger id wins)."""
     from tqdm import tqdm
@@ -140,7 +125,6 @@ def coco2mask(labels: Path, out: Path, instances: Path | None) -> None:
 @click.option("--mode", type=click.Choice(["polygon", "rle"]), default="polygon", show_default=True,
               help="Polygons (regions with holes fall back to RLE) or RLE for everything.")
 @click.option("--synthetic", is_flag=True, help="SynthWaste classes (adds paper = 5).")
-@_clean_errors
 def mask2coco(sem_dir: Path, out: Path, instances: Path | None, mode: str, synthetic: bool) -> None:
     """Convert the id masks in SEM_DIR (+ instance masks) to a COCO file; the round trip is exact."""
     from tqdm import tqdm
@@ -171,7 +155,6 @@ def mask2coco(sem_dir: Path, out: Path, instances: Path | None, mode: str, synth
 @click.option("--seed", default=0, show_default=True, type=int, help="Same seed, same files.")
 @click.option("--labeled", is_flag=True, help="Write sem_seg/ in every split (e.g. ZeroWaste v2 with its val/test labels).")
 @click.option("--archive-root", is_flag=True, help="Put the splits under the archive's top folder (splits_final_deblurred/...).")
-@_clean_errors
 def fixture(root: Path, kind: str, n: int, splits: tuple[str, ...], size: tuple[int, int] | None, seed: int,
             labeled: bool, archive_root: bool) -> None:
     """Write a small synthetic dataset in the exact layout of --dataset into ROOT (for trying commands, tests, demos).
@@ -208,7 +191,6 @@ def fixture(root: Path, kind: str, n: int, splits: tuple[str, ...], size: tuple[
 @click.option("--md5", help="Expected md5 (replaces the known one).")
 @click.option("--no-check", is_flag=True, help="Skip the size/md5 check.")
 @click.option("--list", "list_", is_flag=True, help="List the known archives and exit.")
-@_clean_errors
 def fetch(name: str | None, dest: Path | None, from_path: Path | None, url: str | None, password: str | None,
           md5: str | None, no_check: bool, list_: bool) -> None:
     """Download (resumably) or take --from a local file, check md5, and safely unpack archive NAME.
