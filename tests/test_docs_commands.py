@@ -62,6 +62,8 @@ SUBSTITUTIONS: list[tuple[str, str, str]] = [
     (r"(--from ~/Downloads/zerowaste-f-final\.zip)", r"\1 --no-check",
      "the fixture archive is not Zenodo's 7.5 GB file: its md5 differs"),
     (r"\bCONFIG\b", "tiny/segformer_tiny_cpu.py", "the CONFIG placeholder -> the tiny CPU config"),
+    (r"^(zerowaste train uda/tiny_\S+)", r"\1 train_cfg.max_iters=4",
+     "the tiny UDA configs run 200 iterations (minutes); 4 take the same code path"),
     (r"=SRC\b", "=data/zerowaste-f", "the SRC placeholder -> the workspace's source data"),
     (r"=TGT\b", "=data/zerowaste-v2", "the TGT placeholder -> the workspace's target data"),
     (r"(zerowaste synth render .*--n )\d+", r"\g<1>1", "one rendered frame instead of hundreds"),
