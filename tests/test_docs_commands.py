@@ -270,6 +270,10 @@ def prepare_workspace(doc: str, ws: Path, shared: dict[str, Path]) -> None:
         for fitted in ("my_line.yaml", "target_like.yaml"):  # what the (help-level) fits would have written
             (ws / fitted).write_text((REPO / "synth" / "presets" / "mrf-a.yaml").read_text().replace(
                 "name: mrf-a", f"name: {fitted.removesuffix('.yaml')}"))
+    elif doc == "docs/benchmarks.md":  # the reference crops are never shipped: fixture frames stand in
+        _copy(shared["v2"] / "train" / "data", ws / "real_frames")
+        for preset in ("default", "mrf-a", "mrf-b"):
+            _copy(shared["synth"], ws / "out" / preset)
     elif doc == "docs/server.md":
         _copy(shared["v2"], ws / "data" / "zerowaste-v2")
         for track in ("source_only", "uda"):
