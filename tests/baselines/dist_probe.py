@@ -3,6 +3,9 @@
 Imported by the run's config (``custom_imports``, with this folder on ``PYTHONPATH``), never by the
 kit. Each rank writes ``<out>/rank<r>.pt`` after training:
 
+With ``stop_at=N`` the run stops after N iterations of a longer schedule (an interrupted job, which
+``--resume`` continues under the same schedule).
+
 - ``rank``, ``world_size``, ``backend`` (of the process group, ``None`` in a single process);
 - ``iters``: the iterations it ran, ``paths``: the image paths of each of its batches (the source
   half for a UDA batch);
@@ -40,9 +43,16 @@ class RankProbeHook(Hook):
 
     priority = "LOWEST"
 
-    def __init__(self, out: str) -> None:
+    def __init__(self, out: str, stop_at: int | None = None) -> None:
         self.out = Path(out)
+        self.stop_at = stop_at
         self.record: dict = {"iters": [], "paths": [], "students": []}
+
+    def after_train_iter(self, runner, batch_idx: int, data_batch=None, outputs=None) -> None:
+        """``stop_at``: end the run after that many iterations, as a killed job would, with the
+        schedule of the full run (mmengine's loop checks ``stop_training``)."""
+        if self.stop_at is not None and runner.iter + 1 >= self.stop_at:
+            runner.train_loop.stop_training = True
 
     def before_train_iter(self, runner, batch_idx: int, data_batch=None) -> None:
         model = _unwrap(runner.model)

@@ -35,12 +35,15 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-def probe_config(path: Path, base: Path, probe_dir: Path, imports: tuple[str, ...] = ("zerowaste.baselines.registry",)) -> Path:
-    """A config inheriting ``base`` with the rank probe hook (writes into ``probe_dir``)."""
+def probe_config(path: Path, base: Path, probe_dir: Path, imports: tuple[str, ...] = ("zerowaste.baselines.registry",),
+                 stop_at: int | None = None) -> Path:
+    """A config inheriting ``base`` with the rank probe hook (writes into ``probe_dir``; ``stop_at``:
+    interrupt the run after that many iterations)."""
     path.write_text(
         f'_base_ = ["{base}"]\n'
         f"custom_imports = dict(imports={[*imports, 'dist_probe']!r}, allow_failed_imports=False)\n"
-        f'custom_hooks = [dict(type="TrainingCurvesHook"), dict(type="RankProbeHook", out="{probe_dir}")]\n'
+        f'custom_hooks = [dict(type="TrainingCurvesHook"), dict(type="RankProbeHook", out="{probe_dir}", '
+        f"stop_at={stop_at!r})]\n"
     )
     return path
 
@@ -84,10 +87,12 @@ def zwf(tmp_path_factory) -> Path:
 
 @pytest.fixture(scope="module")
 def first_run(tmp_path_factory, zwf) -> dict:
-    """4 iterations of the tiny SegFormer on 2 CPU ranks (checkpoints at 2 and 4)."""
+    """4 iterations of a 6-iteration run of the tiny SegFormer on 2 CPU ranks, then interrupted
+    (checkpoints at 2 and 4): what ``--resume`` continues."""
     base = tmp_path_factory.mktemp("dist_run")
-    config = probe_config(base / "tiny_probe.py", CONFIGS / "tiny" / "segformer_tiny_cpu.py", base / "probe")
-    result = torchrun(config, base / "work", *options(zwf, 4))
+    config = probe_config(base / "tiny_probe.py", CONFIGS / "tiny" / "segformer_tiny_cpu.py", base / "probe",
+                          stop_at=4)
+    result = torchrun(config, base / "work", *options(zwf, 6))
     return {"base": base, "config": config, "work": base / "work", "out": result.stdout + result.stderr,
             "ranks": load_ranks(base / "probe")}
 
@@ -215,12 +220,13 @@ def v2(tmp_path_factory) -> Path:
 
 @pytest.fixture(scope="module")
 def dacs_run(tmp_path_factory, zwf, v2) -> dict:
-    """4 DACS iterations (ClassMix, pseudo-labels, EMA teacher) on 2 CPU ranks."""
+    """4 DACS iterations (ClassMix, pseudo-labels, EMA teacher) of a 6-iteration run on 2 CPU ranks,
+    then interrupted."""
     from mmengine.config import Config
 
     base = tmp_path_factory.mktemp("dist_dacs")
-    config = probe_config(base / "dacs_probe.py", DACS_CONFIG, base / "probe", DACS_IMPORTS)
-    result = torchrun(config, base / "work", *dacs_options(zwf, v2, 4))
+    config = probe_config(base / "dacs_probe.py", DACS_CONFIG, base / "probe", DACS_IMPORTS, stop_at=4)
+    result = torchrun(config, base / "work", *dacs_options(zwf, v2, 6))
     alpha = Config.fromfile(str(DACS_CONFIG), import_custom_modules=False).model.alpha
     return {"base": base, "work": base / "work", "out": result.stdout + result.stderr, "alpha": alpha,
             "ranks": load_ranks(base / "probe")}
