@@ -99,7 +99,14 @@ def box_surface(w: float, d: float, h: float, n: int) -> Mesh:
             v = np.stack([np.full_like(a, sign * w / 2), a, b], axis=1)
         else:
             v = np.stack([a, np.full_like(a, sign * d / 2), b], axis=1)
-        parts.append(Mesh(v, g.faces if sign > 0 else [f[::-1] for f in g.faces], g.uv))
+        # The grid's (u, v) axes span a face whose normal u x v points outward only for some faces;
+        # on the others, reverse the winding (outward normal) and mirror u, so print reads the right
+        # way round seen from outside (a mirrored label is a tell-tale of a rendered frame).
+        inward = (sign < 0) != (axis == 1)
+        uv = g.uv.copy()
+        if inward:
+            uv[:, 0] = 1.0 - uv[:, 0]
+        parts.append(Mesh(v, [f[::-1] for f in g.faces] if inward else g.faces, uv))
     return merge(parts)
 
 
@@ -385,15 +392,28 @@ class HeightField:
         return i, j
 
     def sample(self, xy: np.ndarray, radius: int = 1) -> np.ndarray:
-        """Highest surface within ``radius`` cells of each point."""
-        i, j = self._ij(xy)
-        out = np.zeros(len(xy))
-        for di in range(-radius, radius + 1):
-            for dj in range(-radius, radius + 1):
-                ii = np.clip(i + di, 0, self.z.shape[0] - 1)
-                jj = np.clip(j + dj, 0, self.z.shape[1] - 1)
-                out = np.maximum(out, self.z[ii, jj])
-        return out
+        """Highest surface within ``radius`` cells of each point, interpolated bilinearly between cell
+        centres, so a sheet draped over other objects follows a smooth surface, not 1 cm steps.
+
+        >>> hf = HeightField((0.0, 0.1, 0.0, 0.1))
+        >>> hf.splat(np.array([[0.05, 0.05, 0.02]]), radius=0)
+        >>> bool(hf.sample(np.array([[0.05, 0.05]]), radius=0)[0] > 0.0)
+        True
+        """
+        z = self.z
+        if radius:
+            padded = np.pad(z, radius, mode="edge")
+            ny, nx = z.shape
+            z = np.max([padded[radius + di:radius + di + ny, radius + dj:radius + dj + nx]
+                        for di in range(-radius, radius + 1) for dj in range(-radius, radius + 1)], axis=0)
+        fy = np.clip((xy[:, 1] - self.y0) / self.cell - 0.5, 0, z.shape[0] - 1)
+        fx = np.clip((xy[:, 0] - self.x0) / self.cell - 0.5, 0, z.shape[1] - 1)
+        i0 = np.minimum(fy.astype(int), z.shape[0] - 2)
+        j0 = np.minimum(fx.astype(int), z.shape[1] - 2)
+        ty, tx = fy - i0, fx - j0
+        top = z[i0, j0] * (1 - tx) + z[i0, j0 + 1] * tx
+        bottom = z[i0 + 1, j0] * (1 - tx) + z[i0 + 1, j0 + 1] * tx
+        return top * (1 - ty) + bottom * ty
 
     def splat(self, xyz: np.ndarray, radius: int = 1) -> None:
         """Raise the surface to the given points (each covers a (2r+1)^2 cell square)."""
