@@ -104,7 +104,9 @@ def _submission(session, submission_id: int, team_id: int | None = None) -> Subm
 
 
 def _log(session, action: str, detail: str, submission_id: int | None = None) -> None:
-    session.add(Event(action=action, detail=detail, submission_id=submission_id))
+    """Record an event. ``detail`` may be a host's free text: NUL characters are dropped (PostgreSQL's
+    text type cannot hold them; found by schemathesis as a 500 on ``disqualify?reason=%00``)."""
+    session.add(Event(action=action, detail=detail.replace("\x00", ""), submission_id=submission_id))
 
 
 # ------------------------------------------------------------------------------------------ phases / teams / tokens

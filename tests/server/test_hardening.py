@@ -282,3 +282,16 @@ def test_start_up_deletes_zips_of_invalid_submissions_kept_by_an_older_server(tm
     with read_session(engine) as s:
         assert s.get(Submission, kept).status == "invalid"  # the report stays
     engine.dispose()
+
+
+def test_free_text_with_nul_is_stored_without_it(db_url, sub_zips, tmp_path):
+    """schemathesis found a 500 on PostgreSQL: ``POST .../disqualify?reason=%00...`` (text cannot hold NUL)."""
+    engine = make_engine(db_url)
+    upgrade(engine)
+    sid = queue_one(engine, tmp_path / "store", sub_zips["good"], team="nul")
+    service.disqualify(engine, sid, "a\x00b")
+    with read_session(engine) as s:
+        (event,) = s.scalars(select(Event).where(Event.submission_id == sid, Event.action == "disqualify")).all()
+        assert event.detail == "ab"
+    engine.dispose()
+
