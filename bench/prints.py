@@ -2,8 +2,9 @@
 
 CPU time (``time.process_time``) of this process only, so the figures hardly depend on how busy the
 machine is. Per kind: one warm-up print (fonts and text strips), then the median of ``--n`` prints
-with fresh seeds. Per frame: every print of sampled default-preset scenes at 640x360 and 1920x1080
-(the texture density follows the resolution), after one warm-up scene.
+with fresh seeds. Per frame: every print (fronts, and the backs of two-sided sheets) of sampled
+default-preset scenes at 640x360 and 1920x1080 (the texture density follows the resolution), after
+one warm-up scene.
 
 Example:
     $ python bench/prints.py --n 10 --frames 4
@@ -50,9 +51,11 @@ def per_frame(frames: int, resolution: tuple[int, int]) -> tuple[float, float, f
         for obj in scene["objects"]:
             kind = obj["material"]["print"]
             if kind in prints.KINDS:
-                img = prints.make_print(kind, obj["material"]["print_seed"], prints.print_extent(obj["kind"], obj["size"]),
-                                        density)
-                n, px = n + 1, px + img.shape[0] * img.shape[1]
+                seed, extent = obj["material"]["print_seed"], prints.print_extent(obj["kind"], obj["size"])
+                back, back_seed = prints.back_print(kind, seed)
+                for k, s in [(kind, seed)] + ([(back, back_seed)] if back in prints.KINDS else []):
+                    img = prints.make_print(k, s, extent, density)  # the front, and a printed back
+                    n, px = n + 1, px + img.shape[0] * img.shape[1]
         if i > 0:  # the first scene warms the font and text caches
             cpu, count, mpx = cpu + time.process_time() - t, count + n, mpx + px / 1e6
     return cpu / frames, count / frames, mpx / frames

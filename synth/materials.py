@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from zerowaste.synth.prints import INK_ONLY, KINDS, make_print, print_extent
+from zerowaste.synth.prints import INK_ONLY, KINDS, back_print, make_print, print_extent
 
 
 def _nodes(name: str):
@@ -54,8 +54,12 @@ def _mix(nt, fac, a, b):
     return node.outputs[2]
 
 
-def _print_texture(nt, kind: str, seed: int, extent, px_per_m: float, name: str):
-    """An Image Texture node showing a procedural print (:mod:`zerowaste.synth.prints`) on the UVs."""
+def _print_texture(nt, kind: str, seed: int, extent, px_per_m: float, name: str, mirror: bool = False):
+    """An Image Texture node showing a procedural print (:mod:`zerowaste.synth.prints`) on the UVs.
+
+    ``mirror`` maps it on (1 - u, v): a print on a sheet's back face, which reads the right way round
+    when the sheet is turned over.
+    """
     import bpy
 
     rgba = make_print(kind, seed, extent, px_per_m)
@@ -67,8 +71,14 @@ def _print_texture(nt, kind: str, seed: int, extent, px_per_m: float, name: str)
     node.image = img
     node.interpolation = "Linear"
     node.extension = "EXTEND"
-    uv = nt.nodes.new("ShaderNodeTexCoord")
-    nt.links.new(uv.outputs["UV"], node.inputs["Vector"])
+    vec = nt.nodes.new("ShaderNodeTexCoord").outputs["UV"]
+    if mirror:
+        flip = nt.nodes.new("ShaderNodeMapping")
+        flip.inputs["Location"].default_value = (1.0, 0.0, 0.0)
+        flip.inputs["Scale"].default_value = (-1.0, 1.0, 1.0)
+        nt.links.new(vec, flip.inputs["Vector"])
+        vec = flip.outputs["Vector"]
+    nt.links.new(vec, node.inputs["Vector"])
     return node
 
 
@@ -144,6 +154,8 @@ def make_material(m: dict, size=(0.3, 0.3), name: str = "obj", seed: int = 0, px
     With ``px_per_m`` > 0, a ``print`` kind of :data:`zerowaste.synth.prints.KINDS` becomes an
     image texture of ``extent`` metres (default ``size``) on the object's UVs, drawn from ``seed``;
     ink-only kinds (kraft flexo print, bottle labels, can prints, bag logos) lie over ``color``.
+    The back face (Blender's ``Backfacing``) shows what :func:`zerowaste.synth.prints.back_print`
+    picks: bare ``color`` or a second print, mirrored so it reads right on a turned sheet.
     Knobs: ``color``, ``roughness``, ``coat`` (clear-coat weight: glossy magazines, packaging),
     ``metallic``, ``anisotropic``, ``transmission`` (clear/tinted plastic; a label stays opaque),
     ``ior``, ``grime`` (dirt patches), ``corrugated``, ``crinkle`` (foil facets).
@@ -160,6 +172,14 @@ def make_material(m: dict, size=(0.3, 0.3), name: str = "obj", seed: int = 0, px
             colour = _mix(nt, ink, base, tex.outputs["Color"])
         else:
             colour = tex.outputs["Color"]
+        back, back_seed = back_print(kind, seed)
+        if back != "same":  # the back face: bare stock or another print (masks are untouched)
+            facing = nt.nodes.new("ShaderNodeNewGeometry").outputs["Backfacing"]
+            other = base if back == "plain" else _print_texture(
+                nt, back, back_seed, extent or size, px_per_m, f"{name}_back", mirror=True).outputs["Color"]
+            colour = _mix(nt, facing, colour, other)
+            if ink is not None:  # no ink on the back: bare metal, clear film
+                ink = _math(nt, "MULTIPLY", ink, _math(nt, "SUBTRACT", 1.0, facing))
     colour = _grime(nt, vec, colour, float(m.get("grime", 0.0)))
     _set(nt, bsdf.inputs["Base Color"], colour)
     rough = float(m.get("roughness", 0.5))

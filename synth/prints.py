@@ -39,6 +39,16 @@ KINDS = ("letter", "news", "magazine", "flyer", "package", "kraft", "snack", "la
 #: Kinds whose image has transparent regions (alpha 0 = no ink / no label: the material shows through).
 INK_ONLY = frozenset({"kraft", "label", "can", "bag"})
 
+#: What the back face of a sheet printed with each kind shows (weights): ``print`` another print of the
+#: same kind (the next newspaper page, a magazine page's other side, a flyer's second layout), ``plain``
+#: bare stock (a letter's blank back, the inside of a box, wrapper or bag), ``same`` the front print
+#: (closed bodies -- labels, cans -- whose inside is never seen). See :func:`back_print`.
+BACKS: dict[str, dict[str, float]] = {
+    "letter": {"plain": 0.85, "print": 0.15}, "news": {"print": 1.0}, "magazine": {"print": 1.0},
+    "flyer": {"plain": 0.5, "print": 0.5}, "package": {"plain": 1.0}, "kraft": {"plain": 1.0},
+    "snack": {"plain": 1.0}, "bag": {"plain": 1.0}, "label": {"same": 1.0}, "can": {"same": 1.0},
+}
+
 #: Largest side of a returned texture (memory and speed bound); prints are drawn at twice the size.
 MAX_TEX_PX = 1024
 
@@ -97,6 +107,10 @@ def font(name: str, px: int) -> ImageFont.FreeTypeFont:
 
 
 STRIP_CHARS = 400  #: length of a cached text strip (characters)
+#: Smallest glyph size (px at drawing scale) drawn as such; smaller text is drawn at this size and shrunk.
+MIN_GLYPH_PX = 8
+#: Gaussian softening (px at drawing scale, i.e. half a texel) of shrunk text: no line moire when minified.
+TEXT_BLUR_PX = 1.0
 
 
 def _quantize(px: float) -> int:
@@ -150,6 +164,20 @@ def _text_block(face: str, px: int, step: int, lines: int = 90) -> Image.Image:
     return block
 
 
+@functools.lru_cache(maxsize=128)
+def _small_text_block(face: str, tenths: int, step: int) -> Image.Image:
+    """The :data:`MIN_GLYPH_PX` text block shrunk to glyphs of ``tenths / 10`` px by area averaging.
+
+    Text smaller than a few pixels cannot be drawn true to size (a font clamps it, and a page turns
+    into stripes of clamped glyphs); shrunk from legible glyphs and softened by :data:`TEXT_BLUR_PX`,
+    it becomes the even grey a camera sees, with no line moire once the texture is minified.
+    """
+    block = _text_block(face, MIN_GLYPH_PX, step)
+    s = tenths / 10 / MIN_GLYPH_PX
+    small = block.resize((max(1, round(block.size[0] * s)), max(1, round(block.size[1] * s))), Image.BOX)
+    return small.filter(ImageFilter.GaussianBlur(TEXT_BLUR_PX))
+
+
 class _Page:
     """A drawing surface with a millimetre coordinate system and the random stream of one print."""
 
@@ -178,7 +206,8 @@ class _Page:
 
     def paragraph(self, x, y, w, h, size_mm: float, face: str, fill, leading: float = 1.3) -> None:
         """Lines of words filling the box: one crop of a cached text block, pasted in ``fill`` ink."""
-        px = _quantize(size_mm * self.k)
+        true_px = size_mm * self.k
+        px = _quantize(max(true_px, MIN_GLYPH_PX))
         step = max(px + 1, round(px * leading))
         if px >= 14:  # headline sizes: whole words from the line start (few lines, drawn directly)
             f = font(face, px)
@@ -194,14 +223,20 @@ class _Page:
                 line = line or WORDS[int(self.rng.integers(len(WORDS)))]
                 self.draw.text((x0, y0 + i * step), line.capitalize() if i == 0 else line, font=f, fill=(*fill, 255))
             return
-        block = _text_block(face, px, step)
+        if true_px < MIN_GLYPH_PX:  # area-averaged small text (see _small_text_block)
+            tenths = round(10 * 1.06 ** round(math.log(max(true_px, 1.0)) / math.log(1.06)))
+            block, pitch = _small_text_block(face, tenths, step), step * tenths / 10 / MIN_GLYPH_PX
+        else:
+            block, pitch = _text_block(face, px, step), float(step)
         wpx = min(round(w * self.k), block.size[0])
-        lines = min(int((h * self.k - px) // step) + 1, block.size[1] // step)
+        total = int(block.size[1] // pitch)
+        lines = min(int((h * self.k - true_px) // pitch) + 1, total)
         if wpx <= 0 or lines <= 0 or h < size_mm:
             return
-        x0 = int(self.rng.integers(0, block.size[0] - wpx + 1))
-        y0 = int(self.rng.integers(0, block.size[1] // step - lines + 1)) * step
-        mask = block.crop((x0, y0, x0 + wpx, y0 + lines * step))
+        # A few lines (headlines, captions) start at a word; running text is cut anywhere.
+        x0 = 0 if lines <= 3 else int(self.rng.integers(0, block.size[0] - wpx + 1))
+        y0 = round(int(self.rng.integers(0, total - lines + 1)) * pitch)
+        mask = block.crop((x0, y0, x0 + wpx, y0 + max(1, round(lines * pitch))))
         self.img.paste((*fill, 255), tuple(self.px(x, y)), mask)
 
     def photo(self, x, y, w, h, style: str | None = None) -> None:
@@ -312,69 +347,150 @@ def _headline(rng: np.random.Generator) -> str:
 
 
 def _letter(p: _Page) -> None:
-    rng, m = p.rng, min(p.w, p.h) * float(p.rng.uniform(0.07, 0.12))
+    """An office letter or invoice: sparse dark text on white, lots of empty paper below."""
+    rng, m = p.rng, min(p.w, p.h) * float(p.rng.uniform(0.08, 0.12))
     y = m
     if rng.random() < 0.6:  # letterhead
         p.logo(m, y, p.w * 0.25, p.h * 0.06, _ink(rng), (255, 255, 255), _headline(rng).split()[0])
         y += p.h * 0.1
     ink = (30, 30, 35) if rng.random() < 0.8 else (20, 40, 110)
     face = str(rng.choice(["sans", "serif", "mono"]))
-    size = float(rng.uniform(2.6, 3.6))
-    while y < p.h - m - 10:
-        h = float(rng.uniform(12, 45))
-        if rng.random() < 0.15:  # a table
-            rows = int(rng.integers(3, 8))
-            for r in range(rows + 1):
-                p.rect(m, y + r * size * 1.8, p.w - 2 * m, 0.3, (60, 60, 60))
-            for r in range(rows):
-                p.paragraph(m + 2, y + r * size * 1.8 + 0.5, (p.w - 2 * m) * 0.6, size * 1.2, size, face, ink)
-            y += rows * size * 1.8 + 8
-            continue
-        p.paragraph(m, y, p.w - 2 * m, min(h, p.h - m - y), size, face, ink)
-        y += h + size * 1.5
+    size = float(rng.uniform(2.6, 3.4))
+    pitch = size * 1.3
+    if rng.random() < 0.7:  # recipient's address (left) and the date (right)
+        n = int(rng.integers(3, 6))
+        p.paragraph(m, y, (p.w - 2 * m) * float(rng.uniform(0.3, 0.45)), n * pitch, size, face, ink)
+        p.paragraph(p.w - m - p.w * 0.2, y, p.w * 0.2, pitch, size, face, ink)
+        y += (n + 2) * pitch
+    if rng.random() < 0.2:  # an invoice table
+        rows = int(rng.integers(3, 9))
+        for r in range(rows + 1):
+            p.rect(m, y + r * pitch * 1.4, p.w - 2 * m, 0.3, (60, 60, 60))
+        for r in range(rows):
+            p.paragraph(m + 2, y + r * pitch * 1.4 + 0.5, (p.w - 2 * m) * 0.6, size * 1.2, size, face, ink)
+        y += rows * pitch * 1.4 + 2 * pitch
+    for _ in range(int(rng.integers(1, 6))):  # paragraphs, a blank line apart
+        n = int(rng.integers(2, 9))
+        if y + n * pitch > p.h - m:
+            break
+        p.paragraph(m, y, p.w - 2 * m, n * pitch, size, face, ink)
+        y += (n + 1) * pitch
+    if y < p.h - m - 4 * pitch and rng.random() < 0.6:  # signature scribble and the typed name
+        x0, ys = m + 2, y + pitch
+        pts = [(x0 + i * 1.5, ys + float(rng.normal(0, 1.6))) for i in range(int(rng.integers(12, 30)))]
+        p.draw.line([tuple(p.px(*q)) for q in pts], fill=(25, 35, 110, 255), width=max(1, round(0.4 * p.k)))
+        p.paragraph(m, ys + 3 * pitch, p.w * 0.3, pitch, size, face, ink)
+
+
+#: Newspaper body text: size (mm, em), leading, ink. Dense near-black text on newsprint averages to
+#: the light grey of a page seen from a metre away (see ``paragraph``: small text is area-averaged).
+NEWS_BODY = {"size": (2.3, 2.7), "leading": 1.2, "ink": (45, 45, 48)}
+
+
+def _news_column(p: _Page, x: float, y: float, w: float, h: float, body: float, face: str) -> None:
+    """Running text down one column: paragraphs with small breaks, now and then a bold subhead."""
+    rng, ink, lead = p.rng, NEWS_BODY["ink"], NEWS_BODY["leading"]
+    pitch, bottom = body * lead, y + h
+    while y < bottom - pitch:
+        if rng.random() < 0.08:
+            p.paragraph(x, y, w * float(rng.uniform(0.4, 1.0)), pitch, body * 1.15, "serif_bold", ink, lead)
+            y += pitch * 1.3
+        ph = min(float(rng.uniform(10, 40)), bottom - y)
+        p.paragraph(x, y, w, ph, body, face, ink, lead)
+        y += ph + pitch * float(rng.choice([0.0, 0.3, 0.6]))
+
+
+def _news_story(p: _Page, x: float, y: float, span: int, cw: float, gut: float, h: float, body: float) -> None:
+    """One article over ``span`` columns: headline, maybe a deck and a photo with caption, running text."""
+    rng, ink = p.rng, (25, 25, 28)
+    w = span * cw + (span - 1) * gut
+    face = "serif" if rng.random() < 0.8 else "sans"
+    hs = min(18.0, float(rng.uniform(5.0, 8.0)) * (1 + 0.35 * (span - 1)))
+    n = 1 if rng.random() < 0.5 or hs * 2.4 > h * 0.35 else 2
+    p.paragraph(x, y, w, hs * 1.12 * n, hs, "serif_bold" if rng.random() < 0.7 else "sans_bold", ink, 1.1)
+    top = [y + hs * 1.15 * n + 1.5] * span
+    if rng.random() < 0.25:  # a deck (subtitle) in italics
+        d = body * 1.6
+        p.paragraph(x, top[0], w * 0.9, d * 1.2 * 2, d, "serif_italic", ink, 1.2)
+        top = [t + d * 2.6 for t in top]
+    if rng.random() < 0.45 and h - (top[0] - y) > 45:  # a photo over some of the columns, with a caption
+        pc = int(rng.integers(1, span + 1))
+        c0 = int(rng.integers(0, span - pc + 1))
+        pw = pc * cw + (pc - 1) * gut
+        ph = min(pw * float(rng.uniform(0.55, 0.85)), (h - (top[0] - y)) * 0.6)
+        px = x + c0 * (cw + gut)
+        p.photo(px, top[0], pw, ph)
+        p.paragraph(px, top[0] + ph + 1, pw, body * 2.2, body * 0.85, "sans", ink, 1.15)
+        for c in range(c0, c0 + pc):
+            top[c] = top[0] + ph + body * 2.6 + 1
+    for c in range(span):
+        _news_column(p, x + c * (cw + gut), top[c], cw, y + h - top[c], body, face)
+
+
+def _news_ads(p: _Page, x: float, y: float, cols: int, cw: float, gut: float, h: float) -> None:
+    """A band of ads: colour boxes with a headline, a product photo and a price; or classifieds."""
+    rng, c = p.rng, 0
+    while c < cols:
+        span = min(cols - c, int(rng.integers(1, 4)))
+        ax, aw = x + c * (cw + gut), span * cw + (span - 1) * gut
+        if rng.random() < 0.65:  # a display ad in colour
+            bg = _ink(rng) if rng.random() < 0.6 else (250, 250, 248)
+            p.rect(ax, y, aw, h, bg)
+            fg = (255, 255, 255) if bg != (250, 250, 248) and bg[1] < 180 else (20, 20, 20)
+            hs = min(aw / 7, h * 0.2)
+            p.text(ax + 2, y + 2, _headline(rng), hs, "sans_bold", fg)
+            ph = h - hs * 1.5 - 6
+            if ph > 10:
+                was, p.grey = p.grey, False
+                p.photo(ax + 2, y + hs * 1.4 + 3, aw * 0.55, ph, "product" if rng.random() < 0.5 else "food")
+                p.grey = was
+                p.paragraph(ax + aw * 0.6, y + hs * 1.4 + 3, aw * 0.37, ph * 0.6, 2.5, "sans", fg)
+        else:  # classifieds: boxed small text
+            p.rect(ax, y, aw, h, (60, 60, 60))
+            p.rect(ax + 0.4, y + 0.4, aw - 0.8, h - 0.8, NEWSPRINT)
+            p.text(ax + 1.5, y + 1.5, _headline(rng), 4.0, "sans_bold", (25, 25, 28))
+            _news_column(p, ax + 1.5, y + 7, aw - 3, h - 9, 2.0, "sans")
+        c += span
 
 
 def _news(p: _Page) -> None:
+    """A newspaper page: stories over 1-4 columns (headlines, photos, running text), sometimes ads."""
     rng = p.rng
-    m, ink = 6.0, (28, 28, 30)
+    tone = float(rng.uniform(0.96, 1.02))
+    p.rect(0, 0, p.w, p.h, tuple(min(255, round(v * tone)) for v in NEWSPRINT))
+    m, ink = float(rng.uniform(5, 9)), (25, 25, 28)
     p.grey = rng.random() < 0.75  # most newspapers print greyscale photos
-    cols = int(rng.integers(4, 7))
-    gut = 3.0
+    cols = int(rng.integers(5, 8))
+    gut = float(rng.uniform(2.5, 4.0))
     cw = (p.w - 2 * m - (cols - 1) * gut) / cols
-    y = m
-    if rng.random() < 0.35:  # masthead
+    y, bottom = m, p.h - m
+    if rng.random() < 0.3:  # masthead
         name = str(rng.choice(["The Daily News", "City Herald", "The Tribune", "Morning Post", "The Gazette"]))
         size = min(22.0, (p.w - 2 * m) / max(1.0, p.text_width(name, 1.0, "serif_bold")) * 0.9)
         p.text(m, y, name, size, "serif_bold", ink)
         y += size * 1.3
-        p.rect(m, y, p.w - 2 * m, 0.6, ink)
-        y += 3
-    body = float(rng.uniform(2.0, 2.6))
-    for c in range(cols):
-        x, yy = m + c * (cw + gut), y
-        if c > 0:
-            p.rect(x - gut / 2, y, 0.25, p.h - y - m, (120, 120, 120))
-        while yy < p.h - m - 8:
-            r = rng.random()
-            if r < 0.18:  # headline
-                hs = float(rng.uniform(5, 11))
-                p.paragraph(x, yy, cw, hs * 2.5 if rng.random() < 0.5 else hs * 1.2, hs, "serif_bold", ink, 1.1)
-                yy += hs * 2.6
-            elif r < 0.3:  # photo (greyscale in most papers, colour in some)
-                ph = float(rng.uniform(0.5, 1.0)) * cw
-                p.photo(x, yy, cw, min(ph, p.h - m - yy))
-                yy += ph + 2
-            elif r < 0.335:  # a colour ad box
-                ah = float(rng.uniform(0.4, 0.9)) * cw
-                c1 = _ink(rng)
-                p.rect(x, yy, cw, min(ah, p.h - m - yy), c1)
-                p.text(x + 1.5, yy + 1.5, _headline(rng), min(cw / 6, 6.0), "sans_bold", (255, 255, 255))
-                yy += ah + 2
-            else:
-                bh = float(rng.uniform(20, 70))
-                # Body text: lighter grey ink and open leading, like newsprint seen from a metre away.
-                p.paragraph(x, yy, cw, min(bh, p.h - m - yy), body, "serif", (75, 75, 78), 1.45)
-                yy += bh + 4
+    else:  # running head: section name, page number
+        p.text(m, y, _headline(rng), 3.0, "sans_bold", ink)
+        y += 5
+    p.rect(m, y, p.w - 2 * m, 0.5, ink)
+    y += 3
+    body = float(rng.uniform(*NEWS_BODY["size"]))
+    if rng.random() < 0.4:  # ads along the bottom of the page
+        ah = float(rng.uniform(0.15, 0.35)) * (bottom - y)
+        _news_ads(p, m, bottom - ah, cols, cw, gut, ah)
+        bottom -= ah + gut
+    while y < bottom - 20:
+        sh = min(bottom - y, float(rng.uniform(50, 150)))
+        if bottom - y - sh < 30:
+            sh = bottom - y
+        c = 0
+        while c < cols:
+            span = min(cols - c, int(rng.choice([1, 2, 2, 3, 3, 4])))
+            _news_story(p, m + c * (cw + gut), y, span, cw, gut, sh, body)
+            c += span
+        y += sh + gut
+        if y < bottom - 20 and rng.random() < 0.6:  # a hairline between rows of stories
+            p.rect(m, y - gut / 2, p.w - 2 * m, 0.2, (110, 110, 110))
 
 
 def _magazine(p: _Page) -> None:
@@ -549,6 +665,26 @@ def make_print(kind: str, seed: int, size_m: tuple[float, float], px_per_m: floa
         raise PrintError(f"print size {tuple(size_m)} m and density {px_per_m} px/m must be positive")
     out_w, out_h = texture_size(size_m, px_per_m)
     return _cached(kind, int(seed), round(size_m[0] * 1000, 1), round(size_m[1] * 1000, 1), out_w, out_h)
+
+
+def back_print(kind: str, seed: int) -> tuple[str, int]:
+    """What the back of a print shows, drawn from ``seed`` alone (see :data:`BACKS`).
+
+    Returns ``(kind, seed)`` of another print of the same kind (a different seed), ``("plain", 0)``
+    for bare stock (the material's own colour), or ``("same", seed)``: the front print.
+
+    >>> back_print("news", 3)[0], back_print("kraft", 3), back_print("can", 3)
+    ('news', ('plain', 0), ('same', 3))
+    """
+    if kind not in BACKS:
+        raise PrintError(f"unknown print kind {kind!r}; known: {', '.join(KINDS)}")
+    rng = np.random.default_rng([int(seed), KINDS.index(kind), 2])
+    names = list(BACKS[kind])
+    w = np.array([BACKS[kind][n] for n in names])
+    choice = names[int(rng.choice(len(names), p=w / w.sum()))]
+    if choice == "print":
+        return kind, int(rng.integers(2**31 - 1))
+    return ("plain", 0) if choice == "plain" else ("same", int(seed))
 
 
 #: Texels per rendered pixel on a print lying flat in view (a little above 1 keeps print crisp).
