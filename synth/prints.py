@@ -164,6 +164,13 @@ def _text_block(face: str, px: int, step: int, lines: int = 90) -> Image.Image:
     return block
 
 
+@functools.lru_cache(maxsize=16)
+def _word_widths(face: str) -> tuple[np.ndarray, float]:
+    """Widths of :data:`WORDS` and of a space in ``face``, per px of font size (measured at 100 px)."""
+    f = font(face, 100)
+    return np.array([f.getlength(wd) for wd in WORDS]) / 100.0, f.getlength(" ") / 100.0
+
+
 @functools.lru_cache(maxsize=128)
 def _small_text_block(face: str, tenths: int, step: int) -> Image.Image:
     """The :data:`MIN_GLYPH_PX` text block shrunk to glyphs of ``tenths / 10`` px by area averaging.
@@ -205,26 +212,29 @@ class _Page:
         return " ".join(WORDS[i] for i in self.rng.integers(len(WORDS), size=n))
 
     def paragraph(self, x, y, w, h, size_mm: float, face: str, fill, leading: float = 1.3) -> None:
-        """Lines of words filling the box: one crop of a cached text block, pasted in ``fill`` ink."""
+        """Lines of words filling the box: one crop of a cached text block, pasted in ``fill`` ink.
+
+        Large type, and up to three lines of legible bold type (headlines), are drawn directly as whole
+        words.
+        """
         true_px = size_mm * self.k
-        px = _quantize(max(true_px, MIN_GLYPH_PX))
-        step = max(px + 1, round(px * leading))
-        if px >= 14:  # headline sizes: whole words from the line start (few lines, drawn directly)
+        lines = int((h * self.k - true_px) // max(1.0, true_px * leading)) + 1
+        if true_px >= 14 or (lines <= 3 and true_px >= 5 and "bold" in face):
+            px = round(true_px)
+            step = max(px + 1, round(px * leading))
             f = font(face, px)
             x0, y0 = self.px(x, y)
+            widths, space = _word_widths(face)
             for i in range(max(1, int((h * self.k - px) // step) + 1)):
-                line = ""
-                for _ in range(12):
-                    word = WORDS[int(self.rng.integers(len(WORDS)))]
-                    nxt = f"{line} {word}" if line else word
-                    if f.getlength(nxt) > w * self.k:
-                        break
-                    line = nxt
-                line = line or WORDS[int(self.rng.integers(len(WORDS)))]
+                pick = self.rng.integers(len(WORDS), size=12)
+                ends = np.cumsum(widths[pick] + space) - space  # line width after each word, at 1 px
+                line = " ".join(WORDS[j] for j in pick[: max(1, int((ends * px <= w * self.k).sum()))])
                 self.draw.text((x0, y0 + i * step), line.capitalize() if i == 0 else line, font=f, fill=(*fill, 255))
             return
+        px = _quantize(max(true_px, MIN_GLYPH_PX))
+        step = max(px + 1, round(px * leading))
         if true_px < MIN_GLYPH_PX:  # area-averaged small text (see _small_text_block)
-            tenths = round(10 * 1.06 ** round(math.log(max(true_px, 1.0)) / math.log(1.06)))
+            tenths = round(10 * 1.12 ** round(math.log(max(true_px, 1.0)) / math.log(1.12)))  # ~12 % steps
             block, pitch = _small_text_block(face, tenths, step), step * tenths / 10 / MIN_GLYPH_PX
         else:
             block, pitch = _text_block(face, px, step), float(step)
@@ -395,7 +405,7 @@ def _news_column(p: _Page, x: float, y: float, w: float, h: float, body: float, 
         if rng.random() < 0.08:
             p.paragraph(x, y, w * float(rng.uniform(0.4, 1.0)), pitch, body * 1.15, "serif_bold", ink, lead)
             y += pitch * 1.3
-        ph = min(float(rng.uniform(10, 40)), bottom - y)
+        ph = min(float(rng.uniform(15, 60)), bottom - y)
         p.paragraph(x, y, w, ph, body, face, ink, lead)
         y += ph + pitch * float(rng.choice([0.0, 0.3, 0.6]))
 
