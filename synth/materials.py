@@ -173,6 +173,8 @@ def make_material(m: dict, size=(0.3, 0.3), name: str = "obj", seed: int = 0, px
         else:
             colour = tex.outputs["Color"]
         back, back_seed = back_print(kind, seed)
+        if back == "plain" and float(m.get("transmission", 0.0)) > 0:
+            back = "same"  # a logo on clear film is seen through it from inside
         if back != "same":  # the back face: bare stock or another print (masks are untouched)
             facing = nt.nodes.new("ShaderNodeNewGeometry").outputs["Backfacing"]
             other = base if back == "plain" else _print_texture(
