@@ -258,8 +258,8 @@ SHEET_STYLE: dict[str, tuple[float, float, float, float, float]] = {
     "magazine": (0.45, 2.0, 3.0, 0.009, 35.0),
     "paper_bag": (1.1, 1.1, 3.0, 0.008, 28.0),
     "flat_piece": (0.5, 3.0, 3.0, 0.01, 25.0),
-    "film": (0.55, 0.5, 7.0, 0.007, 0.0),
-    "bag": (0.7, 0.55, 6.0, 0.007, 0.0),
+    "film": (0.55, 0.6, 8.0, 0.006, 20.0),
+    "bag": (0.7, 0.7, 8.0, 0.006, 20.0),
     "foil": (0.45, 0.35, 3.0, 0.006, 22.0),
     "rag": (0.8, 1.0, 3.0, 0.012, 0.0),
 }
@@ -287,6 +287,31 @@ def crumpled_ball(rng: np.random.Generator, size, d: dict) -> Mesh:
     r = np.clip(r, 0.45, None)
     v = dirs * r[:, None] * (np.asarray(size) / 2)
     return Mesh(v, m.faces, m.uv, sharp=30.0)
+
+
+def crumpled_sheet(rng: np.random.Generator, size, d: dict) -> Mesh:
+    """A sheet crumpled in the hand and half opened again: a low heap of big, sharp-edged facets.
+
+    What most of the white paper in real ZeroWaste frames looks like. The sheet's outline gathers
+    in to 55-80 % (``d["crush"]``), its middle rises into a dome a few cm high, and many sharp
+    creases of several lengths (facets of ``1/d["frequency"]`` m) give it the broad grey shading
+    of crumpled paper under overhead light.
+    """
+    sx, sy = size[0], size[1]
+    m = warp_outline(rng, grid(sx, sy, _res(sx, 0.006, hi=80), _res(sy, 0.006, hi=80)), 0.2)
+    v = m.verts.copy()
+    xy = v[:, :2]
+    facet = 1.0 / max(float(d["frequency"]), 1e-3)
+    n = int(np.clip(sx * sy / facet**2 * 1.5, 12, 160))
+    z = crease_field(rng, xy, n, 1.0, facet * 0.7, facet * 1.5)
+    z *= facet * (0.18 + 8.0 * d["crumple"]) / (z.std() + 1e-9)  # crease slopes, not heights, read as crumple
+    gather = 0.8 - 0.25 * d["crush"]
+    r2 = (xy[:, 0] / (sx / 2)) ** 2 + (xy[:, 1] / (sy / 2)) ** 2
+    dome = np.clip(1 - r2, 0, None) ** 0.7 * min(sx, sy) * (0.03 + 0.06 * d["crush"])
+    v[:, 0] *= gather
+    v[:, 1] *= gather
+    v[:, 2] = z + dome
+    return Mesh(v, m.faces, m.uv, sharp=15.0)
 
 
 def crushed_box(rng: np.random.Generator, size, d: dict) -> Mesh:
@@ -345,6 +370,8 @@ def build_mesh(obj: dict) -> Mesh:
         return Mesh(m.verts, m.faces, m.uv, sharp=sharp)
     if kind == "crumpled":
         return crumpled_ball(rng, (sx, sy, sz * 1.2), d)
+    if kind == "crumpled_sheet":
+        return crumpled_sheet(rng, (sx, sy, sz), {**d, "frequency": d["frequency"] * 0.8})
     if kind == "lump":
         m = sphere(sx / 2, 14, 18)
         return radial_dents(rng, m, 0.2, 2.5, (1, sy / sx, sz / sx * 1.2))

@@ -24,7 +24,7 @@ SENSOR_MM = 36.0
 
 #: Object kinds per class and their relative weights. ``background`` holds distractors (id 0).
 CLASS_KINDS: dict[str, dict[str, float]] = {
-    "paper": {"sheet": 0.3, "newspaper": 0.3, "crumpled": 0.28, "magazine": 0.12},
+    "paper": {"sheet": 0.12, "newspaper": 0.2, "crumpled_sheet": 0.4, "crumpled": 0.13, "magazine": 0.15},
     "cardboard": {"flat_piece": 0.45, "crushed_box": 0.3, "paper_bag": 0.25},
     "soft_plastic": {"film": 0.5, "bag": 0.5},
     "rigid_plastic": {"bottle": 0.5, "tray": 0.25, "cup": 0.25},
@@ -130,6 +130,7 @@ def _object_size(rng: np.random.Generator, kind: str, scale: float) -> list[floa
         "newspaper": (rng.uniform(0.28, 0.5), rng.uniform(0.3, 0.45), 0.0),
         "magazine": (rng.uniform(0.2, 0.3), rng.uniform(0.26, 0.34), 0.0),
         "crumpled": (rng.uniform(0.09, 0.2),) * 2 + (rng.uniform(0.06, 0.12),),
+        "crumpled_sheet": (rng.uniform(0.21, 0.42), rng.uniform(0.28, 0.45), 0.0),
         "flat_piece": (rng.uniform(0.2, 0.45), rng.uniform(0.15, 0.35), 0.0),
         "crushed_box": (rng.uniform(0.18, 0.4), rng.uniform(0.14, 0.3), rng.uniform(0.03, 0.1)),
         "paper_bag": (rng.uniform(0.2, 0.32), rng.uniform(0.3, 0.42), 0.0),
@@ -162,9 +163,10 @@ def _deform(rng: np.random.Generator, kind: str) -> dict[str, float]:
 #: Print kind (:data:`zerowaste.synth.prints.KINDS`, or ``plain``) per object kind, with weights.
 PRINTS: dict[str, dict[str, float]] = {
     "sheet": {"plain": 0.45, "letter": 0.35, "flyer": 0.1, "news": 0.1},
-    "newspaper": {"news": 0.85, "flyer": 0.15},
-    "magazine": {"magazine": 0.7, "flyer": 0.3},
+    "newspaper": {"news": 0.9, "flyer": 0.1},
+    "magazine": {"magazine": 0.8, "flyer": 0.2},
     "crumpled": {"plain": 0.5, "letter": 0.2, "news": 0.15, "magazine": 0.15},
+    "crumpled_sheet": {"plain": 0.45, "letter": 0.25, "news": 0.15, "magazine": 0.15},
     "flat_piece": {"kraft": 0.55, "package": 0.45},
     "crushed_box": {"package": 0.6, "kraft": 0.4},
     "paper_bag": {"bag": 0.6, "plain": 0.4},
@@ -175,13 +177,13 @@ PRINTS: dict[str, dict[str, float]] = {
 }
 #: Plastics (linear RGB, transmission range): clear, milky, tinted see-through, and opaque ones.
 PLASTICS: dict[str, list[tuple[tuple[float, float, float], tuple[float, float]]]] = {
-    "soft_plastic": [((0.92, 0.93, 0.95), (0.85, 1.0)), ((0.95, 0.95, 0.95), (0.6, 0.8)),
-                     ((0.8, 0.8, 0.8), (0.5, 0.8)), ((0.15, 0.35, 0.9), (0.3, 0.6)),
-                     ((0.95, 0.75, 0.05), (0.3, 0.6)), ((0.85, 0.1, 0.08), (0.3, 0.6)),
-                     ((0.15, 0.6, 0.2), (0.3, 0.6)), ((0.015, 0.015, 0.018), (0.0, 0.0)),
-                     ((0.8, 0.8, 0.78), (0.0, 0.0)), ((0.02, 0.1, 0.5), (0.0, 0.0)),
-                     ((0.7, 0.04, 0.03), (0.0, 0.0)), ((0.9, 0.65, 0.02), (0.0, 0.0)),
-                     ((0.1, 0.4, 0.85), (0.0, 0.0))],
+    "soft_plastic": [((0.92, 0.93, 0.95), (0.85, 1.0)), ((0.92, 0.93, 0.95), (0.85, 1.0)),
+                     ((0.95, 0.95, 0.95), (0.6, 0.8)), ((0.8, 0.8, 0.8), (0.5, 0.8)),
+                     ((0.3, 0.5, 0.9), (0.6, 0.85)), ((0.95, 0.8, 0.2), (0.6, 0.85)),
+                     ((0.9, 0.3, 0.25), (0.6, 0.85)), ((0.3, 0.7, 0.35), (0.6, 0.85)),
+                     ((0.015, 0.015, 0.018), (0.0, 0.0)), ((0.015, 0.015, 0.018), (0.0, 0.0)),
+                     ((0.8, 0.8, 0.78), (0.0, 0.0)), ((0.8, 0.8, 0.78), (0.0, 0.0)),
+                     ((0.02, 0.1, 0.5), (0.0, 0.0)), ((0.7, 0.04, 0.03), (0.0, 0.0))],
     "rigid_plastic": [((0.95, 0.97, 1.0), (0.9, 1.0)), ((0.95, 0.97, 1.0), (0.9, 1.0)),
                       ((0.55, 0.8, 0.95), (0.85, 1.0)), ((0.15, 0.55, 0.25), (0.8, 0.95)),
                       ((0.85, 0.85, 0.83), (0.0, 0.0)), ((0.9, 0.35, 0.02), (0.0, 0.0)),
@@ -198,6 +200,16 @@ def _pick(rng: np.random.Generator, weights: dict[str, float]) -> str:
     names = list(weights)
     w = np.array([weights[n] for n in names], dtype=float)
     return names[int(rng.choice(len(names), p=w / w.sum()))]
+
+
+def kind_weights(clutter: dict, cls: str) -> dict[str, float]:
+    """Relative weights of the object kinds of class ``cls``: :data:`CLASS_KINDS`, with the preset's
+    optional ``clutter.kinds.<class>`` weights laid over them (a facility with more newspapers).
+
+    >>> kind_weights({"kinds": {"metal": {"foil": 0.0}}}, "metal")
+    {'can': 0.65, 'foil': 0.0}
+    """
+    return {**CLASS_KINDS[cls], **{k: float(w) for k, w in clutter.get("kinds", {}).get(cls, {}).items()}}
 
 
 def _r(rng: np.random.Generator, lo: float, hi: float) -> float:
@@ -238,8 +250,12 @@ def _material(rng: np.random.Generator, cls: str, kind: str, surfaces: dict | No
         colour, (t_lo, t_hi) = pool[int(rng.integers(len(pool)))]
         m["color"] = [round(float(c), 4) for c in np.clip(np.array(colour) * rng.uniform(0.9, 1.05), 0, 1)]
         m["transmission"] = _r(rng, t_lo, t_hi) if t_hi > 0 else 0.0
-        m["roughness"] = _r(rng, 0.08, 0.3) if cls == "soft_plastic" else _r(rng, 0.04, 0.25)
+        if cls == "soft_plastic":  # opaque film is duller (broad sheens along the folds, no glitter)
+            m["roughness"] = _r(rng, 0.1, 0.3) if m["transmission"] > 0 else _r(rng, 0.3, 0.5)
+        else:
+            m["roughness"] = _r(rng, 0.04, 0.25)
         m["ior"] = 1.3 if cls == "soft_plastic" else 1.45
+        m["thin"] = cls == "soft_plastic"  # a film, not a solid: see materials._thin_film
         m["specular"] = 0.6
         if prt == "snack":  # printed wrapper: opaque, often metallised inside
             m["transmission"] = 0.0
@@ -303,8 +319,8 @@ def sample_objects(rng: np.random.Generator, clutter: dict, area: tuple[float, f
     objects = []
     for _ in range(n):
         cls = names[rng.choice(len(names), p=weights)]
-        kinds = CLASS_KINDS[cls]
-        kw = np.array(list(kinds.values()))
+        kinds = kind_weights(clutter, cls)
+        kw = np.array(list(kinds.values()), dtype=float)
         kind = list(kinds)[rng.choice(len(kinds), p=kw / kw.sum())]
         objects.append(
             {

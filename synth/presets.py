@@ -62,9 +62,10 @@ def _read(name_or_path: str, relative_to: Path | None = None) -> tuple[dict, Pat
     return data, path
 
 
-#: Keys a preset file may hold besides the parameters; ``clutter.class_mix`` holds class names (checked apart).
+#: Keys a preset file may hold besides the parameters; ``clutter.class_mix`` and ``clutter.kinds`` hold
+#: class and kind names (checked apart, in :func:`check_preset`).
 META_KEYS = frozenset({"base", "name", "description"})
-FREE_KEYS = frozenset({"clutter.class_mix"})
+FREE_KEYS = frozenset({"clutter.class_mix", "clutter.kinds"})
 
 
 def _key_tree(data: dict) -> dict:
@@ -180,3 +181,12 @@ def check_preset(preset: dict) -> None:
         raise PresetError(f"clutter.class_mix: unknown classes {sorted(unknown)}; known: {sorted(CLASS_KINDS)}")
     if not mix or any(float(w) < 0 for w in mix.values()) or sum(float(w) for w in mix.values()) <= 0:
         raise PresetError("clutter.class_mix needs non-negative weights with a positive sum")
+    for cls, weights in preset["clutter"].get("kinds", {}).items():
+        if cls not in CLASS_KINDS:
+            raise PresetError(f"clutter.kinds: unknown class {cls!r}; known: {sorted(CLASS_KINDS)}")
+        if not isinstance(weights, dict) or set(weights) - set(CLASS_KINDS[cls]):
+            known = sorted(CLASS_KINDS[cls])
+            raise PresetError(f"clutter.kinds.{cls} must map kinds of {cls} to weights; known kinds: {known}, got {weights!r}")
+        merged = {**CLASS_KINDS[cls], **weights}
+        if not all(isinstance(w, int | float) and w >= 0 for w in merged.values()) or sum(merged.values()) <= 0:
+            raise PresetError(f"clutter.kinds.{cls} needs non-negative numeric weights with a positive sum")

@@ -97,7 +97,7 @@ def test_spawn_area_exceeds_the_view_so_objects_are_cut_by_the_frame():
 
 
 def test_assets_replace_a_share_of_their_class():
-    p = load_preset("default", ["clutter.asset_share=1.0"])
+    p = load_preset("default", ["clutter.asset_share=1.0", "clutter.class_mix.metal=0.5"])
     s = sample_scene(p, 1, {"metal": ["/x/can.obj"]})
     metal = [o for o in s["objects"] if o["class"] == "metal"]
     assert metal and all(o["asset"] == "/x/can.obj" for o in metal)
