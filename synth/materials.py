@@ -146,6 +146,33 @@ def _bump_from(nt, bsdf, height, strength: float, distance: float = 0.01) -> Non
     nt.links.new(bump.outputs["Normal"], bsdf.inputs["Normal"])
 
 
+def _thin_film(nt, bsdf, tint, amount) -> None:
+    """See-through film (bags, wrappers): light passes straight through, tinted, with a glossy sheen.
+
+    A single-sided sheet with refractive transmission acts like the surface of a solid block of
+    glass (rays enter and never leave), which makes thin films look opaque and saturated. A film
+    is instead a mix of the opaque surface and a tinted Transparent BSDF (``amount`` 0..1, a
+    socket or a number), plus a Fresnel-weighted gloss: highlights on the crinkles, the belt
+    showing through.
+    """
+    out = nt.nodes["Material Output"]
+    clear = nt.nodes.new("ShaderNodeBsdfTransparent")
+    clear.inputs["Color"].default_value = tint
+    mix = nt.nodes.new("ShaderNodeMixShader")
+    _set(nt, mix.inputs[0], amount)
+    nt.links.new(bsdf.outputs["BSDF"], mix.inputs[1])
+    nt.links.new(clear.outputs["BSDF"], mix.inputs[2])
+    gloss = nt.nodes.new("ShaderNodeBsdfGlossy")
+    gloss.inputs["Roughness"].default_value = float(bsdf.inputs["Roughness"].default_value)
+    fresnel = nt.nodes.new("ShaderNodeFresnel")
+    fresnel.inputs["IOR"].default_value = 1.5
+    sheen = nt.nodes.new("ShaderNodeMixShader")
+    nt.links.new(fresnel.outputs["Fac"], sheen.inputs[0])
+    nt.links.new(mix.outputs["Shader"], sheen.inputs[1])
+    nt.links.new(gloss.outputs["BSDF"], sheen.inputs[2])
+    nt.links.new(sheen.outputs["Shader"], out.inputs["Surface"])
+
+
 def make_material(m: dict, size=(0.3, 0.3), name: str = "obj", seed: int = 0, px_per_m: float = 0.0,
                   extent=None):
     """A Principled BSDF material from sampled knobs (:func:`zerowaste.synth.params._material`).
@@ -202,7 +229,9 @@ def make_material(m: dict, size=(0.3, 0.3), name: str = "obj", seed: int = 0, px
         bsdf.inputs["Coat Weight"].default_value = coat
         bsdf.inputs["Coat Roughness"].default_value = float(m.get("coat_roughness", 0.08))
     t = float(m.get("transmission", 0.0))
-    if t > 0:
+    if t > 0 and m.get("thin"):
+        _thin_film(nt, bsdf, base, t if ink is None else _math(nt, "MULTIPLY", _math(nt, "SUBTRACT", 1.0, ink), t))
+    elif t > 0:
         bsdf.inputs["IOR"].default_value = float(m.get("ior", 1.45))
         # A label or printed logo stays opaque: transmission only where there is no ink.
         _set(nt, bsdf.inputs["Transmission Weight"], t if ink is None else _math(nt, "MULTIPLY", _math(nt, "SUBTRACT", 1.0, ink), t))
