@@ -11,6 +11,8 @@ Example (in the rendering process):
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 
 from zerowaste.synth.prints import INK_ONLY, KINDS, back_print, make_print, print_extent
@@ -257,40 +259,107 @@ def object_material(obj: dict, px_per_m: float, name: str = "obj"):
                          px_per_m=px_per_m, extent=print_extent(obj["kind"], obj["size"]))
 
 
-def make_belt_material(belt: dict, name: str = "belt"):
-    """Worn dark rubber: near-black base, dusty stains, dark oily spots, scuffs along the belt, seam.
+def _belt_coords(nt, pos, rng: np.random.Generator, stretch: float = 1.0, angle: float = 0.0):
+    """World position (m) squeezed ``stretch`` times along x (patterns run along the belt), turned by
+    ``angle`` (rad) about z and shifted by a random offset drawn from ``rng`` (a new pattern per scene)."""
+    mapping = nt.nodes.new("ShaderNodeMapping")
+    mapping.inputs["Scale"].default_value = (stretch, 1.0, 1.0)
+    mapping.inputs["Rotation"].default_value = (0.0, 0.0, angle)
+    mapping.inputs["Location"].default_value = (*rng.uniform(-40.0, 40.0, 2), 0.0)
+    nt.links.new(pos, mapping.inputs["Vector"])
+    return mapping.outputs["Vector"]
 
-    The roughness follows the dirt (dusty patches are matte, bare rubber has a soft sheen).
+
+def _scale_colour(nt, colour, factor):
+    """``colour`` times a scalar ``factor`` socket (Vector Math SCALE)."""
+    node = nt.nodes.new("ShaderNodeVectorMath")
+    node.operation = "SCALE"
+    _set(nt, node.inputs[0], colour)
+    nt.links.new(factor, node.inputs["Scale"])
+    return node.outputs["Vector"]
+
+
+def belt_look(belt: dict) -> dict:
+    """The per-scene look of the belt, drawn from ``belt["seed"]`` and its grey, dirt and wear (pure).
+
+    Keeps the scene's other random draws untouched: everything here comes from the belt's own seed.
+
+    Example:
+        >>> look = belt_look({"grey": 0.03, "dirt": 0.5, "wear": 0.4, "seed": 7})
+        >>> look == belt_look({"grey": 0.03, "dirt": 0.5, "wear": 0.4, "seed": 7}), 0.0 < look["wet"] < 1.0
+        (True, True)
+    """
+    rng = np.random.Generator(np.random.PCG64(int(belt["seed"]) + 7919))
+    g, dirt, wear = float(belt["grey"]), float(belt["dirt"]), float(belt["wear"])
+    return {
+        "angle": float(rng.normal(0.0, math.radians(1.5))),   # streaks run along x, give or take
+        "stretch": float(rng.uniform(0.25, 0.5)),              # smear width / length
+        "smear_scale": float(rng.uniform(2.0, 4.0)),           # 1/m: how many dusty smears across
+        "dust": float(rng.uniform(0.07, 0.12) + 1.5 * g),      # linear albedo of the dust
+        "smear": float(np.clip(dirt * rng.uniform(0.8, 1.25), 0.0, 1.0)),
+        "streaks": float(np.clip((0.3 + 0.7 * dirt) * rng.uniform(0.6, 1.2), 0.0, 1.0)),
+        "tracks": float(np.clip(wear * rng.uniform(0.7, 1.3), 0.0, 1.0)),
+        "wet": float(rng.uniform(0.1, 0.8)),
+        "tone": float(rng.uniform(0.25, 0.45)),                # large-scale brightness swing (+-)
+        "specks": float((0.015 + 0.06 * dirt) * rng.uniform(0.5, 1.5)),  # crumb litter (lowers the peak threshold)
+    }
+
+
+def make_belt_material(belt: dict, name: str = "belt"):
+    """Worn dark rubber, different in every scene (see :func:`belt_look`).
+
+    Layers, in metres of belt (the running direction is x): a large-scale brightness swing, long
+    lighter dusty smears and fine streaks along the belt, scuffed tracks of thin lines, dark wet
+    patches with a glossy sheen, and small light debris specks (paper shreds, crumbs). Dusty areas
+    are matte, bare and wet rubber shines.
     """
     mat, nt, bsdf = _nodes(name)
-    coord = nt.nodes.new("ShaderNodeTexCoord")
-    obj_vec = coord.outputs["Object"]
-    g = float(belt["grey"])
-    dirt_amount = float(belt["dirt"])
-    w = float(belt["seed"] % 1000)
-    dirt = nt.nodes.new("ShaderNodeTexNoise")
-    dirt.noise_dimensions = "4D"
-    dirt.inputs["Scale"].default_value = 2.5
-    dirt.inputs["Detail"].default_value = 6.0
-    dirt.inputs["Roughness"].default_value = 0.65
-    dirt.inputs["W"].default_value = w
-    nt.links.new(obj_vec, dirt.inputs["Vector"])
-    stain = _ramp(nt, dirt.outputs["Fac"], 0.6 - 0.2 * dirt_amount, 0.82)
-    colour = _mix(nt, stain, (g, g, g, 1.0), (g * 3.2, g * 2.9, g * 2.5, 1.0))
-    # Dark oily spots and wet patches.
-    oil = _ramp(nt, _noise(nt, obj_vec, 7.0, 3.0, 0.55), 0.66, 0.74)
-    colour = _mix(nt, _math(nt, "MULTIPLY", oil, 0.8 * dirt_amount), colour, (g * 0.45, g * 0.45, g * 0.45, 1.0))
-    # Scuffs: fine light streaks stretched along the belt (x).
-    mapping = nt.nodes.new("ShaderNodeMapping")
-    mapping.inputs["Scale"].default_value = (0.04, 1.0, 1.0)
-    nt.links.new(obj_vec, mapping.inputs["Vector"])
-    scuff = _ramp(nt, _noise(nt, mapping.outputs["Vector"], 90.0, 2.0), 0.68 - 0.15 * float(belt["wear"]), 0.78)
-    colour = _mix(nt, scuff, colour, (g * 2.4, g * 2.4, g * 2.3, 1.0))
-    # Grain: a little speckle so the rubber never looks like flat paint.
-    grain = _noise(nt, obj_vec, 400.0, 0.0)
-    colour = _mix(nt, _math(nt, "MULTIPLY", grain, 0.35), colour, (g * 1.8, g * 1.8, g * 1.8, 1.0))
+    look = belt_look(belt)
+    rng = np.random.Generator(np.random.PCG64(int(belt["seed"]) + 104729))  # pattern offsets
+    pos = nt.nodes.new("ShaderNodeNewGeometry").outputs["Position"]
+    g, d = float(belt["grey"]), look["dust"]
+    dust = (d, d * 0.97, d * 0.92, 1.0)
+    angle = look["angle"]
+    # Dusty smears: broad, long, soft; a second, finer layer of streaks.
+    smear_n = _noise(nt, _belt_coords(nt, pos, rng, look["stretch"], angle), look["smear_scale"], 5.0, 0.62)
+    lo = 0.56 - 0.14 * look["smear"]  # noise values gather around 0.5: narrow ramps
+    smear = _math(nt, "MULTIPLY", _ramp(nt, smear_n, lo, lo + 0.14), 0.45 + 0.5 * look["smear"])
+    colour = _mix(nt, smear, (g, g, g, 1.0), dust)
+    streak_n = _noise(nt, _belt_coords(nt, pos, rng, 0.03, angle), 28.0, 4.0, 0.6)
+    streak_w = _math(nt, "MULTIPLY_ADD", smear, 0.8 * look["streaks"], 0.3 * look["streaks"])  # most in the dust
+    streak = _math(nt, "MULTIPLY", _ramp(nt, streak_n, 0.5, 0.62), streak_w)
+    colour = _mix(nt, streak, colour, dust)
+    # Scuffed tracks: thin lighter lines in some bands across the belt.
+    band = _ramp(nt, _noise(nt, _belt_coords(nt, pos, rng, 0.05, angle), 2.0, 2.0), 0.45, 0.62)
+    line_n = _noise(nt, _belt_coords(nt, pos, rng, 0.01, angle), 90.0, 2.0)
+    lines = _ramp(nt, line_n, 0.6 - 0.12 * look["tracks"], 0.72)
+    track = _math(nt, "MULTIPLY", _math(nt, "MULTIPLY", lines, band), 0.9 * look["tracks"])
+    scuff = g * 2.0 + 0.3 * d
+    colour = _mix(nt, track, colour, (scuff, scuff, scuff * 0.97, 1.0))
+    # Wet, dark patches (glossy).
+    wet_n = _noise(nt, _belt_coords(nt, pos, rng, 0.5, angle), 1.4, 4.0, 0.6)
+    wet = _ramp(nt, wet_n, 0.72 - 0.22 * look["wet"], 0.8 - 0.2 * look["wet"])
+    colour = _scale_colour(nt, colour, _math(nt, "MULTIPLY_ADD", wet, -0.45, 1.0))
+    # Large-scale brightness swing across the frame.
+    tone_n = _noise(nt, _belt_coords(nt, pos, rng, 0.6), 0.5, 1.0)
+    tone = _math(nt, "MULTIPLY_ADD", _ramp(nt, tone_n, 0.38, 0.62), 2 * look["tone"], 1 - look["tone"], clamp=False)
+    colour = _scale_colour(nt, colour, tone)
+    # Debris specks: the highest peaks of a fine noise (irregular crumbs and shreds of every size),
+    # gathered in drifts; most are grey, a few are white paper.
+    speck_n = _noise(nt, _belt_coords(nt, pos, rng, 0.6, angle), 40.0, 3.0, 0.65)
+    drift = _noise(nt, _belt_coords(nt, pos, rng), 2.5, 2.0)
+    peaks = _math(nt, "MULTIPLY_ADD", drift, 0.5, speck_n, clamp=False)
+    t = 0.99 - 0.5 * look["specks"]
+    speck = _ramp(nt, peaks, t, t + 0.012)
+    shade = _ramp(nt, _noise(nt, _belt_coords(nt, pos, rng), 12.0, 1.0), 0.45, 0.65)
+    crumb = _mix(nt, shade, (d * 1.8, d * 1.75, d * 1.6, 1.0), (0.5, 0.49, 0.46, 1.0))
+    colour = _mix(nt, speck, colour, crumb)
+    # Grain: a faint speckle so the rubber never looks like flat paint.
+    grain = _math(nt, "MULTIPLY_ADD", _noise(nt, pos, 400.0, 0.0), 0.3, 0.85, clamp=False)
+    colour = _scale_colour(nt, colour, grain)
     nt.links.new(colour, bsdf.inputs["Base Color"])
-    _set(nt, bsdf.inputs["Roughness"], _math(nt, "MULTIPLY_ADD", stain, 0.3, 0.55))
+    rough = _math(nt, "MULTIPLY_ADD", smear, 0.35, 0.5)
+    _set(nt, bsdf.inputs["Roughness"], _math(nt, "MULTIPLY_ADD", wet, -0.3, rough))
     return mat
 
 

@@ -74,11 +74,15 @@ def _box(name: str, size, location, material):
 
 
 def build_belt(belt: dict) -> None:
-    """A thin solid belt (top surface at z = 0), an optional seam and optional side rails."""
+    """A thin solid belt (top surface at z = 0), an optional seam and optional side rails.
+
+    The seam is a slightly raised, lighter strip of the same worn rubber: the belt's dirt runs on
+    across it (the patterns are laid out in world coordinates).
+    """
     length, width = belt["length"], belt["width"]
     _box("belt", (length, width, 0.02), (0, 0, -0.01), make_belt_material(belt))
     if belt["seam"]:
-        seam = make_flat_material((belt["grey"] * 2.2,) * 3, 0.6, name="seam")
+        seam = make_belt_material({**belt, "grey": belt["grey"] * 1.8}, name="seam")
         _box("seam", (0.03, width, 0.002), (belt["seam_x"], 0, 0.0), seam)
     if belt["rails"]:
         steel = make_flat_material((0.5, 0.5, 0.52), 0.35, metallic=1.0, name="rail")
