@@ -119,8 +119,10 @@ def _quantize(px: float) -> int:
 
 
 @functools.lru_cache(maxsize=256)
-def _text_strips(face: str, px: int, n: int = 10) -> list[tuple[Image.Image, np.ndarray]]:
+def _text_strips(face: str, px: int, n: int = 10, title: bool = False) -> list[tuple[Image.Image, np.ndarray]]:
     """``n`` long lines of random words in one face and size (grey masks) with word start offsets.
+
+    ``title``: Every Word Capitalised, no punctuation (headlines).
 
     Drawing text is the slow part of a print; pasting crops of these cached strips is ~100x faster.
     The strips come from a fixed seed, so prints stay deterministic.
@@ -134,7 +136,9 @@ def _text_strips(face: str, px: int, n: int = 10) -> list[tuple[Image.Image, np.
         length = STRIP_CHARS * 0.6 * px
         while x < length:
             word = WORDS[int(rng.integers(len(WORDS)))]
-            if rng.random() < 0.08:
+            if title:
+                word = word.capitalize()
+            elif rng.random() < 0.08:
                 word = word.capitalize() + ("." if rng.random() < 0.5 else ",")
             starts.append(round(x))
             words.append(word)
@@ -194,6 +198,7 @@ class _Page:
         self.img = Image.new("RGBA", size, (*bg, 0 if alpha else 255))
         self.draw = ImageDraw.Draw(self.img)
         self.grey = False  # photos in greyscale (newsprint)
+        self.paper = tuple(bg)  # the bare page (blank lines are painted in it)
 
     def px(self, *mm: float) -> list[int]:
         return [round(v * self.k) for v in mm]
@@ -211,15 +216,17 @@ class _Page:
     def words(self, n: int) -> str:
         return " ".join(WORDS[i] for i in self.rng.integers(len(WORDS), size=n))
 
-    def paragraph(self, x, y, w, h, size_mm: float, face: str, fill, leading: float = 1.3) -> None:
+    def paragraph(self, x, y, w, h, size_mm: float, face: str, fill, leading: float = 1.3) -> float:
         """Lines of words filling the box: one crop of a cached text block, pasted in ``fill`` ink.
 
-        Large type, and up to three lines of legible bold type (headlines), are drawn directly as whole
-        words.
+        Up to three lines of legible bold type (headlines) are whole words cut from cached strips;
+        other large type is drawn directly. Returns the line pitch drawn (mm; 0 if the box holds no line).
         """
         true_px = size_mm * self.k
         lines = int((h * self.k - true_px) // max(1.0, true_px * leading)) + 1
-        if true_px >= 14 or (lines <= 3 and true_px >= 5 and "bold" in face):
+        if lines <= 3 and 5 <= true_px < 48 and "bold" in face:
+            return self._headline(x, y, w, lines, _quantize(true_px), face, fill, leading)
+        if true_px >= 14:
             px = round(true_px)
             step = max(px + 1, round(px * leading))
             f = font(face, px)
@@ -230,7 +237,7 @@ class _Page:
                 ends = np.cumsum(widths[pick] + space) - space  # line width after each word, at 1 px
                 line = " ".join(WORDS[j] for j in pick[: max(1, int((ends * px <= w * self.k).sum()))])
                 self.draw.text((x0, y0 + i * step), line.capitalize() if i == 0 else line, font=f, fill=(*fill, 255))
-            return
+            return step / self.k
         px = _quantize(max(true_px, MIN_GLYPH_PX))
         step = max(px + 1, round(px * leading))
         if true_px < MIN_GLYPH_PX:  # area-averaged small text (see _small_text_block)
@@ -242,12 +249,29 @@ class _Page:
         total = int(block.size[1] // pitch)
         lines = min(int((h * self.k - true_px) // pitch) + 1, total)
         if wpx <= 0 or lines <= 0 or h < size_mm:
-            return
+            return 0.0
         # A few lines (headlines, captions) start at a word; running text is cut anywhere.
         x0 = 0 if lines <= 3 else int(self.rng.integers(0, block.size[0] - wpx + 1))
         y0 = round(int(self.rng.integers(0, total - lines + 1)) * pitch)
         mask = block.crop((x0, y0, x0 + wpx, y0 + max(1, round(lines * pitch))))
         self.img.paste((*fill, 255), tuple(self.px(x, y)), mask)
+        return pitch / self.k
+
+    def _headline(self, x, y, w, lines: int, px: int, face: str, fill, leading: float) -> float:
+        """``lines`` lines of whole words at ``px``, each as wide as fits ``w`` mm (cut from cached strips)."""
+        strips = _text_strips(face, px, 4, title=True)
+        step = max(px + 1, round(px * leading))
+        space, width = font(face, px).getlength(" "), w * self.k
+        x0, y0 = self.px(x, y)
+        for i in range(lines):
+            strip, starts = strips[int(self.rng.integers(len(strips)))]
+            ends = np.append(starts[1:] - space, strip.size[0])
+            j = int(self.rng.integers(max(1, len(starts) // 2)))
+            fits = np.nonzero(ends[j:] - starts[j] <= width)[0]
+            cut = ends[j + fits[-1]] - starts[j] if len(fits) else width
+            box = (int(starts[j]), 0, int(starts[j] + cut), strip.size[1])
+            self.img.paste((*fill, 255), (x0, y0 + i * step), strip.crop(box))
+        return step / self.k
 
     def photo(self, x, y, w, h, style: str | None = None) -> None:
         """A photo-like fill: smooth colour field with blobs; sometimes a portrait, food or products.
@@ -398,16 +422,20 @@ NEWS_BODY = {"size": (2.3, 2.7), "leading": 1.2, "ink": (45, 45, 48)}
 
 
 def _news_column(p: _Page, x: float, y: float, w: float, h: float, body: float, face: str) -> None:
-    """Running text down one column: paragraphs with small breaks, now and then a bold subhead."""
+    """Running text down one column (one paste), opened up by blank lines and a few bold subheads."""
     rng, ink, lead = p.rng, NEWS_BODY["ink"], NEWS_BODY["leading"]
-    pitch, bottom = body * lead, y + h
-    while y < bottom - pitch:
-        if rng.random() < 0.08:
-            p.paragraph(x, y, w * float(rng.uniform(0.4, 1.0)), pitch, body * 1.15, "serif_bold", ink, lead)
-            y += pitch * 1.3
-        ph = min(float(rng.uniform(15, 60)), bottom - y)
-        p.paragraph(x, y, w, ph, body, face, ink, lead)
-        y += ph + pitch * float(rng.choice([0.0, 0.3, 0.6]))
+    pitch = p.paragraph(x, y, w, h, body, face, ink, lead)  # mm between lines as pasted
+    if pitch <= 0:
+        return
+    line = int(rng.integers(4, 18))
+    while (line + 3) * pitch < h:
+        if rng.random() < 0.35:  # a blank line between paragraphs, sometimes followed by a subhead
+            p.rect(x, y + line * pitch, w, pitch, p.paper)
+            if rng.random() < 0.3:
+                p.rect(x, y + (line + 1) * pitch, w, pitch, p.paper)
+                p.paragraph(x, y + (line + 1) * pitch, w * float(rng.uniform(0.4, 1.0)), pitch, body * 1.1,
+                            "serif_bold", ink, lead)
+        line += int(rng.integers(4, 18))
 
 
 def _news_story(p: _Page, x: float, y: float, span: int, cw: float, gut: float, h: float, body: float) -> None:
@@ -424,10 +452,13 @@ def _news_story(p: _Page, x: float, y: float, span: int, cw: float, gut: float, 
         p.paragraph(x, top[0], w * 0.9, d * 1.2 * 2, d, "serif_italic", ink, 1.2)
         top = [t + d * 2.6 for t in top]
     if rng.random() < 0.45 and h - (top[0] - y) > 45:  # a photo over some of the columns, with a caption
+        room, aspect = (h - (top[0] - y)) * 0.6, float(rng.uniform(0.55, 0.85))
         pc = int(rng.integers(1, span + 1))
+        while pc > 1 and (pc * cw + (pc - 1) * gut) * aspect > room:  # no letterbox strips
+            pc -= 1
         c0 = int(rng.integers(0, span - pc + 1))
         pw = pc * cw + (pc - 1) * gut
-        ph = min(pw * float(rng.uniform(0.55, 0.85)), (h - (top[0] - y)) * 0.6)
+        ph = min(pw * aspect, room)
         px = x + c0 * (cw + gut)
         p.photo(px, top[0], pw, ph)
         p.paragraph(px, top[0] + ph + 1, pw, body * 2.2, body * 0.85, "sans", ink, 1.15)
@@ -457,7 +488,7 @@ def _news_ads(p: _Page, x: float, y: float, cols: int, cw: float, gut: float, h:
                 p.paragraph(ax + aw * 0.6, y + hs * 1.4 + 3, aw * 0.37, ph * 0.6, 2.5, "sans", fg)
         else:  # classifieds: boxed small text
             p.rect(ax, y, aw, h, (60, 60, 60))
-            p.rect(ax + 0.4, y + 0.4, aw - 0.8, h - 0.8, NEWSPRINT)
+            p.rect(ax + 0.4, y + 0.4, aw - 0.8, h - 0.8, p.paper)
             p.text(ax + 1.5, y + 1.5, _headline(rng), 4.0, "sans_bold", (25, 25, 28))
             _news_column(p, ax + 1.5, y + 7, aw - 3, h - 9, 2.0, "sans")
         c += span
@@ -467,7 +498,8 @@ def _news(p: _Page) -> None:
     """A newspaper page: stories over 1-4 columns (headlines, photos, running text), sometimes ads."""
     rng = p.rng
     tone = float(rng.uniform(0.96, 1.02))
-    p.rect(0, 0, p.w, p.h, tuple(min(255, round(v * tone)) for v in NEWSPRINT))
+    p.paper = tuple(min(255, round(v * tone)) for v in NEWSPRINT)
+    p.rect(0, 0, p.w, p.h, p.paper)
     m, ink = float(rng.uniform(5, 9)), (25, 25, 28)
     p.grey = rng.random() < 0.75  # most newspapers print greyscale photos
     cols = int(rng.integers(5, 8))
