@@ -224,7 +224,7 @@ def warp_outline(rng: np.random.Generator, mesh: Mesh, roughness: float) -> Mesh
 
 #: How ragged the outline of each flat kind is (0 = intact rectangle).
 TEAR = {"newspaper": 0.25, "flat_piece": 0.35, "film": 0.45, "bag": 0.35, "foil": 0.45, "rag": 0.4,
-        "paper_bag": 0.2, "sheet": 0.15, "magazine": 0.05}
+        "sheet": 0.15, "magazine": 0.05}
 
 
 def radial_dents(rng: np.random.Generator, mesh: Mesh, amount: float, freq: float, axis_scale=(1, 1, 1)) -> Mesh:
@@ -256,10 +256,9 @@ SHEET_STYLE: dict[str, tuple[float, float, float, float, float]] = {
     "sheet": (1.0, 1.0, 3.0, 0.007, 28.0),
     "newspaper": (1.0, 1.3, 3.0, 0.008, 28.0),
     "magazine": (0.45, 2.0, 3.0, 0.009, 35.0),
-    "paper_bag": (1.1, 1.1, 3.0, 0.008, 28.0),
     "flat_piece": (0.5, 3.0, 3.0, 0.01, 25.0),
-    "film": (0.55, 0.6, 8.0, 0.006, 20.0),
-    "bag": (0.7, 0.7, 8.0, 0.006, 20.0),
+    "film": (0.9, 0.45, 8.0, 0.006, 20.0),
+    "bag": (1.1, 0.5, 8.0, 0.006, 20.0),
     "foil": (0.45, 0.35, 3.0, 0.006, 22.0),
     "rag": (0.8, 1.0, 3.0, 0.012, 0.0),
 }
@@ -356,6 +355,9 @@ def build_mesh(obj: dict) -> Mesh:
     """The object-space mesh of one sampled object (see :func:`zerowaste.synth.params.sample_objects`)."""
     rng = np.random.default_rng(obj["seed"])
     kind, (sx, sy, sz), d = obj["kind"], obj["size"], obj["deform"]
+    if kind in ("crumpled_sheet", "paper_bag"):  # paper bags arrive crumpled too; kraft is stiffer
+        stiff = 0.8 if kind == "crumpled_sheet" else 0.6  # (bigger facets)
+        return crumpled_sheet(rng, (sx, sy, sz), {**d, "frequency": d["frequency"] * stiff})
     if kind in SHEET_STYLE:
         amp, facet, elongation, spacing, sharp = SHEET_STYLE[kind]
         m = warp_outline(rng, grid(sx, sy, _res(sx, spacing), _res(sy, spacing)), TEAR[kind])
@@ -370,8 +372,7 @@ def build_mesh(obj: dict) -> Mesh:
         return Mesh(m.verts, m.faces, m.uv, sharp=sharp)
     if kind == "crumpled":
         return crumpled_ball(rng, (sx, sy, sz * 1.2), d)
-    if kind == "crumpled_sheet":
-        return crumpled_sheet(rng, (sx, sy, sz), {**d, "frequency": d["frequency"] * 0.8})
+
     if kind == "lump":
         m = sphere(sx / 2, 14, 18)
         return radial_dents(rng, m, 0.2, 2.5, (1, sy / sx, sz / sx * 1.2))

@@ -24,12 +24,12 @@ SENSOR_MM = 36.0
 
 #: Object kinds per class and their relative weights. ``background`` holds distractors (id 0).
 CLASS_KINDS: dict[str, dict[str, float]] = {
-    "paper": {"sheet": 0.12, "newspaper": 0.2, "crumpled_sheet": 0.4, "crumpled": 0.13, "magazine": 0.15},
+    "paper": {"sheet": 0.12, "newspaper": 0.2, "crumpled_sheet": 0.46, "crumpled": 0.07, "magazine": 0.15},
     "cardboard": {"flat_piece": 0.45, "crushed_box": 0.3, "paper_bag": 0.25},
     "soft_plastic": {"film": 0.5, "bag": 0.5},
     "rigid_plastic": {"bottle": 0.5, "tray": 0.25, "cup": 0.25},
     "metal": {"can": 0.65, "foil": 0.35},
-    "background": {"lump": 0.5, "rag": 0.5},
+    "background": {"lump": 0.7, "rag": 0.3},
 }
 #: Kinds that keep their shape (dropped as rigid bodies); all others drape over what lies below.
 RIGID_KINDS = frozenset({"crushed_box", "bottle", "tray", "cup", "can", "lump", "crumpled"})
@@ -142,7 +142,7 @@ def _object_size(rng: np.random.Generator, kind: str, scale: float) -> list[floa
         "can": (rng.uniform(0.1, 0.15), rng.uniform(0.055, 0.07), 0.0),
         "foil": (rng.uniform(0.1, 0.25), rng.uniform(0.1, 0.2), 0.0),
         "lump": (rng.uniform(0.05, 0.12),) * 2 + (rng.uniform(0.03, 0.06),),
-        "rag": (rng.uniform(0.15, 0.35), rng.uniform(0.1, 0.25), 0.0),
+        "rag": (rng.uniform(0.1, 0.22), rng.uniform(0.08, 0.16), 0.0),
     }
     return [round(float(v) * s, 4) for v in table[kind]]
 
