@@ -148,6 +148,10 @@ def _bump_from(nt, bsdf, height, strength: float, distance: float = 0.01) -> Non
     nt.links.new(bump.outputs["Normal"], bsdf.inputs["Normal"])
 
 
+#: Largest share of light a see-through film lets pass (keeps it in the segmentation pass).
+FILM_MAX_CLEAR = 0.9
+
+
 def _thin_film(nt, bsdf, tint, amount) -> None:
     """See-through film (bags, wrappers): light passes straight through, tinted, with a glossy sheen.
 
@@ -155,8 +159,13 @@ def _thin_film(nt, bsdf, tint, amount) -> None:
     glass (rays enter and never leave), which makes thin films look opaque and saturated. A film
     is instead a mix of the opaque surface and a tinted Transparent BSDF (``amount`` 0..1, a
     socket or a number), plus a Fresnel-weighted gloss: highlights on the crinkles, the belt
-    showing through.
+    showing through. At most :data:`FILM_MAX_CLEAR` of the light passes, so the film stays in the
+    object-index pass that the masks come from (BlenderProc keeps surfaces above 5 % alpha).
     """
+    if isinstance(amount, float | int):
+        amount = min(float(amount), FILM_MAX_CLEAR)
+    else:
+        amount = _math(nt, "MINIMUM", amount, FILM_MAX_CLEAR)
     out = nt.nodes["Material Output"]
     clear = nt.nodes.new("ShaderNodeBsdfTransparent")
     clear.inputs["Color"].default_value = tint
@@ -295,7 +304,7 @@ def belt_look(belt: dict) -> dict:
         "angle": float(rng.normal(0.0, math.radians(1.5))),   # streaks run along x, give or take
         "stretch": float(rng.uniform(0.25, 0.5)),              # smear width / length
         "smear_scale": float(rng.uniform(2.0, 4.0)),           # 1/m: how many dusty smears across
-        "dust": float(rng.uniform(0.07, 0.12) + 1.5 * g),      # linear albedo of the dust
+        "dust": float(rng.uniform(0.05, 0.09) + 1.2 * g),      # linear albedo of the dust
         "smear": float(np.clip(dirt * rng.uniform(0.8, 1.25), 0.0, 1.0)),
         "streaks": float(np.clip((0.3 + 0.7 * dirt) * rng.uniform(0.6, 1.2), 0.0, 1.0)),
         "tracks": float(np.clip(wear * rng.uniform(0.7, 1.3), 0.0, 1.0)),
@@ -318,13 +327,14 @@ def make_belt_material(belt: dict, name: str = "belt"):
     rng = np.random.Generator(np.random.PCG64(int(belt["seed"]) + 104729))  # pattern offsets
     pos = nt.nodes.new("ShaderNodeNewGeometry").outputs["Position"]
     g, d = float(belt["grey"]), look["dust"]
+    bare = 0.75 * g  # bare rubber below the preset's mean grey: the dust brings the average back
     dust = (d, d * 0.97, d * 0.92, 1.0)
     angle = look["angle"]
     # Dusty smears: broad, long, soft; a second, finer layer of streaks.
     smear_n = _noise(nt, _belt_coords(nt, pos, rng, look["stretch"], angle), look["smear_scale"], 5.0, 0.62)
     lo = 0.56 - 0.14 * look["smear"]  # noise values gather around 0.5: narrow ramps
     smear = _math(nt, "MULTIPLY", _ramp(nt, smear_n, lo, lo + 0.14), 0.45 + 0.5 * look["smear"])
-    colour = _mix(nt, smear, (g, g, g, 1.0), dust)
+    colour = _mix(nt, smear, (bare, bare, bare, 1.0), dust)
     streak_n = _noise(nt, _belt_coords(nt, pos, rng, 0.03, angle), 28.0, 4.0, 0.6)
     streak_w = _math(nt, "MULTIPLY_ADD", smear, 0.8 * look["streaks"], 0.3 * look["streaks"])  # most in the dust
     streak = _math(nt, "MULTIPLY", _ramp(nt, streak_n, 0.5, 0.62), streak_w)

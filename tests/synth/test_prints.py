@@ -163,7 +163,7 @@ film.verts[:, 0] -= w * 0.3
 film.verts[:, 2] = 0.03
 film = mesh_object("film", Mesh(film.verts, film.faces, film.uv))
 _assign(film, make_material({"family": "soft_plastic", "color": [0.92, 0.93, 0.95], "roughness": 0.1,
-                             "transmission": 0.95, "ior": 1.3, "specular": 0.6, "thin": True}, size=(w, h)))
+                             "transmission": 1.0, "ior": 1.3, "specular": 0.6, "thin": True}, size=(w, h)))
 film.set_cp("category_id", 4)
 for i, o in enumerate((sheet, film)):
     o.blender_obj.pass_index = i + 1
