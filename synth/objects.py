@@ -300,10 +300,10 @@ def crumpled_sheet(rng: np.random.Generator, size, d: dict) -> Mesh:
     m = warp_outline(rng, grid(sx, sy, _res(sx, 0.006, hi=80), _res(sy, 0.006, hi=80)), 0.2)
     v = m.verts.copy()
     xy = v[:, :2]
-    facet = 1.0 / max(float(d["frequency"]), 1e-3)
+    facet = min(1.0 / max(float(d["frequency"]), 1e-3), 0.07)
     n = int(np.clip(sx * sy / facet**2 * 1.5, 12, 160))
     z = crease_field(rng, xy, n, 1.0, facet * 0.7, facet * 1.5)
-    z *= facet * (0.18 + 8.0 * d["crumple"]) / (z.std() + 1e-9)  # crease slopes, not heights, read as crumple
+    z *= facet * (0.12 + 5.0 * d["crumple"]) / (z.std() + 1e-9)  # crease slopes, not heights, read as crumple
     gather = 0.8 - 0.25 * d["crush"]
     r2 = (xy[:, 0] / (sx / 2)) ** 2 + (xy[:, 1] / (sy / 2)) ** 2
     dome = np.clip(1 - r2, 0, None) ** 0.7 * min(sx, sy) * (0.03 + 0.06 * d["crush"])
@@ -461,7 +461,7 @@ def _rotate_z(v: np.ndarray, yaw: float) -> np.ndarray:
 
 
 def settle(
-    mesh: Mesh, xy, yaw: float, hf: HeightField, drape: bool, gap: float = 0.002, compress: float = 0.75
+    mesh: Mesh, xy, yaw: float, hf: HeightField, drape: bool, gap: float = 0.002, compress: float = 0.65
 ) -> np.ndarray:
     """World-space vertices of ``mesh`` dropped at ``xy`` with ``yaw``; updates ``hf``.
 
@@ -475,7 +475,8 @@ def settle(
     if drape:
         relief = v[:, 2] - v[:, 2].min()
         under = hf.sample(v[:, :2], radius=2)
-        # Soft clutter gives under weight: the pile compresses, so a sheet sinks a little.
+        # Soft clutter gives under weight: the pile compresses, so a sheet sinks a little
+        # (:func:`press_under` then lowers what it covers, so nothing pokes through it).
         v[:, 2] = compress * under + gap + relief
     else:
         # A rigid piece pushes the soft stuff under it aside: it rests on the median support.
@@ -484,12 +485,36 @@ def settle(
     return v
 
 
+def press_under(sheet: np.ndarray, below: list[np.ndarray], hf: HeightField, gap: float = 0.002) -> None:
+    """Lower the vertices of ``below`` (in place) to just under a freshly draped ``sheet``.
+
+    A sheet sinks into the pile under it (``settle``'s ``compress``), so without this, the tops
+    of what it covers would poke through it. Per height-field cell the sheet's lowest point is a
+    ceiling; every earlier vertex in that cell is pushed down under it (the sheet presses the
+    pile flat there, which is hidden under the sheet anyway).
+
+    >>> hf = HeightField((-0.2, 0.2, -0.2, 0.2))
+    >>> box = np.array([[0.0, 0.0, 0.05]]); sheet = np.array([[0.0, 0.0, 0.03]])
+    >>> press_under(sheet, [box], hf); round(float(box[0, 2]), 4)
+    0.028
+    """
+    i, j = hf._ij(sheet[:, :2])
+    ceiling = np.full(hf.z.shape, np.inf)
+    np.minimum.at(ceiling, (i, j), sheet[:, 2])
+    for v in below:
+        vi, vj = hf._ij(v[:, :2])
+        v[:, 2] = np.minimum(v[:, 2], np.maximum(ceiling[vi, vj] - gap, 0.0))
+
+
 def settle_scene(objects: list[dict], area) -> list[tuple[dict, Mesh]]:
     """Build and settle every object of a scene in order: (object, world-space mesh) pairs."""
     hf = HeightField(tuple(area), cell=0.01)
     out = []
     for obj in objects:
         mesh = build_mesh(obj)
-        verts = settle(mesh, obj["xy"], obj["yaw"], hf, drape=obj["kind"] not in RIGID_KINDS)
+        drape = obj["kind"] not in RIGID_KINDS
+        verts = settle(mesh, obj["xy"], obj["yaw"], hf, drape=drape)
+        if drape:
+            press_under(verts, [m.verts for _, m in out], hf)
         out.append((obj, Mesh(verts, mesh.faces, mesh.uv, mesh.sharp)))
     return out

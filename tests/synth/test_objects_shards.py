@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from zerowaste.synth.objects import HeightField, build_mesh, settle, settle_scene
+from zerowaste.synth.objects import HeightField, build_mesh, press_under, settle, settle_scene
 from zerowaste.synth.params import CLASS_KINDS, RIGID_KINDS, frame_seed, sample_scene
 from zerowaste.synth.presets import load_preset
 from zerowaste.synth.shards import ShardError, parse_shard, shard_frames, shard_from_env
@@ -68,6 +68,20 @@ def test_a_sheet_drapes_over_a_rigid_piece():
     rim = np.hypot(v[:, 0], v[:, 1]) > 0.22
     assert v[centre, 2].mean() > v[rim, 2].mean() + 0.02
     assert "crushed_box" in RIGID_KINDS and "sheet" not in RIGID_KINDS
+
+
+def test_nothing_pokes_through_a_draped_sheet():
+    # the sheet sinks into the pile (compress), then presses what it covers down under itself
+    hf = HeightField((-0.5, 0.5, -0.5, 0.5), cell=0.01)
+    box = settle(build_mesh({**_obj("crushed_box"), "size": [0.2, 0.2, 0.08]}), [0, 0], 0.0, hf, drape=False)
+    sheet = settle(build_mesh({**_obj("sheet"), "size": [0.5, 0.5, 0.0]}), [0, 0], 0.0, hf, drape=True)
+    press_under(sheet, [box], hf)  # as settle_scene does after each draped object
+    over = np.abs(sheet[:, :2]).max(axis=1) < 0.07  # sheet vertices over the box's top
+    near = np.hypot(*(sheet[over, None, :2] - box[None, :, :2]).transpose(2, 0, 1)) < 0.01
+    box_top = np.where(near, box[None, :, 2], -np.inf).max(axis=1)
+    seen = np.isfinite(box_top)
+    assert seen.sum() > 20
+    assert np.mean(sheet[over][seen, 2] >= box_top[seen] - 0.005) > 0.98  # the sheet lies over the box
 
 
 def test_shards_partition_the_frames():
