@@ -24,7 +24,7 @@ SENSOR_MM = 36.0
 
 #: Object kinds per class and their relative weights. ``background`` holds distractors (id 0).
 CLASS_KINDS: dict[str, dict[str, float]] = {
-    "paper": {"sheet": 0.12, "newspaper": 0.2, "crumpled_sheet": 0.46, "crumpled": 0.07, "magazine": 0.15},
+    "paper": {"sheet": 0.12, "newspaper": 0.2, "crumpled_sheet": 0.41, "crumpled": 0.07, "magazine": 0.2},
     "cardboard": {"flat_piece": 0.45, "crushed_box": 0.3, "paper_bag": 0.25},
     "soft_plastic": {"film": 0.5, "bag": 0.5},
     "rigid_plastic": {"bottle": 0.5, "tray": 0.25, "cup": 0.25},
@@ -166,7 +166,7 @@ PRINTS: dict[str, dict[str, float]] = {
     "newspaper": {"news": 0.9, "flyer": 0.1},
     "magazine": {"magazine": 0.8, "flyer": 0.2},
     "crumpled": {"plain": 0.5, "letter": 0.2, "news": 0.15, "magazine": 0.15},
-    "crumpled_sheet": {"plain": 0.45, "letter": 0.25, "news": 0.15, "magazine": 0.15},
+    "crumpled_sheet": {"plain": 0.4, "letter": 0.2, "news": 0.15, "magazine": 0.25},
     "flat_piece": {"kraft": 0.55, "package": 0.45},
     "crushed_box": {"package": 0.6, "kraft": 0.4},
     "paper_bag": {"bag": 0.6, "plain": 0.4},
@@ -179,8 +179,7 @@ PRINTS: dict[str, dict[str, float]] = {
 PLASTICS: dict[str, list[tuple[tuple[float, float, float], tuple[float, float]]]] = {
     "soft_plastic": [((0.92, 0.93, 0.95), (0.85, 1.0)), ((0.92, 0.93, 0.95), (0.85, 1.0)),
                      ((0.95, 0.95, 0.95), (0.6, 0.8)), ((0.8, 0.8, 0.8), (0.5, 0.8)),
-                     ((0.3, 0.5, 0.9), (0.6, 0.85)), ((0.95, 0.8, 0.2), (0.6, 0.85)),
-                     ((0.3, 0.7, 0.35), (0.6, 0.85)),
+                     ((0.3, 0.5, 0.9), (0.3, 0.55)), ((0.95, 0.8, 0.2), (0.3, 0.55)),
                      ((0.015, 0.015, 0.018), (0.0, 0.0)), ((0.015, 0.015, 0.018), (0.0, 0.0)),
                      ((0.8, 0.8, 0.78), (0.0, 0.0)), ((0.8, 0.8, 0.78), (0.0, 0.0)),
                      ((0.02, 0.1, 0.5), (0.0, 0.0)), ((0.7, 0.04, 0.03), (0.0, 0.0))],
@@ -256,6 +255,8 @@ def _material(rng: np.random.Generator, cls: str, kind: str, surfaces: dict | No
             m["roughness"] = _r(rng, 0.04, 0.25)
         m["ior"] = 1.3 if cls == "soft_plastic" else 1.45
         m["thin"] = cls == "soft_plastic"  # a film, not a solid: see materials._thin_film
+        if cls == "soft_plastic":  # fine crinkles break the film's sheen into many small glints
+            m["crinkle"] = 0.15
         m["specular"] = 0.6
         if prt == "snack":  # printed wrapper: opaque, often metallised inside
             m["transmission"] = 0.0
