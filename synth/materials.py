@@ -327,7 +327,7 @@ def make_belt_material(belt: dict, name: str = "belt"):
     rng = np.random.Generator(np.random.PCG64(int(belt["seed"]) + 104729))  # pattern offsets
     pos = nt.nodes.new("ShaderNodeNewGeometry").outputs["Position"]
     g, d = float(belt["grey"]), look["dust"]
-    bare = 0.75 * g  # bare rubber below the preset's mean grey: the dust brings the average back
+    bare = 0.85 * g  # bare rubber below the preset's mean grey: the dust brings the average back
     dust = (d, d * 0.97, d * 0.92, 1.0)
     angle = look["angle"]
     # Dusty smears: broad, long, soft; a second, finer layer of streaks.
