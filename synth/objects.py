@@ -170,7 +170,7 @@ def crease_field(
 
 
 def crumple_sheet(rng: np.random.Generator, mesh: Mesh, d: dict) -> Mesh:
-    """Crumple (many sharp creases + a little wave noise), fold and bend a flat sheet.
+    """Crumple (sharp creases at two scales), fold and bend a flat sheet.
 
     ``d["crumple"]`` (m) is the crease height, ``d["frequency"]`` (1/m) sets how small the facets are,
     ``d["folds"]`` adds straight hinge folds across the whole sheet, ``d["crush"]`` gathers it in.
@@ -183,7 +183,9 @@ def crumple_sheet(rng: np.random.Generator, mesh: Mesh, d: dict) -> Mesh:
     n = int(np.clip(area / facet**2 * (1.5 if elongation <= 3 else 2.0), 6, 240))
     z = crease_field(rng, xy, n, 1.0, facet * 0.6, facet * 0.6 * elongation)
     z *= 0.35 * d["crumple"] / (z.std() + 1e-9)  # overlapping creases add up: keep the relief to scale
-    z += 0.25 * d["crumple"] * wave_noise(rng, xy, d["frequency"] * 0.5, modes=6)
+    # a few long, coarse creases over the fine ones: real crumpling has no single scale
+    coarse = crease_field(rng, xy, max(4, n // 8), 1.0, facet * 2.0, facet * 2.0 * elongation)
+    z += 0.25 * d["crumple"] * coarse / (coarse.std() + 1e-9)
     for _ in range(d["folds"]):  # a hinge fold: a straight crease across the sheet, one side lifted
         ang = rng.uniform(0, math.pi)
         normal = np.array([math.cos(ang), math.sin(ang)])

@@ -178,7 +178,7 @@ PRINTS: dict[str, dict[str, float]] = {
 #: Plastics (linear RGB, transmission range): clear, milky, tinted see-through, and opaque ones.
 PLASTICS: dict[str, list[tuple[tuple[float, float, float], tuple[float, float]]]] = {
     "soft_plastic": [((0.92, 0.93, 0.95), (0.85, 1.0)), ((0.92, 0.93, 0.95), (0.85, 1.0)),
-                     ((0.95, 0.95, 0.95), (0.6, 0.8)), ((0.8, 0.8, 0.8), (0.5, 0.8)),
+                     ((0.95, 0.95, 0.95), (0.6, 0.8)),
                      ((0.3, 0.5, 0.9), (0.15, 0.35)), ((0.95, 0.8, 0.2), (0.15, 0.35)),
                      ((0.015, 0.015, 0.018), (0.0, 0.0)), ((0.015, 0.015, 0.018), (0.0, 0.0)),
                      ((0.8, 0.8, 0.78), (0.0, 0.0)), ((0.8, 0.8, 0.78), (0.0, 0.0)),
@@ -220,7 +220,7 @@ def _material(rng: np.random.Generator, cls: str, kind: str, surfaces: dict | No
 
     Draws a single number from ``rng`` and the rest from its own stream, so changing the
     surfaces never moves the clutter. ``surfaces`` is the preset's optional ``surfaces`` section
-    (``grime: [lo, hi]`` dirt on paper and board, ``clear_plastic``: share of see-through plastics).
+    (``grime: [lo, hi]`` dirt on every surface, ``clear_plastic``: share of see-through plastics).
     """
     s = surfaces or {}
     rng = np.random.Generator(np.random.PCG64([int(rng.integers(2**31 - 1)), 7]))
@@ -255,6 +255,7 @@ def _material(rng: np.random.Generator, cls: str, kind: str, surfaces: dict | No
             m["roughness"] = _r(rng, 0.04, 0.25)
         m["ior"] = 1.3 if cls == "soft_plastic" else 1.45
         m["thin"] = cls == "soft_plastic"  # a film, not a solid: see materials._thin_film
+        m["grime"] = grime  # handled, dusty: no spotless bottles
         if cls == "soft_plastic":  # fine crinkles break the film's sheen into many small glints
             m["crinkle"] = 0.15
         m["specular"] = 0.6
@@ -269,6 +270,7 @@ def _material(rng: np.random.Generator, cls: str, kind: str, surfaces: dict | No
         m["roughness"] = _r(rng, 0.12, 0.3)
         m["anisotropic"] = _r(rng, 0.4, 0.8)
         m["anisotropic_rotation"] = _r(rng, 0.0, 1.0)
+        m["grime"] = grime  # dented, dusty cans
         if prt == "can":
             m["print_metallic"] = _r(rng, 0.3, 0.6)
         if kind == "foil":
