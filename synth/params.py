@@ -170,8 +170,8 @@ PRINTS: dict[str, dict[str, float]] = {
     "flat_piece": {"kraft": 0.55, "package": 0.45},
     "crushed_box": {"package": 0.6, "kraft": 0.4},
     "paper_bag": {"bag": 0.6, "plain": 0.4},
-    "film": {"plain": 0.75, "snack": 0.25},
-    "bag": {"plain": 0.45, "bag": 0.25, "snack": 0.3},
+    "film": {"plain": 0.8, "snack": 0.2},
+    "bag": {"plain": 0.55, "bag": 0.25, "snack": 0.2},
     "bottle": {"label": 0.65, "plain": 0.35},
     "can": {"can": 0.85, "plain": 0.15},
 }
@@ -256,8 +256,8 @@ def _material(rng: np.random.Generator, cls: str, kind: str, surfaces: dict | No
         m["ior"] = 1.3 if cls == "soft_plastic" else 1.45
         m["thin"] = cls == "soft_plastic"  # a film, not a solid: see materials._thin_film
         m["grime"] = grime  # handled, dusty: no spotless bottles
-        if cls == "soft_plastic":  # fine crinkles break the film's sheen into many small glints
-            m["crinkle"] = 0.15
+        if cls == "soft_plastic" and m["transmission"] > 0:  # fine crinkles: many small glints on
+            m["crinkle"] = 0.15                                 # clear film (on opaque film: sequins)
         m["specular"] = 0.6
         if prt == "snack":  # printed wrapper: opaque, often metallised inside
             m["transmission"] = 0.0
