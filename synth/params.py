@@ -162,9 +162,9 @@ def _deform(rng: np.random.Generator, kind: str) -> dict[str, float]:
 
 #: Print kind (:data:`zerowaste.synth.prints.KINDS`, or ``plain``) per object kind, with weights.
 PRINTS: dict[str, dict[str, float]] = {
-    "sheet": {"plain": 0.45, "letter": 0.35, "flyer": 0.1, "news": 0.1},
+    "sheet": {"plain": 0.45, "letter": 0.4, "flyer": 0.05, "news": 0.1},
     "newspaper": {"news": 0.9, "flyer": 0.1},
-    "magazine": {"magazine": 0.8, "flyer": 0.2},
+    "magazine": {"magazine": 0.88, "flyer": 0.12},
     "crumpled": {"plain": 0.5, "letter": 0.2, "news": 0.15, "magazine": 0.15},
     "crumpled_sheet": {"plain": 0.4, "letter": 0.2, "news": 0.15, "magazine": 0.25},
     "flat_piece": {"kraft": 0.55, "package": 0.45},
@@ -280,7 +280,7 @@ def _material(rng: np.random.Generator, cls: str, kind: str, surfaces: dict | No
         m["roughness"] = _r(rng, 0.5, 0.9)
         m["grime"] = grime
     if prt in COATED:
-        m["coat"] = _r(rng, 0.5, 1.0) if prt in ("magazine", "snack") else _r(rng, 0.2, 0.6)
+        m["coat"] = _r(rng, 0.3, 0.7) if prt in ("magazine", "snack") else _r(rng, 0.15, 0.45)
         m["coat_roughness"] = _r(rng, 0.03, 0.12)
         if cls == "paper":
             m["roughness"] = _r(rng, 0.3, 0.5)
