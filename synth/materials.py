@@ -331,23 +331,23 @@ def make_belt_material(belt: dict, name: str = "belt"):
     dust = (d, d * 0.97, d * 0.92, 1.0)
     angle = look["angle"]
     # Dusty smears: broad, long, soft; a second, finer layer of streaks.
-    smear_n = _noise(nt, _belt_coords(nt, pos, rng, look["stretch"], angle), look["smear_scale"], 5.0, 0.62)
+    smear_n = _noise(nt, _belt_coords(nt, pos, rng, look["stretch"], angle), look["smear_scale"], 3.0, 0.62)
     lo = 0.56 - 0.14 * look["smear"]  # noise values gather around 0.5: narrow ramps
     smear = _math(nt, "MULTIPLY", _ramp(nt, smear_n, lo, lo + 0.14), 0.45 + 0.5 * look["smear"])
     colour = _mix(nt, smear, (bare, bare, bare, 1.0), dust)
-    streak_n = _noise(nt, _belt_coords(nt, pos, rng, 0.03, angle), 28.0, 4.0, 0.6)
+    streak_n = _noise(nt, _belt_coords(nt, pos, rng, 0.03, angle), 28.0, 3.0, 0.6)
     streak_w = _math(nt, "MULTIPLY_ADD", smear, 0.8 * look["streaks"], 0.3 * look["streaks"])  # most in the dust
     streak = _math(nt, "MULTIPLY", _ramp(nt, streak_n, 0.5, 0.62), streak_w)
     colour = _mix(nt, streak, colour, dust)
     # Scuffed tracks: thin lighter lines in some bands across the belt.
-    band = _ramp(nt, _noise(nt, _belt_coords(nt, pos, rng, 0.05, angle), 2.0, 2.0), 0.45, 0.62)
-    line_n = _noise(nt, _belt_coords(nt, pos, rng, 0.01, angle), 90.0, 2.0)
+    band = _ramp(nt, _noise(nt, _belt_coords(nt, pos, rng, 0.05, angle), 2.0, 1.0), 0.45, 0.62)
+    line_n = _noise(nt, _belt_coords(nt, pos, rng, 0.01, angle), 90.0, 1.0)
     lines = _ramp(nt, line_n, 0.6 - 0.12 * look["tracks"], 0.72)
     track = _math(nt, "MULTIPLY", _math(nt, "MULTIPLY", lines, band), 0.9 * look["tracks"])
     scuff = g * 2.0 + 0.3 * d
     colour = _mix(nt, track, colour, (scuff, scuff, scuff * 0.97, 1.0))
     # Wet, dark patches (glossy).
-    wet_n = _noise(nt, _belt_coords(nt, pos, rng, 0.5, angle), 1.4, 4.0, 0.6)
+    wet_n = _noise(nt, _belt_coords(nt, pos, rng, 0.5, angle), 1.4, 3.0, 0.6)
     wet = _ramp(nt, wet_n, 0.72 - 0.22 * look["wet"], 0.8 - 0.2 * look["wet"])
     colour = _scale_colour(nt, colour, _math(nt, "MULTIPLY_ADD", wet, -0.45, 1.0))
     # Large-scale brightness swing across the frame.
@@ -356,10 +356,10 @@ def make_belt_material(belt: dict, name: str = "belt"):
     colour = _scale_colour(nt, colour, tone)
     # Debris specks: the highest peaks of a fine noise (irregular crumbs and shreds of every size),
     # gathered in drifts; most are grey, a few are white paper.
-    speck_n = _noise(nt, _belt_coords(nt, pos, rng, 0.6, angle), 40.0, 3.0, 0.65)
-    drift = _noise(nt, _belt_coords(nt, pos, rng), 2.5, 2.0)
+    speck_n = _noise(nt, _belt_coords(nt, pos, rng, 0.6, angle), 40.0, 2.0, 0.65)
+    drift = _noise(nt, _belt_coords(nt, pos, rng), 2.5, 1.0)
     peaks = _math(nt, "MULTIPLY_ADD", drift, 0.5, speck_n, clamp=False)
-    t = 0.99 - 0.5 * look["specks"]
+    t = 1.0 - 0.5 * look["specks"]
     speck = _ramp(nt, peaks, t, t + 0.012)
     shade = _ramp(nt, _noise(nt, _belt_coords(nt, pos, rng), 12.0, 1.0), 0.45, 0.65)
     crumb = _mix(nt, shade, (d * 1.8, d * 1.75, d * 1.6, 1.0), (0.5, 0.49, 0.46, 1.0))
