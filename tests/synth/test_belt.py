@@ -72,19 +72,19 @@ def renders():
 def test_the_belt_varies_at_large_scale_with_streaks_along_the_belt(renders):
     # The uniform, finely speckled belt before this material had a blurred coefficient of variation
     # of 0.016-0.019 (default) / 0.031-0.035 (mrf-a) / 0.006-0.007 (mrf-b); the worn belt, seeds 1-3:
-    # 0.076-0.087 / 0.078-0.102 / 0.044-0.049.
+    # 0.078-0.092 / 0.079-0.104 / 0.047-0.056.
     for key, bound in (("a", 0.06), ("b", 0.06), ("mrf-a", 0.06), ("mrf-b", 0.035)):
         b = _blur(renders[key])
         assert b.std() / b.mean() > bound, (key, b.std() / b.mean())
     for key in ("a", "b"):  # smears and streaks run along x: rows differ more than columns
         img = renders[key]
-        assert img.mean(axis=1).std() > 1.2 * img.mean(axis=0).std(), key  # 1.33-1.73 (uniform belt: 0.75-0.9)
+        assert img.mean(axis=1).std() > 1.2 * img.mean(axis=0).std(), key  # 1.38-1.67 (uniform belt: 0.75-0.9)
 
 
 def test_each_scene_has_its_own_belt_and_a_seed_always_the_same(renders):
     assert np.array_equal(renders["a"], renders["a_again"])
     a, b = _blur(renders["a"]), _blur(renders["b"])
-    assert np.abs(a - b).mean() > 0.05 * a.mean()  # 0.079 measured; 0.019 for the uniform belt
+    assert np.abs(a - b).mean() > 0.05 * a.mean()  # 0.081 measured; 0.019 for the uniform belt
 
 
 def test_facility_belts_keep_their_character_and_stay_dark(renders):
