@@ -70,7 +70,10 @@ def configure_renderer(samples: int, device: str, threads: int) -> str:
                                      transparent_max_bounces=4, volume_bounces=0, max_bounces=4)
     scene.cycles.caustics_reflective = False
     scene.cycles.caustics_refractive = False
-    scene.render.use_persistent_data = True
+    # No persistent data: every frame rebuilds the whole scene anyway, and Cycles' kept data let a
+    # frame's print textures depend on the frames rendered before it in the same process (so on the
+    # shard layout); tests/synth/test_render_checks.py renders a scene after others and alone.
+    scene.render.use_persistent_data = False
     scene.view_settings.view_transform = "Standard"  # plain sRGB, like a machine-vision camera
     scene.view_settings.look = "None"
     if threads > 0:
