@@ -179,7 +179,7 @@ PRINTS: dict[str, dict[str, float]] = {
 PLASTICS: dict[str, list[tuple[tuple[float, float, float], tuple[float, float]]]] = {
     "soft_plastic": [((0.92, 0.93, 0.95), (0.85, 1.0)), ((0.92, 0.93, 0.95), (0.85, 1.0)),
                      ((0.95, 0.95, 0.95), (0.6, 0.8)),
-                     ((0.3, 0.5, 0.9), (0.15, 0.35)), ((0.95, 0.8, 0.2), (0.15, 0.35)),
+                     ((0.2, 0.45, 0.9), (0.05, 0.2)), ((0.95, 0.7, 0.05), (0.05, 0.2)),
                      ((0.015, 0.015, 0.018), (0.0, 0.0)), ((0.015, 0.015, 0.018), (0.0, 0.0)),
                      ((0.8, 0.8, 0.78), (0.0, 0.0)), ((0.8, 0.8, 0.78), (0.0, 0.0)),
                      ((0.02, 0.1, 0.5), (0.0, 0.0)), ((0.7, 0.04, 0.03), (0.0, 0.0))],
@@ -256,8 +256,8 @@ def _material(rng: np.random.Generator, cls: str, kind: str, surfaces: dict | No
         m["ior"] = 1.3 if cls == "soft_plastic" else 1.45
         m["thin"] = cls == "soft_plastic"  # a film, not a solid: see materials._thin_film
         m["grime"] = grime  # handled, dusty: no spotless bottles
-        if cls == "soft_plastic" and m["transmission"] > 0:  # fine crinkles: many small glints on
-            m["crinkle"] = 0.15                                 # clear film (on opaque film: sequins)
+        if cls == "soft_plastic" and m["transmission"] > 0.5:  # fine crinkles: many small glints on
+            m["crinkle"] = 0.15                                   # clear film (elsewhere: sequins)
         m["specular"] = 0.6
         if prt == "snack":  # printed wrapper: opaque, often metallised inside
             m["transmission"] = 0.0
