@@ -310,7 +310,7 @@ def belt_look(belt: dict) -> dict:
         "tracks": float(np.clip(wear * rng.uniform(0.7, 1.3), 0.0, 1.0)),
         "wet": float(rng.uniform(0.1, 0.8)),
         "tone": float(rng.uniform(0.25, 0.45)),                # large-scale brightness swing (+-)
-        "specks": float((0.015 + 0.06 * dirt) * rng.uniform(0.5, 1.5)),  # crumb litter (lowers the peak threshold)
+        "specks": float((0.008 + 0.03 * dirt) * rng.uniform(0.5, 1.5)),  # crumb litter (lowers the peak threshold)
     }
 
 
@@ -362,7 +362,7 @@ def make_belt_material(belt: dict, name: str = "belt"):
     t = 1.0 - 0.5 * look["specks"]
     speck = _ramp(nt, peaks, t, t + 0.012)
     shade = _ramp(nt, _noise(nt, _belt_coords(nt, pos, rng), 12.0, 1.0), 0.45, 0.65)
-    crumb = _mix(nt, shade, (d * 1.8, d * 1.75, d * 1.6, 1.0), (0.5, 0.49, 0.46, 1.0))
+    crumb = _mix(nt, shade, (d * 1.6, d * 1.55, d * 1.45, 1.0), (0.3, 0.29, 0.27, 1.0))
     colour = _mix(nt, speck, colour, crumb)
     # Grain: a faint speckle so the rubber never looks like flat paint.
     grain = _math(nt, "MULTIPLY_ADD", _noise(nt, pos, 400.0, 0.0), 0.3, 0.85, clamp=False)

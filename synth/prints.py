@@ -305,7 +305,8 @@ class _Page:
             d.ellipse([cx - 0.17 * sw, sh * 0.2, cx + 0.17 * sw, sh * 0.68], fill=skin)
         elif style == "food":
             cx, cy, r = sw * 0.5, sh * 0.55, 0.42 * min(sw, sh)
-            d.ellipse([cx - r, cy - 0.7 * r, cx + r, cy + 0.7 * r], fill=(250, 250, 245))
+            if rng.random() < 0.5:  # a plate (half the time: the same white oval everywhere is a tell)
+                d.ellipse([cx - r, cy - 0.7 * r, cx + r, cy + 0.7 * r], fill=(250, 250, 245))
             for _ in range(int(rng.integers(10, 30))):
                 a, rr = rng.uniform(0, 2 * math.pi), rng.uniform(0, 0.75 * r)
                 px, py, s = cx + rr * math.cos(a), cy + 0.6 * rr * math.sin(a), rng.uniform(0.05, 0.14) * r
@@ -596,7 +597,7 @@ def _package(p: _Page) -> None:
             p.rect(0, y, p.w, float(rng.uniform(2, 10)), _ink(rng, c1))
     word = _headline(rng)
     p.logo(p.w * 0.08, p.h * 0.06, p.w * 0.84, p.h * 0.2, _ink(rng, c1), (255, 255, 255), word)
-    p.photo(p.w * 0.12, p.h * 0.32, p.w * 0.76, p.h * 0.42, "food" if rng.random() < 0.6 else "product")
+    p.photo(p.w * 0.12, p.h * 0.32, p.w * 0.76, p.h * 0.42, "food" if rng.random() < 0.3 else "product")
     p.rect(p.w * 0.05, p.h * 0.78, p.w * 0.9, p.h * 0.17, (255, 255, 255))
     p.paragraph(p.w * 0.07, p.h * 0.79, p.w * 0.55, p.h * 0.15, 2.0, "sans", (30, 30, 30), 1.2)
     p.barcode(p.w * 0.66, p.h * 0.79, p.w * 0.27, p.h * 0.15)
