@@ -79,6 +79,15 @@ HEADLINES = (
     "ORIGINAL", "HONEY OATS", "CHOCO", "CORN FLAKES", "SUPER SAVER", "TODAY", "THE DAILY", "MARKET",
     "HALF PRICE", "2 FOR 1", "COUPONS", "SPORTS", "ELECTION", "CITY COUNCIL", "WINTER", "SUMMER FUN",
 )
+#: Headline and brand words combined at random (a few dozen fixed headlines repeat visibly across a
+#: sheet of frames; these give thousands).
+_FIRST_TEXT = ("FRESH SUPER BIG MEGA DAILY GOLDEN CRUNCHY HAPPY TASTY PURE SUNNY COUNTRY FARM GREEN ROYAL "
+          "CLASSIC ULTRA HOME SMART VALUE FAMILY EXTRA MAGIC WILD NORTH LUCKY CRISPY PREMIUM BRIGHT "
+          "QUICK MORNING SWEET CITY METRO")
+_SECOND_TEXT = ("DEALS OATS FLAKES SAVER NEWS MARKET BITES CHIPS MILK RICE PASTA SOAP CLEAN FOODS TIMES POST "
+           "HERALD STORE MART BREW BAKERY CEREAL SNACKS JUICE KITCHEN PETS GARDEN WASH FRESH FARMS CHOICE "
+           "WEEKLY EXPRESS CRUNCH O'S")
+_FIRST, _SECOND = tuple(_FIRST_TEXT.split()), tuple(_SECOND_TEXT.split())
 
 
 class PrintError(ZeroWasteError, ValueError):
@@ -276,25 +285,26 @@ class _Page:
     def photo(self, x, y, w, h, style: str | None = None) -> None:
         """A photo-like fill: smooth colour field with blobs; sometimes a portrait, food or products.
 
-        Drawn small (<= 64 px) and scaled up: photos are smooth at print scale, and this is cheap.
+        Drawn at most 128 px across and scaled up: cheap, with detail down to a few mm on a page.
         """
         rng = self.rng
         box = self.px(x, y, x + w, y + h)
         pw, ph = max(2, box[2] - box[0]), max(2, box[3] - box[1])
-        sw, sh = max(8, round(64 * pw / max(pw, ph))), max(8, round(64 * ph / max(pw, ph)))
+        side = min(128, max(pw, ph))
+        sw, sh = max(8, round(side * pw / max(pw, ph))), max(8, round(side * ph / max(pw, ph)))
         style = style or str(rng.choice(["scene", "scene", "portrait", "food", "product"]))
         # Natural tones (sky, foliage, skin, wood, shadow) in a coarse grid, plus one accent ink.
-        gy, gx = int(rng.integers(2, 5)), int(rng.integers(2, 5))
+        gy, gx = int(rng.integers(2, 7)), int(rng.integers(2, 7))
         tones = np.array(NATURAL, dtype=float)[rng.integers(len(NATURAL), size=gy * gx)].reshape(gy, gx, 3)
         tones *= rng.uniform(0.75, 1.15, (gy, gx, 1))
         base = Image.fromarray(np.clip(tones, 0, 255).astype(np.uint8)).resize((sw, sh), Image.BICUBIC)
         d = ImageDraw.Draw(base)
         accent = _ink(rng)
-        for _ in range(int(rng.integers(3, 9))):  # soft blobs
-            cx, cy, r = rng.uniform(0, sw), rng.uniform(0, sh), rng.uniform(0.08, 0.35) * min(sw, sh)
+        for _ in range(int(rng.integers(6, 18))):  # blobs of many sizes (a photo has detail at every scale)
+            cx, cy, r = rng.uniform(0, sw), rng.uniform(0, sh), rng.uniform(0.03, 0.35) * min(sw, sh)
             col = accent if rng.random() < 0.45 else _pick(rng, NATURAL)
             d.ellipse([cx - r, cy - r * rng.uniform(0.5, 1.5), cx + r, cy + r], fill=col)
-        base = base.filter(ImageFilter.GaussianBlur(1.5))
+        base = base.filter(ImageFilter.GaussianBlur(1.5 * side / 128))
         d = ImageDraw.Draw(base)
         if style == "portrait":
             skin = _pick(rng, [(235, 190, 160), (200, 150, 110), (140, 95, 65), (90, 60, 45)])
@@ -373,7 +383,15 @@ def _ink(rng: np.random.Generator, avoid=None) -> tuple[int, int, int]:
 
 
 def _headline(rng: np.random.Generator) -> str:
-    return str(HEADLINES[int(rng.integers(len(HEADLINES)))])
+    """A headline or brand name: a fixed phrase, two combined words, or a price call-out."""
+    roll = rng.random()
+    if roll < 0.25:
+        return str(HEADLINES[int(rng.integers(len(HEADLINES)))])
+    if roll < 0.85:
+        return f"{_FIRST[int(rng.integers(len(_FIRST)))]} {_SECOND[int(rng.integers(len(_SECOND)))]}"
+    cents = int(rng.integers(10, 100))
+    return str(rng.choice([f"${int(rng.integers(1, 10))}.{cents}", f"{int(rng.integers(2, 6))} FOR ${int(rng.integers(3, 10))}",
+                           f"{int(rng.integers(2, 8)) * 10}% OFF", f"{int(rng.integers(1, 5))}.{cents} EUR"]))
 
 
 # --------------------------------------------------------------------------------------------

@@ -268,7 +268,7 @@ bproc.renderer.set_world_background([1, 1, 1], strength=1.0)
 def corr(a, b): a = a - a.mean(); b = b - b.mean(); return float((a * b).sum() / np.sqrt((a * a).sum() * (b * b).sum()))
 def ref(kind, seed): return cv2.resize(make_print(kind, seed, (w, h), 200)[..., :3].astype(float), res, interpolation=cv2.INTER_AREA)
 got = {}
-for name, kind, seed, turned in (("up", "magazine", 3, False), ("turned", "magazine", 3, True),
+for name, kind, seed, turned in (("up", "magazine", 6, False), ("turned", "magazine", 6, True),
                                  ("kraft", "kraft", 5, True)):
     g = grid(w, h, 4, 4)
     if turned:  # turned over about the v axis: the face normal points away from the camera
@@ -284,7 +284,8 @@ for name, kind, seed, turned in (("up", "magazine", 3, False), ("turned", "magaz
                  "mean": out.mean(axis=(0, 1)).tolist()}
     if back_kind != "plain":
         back = ref(back_kind, back_seed)
-        got[name].update({"back": corr(out, back), "back_mirrored": corr(out, back[:, ::-1])})
+        got[name].update({"back": corr(out, back), "back_mirrored": corr(out, back[:, ::-1]),
+                          "pages_asymmetric": max(corr(front, front[:, ::-1]), corr(back, back[:, ::-1]))})
     sheet.delete()
 print("RESULT", json.dumps(got), flush=True)
 import os; os._exit(0)
@@ -301,6 +302,7 @@ def test_a_turned_sheet_shows_its_back_not_the_mirrored_front():
     got = json.loads(result.stdout.split("RESULT", 1)[1])
     up, turned, kraft = got["up"], got["turned"], got["kraft"]
     assert up["front"] > 0.8 and up["front"] > up["back"] + 0.3, up
+    assert turned["pages_asymmetric"] < 0.5, turned  # (pages unlike their mirror images: the test can tell)
     assert turned["back"] > 0.8, turned  # the other page ...
     assert turned["back"] > turned["back_mirrored"] + 0.3, turned  # ... the right way round
     assert turned["front_mirrored"] < 0.5, turned  # ... and not the front seen through the paper
