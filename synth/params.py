@@ -232,6 +232,8 @@ def _material(rng: np.random.Generator, cls: str, kind: str, surfaces: dict | No
         m["color"] = [round(v * float(rng.uniform(0.98, 1.02)), 4) for _ in range(3)]
         m["roughness"] = _r(rng, 0.8, 0.9) if prt == "news" else _r(rng, 0.55, 0.8)
         m["grime"] = grime
+        if kind in ("crumpled_sheet", "crumpled"):  # fine creases between the mesh's facets (a bump)
+            m["crinkle"] = 0.08
     elif cls == "cardboard":
         white_bag = kind == "paper_bag" and rng.random() < 0.3
         base = np.array((0.8, 0.8, 0.78) if white_bag else KRAFT[int(rng.integers(len(KRAFT)))])
