@@ -374,7 +374,6 @@ def build_mesh(obj: dict) -> Mesh:
         return Mesh(m.verts, m.faces, m.uv, sharp=sharp)
     if kind == "crumpled":
         return crumpled_ball(rng, (sx, sy, sz * 1.2), d)
-
     if kind == "lump":
         m = sphere(sx / 2, 14, 18)
         return radial_dents(rng, m, 0.2, 2.5, (1, sy / sx, sz / sx * 1.2))
