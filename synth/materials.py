@@ -240,12 +240,14 @@ def make_material(m: dict, size=(0.3, 0.3), name: str = "obj", seed: int = 0, px
         bsdf.inputs["Coat Weight"].default_value = coat
         bsdf.inputs["Coat Roughness"].default_value = float(m.get("coat_roughness", 0.08))
     t = float(m.get("transmission", 0.0))
-    if t > 0 and m.get("thin"):
-        _thin_film(nt, bsdf, base, t if ink is None else _math(nt, "MULTIPLY", _math(nt, "SUBTRACT", 1.0, ink), t))
-    elif t > 0:
-        bsdf.inputs["IOR"].default_value = float(m.get("ior", 1.45))
-        # A label or printed logo stays opaque: transmission only where there is no ink.
-        _set(nt, bsdf.inputs["Transmission Weight"], t if ink is None else _math(nt, "MULTIPLY", _math(nt, "SUBTRACT", 1.0, ink), t))
+    if t > 0:
+        # A label or printed logo stays opaque: light passes only where there is no ink.
+        clear = t if ink is None else _math(nt, "MULTIPLY", _math(nt, "SUBTRACT", 1.0, ink), t)
+        if m.get("thin"):
+            _thin_film(nt, bsdf, base, clear)
+        else:
+            bsdf.inputs["IOR"].default_value = float(m.get("ior", 1.45))
+            _set(nt, bsdf.inputs["Transmission Weight"], clear)
     if "specular" in m:
         bsdf.inputs["Specular IOR Level"].default_value = float(m["specular"])
     if m.get("corrugated"):

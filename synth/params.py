@@ -226,12 +226,11 @@ def _material(rng: np.random.Generator, cls: str, kind: str, surfaces: dict | No
     rng = np.random.Generator(np.random.PCG64([int(rng.integers(2**31 - 1)), 7]))
     prt = _pick(rng, PRINTS[kind]) if kind in PRINTS else "plain"
     m: dict = {"family": cls, "print": prt, "print_seed": int(rng.integers(2**31 - 1))}
-    grime = _r(rng, *s.get("grime", (0.0, 0.25)))
+    m["grime"] = _r(rng, *s.get("grime", (0.0, 0.25)))  # dust and handling dirt, on every surface
     if cls == "paper":
         v = float(rng.uniform(0.76, 0.88))  # crisp white office paper; prints bring their own colours
         m["color"] = [round(v * float(rng.uniform(0.98, 1.02)), 4) for _ in range(3)]
         m["roughness"] = _r(rng, 0.8, 0.9) if prt == "news" else _r(rng, 0.55, 0.8)
-        m["grime"] = grime
         if kind in ("crumpled_sheet", "crumpled"):  # fine creases between the mesh's facets (a bump)
             m["crinkle"] = 0.08
     elif cls == "cardboard":
@@ -239,7 +238,6 @@ def _material(rng: np.random.Generator, cls: str, kind: str, surfaces: dict | No
         base = np.array((0.8, 0.8, 0.78) if white_bag else KRAFT[int(rng.integers(len(KRAFT)))])
         m["color"] = [round(float(c), 4) for c in np.clip(base * rng.uniform(0.85, 1.1), 0, 1)]
         m["roughness"] = _r(rng, 0.75, 0.9) if prt != "package" else _r(rng, 0.35, 0.5)
-        m["grime"] = grime
         if kind != "paper_bag" and prt != "package":
             m["corrugated"] = _r(rng, 0.05, 0.2)
     elif cls in PLASTICS:
@@ -257,7 +255,6 @@ def _material(rng: np.random.Generator, cls: str, kind: str, surfaces: dict | No
             m["roughness"] = _r(rng, 0.04, 0.25)
         m["ior"] = 1.3 if cls == "soft_plastic" else 1.45
         m["thin"] = cls == "soft_plastic"  # a film, not a solid: see materials._thin_film
-        m["grime"] = grime  # handled, dusty: no spotless bottles
         if cls == "soft_plastic" and m["transmission"] > 0.5:  # fine crinkles: many small glints on
             m["crinkle"] = 0.15                                   # clear film (elsewhere: sequins)
         m["specular"] = 0.6
@@ -272,7 +269,6 @@ def _material(rng: np.random.Generator, cls: str, kind: str, surfaces: dict | No
         m["roughness"] = _r(rng, 0.12, 0.3)
         m["anisotropic"] = _r(rng, 0.4, 0.8)
         m["anisotropic_rotation"] = _r(rng, 0.0, 1.0)
-        m["grime"] = grime  # dented, dusty cans
         if prt == "can":
             m["print_metallic"] = _r(rng, 0.3, 0.6)
         if kind == "foil":
@@ -280,7 +276,6 @@ def _material(rng: np.random.Generator, cls: str, kind: str, surfaces: dict | No
     else:  # background distractors (wood, lumps, rags)
         m["color"] = _color(rng, cls)
         m["roughness"] = _r(rng, 0.5, 0.9)
-        m["grime"] = grime
     if prt in COATED:
         m["coat"] = _r(rng, 0.3, 0.7) if prt in ("magazine", "snack") else _r(rng, 0.15, 0.45)
         m["coat_roughness"] = _r(rng, 0.03, 0.12)
