@@ -65,3 +65,27 @@ def test_cli_refuses_a_typo_preset_and_shows_a_path_preset(tmp_path):
     good.write_text("base: tiny\n")
     shown = CliRunner().invoke(synth, ["presets", str(good), "--json"])
     assert shown.exit_code == 0 and '"name": "good"' in shown.output
+
+
+def test_kind_weights_of_a_preset_steer_the_clutter(tmp_path):
+    from zerowaste.synth.params import sample_scene
+
+    path = tmp_path / "news.yaml"
+    path.write_text("base: tiny\nclutter:\n  class_mix: {paper: 1, cardboard: 0, soft_plastic: 0, rigid_plastic: 0,"
+                    " metal: 0, background: 0}\n  kinds: {paper: {newspaper: 1, sheet: 0, crumpled_sheet: 0,"
+                    " crumpled: 0, magazine: 0}}\n")
+    kinds = {o["kind"] for o in sample_scene(load_preset(str(path)), 4)["objects"]}
+    assert kinds == {"newspaper"}
+
+
+@pytest.mark.parametrize(("kinds", "message"), [
+    ("{glass: {bottle: 1}}", "clutter.kinds: unknown class 'glass'"),
+    ("{paper: {bottle: 1}}", r"clutter.kinds.paper must map kinds of paper to weights; known kinds: \["),
+    ("{metal: {can: -1}}", "clutter.kinds.metal needs non-negative numeric weights"),
+    ("{metal: {can: 0, foil: 0}}", "clutter.kinds.metal needs non-negative numeric weights with a positive sum"),
+])
+def test_kind_weights_are_checked(tmp_path, kinds, message):
+    path = tmp_path / "bad.yaml"
+    path.write_text(f"base: tiny\nclutter:\n  kinds: {kinds}\n")
+    with pytest.raises(PresetError, match=message):
+        load_preset(str(path))
