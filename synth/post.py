@@ -5,7 +5,8 @@ blur along the belt, vignette, a highlight shoulder (the tone curve's roll-off),
 noise, as after demosaicing), in-camera sharpening, and lossy compression (JPEG with 4:2:0 chroma
 subsampling, standing in for the video codec). Only the RGB changes: masks stay sharp and exact,
 as annotators label the object, not its smear. Every stage is off when its knob is 0 or absent,
-and blur sizes are given at 1920 px width (scaled to the actual frame width).
+and blur sizes and the noise are given at 1920 px width (scaled to the actual frame width: a
+640 px frame is a 1920 px frame shrunk, its noise a third as strong).
 
 Example:
     >>> import numpy as np
@@ -121,7 +122,7 @@ def postprocess(rgb: np.ndarray, post: dict) -> np.ndarray:
     amount = float(post.get("sharpen", 0.0))
     if amount > 0:  # in-camera unsharp mask: crisper edges with a faint halo
         img = np.clip(img + amount * (img - cv2.GaussianBlur(img, (0, 0), sigmaX=max(1.2 * s, 0.6))), 0.0, 1.0)
-    img = sensor_noise(img, float(post["noise"]), rng)
+    img = sensor_noise(img, float(post["noise"]) * s, rng)  # a pixel s times as wide averages s^-2 sensels
     out = np.clip(np.round(img * 255.0), 0, 255).astype(np.uint8)
     quality = int(post.get("jpeg_quality", 0))
     return jpeg(out, quality) if 0 < quality < 100 else out
