@@ -73,6 +73,8 @@ FIT_RANGES: tuple[FitRange, ...] = (
     FitRange("belt.wear", 0.0, 1.0),
     FitRange("camera.height", 0.9, 2.0),              # m: object scale in the frame
     FitRange("lighting.bar_power", 1.0, 30.0, log=True),
+    FitRange("lighting.bar_height", 0.8, 3.0),        # m above the belt: how hard and oblique the light is
+    FitRange("lighting.bar_side", 0.0, 1.0),          # m off the centre line
     FitRange("lighting.temperature_k", 2700.0, 8000.0),
     FitRange("lighting.ambient", 0.0, 0.6),
     FitRange("lighting.hotspot_prob", 0.0, 1.0, span=False),
@@ -403,11 +405,14 @@ def sample_scene(preset: dict, seed: int, assets: dict[str, list[str]] | None = 
             "seam_x": round(float(rng.uniform(-half_x, half_x)), 3),
             "rails": rails, "seed": int(rng.integers(2**31 - 1))}
     n_bars = int(rng.integers(light_p["bars"][0], light_p["bars"][1] + 1))
+    # The bars hang at one side of the belt (their row offset by `bar_side` m): light falls
+    # obliquely, so the facets of crumpled paper turned to it are bright and the others grey.
+    side = _u(rng, light_p["bar_side"]) * (1.0 if rng.random() < 0.5 else -1.0)
     lights = []
     for i in range(n_bars):
         x = -view_x / 2 + view_x * (i + 0.5) / n_bars + rng.normal(0, 0.1)
-        lights.append({"type": "bar", "location": [round(x, 3), round(float(rng.normal(0, 0.2)), 3),
-                                                   round(height + _u(rng, (0.2, 0.6)), 3)],
+        lights.append({"type": "bar", "location": [round(x, 3), round(side + float(rng.normal(0, 0.1)), 3),
+                                                   round(_u(rng, light_p["bar_height"]), 3)],
                        "size": [0.12, round(belt_p["width"] * 0.9, 3)],
                        "power": round(_u(rng, light_p["bar_power"]), 2),
                        "color": blackbody_rgb(_u(rng, light_p["temperature_k"]))})

@@ -85,7 +85,8 @@ def build_belt(belt: dict) -> None:
         seam = make_belt_material({**belt, "grey": belt["grey"] * 1.8}, name="seam")
         _box("seam", (0.03, width, 0.002), (belt["seam_x"], 0, 0.0), seam)
     if belt["rails"]:
-        steel = make_flat_material((0.5, 0.5, 0.52), 0.35, metallic=1.0, name="rail")
+        # painted steel skirt boards, dulled by years of dust (bright bare steel read as a studio set)
+        steel = make_flat_material((0.08, 0.085, 0.08), 0.75, metallic=0.2, name="rail")
         for side in (-1, 1):
             _box(f"rail{side}", (length, 0.08, 0.25), (0, side * (width / 2 + 0.04), 0.1), steel)
 

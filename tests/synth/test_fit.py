@@ -130,7 +130,8 @@ def test_fit_identifies_brighter_light_and_resumes(tmp_path):
     assert first.exit_code == 0, first.output
     assert out.is_file() and F.report_paths(out)["trials_png"].is_file() and F.report_paths(out)["sheet_png"].is_file()
     params_before = [t.params for t in _trials(out)]
-    assert len(params_before) == 4 and params_before[0]["lighting.bar_power"] == pytest.approx(7.5)
+    base_centre = float(np.mean(load_preset(str(quick))["lighting"]["bar_power"]))
+    assert len(params_before) == 4 and params_before[0]["lighting.bar_power"] == pytest.approx(base_centre)
 
     second = runner.invoke(synth, [*args, "--trials", "9", "--resume"])
     assert second.exit_code == 0, second.output

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from zerowaste.synth.objects import build_mesh, crease_field, grid, sphere
+from zerowaste.synth.objects import build_mesh, crease_field, facet_field, grid, sphere
 from zerowaste.synth.params import camera_look, frame_seed, sample_scene
 from zerowaste.synth.post import jpeg, postprocess, sensor_noise, white_balance
 from zerowaste.synth.presets import load_preset
@@ -41,6 +41,21 @@ def test_a_crease_is_a_sharp_straight_ridge():
     kinks = np.flatnonzero(np.abs(np.diff(slope)) > 1e-6)
     assert 1 <= len(kinks) <= 3  # the crease (and where the tent meets flat paper)
     assert np.abs(z).max() > 0.002
+
+
+def test_facet_field_is_flat_facets_between_sharp_creases():
+    # along a line, the relief is piecewise linear: its second difference is zero except at the
+    # few creases it crosses (summed smooth-windowed creases bend everywhere instead)
+    x = np.linspace(0.0, 0.3, 601)
+    line = np.stack([x, np.full_like(x, 0.11)], axis=1)
+    z = facet_field(np.random.default_rng(2), line, 0.05, 0.6)
+    bends = np.abs(np.diff(z, 2)) > 1e-9
+    assert 3 <= bends.sum() <= 0.05 * len(x)  # a handful of creases, flat in between
+    assert np.abs(np.diff(z) / np.diff(x)).max() > 0.15  # facets tilt (not a flat sheet)
+    windowed = crease_field(np.random.default_rng(2), line, 12, 0.01, 0.03, 0.08)
+    assert (np.abs(np.diff(windowed, 2)) > 1e-9).mean() > 0.5
+    # the same seed, the same relief
+    assert np.array_equal(z, facet_field(np.random.default_rng(2), line, 0.05, 0.6))
 
 
 def test_paper_is_creased_into_facets_and_balls_have_volume():
@@ -127,6 +142,25 @@ def test_camera_look_stages_do_what_they_say():
     assert np.array_equal(postprocess(checker, full), postprocess(checker, full))
 
 
+def test_sensor_noise_is_given_at_1920_px_and_averages_down_in_smaller_frames():
+    # a 640 px frame is a 1920 px frame shrunk: each of its pixels averages 3x3 sensels
+    grey = {"motion_blur_px": 0.0, "vignette": 0.0, "noise": 0.02, "exposure": 1.0, "seed": 4}
+    big = postprocess(np.full((540, 1920, 3), 128, np.uint8), grey).astype(float)
+    small = postprocess(np.full((180, 640, 3), 128, np.uint8), grey).astype(float)
+    assert 2.4 < big.std() / small.std() < 3.6
+
+
+def test_the_bars_hang_to_one_side_at_the_presets_height():
+    p = load_preset("default", ["lighting.bar_side=[0.4, 0.5]", "lighting.bar_height=[1.0, 1.1]"])
+    sides = []
+    for i in range(8):
+        bars = [light for light in sample_scene(p, frame_seed(0, i))["lights"] if light["type"] == "bar"]
+        assert all(1.0 <= b["location"][2] <= 1.1 for b in bars)
+        sides.append(np.mean([b["location"][1] for b in bars]))
+    assert all(abs(y) > 0.2 for y in sides)  # the row is off the centre line (bars jitter by 0.1 m)
+    assert min(sides) < 0 < max(sides)  # on either side, from scene to scene
+
+
 def test_camera_look_knobs_come_from_the_preset_and_default_to_off():
     assert camera_look({}, 5) == {"defocus_px": 0.0, "sharpen": 0.0, "awb": 0.0, "shoulder": 0.0, "jpeg_quality": 0,
                                   "wb_gains": [1.0, 1.0, 1.0]}
@@ -148,8 +182,8 @@ def test_every_shipped_preset_is_a_dense_paper_heavy_real_facility(name):
         s = sample_scene(p, frame_seed(0, i))
         vx, vy = s["camera"]["view"]
         densities.append(len(s["objects"]) / (vx * vy))
-    default = load_preset("default")["clutter"]
-    per_m2 = np.mean(default["count"]) / default["reference_area"]
+    per_m2 = np.mean(p["clutter"]["count"]) / p["clutter"]["reference_area"]
+    assert per_m2 > 25  # dense: dozens of objects per square metre of belt in view
     assert 0.8 * per_m2 < np.mean(densities) < 1.4 * per_m2  # a higher camera sees more objects, not sparser ones
 
 
