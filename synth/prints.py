@@ -29,6 +29,7 @@ import importlib.util
 import math
 from pathlib import Path
 
+import cv2
 import numpy as np
 from PIL import Image, ImageDraw, ImageFilter, ImageFont
 
@@ -198,6 +199,568 @@ def _small_text_block(face: str, tenths: int, step: int) -> Image.Image:
     return small.filter(ImageFilter.GaussianBlur(TEXT_BLUR_PX))
 
 
+# --------------------------------------------------------------------------------------------
+# Photographs: small lit scenes (numpy + OpenCV) -- a background in perspective, shaded subjects
+# with cast shadows, multi-octave textures, depth of field on the background, vignetting, grain.
+# --------------------------------------------------------------------------------------------
+
+#: Largest side (px) a photo is computed at; it is scaled up to its place on the page.
+PHOTO_PX = 200
+#: Photo subjects :func:`photo_image` draws (``None`` picks one for an editorial page).
+PHOTO_STYLES = ("outdoor", "room", "portrait", "food", "product", "snack")
+SKIN = [(238, 196, 165), (220, 168, 128), (184, 128, 92), (130, 86, 58), (88, 58, 42)]
+HAIR = [(28, 20, 15), (62, 40, 24), (110, 72, 40), (196, 160, 105), (22, 22, 24), (150, 145, 140)]
+FABRIC = [(42, 58, 92), (178, 44, 40), (232, 232, 226), (58, 58, 64), (86, 116, 70), (196, 168, 122),
+          (104, 70, 116), (212, 136, 60), (120, 140, 170), (30, 30, 34)]
+WALLS = [(226, 220, 204), (200, 200, 196), (182, 196, 206), (212, 200, 178), (152, 166, 150), (96, 90, 84),
+         (240, 236, 228), (205, 180, 160)]
+#: Colour ramps (dark to light) of textured surfaces: wood, linen, stone, foliage, grass, sand.
+RAMPS = {
+    "wood": [(62, 36, 18), (112, 72, 38), (160, 112, 66), (192, 148, 98)],
+    "pale_wood": [(150, 110, 70), (196, 158, 112), (222, 192, 150)],
+    "linen": [(176, 170, 160), (214, 210, 200), (236, 233, 226)],
+    "stone": [(120, 120, 118), (175, 174, 170), (222, 220, 215)],
+    "foliage": [(20, 34, 16), (46, 76, 34), (92, 124, 58), (164, 178, 104)],
+    "grass": [(46, 66, 32), (90, 114, 56), (150, 160, 96)],
+    "sand": [(150, 126, 92), (196, 174, 134), (226, 210, 176)],
+}
+#: Foods: (ramp dark to light, shape, shininess). Bread, fruit, greens, meat, biscuits, cheese ...
+FOODS = {
+    "bread": ([(96, 52, 22), (168, 104, 48), (214, 160, 94), (236, 206, 150)], "blob", 0.05),
+    "orange": ([(176, 78, 8), (232, 128, 22), (250, 170, 60)], "sphere", 0.35),
+    "tomato": ([(120, 14, 10), (196, 36, 24), (232, 80, 56)], "sphere", 0.7),
+    "apple": ([(92, 16, 18), (168, 34, 30), (210, 110, 60)], "sphere", 0.5),
+    "green_apple": ([(72, 110, 24), (130, 170, 50), (196, 210, 110)], "sphere", 0.5),
+    "lemon": ([(170, 140, 10), (232, 200, 40), (250, 232, 120)], "sphere", 0.3),
+    "greens": ([(20, 50, 14), (52, 106, 30), (120, 170, 62), (190, 214, 120)], "blob", 0.15),
+    "meat": ([(70, 22, 14), (140, 52, 34), (186, 96, 70)], "blob", 0.25),
+    "biscuit": ([(82, 46, 20), (150, 94, 44), (204, 150, 84)], "blob", 0.05),
+    "chocolate": ([(34, 18, 10), (72, 40, 22), (120, 76, 46)], "blob", 0.4),
+    "cheese": ([(196, 150, 40), (232, 194, 86), (248, 222, 140)], "blob", 0.1),
+    "chips": ([(170, 110, 30), (222, 168, 62), (246, 214, 120)], "flakes", 0.2),
+    "cereal": ([(150, 84, 24), (206, 140, 56), (236, 196, 120)], "flakes", 0.1),
+}
+
+
+@functools.lru_cache(maxsize=4)
+def _fbm_tile(i: int) -> np.ndarray:
+    """A 512x512 multi-octave value-noise tile (float32, mean 0, std 1) from the fixed seed ``i``."""
+    rng = np.random.default_rng([i, 7919])
+    out, amp = np.zeros((512, 512), np.float32), 1.0
+    for cells in (4, 8, 16, 32, 64, 128, 256):
+        grid = rng.standard_normal((cells, cells)).astype(np.float32)
+        out += amp * cv2.resize(grid, (512, 512), interpolation=cv2.INTER_CUBIC)
+        amp *= 0.62
+    out = (out - out.mean()) / out.std()
+    out.setflags(write=False)
+    return out
+
+
+@functools.lru_cache(maxsize=256)
+def _ramp_lut(stops: tuple[tuple[int, int, int], ...]) -> np.ndarray:
+    """256 colours (float 0..1) interpolated along ``stops``."""
+    cols = np.asarray(stops, np.float32) / 255.0
+    pos = np.linspace(0, len(cols) - 1, 256, dtype=np.float32)
+    lo = np.minimum(pos.astype(np.int32), len(cols) - 2)
+    f = (pos - lo)[:, None]
+    lut = (cols[lo] * (1 - f) + cols[lo + 1] * f).astype(np.float32)
+    lut.setflags(write=False)
+    return lut
+
+
+def _ramp(t: np.ndarray, stops) -> np.ndarray:
+    """Colours (..., 3, float 0..1) along ``stops`` (dark to light) at ``t`` in 0..1 (a 256-step lookup)."""
+    idx = np.clip(t * 255.0 + 0.5, 0, 255).astype(np.uint8)
+    return _ramp_lut(stops if isinstance(stops, tuple) else tuple(map(tuple, stops)))[idx]
+
+
+class _Photo:
+    """A small float RGB canvas (0..1) with one light, a horizon and the random stream of one photo."""
+
+    def __init__(self, rng: np.random.Generator, w: int, h: int):
+        self.rng, self.w, self.h = rng, w, h
+        self.img = np.zeros((h, w, 3), np.float32)
+        side = float(rng.choice([-1.0, 1.0]))
+        light = np.array([side * rng.uniform(0.4, 0.85), -rng.uniform(0.2, 0.6), rng.uniform(0.5, 0.9)])
+        light = light / np.linalg.norm(light)
+        half = light + (0.0, 0.0, 1.0)
+        # Python floats (not numpy scalars): the float32 arrays stay float32.
+        self.light = tuple(float(v) for v in light)  # x right, y down, z to the viewer
+        self.half = tuple(float(v) for v in half / np.linalg.norm(half))
+        self.horizon = h * float(rng.uniform(0.3, 0.6))
+        self.lod = min(1.0, max(w, h) / 120)  # level of detail: small photos get fewer small things
+
+    def count(self, n: int) -> int:
+        """``n`` things scaled down for a small photo (at least one)."""
+        return max(1, round(n * self.lod))
+
+    def noise(self, h: int, w: int, zoom: float = 1.0, stretch: float = 1.0) -> np.ndarray:
+        """(h, w) multi-octave noise (std ~1); ``zoom`` > 1 coarser, ``stretch`` > 1 streaks along x."""
+        tile = _fbm_tile(int(self.rng.integers(4)))
+        ch = min(511, max(2, round(h / zoom)))
+        cw = min(511, max(2, round(w / (zoom * stretch))))
+        y0, x0 = int(self.rng.integers(0, 512 - ch)), int(self.rng.integers(0, 512 - cw))
+        return cv2.resize(tile[y0:y0 + ch, x0:x0 + cw], (w, h), interpolation=cv2.INTER_LINEAR)
+
+    def window(self, x0: float, y0: float, x1: float, y1: float):
+        """Pixel slices of a box clipped to the canvas, and its pixel-centre x (1, w) and y (h, 1)."""
+        a, b = max(0, int(x0)), min(self.w, int(math.ceil(x1)) + 1)
+        c, d = max(0, int(y0)), min(self.h, int(math.ceil(y1)) + 1)
+        if b - a < 2 or d - c < 2:  # off the canvas, or too small to show
+            return None
+        return (slice(c, d), slice(a, b)), np.arange(a, b, dtype=np.float32)[None, :] + 0.5, \
+            np.arange(c, d, dtype=np.float32)[:, None] + 0.5
+
+    def over(self, sl, colour: np.ndarray, alpha: np.ndarray) -> None:
+        a = np.clip(alpha, 0.0, 1.0)[..., None]
+        self.img[sl] = self.img[sl] * (1 - a) + colour * a
+
+    def lit(self, base: np.ndarray, nx, ny, nz, spec: float, shine: float = 40.0, amb: float = 0.3) -> np.ndarray:
+        """Lambert shading with one light plus a specular highlight (``spec`` 0 = matte)."""
+        lx, ly, lz = self.light
+        ndl = np.clip(nx * lx + ny * ly + nz * lz, 0.0, 1.0)
+        out = base * (amb + (1 - amb) * ndl)[..., None]
+        if spec > 0:
+            hx, hy, hz = self.half
+            out = out + (spec * np.clip(nx * hx + ny * hy + nz * hz, 0.0, 1.0) ** shine)[..., None]
+        return out
+
+    def shadow(self, cx: float, cy: float, rx: float, ry: float, strength: float = 0.55) -> None:
+        """A soft cast shadow (a darkened ellipse) on whatever lies below."""
+        win = self.window(cx - 2 * rx, cy - 2 * ry, cx + 2 * rx, cy + 2 * ry)
+        if win is None:
+            return
+        sl, x, y = win
+        d = ((x - cx) / rx) ** 2 + ((y - cy) / ry) ** 2
+        self.img[sl] *= (1 - strength * np.clip(1 - d, 0, 1) ** 2)[..., None]
+
+    def cast(self, cx: float, base_y: float, rx: float, height: float) -> None:
+        """The shadow of an object standing at (cx, base_y): thrown away from the light, along the ground."""
+        lx = self.light[0]
+        if rx < 1.0:  # too small to show
+            return
+        self.shadow(cx - lx * height * 0.45, base_y - rx * 0.05, rx * (1.0 + 0.5 * abs(lx)), max(2.0, rx * 0.32))
+        self.shadow(cx, base_y, rx * 0.8, max(1.5, rx * 0.12), 0.45)  # contact shadow
+
+    # ---- subjects ---------------------------------------------------------------------------
+
+    def sphere(self, cx, cy, r, stops, spec=0.4, tex=0.25, squash=1.0) -> None:
+        win = self.window(cx - r, cy - r * squash, cx + r, cy + r * squash)
+        if win is None:
+            return
+        sl, x, y = win
+        dx, dy = (x - cx) / r, (y - cy) / (r * squash)
+        d2 = dx * dx + dy * dy
+        nz = np.sqrt(np.clip(1 - d2, 0.0, 1.0))
+        n = self.noise(*d2.shape, zoom=max(0.5, r / 24))
+        base = _ramp(0.55 + tex * 0.35 * n + 0.25 * (nz - 0.5), stops)
+        self.over(sl, self.lit(base, dx, dy, nz + 0.12 * tex * n, spec, 30.0), (1 - np.sqrt(d2)) * r + 0.5)
+
+    def blob(self, cx, cy, rx, ry, stops, spec=0.1, bumps=1.0, rough=0.25) -> None:
+        """An organic lump (bread, greens, meat): a wavy outline, a textured dome, bump-mapped shading."""
+        reach = 1.0 + 1.6 * rough  # the outline stays inside this many radii
+        win = self.window(cx - rx * reach, cy - ry * reach, cx + rx * reach, cy + ry * reach)
+        if win is None:
+            return
+        sl, x, y = win
+        dx, dy = (x - cx) / rx, (y - cy) / ry
+        n = self.noise(dy.shape[0], dx.shape[1], zoom=max(0.4, min(rx, ry) / 30))
+        edge = np.clip(1 + rough * self.noise(*n.shape, zoom=max(0.4, min(rx, ry) / 14)), 0.5, reach - 0.05)
+        rr = np.sqrt(dx * dx + dy * dy) / edge
+        nz = np.sqrt(np.clip(1 - rr * rr, 0.0, 1.0))
+        gx, gy = cv2.Sobel(n, cv2.CV_32F, 1, 0, ksize=1) * 0.5, cv2.Sobel(n, cv2.CV_32F, 0, 1, ksize=1) * 0.5
+        base = _ramp(0.5 + 0.22 * n + 0.3 * (nz - 0.5), stops)
+        sx, sy = dx / edge, dy / edge
+        shade = self.lit(base, sx - bumps * gx, sy - bumps * gy, nz + 0.05, spec, 12.0)
+        self.over(sl, shade, (1 - rr) * min(rx, ry) + 0.5)
+
+    def flakes(self, cx, cy, rx, ry, stops, count: int) -> None:
+        """A heap of small flat pieces (chips, cereal): many little lit blobs, farther ones first."""
+        pts = self.rng.normal(0, 1, (self.count(count), 2)) * (rx * 0.45, ry * 0.45) + (cx, cy)
+        for px, py in pts[np.argsort(pts[:, 1])].tolist():
+            s = float(self.rng.uniform(0.14, 0.26)) * rx
+            self.blob(px, py, s, s * float(self.rng.uniform(0.5, 0.9)), stops, 0.25, 2.0)
+
+    def cylinder(self, cx, top, w, h, colour, label=None, cap=(190, 190, 195), spec=0.5) -> None:
+        """A standing can, cup, jar or bottle: shaded body (maybe a printed band) and an elliptic top."""
+        r, ey = w / 2, w * 0.16
+        win = self.window(cx - r, top - ey, cx + r, top + h + ey)
+        if win is None:
+            return
+        sl, x, y = win
+        dx = np.clip((x - cx) / r, -1.0, 1.0)
+        nz = np.sqrt(1 - dx * dx)
+        yy = np.broadcast_to(y, (y.shape[0], x.shape[1]))
+        body = np.clip(np.minimum((1 - np.abs((x - cx) / r)) * r, top + h + ey * nz - yy) + 0.5, 0, 1)
+        body = body * np.clip(yy - top + 0.5, 0, 1)
+        col = np.broadcast_to(np.asarray(colour, np.float32) / 255, (*yy.shape, 3)).copy()
+        if label is not None:
+            band = (yy > top + h * label[0]) & (yy < top + h * label[1])
+            col[band] = np.asarray(label[2], np.float32) / 255
+            stripe = band & (np.abs(yy - top - h * (label[0] + label[1]) / 2) < h * 0.06)
+            col[stripe] = 0.92
+        self.over(sl, self.lit(col, dx, -0.15 * np.ones_like(dx), nz, spec, 60.0), body)
+        capd = ((x - cx) / r) ** 2 + ((y - top) / ey) ** 2
+        ring = np.clip((1 - np.sqrt(capd)) * ey + 0.5, 0, 1)
+        self.over(sl, np.asarray(cap, np.float32) / 255 * (0.8 + 0.35 * (1 - capd))[..., None], ring)
+
+    def box(self, x0, y0, w, h, colour, accent=None, windows: bool = False) -> None:
+        """A product carton seen from the front and a little above: lit front, darker side, light top."""
+        d = w * float(self.rng.uniform(0.25, 0.5))
+        s = 1.0 if self.light[0] < 0 else -1.0  # the side face turned away from the light
+        front = [(x0, y0), (x0 + w, y0), (x0 + w, y0 + h), (x0, y0 + h)]
+        ex = x0 + w if s > 0 else x0
+        side = [(ex, y0), (ex + s * d * 0.6, y0 - d * 0.4), (ex + s * d * 0.6, y0 + h - d * 0.4), (ex, y0 + h)]
+        topf = [(x0, y0), (x0 + w, y0), (x0 + w + s * d * 0.6, y0 - d * 0.4), (x0 + s * d * 0.6, y0 - d * 0.4)]
+        c = np.asarray(colour, np.float32) / 255
+        for poly, f in ((side, 0.45), (topf, 1.1), (front, 0.85)):
+            self.poly(poly, np.clip(c * f, 0, 1))
+        if windows:  # a facade: rows of dark glass reflecting the sky
+            win = self.window(x0, y0, x0 + w, y0 + h)
+            if win is not None:
+                sl, xx, yy = win
+                cols, rows = max(2, round(w / 5)), max(2, round(h / 6))
+                gx, gy = ((xx - x0) / w * cols) % 1.0, ((yy - y0) / h * rows) % 1.0
+                glass = (gx > 0.3) & (gx < 0.85) & (gy > 0.25) & (gy < 0.8)
+                self.over(sl, np.array([0.22, 0.27, 0.33], np.float32) + 0.2 * (1 - gy[..., None]), glass * 0.9)
+        elif accent is not None:  # a printed carton: a colour panel and a light window
+            a = np.asarray(accent, np.float32) / 255
+            self.poly([(x0 + w * 0.1, y0 + h * 0.15), (x0 + w * 0.9, y0 + h * 0.15), (x0 + w * 0.9, y0 + h * 0.42),
+                       (x0 + w * 0.1, y0 + h * 0.42)], a * 0.85)
+            self.poly([(x0 + w * 0.2, y0 + h * 0.55), (x0 + w * 0.8, y0 + h * 0.55), (x0 + w * 0.8, y0 + h * 0.85),
+                       (x0 + w * 0.2, y0 + h * 0.85)], np.clip(c * 0.85 + 0.25, 0, 1))
+        gloss = self.window(x0, y0, x0 + w, y0 + h)  # a soft sheen across the front
+        if gloss is not None:
+            sl, xx, _ = gloss
+            t = (xx - x0) / max(1.0, w) - (0.25 if self.light[0] < 0 else 0.75)
+            self.img[sl] += (0.12 * np.exp(-(t / 0.12) ** 2))[..., None]
+
+    def poly(self, pts, colour) -> None:
+        """A flat anti-aliased polygon (pixel coordinates) in ``colour`` (0..1)."""
+        arr = np.array(pts, np.float64)
+        x0, y0 = np.floor(arr.min(axis=0)).astype(int)
+        x1, y1 = np.ceil(arr.max(axis=0)).astype(int)
+        win = self.window(x0, y0, x1, y1)
+        if win is None:
+            return
+        sl, _, _ = win
+        mask = np.zeros((sl[0].stop - sl[0].start, sl[1].stop - sl[1].start), np.uint8)
+        shifted = np.round((arr - (sl[1].start, sl[0].start)) * 16).astype(np.int32)
+        cv2.fillPoly(mask, [shifted], 255, cv2.LINE_AA, shift=4)
+        self.over(sl, np.asarray(colour, np.float32), mask.astype(np.float32) / 255)
+
+    def person(self, cx, cy, s) -> None:
+        """A head-and-shoulders figure of head height ``s`` at (cx, cy): clothes, neck, face, hair."""
+        rng = self.rng
+        skin, hair, cloth = _pick(rng, SKIN), _pick(rng, HAIR), _pick(rng, FABRIC)
+        self.blob(cx, cy + s * 1.55, s * 1.25, s * 0.95, _tones(cloth), 0.05, 1.5)  # shoulders
+        self.cylinder(cx, cy + s * 0.35, s * 0.42, s * 0.6, _shade(skin, 0.85), cap=_shade(skin, 0.85), spec=0.05)
+        hair_long = rng.random() < 0.5
+        if hair_long:
+            self.blob(cx, cy + s * 0.2, s * 0.6, s * 0.78, _tones(hair), 0.2, 2.5)
+        self.sphere(cx, cy, s * 0.42, _tones(skin), 0.12, 0.15, squash=1.3)
+        win = self.window(cx - s * 0.5, cy - s * 0.7, cx + s * 0.5, cy)
+        if win is not None:  # hair: a cap over the skull, streaky texture
+            sl, x, y = win
+            dx, dy = (x - cx) / (s * 0.47), (y - cy + s * 0.08) / (s * 0.6)
+            d = np.sqrt(dx * dx + dy * dy)
+            line = (y - (cy - s * 0.2 + s * 0.12 * np.abs(dx))) * -1
+            a = np.minimum((1 - d) * s * 0.47, line) + 0.5
+            n = self.noise(*d.shape, zoom=0.6, stretch=0.2)
+            base = _ramp(0.5 + 0.2 * n, _tones(hair))
+            self.over(sl, self.lit(base, dx, dy, np.sqrt(np.clip(1 - d * d, 0, 1)), 0.25, 20), a)
+        for ex in (-1, 1):  # eyes, brows
+            self.shadow(cx + ex * s * 0.15, cy - s * 0.02, s * 0.06, s * 0.03, 0.75)
+            self.shadow(cx + ex * s * 0.15, cy - s * 0.11, s * 0.08, s * 0.018, 0.5)
+        self.shadow(cx, cy + s * 0.3, s * 0.11, s * 0.03, 0.4)  # mouth
+        self.shadow(cx + self.light[0] * -s * 0.04, cy + s * 0.14, s * 0.04, s * 0.06, 0.25)  # nose shade
+
+
+def _shade(c, f: float) -> tuple[int, int, int]:
+    return tuple(int(min(255, v * f)) for v in c)
+
+
+def _tones(c) -> tuple[tuple[int, int, int], ...]:
+    """A dark-to-light ramp around one colour (shadowed, mid, lit)."""
+    return (_shade(c, 0.45), _shade(c, 0.8), tuple(int(v) for v in c), _shade(c, 1.15))
+
+
+# ---- backgrounds ----------------------------------------------------------------------------
+
+
+def _bg_wall_and_table(p: _Photo, surface: str | None = None) -> None:
+    """A lit wall behind a table top running away to the horizon (wood, linen or stone)."""
+    rng, h, w, yh = p.rng, p.h, p.w, int(p.horizon)
+    wall = np.asarray(_pick(rng, WALLS), np.float32) / 255
+    x = np.linspace(-1, 1, w, dtype=np.float32)[None, :]
+    lightx = 0.75 + 0.3 * np.clip(x * np.sign(p.light[0]), -1, 1)
+    if yh > 0:
+        n = p.noise(yh, w, 1.5) + 0.5 * p.noise(yh, w, 6.0)
+        p.img[:yh] = wall * (lightx * (1 + 0.04 * n))[..., None]
+        for _ in range(int(rng.integers(0, 3))):  # pictures, tiles or shelves on the wall
+            fw, fh = float(rng.uniform(0.1, 0.35)) * w, float(rng.uniform(0.1, 0.3)) * h
+            fx, fy = float(rng.uniform(-0.1, 0.9)) * w, yh - fh - float(rng.uniform(0.05, 0.4)) * h
+            p.poly([(fx, fy), (fx + fw, fy), (fx + fw, fy + fh), (fx, fy + fh)], np.asarray(_pick(rng, WALLS + FABRIC)) / 255 * 0.8)
+    surface = surface or str(rng.choice(["wood", "wood", "pale_wood", "linen", "stone"]))
+    depth = np.linspace(0.0, 1.0, h - yh, dtype=np.float32)[:, None] + 0.05  # 0 far .. 1 near
+    if surface in ("wood", "pale_wood"):  # grain along the boards; seams converge on a vanishing point
+        n = p.noise(h - yh, w, 1.0, stretch=0.15) + 0.5 * p.noise(h - yh, w, 4.0)
+        k = float(rng.uniform(2.5, 6))
+        s = ((np.arange(w, dtype=np.float32)[None, :] / w - float(rng.uniform(0.2, 0.8))) / depth * k) % 1.0
+        seam_px = np.minimum(s, 1 - s) / k * depth * w  # distance to the nearest seam, in px
+        t = 0.5 + 0.22 * n - 0.5 * np.clip(1 - seam_px / 0.8, 0, 1)
+    else:
+        t = 0.55 + 0.12 * p.noise(h - yh, w, 0.6) + 0.1 * p.noise(h - yh, w, 6.0)
+    top = _ramp(t, RAMPS[surface])
+    shade = (0.7 + 0.35 * depth) * (0.9 + 0.15 * np.clip(x * np.sign(p.light[0]), -1, 1))
+    p.img[yh:] = top * shade[..., None]
+
+
+def _bg_outdoor(p: _Photo) -> None:
+    """Sky (clear or overcast, with clouds), hazy hills, then trees or buildings over grass, sand or road."""
+    rng, h, w, yh = p.rng, p.h, p.w, int(p.horizon)
+    clear = rng.random() < 0.65
+    sky = [(62, 110, 178), (128, 168, 214), (206, 220, 232)] if clear else [(140, 146, 156), (190, 192, 198), (222, 222, 224)]
+    t = np.linspace(0, 1, max(1, yh + 4), dtype=np.float32)[:, None] * np.ones((1, w), np.float32)
+    cloud = np.clip(p.noise(*t.shape, 3.0, stretch=2.5) - float(rng.uniform(0.2, 1.0)), 0, 1)
+    p.img[: yh + 4] = _ramp(t, sky) * (1 - cloud[..., None] * 0.6) + cloud[..., None] * 0.6 * 0.95
+    ground = str(rng.choice(["grass", "grass", "sand", "stone"]))
+    d = np.linspace(0, 1, h - yh, dtype=np.float32)[:, None]
+    n = p.noise(h - yh, w, 0.8, stretch=3.0)
+    p.img[yh:] = _ramp(0.45 + 0.2 * n + 0.2 * d, RAMPS[ground]) * (0.75 + 0.3 * d)[..., None]
+    xs = np.arange(w, dtype=np.float32)
+    prof = yh - h * (0.05 + 0.12 * rng.random()) * (0.6 + 0.4 * np.sin(xs / w * rng.uniform(2, 6) + rng.uniform(0, 6)))
+    top = max(0, int(prof.min()))
+    if top < yh:  # distant hills in haze
+        ys = np.arange(top, yh, dtype=np.float32)[:, None] + 0.5
+        a = (np.clip(ys - prof[None, :], 0, 1) * 0.65)[..., None]
+        p.img[top:yh] = p.img[top:yh] * (1 - a) + np.array([0.44, 0.52, 0.5], np.float32) * a
+    if rng.random() < 0.5:  # buildings along the horizon
+        x = float(rng.uniform(-0.1, 0.3)) * w
+        while x < w * float(rng.uniform(0.6, 1.1)):
+            bw, bh = float(rng.uniform(0.08, 0.22)) * w, float(rng.uniform(0.15, 0.5)) * h
+            col = _pick(rng, [(190, 184, 170), (150, 90, 70), (200, 200, 204), (120, 120, 126), (226, 214, 190)])
+            p.box(x, yh - bh + h * 0.04, bw, bh, col, windows=True)
+            x += bw * float(rng.uniform(1.0, 1.5))
+    trees = sorted(float(rng.uniform(0, 1)) for _ in range(p.count(int(rng.integers(2, 9)))))
+    for near in trees:  # trees and bushes, far to near
+        r = (0.06 + 0.3 * near * near) * h
+        cx, cy = float(rng.uniform(0, w)), yh + near * (h - yh) * 0.5 - r * float(rng.uniform(0.3, 0.9))
+        p.cast(cx, cy + r * 0.9, r * 0.7, r * 2)
+        p.blob(cx, cy, r * float(rng.uniform(0.7, 1.2)), r, RAMPS["foliage"], 0.05, 4.0, 0.4)
+
+
+def _bg_room(p: _Photo) -> None:
+    """An interior: a wall with a bright window, a wooden floor, a sofa or table, a plant."""
+    rng, h, w = p.rng, p.h, p.w
+    p.horizon = h * float(rng.uniform(0.55, 0.75))
+    _bg_wall_and_table(p, str(rng.choice(["wood", "pale_wood", "stone"])))
+    yh = p.horizon
+    wx = float(rng.uniform(0.05, 0.6)) * w
+    ww, wh = float(rng.uniform(0.2, 0.35)) * w, float(rng.uniform(0.3, 0.45)) * h
+    wy = yh - wh - h * float(rng.uniform(0.05, 0.15))
+    p.poly([(wx - 3, wy - 3), (wx + ww + 3, wy - 3), (wx + ww + 3, wy + wh + 3), (wx - 3, wy + wh + 3)], (0.92, 0.92, 0.9))
+    p.poly([(wx, wy), (wx + ww, wy), (wx + ww, wy + wh), (wx, wy + wh)], (0.86, 0.92, 0.97))
+    p.poly([(wx + ww / 2 - 1, wy), (wx + ww / 2 + 1, wy), (wx + ww / 2 + 1, wy + wh), (wx + ww / 2 - 1, wy + wh)], (0.9, 0.9, 0.88))
+    if rng.random() < 0.7:  # a sofa or sideboard
+        fw, fh = float(rng.uniform(0.35, 0.6)) * w, float(rng.uniform(0.12, 0.22)) * h
+        fx = float(rng.uniform(0, w - fw))
+        p.cast(fx + fw / 2, yh + fh * 0.5, fw * 0.5, fh)
+        col = _pick(rng, FABRIC)
+        p.box(fx, yh - fh * 0.6, fw, fh, col)
+        for k in range(int(rng.integers(2, 4))):  # cushions
+            p.blob(fx + fw * (k + 0.7) / 4, yh - fh * 0.7, fw * 0.1, fh * 0.35, _tones(_pick(rng, FABRIC)), 0.05, 1.5)
+    if rng.random() < 0.6:  # a potted plant
+        px, r = float(rng.uniform(0.05, 0.95)) * w, float(rng.uniform(0.06, 0.12)) * h
+        p.cast(px, yh + r * 1.6, r * 0.6, r * 3)
+        p.blob(px, yh - r * 0.6, r * 1.2, r * 1.4, RAMPS["foliage"], 0.05, 4.0, 0.4)
+        p.cylinder(px, yh + r * 0.4, r * 1.1, r * 1.1, _pick(rng, [(200, 90, 60), (230, 230, 226), (60, 60, 64)]))
+
+
+def _bg_studio(p: _Photo, colour) -> None:
+    """A seamless backdrop in ``colour`` (a product shot), lit from the light's side."""
+    x = np.linspace(-1, 1, p.w, dtype=np.float32)[None, :]
+    y = np.linspace(0, 1, p.h, dtype=np.float32)[:, None]
+    f = 0.8 + 0.25 * np.clip(x * np.sign(p.light[0]), -1, 1) * (1 - y) + 0.15 * (1 - np.abs(y - 0.7))
+    p.img[:] = (np.asarray(colour, np.float32) / 255) * f[..., None]
+
+
+# ---- compositions ---------------------------------------------------------------------------
+
+
+def _food_items(p: _Photo, cx: float, cy: float, r: float, n: int) -> None:
+    """``n`` foods heaped around (cx, cy): farther ones first, each with its cast shadow."""
+    rng = p.rng
+    names = list(FOODS)
+    pts = sorted(((cx + float(rng.normal(0, 0.35)) * r, cy + float(rng.normal(0, 0.18)) * r) for _ in range(n)),
+                 key=lambda q: q[1])
+    for fx, fy in pts:
+        stops, shape, spec = FOODS[names[int(rng.integers(len(names)))]]
+        s = r * float(rng.uniform(0.25, 0.45))
+        p.cast(fx, fy + s * 0.7, s, s * 1.5)
+        if shape == "sphere":
+            p.sphere(fx, fy, s * 0.75, stops, spec)
+        elif shape == "flakes":
+            p.flakes(fx, fy, s * 1.3, s * 0.8, stops, int(rng.integers(6, 14)))
+        else:
+            p.blob(fx, fy, s, s * float(rng.uniform(0.55, 0.9)), stops, spec, 2.0)
+
+
+def _compose_food(p: _Photo) -> None:
+    rng = p.rng
+    _bg_wall_and_table(p)
+    w, h, yh = p.w, p.h, p.horizon
+    cx, cy = w * float(rng.uniform(0.35, 0.65)), yh + (h - yh) * float(rng.uniform(0.45, 0.6))
+    r = min(w * 0.55, (h - yh) * 1.5)
+    if rng.random() < 0.25:  # a cup beside
+        side = float(rng.choice([-1, 1]))
+        p.cast(cx + side * r * 0.9, yh + (h - yh) * 0.35, r * 0.25, r * 0.5)
+        p.cylinder(cx + side * r * 0.9, yh + (h - yh) * 0.35 - r * 0.45, r * 0.4, r * 0.45,
+                   _pick(rng, [(236, 236, 232), (60, 60, 64), (170, 60, 50)]), cap=(60, 40, 28))
+    if rng.random() < 0.6:  # a plate or bowl
+        p.cast(cx, cy + r * 0.1, r * 0.8, r * 0.5)
+        plate = _pick(rng, [(242, 242, 238), (236, 232, 220), (90, 110, 140), (60, 60, 62)])
+        p.sphere(cx, cy, r * 0.8, _tones(plate), 0.5, 0.05, squash=0.38)
+        p.sphere(cx, cy - r * 0.02, r * 0.62, _tones(_shade(plate, 0.92)), 0.2, 0.05, squash=0.34)
+    _food_items(p, cx, cy - r * 0.1, r * 0.8, p.count(int(rng.integers(3, 9))))
+    if rng.random() < 0.5:  # a fork or knife beside the plate
+        side = float(rng.choice([-1, 1]))
+        fx = cx + side * r * 0.95
+        p.shadow(fx - p.light[0] * 2, cy + 2, r * 0.05, r * 0.4, 0.4)
+        p.sphere(fx, cy, r * 0.045, [(90, 90, 96), (170, 170, 176), (230, 230, 236)], 0.8, 0.0, squash=9.0)
+
+
+def _compose_product(p: _Photo, backdrop=None) -> None:
+    rng = p.rng
+    if backdrop is not None:
+        _bg_studio(p, backdrop)
+        p.horizon = p.h * 0.55
+    else:
+        _bg_wall_and_table(p)
+    w, h, yh = p.w, p.h, p.horizon
+    n = int(rng.integers(1, 5))
+    for i in range(n):
+        cx = w * (i + 0.5 + float(rng.uniform(-0.15, 0.15))) / n
+        base = yh + (h - yh) * float(rng.uniform(0.4, 0.85))
+        ph = min(h * float(rng.uniform(0.55, 0.95)), base)
+        pw = min(w / n * 0.85, ph * float(rng.uniform(0.4, 0.8)))
+        p.cast(cx, base, pw * 0.6, ph)
+        kind = rng.random()
+        if kind < 0.4:
+            p.cylinder(cx, base - ph, pw, ph, _pick(rng, [(200, 200, 205), (230, 230, 226), (40, 40, 44)]),
+                       (0.2, 0.85, _ink(rng)))
+        elif kind < 0.75:
+            p.box(cx - pw / 2, base - ph, pw, ph, _ink(rng), _ink(rng))
+        else:
+            stops, _, spec = FOODS[str(rng.choice(["orange", "apple", "lemon", "tomato", "green_apple"]))]
+            p.sphere(cx, base - pw * 0.4, pw * 0.45, stops, spec)
+
+
+def _compose_snack(p: _Photo, backdrop=None) -> None:
+    """A heap of chips / cereal / biscuits, close up (the hero shot of a snack pack)."""
+    rng = p.rng
+    if backdrop is not None:
+        _bg_studio(p, backdrop)
+        p.horizon = p.h * 0.45
+    else:
+        _bg_wall_and_table(p)
+    w, h = p.w, p.h
+    name = str(rng.choice(["chips", "cereal", "biscuit", "chocolate", "bread", "cheese"]))
+    stops, shape, spec = FOODS[name]
+    cx, cy, rx = w * 0.5, h * float(rng.uniform(0.58, 0.7)), w * float(rng.uniform(0.5, 0.7))
+    if rng.random() < 0.5:  # in a bowl
+        bowl = _pick(rng, [(240, 240, 236), (200, 60, 50), (40, 80, 150), (236, 220, 180)])
+        p.cast(cx, cy + rx * 0.3, rx * 0.85, rx * 0.6)
+        p.sphere(cx, cy + rx * 0.08, rx * 0.85, _tones(bowl), 0.5, 0.05, squash=0.45)
+    if shape == "flakes":
+        p.flakes(cx, cy, rx * 0.9, rx * 0.45, stops, int(rng.integers(16, 28)))
+    else:
+        for _ in range(p.count(int(rng.integers(6, 12)))):
+            s = rx * float(rng.uniform(0.2, 0.32))
+            fx, fy = cx + float(rng.normal(0, 0.4)) * rx, cy + float(rng.normal(0, 0.15)) * rx
+            p.cast(fx, fy + s * 0.5, s, s)
+            p.blob(fx, fy, s, s * 0.7, stops, spec, 2.0)
+    if rng.random() < 0.5:  # a fruit or two beside (flavour)
+        stops, _, spec = FOODS[str(rng.choice(["orange", "apple", "lemon", "tomato", "green_apple"]))]
+        fx = cx + float(rng.choice([-1, 1])) * rx * 0.75
+        p.cast(fx, cy + rx * 0.2, rx * 0.22, rx * 0.4)
+        p.sphere(fx, cy - rx * 0.05, rx * 0.22, stops, spec)
+
+
+def _compose_portrait(p: _Photo) -> None:
+    rng = p.rng
+    (_bg_room if rng.random() < 0.5 else _bg_outdoor)(p)
+    p.img[:] = cv2.GaussianBlur(p.img, (0, 0), max(0.8, p.h / 45))  # shallow depth of field
+    s = p.h * float(rng.uniform(0.22, 0.34))
+    for i in range(int(rng.choice([1, 1, 1, 2, 3]))):
+        cx = p.w * (float(rng.uniform(0.3, 0.7)) if i == 0 else float(rng.uniform(0.1, 0.9)))
+        p.person(cx, p.h * float(rng.uniform(0.35, 0.5)), s * (1.0 if i == 0 else float(rng.uniform(0.7, 1.0))))
+
+
+def _compose_outdoor(p: _Photo) -> None:
+    _bg_outdoor(p)
+    if p.rng.random() < 0.35:  # people in the scene
+        for _ in range(p.count(int(p.rng.integers(1, 4)))):
+            s = p.h * float(p.rng.uniform(0.06, 0.12))
+            p.person(float(p.rng.uniform(0.1, 0.9)) * p.w, p.horizon + s * float(p.rng.uniform(0.0, 2.0)), s)
+
+
+def _compose_room(p: _Photo) -> None:
+    _bg_room(p)
+
+
+_COMPOSE = {"outdoor": _compose_outdoor, "room": _compose_room, "portrait": _compose_portrait,
+            "food": _compose_food, "product": _compose_product, "snack": _compose_snack}
+
+
+#: Photos at most this many texels across come from a per-process cache (see ``_Page.photo``).
+SMALL_PHOTO_PX = 64
+#: Cached small photos per (style, backdrop, grey); cropped and mirrored at random, they rarely repeat.
+SMALL_PHOTO_VARIANTS = 192
+#: Larger photos are computed at this fraction of their texel size and scaled up.
+PHOTO_SCALE = 0.75
+#: Film grain / sensor noise of a photo (std, 0..1 scale).
+PHOTO_GRAIN = 0.012
+
+
+@functools.lru_cache(maxsize=4096)  # at most ~50 MB
+def _small_photo(style: str, variant: int, backdrop, grey: bool) -> Image.Image:
+    """A square :data:`SMALL_PHOTO_PX` photo, the same for the same arguments (cropped to shape by the caller)."""
+    return photo_image(np.random.default_rng([variant, PHOTO_STYLES.index(style), 31]), SMALL_PHOTO_PX,
+                       SMALL_PHOTO_PX, style, backdrop, grey)
+
+
+def photo_image(rng: np.random.Generator, w: int, h: int, style: str, backdrop=None, grey: bool = False) -> Image.Image:
+    """A photograph-like RGB image of ``style`` (:data:`PHOTO_STYLES`), ``w`` x ``h`` px.
+
+    A background in perspective (wall and table, sky and ground, a room), shaded subjects lit from one
+    side with highlights and cast shadows, textures at several scales, then camera touches: vignetting,
+    an S-shaped tone curve and a little grain. ``backdrop`` (RGB) sets a studio backdrop for product
+    and snack shots (packaging art). Deterministic in ``rng``.
+
+    >>> img = photo_image(np.random.default_rng(0), 64, 48, "food")
+    >>> img.size, img.mode
+    ((64, 48), 'RGB')
+    """
+    if style not in _COMPOSE:
+        raise PrintError(f"unknown photo style {style!r}; known: {', '.join(PHOTO_STYLES)}")
+    p = _Photo(rng, max(8, int(w)), max(8, int(h)))
+    if style in ("product", "snack"):
+        _COMPOSE[style](p, backdrop)
+    else:
+        _COMPOSE[style](p)
+    img = p.img
+    x = np.linspace(-1, 1, p.w, dtype=np.float32)[None, :]
+    y = np.linspace(-1, 1, p.h, dtype=np.float32)[:, None]
+    img = img * (1 - float(rng.uniform(0.1, 0.3)) * (x * x + y * y) / 2)[..., None]  # vignetting
+    lum = img.mean(axis=-1, keepdims=True)  # vivid, like printed photography (colour pushed from grey)
+    img = np.clip((lum + (img - lum) * float(rng.uniform(1.0, 1.45))) * float(rng.uniform(0.92, 1.1)), 0, 1)
+    img = img + 0.25 * (img * img * (3 - 2 * img) - img)  # a gentle S curve (contrast)
+    img = img + PHOTO_GRAIN * p.noise(p.h, p.w, 0.5)[..., None]
+    out = Image.fromarray(np.clip(img * 255 + 0.5, 0, 255).astype(np.uint8), "RGB")
+    return out.convert("L").convert("RGB") if grey else out
+
+
 class _Page:
     """A drawing surface with a millimetre coordinate system and the random stream of one print."""
 
@@ -282,55 +845,33 @@ class _Page:
             self.img.paste((*fill, 255), (x0, y0 + i * step), strip.crop(box))
         return step / self.k
 
-    def photo(self, x, y, w, h, style: str | None = None) -> None:
-        """A photo-like fill: smooth colour field with blobs; sometimes a portrait, food or products.
+    def photo(self, x, y, w, h, style: str | None = None, backdrop=None) -> None:
+        """A photograph (see :func:`photo_image`) filling the box; greyscale on newsprint.
 
-        Drawn at most 128 px across and scaled up: cheap, with detail down to a few mm on a page.
+        Computed at :data:`PHOTO_SCALE` of the texture's resolution (at most :data:`PHOTO_PX`) and scaled up. Photos
+        at most :data:`SMALL_PHOTO_PX` texels across (most newspaper photos in a 640x360 frame) are
+        random crops, maybe mirrored, of one of :data:`SMALL_PHOTO_VARIANTS` cached photos per style.
         """
         rng = self.rng
         box = self.px(x, y, x + w, y + h)
         pw, ph = max(2, box[2] - box[0]), max(2, box[3] - box[1])
-        side = min(128, max(pw, ph))
-        sw, sh = max(8, round(side * pw / max(pw, ph))), max(8, round(side * ph / max(pw, ph)))
-        style = style or str(rng.choice(["scene", "scene", "portrait", "food", "product"]))
-        # Natural tones (sky, foliage, skin, wood, shadow) in a coarse grid, plus one accent ink.
-        gy, gx = int(rng.integers(2, 7)), int(rng.integers(2, 7))
-        tones = np.array(NATURAL, dtype=float)[rng.integers(len(NATURAL), size=gy * gx)].reshape(gy, gx, 3)
-        tones *= rng.uniform(0.75, 1.15, (gy, gx, 1))
-        base = Image.fromarray(np.clip(tones, 0, 255).astype(np.uint8)).resize((sw, sh), Image.BICUBIC)
-        d = ImageDraw.Draw(base)
-        accent = _ink(rng)
-        for _ in range(int(rng.integers(6, 18))):  # blobs of many sizes (a photo has detail at every scale)
-            cx, cy, r = rng.uniform(0, sw), rng.uniform(0, sh), rng.uniform(0.03, 0.35) * min(sw, sh)
-            col = accent if rng.random() < 0.45 else _pick(rng, NATURAL)
-            d.ellipse([cx - r, cy - r * rng.uniform(0.5, 1.5), cx + r, cy + r], fill=col)
-        base = base.filter(ImageFilter.GaussianBlur(1.5 * side / 128))
-        d = ImageDraw.Draw(base)
-        if style == "portrait":
-            skin = _pick(rng, [(235, 190, 160), (200, 150, 110), (140, 95, 65), (90, 60, 45)])
-            hair = _pick(rng, [(40, 25, 15), (120, 80, 40), (220, 190, 120), (20, 20, 20)])
-            cx = sw * rng.uniform(0.35, 0.65)
-            d.ellipse([cx - 0.45 * sw, sh * 0.7, cx + 0.45 * sw, sh * 1.5], fill=_ink(rng))
-            d.ellipse([cx - 0.2 * sw, sh * 0.12, cx + 0.2 * sw, sh * 0.42], fill=hair)
-            d.ellipse([cx - 0.17 * sw, sh * 0.2, cx + 0.17 * sw, sh * 0.68], fill=skin)
-        elif style == "food":
-            cx, cy, r = sw * 0.5, sh * 0.55, 0.42 * min(sw, sh)
-            if rng.random() < 0.5:  # a plate (half the time: the same white oval everywhere is a tell)
-                d.ellipse([cx - r, cy - 0.7 * r, cx + r, cy + 0.7 * r], fill=(250, 250, 245))
-            for _ in range(int(rng.integers(10, 30))):
-                a, rr = rng.uniform(0, 2 * math.pi), rng.uniform(0, 0.75 * r)
-                px, py, s = cx + rr * math.cos(a), cy + 0.6 * rr * math.sin(a), rng.uniform(0.05, 0.14) * r
-                col = _pick(rng, [(200, 140, 50), (170, 100, 30), (230, 190, 90), (160, 20, 40), (60, 30, 20),
-                                  (240, 220, 160)])
-                d.ellipse([px - s, py - s, px + s, py + s], fill=col)
-        elif style == "product":
-            for _ in range(int(rng.integers(1, 4))):
-                bx, bw = rng.uniform(0.05, 0.6) * sw, rng.uniform(0.2, 0.4) * sw
-                by, bh = rng.uniform(0.1, 0.4) * sh, rng.uniform(0.4, 0.8) * sh
-                d.rounded_rectangle([bx, by, bx + bw, min(sh - 1, by + bh)], radius=max(1, bw * 0.15), fill=_ink(rng))
-        if self.grey:
-            base = base.convert("L").convert("RGB")
-        self.img.paste(base.resize((pw, ph), Image.BILINEAR), tuple(box[:2]))
+        texels = max(pw, ph) / 2  # the page is halved to the texture
+        style = style or str(rng.choice(["outdoor", "room", "portrait", "portrait", "food", "product"]))
+        if texels <= SMALL_PHOTO_PX:  # a random crop of a cached photo, maybe mirrored
+            full = _small_photo(style, int(rng.integers(SMALL_PHOTO_VARIANTS)), backdrop, self.grey)
+            n = full.size[0] * float(rng.uniform(0.7, 1.0))
+            cw, ch = (n, n * ph / pw) if ph <= pw else (n * pw / ph, n)
+            x0, y0 = float(rng.uniform(0, full.size[0] - cw)), float(rng.uniform(0, full.size[1] - ch))
+            img = full.resize((pw, ph), Image.BICUBIC, box=(x0, y0, x0 + cw, y0 + ch))
+            if rng.random() < 0.5:
+                img = img.transpose(Image.Transpose.FLIP_LEFT_RIGHT)
+        else:  # computed a little under texel size (a frame shows ~0.8 px per texel) and scaled up
+            side = min(PHOTO_PX, max(SMALL_PHOTO_PX, texels * PHOTO_SCALE))
+            sw, sh = max(8, round(side * pw / max(pw, ph))), max(8, round(side * ph / max(pw, ph)))
+            img = photo_image(rng, sw, sh, style, backdrop, self.grey)
+        if img.size != (pw, ph):
+            img = img.resize((pw, ph), Image.BICUBIC)
+        self.img.paste(img, tuple(box[:2]))
 
     def logo(self, x, y, w, h, fill, text_fill, word: str) -> None:
         """A brand mark: an ellipse, starburst or rounded box with a bold word fitted inside."""
@@ -554,22 +1095,55 @@ def _news(p: _Page) -> None:
             p.rect(m, y - gut / 2, p.w - 2 * m, 0.2, (110, 110, 110))
 
 
+def _magazine_text(p: _Page, x: float, y: float, w: float, h: float, cols: int, ink) -> None:
+    """Running text in ``cols`` columns filling the box."""
+    cw = (w - (cols - 1) * 4) / cols
+    for c in range(cols):
+        p.paragraph(x + c * (cw + 4), y, cw, h, 2.6, "sans" if p.rng.random() < 0.6 else "serif", ink)
+
+
 def _magazine(p: _Page) -> None:
+    """A magazine page: a cover, a photo over columns, a photo grid, an inset photo in text, or an ad."""
     rng = p.rng
-    split = float(rng.uniform(0.45, 1.0))
-    p.photo(0, 0, p.w, p.h * split)
-    ink = _ink(rng)
-    if split < 1.0:
-        bg = (255, 255, 255) if rng.random() < 0.6 else _ink(rng, ink)
-        p.rect(0, p.h * split, p.w, p.h * (1 - split), bg)
-        tcol = (25, 25, 30) if bg == (255, 255, 255) else (255, 255, 255)
-        cols = int(rng.integers(2, 4))
-        cw = (p.w - 16) / cols
-        for c in range(cols):
-            p.paragraph(8 + c * cw, p.h * split + 10, cw - 4, p.h * (1 - split) - 14, 2.6, "sans", tcol)
-    hs = float(rng.uniform(9, 20))
-    p.paragraph(8, 8 + float(rng.uniform(0, 0.3)) * p.h * split, p.w - 16, hs * 2.3, hs, "sans_bold",
-                (255, 255, 255) if rng.random() < 0.6 else ink, 1.1)
+    layout = int(rng.choice(5, p=[0.2, 0.3, 0.2, 0.15, 0.15]))
+    ink, dark = _ink(rng), (25, 25, 30)
+    if layout == 0:  # cover: full-bleed photo, masthead, cover lines
+        p.photo(0, 0, p.w, p.h, str(rng.choice(["portrait", "portrait", "outdoor", "food", "room"])))
+        word = _headline(rng).split()[-1]
+        size = min(p.h * 0.16, (p.w - 12) / max(1.0, p.text_width(word, 1.0, "serif_bold")))
+        p.text(6, 4, word, size, "serif_bold", (255, 255, 255) if rng.random() < 0.6 else ink)
+        for k in range(int(rng.integers(2, 5))):
+            p.paragraph(6, p.h * (0.35 + 0.14 * k), p.w * 0.38, 12, float(rng.uniform(4, 6)), "sans_bold",
+                        (255, 255, 255) if rng.random() < 0.7 else (240, 200, 0), 1.1)
+        return
+    if layout == 4:  # a full-page ad: the product shot, a brand mark, a line of small print
+        p.photo(0, 0, p.w, p.h, str(rng.choice(["product", "food", "snack", "room"])))
+        lw, lh = p.w * float(rng.uniform(0.4, 0.7)), p.h * float(rng.uniform(0.08, 0.14))
+        p.logo((p.w - lw) / 2, p.h * float(rng.choice([0.06, 0.78])), lw, lh, ink, (255, 255, 255), _headline(rng))
+        p.paragraph(8, p.h - 10, p.w - 16, 4, 2.0, "sans", (240, 240, 240))
+        return
+    p.rect(0, 0, p.w, p.h, (255, 255, 255) if rng.random() < 0.75 else (236, 232, 222))
+    m = 8.0
+    if layout == 1:  # a photo over the top, text columns below
+        split = float(rng.uniform(0.4, 0.75))
+        p.photo(0, 0, p.w, p.h * split)
+        p.paragraph(m, p.h * split + 5, p.w - 2 * m, 16, float(rng.uniform(6, 10)), "sans_bold", dark, 1.1)
+        _magazine_text(p, m, p.h * split + 24, p.w - 2 * m, p.h * (1 - split) - 30, int(rng.integers(2, 4)), dark)
+    elif layout == 2:  # a grid of photos with captions (a feature or a catalogue page)
+        nx, ny = int(rng.integers(1, 3)), int(rng.integers(2, 4))
+        top = m + 14
+        p.paragraph(m, m, p.w - 2 * m, 12, float(rng.uniform(7, 11)), "sans_bold", ink, 1.1)
+        cw, ch = (p.w - 2 * m - (nx - 1) * 4) / nx, (p.h - top - m - (ny - 1) * 4) / ny
+        for i in range(nx):
+            for j in range(ny):
+                x, y = m + i * (cw + 4), top + j * (ch + 4)
+                p.photo(x, y, cw, ch * 0.72)
+                p.paragraph(x, y + ch * 0.75, cw, ch * 0.22, 2.4, "sans", dark, 1.2)
+    else:  # text columns with an inset photo
+        p.paragraph(m, m, p.w - 2 * m, 20, float(rng.uniform(8, 12)), "serif_bold", dark, 1.1)
+        _magazine_text(p, m, m + 24, p.w - 2 * m, p.h - 2 * m - 24, 2, dark)
+        pw, ph = (p.w - 2 * m) * float(rng.uniform(0.5, 1.0)), p.h * float(rng.uniform(0.25, 0.45))
+        p.photo(m + float(rng.uniform(0, p.w - 2 * m - pw)), m + 24 + float(rng.uniform(0, p.h - 2 * m - 24 - ph)), pw, ph)
     for _ in range(int(rng.integers(0, 3))):  # colour blocks / tags
         bw, bh = float(rng.uniform(20, 60)), float(rng.uniform(8, 25))
         bx, by = float(rng.uniform(0, p.w - bw)), float(rng.uniform(0, p.h - bh))
@@ -601,7 +1175,8 @@ def _flyer(p: _Page) -> None:
                        (255, 255, 255) if c[1] < 150 else (20, 20, 20), price)
 
 
-def _package(p: _Page) -> None:
+def _package(p: _Page, wrapper: bool = False) -> None:
+    """A cereal box or snack pack front: led by a big product photo, a bold brand mark, a flash, small print."""
     rng = p.rng
     c1, c2 = _ink(rng), _ink(rng)
     c2 = c2 if c2 != c1 else (255, 255, 255)
@@ -609,16 +1184,31 @@ def _package(p: _Page) -> None:
     t = np.linspace(0, 1, 16)[:, None, None]
     grad = (np.array(c1) * (1 - t * 0.6) + np.array(c2) * t * 0.6).astype(np.uint8)
     p.img.paste(Image.fromarray(grad).resize(p.img.size, Image.BILINEAR).convert("RGBA"), (0, 0))
-    if rng.random() < 0.5:  # stripes / sunburst accents
-        for _ in range(int(rng.integers(1, 4))):
-            y = float(rng.uniform(0, p.h))
-            p.rect(0, y, p.w, float(rng.uniform(2, 10)), _ink(rng, c1))
-    word = _headline(rng)
-    p.logo(p.w * 0.08, p.h * 0.06, p.w * 0.84, p.h * 0.2, _ink(rng, c1), (255, 255, 255), word)
-    p.photo(p.w * 0.12, p.h * 0.32, p.w * 0.76, p.h * 0.42, "food" if rng.random() < 0.3 else "product")
-    p.rect(p.w * 0.05, p.h * 0.78, p.w * 0.9, p.h * 0.17, (255, 255, 255))
-    p.paragraph(p.w * 0.07, p.h * 0.79, p.w * 0.55, p.h * 0.15, 2.0, "sans", (30, 30, 30), 1.2)
-    p.barcode(p.w * 0.66, p.h * 0.79, p.w * 0.27, p.h * 0.15)
+    style = str(rng.choice(["snack", "snack", "food", "product"] if not wrapper else ["snack", "snack", "snack", "food"]))
+    layout = int(rng.integers(3))
+    if layout == 0:  # the hero shot fills the lower two thirds, on the pack's own colour
+        p.photo(0, p.h * 0.26, p.w, p.h * 0.74, style, c1 if rng.random() < 0.6 else None)
+    elif layout == 1:  # full-bleed photo
+        p.photo(0, 0, p.w, p.h, style)
+    else:  # a photo window
+        p.photo(p.w * 0.06, p.h * 0.24, p.w * 0.88, p.h * 0.58, style, c2 if rng.random() < 0.5 else None)
+    if rng.random() < 0.4:  # stripes / accents
+        for _ in range(int(rng.integers(1, 3))):
+            p.rect(0, float(rng.uniform(0, p.h * 0.25)), p.w, float(rng.uniform(2, 6)), _ink(rng, c1))
+    logo_h = p.h * float(rng.uniform(0.14, 0.22))
+    p.logo(p.w * 0.06, p.h * 0.04, p.w * 0.88, logo_h, _ink(rng, c1), (255, 255, 255), _headline(rng))
+    if rng.random() < 0.6:  # a flash: NEW!, a price, a percentage
+        s = min(p.w, p.h) * float(rng.uniform(0.18, 0.28))
+        p.logo(p.w - s * 1.1, p.h * 0.05 + logo_h, s, s * 0.8, _pick(rng, [(240, 200, 0), (215, 25, 32), (255, 255, 255)]),
+               (20, 20, 20), str(rng.choice(["NEW!", "30%", "XL", "2x", "FREE", "-50%"])))
+    small = (255, 255, 255) if layout != 1 or rng.random() < 0.5 else (20, 20, 20)
+    p.paragraph(p.w * 0.06, p.h * 0.05 + logo_h, p.w * 0.45, 8, float(rng.uniform(2.5, 4.0)), "sans_bold", small, 1.2)
+    if rng.random() < 0.35:  # the back or a side panel in view: white strip, small text, barcode
+        p.rect(p.w * 0.05, p.h * 0.82, p.w * 0.9, p.h * 0.14, (255, 255, 255))
+        p.paragraph(p.w * 0.07, p.h * 0.83, p.w * 0.55, p.h * 0.12, 2.0, "sans", (30, 30, 30), 1.2)
+        p.barcode(p.w * 0.66, p.h * 0.83, p.w * 0.27, p.h * 0.12)
+    else:  # net weight
+        p.text(p.w * 0.06, p.h * 0.93, f"NET WT {int(rng.integers(2, 40)) * 25} g", min(4.0, p.h * 0.03), "sans_bold", small)
 
 
 def _kraft(p: _Page) -> None:
@@ -649,7 +1239,7 @@ def _kraft(p: _Page) -> None:
 
 
 def _snack(p: _Page) -> None:
-    _package(p)
+    _package(p, wrapper=True)
     rng = p.rng
     if rng.random() < 0.5:  # a crimped seal stripe at both ends
         for y in (0.0, p.h - 8.0):
