@@ -213,10 +213,10 @@ def crumple_sheet(rng: np.random.Generator, mesh: Mesh, d: dict) -> Mesh:
     if elongation <= 3:  # paper, board, foil: flat facets between straight creases, at two scales
         z = facet_field(rng, xy, facet, 1.0)
         coarse = facet_field(rng, xy, facet * 3.0, 1.0)
-    else:  # film and bags: long, thin creases (folds), fine ones under a few coarse ones
-        n = int(np.clip(area / facet**2 * 2.0, 6, 240))
-        z = crease_field(rng, xy, n, 1.0, facet * 0.6, facet * 0.6 * elongation)
-        coarse = crease_field(rng, xy, max(4, n // 8), 1.0, facet * 2.0, facet * 2.0 * elongation)
+    else:  # film and bags: a few long, thin folds over broad, soft billows (many short creases read as sponge)
+        n = int(np.clip(area / facet**2 * 0.6, 4, 80))
+        z = crease_field(rng, xy, n, 1.0, facet * 0.5, facet * 0.6 * elongation)
+        coarse = wave_noise(rng, xy, 0.25 / facet, modes=6)
     z *= 0.35 * d["crumple"] / (z.std() + 1e-9)  # keep the relief to scale whatever the crease count
     z += 0.25 * d["crumple"] * coarse / (coarse.std() + 1e-9)  # real crumpling has no single scale
     for _ in range(d["folds"]):  # a hinge fold: a straight crease across the sheet, one side lifted
