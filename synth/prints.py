@@ -1054,33 +1054,128 @@ def _news_ads(p: _Page, x: float, y: float, cols: int, cw: float, gut: float, h:
         c += span
 
 
+_PAPER_FIRST = ("Daily", "Morning", "Evening", "City", "County", "Weekly", "Metro", "Valley", "Coast", "Northern",
+                "Sunday", "Lakeside", "Harbor", "Capital")
+_PAPER_SECOND = ("News", "Herald", "Tribune", "Post", "Gazette", "Times", "Star", "Courier", "Journal", "Chronicle",
+                 "Record", "Observer", "Ledger", "Examiner")
+
+
+def _news_listings(p: _Page, x: float, y: float, w: float, h: float, cols: int) -> None:
+    """A page of tables (sports results, prices, TV, weather): bold heads, rules, rows of small figures."""
+    rng, ink = p.rng, (25, 25, 28)
+    cols = max(3, cols)
+    gut = 3.0
+    cw = (w - (cols - 1) * gut) / cols
+    for c in range(cols):
+        cx, cy = x + c * (cw + gut), y
+        while cy < y + h - 25:
+            p.rect(cx, cy, cw, float(rng.uniform(3.5, 5.5)), ink if rng.random() < 0.5 else (200, 198, 190))
+            p.text(cx + 1, cy + 0.6, _headline(rng), 2.6, "sans_bold", (240, 240, 236) if rng.random() < 0.5 else ink)
+            cy += 6.5
+            rows = int(rng.integers(6, 25))
+            th = min(rows * 2.6, y + h - cy)
+            p.paragraph(cx, cy, cw * 0.62, th, 1.9, "sans", ink, 1.25)
+            p.paragraph(cx + cw * 0.66, cy, cw * 0.34, th, 1.9, "mono", ink, 1.25)
+            cy += th + 2
+            p.rect(cx, cy - 1, cw, 0.25, ink)
+
+
+def _news_classifieds(p: _Page, x: float, y: float, w: float, h: float) -> None:
+    """A classifieds page: a grid of boxed notices, a few with a bold heading or a reversed banner."""
+    rng, ink = p.rng, (25, 25, 28)
+    cols = int(rng.integers(4, 7))
+    gut = 2.0
+    cw = (w - (cols - 1) * gut) / cols
+    for c in range(cols):
+        cx, cy = x + c * (cw + gut), y
+        while cy < y + h - 12:
+            bh = min(float(rng.uniform(10, 45)), y + h - cy)
+            if rng.random() < 0.35:
+                p.rect(cx, cy, cw, bh, ink)
+                p.rect(cx + 0.4, cy + 0.4, cw - 0.8, bh - 0.8, p.paper)
+            if rng.random() < 0.15:
+                p.rect(cx, cy, cw, 5, ink)
+                p.text(cx + 1, cy + 0.8, _headline(rng), 3.0, "sans_bold", (245, 245, 240))
+                _news_column(p, cx + 1, cy + 6, cw - 2, bh - 7, 1.9, "sans")
+            else:
+                p.text(cx + 1, cy + 1, _headline(rng), 2.8, "sans_bold", ink)
+                _news_column(p, cx + 1, cy + 5, cw - 2, bh - 6, 1.9, "sans")
+            cy += bh + 1.5
+
+
 def _news(p: _Page) -> None:
-    """A newspaper page: stories over 1-4 columns (headlines, photos, running text), sometimes ads."""
+    """A newspaper page: a front page (masthead, lead photo), inside pages of stories over 1-4 columns
+    (headlines, photos, running text) with ads, a page of listings or of classifieds, or a display ad."""
     rng = p.rng
     tone = float(rng.uniform(0.96, 1.02))
     p.paper = tuple(min(255, round(v * tone)) for v in NEWSPRINT)
     p.rect(0, 0, p.w, p.h, p.paper)
     m, ink = float(rng.uniform(5, 9)), (25, 25, 28)
     p.grey = rng.random() < 0.75  # most newspapers print greyscale photos
-    cols = int(rng.integers(5, 8))
+    cols = int(rng.integers(4, 9))
     gut = float(rng.uniform(2.5, 4.0))
-    cw = (p.w - 2 * m - (cols - 1) * gut) / cols
+    right = p.w - m
     y, bottom = m, p.h - m
-    if rng.random() < 0.3:  # masthead
-        name = str(rng.choice(["The Daily News", "City Herald", "The Tribune", "Morning Post", "The Gazette"]))
-        size = min(22.0, (p.w - 2 * m) / max(1.0, p.text_width(name, 1.0, "serif_bold")) * 0.9)
-        p.text(m, y, name, size, "serif_bold", ink)
-        y += size * 1.3
+    page = str(rng.choice(["front", "inside", "inside", "listings", "classified", "ad"], p=[0.25, 0.25, 0.2, 0.1, 0.1, 0.1]))
+    if page == "front":  # masthead: plain, centred, or reversed out of a band
+        name = f"The {rng.choice(_PAPER_FIRST)} {rng.choice(_PAPER_SECOND)}"
+        face = "serif_bold" if rng.random() < 0.7 else str(rng.choice(["sans_bold", "display"]))
+        size = min(float(rng.uniform(12, 24)), (p.w - 2 * m) / max(1.0, p.text_width(name, 1.0, face)) * 0.9)
+        style = rng.random()
+        if style < 0.3:
+            p.rect(0, y - m, p.w, size * 1.4 + m, ink if rng.random() < 0.6 else _ink(rng))
+        x = m if style > 0.6 else (p.w - p.text_width(name, size, face)) / 2
+        p.text(x, y, name, size, face, (250, 250, 250) if style < 0.3 else ink)
+        y += size * 1.4
+        p.paragraph(m, y, p.w - 2 * m, 3, 2.2, "sans", ink)  # date line
+        y += 4
     else:  # running head: section name, page number
-        p.text(m, y, _headline(rng), 3.0, "sans_bold", ink)
-        y += 5
-    p.rect(m, y, p.w - 2 * m, 0.5, ink)
+        p.text(m if rng.random() < 0.6 else p.w / 2, y, _headline(rng), float(rng.uniform(2.6, 4.5)), "sans_bold", ink)
+        y += 6
+    p.rect(m, y, p.w - 2 * m, float(rng.choice([0.3, 0.5, 1.0])), ink)
     y += 3
     body = float(rng.uniform(*NEWS_BODY["size"]))
-    if rng.random() < 0.4:  # ads along the bottom of the page
-        ah = float(rng.uniform(0.15, 0.35)) * (bottom - y)
+    if page == "listings":  # results, prices, TV or weather tables: dense figures under rules
+        _news_listings(p, m, y, p.w - 2 * m, bottom - y, cols)
+        return
+    if page == "classified":
+        _news_classifieds(p, m, y, p.w - 2 * m, bottom - y)
+        return
+    if page == "ad" or (page == "inside" and rng.random() < 0.25):  # a big display ad (a store's flyer)
+        ah = float(rng.uniform(0.35, 0.6)) * (bottom - y)
+        ad = _Page(rng, p.w - 2 * m, ah, p.k, PAPER_WHITE, False)
+        _flyer(ad)
+        art = ad.img.convert("L").convert("RGB") if p.grey and rng.random() < 0.5 else ad.img.convert("RGB")
+        inked = np.asarray(art, np.float32) * (np.asarray(p.paper, np.float32) / 255)  # printed on newsprint
+        p.img.paste(Image.fromarray(inked.astype(np.uint8), "RGB"), tuple(p.px(m, bottom - ah)))
+        bottom -= ah + gut
+    elif rng.random() < 0.35:  # a tower ad down the right-hand columns
+        aw = float(rng.uniform(0.2, 0.35)) * (p.w - 2 * m)
+        _news_ads(p, right - aw, y, 1, aw, gut, bottom - y)
+        right -= aw + gut
+    cw = (right - m - (cols - 1) * gut) / cols
+    if page != "ad" and rng.random() < 0.4:  # ads along the bottom of the page
+        ah = float(rng.uniform(0.15, 0.3)) * (bottom - y)
         _news_ads(p, m, bottom - ah, cols, cw, gut, ah)
         bottom -= ah + gut
+    if page == "front" and rng.random() < 0.7 and bottom - y > 120:  # the lead story: a big photo
+        span = min(cols, int(rng.integers(3, 6)))
+        lw = span * cw + (span - 1) * gut
+        hs = float(rng.uniform(9, 16))
+        p.paragraph(m, y, lw, hs * 2.3, hs, "serif_bold", ink, 1.1)
+        lh = min(lw * float(rng.uniform(0.55, 0.75)), (bottom - y) * 0.5)
+        p.photo(m, y + hs * 2.4, lw, lh, str(rng.choice(["portrait", "outdoor", "portrait", "room"])))
+        p.paragraph(m, y + hs * 2.4 + lh + 1, lw, body * 2.3, body * 0.85, "sans", ink, 1.15)
+        top = y + hs * 2.4 + lh + body * 3
+        for c in range(span):
+            _news_column(p, m + c * (cw + gut), top, cw, bottom - top, body, "serif")
+        for c in range(span, cols):
+            x = m + c * (cw + gut)
+            _news_story(p, x, y, 1, cw, gut, bottom - y, body)
+        return
+    if rng.random() < 0.3:  # column rules
+        for c in range(1, cols):
+            p.rect(m + c * (cw + gut) - gut / 2, y, 0.2, bottom - y, (120, 120, 120))
     while y < bottom - 20:
         sh = min(bottom - y, float(rng.uniform(50, 150)))
         if bottom - y - sh < 30:
@@ -1159,7 +1254,8 @@ def _flyer(p: _Page) -> None:
     bh = float(rng.uniform(0.12, 0.2)) * p.h
     p.rect(0, 0, p.w, bh, band)
     p.text(6, bh * 0.2, _headline(rng), bh * 0.5, "sans_bold", (255, 255, 255) if band != (240, 200, 0) else (20, 20, 20))
-    nx, ny = int(rng.integers(2, 4)), int(rng.integers(2, 4))
+    ny = int(rng.integers(2, 4))
+    nx = max(2, min(6, round(ny * p.w / (p.h - bh) * float(rng.uniform(0.8, 1.2)))))  # near-square cells
     cw, chh = (p.w - 8) / nx, (p.h - bh - 8) / ny
     for i in range(nx):
         for j in range(ny):
