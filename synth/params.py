@@ -255,8 +255,7 @@ def _material(rng: np.random.Generator, cls: str, kind: str, surfaces: dict | No
             m["roughness"] = _r(rng, 0.1, 0.3) if m["transmission"] > 0 else _r(rng, 0.3, 0.5)
         else:
             m["roughness"] = _r(rng, 0.04, 0.25)
-        m["ior"] = 1.3 if cls == "soft_plastic" else 1.45
-        m["thin"] = cls == "soft_plastic"  # a film, not a solid: see materials._thin_film
+        m["thin"] = True  # films and thin-walled bottles, trays, cups: see materials._thin_film
         if cls == "soft_plastic" and m["transmission"] > 0.5:  # fine crinkles: many small glints on
             m["crinkle"] = 0.15                                   # clear film (elsewhere: sequins)
         m["specular"] = 0.6
