@@ -204,7 +204,12 @@ def main(argv: list[str] | None = None) -> int:
         print("usage: python -m zerowaste.synth.render JOB.json", file=sys.stderr)
         return 2
     job = json.loads(Path(args[0]).read_text())
-    run_job(job)
+    try:
+        run_job(job)
+    finally:
+        from zerowaste.compat.blenderproc import remove_temp_dirs
+
+        remove_temp_dirs()  # the os._exit below would skip it
     return 0
 
 

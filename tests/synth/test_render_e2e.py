@@ -43,11 +43,16 @@ def _render(args, env=None, exit_code=0):
     return result.output
 
 
+LEFT_IN_TMPDIR: list[str] = []  # what the first render's processes left in their TMPDIR
+
+
 @pytest.fixture(scope="module")
 def dataset(tmp_path_factory):
     out = tmp_path_factory.mktemp("synth")
+    scratch = tmp_path_factory.mktemp("scratch")  # the render processes' TMPDIR: must be left empty
     _render(["--out", str(out), "--n", "4", "--seed", "5", "--shard", "0/2", "--workers", "2", "--per-process", "1",
-             "--set", "belt.rails_prob=1.0"])
+             "--set", "belt.rails_prob=1.0"], env={"TMPDIR": str(scratch)})
+    LEFT_IN_TMPDIR.extend(sorted(p.name for p in scratch.iterdir()))
     # the second shard takes its index from a Slurm job array's environment
     _render(["--out", str(out), "--n", "4", "--seed", "5"],
             env={"SLURM_ARRAY_TASK_ID": "1", "SLURM_ARRAY_TASK_COUNT": "2"})
@@ -88,6 +93,12 @@ def test_frames_look_like_clutter_with_labels(dataset):
     assert set(np.unique(sample.mask)) <= set(range(C.NUM_CLASSES))
     verify = CliRunner().invoke(zerowaste_cli, ["data", "verify", str(dataset), "--dataset", "synthwaste", "--size", "160x90"])
     assert verify.exit_code == 0, verify.output
+
+
+def test_render_processes_leave_no_temp_dirs(dataset):
+    # each Blender process made a BlenderProc and a Blender session temp dir under TMPDIR; both go
+    # (with os._exit at the end of a render process they used to stay: two per process, forever)
+    assert LEFT_IN_TMPDIR == []
 
 
 def test_rerun_renders_nothing(dataset):

@@ -18,6 +18,10 @@ Python, five things get in the way, and this module fixes each of them once, bef
 4. ``bproc.init()`` switches the UI language to ``en_US``, which fails on pip bpy (no locale
    data): we skip that switch by running the rest of ``init`` ourselves (:func:`init`).
 5. numpy 2 removed ``np.string_`` and ``np.in1d``, which 2.8.0 still uses: we re-add aliases.
+6. pip bpy often crashes while Python tears Blender down, so the render process leaves with
+   ``os._exit``; that skips the clean-up of BlenderProc's temp dir and of Blender's own session
+   temp dir (``/tmp/blender_*``). :func:`remove_temp_dirs` deletes both first (a long sharded
+   run otherwise leaves two directories per render process behind).
 
 Example (inside the rendering process only; never import this from light-weight code):
     >>> from zerowaste.compat.blenderproc import import_blenderproc, init   # doctest: +SKIP
@@ -34,6 +38,7 @@ import tempfile
 import types
 
 _BPROC: types.ModuleType | None = None
+_OWN_TEMP: str | None = None  # the temp dir import_blenderproc made (removed by remove_temp_dirs)
 
 
 def _numpy_aliases() -> None:
@@ -65,7 +70,10 @@ def import_blenderproc(temp_dir: str | None = None) -> types.ModuleType:
     import blenderproc
     from blenderproc.python.utility.SetupUtility import SetupUtility
 
+    global _OWN_TEMP
     tmp = temp_dir or tempfile.mkdtemp(prefix="bproc_")
+    if temp_dir is None:
+        _OWN_TEMP = tmp
 
     def _setup(*_args, **_kwargs) -> list[str]:
         SetupUtility.setup_utility_paths(tmp)
@@ -117,3 +125,14 @@ def init() -> None:
         random.seed(int(seed))
         np.random.seed(int(seed))
     GlobalStorage.add("bproc_init_complete", True)
+
+
+def remove_temp_dirs() -> None:
+    """Delete BlenderProc's temp dir (if :func:`import_blenderproc` made it) and Blender's session temp dir (6)."""
+    import shutil
+
+    bpy = sys.modules.get("bpy")
+    session = bpy.app.tempdir.rstrip(os.sep) if bpy is not None else None
+    for path in (_OWN_TEMP, session):
+        if path and os.path.basename(path).startswith(("bproc_", "blender_")):
+            shutil.rmtree(path, ignore_errors=True)
