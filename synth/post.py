@@ -44,14 +44,15 @@ def motion_blur(img: np.ndarray, length: int) -> np.ndarray:
     return (csum[:, length:] - csum[:, :-length]) / length
 
 
-def shoulder(lin: np.ndarray, knee: float, white: float = 0.85) -> np.ndarray:
+def shoulder(lin: np.ndarray, knee: float, white: float = 0.9) -> np.ndarray:
     """A camera's highlight roll-off: linear below ``knee``, then compressed smoothly towards ``white``.
 
     Video cameras rarely clip white paper hard; their tone curve bends above a knee, and the
-    brightest paper ends near sRGB 0.93, not at 1.
+    brightest paper ends near sRGB 0.93, not at 1. Only specular glints, far above paper white,
+    come near ``white`` (sRGB 0.95): the few clipped highlights of real frames.
 
-    >>> [round(float(v), 3) for v in shoulder(np.array([0.5, 0.9, 2.0], np.float32), 0.8)]
-    [0.5, 0.848, 0.85]
+    >>> [round(float(v), 3) for v in shoulder(np.array([0.5, 0.9, 3.0], np.float32), 0.8)]
+    [0.5, 0.876, 0.9]
     """
     if knee <= 0 or knee >= white:
         return lin
