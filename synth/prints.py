@@ -263,15 +263,29 @@ def _ramp_lut(stops: tuple[tuple[int, int, int], ...]) -> np.ndarray:
     pos = np.linspace(0, len(cols) - 1, 256, dtype=np.float32)
     lo = np.minimum(pos.astype(np.int32), len(cols) - 2)
     f = (pos - lo)[:, None]
-    lut = (cols[lo] * (1 - f) + cols[lo + 1] * f).astype(np.float32)
+    lut = np.ascontiguousarray((cols[lo] * (1 - f) + cols[lo + 1] * f).astype(np.float32).reshape(1, 256, 3))
     lut.setflags(write=False)
     return lut
 
 
+def _ipow(x: np.ndarray, n: int) -> np.ndarray:
+    """``x ** n`` for a positive integer ``n`` by repeated squaring (much cheaper than a float power)."""
+    out, sq = None, x
+    while n:
+        if n & 1:
+            out = sq if out is None else out * sq
+        n >>= 1
+        if n:
+            sq = sq * sq
+    return out if out is not None else np.ones_like(x)
+
+
 def _ramp(t: np.ndarray, stops) -> np.ndarray:
-    """Colours (..., 3, float 0..1) along ``stops`` (dark to light) at ``t`` in 0..1 (a 256-step lookup)."""
-    idx = np.clip(t * 255.0 + 0.5, 0, 255).astype(np.uint8)
-    return _ramp_lut(stops if isinstance(stops, tuple) else tuple(map(tuple, stops)))[idx]
+    """Colours (h, w, 3, float 0..1) along ``stops`` (dark to light) at ``t`` (h, w) in 0..1 (a 256-step lookup)."""
+    if t.size == 0:
+        return np.zeros((*t.shape, 3), np.float32)
+    idx = cv2.convertScaleAbs(np.maximum(t, 0.0), alpha=255.0)  # rounded, saturated at 255
+    return cv2.LUT(cv2.merge([idx, idx, idx]), _ramp_lut(stops if isinstance(stops, tuple) else tuple(map(tuple, stops))))
 
 
 class _Photo:
@@ -312,8 +326,8 @@ class _Photo:
             np.arange(c, d, dtype=np.float32)[:, None] + 0.5
 
     def over(self, sl, colour: np.ndarray, alpha: np.ndarray) -> None:
-        a = np.clip(alpha, 0.0, 1.0)[..., None]
-        self.img[sl] = self.img[sl] * (1 - a) + colour * a
+        region = self.img[sl]
+        region += (colour - region) * np.clip(alpha, 0.0, 1.0)[..., None]
 
     def lit(self, base: np.ndarray, nx, ny, nz, spec: float, shine: float = 40.0, amb: float = 0.3) -> np.ndarray:
         """Lambert shading with one light plus a specular highlight (``spec`` 0 = matte)."""
@@ -322,7 +336,7 @@ class _Photo:
         out = base * (amb + (1 - amb) * ndl)[..., None]
         if spec > 0:
             hx, hy, hz = self.half
-            out = out + (spec * np.clip(nx * hx + ny * hy + nz * hz, 0.0, 1.0) ** shine)[..., None]
+            out = out + (spec * _ipow(np.clip(nx * hx + ny * hy + nz * hz, 0.0, 1.0), int(shine)))[..., None]
         return out
 
     def shadow(self, cx: float, cy: float, rx: float, ry: float, strength: float = 0.55) -> None:
@@ -689,8 +703,11 @@ def _compose_snack(p: _Photo, backdrop=None) -> None:
 
 def _compose_portrait(p: _Photo) -> None:
     rng = p.rng
-    (_bg_room if rng.random() < 0.5 else _bg_outdoor)(p)
-    p.img[:] = cv2.GaussianBlur(p.img, (0, 0), max(0.8, p.h / 45))  # shallow depth of field
+    back = _Photo(rng, max(8, p.w // 2), max(8, p.h // 2))  # out of focus: drawn at half size, blurred
+    back.light, back.half = p.light, p.half
+    (_bg_room if rng.random() < 0.5 else _bg_outdoor)(back)
+    p.img[:] = cv2.resize(cv2.GaussianBlur(back.img, (0, 0), max(0.6, back.h / 60)), (p.w, p.h),
+                          interpolation=cv2.INTER_LINEAR)
     s = p.h * float(rng.uniform(0.22, 0.34))
     for i in range(int(rng.choice([1, 1, 1, 2, 3]))):
         cx = p.w * (float(rng.uniform(0.3, 0.7)) if i == 0 else float(rng.uniform(0.1, 0.9)))
@@ -714,20 +731,20 @@ _COMPOSE = {"outdoor": _compose_outdoor, "room": _compose_room, "portrait": _com
 
 
 #: Photos at most this many texels across come from a per-process cache (see ``_Page.photo``).
-SMALL_PHOTO_PX = 64
-#: Cached small photos per (style, backdrop, grey); cropped and mirrored at random, they rarely repeat.
+SMALL_PHOTO_PX = 80
+#: Cached small photos per (style, backdrop); cropped and mirrored at random, they rarely repeat.
 SMALL_PHOTO_VARIANTS = 192
 #: Larger photos are computed at this fraction of their texel size and scaled up.
-PHOTO_SCALE = 0.75
+PHOTO_SCALE = 0.65
 #: Film grain / sensor noise of a photo (std, 0..1 scale).
 PHOTO_GRAIN = 0.012
 
 
-@functools.lru_cache(maxsize=4096)  # at most ~50 MB
-def _small_photo(style: str, variant: int, backdrop, grey: bool) -> Image.Image:
+@functools.lru_cache(maxsize=3072)  # at most ~60 MB
+def _small_photo(style: str, variant: int, backdrop) -> Image.Image:
     """A square :data:`SMALL_PHOTO_PX` photo, the same for the same arguments (cropped to shape by the caller)."""
     return photo_image(np.random.default_rng([variant, PHOTO_STYLES.index(style), 31]), SMALL_PHOTO_PX,
-                       SMALL_PHOTO_PX, style, backdrop, grey)
+                       SMALL_PHOTO_PX, style, backdrop)
 
 
 def photo_image(rng: np.random.Generator, w: int, h: int, style: str, backdrop=None, grey: bool = False) -> Image.Image:
@@ -858,13 +875,15 @@ class _Page:
         texels = max(pw, ph) / 2  # the page is halved to the texture
         style = style or str(rng.choice(["outdoor", "room", "portrait", "portrait", "food", "product"]))
         if texels <= SMALL_PHOTO_PX:  # a random crop of a cached photo, maybe mirrored
-            full = _small_photo(style, int(rng.integers(SMALL_PHOTO_VARIANTS)), backdrop, self.grey)
+            full = _small_photo(style, int(rng.integers(SMALL_PHOTO_VARIANTS)), backdrop)
             n = full.size[0] * float(rng.uniform(0.7, 1.0))
             cw, ch = (n, n * ph / pw) if ph <= pw else (n * pw / ph, n)
             x0, y0 = float(rng.uniform(0, full.size[0] - cw)), float(rng.uniform(0, full.size[1] - ch))
             img = full.resize((pw, ph), Image.BICUBIC, box=(x0, y0, x0 + cw, y0 + ch))
             if rng.random() < 0.5:
                 img = img.transpose(Image.Transpose.FLIP_LEFT_RIGHT)
+            if self.grey:
+                img = img.convert("L").convert("RGB")
         else:  # computed a little under texel size (a frame shows ~0.8 px per texel) and scaled up
             side = min(PHOTO_PX, max(SMALL_PHOTO_PX, texels * PHOTO_SCALE))
             sw, sh = max(8, round(side * pw / max(pw, ph))), max(8, round(side * ph / max(pw, ph)))
