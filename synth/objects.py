@@ -524,30 +524,47 @@ def press_under(sheet: np.ndarray, below: list[np.ndarray], hf: HeightField, gap
     A sheet sinks into the pile under it (``settle``'s ``compress``), so without this, the tops
     of what it covers would poke through it. Per height-field cell the sheet's lowest point is a
     ceiling; every earlier vertex in that cell is pushed down under it (the sheet presses the
-    pile flat there, which is hidden under the sheet anyway).
+    pile flat there, which is hidden under the sheet anyway), and so is every vertex within 2 cells
+    of a lower sheet point.
 
     >>> hf = HeightField((-0.2, 0.2, -0.2, 0.2))
     >>> box = np.array([[0.0, 0.0, 0.05]]); sheet = np.array([[0.0, 0.0, 0.03]])
     >>> press_under(sheet, [box], hf); round(float(box[0, 2]), 4)
     0.028
     """
+    from scipy.ndimage import minimum_filter
+
     i, j = hf._ij(sheet[:, :2])
-    ceiling = np.full(hf.z.shape, np.inf)
-    np.minimum.at(ceiling, (i, j), sheet[:, 2])
+    i0, j0 = i.min() - 2, j.min() - 2  # the sheet's cells and a 2-cell border, in a small local grid
+    ceiling = np.full((i.max() - i0 + 3, j.max() - j0 + 3), np.inf)
+    np.minimum.at(ceiling, (i - i0, j - j0), sheet[:, 2])
+    # What lies below has faces up to ~2 cm across (boxes, bottles): a crease valley of the sheet
+    # between two of their vertices must hold them down too, so each cell's ceiling is the lowest
+    # sheet point within 2 cells.
+    ceiling = minimum_filter(ceiling, size=5, mode="constant", cval=np.inf)
     for v in below:
         vi, vj = hf._ij(v[:, :2])
-        v[:, 2] = np.minimum(v[:, 2], np.maximum(ceiling[vi, vj] - gap, 0.0))
+        vi, vj = vi - i0, vj - j0
+        inside = (vi >= 0) & (vi < ceiling.shape[0]) & (vj >= 0) & (vj < ceiling.shape[1])
+        top = np.full(len(v), np.inf)
+        top[inside] = ceiling[vi[inside], vj[inside]]
+        v[:, 2] = np.minimum(v[:, 2], np.maximum(top - gap, 0.0))
 
 
-def settle_scene(objects: list[dict], area) -> list[tuple[dict, Mesh]]:
-    """Build and settle every object of a scene in order: (object, world-space mesh) pairs."""
+def settle_scene(objects: list[dict], area, meshes: list[Mesh] | None = None) -> list[tuple[dict, Mesh]]:
+    """Build and settle every object of a scene in order: (object, world-space mesh) pairs.
+
+    ``meshes`` gives an object-space mesh per object (default: :func:`build_mesh` of each); user
+    assets (``obj["asset"]``) are placed as rigid pieces and never deformed by :func:`press_under`
+    (they are moved as a whole in Blender), procedural meshes are.
+    """
     hf = HeightField(tuple(area), cell=0.01)
     out = []
-    for obj in objects:
-        mesh = build_mesh(obj)
-        drape = obj["kind"] not in RIGID_KINDS
+    for k, obj in enumerate(objects):
+        mesh = build_mesh(obj) if meshes is None else meshes[k]
+        drape = obj["kind"] not in RIGID_KINDS and not obj.get("asset")
         verts = settle(mesh, obj["xy"], obj["yaw"], hf, drape=drape)
         if drape:
-            press_under(verts, [m.verts for _, m in out], hf)
+            press_under(verts, [m.verts for o, m in out if not o.get("asset")], hf)
         out.append((obj, Mesh(verts, mesh.faces, mesh.uv, mesh.sharp)))
     return out

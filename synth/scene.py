@@ -20,8 +20,7 @@ from zerowaste.errors import ZeroWasteError
 from zerowaste.synth.camera import set_camera
 from zerowaste.synth.lighting import add_lights
 from zerowaste.synth.materials import make_belt_material, make_flat_material, object_material
-from zerowaste.synth.objects import HeightField, Mesh, build_mesh, settle
-from zerowaste.synth.params import RIGID_KINDS
+from zerowaste.synth.objects import Mesh, build_mesh, settle_scene
 from zerowaste.synth.prints import texel_density
 
 ASSET_SUFFIXES = (".obj", ".glb", ".gltf", ".blend")
@@ -108,15 +107,19 @@ def _asset_mesh(path: str):
     return objs, np.concatenate(verts)
 
 
-def add_asset(obj: dict, hf: HeightField, index: int):
-    """Place a user mesh as a rigid piece, scaled to the sampled size; returns its MeshObjects."""
-    objs, v = _asset_mesh(obj["asset"])
-    extent = float(np.ptp(v[:, :2], axis=0).max()) or 1.0
+def asset_local_mesh(obj: dict, verts: np.ndarray) -> tuple[Mesh, float, np.ndarray]:
+    """An asset's vertices scaled to the sampled size and centred: (settling mesh, scale, centre)."""
+    extent = float(np.ptp(verts[:, :2], axis=0).max()) or 1.0
     scale = max(obj["size"][:2]) / extent
-    centre = (v.max(axis=0) + v.min(axis=0)) / 2
-    local = (v - centre) * scale
-    placed = settle(Mesh(local, [], np.zeros((len(local), 2))), obj["xy"], obj["yaw"], hf, drape=False)
-    shift = placed[0] - _yaw(local[:1], obj["yaw"])[0]
+    centre = (verts.max(axis=0) + verts.min(axis=0)) / 2
+    local = (verts - centre) * scale
+    return Mesh(local, [], np.zeros((len(local), 2))), scale, centre
+
+
+def place_asset(obj: dict, objs: list, local: Mesh, scale: float, centre: np.ndarray, placed: np.ndarray,
+                index: int) -> list:
+    """Move a loaded user asset where its settling mesh came to rest (``placed``, world space)."""
+    shift = placed[0] - _yaw(local.verts[:1], obj["yaw"])[0]
     for k, o in enumerate(objs):
         # Bake the normalisation into a parent-free transform: scale and centre, then yaw and drop.
         o.set_scale([scale] * 3)
@@ -133,19 +136,24 @@ def _yaw(v: np.ndarray, yaw: float) -> np.ndarray:
 
 
 def build_scene(scene: dict) -> list[tuple[str, int]]:
-    """Create everything of one sampled scene; returns (object name, category id) per clutter object."""
+    """Create everything of one sampled scene; returns (object name, category id) per clutter object.
+
+    Every object is settled first (:func:`zerowaste.synth.objects.settle_scene`: a draped sheet
+    presses what it covers down under itself), then created in Blender.
+    """
     build_belt(scene["belt"])
-    hf = HeightField(tuple(scene["area"]), cell=0.01)
     px_per_m = texel_density(scene["resolution"], scene["camera"]["view"])  # print texture detail
+    objects = scene["objects"]
+    assets = {i: _asset_mesh(obj["asset"]) for i, obj in enumerate(objects) if obj.get("asset")}
+    local = {i: asset_local_mesh(objects[i], v) for i, (_, v) in assets.items()}
+    meshes = [local[i][0] if i in local else build_mesh(obj) for i, obj in enumerate(objects)]
     placed = []
-    for i, obj in enumerate(scene["objects"]):
-        if obj.get("asset"):
-            for o in add_asset(obj, hf, i):
+    for i, (obj, mesh) in enumerate(settle_scene(objects, scene["area"], meshes)):
+        if i in assets:
+            for o in place_asset(obj, assets[i][0], *local[i], mesh.verts, i):
                 placed.append((o.get_name(), obj["class_id"]))
             continue
-        mesh = build_mesh(obj)
-        verts = settle(mesh, obj["xy"], obj["yaw"], hf, drape=obj["kind"] not in RIGID_KINDS)
-        mo = mesh_object(f"obj{i:03d}", Mesh(verts, mesh.faces, mesh.uv, mesh.sharp))
+        mo = mesh_object(f"obj{i:03d}", mesh)
         _assign(mo, object_material(obj, px_per_m, name=f"mat{i:03d}"))
         mo.set_cp("category_id", obj["class_id"])
         placed.append((mo.get_name(), obj["class_id"]))

@@ -88,3 +88,36 @@ def test_a_frame_does_not_depend_on_what_its_process_rendered_before(tmp_path):
     after, alone = np.load(tmp_path / "after.npy"), np.load(tmp_path / "alone.npy")
     assert after.shape == alone.shape == (180, 320, 3)
     assert np.array_equal(after, alone), f"{(after != alone).any(-1).mean():.1%} of pixels differ"
+
+
+PRESS_SCRIPT = r"""
+import sys, numpy as np
+from zerowaste.compat.blenderproc import import_blenderproc, init
+from zerowaste.synth.params import sample_scene
+from zerowaste.synth.presets import load_preset
+from zerowaste.synth.render import configure_renderer, render_frame
+import_blenderproc(); init()
+preset = load_preset("tiny", ["camera.tilt_deg=[0, 0]", "camera.roll_deg=[0, 0]"]); preset["resolution"] = [320, 180]
+configure_renderer(4, "cpu", 1)
+scene = sample_scene(preset, 3)
+pick = lambda kind: next(o for s in range(50) for o in sample_scene(preset, s)["objects"] if o["kind"] == kind)
+box = {**pick("crushed_box"), "xy": [0.0, 0.0], "yaw": 0.0, "size": [0.2, 0.2, 0.08]}
+sheet = {**pick("sheet"), "xy": [0.0, 0.0], "yaw": 0.0, "size": [0.55, 0.55, 0.0]}
+scene["objects"] = [box] if sys.argv[1] == "alone" else [box, sheet]
+data = render_frame(scene)
+np.save(sys.argv[2], np.asarray(data["category_id_segmaps"][0]))
+import os; os._exit(0)
+"""
+
+
+def test_a_draped_sheet_hides_the_box_under_it_in_the_render(tmp_path):
+    # settle_scene's press_under must reach Blender: a box under a sheet that sank into the pile
+    # used to poke through it in every render (only the pure-Python settling pressed it down)
+    counts = {}
+    for case in ("alone", "covered"):
+        done = subprocess.run([sys.executable, "-c", PRESS_SCRIPT, case, str(tmp_path / case)],
+                              capture_output=True, text=True, timeout=600)
+        assert done.returncode == 0, done.stdout[-2000:] + done.stderr[-3000:]
+        counts[case] = int((np.load(tmp_path / f"{case}.npy") == 2).sum())  # cardboard pixels
+    assert counts["alone"] > 400  # the box is in view (about 40 x 40 px)
+    assert counts["covered"] < 0.02 * counts["alone"], counts
