@@ -251,8 +251,9 @@ def _material(rng: np.random.Generator, cls: str, kind: str, surfaces: dict | No
         colour, (t_lo, t_hi) = pool[int(rng.integers(len(pool)))]
         m["color"] = [round(float(c), 4) for c in np.clip(np.array(colour) * rng.uniform(0.9, 1.05), 0, 1)]
         m["transmission"] = _r(rng, t_lo, t_hi) if t_hi > 0 else 0.0
-        if cls == "soft_plastic":  # opaque film is duller (broad sheens along the folds, no glitter)
-            m["roughness"] = _r(rng, 0.1, 0.3) if m["transmission"] > 0 else _r(rng, 0.3, 0.5)
+        if cls == "soft_plastic":  # clear film glints; tinted and opaque film is duller (broad sheens along
+            t = m["transmission"]    # the folds: smooth coloured film read as rubber)
+            m["roughness"] = _r(rng, 0.1, 0.3) if t > 0.5 else _r(rng, 0.25, 0.45) if t > 0 else _r(rng, 0.45, 0.65)
         else:
             m["roughness"] = _r(rng, 0.04, 0.25)
         m["thin"] = True  # films and thin-walled bottles, trays, cups: see materials._thin_film
