@@ -31,7 +31,7 @@ from pathlib import Path
 
 import cv2
 import numpy as np
-from PIL import Image, ImageDraw, ImageFilter, ImageFont
+from PIL import Image, ImageDraw, ImageEnhance, ImageFilter, ImageFont
 
 from zerowaste.errors import ZeroWasteError
 
@@ -211,9 +211,10 @@ PHOTO_STYLES = ("outdoor", "room", "portrait", "food", "product", "snack")
 SKIN = [(238, 196, 165), (220, 168, 128), (184, 128, 92), (130, 86, 58), (88, 58, 42)]
 HAIR = [(28, 20, 15), (62, 40, 24), (110, 72, 40), (196, 160, 105), (22, 22, 24), (150, 145, 140)]
 FABRIC = [(42, 58, 92), (178, 44, 40), (232, 232, 226), (58, 58, 64), (86, 116, 70), (196, 168, 122),
-          (104, 70, 116), (212, 136, 60), (120, 140, 170), (30, 30, 34)]
+          (104, 70, 116), (212, 136, 60), (120, 140, 170), (30, 30, 34), (200, 30, 44), (30, 92, 190),
+          (236, 186, 30), (20, 140, 96), (226, 88, 150), (240, 110, 30)]
 WALLS = [(226, 220, 204), (200, 200, 196), (182, 196, 206), (212, 200, 178), (152, 166, 150), (96, 90, 84),
-         (240, 236, 228), (205, 180, 160)]
+         (240, 236, 228), (205, 180, 160), (70, 130, 135), (196, 156, 90), (170, 100, 80), (90, 105, 150)]
 #: Colour ramps (dark to light) of textured surfaces: wood, linen, stone, foliage, grass, sand.
 RAMPS = {
     "wood": [(62, 36, 18), (112, 72, 38), (160, 112, 66), (192, 148, 98)],
@@ -247,7 +248,7 @@ def _fbm_tile(i: int) -> np.ndarray:
     """A 512x512 multi-octave value-noise tile (float32, mean 0, std 1) from the fixed seed ``i``."""
     rng = np.random.default_rng([i, 7919])
     out, amp = np.zeros((512, 512), np.float32), 1.0
-    for cells in (4, 8, 16, 32, 64, 128, 256):
+    for cells in (4, 8, 16, 32, 64, 128):
         grid = rng.standard_normal((cells, cells)).astype(np.float32)
         out += amp * cv2.resize(grid, (512, 512), interpolation=cv2.INTER_CUBIC)
         amp *= 0.62
@@ -737,7 +738,7 @@ SMALL_PHOTO_VARIANTS = 192
 #: Larger photos are computed at this fraction of their texel size and scaled up.
 PHOTO_SCALE = 0.65
 #: Film grain / sensor noise of a photo (std, 0..1 scale).
-PHOTO_GRAIN = 0.012
+PHOTO_GRAIN = 0.008
 
 
 @functools.lru_cache(maxsize=3072)  # at most ~60 MB
@@ -771,7 +772,7 @@ def photo_image(rng: np.random.Generator, w: int, h: int, style: str, backdrop=N
     y = np.linspace(-1, 1, p.h, dtype=np.float32)[:, None]
     img = img * (1 - float(rng.uniform(0.1, 0.3)) * (x * x + y * y) / 2)[..., None]  # vignetting
     lum = img.mean(axis=-1, keepdims=True)  # vivid, like printed photography (colour pushed from grey)
-    img = np.clip((lum + (img - lum) * float(rng.uniform(1.0, 1.45))) * float(rng.uniform(0.92, 1.1)), 0, 1)
+    img = np.clip((lum + (img - lum) * float(rng.uniform(1.05, 1.5))) * float(rng.uniform(0.92, 1.1)), 0, 1)
     img = img + 0.25 * (img * img * (3 - 2 * img) - img)  # a gentle S curve (contrast)
     img = img + PHOTO_GRAIN * p.noise(p.h, p.w, 0.5)[..., None]
     out = Image.fromarray(np.clip(img * 255 + 0.5, 0, 255).astype(np.uint8), "RGB")
@@ -862,8 +863,10 @@ class _Page:
             self.img.paste((*fill, 255), (x0, y0 + i * step), strip.crop(box))
         return step / self.k
 
-    def photo(self, x, y, w, h, style: str | None = None, backdrop=None) -> None:
+    def photo(self, x, y, w, h, style: str | None = None, backdrop=None, punchy: bool = False) -> None:
         """A photograph (see :func:`photo_image`) filling the box; greyscale on newsprint.
+
+        ``punchy``: the saturated colour of advertising photography (packs, flyers, covers, ads).
 
         Computed at :data:`PHOTO_SCALE` of the texture's resolution (at most :data:`PHOTO_PX`) and scaled up. Photos
         at most :data:`SMALL_PHOTO_PX` texels across (most newspaper photos in a 640x360 frame) are
@@ -890,6 +893,8 @@ class _Page:
             img = photo_image(rng, sw, sh, style, backdrop, self.grey)
         if img.size != (pw, ph):
             img = img.resize((pw, ph), Image.BICUBIC)
+        if punchy and not self.grey:
+            img = ImageEnhance.Color(img).enhance(float(rng.uniform(1.3, 1.7)))
         self.img.paste(img, tuple(box[:2]))
 
     def logo(self, x, y, w, h, fill, text_fill, word: str) -> None:
@@ -1222,7 +1227,7 @@ def _magazine(p: _Page) -> None:
     layout = int(rng.choice(5, p=[0.2, 0.3, 0.2, 0.15, 0.15]))
     ink, dark = _ink(rng), (25, 25, 30)
     if layout == 0:  # cover: full-bleed photo, masthead, cover lines
-        p.photo(0, 0, p.w, p.h, str(rng.choice(["portrait", "portrait", "outdoor", "food", "room"])))
+        p.photo(0, 0, p.w, p.h, str(rng.choice(["portrait", "portrait", "outdoor", "food", "room"])), punchy=True)
         word = _headline(rng).split()[-1]
         size = min(p.h * 0.16, (p.w - 12) / max(1.0, p.text_width(word, 1.0, "serif_bold")))
         p.text(6, 4, word, size, "serif_bold", (255, 255, 255) if rng.random() < 0.6 else ink)
@@ -1231,17 +1236,25 @@ def _magazine(p: _Page) -> None:
                         (255, 255, 255) if rng.random() < 0.7 else (240, 200, 0), 1.1)
         return
     if layout == 4:  # a full-page ad: the product shot, a brand mark, a line of small print
-        p.photo(0, 0, p.w, p.h, str(rng.choice(["product", "food", "snack", "room"])))
+        p.photo(0, 0, p.w, p.h, str(rng.choice(["product", "food", "snack", "room"])), punchy=True)
         lw, lh = p.w * float(rng.uniform(0.4, 0.7)), p.h * float(rng.uniform(0.08, 0.14))
         p.logo((p.w - lw) / 2, p.h * float(rng.choice([0.06, 0.78])), lw, lh, ink, (255, 255, 255), _headline(rng))
         p.paragraph(8, p.h - 10, p.w - 16, 4, 2.0, "sans", (240, 240, 240))
         return
-    p.rect(0, 0, p.w, p.h, (255, 255, 255) if rng.random() < 0.75 else (236, 232, 222))
+    page = rng.random()  # white, cream, a solid ink or a light tint of it
+    if page < 0.2:
+        bg, dark = _ink(rng, ink), (250, 250, 250)
+    elif page < 0.35:
+        bg = tuple(round(255 - (255 - v) * 0.3) for v in _ink(rng, ink))
+    else:
+        bg = (255, 255, 255) if page < 0.85 else (236, 232, 222)
+    p.rect(0, 0, p.w, p.h, bg)
     m = 8.0
     if layout == 1:  # a photo over the top, text columns below
         split = float(rng.uniform(0.4, 0.75))
         p.photo(0, 0, p.w, p.h * split)
-        p.paragraph(m, p.h * split + 5, p.w - 2 * m, 16, float(rng.uniform(6, 10)), "sans_bold", dark, 1.1)
+        p.paragraph(m, p.h * split + 5, p.w - 2 * m, 16, float(rng.uniform(6, 10)), "sans_bold",
+                    ink if page >= 0.2 and rng.random() < 0.5 else dark, 1.1)
         _magazine_text(p, m, p.h * split + 24, p.w - 2 * m, p.h * (1 - split) - 30, int(rng.integers(2, 4)), dark)
     elif layout == 2:  # a grid of photos with captions (a feature or a catalogue page)
         nx, ny = int(rng.integers(1, 3)), int(rng.integers(2, 4))
@@ -1258,7 +1271,7 @@ def _magazine(p: _Page) -> None:
         _magazine_text(p, m, m + 24, p.w - 2 * m, p.h - 2 * m - 24, 2, dark)
         pw, ph = (p.w - 2 * m) * float(rng.uniform(0.5, 1.0)), p.h * float(rng.uniform(0.25, 0.45))
         p.photo(m + float(rng.uniform(0, p.w - 2 * m - pw)), m + 24 + float(rng.uniform(0, p.h - 2 * m - 24 - ph)), pw, ph)
-    for _ in range(int(rng.integers(0, 3))):  # colour blocks / tags
+    for _ in range(int(rng.integers(1, 4))):  # colour blocks / tags
         bw, bh = float(rng.uniform(20, 60)), float(rng.uniform(8, 25))
         bx, by = float(rng.uniform(0, p.w - bw)), float(rng.uniform(0, p.h - bh))
         p.rect(bx, by, bw, bh, _ink(rng))
@@ -1280,7 +1293,7 @@ def _flyer(p: _Page) -> None:
         for j in range(ny):
             x, y = 4 + i * cw, bh + 4 + j * chh
             p.rect(x + 1, y + 1, cw - 2, chh - 2, (255, 255, 255))
-            p.photo(x + 3, y + 3, cw - 6, (chh - 6) * 0.6, "product" if rng.random() < 0.5 else "food")
+            p.photo(x + 3, y + 3, cw - 6, (chh - 6) * 0.6, "product" if rng.random() < 0.5 else "food", punchy=True)
             p.paragraph(x + 3, y + 3 + (chh - 6) * 0.62, cw - 6, (chh - 6) * 0.18, 2.4, "sans", (30, 30, 30))
             if rng.random() < 0.7:
                 price = f"{int(rng.integers(0, 20))}.{int(rng.integers(0, 100)):02d}"
@@ -1300,13 +1313,13 @@ def _package(p: _Page, wrapper: bool = False) -> None:
     grad = (np.array(c1) * (1 - t * 0.6) + np.array(c2) * t * 0.6).astype(np.uint8)
     p.img.paste(Image.fromarray(grad).resize(p.img.size, Image.BILINEAR).convert("RGBA"), (0, 0))
     style = str(rng.choice(["snack", "snack", "food", "product"] if not wrapper else ["snack", "snack", "snack", "food"]))
-    layout = int(rng.integers(3))
+    layout = int(rng.choice(3, p=[0.5, 0.2, 0.3]))
     if layout == 0:  # the hero shot fills the lower two thirds, on the pack's own colour
-        p.photo(0, p.h * 0.26, p.w, p.h * 0.74, style, c1 if rng.random() < 0.6 else None)
+        p.photo(0, p.h * 0.26, p.w, p.h * 0.74, style, c1 if rng.random() < 0.75 else None, punchy=True)
     elif layout == 1:  # full-bleed photo
-        p.photo(0, 0, p.w, p.h, style)
+        p.photo(0, 0, p.w, p.h, style, punchy=True)
     else:  # a photo window
-        p.photo(p.w * 0.06, p.h * 0.24, p.w * 0.88, p.h * 0.58, style, c2 if rng.random() < 0.5 else None)
+        p.photo(p.w * 0.06, p.h * 0.24, p.w * 0.88, p.h * 0.58, style, c2 if rng.random() < 0.6 else None, punchy=True)
     if rng.random() < 0.4:  # stripes / accents
         for _ in range(int(rng.integers(1, 3))):
             p.rect(0, float(rng.uniform(0, p.h * 0.25)), p.w, float(rng.uniform(2, 6)), _ink(rng, c1))
