@@ -6,13 +6,17 @@ DejaVu fonts that ship with matplotlib), then resampled to the texture size the 
 (anti-aliased: tiny text becomes the grey, word-gapped lines a camera sees). The same
 ``(kind, seed, size, density)`` always gives the same pixels; results are cached per process.
 
-Kinds (:data:`KINDS`): ``letter`` (white office paper, paragraphs), ``news`` (newspaper columns,
-headlines, photos, colour ads), ``magazine`` (full-bleed photo, headline, colour blocks, text),
-``flyer`` (saturated supermarket flyer: product grid, prices, banners), ``package`` (cereal/snack
-box: saturated background, logo, product photo, small text, barcode), ``kraft`` (corrugated
+Kinds (:data:`KINDS`): ``letter`` (white office paper, paragraphs), ``news`` (front and inside
+pages, listings, classifieds: columns, headlines, photos, ads), ``magazine`` (covers, photo-led
+pages, photo grids, text with an inset photo, ads), ``flyer`` (saturated supermarket flyer: product
+grid, prices, banners), ``package`` (cereal/snack box led by a big product photo: brand mark,
+flash, small text), ``kraft`` (corrugated
 cardboard: one- or two-colour flexo print on brown; ink only, transparent elsewhere), ``snack``
 (printed plastic wrapper), ``label`` (bottle label band; transparent outside the band), ``can``
 (printed can body), ``bag`` (carrier-bag logo; ink only).
+
+Photos (:func:`photo_image`) are small lit scenes, not pictures from anywhere: a background in
+perspective, subjects shaded by one light with highlights and cast shadows, multi-octave textures.
 
 Example:
     >>> img = make_print("news", seed=3, size_m=(0.3, 0.4), px_per_m=800)
