@@ -516,10 +516,18 @@ def _bg_wall_and_table(p: _Photo, surface: str | None = None) -> None:
     if yh > 0:
         n = p.noise(yh, w, 1.5) + 0.5 * p.noise(yh, w, 6.0)
         p.img[:yh] = wall * (lightx * (1 + 0.04 * n))[..., None]
-        for _ in range(int(rng.integers(0, 3))):  # pictures, tiles or shelves on the wall
-            fw, fh = float(rng.uniform(0.1, 0.35)) * w, float(rng.uniform(0.1, 0.3)) * h
+        for _ in range(int(rng.integers(0, 3))):  # framed pictures on the wall
+            fw, fh = float(rng.uniform(0.1, 0.3)) * w, float(rng.uniform(0.1, 0.25)) * h
             fx, fy = float(rng.uniform(-0.1, 0.9)) * w, yh - fh - float(rng.uniform(0.05, 0.4)) * h
-            p.poly([(fx, fy), (fx + fw, fy), (fx + fw, fy + fh), (fx, fy + fh)], np.asarray(_pick(rng, WALLS + FABRIC)) / 255 * 0.8)
+            b = max(1.0, 0.08 * min(fw, fh))
+            p.shadow(fx + fw / 2 - p.light[0] * b * 2, fy + fh / 2 + b, fw * 0.55, fh * 0.55, 0.25)
+            p.poly([(fx, fy), (fx + fw, fy), (fx + fw, fy + fh), (fx, fy + fh)], np.asarray(_pick(rng, HAIR + WALLS[:1])) / 255)
+            win = p.window(fx + b, fy + b, fx + fw - b, fy + fh - b)
+            if win is not None:  # the picture: a few colour masses of a painting or a print
+                sl, _, _ = win
+                hh, ww = sl[0].stop - sl[0].start, sl[1].stop - sl[1].start
+                art = _ramp(0.5 + 0.35 * p.noise(hh, ww, 3.0), (_pick(rng, FABRIC), _pick(rng, WALLS), _pick(rng, FABRIC)))
+                p.img[sl] = (art * 0.6 + art.mean(axis=-1, keepdims=True) * 0.4) * 0.9  # muted by the glass
     surface = surface or str(rng.choice(["wood", "wood", "pale_wood", "linen", "stone"]))
     depth = np.linspace(0.0, 1.0, h - yh, dtype=np.float32)[:, None] + 0.05  # 0 far .. 1 near
     if surface in ("wood", "pale_wood"):  # grain along the boards; seams converge on a vanishing point
