@@ -472,11 +472,10 @@ class _Photo:
         """A head-and-shoulders figure of head height ``s`` at (cx, cy): clothes, neck, face, hair."""
         rng = self.rng
         skin, hair, cloth = _pick(rng, SKIN), _pick(rng, HAIR), _pick(rng, FABRIC)
-        self.blob(cx, cy + s * 1.55, s * 1.25, s * 0.95, _tones(cloth), 0.05, 1.5)  # shoulders
+        self.blob(cx, cy + s * 1.75, s * 1.3, s * 1.0, _tones(cloth), 0.05, 0.8, 0.06)  # shoulders: smooth fabric
+        if rng.random() < 0.5:  # long hair, behind the neck and the face
+            self.blob(cx, cy + s * 0.05, s * 0.55, s * 0.75, _tones(hair), 0.2, 2.5)
         self.cylinder(cx, cy + s * 0.35, s * 0.42, s * 0.6, _shade(skin, 0.85), cap=_shade(skin, 0.85), spec=0.05)
-        hair_long = rng.random() < 0.5
-        if hair_long:
-            self.blob(cx, cy + s * 0.2, s * 0.6, s * 0.78, _tones(hair), 0.2, 2.5)
         self.sphere(cx, cy, s * 0.42, _tones(skin), 0.12, 0.15, squash=1.3)
         win = self.window(cx - s * 0.5, cy - s * 0.7, cx + s * 0.5, cy)
         if win is not None:  # hair: a cap over the skull, streaky texture
