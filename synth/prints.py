@@ -307,7 +307,7 @@ class _Photo:
         self.light = tuple(float(v) for v in light)  # x right, y down, z to the viewer
         self.half = tuple(float(v) for v in half / np.linalg.norm(half))
         self.horizon = h * float(rng.uniform(0.3, 0.6))
-        self.lod = min(1.0, max(w, h) / 120)  # level of detail: small photos get fewer small things
+        self.lod = min(1.0, max(w, h) / 160)  # level of detail: small photos get fewer small things
 
     def count(self, n: int) -> int:
         """``n`` things scaled down for a small photo (at least one)."""
@@ -397,7 +397,7 @@ class _Photo:
         """A heap of small flat pieces (chips, cereal): many little lit blobs, farther ones first."""
         pts = self.rng.normal(0, 1, (self.count(count), 2)) * (rx * 0.45, ry * 0.45) + (cx, cy)
         for px, py in pts[np.argsort(pts[:, 1])].tolist():
-            s = float(self.rng.uniform(0.14, 0.26)) * rx
+            s = float(self.rng.uniform(0.14, 0.26)) * rx * min(1.6, self.lod ** -0.5)  # fewer, larger when small
             self.blob(px, py, s, s * float(self.rng.uniform(0.5, 0.9)), stops, 0.25, 2.0)
 
     def cylinder(self, cx, top, w, h, colour, label=None, cap=(190, 190, 195), spec=0.5) -> None:
@@ -747,7 +747,7 @@ SMALL_PHOTO_PX = 80
 #: Cached small photos per (style, backdrop); cropped and mirrored at random, they rarely repeat.
 SMALL_PHOTO_VARIANTS = 192
 #: Larger photos are computed at this fraction of their texel size and scaled up.
-PHOTO_SCALE = 0.65
+PHOTO_SCALE = 0.6
 #: Film grain / sensor noise of a photo (std, 0..1 scale).
 PHOTO_GRAIN = 0.008
 
