@@ -312,7 +312,8 @@ def belt_look(belt: dict) -> dict:
         "tracks": float(np.clip(wear * rng.uniform(0.7, 1.3), 0.0, 1.0)),
         "wet": float(rng.uniform(0.1, 0.8)),
         "tone": float(rng.uniform(0.25, 0.45)),                # large-scale brightness swing (+-)
-        "specks": float((0.008 + 0.03 * dirt) * rng.uniform(0.5, 1.5)),  # crumb litter (lowers the peak threshold)
+        "specks": float((0.003 + 0.012 * dirt) * rng.uniform(0.5, 1.5)),  # crumb litter (lowers the peak threshold;
+                                                                            # more read as a sprinkled, speckled belt)
     }
 
 

@@ -337,7 +337,8 @@ def crumpled_sheet(rng: np.random.Generator, size, d: dict) -> Mesh:
     xy = v[:, :2]
     facet = float(np.clip(1.0 / max(float(d["frequency"]), 1e-3), 0.035, 0.09))
     tilt = 0.45 + 15.0 * d["crumple"]  # 0.54 .. 0.9: facets tilt 17-27 degrees on average
-    z = facet_field(rng, xy, facet, tilt) + facet_field(rng, xy, facet / 2.7, tilt * 0.6)
+    # big facets of varied size carry the shading; small ones only break it up (equal facets read as foil)
+    z = facet_field(rng, xy, facet * rng.uniform(1.0, 1.5), tilt) + facet_field(rng, xy, facet / 2.7, tilt * 0.4)
     gather = 0.8 - 0.3 * d["crush"]
     r2 = (xy[:, 0] / (sx / 2)) ** 2 + (xy[:, 1] / (sy / 2)) ** 2
     dome = np.clip(1 - r2, 0, None) ** 0.7 * min(sx, sy) * (0.04 + 0.1 * d["crush"])
@@ -407,8 +408,8 @@ def build_mesh(obj: dict) -> Mesh:
     if kind == "crumpled":
         return crumpled_ball(rng, (sx, sy, sz * 1.2), d)
     if kind == "lump":
-        m = sphere(sx / 2, 14, 18)
-        return radial_dents(rng, m, 0.2, 2.5, (1, sy / sx, sz / sx * 1.2))
+        m = sphere(sx / 2, 14, 18)  # a squashed, lumpy clod (round balls read as CG)
+        return radial_dents(rng, m, 0.35, 2.5, (1, sy / sx, sz / sx * 0.9))
     if kind == "crushed_box":
         return crushed_box(rng, (sx, sy, sz), d)
     if kind in ("bottle", "can", "cup"):

@@ -29,7 +29,7 @@ CLASS_KINDS: dict[str, dict[str, float]] = {
     "soft_plastic": {"film": 0.5, "bag": 0.5},
     "rigid_plastic": {"bottle": 0.5, "tray": 0.25, "cup": 0.25},
     "metal": {"can": 0.65, "foil": 0.35},
-    "background": {"lump": 0.7, "rag": 0.3},
+    "background": {"lump": 0.35, "rag": 0.65},
 }
 #: Kinds that keep their shape (dropped as rigid bodies); all others drape over what lies below.
 RIGID_KINDS = frozenset({"crushed_box", "bottle", "tray", "cup", "can", "lump", "crumpled"})
@@ -157,7 +157,8 @@ def _deform(rng: np.random.Generator, kind: str) -> dict[str, float]:
         "frequency": round(float(rng.uniform(10, 28) if not soft else rng.uniform(5, 14)), 3),
         "folds": int(rng.integers(0, 3)),
         "bend": round(float(rng.uniform(-0.5, 0.5)), 3),
-        "crush": round(float(rng.uniform(0.0, 0.8)), 3),
+        # bottles and cans on a sorting line are almost all crushed (intact cylinders read as CG)
+        "crush": round(float(rng.uniform(0.3, 0.95) if kind in ("bottle", "can") else rng.uniform(0.0, 0.8)), 3),
         "dents": int(rng.integers(1, 6)),
     }
 
@@ -179,8 +180,8 @@ PRINTS: dict[str, dict[str, float]] = {
 }
 #: Plastics (linear RGB, transmission range): clear, milky, tinted see-through, and opaque ones.
 PLASTICS: dict[str, list[tuple[tuple[float, float, float], tuple[float, float]]]] = {
-    "soft_plastic": [((0.92, 0.93, 0.95), (0.85, 1.0)), ((0.92, 0.93, 0.95), (0.85, 1.0)),
-                     ((0.95, 0.95, 0.95), (0.6, 0.8)),
+    "soft_plastic": [((0.92, 0.93, 0.95), (0.65, 0.9)), ((0.92, 0.93, 0.95), (0.65, 0.9)),
+                     ((0.95, 0.95, 0.95), (0.45, 0.65)),
                      ((0.2, 0.45, 0.9), (0.05, 0.2)), ((0.95, 0.7, 0.05), (0.05, 0.2)),
                      ((0.015, 0.015, 0.018), (0.0, 0.0)), ((0.015, 0.015, 0.018), (0.0, 0.0)),
                      ((0.8, 0.8, 0.78), (0.0, 0.0)), ((0.8, 0.8, 0.78), (0.0, 0.0)),
@@ -232,7 +233,7 @@ def _material(rng: np.random.Generator, cls: str, kind: str, surfaces: dict | No
     if cls == "paper":
         v = float(rng.uniform(0.76, 0.88))  # crisp white office paper; prints bring their own colours
         m["color"] = [round(v * float(rng.uniform(0.98, 1.02)), 4) for _ in range(3)]
-        m["roughness"] = _r(rng, 0.8, 0.9) if prt == "news" else _r(rng, 0.55, 0.8)
+        m["roughness"] = _r(rng, 0.82, 0.95)  # matte: uncoated paper has no sheen (glossy crumples read as foil)
         if kind in ("crumpled_sheet", "crumpled"):  # fine creases between the mesh's facets (a bump)
             m["crinkle"] = 0.08
     elif cls == "cardboard":
