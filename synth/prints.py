@@ -1104,8 +1104,9 @@ def _news_listings(p: _Page, x: float, y: float, w: float, h: float, cols: int) 
     for c in range(cols):
         cx, cy = x + c * (cw + gut), y
         while cy < y + h - 25:
-            p.rect(cx, cy, cw, float(rng.uniform(3.5, 5.5)), ink if rng.random() < 0.5 else (200, 198, 190))
-            p.text(cx + 1, cy + 0.6, _headline(rng), 2.6, "sans_bold", (240, 240, 236) if rng.random() < 0.5 else ink)
+            dark = rng.random() < 0.15  # mostly light heads: rows of black bars read as a barcode
+            p.rect(cx, cy, cw, float(rng.uniform(3.5, 5.5)), ink if dark else (200, 198, 190))
+            p.text(cx + 1, cy + 0.6, _headline(rng), 2.6, "sans_bold", (240, 240, 236) if dark else ink)
             cy += 6.5
             rows = int(rng.integers(6, 25))
             th = min(rows * 2.6, y + h - cy)
@@ -1151,7 +1152,8 @@ def _news(p: _Page) -> None:
     gut = float(rng.uniform(2.5, 4.0))
     right = p.w - m
     y, bottom = m, p.h - m
-    page = str(rng.choice(["front", "inside", "inside", "listings", "classified", "ad"], p=[0.25, 0.25, 0.2, 0.1, 0.1, 0.1]))
+    # (tables and classifieds are rarer: at thumbnail size their rules and heads read as stripes)
+    page = str(rng.choice(["front", "inside", "inside", "listings", "classified", "ad"], p=[0.3, 0.25, 0.25, 0.05, 0.05, 0.1]))
     if page == "front":  # masthead: plain, centred, or reversed out of a band
         name = f"The {rng.choice(_PAPER_FIRST)} {rng.choice(_PAPER_SECOND)}"
         face = "serif_bold" if rng.random() < 0.7 else str(rng.choice(["sans_bold", "display"]))
