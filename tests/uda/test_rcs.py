@@ -95,7 +95,10 @@ def _uda_dataset(roots, ratio: float) -> UDADataset:
 
     cfg = Config.fromfile(str(Path(__file__).resolve().parents[2] / "baselines/configs/tiny/segformer_tiny_cpu.py"))
     src, tgt = roots
-    source = _CountingSource([dict(kind="zerowaste-f", root=str(src), split="train")], pipeline=cfg.train_pipeline)
+    # the crops come from albumentations' own random generator (not numpy's, not torch's): seed it,
+    # or the re-crop test below depends on chance (it failed once in CI: 12 of 20 vs 6 of 20)
+    pipeline = [dict(t, seed=0) if t["type"] == "KitAugment" else t for t in cfg.train_pipeline]
+    source = _CountingSource([dict(kind="zerowaste-f", root=str(src), split="train")], pipeline=pipeline)
     return UDADataset(source=source, rcs_min_crop_ratio=ratio,
                       target=dict(type="KitSegDataset", kind="zerowaste-v2", root=str(tgt), split="train", pipeline=[]))
 
@@ -130,6 +133,6 @@ def test_uda_dataset_recrops_for_the_drawn_class(metal_corner) -> None:
     for i in metal:
         plain.append(class_pixels(off[i]["source"], METAL) > 100)
     assert off.source.loads == len(metal)
-    assert np.mean(with_recrop) > np.mean(plain) + 0.3
+    assert np.mean(with_recrop) > np.mean(plain) + 0.3, (with_recrop, plain)
     with pytest.raises(ValueError, match="rcs_min_crop_ratio"):
         _uda_dataset(metal_corner, 1.5)
