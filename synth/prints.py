@@ -656,13 +656,18 @@ def _compose_food(p: _Photo) -> None:
         p.sphere(fx, cy, r * 0.045, [(90, 90, 96), (170, 170, 176), (230, 230, 236)], 0.8, 0.0, squash=9.0)
 
 
-def _compose_product(p: _Photo, backdrop=None) -> None:
-    rng = p.rng
+def _bg_pack_shot(p: _Photo, backdrop, horizon: float) -> None:
+    """A studio backdrop in ``backdrop`` (its floor line at ``horizon`` x height), or wall and table if ``None``."""
     if backdrop is not None:
         _bg_studio(p, backdrop)
-        p.horizon = p.h * 0.55
+        p.horizon = p.h * horizon
     else:
         _bg_wall_and_table(p)
+
+
+def _compose_product(p: _Photo, backdrop=None) -> None:
+    rng = p.rng
+    _bg_pack_shot(p, backdrop, 0.55)
     w, h, yh = p.w, p.h, p.horizon
     n = int(rng.integers(1, 5))
     for i in range(n):
@@ -685,11 +690,7 @@ def _compose_product(p: _Photo, backdrop=None) -> None:
 def _compose_snack(p: _Photo, backdrop=None) -> None:
     """A heap of chips / cereal / biscuits, close up (the hero shot of a snack pack)."""
     rng = p.rng
-    if backdrop is not None:
-        _bg_studio(p, backdrop)
-        p.horizon = p.h * 0.45
-    else:
-        _bg_wall_and_table(p)
+    _bg_pack_shot(p, backdrop, 0.45)
     w, h = p.w, p.h
     name = str(rng.choice(["chips", "cereal", "biscuit", "chocolate", "bread", "cheese"]))
     stops, shape, spec = FOODS[name]
