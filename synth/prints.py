@@ -28,9 +28,11 @@ Example:
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import importlib.util
 import math
+from dataclasses import dataclass
 from pathlib import Path
 
 import cv2
@@ -111,6 +113,9 @@ _FONT_FILES = {
     "sans": "DejaVuSans.ttf", "sans_bold": "DejaVuSans-Bold.ttf", "serif": "DejaVuSerif.ttf",
     "serif_bold": "DejaVuSerif-Bold.ttf", "mono": "DejaVuSansMono.ttf", "sans_italic": "DejaVuSans-Oblique.ttf",
     "serif_italic": "DejaVuSerif-Italic.ttf", "display": "DejaVuSans-BoldOblique.ttf",
+    # brand lettering: a bold italic serif, a script-like bold italic (STIX), a bold Times-like and a Computer Modern bold
+    "serif_bold_italic": "DejaVuSerif-BoldItalic.ttf", "script": "STIXGeneralBolIta.ttf", "stix_bold": "STIXGeneralBol.ttf",
+    "cm_bold": "cmb10.ttf",
 }
 
 
@@ -791,6 +796,12 @@ def photo_image(rng: np.random.Generator, w: int, h: int, style: str, backdrop=N
     return out.convert("L").convert("RGB") if grey else out
 
 
+@functools.lru_cache(maxsize=1024)
+def _width100(s: str, face: str) -> float:
+    """Width (px) of ``s`` set in ``face`` at 100 px."""
+    return font(face, 100).getlength(s)
+
+
 class _Page:
     """A drawing surface with a millimetre coordinate system and the random stream of one print."""
 
@@ -813,7 +824,7 @@ class _Page:
 
     def text_width(self, s: str, size_mm: float, face: str) -> float:
         """Width (mm) of ``s`` set at ``size_mm`` (measured at 100 px, so tiny sizes scale exactly)."""
-        return font(face, 100).getlength(s) * size_mm / 100.0
+        return _width100(s, face) * size_mm / 100.0
 
     def words(self, n: int) -> str:
         return " ".join(WORDS[i] for i in self.rng.integers(len(WORDS), size=n))
@@ -932,15 +943,15 @@ class _Page:
         self.text(x + (w - tw) / 2, y + (h - size * 1.15) / 2, word, size, face, text_fill)
 
     def barcode(self, x, y, w, h) -> None:
+        """An EAN-like barcode with its digits; bars thinner than a pixel average to grey, as a camera sees them."""
         self.rect(x, y, w, h, (255, 255, 255))
         bars = self.rng.integers(1, 4, size=60)
-        unit = (w * 0.9) / bars.sum()
-        xx, on = x + w * 0.05, True
-        for b in bars:
-            if on:
-                self.rect(xx, y + h * 0.08, b * unit, h * 0.7, (15, 15, 15))
-            xx += b * unit
-            on = not on
+        row = np.repeat(np.arange(len(bars)) % 2 == 0, bars * 4).astype(np.float32)  # 4 samples per module
+        x0, y0, x1, y1 = self.px(x + w * 0.05, y + h * 0.08, x + w * 0.95, y + h * 0.78)
+        if x1 > x0 and y1 > y0:
+            line = cv2.resize(row[None, :], (x1 - x0, 1), interpolation=cv2.INTER_AREA)
+            mask = np.broadcast_to(np.clip(line * 255 + 0.5, 0, 255).astype(np.uint8), (y1 - y0, x1 - x0))
+            self.img.paste((15, 15, 15, 255), (x0, y0), Image.fromarray(np.ascontiguousarray(mask), "L"))
         digits = "".join(str(int(v)) for v in self.rng.integers(0, 10, 12))
         self.text(x + w * 0.1, y + h * 0.79, digits, h * 0.16, "mono", (15, 15, 15))
 
@@ -969,6 +980,481 @@ def _headline(rng: np.random.Generator) -> str:
     cents = int(rng.integers(10, 100))
     return str(rng.choice([f"${int(rng.integers(1, 10))}.{cents}", f"{int(rng.integers(2, 6))} FOR ${int(rng.integers(3, 10))}",
                            f"{int(rng.integers(2, 8)) * 10}% OFF", f"{int(rng.integers(1, 5))}.{cents} EUR"]))
+
+
+# --------------------------------------------------------------------------------------------
+# Brand systems: what makes a pack read as a real product. A brand is a wordmark set in a logo
+# shape (oval, swoosh, banner, badge, box) with outline, drop shadow and two-tone lettering in a
+# display, script or heavy face (slanted, arched, condensed or extended); a flavour line on a
+# ribbon; a tagline; bursts; and the small print of a real pack (nutrition table, ingredients in
+# several languages, barcode, recycling marks, net weight).
+# --------------------------------------------------------------------------------------------
+
+_SYLLABLES_TEXT = "ba lo ri zo ta mi ne kru chi pu fa so ve la do ki nu tri gra flo cre sna bi cor mar sun ter vi pop cheer dor ree tos pri mo gol fro sal ka"
+_SYLLABLES = tuple(_SYLLABLES_TEXT.split())
+_ENDINGS = ("s", "'s", "os", "ix", "ies", "a", "o", "", "", "y", "ee", "ito", "ettes", "ins")
+FLAVOURS = ("Honey Nut", "Sour Cream & Onion", "Sea Salt", "Chocolate", "Original", "Strawberry", "Barbecue",
+            "Cheddar", "Cinnamon", "Extra Crunchy", "Multigrain", "Lightly Salted", "Peanut Butter", "Vanilla",
+            "Chili Lime", "Whole Grain", "Ultra Soft", "Fresh Scent", "Salt & Vinegar", "Frosted", "Hot & Spicy",
+            "Double Choc", "Caramel", "Forest Fruits", "Paprika", "Coconut", "Lemon", "Mint")
+TAGLINES = ("Made with whole grain", "Since 1962", "Naturally delicious", "The original", "Good source of fibre",
+            "Baked, not fried", "No artificial colours", "Now with more crunch", "Perfectly seasoned",
+            "Soft & strong", "Family favourite", "Taste the difference", "Irresistibly crunchy",
+            "With real fruit", "Part of a balanced breakfast", "Gluten free", "Source of protein")
+#: Flash texts (one or two lines).
+BURSTS = (("NEW!",), ("30%", "MORE"), ("NEW", "LOOK"), ("FAMILY", "SIZE"), ("BIG", "PACK"), ("50%", "LESS FAT"),
+          ("+25%", "FREE"), ("NEW", "RECIPE"), ("LIMITED", "EDITION"), ("SHARE", "SIZE"), ("2 FOR", "$5"))
+#: Faces of wordmarks: heavy sans, oblique, slab-like serif, bold italic, a script-like italic (STIX), Computer Modern.
+BRAND_FACES = ("sans_bold", "display", "serif_bold", "serif_bold_italic", "script", "stix_bold", "cm_bold")
+LOGO_SHAPES = ("oval", "swoosh", "banner", "badge", "box", "none")
+_DARK = (20, 24, 40)
+_WHITE = (255, 255, 255)
+_GOLD = (245, 200, 20)
+_KERNEL3 = np.ones((3, 3), np.uint8)
+
+
+@dataclass(frozen=True)
+class Brand:
+    """One product's brand system (drawn by :meth:`_Page.brand_mark` and friends)."""
+
+    name: str
+    flavour: str
+    tagline: str
+    face: str
+    shape: str
+    fill: tuple[int, int, int]  # lettering, top
+    fill2: tuple[int, int, int]  # lettering, bottom (two-tone; = fill for one tone)
+    outline: tuple[int, int, int]  # around the lettering and the shape
+    shape_fill: tuple[int, int, int]
+    accent: tuple[int, int, int]  # ribbons, waves, the flavour line
+    slant: float  # shear (x per y) of the lettering
+    arch: float  # lift of the word's middle (fraction of its height)
+    stretch: float  # condensed < 1 < extended
+    weight: float  # extra stroke (fraction of the font size): heavy display lettering
+
+
+def _brand_name(rng: np.random.Generator) -> str:
+    """An invented brand: syllables and an ending (Krunchos, Tribee), or two brand words (GOLDEN OATS)."""
+    if rng.random() < 0.3:
+        return f"{_FIRST[int(rng.integers(len(_FIRST)))]} {_SECOND[int(rng.integers(len(_SECOND)))]}"
+    word = "".join(_SYLLABLES[int(i)] for i in rng.integers(len(_SYLLABLES), size=int(rng.integers(2, 4))))
+    word += _ENDINGS[int(rng.integers(len(_ENDINGS)))]
+    return word.upper() if rng.random() < 0.35 else word.capitalize()
+
+
+def _lum(c) -> float:
+    return 0.3 * c[0] + 0.59 * c[1] + 0.11 * c[2]
+
+
+def _contrast(c, options) -> tuple[int, int, int]:
+    """The option furthest in luminance from ``c``."""
+    return max(options, key=lambda o: abs(_lum(o) - _lum(c)))
+
+
+def make_brand(rng: np.random.Generator, pack=None) -> Brand:
+    """A brand system drawn from ``rng`` whose colours stand out on the ``pack`` colour.
+
+    >>> b = make_brand(np.random.default_rng(1), (215, 25, 32))
+    >>> b.shape in LOGO_SHAPES and b.face in BRAND_FACES and b.shape_fill != (215, 25, 32)
+    True
+    """
+    pack = tuple(pack) if pack is not None else _WHITE
+    shape = str(rng.choice(LOGO_SHAPES, p=[0.25, 0.15, 0.15, 0.15, 0.15, 0.15]))
+    shape_fill = _ink(rng, pack) if rng.random() < 0.7 else _contrast(pack, [_WHITE, _DARK])
+    fill = _contrast(shape_fill if shape in ("oval", "banner", "badge", "box") else pack,
+                     [_WHITE, _GOLD, _DARK, (215, 25, 32)])
+    boxed = shape in ("oval", "banner", "badge", "box")
+    rims = [c for c in (_WHITE, _DARK, _GOLD, (215, 25, 32)) if not boxed or abs(_lum(c) - _lum(shape_fill)) > 40]
+    outline = _contrast(fill, rims or [_WHITE, _DARK])  # stands off the lettering and the shape it sits on
+    # two-tone lettering: the lower part in a second colour that still stands off the outline
+    seconds = [c for c in (_shade(fill, 0.75), _GOLD, (215, 25, 32), (0, 150, 215), (240, 110, 10), (220, 0, 115))
+               if abs(_lum(c) - _lum(outline)) > 70 and c != fill]
+    fill2 = _pick(rng, seconds) if seconds and rng.random() < 0.45 else fill
+    face = str(rng.choice(BRAND_FACES))
+    slant = float(rng.choice([0.0, 0.0, 0.12, 0.2, -0.1])) if face not in ("display", "script", "serif_bold_italic") else 0.0
+    return Brand(
+        name=_brand_name(rng), flavour=str(rng.choice(FLAVOURS)), tagline=str(rng.choice(TAGLINES)), face=face,
+        shape=shape, fill=fill, fill2=fill2, outline=outline, shape_fill=shape_fill,
+        accent=_ink(rng, shape_fill), slant=slant, arch=float(rng.choice([0.0, 0.0, 0.15, 0.3])),
+        stretch=float(rng.choice([1.0, 1.0, 0.8, 1.2])),
+        weight=float(rng.choice([0.03, 0.05] if face in ("cm_bold", "stix_bold", "script") else [0.0, 0.03, 0.06])))
+
+
+def _word_mask(s: str, face: str, px: int, weight: float = 0.0) -> np.ndarray:
+    """``s`` set in ``face`` at ``px`` as a tight float mask (0..1); ``weight`` thickens the strokes."""
+    f = font(face, px)
+    stroke = round(weight * px)
+    left, top, right, bottom = f.getbbox(s, stroke_width=stroke)
+    img = Image.new("L", (max(1, right - left + 2), max(1, bottom - top + 2)), 0)
+    ImageDraw.Draw(img).text((1 - left, 1 - top), s, font=f, fill=255, stroke_width=stroke, stroke_fill=255)
+    return np.asarray(img, np.float32) / 255.0
+
+
+def _warp_word(m: np.ndarray, slant: float = 0.0, arch: float = 0.0, stretch: float = 1.0) -> np.ndarray:
+    """A word mask condensed or extended (``stretch``), sheared (``slant``) and arched (``arch`` x height)."""
+    if stretch != 1.0:
+        m = cv2.resize(m, (max(1, round(m.shape[1] * stretch)), m.shape[0]), interpolation=cv2.INTER_AREA)
+    h, w = m.shape
+    if slant:
+        out_w = w + math.ceil(abs(slant) * h)
+        mat = np.float32([[1, -slant, max(0.0, slant) * h], [0, 1, 0]])
+        m = cv2.warpAffine(m, mat, (out_w, h), flags=cv2.INTER_LINEAR)
+        w = out_w
+    if arch:
+        lift = arch * h
+        xs = np.arange(w, dtype=np.float32)
+        u = 2 * xs / max(1, w - 1) - 1
+        map_x = np.broadcast_to(xs[None, :], (h + math.ceil(lift), w)).astype(np.float32)
+        map_y = (np.arange(h + math.ceil(lift), dtype=np.float32)[:, None] - lift + lift * (1 - u * u)[None, :])
+        m = cv2.remap(m, map_x, map_y.astype(np.float32), cv2.INTER_LINEAR, borderValue=0.0)
+    return m
+
+
+def _fit(m: np.ndarray, w: int, h: int) -> np.ndarray:
+    """``m`` scaled (aspect kept) to fit ``w`` x ``h`` px."""
+    s = min(w / m.shape[1], h / m.shape[0])
+    size = (max(1, round(m.shape[1] * s)), max(1, round(m.shape[0] * s)))
+    return cv2.resize(m, size, interpolation=cv2.INTER_AREA if s < 1 else cv2.INTER_LINEAR)
+
+
+def _grow(m: np.ndarray, r: float) -> np.ndarray:
+    """``m`` dilated by a disc of radius ``r`` px (an outline's outer edge)."""
+    k = max(1, round(r))
+    return cv2.dilate(m, cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (2 * k + 1, 2 * k + 1)))
+
+
+class _Layers:
+    """A small RGBA canvas that colour layers are laid onto through float masks, front last (Pillow's compositing)."""
+
+    def __init__(self, w: int, h: int):
+        self.img = Image.new("RGBA", (w, h), (0, 0, 0, 0))
+
+    def over(self, colour, alpha: np.ndarray, x: int = 0, y: int = 0, opacity: float = 1.0) -> None:
+        """Lay ``colour`` through ``alpha`` (a 0..1 mask placed at x, y; clipped to the canvas)."""
+        w, h = self.img.size
+        x0, y0, x1, y1 = max(0, x), max(0, y), min(w, x + alpha.shape[1]), min(h, y + alpha.shape[0])
+        if x1 <= x0 or y1 <= y0:
+            return
+        mask = cv2.convertScaleAbs(alpha[y0 - y:y1 - y, x0 - x:x1 - x], alpha=255.0 * opacity)  # rounded, saturated
+        layer = Image.new("RGBA", (x1 - x0, y1 - y0), (*colour, 0))
+        layer.putalpha(Image.fromarray(mask, "L"))
+        self.img.alpha_composite(layer, (x0, y0))
+
+    def image(self) -> Image.Image:
+        return self.img
+
+
+def _shape_mask(shape: str, w: int, h: int) -> np.ndarray:
+    """The logo shape filling a ``w`` x ``h`` box (float mask); ``none`` and ``swoosh`` are drawn elsewhere."""
+    img = Image.new("L", (w, h), 0)
+    d = ImageDraw.Draw(img)
+    if shape == "oval":
+        d.ellipse((0, 0, w - 1, h - 1), fill=255)
+    elif shape == "box":
+        d.rounded_rectangle((0, 0, w - 1, h - 1), radius=max(1, h // 3), fill=255)
+    elif shape == "badge":  # a disc at the centre crossed by a bar the word sits on
+        r = h // 2
+        d.ellipse((w // 2 - r, 0, w // 2 + r, h - 1), fill=255)
+        d.rectangle((0, round(h * 0.28), w - 1, round(h * 0.72)), fill=255)
+    elif shape == "banner":  # a ribbon: a slightly curved band with notched tails
+        n, t = 12, h * 0.18
+        top = [(w * i / n, t * (1 - (2 * i / n - 1) ** 2)) for i in range(n + 1)]
+        bottom = [(x, y + h * 0.78) for x, y in reversed(top)]
+        notch = [(w * 0.06, h * 0.39 + t * 0.2)]
+        d.polygon(top + [(w - w * 0.06, h * 0.39 + t * 0.2)] + bottom + notch, fill=255)
+    return np.asarray(img, np.float32) / 255.0
+
+
+def brand_mark_image(b: Brand, w: int, h: int, text: str | None = None, flat: bool = False) -> Image.Image:
+    """The brand's logo as an RGBA image of ``w`` x ``h`` px: shape with outline and drop shadow,
+    then the word with outline and two-tone lettering (transparent around it). ``flat``: a one-ink
+    flexo print (no shadow, no outer line, the keyline in the lettering's colour).
+
+    >>> brand_mark_image(make_brand(np.random.default_rng(0)), 120, 50).size
+    (120, 50)
+    """
+    w, h = max(8, int(w)), max(6, int(h))
+    lay = _Layers(w, h)
+    line = max(1.0, h * 0.05)
+    shadow_dx = max(1, round(h * 0.05))
+    pad = round(line + shadow_dx + 1)
+    sw, sh = w - 2 * pad, h - 2 * pad
+    if sw < 4 or sh < 4:
+        return lay.image()
+    text = text or b.name
+    boxed = b.shape in ("oval", "box", "badge", "banner")
+    if b.shape == "oval":
+        tw, th = sw * 0.74, sh * 0.56
+    elif b.shape == "banner":
+        tw, th = sw * 0.78, sh * 0.5
+    elif b.shape == "swoosh":
+        tw, th = sw * 0.95, sh * 0.62
+    else:
+        tw, th = sw * (0.86 if boxed else 0.97), sh * (0.62 if boxed else 0.9)
+    px = int(min(160, max(12, th * 1.1)))  # set a little above its final size, then fitted
+    word = _warp_word(_word_mask(text, b.face, px, b.weight), b.slant, b.arch, b.stretch)
+    word = _fit(word, max(1, round(tw)), max(1, round(th)))
+    wx = pad + (sw - word.shape[1]) // 2
+    wy = pad + (sh - word.shape[0]) // 2 - (round(sh * 0.12) if b.shape == "swoosh" else 0)
+    full = np.zeros((h, w), np.float32)
+    full[wy:wy + word.shape[0], wx:wx + word.shape[1]] = word
+    ol = max(2.0, word.shape[0] * 0.1)
+    text_out = _grow(full, ol)
+    shape = np.zeros((h, w), np.float32)
+    if boxed:
+        if b.shape == "badge":  # the bar as wide as the word, the disc as tall as the box
+            shape[pad:pad + sh, :] = _shape_mask("badge", w, sh)[:, :]
+            shape[:, :max(0, wx - pad)] = 0
+            shape[:, min(w, wx + word.shape[1] + pad):] = 0
+        else:
+            shape[pad:pad + sh, pad:pad + sw] = _shape_mask(b.shape, sw, sh)
+    elif b.shape == "swoosh":  # a crescent sweeping under the word
+        img = Image.new("L", (w, h), 0)
+        d = ImageDraw.Draw(img)
+        d.ellipse((pad, pad + sh * 0.35, pad + sw, pad + sh * 1.25), fill=255)
+        d.ellipse((pad - sw * 0.04, pad + sh * 0.18, pad + sw * 1.04, pad + sh * 1.0), fill=0)
+        shape = np.asarray(img, np.float32) / 255.0
+    silhouette = np.maximum(_grow(shape, line) if shape.any() else shape, text_out)
+    if not flat:
+        lay.over(_DARK, cv2.GaussianBlur(silhouette, (0, 0), max(0.5, line * 0.6)), shadow_dx, shadow_dx, 0.45)
+    if boxed:
+        if not flat:
+            lay.over(b.outline if b.outline != b.shape_fill else _WHITE, _grow(shape, line))
+        lay.over(b.shape_fill, shape)
+        ring = cv2.erode(shape, _KERNEL3, iterations=max(1, round(line * 1.5)))  # a thin inner keyline
+        key = b.fill if flat else _contrast(b.shape_fill, [_WHITE, _GOLD, _DARK])
+        lay.over(key, np.clip(ring - cv2.erode(ring, _KERNEL3), 0, 1), opacity=0.9)
+    elif b.shape == "swoosh":
+        lay.over(b.accent, shape)
+    lay.over(b.outline, text_out)
+    lay.over(b.fill, full)
+    if b.fill2 != b.fill:  # two-tone lettering: the lower part in the second colour
+        split = np.zeros_like(full)
+        split[wy + round(word.shape[0] * 0.55):wy + word.shape[0]] = 1.0
+        lay.over(b.fill2, full * split)
+    return lay.image()
+
+
+def _paste(p: _Page, img: Image.Image, x: float, y: float) -> None:
+    """Lay an RGBA image over the page at (x, y) mm (clipped; ink-only pages gain its alpha)."""
+    x0, y0 = p.px(x, y)
+    left, top = max(0, -x0), max(0, -y0)
+    right, bottom = min(img.size[0], p.img.size[0] - x0), min(img.size[1], p.img.size[1] - y0)
+    if right > left and bottom > top:
+        p.img.alpha_composite(img, (x0 + left, y0 + top), (left, top, right, bottom))
+
+
+def _fine(p: _Page, x: float, y: float, s: str, size: float, face: str, fill) -> None:
+    """A line of small print: the words themselves where legible, else a line of shrunk text of its width."""
+    if size * p.k >= MIN_GLYPH_PX:
+        p.text(x, y, s, size, face, fill)
+    else:
+        p.paragraph(x, y, p.text_width(s, size, face), size * 1.2, size, face, fill)
+
+
+def _burst(p: _Page, x: float, y: float, d: float, lines: tuple[str, ...], fill, text_fill) -> None:
+    """A starburst flash ("NEW!", "30% MORE") of diameter ``d`` mm, outlined, shadowed and tilted."""
+    rng, s = p.rng, max(8, round(d * p.k))
+    lay = _Layers(s, s)
+    c, n = s / 2, int(rng.integers(12, 20))
+    r = s * 0.44
+    ang = np.arange(2 * n) * math.pi / n
+    rad = np.where(np.arange(2 * n) % 2 == 0, r, r * float(rng.uniform(0.78, 0.86)))
+    pts = np.stack([c + rad * np.cos(ang), c + rad * np.sin(ang)], axis=1)
+    star = np.zeros((s, s), np.uint8)
+    cv2.fillPoly(star, [np.round(pts * 16).astype(np.int32)], 255, cv2.LINE_AA, shift=4)
+    star = star.astype(np.float32) / 255
+    line = max(1.0, s * 0.025)
+    lay.over(_DARK, _grow(star, line), max(1, round(line)), max(1, round(line)), 0.4)
+    lay.over(_WHITE if fill != _WHITE else (215, 25, 32), _grow(star, line))
+    lay.over(fill, star)
+    masks = [_word_mask(t, "sans_bold", max(10, round(s * 0.3)), 0.04) for t in lines]
+    lh = s * (0.34 if len(lines) == 1 else 0.22)
+    ty = c - lh * len(lines) / 2
+    for i, m in enumerate(masks):
+        m = _fit(m, round(s * (0.6 if i == 0 else 0.56)), max(1, round(lh * (1.0 if i == 0 else 0.75))))
+        lay.over(text_fill, m, round(c - m.shape[1] / 2), round(ty + i * lh + (lh - m.shape[0]) / 2))
+    img = lay.image().rotate(float(rng.uniform(-18, 18)), Image.BILINEAR)
+    _paste(p, img, x, y)
+
+
+def _ribbon(p: _Page, x: float, y: float, w: float, h: float, text: str, fill, text_fill, face: str) -> float:
+    """The flavour line on a band of ``fill`` (notched ends), centred in ``w``; returns its width (mm)."""
+    size = h * 0.62
+    tw = min(p.text_width(text, size, face), w * 0.86)
+    bw = tw + h * 1.2
+    x0 = x + (w - bw) / 2
+    k = h * 0.35
+    pts = [(x0, y), (x0 + bw, y), (x0 + bw - k, y + h / 2), (x0 + bw, y + h), (x0, y + h), (x0 + k, y + h / 2)]
+    p.draw.polygon([tuple(p.px(*q)) for q in pts], fill=(*fill, 255))
+    size = min(size, size * w * 0.86 / max(1e-6, p.text_width(text, size, face)))
+    if size * p.k >= 4:
+        p.text(x0 + (bw - p.text_width(text, size, face)) / 2, y + (h - size * 1.2) / 2, text, size, face, text_fill)
+    return bw
+
+
+def _wave(p: _Page, y: float, amp: float, colour, edge=None, end: float | None = None) -> None:
+    """A field of ``colour`` from a wavy edge around ``y`` (amplitude ``amp`` mm) to ``end`` (default: the
+    pack's foot; 0 for a field over the top), keylined in ``edge`` along the wave."""
+    rng = p.rng
+    per, ph = float(rng.uniform(0.5, 1.4)), float(rng.uniform(0, 6.3))
+    xs = np.linspace(0, p.w, 24)
+    wave = y + amp * np.sin(xs / p.w * 2 * math.pi * per + ph)
+    end = p.h if end is None else end
+    pts = [tuple(p.px(x, t)) for x, t in zip(xs, wave, strict=True)] + [tuple(p.px(p.w, end)), tuple(p.px(0, end))]
+    if edge is not None:  # the keyline: the same field shifted out by a line's width, under it
+        off = round(max(0.5, amp * 0.35) * p.k) * (-1 if end > y else 1)
+        p.draw.polygon([(q[0], q[1] + off) for q in pts[:-2]] + pts[-2:], fill=(*edge, 255))
+    p.draw.polygon(pts, fill=(*colour, 255))
+
+
+def _nutrition(p: _Page, x: float, y: float, w: float, h: float, ink=(20, 20, 20), paper=_WHITE) -> None:
+    """A nutrition-facts table: a box, a bold title, heavy and hairline rules, rows of names and figures."""
+    rng = p.rng
+    p.rect(x, y, w, h, ink)
+    hair = max(0.15, 0.5 / p.k)
+    p.rect(x + hair * 2, y + hair * 2, w - hair * 4, h - hair * 4, paper)
+    m = w * 0.05
+    title = min(h * 0.12, (w - 2 * m) / max(1e-6, p.text_width("Nutrition Facts", 1.0, "sans_bold")))
+    _fine(p, x + m, y + m * 0.5, "Nutrition Facts", title, "sans_bold", ink)
+    yy = y + m * 0.5 + title * 1.25
+    p.rect(x + m, yy, w - 2 * m, max(hair, h * 0.025), ink)
+    yy += h * 0.04
+    size, rows_h = max(h * 0.034, 0.5), y + h - m - yy
+    iw = w - 2 * m  # names down the left, figures down the right (one paste each), a rule under every row
+    row = p.paragraph(x + m, yy, iw * 0.55, rows_h, size, "sans", ink, 1.6)
+    p.paragraph(x + w - m - iw * 0.2, yy, iw * 0.2, rows_h, size, "sans_bold", ink, 1.6)
+    if row > 0:
+        for i in range(1, int(rows_h // row) + 1):
+            p.rect(x + m, yy + i * row - row * 0.15, iw, max(hair, h * (0.018 if rng.random() < 0.15 else 0.004)), ink)
+
+
+def _small_print(p: _Page, x: float, y: float, w: float, h: float, size: float, ink) -> None:
+    """Blocks of small print in several languages, each led by a bold language tag (GB, FR, DE ...)."""
+    rng, yy = p.rng, y
+    while yy + size * 3 < y + h:
+        n = int(rng.integers(2, 6))
+        bh = min(n * size * 1.25, y + h - yy)
+        tag = str(rng.choice(["GB", "FR", "DE", "ES", "IT", "NL", "PT", "PL", "INGREDIENTS:", "ALLERGY ADVICE:"]))
+        tw = p.text_width(tag, size, "sans_bold") + size * 0.5
+        _fine(p, x, yy, tag, size, "sans_bold", ink)
+        p.paragraph(x + tw, yy, w - tw, size * 1.2, size, "sans", ink, 1.25)
+        if bh > size * 2.5:
+            p.paragraph(x, yy + size * 1.25, w, bh - size * 1.25, size, "sans", ink, 1.25)
+        yy += bh + size * 0.8
+
+
+def _marks(p: _Page, x: float, y: float, size: float, ink) -> float:
+    """Recycling and disposal marks in a row (the loop, a coded triangle, the e-mark); returns their width."""
+    glyphs = "".join(str(g) for g in p.rng.choice(list("♻♳♴♵♶♷℮"), size=int(p.rng.integers(2, 4)), replace=False))
+    text = " ".join(glyphs)
+    if size * p.k >= 4:  # glyphs that small are blobs, like the real marks seen from afar
+        p.text(x, y, text, size, "sans", ink)
+    return p.text_width(text, size, "sans")
+
+
+#: Share of pack prints that show the back panel (dense small print) instead of the front.
+PACK_BACKS = 0.2
+_WEIGHTS = ("NET WT 12 OZ (340g)", "500 g", "1.2 kg", "NET WT 8.5 OZ (241g)", "150 g", "6 x 28 g", "375 g",
+            "NET WT 1 LB 2 OZ (510g)", "200 g e", "90 SHEETS")
+_VOLUMES = ("500 mL", "12 FL OZ (355 mL)", "1.5 L", "330 ml", "2 L", "16.9 FL OZ", "250 ml")
+
+
+def _legible(p: _Page, size: float) -> bool:
+    return size * p.k >= 5
+
+
+def _pack_front(p: _Page, b: Brand, c1, c2, wrapper: bool) -> None:
+    """A pack front: a hero photo (most of the face) under the brand system, waves, a flash, net weight."""
+    rng = p.rng
+    style = str(rng.choice(["snack", "snack", "food", "product"] if not wrapper else ["snack", "snack", "snack", "food"]))
+    layout = int(rng.choice(3, p=[0.5, 0.2, 0.3]))
+    if layout == 0:  # the hero shot fills the lower two thirds, on the pack's own colour
+        p.photo(0, p.h * 0.26, p.w, p.h * 0.74, style, c1 if rng.random() < 0.75 else None, punchy=True)
+    elif layout == 1:  # full-bleed photo
+        p.photo(0, 0, p.w, p.h, style, punchy=True)
+    else:  # a photo window
+        p.photo(p.w * 0.06, p.h * 0.24, p.w * 0.88, p.h * 0.58, style, c2 if rng.random() < 0.6 else None, punchy=True)
+    logo_h = p.h * float(rng.uniform(0.15, 0.23))
+    if rng.random() < 0.5:  # a field of colour with a wavy edge behind the brand
+        _wave(p, logo_h + p.h * 0.09, p.h * 0.025, c1 if layout == 1 else b.accent,
+              _contrast(c1, [_WHITE, _GOLD]) if rng.random() < 0.6 else None, end=0)
+    foot = p.h
+    if rng.random() < 0.55:  # a coloured band across the foot of the pack
+        foot = p.h * float(rng.uniform(0.8, 0.88))
+        _wave(p, foot, p.h * 0.02, b.accent if rng.random() < 0.6 else c1, _WHITE if rng.random() < 0.5 else _GOLD)
+    ly = p.h * float(rng.uniform(0.02, 0.05))
+    _paste(p, brand_mark_image(b, p.w * 0.9 * p.k, logo_h * p.k), p.w * 0.05, ly)
+    y = ly + logo_h
+    if rng.random() < 0.85:  # the flavour or sub-brand on a ribbon
+        rh = p.h * float(rng.uniform(0.045, 0.065))
+        face = str(rng.choice(["sans_bold", "serif_bold_italic", "script", "display"]))
+        _ribbon(p, 0, y, p.w, rh, b.flavour, b.accent if b.accent != c1 else b.shape_fill, _contrast(b.accent, [_WHITE, _DARK]), face)
+        y += rh * 1.2
+    size = p.h * 0.028
+    if rng.random() < 0.7 and _legible(p, size):  # a tagline in italics
+        face = str(rng.choice(["sans_italic", "serif_italic", "script"]))
+        tw = p.text_width(b.tagline, size, face)
+        p.text((p.w - tw) / 2, y, b.tagline, size, face, _contrast(c1 if layout != 1 else (128, 128, 128), [_WHITE, _DARK]))
+    if rng.random() < 0.6:  # a flash: NEW!, 30% MORE ...
+        d = min(p.w, p.h) * float(rng.uniform(0.24, 0.34))
+        fill = _pick(rng, [_GOLD, (215, 25, 32), _WHITE, (0, 150, 215)])
+        _burst(p, p.w - d * float(rng.uniform(0.95, 1.1)), p.h * float(rng.uniform(0.25, 0.55)), d,
+               BURSTS[int(rng.integers(len(BURSTS)))], fill, _contrast(fill, [_WHITE, _DARK]))
+    if rng.random() < 0.3:  # a claim seal: a ringed disc with a few words
+        d = min(p.w, p.h) * 0.2
+        seal = dataclasses.replace(b, shape="badge", fill=_WHITE, fill2=_WHITE, shape_fill=(0, 120, 60), slant=0.0, arch=0.0)
+        _paste(p, brand_mark_image(seal, d * 1.4 * p.k, d * p.k, str(rng.choice(["WHOLE GRAIN", "GLUTEN FREE", "VEGAN", "NO ADDED SUGAR", "HIGH FIBRE"]))),
+               p.w * 0.04, p.h * float(rng.uniform(0.55, 0.7)))
+    ink = _contrast(b.accent if foot < p.h else c1, [_WHITE, _DARK])
+    wsize = min(p.h * 0.03, p.w * 0.05)
+    if rng.random() < 0.3:  # the back or a side panel in view: white strip, a nutrition table, barcode
+        p.rect(p.w * 0.05, p.h * 0.8, p.w * 0.9, p.h * 0.17, _WHITE)
+        _nutrition(p, p.w * 0.07, p.h * 0.81, p.w * 0.32, p.h * 0.15)
+        _small_print(p, p.w * 0.42, p.h * 0.815, p.w * 0.24, p.h * 0.15, 1.3, (30, 30, 30))
+        p.barcode(p.w * 0.68, p.h * 0.82, p.w * 0.25, p.h * 0.12)
+    else:  # net weight, recycling marks, a row of nutrition icons
+        _fine(p, p.w * 0.05, p.h - wsize * 1.6, str(rng.choice(_WEIGHTS)), wsize, "sans_bold", ink)
+        _marks(p, p.w * 0.72, p.h - wsize * 1.6, wsize, ink)
+        if rng.random() < 0.4:  # guideline daily amounts: a row of little rounded boxes with figures
+            n, gw = 5, p.w * 0.1
+            for i in range(n):
+                gx = p.w * 0.05 + i * gw * 1.1
+                p.draw.rounded_rectangle(p.px(gx, p.h * 0.86, gx + gw, p.h * 0.86 + gw * 1.3), radius=max(1, round(gw * p.k * 0.3)),
+                                         fill=(*_WHITE, 255), outline=(*_DARK, 255))
+                _fine(p, gx + gw * 0.15, p.h * 0.86 + gw * 0.35, f"{int(rng.integers(1, 40))}%", gw * 0.3, "sans_bold", _DARK)
+
+
+def _pack_back(p: _Page, b: Brand, c1) -> None:
+    """A pack's back panel: the brand small, a nutrition table, ingredients and small print in several
+    languages, a serving photo, a barcode, recycling marks -- dense small text, as on real backs."""
+    rng, m = p.rng, p.w * 0.05
+    coloured = rng.random() < 0.7
+    if not coloured:
+        p.rect(0, 0, p.w, p.h, _WHITE)
+    band = p.h * float(rng.uniform(0.1, 0.16))
+    _wave(p, band, p.h * 0.015, c1 if not coloured else b.accent, None, end=0)
+    _paste(p, brand_mark_image(b, p.w * 0.5 * p.k, band * 0.8 * p.k), m, band * 0.08)
+    size = float(rng.uniform(1.3, 1.9))
+    ink, panel = _DARK, _WHITE
+    top = band + p.h * 0.03
+    cw = (p.w - 3 * m) / 2
+    lh = (p.h - top - m) * float(rng.uniform(0.35, 0.5))
+    _nutrition(p, m, top, cw, lh, ink, panel)
+    right = m * 2 + cw
+    p.draw.rounded_rectangle(p.px(right, top, right + cw, p.h - m), radius=round(m * p.k), fill=(*panel, 255))
+    y = top + m * 0.3
+    if _legible(p, size * 2):
+        p.text(right + m * 0.3, y, b.flavour.upper(), size * 2, "sans_bold", c1 if c1 != _WHITE else _DARK)
+    y += size * 3
+    if rng.random() < 0.5:  # a serving suggestion
+        ph = (p.h - top) * 0.25
+        p.photo(right + m * 0.3, y, cw - m * 0.6, ph, str(rng.choice(["food", "snack"])))
+        y += ph + size
+    _small_print(p, right + m * 0.3, y, cw - m * 0.6, p.h - m - y - p.h * 0.14, size, ink)
+    p.barcode(right + m * 0.3, p.h - m - p.h * 0.12, cw * 0.6, p.h * 0.11)
+    _marks(p, right + cw * 0.68, p.h - m - p.h * 0.1, size * 2.2, ink)
+    _small_print(p, m, top + lh + m * 0.5, cw, p.h - top - lh - 1.5 * m, size, _contrast(c1, [_WHITE, _DARK]) if coloured else ink)
 
 
 # --------------------------------------------------------------------------------------------
@@ -1318,7 +1804,8 @@ def _flyer(p: _Page) -> None:
 
 
 def _package(p: _Page, wrapper: bool = False) -> None:
-    """A cereal box or snack pack front: led by a big product photo, a bold brand mark, a flash, small print."""
+    """A cereal box or snack pack: mostly a front led by a big product photo under a brand system
+    (see :func:`_pack_front`), sometimes (:data:`PACK_BACKS`) the back panel of dense small print."""
     rng = p.rng
     c1, c2 = _ink(rng), _ink(rng)
     c2 = c2 if c2 != c1 else (255, 255, 255)
@@ -1326,31 +1813,11 @@ def _package(p: _Page, wrapper: bool = False) -> None:
     t = np.linspace(0, 1, 16)[:, None, None]
     grad = (np.array(c1) * (1 - t * 0.6) + np.array(c2) * t * 0.6).astype(np.uint8)
     p.img.paste(Image.fromarray(grad).resize(p.img.size, Image.BILINEAR).convert("RGBA"), (0, 0))
-    style = str(rng.choice(["snack", "snack", "food", "product"] if not wrapper else ["snack", "snack", "snack", "food"]))
-    layout = int(rng.choice(3, p=[0.5, 0.2, 0.3]))
-    if layout == 0:  # the hero shot fills the lower two thirds, on the pack's own colour
-        p.photo(0, p.h * 0.26, p.w, p.h * 0.74, style, c1 if rng.random() < 0.75 else None, punchy=True)
-    elif layout == 1:  # full-bleed photo
-        p.photo(0, 0, p.w, p.h, style, punchy=True)
-    else:  # a photo window
-        p.photo(p.w * 0.06, p.h * 0.24, p.w * 0.88, p.h * 0.58, style, c2 if rng.random() < 0.6 else None, punchy=True)
-    if rng.random() < 0.4:  # stripes / accents
-        for _ in range(int(rng.integers(1, 3))):
-            p.rect(0, float(rng.uniform(0, p.h * 0.25)), p.w, float(rng.uniform(2, 6)), _ink(rng, c1))
-    logo_h = p.h * float(rng.uniform(0.14, 0.22))
-    p.logo(p.w * 0.06, p.h * 0.04, p.w * 0.88, logo_h, _ink(rng, c1), (255, 255, 255), _headline(rng))
-    if rng.random() < 0.6:  # a flash: NEW!, a price, a percentage
-        s = min(p.w, p.h) * float(rng.uniform(0.18, 0.28))
-        p.logo(p.w - s * 1.1, p.h * 0.05 + logo_h, s, s * 0.8, _pick(rng, [(240, 200, 0), (215, 25, 32), (255, 255, 255)]),
-               (20, 20, 20), str(rng.choice(["NEW!", "30%", "XL", "2x", "FREE", "-50%"])))
-    small = (255, 255, 255) if layout != 1 or rng.random() < 0.5 else (20, 20, 20)
-    p.paragraph(p.w * 0.06, p.h * 0.05 + logo_h, p.w * 0.45, 8, float(rng.uniform(2.5, 4.0)), "sans_bold", small, 1.2)
-    if rng.random() < 0.35:  # the back or a side panel in view: white strip, small text, barcode
-        p.rect(p.w * 0.05, p.h * 0.82, p.w * 0.9, p.h * 0.14, (255, 255, 255))
-        p.paragraph(p.w * 0.07, p.h * 0.83, p.w * 0.55, p.h * 0.12, 2.0, "sans", (30, 30, 30), 1.2)
-        p.barcode(p.w * 0.66, p.h * 0.83, p.w * 0.27, p.h * 0.12)
-    else:  # net weight
-        p.text(p.w * 0.06, p.h * 0.93, f"NET WT {int(rng.integers(2, 40)) * 25} g", min(4.0, p.h * 0.03), "sans_bold", small)
+    brand = make_brand(rng, c1)
+    if rng.random() < PACK_BACKS:
+        _pack_back(p, brand, c1)
+    else:
+        _pack_front(p, brand, c1, c2, wrapper)
 
 
 def _kraft(p: _Page) -> None:
@@ -1361,7 +1828,18 @@ def _kraft(p: _Page) -> None:
         bx, by = float(rng.uniform(0, p.w - bw)), float(rng.uniform(0, p.h - bh))
         p.rect(bx, by, bw, bh, ink)
         p.paragraph(bx + 3, by + 3, bw - 6, bh - 6, float(rng.uniform(4, 8)), "sans_bold", (200, 170, 130), 1.3)
-    for _ in range(int(rng.integers(2, 5))):
+    if rng.random() < 0.6:  # the maker's brand in the one flexo ink: shape in ink, lettering reversed out
+        b = make_brand(rng, (176, 136, 92))
+        b = dataclasses.replace(b, shape_fill=ink, fill=(205, 175, 135), fill2=(205, 175, 135), outline=ink, accent=ink,
+                                shape=b.shape if b.shape != "none" else "box")
+        w, h = p.w * float(rng.uniform(0.3, 0.5)), p.h * float(rng.uniform(0.12, 0.22))
+        _paste(p, brand_mark_image(b, w * p.k, h * p.k, flat=True), float(rng.uniform(0, p.w - w)), float(rng.uniform(0, p.h - h)))
+    if rng.random() < 0.4:  # the box maker's certificate: a ring of small print around a few lines
+        r = min(p.w, p.h) * float(rng.uniform(0.07, 0.11))
+        cx, cy = float(rng.uniform(r, p.w - r)), float(rng.uniform(r, p.h - r))
+        p.draw.ellipse(p.px(cx - r, cy - r, cx + r, cy + r), outline=(*ink, 255), width=max(1, round(r * 0.06 * p.k)))
+        p.paragraph(cx - r * 0.6, cy - r * 0.5, r * 1.2, r, r * 0.16, "sans_bold", ink, 1.3)
+    for _ in range(int(rng.integers(1, 4))):
         w = float(rng.uniform(0.35, 0.8)) * p.w
         x, y = float(rng.uniform(0, p.w - w)), float(rng.uniform(0, p.h * 0.8))
         word = _headline(rng)
@@ -1389,19 +1867,39 @@ def _snack(p: _Page) -> None:
 
 
 def _label(p: _Page, top: float | None = None, bot: float | None = None) -> None:
+    """A bottle label band (transparent above and below): the brand on the front half with the flavour,
+    a wave of a second colour; the back half a white panel of small print, a nutrition table, a barcode."""
     rng = p.rng
     top = float(rng.uniform(0.2, 0.35)) * p.h if top is None else top
     bot = float(rng.uniform(0.65, 0.85)) * p.h if bot is None else bot
     c1 = _ink(rng)
-    p.rect(0, top, p.w, bot - top, c1)
-    for _ in range(int(rng.integers(0, 3))):
-        y = float(rng.uniform(top, bot - 4))
-        p.rect(0, y, p.w, float(rng.uniform(1, 5)), _ink(rng, c1))
-    reps = int(rng.integers(1, 3))
-    for r in range(reps):
-        p.logo(p.w * (r / reps) + p.w * 0.05 / reps, top + (bot - top) * 0.2, p.w * 0.4 / reps,
-               (bot - top) * 0.6, (255, 255, 255), c1, _headline(rng).split()[0])
-    p.paragraph(p.w * 0.6, top + 2, p.w * 0.3, bot - top - 4, 1.8, "sans", (255, 255, 255), 1.2)
+    b = make_brand(rng, c1)
+    bh = bot - top
+    p.rect(0, top, p.w, bh, c1)
+    if rng.random() < 0.6:  # a wave of the accent colour through the lower band
+        _wave(p, top + bh * float(rng.uniform(0.6, 0.75)), bh * 0.05, b.accent, _WHITE if rng.random() < 0.5 else None, end=bot)
+    half = p.w / 2  # u runs around the body: the front half faces one way, the back half the other
+    x0 = float(rng.uniform(0, 0.1)) * p.w
+    lw, lh = half * 0.8, bh * float(rng.uniform(0.4, 0.55))
+    ly = top + bh * 0.12
+    _paste(p, brand_mark_image(b, lw * p.k, lh * p.k), x0 + half * 0.1, ly)
+    rh = bh * 0.11
+    if rng.random() < 0.8:
+        _ribbon(p, x0 + half * 0.1, ly + lh + rh * 0.2, lw, rh, b.flavour, b.accent, _contrast(b.accent, [_WHITE, _DARK]),
+                str(rng.choice(["sans_bold", "serif_bold_italic", "script"])))
+    vs = bh * 0.07
+    _fine(p, x0 + half * 0.12, bot - vs * 1.6, str(rng.choice(_VOLUMES)), vs, "sans_bold", _contrast(c1, [_WHITE, _DARK]))
+    px0, pw = x0 + half * 1.05, half * 0.8  # the back half: small print, a nutrition table, a barcode
+    small = max(0.8, bh * 0.03)
+    if rng.random() < 0.5:  # on a white panel
+        p.rect(px0, top + bh * 0.1, pw, bh * 0.8, _WHITE)
+        ink = _DARK
+    else:  # straight on the band colour
+        ink = _contrast(c1, [_WHITE, _DARK])
+    _nutrition(p, px0 + pw * 0.03, top + bh * 0.14, pw * 0.3, bh * 0.6, ink, _WHITE if ink == _DARK else c1)
+    _small_print(p, px0 + pw * 0.37, top + bh * 0.14, pw * 0.6, bh * 0.5, small, ink)
+    p.barcode(px0 + pw * 0.4, top + bh * 0.66, pw * 0.25, bh * 0.2)
+    _marks(p, px0 + pw * 0.7, top + bh * 0.7, bh * 0.07, ink)
 
 
 def _can(p: _Page) -> None:
@@ -1410,12 +1908,25 @@ def _can(p: _Page) -> None:
 
 
 def _bag(p: _Page) -> None:
+    """A carrier bag's print (ink only): the store's logo, its slogan, maybe a band, the recycling line."""
     rng = p.rng
     ink = _ink(rng)
-    w, h = p.w * float(rng.uniform(0.35, 0.6)), p.h * float(rng.uniform(0.15, 0.3))
-    p.logo((p.w - w) / 2, p.h * float(rng.uniform(0.3, 0.5)), w, h, ink, (255, 255, 255), _headline(rng).split()[0])
-    if rng.random() < 0.5:
-        p.paragraph(p.w * 0.3, p.h * 0.75, p.w * 0.4, 8, 3.0, "sans", ink)
+    b = make_brand(rng, (235, 235, 230))
+    if rng.random() < 0.5:  # printed in one or two colours: the lettering reversed out in the film's white
+        b = dataclasses.replace(b, shape_fill=ink, fill=(245, 245, 240), fill2=(245, 245, 240), outline=ink, accent=ink)
+    w, h = p.w * float(rng.uniform(0.45, 0.7)), p.h * float(rng.uniform(0.15, 0.28))
+    y = p.h * float(rng.uniform(0.25, 0.42))
+    _paste(p, brand_mark_image(b, w * p.k, h * p.k), (p.w - w) / 2, y)
+    size = h * 0.16
+    if rng.random() < 0.7:
+        tw = p.text_width(b.tagline, size, "sans_italic")
+        p.text((p.w - tw) / 2, y + h * 1.05, b.tagline, size, str(rng.choice(["sans_italic", "serif_italic", "sans_bold"])), b.shape_fill)
+    if rng.random() < 0.35:  # a band of the second colour along the foot
+        _wave(p, p.h * float(rng.uniform(0.8, 0.9)), p.h * 0.02, b.accent)
+    line = str(rng.choice(["PLEASE REUSE AND RECYCLE", "THANK YOU FOR SHOPPING WITH US", f"www.{b.name.lower().replace(' ', '')}.com"]))
+    s2 = size * 0.6
+    _fine(p, (p.w - p.text_width(line, s2, "sans_bold")) / 2, p.h * 0.76, line, s2, "sans_bold", ink)
+    _marks(p, p.w * 0.45, p.h * 0.8, s2 * 1.5, ink)
 
 
 _LAYOUTS = {"letter": (_letter, PAPER_WHITE), "news": (_news, NEWSPRINT), "magazine": (_magazine, PAPER_WHITE),
