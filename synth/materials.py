@@ -148,6 +148,41 @@ def _bump_from(nt, bsdf, height, strength: float, distance: float = 0.01) -> Non
     nt.links.new(bump.outputs["Normal"], bsdf.inputs["Normal"])
 
 
+def _attribute(nt, name: str):
+    """A mesh attribute (see :class:`zerowaste.synth.objects.Mesh` ``attrs``); 0 where the mesh has none."""
+    node = nt.nodes.new("ShaderNodeAttribute")
+    node.attribute_type = "GEOMETRY"
+    node.attribute_name = name
+    return node.outputs["Fac"]
+
+
+def _backside(nt):
+    """1 on a sheet's back: faces seen from behind, or a board's back shell (``board_depth`` 1)."""
+    facing = nt.nodes.new("ShaderNodeNewGeometry").outputs["Backfacing"]
+    return _math(nt, "MAXIMUM", facing, _attribute(nt, "board_depth"))
+
+
+def _board_rim(nt, vec, colour, m: dict):
+    """Corrugated board's cut edge (faces with ``board_rim`` 1): the two liners and, between them,
+    the wavy fluting medium (lighter kraft) over dark channels, one wave per ``m["flute"]`` m along x.
+    ``board_depth`` runs 0 (front) to 1 (back) across the edge.
+    """
+    depth = _attribute(nt, "board_depth")
+    split = nt.nodes.new("ShaderNodeSeparateXYZ")
+    nt.links.new(vec, split.inputs[0])
+    phase = _math(nt, "SINE", _math(nt, "MULTIPLY", split.outputs["X"], 2 * math.pi / float(m["flute"]), clamp=False),
+                  clamp=False)
+    wave = _math(nt, "MULTIPLY_ADD", phase, 0.3, 0.5, clamp=False)
+    dist = _math(nt, "ABSOLUTE", _math(nt, "SUBTRACT", depth, wave, clamp=False), clamp=False)
+    medium = _math(nt, "MULTIPLY_ADD", dist, -1 / 0.08, 1.9)  # clamped: 1 on the medium, 0 in a channel
+    liner = _math(nt, "MULTIPLY", _math(nt, "SUBTRACT", _math(nt, "ABSOLUTE", _math(
+        nt, "SUBTRACT", depth, 0.5, clamp=False), clamp=False), 0.36), 40.0)
+    lit = _math(nt, "MAXIMUM", medium, liner)
+    c = np.clip(np.asarray(m["color"][:3]) * 1.35 + 0.03, 0, 1)
+    edge = _mix(nt, lit, _rgba(c * 0.22), _rgba(c))
+    return _mix(nt, _attribute(nt, "board_rim"), colour, edge)
+
+
 #: Largest share of light a see-through film lets pass (keeps it in the segmentation pass).
 FILM_MAX_CLEAR = 0.9
 
@@ -214,12 +249,14 @@ def make_material(m: dict, size=(0.3, 0.3), name: str = "obj", seed: int = 0, px
         if back == "plain" and float(m.get("transmission", 0.0)) > 0:
             back = "same"  # a logo on clear film is seen through it from inside
         if back != "same":  # the back face: bare stock or another print (masks are untouched)
-            facing = nt.nodes.new("ShaderNodeNewGeometry").outputs["Backfacing"]
+            facing = _backside(nt)
             other = base if back == "plain" else _print_texture(
                 nt, back, back_seed, extent or size, px_per_m, f"{name}_back", mirror=True).outputs["Color"]
             colour = _mix(nt, facing, colour, other)
             if ink is not None:  # no ink on the back: bare metal, clear film
                 ink = _math(nt, "MULTIPLY", ink, _math(nt, "SUBTRACT", 1.0, facing))
+    if m.get("flute"):  # a board's cut edge shows its fluting
+        colour = _board_rim(nt, vec, colour, m)
     colour = _grime(nt, vec, colour, float(m.get("grime", 0.0)))
     _set(nt, bsdf.inputs["Base Color"], colour)
     rough = float(m.get("roughness", 0.5))

@@ -25,7 +25,7 @@ Example:
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 
@@ -41,6 +41,8 @@ class Mesh:
     uv: np.ndarray
     #: edges between faces meeting at more than this angle (degrees) render sharp; 0 = all smooth
     sharp: float = 0.0
+    #: named Blender attributes: name -> (domain "POINT" or "FACE", one float per vertex or face)
+    attrs: dict[str, tuple[str, np.ndarray]] = field(default_factory=dict)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -111,14 +113,16 @@ def box_surface(w: float, d: float, h: float, n: int) -> Mesh:
 
 
 def merge(parts: list[Mesh]) -> Mesh:
-    """Concatenate meshes into one."""
+    """Concatenate meshes into one (keeping the attributes every part has)."""
     verts, faces, uvs, off = [], [], [], 0
     for p in parts:
         verts.append(p.verts)
         uvs.append(p.uv)
         faces.extend(tuple(i + off for i in f) for f in p.faces)
         off += len(p.verts)
-    return Mesh(np.concatenate(verts), faces, np.concatenate(uvs))
+    shared = set.intersection(*(set(p.attrs) for p in parts)) if parts else set()
+    attrs = {k: (parts[0].attrs[k][0], np.concatenate([p.attrs[k][1] for p in parts])) for k in sorted(shared)}
+    return Mesh(np.concatenate(verts), faces, np.concatenate(uvs), attrs=attrs)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -258,7 +262,7 @@ def warp_outline(rng: np.random.Generator, mesh: Mesh, roughness: float) -> Mesh
 
 
 #: How ragged the outline of each flat kind is (0 = intact rectangle).
-TEAR = {"newspaper": 0.25, "flat_piece": 0.35, "film": 0.45, "bag": 0.35, "foil": 0.45, "rag": 0.4,
+TEAR = {"newspaper": 0.25, "film": 0.45, "bag": 0.35, "foil": 0.45, "rag": 0.4,
         "sheet": 0.15, "magazine": 0.05}
 
 
@@ -291,7 +295,6 @@ SHEET_STYLE: dict[str, tuple[float, float, float, float, float]] = {
     "sheet": (1.0, 1.0, 3.0, 0.007, 28.0),
     "newspaper": (1.0, 1.3, 3.0, 0.008, 28.0),
     "magazine": (0.45, 2.0, 3.0, 0.009, 35.0),
-    "flat_piece": (0.5, 3.0, 3.0, 0.01, 25.0),
     "film": (0.9, 0.45, 8.0, 0.006, 20.0),
     "bag": (1.1, 0.5, 8.0, 0.006, 20.0),
     "foil": (0.45, 0.35, 3.0, 0.006, 22.0),
@@ -348,19 +351,293 @@ def crumpled_sheet(rng: np.random.Generator, size, d: dict) -> Mesh:
     return Mesh(v, m.faces, m.uv, sharp=12.0)
 
 
+# ---------------------------------------------------------------------------------------------
+# Cardboard: pieces of boxes with straight cut or torn edges, score-line folds and a thick rim
+# ---------------------------------------------------------------------------------------------
+
+#: Board thickness range (m): E to A flute corrugated board.
+BOARD_THICKNESS = (0.003, 0.006)
+#: How far a flap is bent at a score line (degrees, either way).
+FOLD_DEGREES = (20.0, 120.0)
+
+
+def _clip_convex(poly: np.ndarray, point: np.ndarray, normal: np.ndarray) -> np.ndarray:
+    """The part of convex polygon ``poly`` (ccw, (N, 2)) on the side of the line opposite to ``normal``."""
+    d = (poly - point) @ normal
+    out = []
+    for k in range(len(poly)):
+        a, b, da, db = poly[k], poly[(k + 1) % len(poly)], d[k], d[(k + 1) % len(poly)]
+        if da <= 0:
+            out.append(a)
+        if (da < 0) != (db < 0) and da != db:
+            out.append(a + (b - a) * (da / (da - db)))
+    return np.array(out)
+
+
+def _resample(a: np.ndarray, b: np.ndarray, step: float) -> np.ndarray:
+    """Points from ``a`` (included) towards ``b`` (excluded), at most ``step`` apart."""
+    n = max(1, int(math.ceil(float(np.linalg.norm(b - a)) / step)))
+    return a + (b - a) * (np.arange(n) / n)[:, None]
+
+
+def board_outline(rng: np.random.Generator, sx: float, sy: float, tear: float, step: float) -> np.ndarray:
+    """The outline (ccw, (N, 2), points at most about ``step`` apart) of a piece of board.
+
+    A rectangle with 0-2 corners cut off by straight cuts; each side is torn with probability
+    ``tear``: a tear wanders inward a few mm to 1.5 cm (smooth, with a little fine ragging) but
+    keeps the side's overall straight course, so the piece never turns star-shaped.
+
+    >>> pts = board_outline(np.random.default_rng(0), 0.3, 0.2, 0.5, 0.008)
+    >>> bool(np.abs(pts).max(axis=0)[0] <= 0.15 + 1e-9), len(pts) > 50
+    (True, True)
+    """
+    poly = np.array([[-sx / 2, -sy / 2], [sx / 2, -sy / 2], [sx / 2, sy / 2], [-sx / 2, sy / 2]])
+    for _ in range(int(rng.choice(3, p=[0.35, 0.45, 0.2]))):  # straight cuts across corners
+        corner = poly[int(rng.integers(len(poly)))]
+        ang = math.atan2(corner[1], corner[0]) + rng.normal(0, 0.35)
+        normal = np.array([math.cos(ang), math.sin(ang)])
+        reach = float(corner @ normal)
+        poly = _clip_convex(poly, normal * reach * rng.uniform(0.55, 0.85), normal)
+    pts = []
+    for k in range(len(poly)):
+        a, b = poly[k], poly[(k + 1) % len(poly)]
+        seg = _resample(a, b, step)
+        length = float(np.linalg.norm(b - a))
+        if rng.random() < tear and length > 4 * step:
+            t = np.arange(len(seg)) / len(seg)
+            inward = np.array([-(b - a)[1], (b - a)[0]]) / length  # left of a ccw edge = inside
+            wander = sum(rng.normal(0, 1 / f) * np.sin(math.pi * f * t + rng.uniform(0, 2 * math.pi))
+                         for f in (1, 2, 3, 5))
+            depth = rng.uniform(0.003, 0.015) * (0.6 + 0.4 * wander / (np.abs(wander).max() + 1e-9))
+            rag = rng.uniform(0, 0.08) * step * rng.random(len(seg))  # fibrous raggedness
+            env = np.clip(np.minimum(t, 1 - t) * length / (2 * step), 0, 1)  # corners stay put
+            seg = seg + inward * ((depth + rag) * env)[:, None]
+        pts.append(seg)
+    return np.concatenate(pts)
+
+
+def board_sheet(outline: np.ndarray, folds: list[float], step: float) -> tuple[np.ndarray, list[tuple[int, ...]], int]:
+    """Triangulate a board outline with every score line ``x = c`` (c in ``folds``) as a chain of edges.
+
+    Points along the outline and the fold lines (about ``step`` apart) plus an inner grid kept
+    clear of them: the Delaunay triangulation then holds every outline and fold segment as an
+    edge (no other point lies in their diametral circles), so the fold is a crisp crease and the
+    boundary a clean loop. Returns (2-D points, ccw triangles, n): the outline loop is the first n points.
+    """
+    from matplotlib.path import Path as PolyPath
+    from scipy.spatial import Delaunay, cKDTree
+
+    loop = list(outline)
+    lines = []
+    for c in folds:  # insert where each score line meets the outline, then points along it
+        hits = []
+        for k in range(len(loop)):
+            a, b = loop[k], loop[(k + 1) % len(loop)]
+            if (a[0] - c) * (b[0] - c) < 0:
+                hits.append((k, a + (b - a) * ((c - a[0]) / (b[0] - a[0]))))
+        if len(hits) != 2:
+            continue
+        for k, p in sorted(hits, key=lambda h: -h[0]):
+            loop.insert(k + 1, p)
+        lo, hi = sorted((hits[0][1][1], hits[1][1][1]))
+        n = max(2, int(math.ceil((hi - lo) / step)))
+        lines.append(np.stack([np.full(n - 1, c), lo + (hi - lo) * np.arange(1, n) / n], axis=1))
+    boundary = np.array(loop)
+    # drop outline points crowding an inserted crossing (keeps the Delaunay condition)
+    keep = np.ones(len(boundary), bool)
+    for c in folds:
+        near = np.abs(boundary[:, 0] - c)
+        keep &= (near > 0.3 * step) | (near < 1e-12)
+    boundary = boundary[keep]
+    h = step * 1.3
+    lo, hi = boundary.min(axis=0), boundary.max(axis=0)
+    gx, gy = np.meshgrid(np.arange(lo[0] + h / 2, hi[0], h), np.arange(lo[1] + h / 2, hi[1], h))
+    inner = np.stack([gx.ravel(), gy.ravel()], axis=1)
+    path = PolyPath(boundary)
+    inner = inner[path.contains_points(inner)]
+    fixed = np.concatenate([boundary, *lines])
+    if len(inner):  # a point within 0.71 step of no fixed point lies in no diametral circle
+        inner = inner[cKDTree(fixed).query(inner)[0] > 0.75 * h]
+    pts = np.concatenate([fixed, inner])
+    tri = Delaunay(pts).simplices
+    p0, p1, p2 = pts[tri[:, 0]], pts[tri[:, 1]], pts[tri[:, 2]]
+    area = (p1[:, 0] - p0[:, 0]) * (p2[:, 1] - p0[:, 1]) - (p1[:, 1] - p0[:, 1]) * (p2[:, 0] - p0[:, 0])
+    keep = path.contains_points(pts[tri].mean(axis=1)) & (np.abs(area) > 1e-12)
+    tri = np.where((area[keep] < 0)[:, None], tri[keep][:, ::-1], tri[keep])
+    return pts, [tuple(int(i) for i in t) for t in tri], len(boundary)
+
+
+def solidify(verts: np.ndarray, faces: list[tuple[int, ...]], n_outline: int, thickness: float) -> tuple[
+        np.ndarray, list[tuple[int, ...]], np.ndarray, np.ndarray]:
+    """Give a flat sheet (z = 0, ccw faces, its outline loop = its first ``n_outline`` points) a thickness.
+
+    The back shell lies ``thickness`` below, with reversed faces; rim quads join the two along the
+    outline, so the solid is closed (every edge shared by exactly two faces). Returns (vertices,
+    faces, per-vertex depth 0 front / 1 back, per-face rim flag).
+
+    >>> v = np.array([[0, 0, 0], [1, 0, 0], [0, 1, 0.0]])
+    >>> sv, sf, depth, rim = solidify(v, [(0, 1, 2)], 3, 0.01)
+    >>> len(sv), len(sf), int(rim.sum()), float(sv[:, 2].min())
+    (6, 5, 3, -0.01)
+    """
+    n = len(verts)
+    back = verts - np.array([0.0, 0.0, thickness])
+    out_faces = list(faces) + [tuple(i + n for i in f[::-1]) for f in faces]
+    for k in range(n_outline):  # the outline runs ccw: each rim quad turns outward
+        a, b = k, (k + 1) % n_outline
+        out_faces.append((b, a, a + n, b + n))
+    depth = np.concatenate([np.zeros(n), np.ones(n)])
+    rim = np.concatenate([np.zeros(2 * len(faces)), np.ones(n_outline)])
+    return np.concatenate([verts, back]), out_faces, depth, rim
+
+
+def _fold(v: np.ndarray, flat_x: np.ndarray, c: float, side: int, angle: float, axis_z: float) -> np.ndarray:
+    """Rotate the part of the board beyond the score line ``x = c`` (on ``side`` +-1) up by ``angle`` rad."""
+    out = v.copy()
+    sel = side * (flat_x - c) > 0
+    a, h = side * (v[sel, 0] - c), v[sel, 2] - axis_z
+    out[sel, 0] = c + side * (a * math.cos(angle) - h * math.sin(angle))
+    out[sel, 2] = axis_z + a * math.sin(angle) + h * math.cos(angle)
+    return out
+
+
+def rest_pose(rng: np.random.Generator, v: np.ndarray) -> np.ndarray:
+    """Turn a board folded about lines along y so it rests on a stable side of its x-z profile.
+
+    A folded piece lies on the belt on two outer edges (a tent), on one panel with the flap up, or
+    on its side: any convex-hull edge of the profile whose span holds the centre of mass below it,
+    drawn with a weight of its length over the square of the height it leaves the piece standing. The result is
+    centred on the origin in x and y.
+    """
+    from scipy.spatial import ConvexHull
+
+    prof = v[:, [0, 2]]
+    com = prof.mean(axis=0)
+    hull = ConvexHull(prof)
+    span = float(np.ptp(prof, axis=0).max())
+    options, weights = [], []
+    for i, j in hull.simplices:
+        p, q = prof[i], prof[j]
+        e = q - p
+        length = float(np.linalg.norm(e))
+        t = float((com - p) @ e) / (length**2 + 1e-18)
+        if length > 0.25 * span and 0.05 < t < 0.95:  # a broad, stable side (never the thin edge)
+            normal = np.array([e[1], -e[0]]) / length
+            if (com - p) @ normal > 0:
+                normal = -normal  # outward
+            height = float(np.max((p - prof) @ normal))  # how tall the piece stands on this side
+            options.append(normal)
+            weights.append(length / max(height, 0.01) ** 2)  # low, broad poses are the likely ones
+    if options:
+        normal = options[int(rng.choice(len(options), p=np.array(weights) / sum(weights)))]
+        ang = math.atan2(normal[0], -normal[1])  # turn the outward normal to -z
+        c, s = math.cos(ang), math.sin(ang)
+        x, z = v[:, 0] - com[0], v[:, 2] - com[1]
+        v = np.stack([c * x - s * z, v[:, 1], s * x + c * z], axis=1)
+    v = v - np.array([*(v[:, :2].max(axis=0) + v[:, :2].min(axis=0)) / 2, v[:, 2].min()])
+    return v
+
+
+def board_piece(rng: np.random.Generator, size, d: dict, tear: float = 0.45, folds: int | None = None,
+                thickness: float | None = None) -> Mesh:
+    """A piece of a corrugated box: a straight-edged (partly torn) panel, 0-2 flaps bent at score lines.
+
+    The flat piece spans ``size[:2]`` (m). Score lines run along y; a flap beyond one is bent by
+    :data:`FOLD_DEGREES` (up or down), the panels buckle gently along a few long straight creases,
+    the board is :data:`BOARD_THICKNESS` thick (:func:`solidify`) and finally rests on a stable side
+    (:func:`rest_pose`). Attributes: ``board_depth`` (0 front, 1 back, per vertex) and ``board_rim``
+    (1 on the cut edge's faces, where the fluting shows), for :func:`zerowaste.synth.materials.make_material`.
+
+    >>> m = board_piece(np.random.default_rng(1), (0.3, 0.2, 0.0), {"dents": 2, "bend": 0.1})
+    >>> sorted(m.attrs), bool(m.verts[:, 2].min() == 0.0)
+    (['board_depth', 'board_rim'], True)
+    """
+    sx, sy = float(size[0]), float(size[1])
+    step = float(np.clip(min(sx, sy) / 14, 0.006, 0.012))
+    t = float(thickness if thickness is not None else rng.uniform(*BOARD_THICKNESS))
+    n_folds = int(rng.choice(3, p=[0.3, 0.45, 0.25])) if folds is None else folds
+    sides = [int(s) for s in rng.permutation([-1, 1])[:n_folds]]
+    lines = [(side * sx / 2 * (1 - 2 * rng.uniform(0.12, 0.36)), side) for side in sides]
+    outline = board_outline(rng, sx, sy, tear, step)
+    pts, tris, n_outline = board_sheet(outline, [c for c, _ in lines], step)
+    verts = np.concatenate([pts, np.zeros((len(pts), 1))], axis=1)
+    v, faces, depth, rim = solidify(verts, tris, n_outline, t)
+    flat_x = v[:, 0].copy()
+    uv = np.stack([(v[:, 0] + sx / 2) / sx, (v[:, 1] + sy / 2) / sy], axis=1)
+    # gentle buckles: a few long straight soft creases and a slight bow
+    buckle = crease_field(rng, v[:, :2], int(rng.integers(1, 4)), 1.0, 0.25 * min(sx, sy), 2.0 * max(sx, sy))
+    v[:, 2] += rng.uniform(0.002, 0.006) * buckle + float(d.get("bend", 0.0)) * 0.08 * (v[:, 1] / sy) ** 2 * sy
+    same = rng.random() < 0.6  # both flaps the same way: a U (part of a box), else a Z
+    sign = 1.0 if rng.random() < 0.5 else -1.0
+    for c, side in lines:
+        lo, hi = FOLD_DEGREES  # mostly gently bent, some flaps stand up or fold right over
+        bend = math.radians(lo + (hi - lo) * rng.random() ** 1.5) * sign
+        v = _fold(v, flat_x, c, side, bend, -t / 2)
+        sign = sign if same else -sign
+    v = rest_pose(rng, v)
+    attrs = {"board_depth": ("POINT", depth), "board_rim": ("FACE", rim)}
+    return Mesh(v, faces, uv, sharp=20.0, attrs=attrs)
+
+
+def _flap(rng: np.random.Generator, length: float, depth: float) -> Mesh:
+    """A box flap: a board of ``length`` (x) by ``depth`` (y), hinged along y = 0, extending to +y."""
+    m = board_piece(rng, (length, depth, 0.0), {"bend": 0.0}, tear=0.3, folds=0, thickness=None)
+    v = m.verts.copy()
+    v[:, 0] -= (v[:, 0].max() + v[:, 0].min()) / 2
+    v[:, 1] -= v[:, 1].min()
+    v[:, 2] -= v[:, 2].max()
+    return Mesh(v, m.faces, m.uv, m.sharp, m.attrs)
+
+
 def crushed_box(rng: np.random.Generator, size, d: dict) -> Mesh:
-    """A box squashed flat(ish), its panels buckled along a few long creases, corners dented."""
+    """A box squashed flat(ish): its walls fold at one straight crease, the top buckles along long creases.
+
+    The walls stay the length they were: squashed to ``1 - 0.75 crush`` of its height, each wall
+    folds at a horizontal crease (outwards or inwards), a few long straight creases cross the
+    panels, the top slides against the bottom, and 0-2 top flaps stand open at 15-60 degrees.
+    """
     sx, sy, sz = size
-    m = box_surface(sx, sy, sz, 10)
-    c, dirs = _unit_dirs(m)
+    n = 12
+    m = box_surface(sx, sy, sz, n)
+    v = m.verts.copy()
+    low = sz * int(rng.integers(3, n - 2)) / n  # the crease's height above the bottom
+    l1, l2 = low, sz - low
+    h = sz * (1 - 0.75 * d["crush"])
+    z1 = float(np.clip((l1**2 - l2**2 + h**2) / (2 * h), 0.0, min(l1, h)))
+    bulge = math.sqrt(max(l1**2 - z1**2, 0.0))
+    bx, by = (bulge * (1 if rng.random() < 0.7 else -0.6) for _ in range(2))
+    z = v[:, 2] + sz / 2
+    below = z <= low
+    frac = np.where(below, z / max(l1, 1e-9), (sz - z) / max(l2, 1e-9))
+    v[:, 2] = np.where(below, frac * z1, h - frac * (h - z1)) - h / 2
+    # a function of position only, so the coincident corner vertices of two walls stay together
+    v[:, 0] += bx * frac * v[:, 0] / (sx / 2)
+    v[:, 1] += by * frac * v[:, 1] / (sy / 2)
     scale = min(sx, sy)
-    dent = crease_field(rng, m.verts, int(6 + 3 * d["dents"]), 0.14 * scale * (0.5 + d["crush"]), 0.22 * scale,
-                        0.5 * scale, valley=0.75)
-    v = m.verts + dirs * dent[:, None]
-    v[:, 2] *= 1 - 0.6 * d["crush"]
-    # crushing shears the box a little: the top slides against the bottom
-    v[:, 0] += v[:, 2] * rng.uniform(-0.6, 0.6) * d["crush"]
-    return Mesh(v, m.faces, m.uv, sharp=30.0)
+    dent = crease_field(rng, m.verts, int(2 + d["dents"]), 0.06 * scale * (0.5 + d["crush"]), 0.08 * scale,
+                        1.5 * scale, valley=0.75)
+    v[:, 2] += dent * np.sign(m.verts[:, 2])  # long straight creases across top and bottom panels
+    parts = [Mesh(v, m.faces, m.uv, attrs={"board_depth": ("POINT", np.zeros(len(v))),
+                                            "board_rim": ("FACE", np.zeros(len(m.faces)))})]
+    for _ in range(int(rng.choice(3, p=[0.4, 0.4, 0.2]))):  # open top flaps, hinged on a top edge
+        along_x = rng.random() < 0.5
+        edge, other = (sx, sy) if along_x else (sy, sx)
+        depth = other * rng.uniform(0.25, 0.45)
+        f = _flap(rng, edge * 0.96, depth)
+        # open 15-60 degrees, but no higher than half the squashed height (keeps the box low)
+        lift = math.radians(rng.uniform(15, 60))
+        lift = min(lift, math.asin(min(1.0, 0.5 * h / depth)))
+        fv = f.verts.copy()
+        out = fv[:, 1] * math.cos(lift) - fv[:, 2] * math.sin(lift)
+        up = fv[:, 1] * math.sin(lift) + fv[:, 2] * math.cos(lift)
+        fv = np.stack([fv[:, 0], other / 2 + out, h / 2 + up], axis=1)
+        turn = (0.0 if along_x else math.pi / 2) + (math.pi if rng.random() < 0.5 else 0.0)
+        parts.append(Mesh(_rotate_z(fv, turn), f.faces, f.uv, attrs=f.attrs))  # turned, never mirrored
+    box = merge(parts)
+    box.verts[:, 0] += (box.verts[:, 2] + h / 2) * rng.uniform(-0.6, 0.6) * d["crush"] * 0.5  # the top slides
+    box.verts[:, 2] -= box.verts[:, 2].min()
+    box.verts[:, 2] -= (box.verts[:, 2].max()) / 2
+    return Mesh(box.verts, box.faces, box.uv, sharp=30.0, attrs=box.attrs)
 
 
 def dented_revolve(rng: np.random.Generator, kind: str, size, d: dict) -> Mesh:
@@ -393,6 +670,8 @@ def build_mesh(obj: dict) -> Mesh:
     if kind in ("crumpled_sheet", "paper_bag"):  # paper bags arrive crumpled too; kraft is stiffer
         stiff = 0.8 if kind == "crumpled_sheet" else 0.6  # (bigger facets)
         return crumpled_sheet(rng, (sx, sy, sz), {**d, "frequency": d["frequency"] * stiff})
+    if kind == "flat_piece":  # a piece of a box (board_piece): straight edges, score-line folds, thick rim
+        return board_piece(rng, (sx, sy, sz), d)
     if kind in SHEET_STYLE:
         amp, facet, elongation, spacing, sharp = SHEET_STYLE[kind]
         m = warp_outline(rng, grid(sx, sy, _res(sx, spacing), _res(sy, spacing)), TEAR[kind])
@@ -567,5 +846,5 @@ def settle_scene(objects: list[dict], area, meshes: list[Mesh] | None = None) ->
         verts = settle(mesh, obj["xy"], obj["yaw"], hf, drape=drape)
         if drape:
             press_under(verts, [m.verts for o, m in out if not o.get("asset")], hf)
-        out.append((obj, Mesh(verts, mesh.faces, mesh.uv, mesh.sharp)))
+        out.append((obj, Mesh(verts, mesh.faces, mesh.uv, mesh.sharp, mesh.attrs)))
     return out

@@ -243,6 +243,8 @@ def _material(rng: np.random.Generator, cls: str, kind: str, surfaces: dict | No
         m["roughness"] = _r(rng, 0.75, 0.9) if prt != "package" else _r(rng, 0.35, 0.5)
         if kind != "paper_bag" and prt != "package":
             m["corrugated"] = _r(rng, 0.05, 0.2)
+        if kind != "paper_bag":  # flute pitch (m): B to A flute, seen on the cut edges
+            m["flute"] = round(float(rng.uniform(0.0065, 0.0085)), 4)
     elif cls in PLASTICS:
         clear = float(s.get("clear_plastic", 0.6))
         options = PLASTICS[cls]

@@ -48,6 +48,9 @@ def mesh_object(name: str, mesh: Mesh):
     data.loops.foreach_get("vertex_index", loop_verts)
     uv_layer.data.foreach_set("uv", mesh.uv[loop_verts].astype(np.float32).ravel())
     data.polygons.foreach_set("use_smooth", np.ones(len(data.polygons), dtype=bool))
+    for attr_name, (domain, values) in mesh.attrs.items():  # e.g. a board's depth and rim (materials read them)
+        attr = data.attributes.new(name=attr_name, type="FLOAT", domain=domain)
+        attr.data.foreach_set("value", np.asarray(values, dtype=np.float32))
     if mesh.sharp > 0:  # creases and facets stay crisp, the rest smooth
         data.set_sharp_from_angle(angle=math.radians(mesh.sharp))
     data.update()
