@@ -1367,15 +1367,18 @@ def _legible(p: _Page, size: float) -> bool:
 def _pack_front(p: _Page, b: Brand, c1, c2, wrapper: bool) -> None:
     """A pack front: a hero photo (most of the face) under the brand system, waves, a flash, net weight."""
     rng = p.rng
-    style = str(rng.choice(["snack", "snack", "food", "product"] if not wrapper else ["snack", "snack", "snack", "food"]))
+    style = str(rng.choice(["snack", "snack", "snack", "product"] if not wrapper else ["snack"]))
+    # pack shots are studio shots: the product on the pack's colour, a light tint of it, or white -- never a room
+    tint = tuple(round(255 - (255 - v) * 0.35) for v in c1)
+    backdrop = _pick(rng, [c1, c1, c2, tint, (246, 244, 238)])
     layout = int(rng.choice(3, p=[0.5, 0.2, 0.3]))
     if layout == 0:  # the hero shot fills the lower two thirds, on the pack's own colour
-        p.photo(0, p.h * 0.26, p.w, p.h * 0.74, style, c1 if rng.random() < 0.75 else None, punchy=True)
+        p.photo(0, p.h * 0.26, p.w, p.h * 0.74, style, backdrop, punchy=True)
     elif layout == 1:  # full-bleed photo
-        p.photo(0, 0, p.w, p.h, style, punchy=True)
+        p.photo(0, 0, p.w, p.h, style, backdrop, punchy=True)
     else:  # a photo window
-        p.photo(p.w * 0.06, p.h * 0.24, p.w * 0.88, p.h * 0.58, style, c2 if rng.random() < 0.6 else None, punchy=True)
-    logo_h = p.h * float(rng.uniform(0.15, 0.23))
+        p.photo(p.w * 0.06, p.h * 0.24, p.w * 0.88, p.h * 0.58, style, backdrop, punchy=True)
+    logo_h = p.h * float(rng.uniform(0.2, 0.3))
     if rng.random() < 0.5:  # a field of colour with a wavy edge behind the brand
         _wave(p, logo_h + p.h * 0.09, p.h * 0.025, c1 if layout == 1 else b.accent,
               _contrast(c1, [_WHITE, _GOLD]) if rng.random() < 0.6 else None, end=0)
@@ -1408,7 +1411,7 @@ def _pack_front(p: _Page, b: Brand, c1, c2, wrapper: bool) -> None:
                p.w * 0.04, p.h * float(rng.uniform(0.55, 0.7)))
     ink = _contrast(b.accent if foot < p.h else c1, [_WHITE, _DARK])
     wsize = min(p.h * 0.03, p.w * 0.05)
-    if rng.random() < 0.3:  # the back or a side panel in view: white strip, a nutrition table, barcode
+    if rng.random() < 0.15:  # the back or a side panel in view: white strip, a nutrition table, barcode
         p.rect(p.w * 0.05, p.h * 0.8, p.w * 0.9, p.h * 0.17, _WHITE)
         _nutrition(p, p.w * 0.07, p.h * 0.81, p.w * 0.32, p.h * 0.15)
         _small_print(p, p.w * 0.42, p.h * 0.815, p.w * 0.24, p.h * 0.15, 1.3, (30, 30, 30))
