@@ -1033,10 +1033,16 @@ class Brand:
     weight: float  # extra stroke (fraction of the font size): heavy display lettering
 
 
+#: Second words of two-word brands (no newspaper titles) and product names of shipping cartons.
+_BRAND_SECOND = tuple(w for w in _SECOND if w not in {"NEWS", "TIMES", "POST", "HERALD", "WEEKLY", "EXPRESS", "DEALS"})
+_PRODUCTS = ("CEREAL", "CRACKERS", "COOKIES", "TISSUES", "PAPER TOWELS", "DETERGENT", "CHIPS", "PASTA", "RICE",
+             "COFFEE", "JUICE", "TOMATOES", "SOUP", "PET FOOD")
+
+
 def _brand_name(rng: np.random.Generator) -> str:
     """An invented brand: syllables and an ending (Krunchos, Tribee), or two brand words (GOLDEN OATS)."""
     if rng.random() < 0.3:
-        return f"{_FIRST[int(rng.integers(len(_FIRST)))]} {_SECOND[int(rng.integers(len(_SECOND)))]}"
+        return f"{_FIRST[int(rng.integers(len(_FIRST)))]} {_BRAND_SECOND[int(rng.integers(len(_BRAND_SECOND)))]}"
     word = "".join(_SYLLABLES[int(i)] for i in rng.integers(len(_SYLLABLES), size=int(rng.integers(2, 4))))
     word += _ENDINGS[int(rng.integers(len(_ENDINGS)))]
     return word.upper() if rng.random() < 0.35 else word.capitalize()
@@ -1823,41 +1829,73 @@ def _package(p: _Page, wrapper: bool = False) -> None:
         _pack_front(p, brand, c1, c2, wrapper)
 
 
+_HANDLING = ("THIS SIDE UP", "FRAGILE", "HANDLE WITH CARE", "KEEP DRY", "DO NOT STACK", "PLEASE RECYCLE")
+_COUNTS = ("24 x 500 g", "12 x 1 L", "6 x 750 ml", "48 CT", "10 kg", "36 x 40 g", "4 x 2.5 kg", "100 PCS", "12 x 340 g")
+_KRAFT = (205, 175, 135)  # the board's own colour: lettering reversed out of the ink
+
+
 def _kraft(p: _Page) -> None:
+    """A corrugated box panel's flexo print in one ink: the brand, the product and count, handling marks,
+    a reversed-out block, the box maker's certificate, recycling marks, a lot code -- placed without
+    overlaps (ink only: the board shows everywhere else)."""
     rng = p.rng
     ink = KRAFT_INKS[int(rng.integers(len(KRAFT_INKS)))]
-    if rng.random() < 0.4:  # a printed box panel: a solid block with reversed-out text
-        bw, bh = float(rng.uniform(0.3, 0.6)) * p.w, float(rng.uniform(0.15, 0.35)) * p.h
-        bx, by = float(rng.uniform(0, p.w - bw)), float(rng.uniform(0, p.h - bh))
-        p.rect(bx, by, bw, bh, ink)
-        p.paragraph(bx + 3, by + 3, bw - 6, bh - 6, float(rng.uniform(4, 8)), "sans_bold", (200, 170, 130), 1.3)
-    if rng.random() < 0.6:  # the maker's brand in the one flexo ink: shape in ink, lettering reversed out
-        b = make_brand(rng, (176, 136, 92))
-        b = dataclasses.replace(b, shape_fill=ink, fill=(205, 175, 135), fill2=(205, 175, 135), outline=ink, accent=ink,
-                                shape=b.shape if b.shape != "none" else "box")
-        w, h = p.w * float(rng.uniform(0.3, 0.5)), p.h * float(rng.uniform(0.12, 0.22))
-        _paste(p, brand_mark_image(b, w * p.k, h * p.k, flat=True), float(rng.uniform(0, p.w - w)), float(rng.uniform(0, p.h - h)))
-    if rng.random() < 0.4:  # the box maker's certificate: a ring of small print around a few lines
-        r = min(p.w, p.h) * float(rng.uniform(0.07, 0.11))
-        cx, cy = float(rng.uniform(r, p.w - r)), float(rng.uniform(r, p.h - r))
-        p.draw.ellipse(p.px(cx - r, cy - r, cx + r, cy + r), outline=(*ink, 255), width=max(1, round(r * 0.06 * p.k)))
-        p.paragraph(cx - r * 0.6, cy - r * 0.5, r * 1.2, r, r * 0.16, "sans_bold", ink, 1.3)
-    for _ in range(int(rng.integers(1, 4))):
-        w = float(rng.uniform(0.35, 0.8)) * p.w
-        x, y = float(rng.uniform(0, p.w - w)), float(rng.uniform(0, p.h * 0.8))
-        word = _headline(rng)
-        size = min(w / max(1.0, p.text_width(word, 1.0, "sans_bold")), p.h * 0.2)
-        p.text(x, y, word, size, "sans_bold", ink)
-    if rng.random() < 0.6:  # handling arrows / recycling mark
-        x, y, s = float(rng.uniform(0, p.w * 0.8)), float(rng.uniform(0, p.h * 0.8)), float(rng.uniform(15, 35))
-        for k in range(2):
-            xx = x + k * s * 0.7
-            p.draw.polygon([tuple(p.px(xx + s * 0.3, y)), tuple(p.px(xx + s * 0.6, y + s * 0.4)),
-                            tuple(p.px(xx, y + s * 0.4))], fill=(*ink, 255))
-            p.rect(xx + s * 0.2, y + s * 0.4, s * 0.2, s * 0.5, ink)
+    m = min(p.w, p.h) * 0.05
+    taken: list[tuple[float, float, float, float]] = []
+
+    def place(w: float, h: float) -> tuple[float, float] | None:
+        """A free spot for a ``w`` x ``h`` element (a few random tries), or None."""
+        if w > p.w - 2 * m or h > p.h - 2 * m:
+            return None
+        for _ in range(12):
+            x, y = float(rng.uniform(m, p.w - m - w)), float(rng.uniform(m, p.h - m - h))
+            if all(x + w + m < a or a + c + m < x or y + h + m < b or b + d + m < y for a, b, c, d in taken):
+                taken.append((x, y, w, h))
+                return x, y
+        return None
+
+    b = make_brand(rng, (176, 136, 92))
+    b = dataclasses.replace(b, shape_fill=ink, fill=_KRAFT, fill2=_KRAFT, outline=ink, accent=ink,
+                            shape=b.shape if b.shape != "none" else "box")
+    if rng.random() < 0.7:  # the brand in the one ink: shape in ink, lettering reversed out
+        w, h = p.w * float(rng.uniform(0.3, 0.55)), p.h * float(rng.uniform(0.12, 0.22))
+        if (at := place(w, h)) is not None:
+            _paste(p, brand_mark_image(b, w * p.k, h * p.k, flat=True), *at)
+    lines = [(f"{b.name} {rng.choice(_PRODUCTS)}".upper(), "sans_bold", 0.12),
+             (str(rng.choice(_COUNTS)), "sans_bold", 0.08)]
     if rng.random() < 0.5:
-        p.paragraph(float(rng.uniform(2, p.w * 0.5)), float(rng.uniform(2, p.h * 0.7)), p.w * 0.4, 15, 3.0, "sans", ink)
-    if rng.random() < 0.3:
+        lines.append((str(rng.choice(_HANDLING)), str(rng.choice(["sans_bold", "serif_bold"])), 0.07))
+    for text, face, rel in lines:
+        size = min(p.h * rel * float(rng.uniform(0.7, 1.2)), (p.w - 2 * m) * 0.9 / max(1.0, p.text_width(text, 1.0, face)))
+        if (at := place(p.text_width(text, size, face), size * 1.2)) is not None:
+            p.text(*at, text, size, face, ink)
+    if rng.random() < 0.35:  # a printed block with reversed-out text
+        bw, bh = float(rng.uniform(0.3, 0.5)) * p.w, float(rng.uniform(0.12, 0.25)) * p.h
+        if (at := place(bw, bh)) is not None:
+            p.rect(*at, bw, bh, ink)
+            p.paragraph(at[0] + bw * 0.06, at[1] + bh * 0.1, bw * 0.88, bh * 0.8, bh * 0.18, "sans_bold", _KRAFT, 1.3)
+    if rng.random() < 0.6:  # handling arrows (this side up)
+        s = min(p.w, p.h) * float(rng.uniform(0.08, 0.14))
+        if (at := place(s * 1.4, s)) is not None:
+            x, y = at
+            for k in range(2):
+                xx = x + k * s * 0.7
+                p.draw.polygon([tuple(p.px(xx + s * 0.3, y)), tuple(p.px(xx + s * 0.6, y + s * 0.4)),
+                                tuple(p.px(xx, y + s * 0.4))], fill=(*ink, 255))
+                p.rect(xx + s * 0.2, y + s * 0.4, s * 0.2, s * 0.6, ink)
+    if rng.random() < 0.4:  # the box maker's certificate: a ring around a few lines of small print
+        r = min(p.w, p.h) * float(rng.uniform(0.07, 0.11))
+        if (at := place(2 * r, 2 * r)) is not None:
+            cx, cy = at[0] + r, at[1] + r
+            p.draw.ellipse(p.px(cx - r, cy - r, cx + r, cy + r), outline=(*ink, 255), width=max(1, round(r * 0.06 * p.k)))
+            p.paragraph(cx - r * 0.6, cy - r * 0.5, r * 1.2, r, r * 0.16, "sans_bold", ink, 1.3)
+    if rng.random() < 0.6:  # recycling marks
+        s = min(p.w, p.h) * 0.07
+        if (at := place(s * 4, s * 1.3)) is not None:
+            _marks(p, *at, s, ink)
+    if rng.random() < 0.5 and (at := place(p.w * 0.4, p.h * 0.06)) is not None:  # lot code, maker's address
+        p.paragraph(*at, p.w * 0.4, p.h * 0.06, 3.0, "sans", ink)
+    if rng.random() < 0.2:  # a band in a second ink across the panel
         p.rect(0, float(rng.uniform(0, p.h)), p.w, float(rng.uniform(8, 30)), _ink(rng))
 
 
