@@ -218,8 +218,8 @@ def crumple_sheet(rng: np.random.Generator, mesh: Mesh, d: dict) -> Mesh:
         z = facet_field(rng, xy, facet, 1.0)
         coarse = facet_field(rng, xy, facet * 3.0, 1.0)
     else:  # film and bags: a few long, thin folds over broad, soft billows (many short creases read as sponge)
-        n = int(np.clip(area / facet**2 * 0.6, 4, 80))
-        z = crease_field(rng, xy, n, 1.0, facet * 0.5, facet * 0.6 * elongation)
+        n = int(np.clip(area / facet**2 * 0.15, 3, 24))  # (dozens of short creases: hammered metal)
+        z = crease_field(rng, xy, n, 1.0, facet * 0.7, facet * elongation)
         coarse = wave_noise(rng, xy, 0.25 / facet, modes=6)
     z *= 0.35 * d["crumple"] / (z.std() + 1e-9)  # keep the relief to scale whatever the crease count
     z += 0.25 * d["crumple"] * coarse / (coarse.std() + 1e-9)  # real crumpling has no single scale
@@ -732,7 +732,7 @@ class HeightField:
         j = np.clip(((xy[:, 0] - self.x0) / self.cell).astype(int), 0, self.z.shape[1] - 1)
         return i, j
 
-    def sample(self, xy: np.ndarray, radius: int = 1) -> np.ndarray:
+    def sample(self, xy: np.ndarray, radius: int = 1, bridge: float = 0.0) -> np.ndarray:
         """Highest surface within ``radius`` cells of each point, interpolated bilinearly between cell
         centres, so a sheet draped over other objects follows a smooth surface, not 1 cm steps.
 
@@ -755,6 +755,9 @@ class HeightField:
         top = z[i0, j0] * (1 - tx) + z[i0, j0 + 1] * tx
         bottom = z[i0 + 1, j0] * (1 - tx) + z[i0 + 1, j0 + 1] * tx
         return top * (1 - ty) + bottom * ty
+        ``bridge`` (m) > 0: a sheet spans small bumps: the surface is smoothed over ~2 cm and may dip
+        up to ``bridge`` below the highest point (a film copying every crease under it reads as
+        hammered metal).
 
     def splat(self, xyz: np.ndarray, radius: int = 1) -> None:
         """Raise the surface to the given points (each covers a (2r+1)^2 cell square)."""
@@ -767,6 +770,10 @@ class HeightField:
 
 
 def _rotate_z(v: np.ndarray, yaw: float) -> np.ndarray:
+        if bridge > 0:
+            from scipy.ndimage import gaussian_filter
+
+            z = np.maximum(gaussian_filter(z, 2.0, mode="nearest"), z - bridge)
     c, s = math.cos(yaw), math.sin(yaw)
     out = v.copy()
     out[:, 0], out[:, 1] = c * v[:, 0] - s * v[:, 1], s * v[:, 0] + c * v[:, 1]
@@ -787,12 +794,15 @@ def settle(
     v[:, 1] += xy[1]
     if drape:
         relief = v[:, 2] - v[:, 2].min()
-        under = hf.sample(v[:, :2], radius=2)
+        under = hf.sample(v[:, :2], radius=2, bridge=BRIDGE)
         # Soft clutter gives under weight: the pile compresses, so a sheet sinks a little
         # (:func:`press_under` then lowers what it covers, so nothing pokes through it).
         v[:, 2] = compress * under + gap + relief
     else:
         # A rigid piece pushes the soft stuff under it aside: it rests on the median support.
+BRIDGE = 0.01  #: (m) how far a draped sheet may span across the bumps under it
+
+
         v[:, 2] += compress * float(np.median(hf.sample(v[:, :2], radius=1))) - v[:, 2].min() + gap
     hf.splat(v, radius=1)
     return v
@@ -802,32 +812,33 @@ def press_under(sheet: np.ndarray, below: list[np.ndarray], hf: HeightField, gap
     """Lower the vertices of ``below`` (in place) to just under a freshly draped ``sheet``.
 
     A sheet sinks into the pile under it (``settle``'s ``compress``), so without this, the tops
-    of what it covers would poke through it. Per height-field cell the sheet's lowest point is a
-    ceiling; every earlier vertex in that cell is pushed down under it (the sheet presses the
-    pile flat there, which is hidden under the sheet anyway), and so is every vertex within 2 cells
-    of a lower sheet point.
+    of what it covers would poke through it. The sheet's lowest points make a smooth ceiling; every
+    earlier vertex is pushed down under it (the sheet presses the pile there, hidden under the sheet
+    or seen smooth through clear film), never above the sheet's lowest point within 2 cells.
 
     >>> hf = HeightField((-0.2, 0.2, -0.2, 0.2))
     >>> box = np.array([[0.0, 0.0, 0.05]]); sheet = np.array([[0.0, 0.0, 0.03]])
     >>> press_under(sheet, [box], hf); round(float(box[0, 2]), 4)
     0.028
     """
-    from scipy.ndimage import minimum_filter
+    from scipy.ndimage import map_coordinates, minimum_filter, uniform_filter
 
     i, j = hf._ij(sheet[:, :2])
-    i0, j0 = i.min() - 2, j.min() - 2  # the sheet's cells and a 2-cell border, in a small local grid
-    ceiling = np.full((i.max() - i0 + 3, j.max() - j0 + 3), np.inf)
+    i0, j0 = i.min() - 4, j.min() - 4  # the sheet's cells and a 4-cell border, in a small local grid
+    ceiling = np.full((i.max() - i0 + 5, j.max() - j0 + 5), NO_CEILING)
     np.minimum.at(ceiling, (i - i0, j - j0), sheet[:, 2])
+NO_CEILING = 10.0  #: (m) "no sheet above": far above any pile
+
+
     # What lies below has faces up to ~2 cm across (boxes, bottles): a crease valley of the sheet
-    # between two of their vertices must hold them down too, so each cell's ceiling is the lowest
-    # sheet point within 2 cells.
-    ceiling = minimum_filter(ceiling, size=5, mode="constant", cval=np.inf)
+    # between two of their vertices must hold them down too. A pressed vertex follows a smooth
+    # ceiling (a stepped one shows as 1 cm blocks through clear film): the lowest sheet point within
+    # 4 cells, averaged over 3x3 cells and read bilinearly, never above the lowest within 2 cells.
+    ceiling = uniform_filter(minimum_filter(ceiling, size=9, mode="nearest"), size=3, mode="nearest")
     for v in below:
-        vi, vj = hf._ij(v[:, :2])
-        vi, vj = vi - i0, vj - j0
-        inside = (vi >= 0) & (vi < ceiling.shape[0]) & (vj >= 0) & (vj < ceiling.shape[1])
-        top = np.full(len(v), np.inf)
-        top[inside] = ceiling[vi[inside], vj[inside]]
+        fi = (v[:, 1] - hf.y0) / hf.cell - 0.5 - i0
+        fj = (v[:, 0] - hf.x0) / hf.cell - 0.5 - j0
+        top = map_coordinates(ceiling, [fi, fj], order=1, mode="constant", cval=NO_CEILING)
         v[:, 2] = np.minimum(v[:, 2], np.maximum(top - gap, 0.0))
 
 

@@ -86,6 +86,33 @@ def test_nothing_pokes_through_a_draped_sheet():
     assert np.mean(sheet[over][seen, 2] >= box_top[seen] - 0.005) > 0.98  # the sheet lies over the box
 
 
+def test_a_draped_sheet_spans_small_bumps_but_not_big_objects():
+    hf = HeightField((-0.3, 0.3, -0.3, 0.3), cell=0.01)
+    x, y = np.meshgrid(np.arange(-0.2, 0.2, 0.01), np.arange(-0.2, 0.2, 0.01))
+    bumps = 0.02 + 0.006 * (np.floor(x / 0.02 + 0.25) % 2)  # 6 mm ridges, 2 cm wide, 2 cm apart
+    hf.splat(np.c_[x.ravel(), y.ravel(), bumps.ravel()], radius=0)
+    hf.splat(np.array([[0.1, 0.1, 0.08]]), radius=3)  # a 7 cm box, 8 cm high
+    line = np.c_[np.linspace(-0.12, 0.0, 40), np.full(40, -0.1)]
+    assert np.ptp(hf.sample(line, radius=0, bridge=0.01)) < 0.002  # the ridges are spanned
+    assert np.ptp(hf.sample(line, radius=0)) > 0.005  # (without bridging it is copied)
+    top = hf.sample(np.array([[0.1, 0.1]]), radius=0, bridge=0.01)[0]
+    assert 0.07 <= top <= 0.08  # the box holds the sheet up: it dips at most 1 cm
+
+
+def test_what_a_sheet_presses_down_follows_a_smooth_ceiling():
+    # under clear film a stepped ceiling showed as 1 cm blocks: pressed vertices follow the sheet
+    hf = HeightField((-0.3, 0.3, -0.3, 0.3), cell=0.01)
+    x, y = np.meshgrid(np.arange(-0.15, 0.15, 0.006), np.arange(-0.15, 0.15, 0.006))
+    sheet = np.c_[x.ravel(), y.ravel(), 0.05 + 0.1 * x.ravel()]  # a tilted sheet, 3.5 to 6.5 cm high
+    below = np.c_[x.ravel(), y.ravel(), np.full(x.size, 0.2)]
+    press_under(sheet, [below], hf)
+    assert np.all(below[:, 2] < sheet[:, 2])  # nothing pokes through
+    inner = (np.abs(x.ravel()) < 0.1) & (np.abs(y.ravel()) < 0.1)
+    assert np.all(sheet[inner, 2] - below[inner, 2] < 0.008)  # pressed just under it (4 cells' slope)
+    row = below[:, 2].reshape(x.shape)[25, 9:41]  # |x| < 0.1 m
+    assert np.abs(np.diff(row, 2)).max() < 1e-4  # smooth: no 1 cm steps (a step is 1e-3 here)
+
+
 def test_shards_partition_the_frames():
     n = 11
     parts = [shard_frames(n, (i, 3)) for i in range(3)]
