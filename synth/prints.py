@@ -9,11 +9,19 @@ DejaVu fonts that ship with matplotlib), then resampled to the texture size the 
 Kinds (:data:`KINDS`): ``letter`` (white office paper, paragraphs), ``news`` (front and inside
 pages, listings, classifieds: columns, headlines, photos, ads), ``magazine`` (covers, photo-led
 pages, photo grids, text with an inset photo, ads), ``flyer`` (saturated supermarket flyer: product
-grid, prices, banners), ``package`` (cereal/snack box led by a big product photo: brand mark,
-flash, small text), ``kraft`` (corrugated
-cardboard: one- or two-colour flexo print on brown; ink only, transparent elsewhere), ``snack``
-(printed plastic wrapper), ``label`` (bottle label band; transparent outside the band), ``can``
-(printed can body), ``bag`` (carrier-bag logo; ink only).
+grid, prices, banners), ``package`` (cereal/snack box: a front led by a big studio product photo
+under a brand system -- see :func:`make_brand` -- or, for a fifth, the back panel of dense small
+print), ``kraft`` (corrugated cardboard: a shipping carton's one-ink flexo print on brown; ink only,
+transparent elsewhere), ``snack`` (printed plastic wrapper), ``label`` (bottle label band, brand on
+one half and small print on the other; transparent outside the band), ``can`` (printed can body),
+``bag`` (carrier-bag logo, slogan and recycling line; ink only).
+
+Brand systems (:func:`make_brand`, :func:`brand_mark_image`): an invented wordmark in a display,
+script or heavy face (DejaVu, STIX, Computer Modern: all ship with matplotlib), condensed or
+extended, slanted or arched, set in an oval, swoosh, banner, badge or box with outline, keyline,
+drop shadow and two-tone lettering; with it a flavour ribbon, a tagline, wavy colour bands,
+starburst flashes, claim seals, nutrition tables, multilingual small print, barcodes and
+recycling marks.
 
 Photos (:func:`photo_image`) are small lit scenes, not pictures from anywhere: a background in
 perspective, subjects shaded by one light with highlights and cast shadows, multi-octave textures.
