@@ -165,20 +165,27 @@ def _backside(nt):
 def _board_rim(nt, vec, colour, m: dict):
     """Corrugated board's cut edge (faces with ``board_rim`` 1): the two liners and, between them,
     the wavy fluting medium (lighter kraft) over dark channels, one wave per ``m["flute"]`` m along x.
-    ``board_depth`` runs 0 (front) to 1 (back) across the edge.
+    ``board_depth`` runs 0 (front) to 1 (back) across the edge. With ``m["peel"]`` (m), the top liner
+    is torn off along torn edges (``board_tear`` closer than about that): the ridged fluting shows.
     """
     depth = _attribute(nt, "board_depth")
     split = nt.nodes.new("ShaderNodeSeparateXYZ")
     nt.links.new(vec, split.inputs[0])
     phase = _math(nt, "SINE", _math(nt, "MULTIPLY", split.outputs["X"], 2 * math.pi / float(m["flute"]), clamp=False),
                   clamp=False)
+    c = np.clip(np.asarray(m["color"][:3]) * 1.35 + 0.03, 0, 1)
+    if m.get("peel"):
+        wobble = _noise(nt, vec, 30.0, 2.0)  # the liner tears off in a ragged band
+        width = _math(nt, "MULTIPLY_ADD", wobble, 1.6 * float(m["peel"]), 0.2 * float(m["peel"]), clamp=False)
+        band = _math(nt, "LESS_THAN", _attribute(nt, "board_tear"), width)
+        ridges = _math(nt, "MULTIPLY_ADD", phase, 0.3, 0.7)  # crests light, grooves dark
+        colour = _mix(nt, band, colour, _mix(nt, ridges, _rgba(c * 0.45), _rgba(c)))
     wave = _math(nt, "MULTIPLY_ADD", phase, 0.3, 0.5, clamp=False)
     dist = _math(nt, "ABSOLUTE", _math(nt, "SUBTRACT", depth, wave, clamp=False), clamp=False)
     medium = _math(nt, "MULTIPLY_ADD", dist, -1 / 0.08, 1.9)  # clamped: 1 on the medium, 0 in a channel
     liner = _math(nt, "MULTIPLY", _math(nt, "SUBTRACT", _math(nt, "ABSOLUTE", _math(
         nt, "SUBTRACT", depth, 0.5, clamp=False), clamp=False), 0.36), 40.0)
     lit = _math(nt, "MAXIMUM", medium, liner)
-    c = np.clip(np.asarray(m["color"][:3]) * 1.35 + 0.03, 0, 1)
     edge = _mix(nt, lit, _rgba(c * 0.22), _rgba(c))
     return _mix(nt, _attribute(nt, "board_rim"), colour, edge)
 

@@ -380,16 +380,18 @@ def _resample(a: np.ndarray, b: np.ndarray, step: float) -> np.ndarray:
     return a + (b - a) * (np.arange(n) / n)[:, None]
 
 
-def board_outline(rng: np.random.Generator, sx: float, sy: float, tear: float, step: float) -> np.ndarray:
-    """The outline (ccw, (N, 2), points at most about ``step`` apart) of a piece of board.
+def board_outline(rng: np.random.Generator, sx: float, sy: float, tear: float, step: float) -> tuple[
+        np.ndarray, np.ndarray]:
+    """The outline (ccw, (N, 2), points at most about ``step`` apart) of a piece of board, and per
+    point whether the outline segment starting there is torn (True) or cut.
 
     A rectangle with 0-2 corners cut off by straight cuts; each side is torn with probability
     ``tear``: a tear wanders inward a few mm to 1.5 cm (smooth, with a little fine ragging) but
     keeps the side's overall straight course, so the piece never turns star-shaped.
 
-    >>> pts = board_outline(np.random.default_rng(0), 0.3, 0.2, 0.5, 0.008)
-    >>> bool(np.abs(pts).max(axis=0)[0] <= 0.15 + 1e-9), len(pts) > 50
-    (True, True)
+    >>> pts, torn = board_outline(np.random.default_rng(0), 0.3, 0.2, 0.5, 0.008)
+    >>> bool(np.abs(pts).max(axis=0)[0] <= 0.15 + 1e-9), len(pts) > 50, len(torn) == len(pts)
+    (True, True, True)
     """
     poly = np.array([[-sx / 2, -sy / 2], [sx / 2, -sy / 2], [sx / 2, sy / 2], [-sx / 2, sy / 2]])
     for _ in range(int(rng.choice(3, p=[0.35, 0.45, 0.2]))):  # straight cuts across corners
@@ -398,12 +400,13 @@ def board_outline(rng: np.random.Generator, sx: float, sy: float, tear: float, s
         normal = np.array([math.cos(ang), math.sin(ang)])
         reach = float(corner @ normal)
         poly = _clip_convex(poly, normal * reach * rng.uniform(0.55, 0.85), normal)
-    pts = []
+    pts, torn = [], []
     for k in range(len(poly)):
         a, b = poly[k], poly[(k + 1) % len(poly)]
         seg = _resample(a, b, step)
         length = float(np.linalg.norm(b - a))
-        if rng.random() < tear and length > 4 * step:
+        ripped = bool(rng.random() < tear and length > 4 * step)
+        if ripped:
             t = np.arange(len(seg)) / len(seg)
             inward = np.array([-(b - a)[1], (b - a)[0]]) / length  # left of a ccw edge = inside
             wander = sum(rng.normal(0, 1 / f) * np.sin(math.pi * f * t + rng.uniform(0, 2 * math.pi))
@@ -413,7 +416,18 @@ def board_outline(rng: np.random.Generator, sx: float, sy: float, tear: float, s
             env = np.clip(np.minimum(t, 1 - t) * length / (2 * step), 0, 1)  # corners stay put
             seg = seg + inward * ((depth + rag) * env)[:, None]
         pts.append(seg)
-    return np.concatenate(pts)
+        torn.append(np.full(len(seg), ripped))
+    return np.concatenate(pts), np.concatenate(torn)
+
+
+def _distance_to_segments(p: np.ndarray, a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """Distance from each point ``p`` (N, 2) to the nearest of the segments ``a[k]``-``b[k]`` (inf if none)."""
+    if not len(a):
+        return np.full(len(p), np.inf)
+    ab = b - a
+    t = np.clip(np.einsum("nkd,kd->nk", p[:, None] - a[None], ab) / ((ab**2).sum(axis=1) + 1e-18), 0, 1)
+    near = a[None] + t[..., None] * ab[None]
+    return np.linalg.norm(p[:, None] - near, axis=2).min(axis=1)
 
 
 def board_sheet(outline: np.ndarray, folds: list[float], step: float) -> tuple[np.ndarray, list[tuple[int, ...]], int]:
@@ -545,12 +559,13 @@ def board_piece(rng: np.random.Generator, size, d: dict, tear: float = 0.45, fol
     The flat piece spans ``size[:2]`` (m). Score lines run along y; a flap beyond one is bent by
     :data:`FOLD_DEGREES` (up or down), the panels buckle gently along a few long straight creases,
     the board is :data:`BOARD_THICKNESS` thick (:func:`solidify`) and finally rests on a stable side
-    (:func:`rest_pose`). Attributes: ``board_depth`` (0 front, 1 back, per vertex) and ``board_rim``
-    (1 on the cut edge's faces, where the fluting shows), for :func:`zerowaste.synth.materials.make_material`.
+    (:func:`rest_pose`). Attributes: ``board_depth`` (0 front, 1 back, per vertex), ``board_rim``
+    (1 on the cut edge's faces, where the fluting shows) and ``board_tear`` (m from a torn edge, on
+    front vertices; 1 elsewhere), for :func:`zerowaste.synth.materials.make_material`.
 
     >>> m = board_piece(np.random.default_rng(1), (0.3, 0.2, 0.0), {"dents": 2, "bend": 0.1})
     >>> sorted(m.attrs), bool(m.verts[:, 2].min() == 0.0)
-    (['board_depth', 'board_rim'], True)
+    (['board_depth', 'board_rim', 'board_tear'], True)
     """
     sx, sy = float(size[0]), float(size[1])
     step = float(np.clip(min(sx, sy) / 14, 0.006, 0.012))
@@ -558,7 +573,7 @@ def board_piece(rng: np.random.Generator, size, d: dict, tear: float = 0.45, fol
     n_folds = int(rng.choice(3, p=[0.3, 0.45, 0.25])) if folds is None else folds
     sides = [int(s) for s in rng.permutation([-1, 1])[:n_folds]]
     lines = [(side * sx / 2 * (1 - 2 * rng.uniform(0.12, 0.36)), side) for side in sides]
-    outline = board_outline(rng, sx, sy, tear, step)
+    outline, torn = board_outline(rng, sx, sy, tear, step)
     pts, tris, n_outline = board_sheet(outline, [c for c, _ in lines], step)
     verts = np.concatenate([pts, np.zeros((len(pts), 1))], axis=1)
     v, faces, depth, rim = solidify(verts, tris, n_outline, t)
@@ -575,7 +590,11 @@ def board_piece(rng: np.random.Generator, size, d: dict, tear: float = 0.45, fol
         v = _fold(v, flat_x, c, side, bend, -t / 2)
         sign = sign if same else -sign
     v = rest_pose(rng, v)
-    attrs = {"board_depth": ("POINT", depth), "board_rim": ("FACE", rim)}
+    # how far each front vertex lies from a torn edge (m), where the top liner peels off (materials)
+    nxt = np.roll(outline, -1, axis=0)
+    to_tear = np.minimum(_distance_to_segments(pts, outline[torn], nxt[torn]), 1.0)
+    attrs = {"board_depth": ("POINT", depth), "board_rim": ("FACE", rim),
+             "board_tear": ("POINT", np.concatenate([to_tear, np.ones(len(pts))]))}
     return Mesh(v, faces, uv, sharp=20.0, attrs=attrs)
 
 
@@ -618,7 +637,8 @@ def crushed_box(rng: np.random.Generator, size, d: dict) -> Mesh:
                         1.5 * scale, valley=0.75)
     v[:, 2] += dent * np.sign(m.verts[:, 2])  # long straight creases across top and bottom panels
     parts = [Mesh(v, m.faces, m.uv, attrs={"board_depth": ("POINT", np.zeros(len(v))),
-                                            "board_rim": ("FACE", np.zeros(len(m.faces)))})]
+                                            "board_rim": ("FACE", np.zeros(len(m.faces))),
+                                            "board_tear": ("POINT", np.ones(len(v)))})]
     for _ in range(int(rng.choice(3, p=[0.4, 0.4, 0.2]))):  # open top flaps, hinged on a top edge
         along_x = rng.random() < 0.5
         edge, other = (sx, sy) if along_x else (sy, sx)

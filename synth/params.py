@@ -245,6 +245,7 @@ def _material(rng: np.random.Generator, cls: str, kind: str, surfaces: dict | No
             m["corrugated"] = _r(rng, 0.05, 0.2)
         if kind != "paper_bag":  # flute pitch (m): B to A flute, seen on the cut edges
             m["flute"] = round(float(rng.uniform(0.0065, 0.0085)), 4)
+            m["peel"] = round(float(rng.uniform(0.0, 0.012)), 4)  # liner torn off along torn edges (m)
     elif cls in PLASTICS:
         clear = float(s.get("clear_plastic", 0.6))
         options = PLASTICS[cls]

@@ -56,7 +56,8 @@ def test_board_outlines_run_mostly_straight():
     assert np.mean(shares) > 0.5, np.round(shares, 2)
     # and torn edges wander inward only a little: the flat outline keeps to the cut polygon
     for seed in range(10):
-        pts = board_outline(np.random.default_rng(seed), 0.3, 0.2, 1.0, 0.008)
+        pts, torn = board_outline(np.random.default_rng(seed), 0.3, 0.2, 1.0, 0.008)
+        assert torn.mean() > 0.5  # (tear=1: every side long enough is torn)
         assert np.abs(pts[:, 0]).max() <= 0.15 + 1e-9 and np.abs(pts[:, 1]).max() <= 0.1 + 1e-9
         area = 0.5 * abs(float(np.dot(pts[:, 0], np.roll(pts[:, 1], -1)) - np.dot(pts[:, 1], np.roll(pts[:, 0], -1))))
         assert area > 0.45 * 0.3 * 0.2
@@ -146,3 +147,48 @@ def test_crushed_boxes_stay_low_and_their_open_flaps_are_thick_boards():
         uses = _edge_uses([f for f, r in zip(box.faces, rim, strict=True) if r == 1])
         assert len(uses) == 4 * int(rim.sum())  # rim quads
     assert flaps >= 3
+
+
+def test_torn_edges_are_marked_for_the_peeled_liner():
+    rng = np.random.default_rng(2)
+    torn = board_piece(rng, (0.3, 0.2, 0.0), {"bend": 0.0}, tear=1.0, folds=0)
+    cut = board_piece(np.random.default_rng(2), (0.3, 0.2, 0.0), {"bend": 0.0}, tear=0.0, folds=0)
+    to_tear, depth = torn.attrs["board_tear"][1], torn.attrs["board_depth"][1]
+    assert (to_tear[depth == 0] < 0.02).mean() > 0.1 and to_tear[depth == 0].max() > 0.05
+    assert (to_tear[depth == 1] == 1).all() and (cut.attrs["board_tear"][1] == 1).all()
+
+
+BLENDER_SCRIPT = r"""
+import json, numpy as np
+from zerowaste.compat.blenderproc import import_blenderproc, init
+import_blenderproc(); init()
+from zerowaste.synth.materials import make_material
+from zerowaste.synth.objects import build_mesh
+from zerowaste.synth.scene import mesh_object
+m = build_mesh({"kind": "flat_piece", "size": [0.3, 0.2, 0.0], "deform": {"bend": 0.1}, "seed": 4})
+data = mesh_object("board", m).blender_obj.data
+out = {"faces": [len(data.polygons), len(m.faces)]}
+for name, (domain, values) in m.attrs.items():
+    a = data.attributes[name]
+    got = np.zeros(len(a.data), np.float32); a.data.foreach_get("value", got)
+    out[name] = [a.domain, bool(np.allclose(got, values, atol=1e-6))]
+mat = make_material({"family": "cardboard", "color": [0.4, 0.25, 0.1], "print": "plain", "flute": 0.007, "peel": 0.01})
+out["reads"] = sorted({n.attribute_name for n in mat.node_tree.nodes if n.bl_idname == "ShaderNodeAttribute"})
+print("RESULT" + json.dumps(out))
+import os; os._exit(0)
+"""
+
+
+def test_board_attributes_reach_blender_and_its_material_reads_them():
+    import json
+    import subprocess
+    import sys
+
+    done = subprocess.run([sys.executable, "-c", BLENDER_SCRIPT], capture_output=True, text=True, timeout=300)
+    line = next((x for x in done.stdout.splitlines() if x.startswith("RESULT")), None)
+    assert line, done.stdout[-2000:] + done.stderr[-3000:]
+    out = json.loads(line[len("RESULT"):])
+    assert out["faces"][0] == out["faces"][1]  # no face dropped by Blender (none degenerate)
+    assert out["board_depth"] == ["POINT", True] and out["board_tear"] == ["POINT", True]
+    assert out["board_rim"] == ["FACE", True]
+    assert out["reads"] == ["board_depth", "board_rim", "board_tear"]
