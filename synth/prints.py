@@ -1386,6 +1386,33 @@ def _legible(p: _Page, size: float) -> bool:
     return size * p.k >= 5
 
 
+def _pattern(p: _Page, c1) -> None:
+    """A printed pattern over the page: polka dots or diagonal stripes in a tint of ``c1``, or confetti."""
+    rng = p.rng
+    kind = str(rng.choice(["dots", "stripes", "confetti"]))
+    tint = _shade(c1, 1.25) if _lum(c1) < 160 else _shade(c1, 0.85)
+    s = min(p.w, p.h) * float(rng.uniform(0.06, 0.12))
+    if kind == "dots":
+        for j in range(int(p.h / s) + 1):
+            for i in range(int(p.w / s) + 2):
+                x, y, r = (i + 0.5 * (j % 2)) * s, j * s, s * 0.22
+                p.draw.ellipse(p.px(x - r, y - r, x + r, y + r), fill=(*tint, 255))
+    elif kind == "stripes":
+        for i in range(-int(p.h / s) - 1, int(p.w / s) + 1):
+            x = i * s
+            pts = [(x, 0), (x + s * 0.45, 0), (x + s * 0.45 + p.h, p.h), (x + p.h, p.h)]
+            p.draw.polygon([tuple(p.px(*q)) for q in pts], fill=(*tint, 255))
+    else:  # confetti: small discs and bars in a few inks
+        cols = [_ink(rng, c1) for _ in range(3)] + [_WHITE]
+        for _ in range(int(p.w * p.h / (s * s) * 1.5)):
+            x, y, r = float(rng.uniform(0, p.w)), float(rng.uniform(0, p.h)), s * float(rng.uniform(0.08, 0.2))
+            c = (*_pick(rng, cols), 255)
+            if rng.random() < 0.5:
+                p.draw.ellipse(p.px(x - r, y - r, x + r, y + r), fill=c)
+            else:
+                p.draw.line(p.px(x - r * 1.5, y - r, x + r * 1.5, y + r), fill=c, width=max(1, round(r * 0.7 * p.k)))
+
+
 def _pack_front(p: _Page, b: Brand, c1, c2, wrapper: bool) -> None:
     """A pack front: a hero photo (most of the face) under the brand system, waves, a flash, net weight."""
     rng = p.rng
@@ -1394,12 +1421,18 @@ def _pack_front(p: _Page, b: Brand, c1, c2, wrapper: bool) -> None:
     tint = tuple(round(255 - (255 - v) * 0.35) for v in c1)
     backdrop = _pick(rng, [c1, c1, c2, tint, (246, 244, 238)])
     layout = int(rng.choice(3, p=[0.5, 0.2, 0.3]))
+    if layout != 1 and rng.random() < 0.35:  # a printed pattern on the pack's colour field
+        _pattern(p, c1)
     if layout == 0:  # the hero shot fills the lower two thirds, on the pack's own colour
         p.photo(0, p.h * 0.26, p.w, p.h * 0.74, style, backdrop, punchy=True)
     elif layout == 1:  # full-bleed photo
         p.photo(0, 0, p.w, p.h, style, backdrop, punchy=True)
     else:  # a photo window
         p.photo(p.w * 0.06, p.h * 0.24, p.w * 0.88, p.h * 0.58, style, backdrop, punchy=True)
+    if rng.random() < 0.8:  # the legal line under every pack shot
+        cap = "Serving suggestion" if style == "snack" else "Product shown may vary"
+        size = min(p.h * 0.018, p.w * 0.03)
+        _fine(p, p.w * 0.06, p.h * (0.78 if layout == 2 else 0.76), cap, size, "sans_italic", _contrast(backdrop, [_WHITE, _DARK]))
     logo_h = p.h * float(rng.uniform(0.2, 0.3))
     if rng.random() < 0.5:  # a field of colour with a wavy edge behind the brand
         _wave(p, logo_h + p.h * 0.09, p.h * 0.025, c1 if layout == 1 else b.accent,
@@ -1414,7 +1447,8 @@ def _pack_front(p: _Page, b: Brand, c1, c2, wrapper: bool) -> None:
     if rng.random() < 0.85:  # the flavour or sub-brand on a ribbon
         rh = p.h * float(rng.uniform(0.045, 0.065))
         face = str(rng.choice(["sans_bold", "serif_bold_italic", "script", "display"]))
-        _ribbon(p, 0, y, p.w, rh, b.flavour, b.accent if b.accent != c1 else b.shape_fill, _contrast(b.accent, [_WHITE, _DARK]), face)
+        band = b.accent if b.accent != c1 else b.shape_fill
+        _ribbon(p, 0, y, p.w, rh, b.flavour, band, _contrast(band, [_WHITE, _DARK]), face)
         y += rh * 1.2
     size = p.h * 0.028
     if rng.random() < 0.7 and _legible(p, size):  # a tagline in italics
