@@ -1873,7 +1873,7 @@ def _package(p: _Page, wrapper: bool = False) -> None:
     grad = (np.array(c1) * (1 - t * 0.6) + np.array(c2) * t * 0.6).astype(np.uint8)
     p.img.paste(Image.fromarray(grad).resize(p.img.size, Image.BILINEAR).convert("RGBA"), (0, 0))
     brand = make_brand(rng, c1)
-    if rng.random() < PACK_BACKS:
+    if rng.random() < PACK_BACKS * (0.6 if wrapper else 1.0):  # fewer backs on wrappers
         _pack_back(p, brand, c1)
     else:
         _pack_front(p, brand, c1, c2, wrapper)
@@ -1957,7 +1957,7 @@ def _snack(p: _Page) -> None:
             p.rect(0, y, p.w, 8.0, (200, 200, 205))
 
 
-def _label(p: _Page, top: float | None = None, bot: float | None = None) -> None:
+def _label(p: _Page, top: float | None = None, bot: float | None = None, white_panel: float = 0.5) -> None:
     """A bottle label band (transparent above and below): the brand on the front half with the flavour,
     a wave of a second colour; the back half a white panel of small print, a nutrition table, a barcode."""
     rng = p.rng
@@ -1982,7 +1982,7 @@ def _label(p: _Page, top: float | None = None, bot: float | None = None) -> None
     _fine(p, x0 + half * 0.12, bot - vs * 1.6, str(rng.choice(_VOLUMES)), vs, "sans_bold", _contrast(c1, [_WHITE, _DARK]))
     px0, pw = x0 + half * 1.05, half * 0.8  # the back half: small print, a nutrition table, a barcode
     small = max(0.8, bh * 0.03)
-    if rng.random() < 0.5:  # on a white panel
+    if rng.random() < white_panel:  # on a white panel
         p.rect(px0, top + bh * 0.1, pw, bh * 0.8, _WHITE)
         ink = _DARK
     else:  # straight on the band colour
@@ -1995,7 +1995,7 @@ def _label(p: _Page, top: float | None = None, bot: float | None = None) -> None
 
 def _can(p: _Page) -> None:
     """A printed can: the label band covers almost the whole body (thin metal rims stay bare)."""
-    _label(p, 0.06 * p.h, 0.94 * p.h)
+    _label(p, 0.06 * p.h, 0.94 * p.h, white_panel=0.15)  # cans are printed straight on the coated metal
 
 
 def _bag(p: _Page) -> None:
