@@ -755,29 +755,34 @@ class HeightField:
     def sample(self, xy: np.ndarray, radius: int = 1, bridge: float = 0.0) -> np.ndarray:
         """Highest surface within ``radius`` cells of each point, interpolated bilinearly between cell
         centres, so a sheet draped over other objects follows a smooth surface, not 1 cm steps.
+        ``bridge`` (m) > 0: a sheet spans small bumps: the surface is smoothed over ~2 cm and may dip
+        up to ``bridge`` below the highest point (a film copying every crease under it reads as
+        hammered metal).
 
         >>> hf = HeightField((0.0, 0.1, 0.0, 0.1))
         >>> hf.splat(np.array([[0.05, 0.05, 0.02]]), radius=0)
         >>> bool(hf.sample(np.array([[0.05, 0.05]]), radius=0)[0] > 0.0)
         True
         """
-        z = self.z
+        from scipy.ndimage import gaussian_filter, maximum_filter
+
+        # Work on a window around the points (the filters reach radius + 8 cells, the bilinear read 1).
+        fy = np.clip((xy[:, 1] - self.y0) / self.cell - 0.5, 0, self.z.shape[0] - 1)
+        fx = np.clip((xy[:, 0] - self.x0) / self.cell - 0.5, 0, self.z.shape[1] - 1)
+        pad = radius + 10
+        a, c = max(int(fy.min()) - pad, 0), max(int(fx.min()) - pad, 0)
+        z = self.z[a:int(fy.max()) + pad + 1, c:int(fx.max()) + pad + 1]
         if radius:
-            padded = np.pad(z, radius, mode="edge")
-            ny, nx = z.shape
-            z = np.max([padded[radius + di:radius + di + ny, radius + dj:radius + dj + nx]
-                        for di in range(-radius, radius + 1) for dj in range(-radius, radius + 1)], axis=0)
-        fy = np.clip((xy[:, 1] - self.y0) / self.cell - 0.5, 0, z.shape[0] - 1)
-        fx = np.clip((xy[:, 0] - self.x0) / self.cell - 0.5, 0, z.shape[1] - 1)
+            z = maximum_filter(z, size=2 * radius + 1, mode="nearest")
+        if bridge > 0:
+            z = np.maximum(gaussian_filter(z, 2.0, mode="nearest"), z - bridge)
+        fy, fx = fy - a, fx - c
         i0 = np.minimum(fy.astype(int), z.shape[0] - 2)
         j0 = np.minimum(fx.astype(int), z.shape[1] - 2)
         ty, tx = fy - i0, fx - j0
         top = z[i0, j0] * (1 - tx) + z[i0, j0 + 1] * tx
         bottom = z[i0 + 1, j0] * (1 - tx) + z[i0 + 1, j0 + 1] * tx
         return top * (1 - ty) + bottom * ty
-        ``bridge`` (m) > 0: a sheet spans small bumps: the surface is smoothed over ~2 cm and may dip
-        up to ``bridge`` below the highest point (a film copying every crease under it reads as
-        hammered metal).
 
     def splat(self, xyz: np.ndarray, radius: int = 1) -> None:
         """Raise the surface to the given points (each covers a (2r+1)^2 cell square)."""
@@ -790,14 +795,13 @@ class HeightField:
 
 
 def _rotate_z(v: np.ndarray, yaw: float) -> np.ndarray:
-        if bridge > 0:
-            from scipy.ndimage import gaussian_filter
-
-            z = np.maximum(gaussian_filter(z, 2.0, mode="nearest"), z - bridge)
     c, s = math.cos(yaw), math.sin(yaw)
     out = v.copy()
     out[:, 0], out[:, 1] = c * v[:, 0] - s * v[:, 1], s * v[:, 0] + c * v[:, 1]
     return out
+
+
+BRIDGE = 0.01  #: (m) how far a draped sheet may span across the bumps under it
 
 
 def settle(
@@ -820,12 +824,12 @@ def settle(
         v[:, 2] = compress * under + gap + relief
     else:
         # A rigid piece pushes the soft stuff under it aside: it rests on the median support.
-BRIDGE = 0.01  #: (m) how far a draped sheet may span across the bumps under it
-
-
         v[:, 2] += compress * float(np.median(hf.sample(v[:, :2], radius=1))) - v[:, 2].min() + gap
     hf.splat(v, radius=1)
     return v
+
+
+NO_CEILING = 10.0  #: (m) "no sheet above": far above any pile
 
 
 def press_under(sheet: np.ndarray, below: list[np.ndarray], hf: HeightField, gap: float = 0.002) -> None:
@@ -847,9 +851,6 @@ def press_under(sheet: np.ndarray, below: list[np.ndarray], hf: HeightField, gap
     i0, j0 = i.min() - 4, j.min() - 4  # the sheet's cells and a 4-cell border, in a small local grid
     ceiling = np.full((i.max() - i0 + 5, j.max() - j0 + 5), NO_CEILING)
     np.minimum.at(ceiling, (i - i0, j - j0), sheet[:, 2])
-NO_CEILING = 10.0  #: (m) "no sheet above": far above any pile
-
-
     # What lies below has faces up to ~2 cm across (boxes, bottles): a crease valley of the sheet
     # between two of their vertices must hold them down too. A pressed vertex follows a smooth
     # ceiling (a stepped one shows as 1 cm blocks through clear film): the lowest sheet point within
