@@ -101,6 +101,7 @@ FIT_RANGES: tuple[FitRange, ...] = (
     FitRange("clutter.pile_radius", 0.1, 0.8),
     FitRange("clutter.pile_share", 0.0, 1.0, span=False),
     FitRange("post.shoulder", 0.4, 1.0),              # where the highlight roll-off starts
+    FitRange("post.white", 0.85, 1.3),                # where it ends (> 1: the brightest paper clips)
 )
 
 
@@ -367,7 +368,7 @@ def camera_look(post_p: dict, seed: int) -> dict:
     Drawn from their own stream (seeded by the post seed), so adding a knob never moves the clutter.
 
     >>> camera_look({}, 0)
-    {'defocus_px': 0.0, 'sharpen': 0.0, 'awb': 0.0, 'shoulder': 0.0, 'jpeg_quality': 0, 'wb_gains': [1.0, 1.0, 1.0]}
+    {'defocus_px': 0.0, 'sharpen': 0.0, 'awb': 0.0, 'shoulder': 0.0, 'jpeg_quality': 0, 'wb_gains': [1.0, 1.0, 1.0], 'white': 0.9}
     """
     rng = np.random.Generator(np.random.PCG64([int(seed), 1]))
     out: dict = {k: round(_u(rng, post_p.get(k, (0.0, 0.0))), 4) for k in ("defocus_px", "sharpen", "awb")}
@@ -375,6 +376,7 @@ def camera_look(post_p: dict, seed: int) -> dict:
     out["jpeg_quality"] = int(round(_u(rng, post_p.get("jpeg_quality", (0, 0)))))
     drift = _u(rng, post_p.get("wb_drift", (0.0, 0.0)))
     out["wb_gains"] = [round(float(np.exp(g)), 4) for g in rng.normal(0, drift, 3)] if drift > 0 else [1.0] * 3
+    out["white"] = round(_u(rng, post_p.get("white", (0.9, 0.9))), 4)  # (drawn last: older knobs keep their values)
     return out
 
 

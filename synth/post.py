@@ -49,7 +49,8 @@ def shoulder(lin: np.ndarray, knee: float, white: float = 0.9) -> np.ndarray:
 
     Video cameras rarely clip white paper hard; their tone curve bends above a knee, and the
     brightest paper ends near sRGB 0.93, not at 1. Only specular glints, far above paper white,
-    come near ``white`` (sRGB 0.95): the few clipped highlights of real frames.
+    come near ``white`` (0.9: sRGB 0.95). With ``white`` above 1 (a camera exposing for the belt,
+    as in about half of the real frames) the brightest paper clips to pure white.
 
     >>> [round(float(v), 3) for v in shoulder(np.array([0.5, 0.9, 3.0], np.float32), 0.8)]
     [0.5, 0.876, 0.9]
@@ -119,7 +120,7 @@ def postprocess(rgb: np.ndarray, post: dict) -> np.ndarray:
         yy, xx = np.mgrid[0:h, 0:w]
         r2 = ((xx - w / 2) / (w / 2)) ** 2 + ((yy - h / 2) / (h / 2)) ** 2
         lin = lin * (1 - post["vignette"] * np.clip(r2 / 2, 0, 1))[..., None].astype(np.float32)
-    img = linear_to_srgb(shoulder(lin, float(post.get("shoulder", 0.0))))
+    img = linear_to_srgb(shoulder(lin, float(post.get("shoulder", 0.0)), float(post.get("white", 0.9))))
     amount = float(post.get("sharpen", 0.0))
     if amount > 0:  # in-camera unsharp mask: crisper edges with a faint halo
         img = np.clip(img + amount * (img - cv2.GaussianBlur(img, (0, 0), sigmaX=max(1.2 * s, 0.6))), 0.0, 1.0)

@@ -141,6 +141,8 @@ def test_camera_look_stages_do_what_they_say():
     bright[:2] = 100
     rolled = postprocess(bright, {**off, "exposure": 1.5, "shoulder": 0.7})
     assert rolled[3, 0, 0] < 253 and rolled[0, 0, 0] == postprocess(bright, {**off, "exposure": 1.5})[0, 0, 0]
+    # ... unless its white point lies above 1: then the brightest paper clips, as in half the real frames
+    assert postprocess(bright, {**off, "exposure": 1.5, "shoulder": 0.7, "white": 1.2})[3, 0, 0] == 255
     # shot noise: bright pixels are noisier than dark ones
     img = np.zeros((200, 200, 3), np.float32)
     img[:, 100:] = 0.9
@@ -179,7 +181,7 @@ def test_the_bars_hang_to_one_side_at_the_presets_height():
 
 def test_camera_look_knobs_come_from_the_preset_and_default_to_off():
     assert camera_look({}, 5) == {"defocus_px": 0.0, "sharpen": 0.0, "awb": 0.0, "shoulder": 0.0, "jpeg_quality": 0,
-                                  "wb_gains": [1.0, 1.0, 1.0]}
+                                  "wb_gains": [1.0, 1.0, 1.0], "white": 0.9}
     post = sample_scene(load_preset("default"), frame_seed(0, 1))["post"]
     p = load_preset("default")["post"]
     assert p["jpeg_quality"][0] <= post["jpeg_quality"] <= p["jpeg_quality"][1]
