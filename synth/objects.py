@@ -217,12 +217,15 @@ def crumple_sheet(rng: np.random.Generator, mesh: Mesh, d: dict) -> Mesh:
     if elongation <= 3:  # paper, board, foil: flat facets between straight creases, at two scales
         z = facet_field(rng, xy, facet, 1.0)
         coarse = facet_field(rng, xy, facet * 3.0, 1.0)
-    else:  # film and bags: a few long, thin folds over broad, soft billows (many short creases read as sponge)
-        n = int(np.clip(area / facet**2 * 0.15, 3, 24))  # (dozens of short creases: hammered metal)
-        z = crease_field(rng, xy, n, 1.0, facet * 0.7, facet * elongation)
+        z *= 0.35 * d["crumple"] / (z.std() + 1e-9)  # keep the relief to scale whatever the crease count
+        z += 0.25 * d["crumple"] * coarse / (coarse.std() + 1e-9)  # real crumpling has no single scale
+    else:  # film and bags: broad, soft billows carry the height; thin, long, low creases catch the light
+        # in lines (dozens of short, wide ones glint like hammered metal; tall thin ones saw the outline)
+        n = int(np.clip(area / facet**2 * 0.5, 8, 48))
+        z = crease_field(rng, xy, n, 1.0, facet * 0.3, facet * elongation * 1.2)
+        z *= 0.5 * d["crumple"] / (np.abs(z).max() + 1e-9)
         coarse = wave_noise(rng, xy, 0.25 / facet, modes=6)
-    z *= 0.35 * d["crumple"] / (z.std() + 1e-9)  # keep the relief to scale whatever the crease count
-    z += 0.25 * d["crumple"] * coarse / (coarse.std() + 1e-9)  # real crumpling has no single scale
+        z += 0.35 * d["crumple"] * coarse / (coarse.std() + 1e-9)
     for _ in range(d["folds"]):  # a hinge fold: a straight crease across the sheet, one side lifted
         ang = rng.uniform(0, math.pi)
         normal = np.array([math.cos(ang), math.sin(ang)])
@@ -326,6 +329,29 @@ def crumpled_ball(rng: np.random.Generator, size, d: dict) -> Mesh:
     return Mesh(v, m.faces, m.uv, sharp=30.0)
 
 
+def polygon_radius(rng: np.random.Generator, angle: np.ndarray, corners=(7, 12), reach=(0.72, 1.12)) -> np.ndarray:
+    """Radius, along each ``angle``, of a random star-shaped polygon around the origin.
+
+    Its corners lie at sorted random angles and radii in ``reach``; between them the outline is
+    straight (the ray meets the segment joining the two neighbouring corners): the outline of a
+    sheet crumpled and opened again, straight crease segments between pointed corners.
+
+    >>> r = polygon_radius(np.random.default_rng(0), np.linspace(-np.pi, np.pi, 9))
+    >>> bool(np.all((r > 0.5) & (r <= 1.12)))
+    True
+    """
+    k = int(rng.integers(corners[0], corners[1] + 1))
+    gaps = rng.uniform(0.5, 1.5, k)  # (every gap under 180 degrees: the outline stays around the origin)
+    theta = rng.uniform(-math.pi, math.pi) + np.cumsum(gaps * 2 * math.pi / gaps.sum()) - 2 * math.pi
+    radius = rng.uniform(reach[0], reach[1], k)
+    theta = np.concatenate([theta, theta[:1] + 2 * math.pi])
+    radius = np.concatenate([radius, radius[:1]])
+    a = np.mod(angle - theta[0], 2 * math.pi) + theta[0]  # into [theta_0, theta_0 + 2 pi)
+    i = np.clip(np.searchsorted(theta, a, side="right") - 1, 0, k - 1)
+    t0, t1, r0, r1 = theta[i], theta[i + 1], radius[i], radius[i + 1]
+    return r0 * r1 * np.sin(t1 - t0) / (r0 * np.sin(a - t0) + r1 * np.sin(t1 - a))
+
+
 def crumpled_sheet(rng: np.random.Generator, size, d: dict) -> Mesh:
     """A sheet crumpled in the hand and half opened again: a low heap of big, flat, sharp-edged facets.
 
@@ -345,9 +371,18 @@ def crumpled_sheet(rng: np.random.Generator, size, d: dict) -> Mesh:
     gather = 0.8 - 0.3 * d["crush"]
     r2 = (xy[:, 0] / (sx / 2)) ** 2 + (xy[:, 1] / (sy / 2)) ** 2
     dome = np.clip(1 - r2, 0, None) ** 0.7 * min(sx, sy) * (0.04 + 0.1 * d["crush"])
-    v[:, 0] *= gather
-    v[:, 1] *= gather
-    v[:, 2] = z + dome
+    # Crumpling pulls the corners in first: the outline becomes a lobed blob, not a small square
+    # (gathered squares read as flat white tiles), and some sides curl up off the belt.
+    uv = m.uv * 2 - 1
+    angle = np.arctan2(uv[:, 1], uv[:, 0])
+    square = np.abs(uv).max(axis=1)  # 0 at the centre, 1 on the outline
+    to_square = 1.0 / np.maximum(np.abs(np.cos(angle)), np.abs(np.sin(angle)))  # the square's radius
+    w = rng.uniform(0.7, 1.0)
+    factor = gather * ((1 - w) + w * polygon_radius(rng, angle) / to_square)
+    curl = np.clip(sum(rng.normal(0, 1 / k) * np.cos(k * angle + rng.uniform(0, 2 * math.pi)) for k in range(1, 4)), 0, None)
+    v[:, 0] *= factor
+    v[:, 1] *= factor
+    v[:, 2] = z + dome + curl * square**3 * min(sx, sy) * 0.07
     return Mesh(v, m.faces, m.uv, sharp=12.0)
 
 
@@ -830,6 +865,8 @@ def settle(
 
 
 NO_CEILING = 10.0  #: (m) "no sheet above": far above any pile
+RAMP_CELLS = 8  #: beyond its hold-down reach a sheet's ceiling rises over this many cells ...
+RAMP_SLOPE = 0.6  #: ... by this much per cell (31 degrees)
 
 
 def press_under(sheet: np.ndarray, below: list[np.ndarray], hf: HeightField, gap: float = 0.002) -> None:
@@ -848,14 +885,20 @@ def press_under(sheet: np.ndarray, below: list[np.ndarray], hf: HeightField, gap
     from scipy.ndimage import map_coordinates, minimum_filter, uniform_filter
 
     i, j = hf._ij(sheet[:, :2])
-    i0, j0 = i.min() - 4, j.min() - 4  # the sheet's cells and a 4-cell border, in a small local grid
-    ceiling = np.full((i.max() - i0 + 5, j.max() - j0 + 5), NO_CEILING)
+    border = 5 + RAMP_CELLS  # the hold-down reach (4 cells), the ramp and one for the smoothing
+    i0, j0 = i.min() - border, j.min() - border  # the sheet's cells and a border, in a small local grid
+    ceiling = np.full((i.max() - i0 + border + 1, j.max() - j0 + border + 1), NO_CEILING)
     np.minimum.at(ceiling, (i - i0, j - j0), sheet[:, 2])
     # What lies below has faces up to ~2 cm across (boxes, bottles): a crease valley of the sheet
-    # between two of their vertices must hold them down too. A pressed vertex follows a smooth
-    # ceiling (a stepped one shows as 1 cm blocks through clear film): the lowest sheet point within
-    # 4 cells, averaged over 3x3 cells and read bilinearly, never above the lowest within 2 cells.
-    ceiling = uniform_filter(minimum_filter(ceiling, size=9, mode="nearest"), size=3, mode="nearest")
+    # between two of their vertices must hold them down too: the lowest sheet point within 4 cells.
+    ceiling = minimum_filter(ceiling, size=9, mode="nearest")
+    # Beyond that the ceiling rises in a ramp, not a cliff: a pile pressed down along the sheet's
+    # cells would rise again in a 1 cm staircase that shows as saw teeth along the sheet's outline.
+    for _ in range(RAMP_CELLS):
+        ceiling = np.minimum(ceiling, minimum_filter(ceiling, size=3, mode="nearest") + RAMP_SLOPE * hf.cell)
+    # A pressed vertex follows a smooth ceiling (a stepped one shows as 1 cm blocks through clear
+    # film): averaged over 3x3 cells and read bilinearly, never above the lowest within 2 cells.
+    ceiling = uniform_filter(ceiling, size=3, mode="nearest")
     for v in below:
         fi = (v[:, 1] - hf.y0) / hf.cell - 0.5 - i0
         fj = (v[:, 0] - hf.x0) / hf.cell - 0.5 - j0

@@ -113,6 +113,22 @@ def test_what_a_sheet_presses_down_follows_a_smooth_ceiling():
     assert np.abs(np.diff(row, 2)).max() < 1e-4  # smooth: no 1 cm steps (a step is 1e-3 here)
 
 
+def test_a_pile_pressed_under_a_sheet_rises_again_in_a_ramp_not_a_cliff():
+    # a cliff along the sheet's 1 cm cells showed as saw teeth along the sheet's outline
+    hf = HeightField((-0.4, 0.4, -0.4, 0.4), cell=0.01)
+    x, y = np.meshgrid(np.arange(-0.2, 0.2, 0.006), np.arange(-0.2, 0.2, 0.006))
+    below = np.c_[x.ravel(), y.ravel(), np.full(x.size, 0.06)]
+    inside = (np.abs(x.ravel()) < 0.08) & (np.abs(y.ravel()) < 0.08)
+    sheet = below[inside].copy()
+    sheet[:, 2] = 0.03
+    press_under(sheet, [below], hf)
+    assert np.all(below[inside, 2] < 0.03)  # held down under the sheet
+    row = below[:, 2].reshape(x.shape)[x.shape[0] // 2]
+    slope = np.abs(np.diff(row)) / 0.006
+    assert slope.max() < 0.8  # at most the ramp's 31 degrees (a cliff: 3 cm in one 6 mm step)
+    assert row[0] == 0.06 and row[-1] == 0.06  # far from the sheet nothing moves
+
+
 def test_shards_partition_the_frames():
     n = 11
     parts = [shard_frames(n, (i, 3)) for i in range(3)]
