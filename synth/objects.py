@@ -295,7 +295,7 @@ def _res(size: float, spacing: float, lo: int = 6, hi: int = 72) -> int:
 #: angle deg; 0 = smooth). Paper creases into small sharp facets, cardboard into a few big ones,
 #: film and bags into long, thin, soft wrinkles, foil into tiny sharp crinkles.
 SHEET_STYLE: dict[str, tuple[float, float, float, float, float]] = {
-    "sheet": (1.0, 1.0, 3.0, 0.007, 28.0),
+    "sheet": (1.5, 1.0, 3.0, 0.007, 28.0),  # (flat office sheets read as cards: crumple them more)
     "newspaper": (1.0, 1.3, 3.0, 0.008, 28.0),
     "magazine": (0.45, 2.0, 3.0, 0.009, 35.0),
     "film": (0.9, 0.45, 8.0, 0.006, 20.0),
@@ -384,6 +384,218 @@ def crumpled_sheet(rng: np.random.Generator, size, d: dict) -> Mesh:
     v[:, 1] *= factor
     v[:, 2] = z + dome + curl * square**3 * min(sx, sy) * 0.07
     return Mesh(v, m.faces, m.uv, sharp=12.0)
+
+
+# ---------------------------------------------------------------------------------------------
+# Newspapers and magazines: folded layers, stacked pages, page blocks
+# ---------------------------------------------------------------------------------------------
+
+#: (m) between the layers of a folded or stacked newspaper (a sheet and the air under it).
+LAYER_GAP = 0.0012
+#: Magazine thickness (m): a page block of a few mm, with its page-stack edge showing.
+MAGAZINE_THICKNESS = (0.003, 0.008)
+
+
+def _lattice_page(nx: int, ny: int, s: float, shift=(0, 0), flip: int = 0) -> Mesh:
+    """A flat page of ``nx`` x ``ny`` cells of side ``s``, moved by whole cells (``shift``) so the
+    vertices of every page in a stack lie on one lattice; ``flip`` 1-3 turns its UVs (another part
+    of the print shows along the edge of a page lying under another)."""
+    m = grid(nx * s, ny * s, nx, ny)
+    m.verts[:, 0] += shift[0] * s
+    m.verts[:, 1] += shift[1] * s
+    if flip & 1:
+        m.uv[:, 0] = 1.0 - m.uv[:, 0]
+    if flip & 2:
+        m.uv[:, 1] = 1.0 - m.uv[:, 1]
+    return m
+
+
+def fold_stack(v: np.ndarray, point: np.ndarray, normal: np.ndarray, angle: float, gap: float) -> np.ndarray:
+    """Fold the layers of paper ``v`` beyond the line through ``point`` (on the side of ``normal``) over
+    the rest, turning them by ``angle`` rad (pi: flat on top) about an axis ``gap / 2`` above the stack.
+
+    The turned part lies on top in reverse order (the bottom layer outermost, ``gap`` per layer),
+    so its back shows; vertices on the line move out to the hinge, each layer bending round the ones
+    inside it, so the layers never cross. A vertex of the lattice maps onto a vertex of the lattice.
+
+    >>> v = np.array([[-0.01, 0.0, 0.0], [0.0, 0.0, 0.0], [0.01, 0.0, 0.0]])
+    >>> np.round(fold_stack(v, np.zeros(2), np.array([1.0, 0.0]), math.pi, 0.001), 4).tolist()
+    [[-0.01, 0.0, 0.0], [0.0005, 0.0, 0.0005], [-0.01, 0.0, 0.001]]
+    """
+    out = v.copy()
+    d = (v[:, :2] - point) @ normal
+    h = float(v[:, 2].max()) + gap / 2
+    r = h - v[:, 2]  # each layer's distance from the hinge axis
+    turn = d > 1e-9
+    a, zz = d[turn], v[turn, 2] - h
+    a2 = a * math.cos(angle) - zz * math.sin(angle)
+    out[turn, :2] += (a2 - a)[:, None] * normal
+    out[turn, 2] = h + a * math.sin(angle) + zz * math.cos(angle)
+    on = np.abs(d) <= 1e-9  # the hinge: halfway round the bend
+    half = angle / 2
+    out[on, :2] += (r[on] * math.sin(half))[:, None] * normal
+    out[on, 2] = h - r[on] * math.cos(half)
+    return out
+
+
+def _triangulate_lattice(flat: np.ndarray, faces: list[tuple[int, ...]]) -> list[tuple[int, ...]]:
+    """Split each quad along its south-west to north-east diagonal as laid out in ``flat`` (N, 2).
+
+    Layers folded onto each other then share their triangles' shapes over every lattice cell, so
+    a relief draped over them keeps them exactly ``gap`` apart (quads split along different
+    diagonals would cross where the relief bends)."""
+    q = np.asarray(faces)
+    key = flat[q, 0] + flat[q, 1] * 1.000123
+    lo = np.argmin(key, axis=1)
+    diag02 = (lo % 2) == 0
+    t = np.where(diag02[:, None, None],
+                 np.stack([q[:, [0, 1, 2]], q[:, [0, 2, 3]]], axis=1),
+                 np.stack([q[:, [0, 1, 3]], q[:, [1, 2, 3]]], axis=1)).reshape(-1, 3)
+    return [tuple(int(i) for i in f) for f in t]
+
+
+def _edge_curl(rng: np.random.Generator, xy: np.ndarray, amount: float, box=None) -> np.ndarray:
+    """Lift near the outline (edges and corners curl up off the belt): up to ``amount`` m, per side.
+
+    ``box`` (lo, hi): the footprint (default: the points' bounding box)."""
+    lo, hi = box if box is not None else (xy.min(axis=0), xy.max(axis=0))
+    c, half = (lo + hi) / 2, np.maximum((hi - lo) / 2, 1e-6)
+    u = (xy - c) / half  # -1..1 over the footprint
+    lift = np.zeros(len(xy))
+    for k in range(2):
+        for side in (-1.0, 1.0):
+            edge = np.clip((side * u[:, k] - 0.7) / 0.3, 0, 1) ** 2
+            lift = np.maximum(lift, edge * amount * rng.uniform(0, 1) ** 2)
+    return lift
+
+
+def newspaper(rng: np.random.Generator, size, d: dict) -> Mesh:
+    """A newspaper as it lands on the belt: 1-3 pages on one lattice (stacked edges offset by a cell),
+    folded 0-2 times (:func:`fold_stack`: in half, then in quarters), the last fold sometimes left
+    partly open, then creased (:func:`crumple_sheet`, lightly to hard, per paper) and curled at the edges.
+
+    Folded layers lie :data:`LAYER_GAP` apart; their triangles match cell for cell, so the relief,
+    and the drape on the pile (:func:`settle`), keep them apart. One mesh, UVs on the page.
+
+    >>> m = newspaper(np.random.default_rng(3), (0.4, 0.35, 0.0), {"crumple": 0.01, "frequency": 15,
+    ...     "folds": 1, "bend": 0.1, "crush": 0.2, "dents": 1})
+    >>> len(m.faces) > 1000, bool(m.verts[:, 2].min() >= -1e-9)
+    (True, True)
+    """
+    s = SHEET_STYLE["newspaper"][3]
+    nx, ny = max(6, round(size[0] / s)), max(6, round(size[1] / s))
+    pages = int(rng.choice([1, 2, 3], p=[0.55, 0.3, 0.15]))
+    parts = [_lattice_page(nx, ny, s, (0, 0) if k == 0 else tuple(int(v) for v in rng.integers(-1, 2, 2)),
+                           0 if k == 0 else int(rng.integers(1, 4))) for k in range(pages)]
+    for k, p in enumerate(parts):
+        p.verts[:, 2] = -k * LAYER_GAP  # the first page on top
+    m = merge(parts)
+    v = m.verts.copy()
+    v[:, 2] -= v[:, 2].min()
+    n_folds = int(rng.choice([0, 1, 2], p=[0.25, 0.5, 0.25]))
+    if n_folds == 0 and pages == 1:  # a loose page may be torn (folded stacks stay whole: layers must match)
+        v = warp_outline(rng, Mesh(v, m.faces, m.uv), TEAR["newspaper"]).verts
+    axis = int(rng.integers(2))  # the first fold across the longer side, the second across the other
+    if size[1] > size[0]:
+        axis = 1 if rng.random() < 0.8 else 0
+    else:
+        axis = 0 if rng.random() < 0.8 else 1
+    flat = v.copy()
+    for f in range(n_folds):
+        ax = axis if f == 0 else 1 - axis
+        lo, hi = flat[:, ax].min(), flat[:, ax].max()
+        c = np.round((lo + (hi - lo) * rng.uniform(0.42, 0.58)) / s) * s + (0.0 if (nx if ax == 0 else ny) % 2 == 0
+                                                                          else s / 2)
+        normal = np.zeros(2)
+        normal[ax] = 1.0 if rng.random() < 0.5 else -1.0
+        point = np.zeros(2)
+        point[ax] = c
+        last_open = f == n_folds - 1 and rng.random() < 0.35
+        angle = math.pi - (math.radians(rng.uniform(8, 35)) if last_open else 0.0)
+        v = fold_stack(v, point, normal, angle, LAYER_GAP)
+        flat = fold_stack(flat, point, normal, math.pi, LAYER_GAP)
+    faces = _triangulate_lattice(flat[:, :2], m.faces)
+    layers = v[:, 2].copy()
+    style = SHEET_STYLE["newspaper"]
+    hard = float(rng.choice([0.3, 1.0, 1.8], p=[0.35, 0.45, 0.2])) / (1 + 0.4 * n_folds)  # folded: stiffer
+    dd = {**d, "crumple": d["crumple"] * style[0] * hard, "frequency": d["frequency"] / style[1],
+          "elongation": style[2], "folds": int(d["folds"]) if n_folds == 0 else 0}
+    c = crumple_sheet(rng, Mesh(np.concatenate([v[:, :2], np.zeros((len(v), 1))], axis=1), faces, m.uv), dd)
+    out = c.verts
+    out[:, 2] += layers + _edge_curl(rng, out[:, :2], rng.uniform(0.0, 0.035))
+    out[:, 2] -= out[:, 2].min()
+    out[:, :2] -= (out[:, :2].max(axis=0) + out[:, :2].min(axis=0)) / 2
+    return Mesh(out, faces, m.uv, sharp=style[4])
+
+
+def _page_block(nx: int, ny: int, s: float, thickness: float) -> tuple[Mesh, int]:
+    """A closed page block: top page, bottom page (``thickness`` below, reversed) and the page-stack
+    edge (rim quads along the outline). Returns the mesh and its number of top vertices."""
+    top = grid(nx * s, ny * s, nx, ny)
+    n = len(top.verts)
+    idx = np.arange(n).reshape(ny + 1, nx + 1)
+    loop = np.concatenate([idx[0, :-1], idx[:-1, -1], idx[-1, :0:-1], idx[:0:-1, 0]])  # ccw from below-left
+    bottom = top.verts - np.array([0.0, 0.0, thickness])
+    faces = list(top.faces) + [tuple(i + n for i in f[::-1]) for f in top.faces]
+    for k in range(len(loop)):
+        a, b = int(loop[k]), int(loop[(k + 1) % len(loop)])
+        faces.append((b, a, a + n, b + n))
+    verts = np.concatenate([top.verts, bottom])
+    verts[:, 2] += thickness
+    return Mesh(verts, faces, np.concatenate([top.uv, top.uv])), n
+
+
+def magazine(rng: np.random.Generator, size, d: dict) -> Mesh:
+    """A magazine or catalogue: a page block :data:`MAGAZINE_THICKNESS` thick with its page-stack edge,
+    bowed and curled; some lie open (a spread: two blocks meeting in a sunken spine), some fan a
+    few loose pages up from the spine, each curling over.
+
+    >>> m = magazine(np.random.default_rng(2), (0.25, 0.3, 0.0), {"crumple": 0.01, "frequency": 15,
+    ...     "folds": 0, "bend": 0.2, "crush": 0.1, "dents": 1})
+    >>> bool(m.verts[:, 2].max() > 0.003), bool(m.verts[:, 2].min() >= -1e-9)
+    (True, True)
+    """
+    s = SHEET_STYLE["magazine"][3]
+    sx, sy = float(size[0]), float(size[1])
+    nx, ny = max(6, round(sx / s)), max(6, round(sy / s))
+    t = float(rng.uniform(*MAGAZINE_THICKNESS))
+    block, _ = _page_block(nx, ny, s, t)
+    v = block.verts.copy()
+    u = (v[:, 0] - v[:, 0].min()) / (nx * s)  # 0 at the spine (x min), 1 at the open edge
+    parts_extra: list[Mesh] = []
+    style = rng.random()
+    if style < 0.3:  # open at a spread: both halves slope down into the spine, the block split in two
+        v[:, 2] *= 0.6
+        spine = np.abs(u - 0.5) * 2  # 0 at the spine, 1 at the outer edges
+        v[:, 2] += np.sqrt(np.clip(spine, 0, 1)) * t * rng.uniform(1.0, 2.5)
+    elif style < 0.6:  # loose pages fan up from the spine
+        n_pages = int(rng.integers(1, 4))
+        for k in range(n_pages):
+            page = _lattice_page(nx, ny, s, flip=int(rng.integers(1, 4)))
+            pv = page.verts.copy()
+            a = pv[:, 0] - pv[:, 0].min()  # distance from the spine
+            lift = math.radians(rng.uniform(6, 28)) * (k + 1) / n_pages
+            droop = rng.uniform(0.3, 1.5)  # paper sags back down: the fanned page curls over
+            pv[:, 0] = pv[:, 0].min() + a * math.cos(lift)
+            pv[:, 2] = np.maximum(a * math.sin(lift) - droop * a**2 * math.sin(lift), 0.0) + t + (k + 1) * LAYER_GAP
+            parts_extra.append(Mesh(pv, page.faces, page.uv))
+    bend = float(d.get("bend", 0.0))
+    bow, curl, seed = rng.uniform(-0.5, 1.0) * 0.02 * abs(bend), rng.uniform(0.0, 0.02), int(rng.integers(2**31))
+    box = (v[:, :2].min(axis=0), v[:, :2].max(axis=0))
+
+    def relief(xy: np.ndarray) -> np.ndarray:  # one smooth field for the block and the pages on it
+        r = np.random.default_rng(seed)
+        z = bow * (xy[:, 0] / (sx / 2)) ** 2 + _edge_curl(r, xy, curl, box)
+        return z + 0.003 * float(r.uniform(0, 1)) * wave_noise(r, xy, 4.0, modes=4)
+
+    v[:, 2] += relief(v[:, :2])
+    parts = [Mesh(v, block.faces, block.uv)]
+    for p in parts_extra:
+        p.verts[:, 2] += relief(p.verts[:, :2])
+        parts.append(p)
+    out = merge(parts)
+    out.verts[:, 2] -= out.verts[:, 2].min()
+    return Mesh(out.verts, out.faces, out.uv, sharp=SHEET_STYLE["magazine"][4])
 
 
 # ---------------------------------------------------------------------------------------------
@@ -727,6 +939,10 @@ def build_mesh(obj: dict) -> Mesh:
         return crumpled_sheet(rng, (sx, sy, sz), {**d, "frequency": d["frequency"] * stiff})
     if kind == "flat_piece":  # a piece of a box (board_piece): straight edges, score-line folds, thick rim
         return board_piece(rng, (sx, sy, sz), d)
+    if kind == "newspaper":  # folded, stacked pages (see newspaper)
+        return newspaper(rng, (sx, sy, sz), d)
+    if kind == "magazine":  # a page block with its stack edge
+        return magazine(rng, (sx, sy, sz), d)
     if kind in SHEET_STYLE:
         amp, facet, elongation, spacing, sharp = SHEET_STYLE[kind]
         m = warp_outline(rng, grid(sx, sy, _res(sx, spacing), _res(sy, spacing)), TEAR[kind])

@@ -24,7 +24,7 @@ SENSOR_MM = 36.0
 
 #: Object kinds per class and their relative weights. ``background`` holds distractors (id 0).
 CLASS_KINDS: dict[str, dict[str, float]] = {
-    "paper": {"sheet": 0.12, "newspaper": 0.2, "crumpled_sheet": 0.46, "crumpled": 0.07, "magazine": 0.15},
+    "paper": {"sheet": 0.09, "newspaper": 0.2, "crumpled_sheet": 0.49, "crumpled": 0.07, "magazine": 0.15},
     "cardboard": {"flat_piece": 0.45, "crushed_box": 0.3, "paper_bag": 0.25},
     "soft_plastic": {"film": 0.5, "bag": 0.5},
     "rigid_plastic": {"bottle": 0.5, "tray": 0.25, "cup": 0.25},
