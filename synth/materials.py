@@ -226,6 +226,75 @@ def _thin_film(nt, bsdf, tint, amount) -> None:
     nt.links.new(sheen.outputs["Shader"], out.inputs["Surface"])
 
 
+def _offset(nt, vec, seed: int):
+    """``vec`` shifted by metres drawn from ``seed``: every object gets its own stains and scuffs."""
+    node = nt.nodes.new("ShaderNodeVectorMath")
+    node.operation = "ADD"
+    nt.links.new(vec, node.inputs[0])
+    node.inputs[1].default_value = (*np.random.default_rng([int(seed), 17]).uniform(-50.0, 50.0, 2), 0.0)
+    return node.outputs["Vector"]
+
+
+#: Light-faded, yellowed stock: the stock's colour times this (linear RGB).
+AGED = (0.9, 0.8, 0.58)
+#: Multiplier of a coffee or food stain (darker and warmer, so a print under it looks more saturated).
+STAIN_TINT = (0.62, 0.45, 0.28)
+
+
+def _wear(nt, vec, colour, base, m: dict, seed: int, printed: bool):
+    """Used, not new: the colour after fading, ink rub-off along creases, and stains (knobs 0..1 of
+    :func:`zerowaste.synth.params._wear`) on a colour socket; ``printed``: ink to rub off.
+
+    ``fade`` mixes the surface up to 40 % toward aged stock (``base`` times :data:`AGED`):
+    print loses saturation and contrast, white paper yellows and greys. ``rub`` lifts ink, leaving the
+    bare stock, where the sheet is folded or a box's edge is (Cycles' Pointiness away from 0.5), in
+    ragged cm-sized bits. ``stain`` sets a few cm-sized blotches (darker, warmer, with a darker rim).
+    """
+    if m.get("fade", 0.0) > 0:
+        aged = tuple(float(b) * a for b, a in zip(base[:3], AGED, strict=True)) + (1.0,)
+        colour = _mix(nt, 0.4 * float(m["fade"]), colour, aged)
+    if m.get("rub", 0.0) > 0 and printed:
+        point = nt.nodes.new("ShaderNodeNewGeometry").outputs["Pointiness"]
+        crease = _math(nt, "ABSOLUTE", _math(nt, "SUBTRACT", point, 0.5, clamp=False), clamp=False)
+        patches = _noise(nt, _offset(nt, vec, seed), 40.0, 2.0, 0.6)  # ~2.5 cm bits
+        lifted = _math(nt, "MULTIPLY", _math(nt, "MULTIPLY_ADD", crease, 25.0, -0.3), patches)  # folds over ~25 deg
+        lighten = nt.nodes.new("ShaderNodeMix")  # ink gone: the stock shows, never darker than the print
+        lighten.data_type, lighten.blend_type = "RGBA", "LIGHTEN"
+        nt.links.new(_math(nt, "MULTIPLY", lifted, 1.6 * float(m["rub"])), lighten.inputs[0])
+        _set(nt, lighten.inputs[6], colour)
+        lighten.inputs[7].default_value = tuple(min(1.0, 1.05 * float(b)) for b in base[:3]) + (1.0,)
+        colour = lighten.outputs[2]
+    if m.get("stain", 0.0) > 0:
+        blot = _noise(nt, _offset(nt, vec, seed + 1), 9.0, 2.0, 0.5)  # ~5-10 cm blotches
+        t = 0.7 - 0.08 * float(m["stain"])  # higher stain: more, larger blotches
+        edge = nt.nodes.new("ShaderNodeValToRGB")  # the blotch, its rim darkest (a dried drop)
+        edge.color_ramp.elements[0].position = t
+        edge.color_ramp.elements[1].position = t + 0.008
+        nt.links.new(blot, edge.inputs["Fac"])
+        inside = _ramp(nt, blot, t + 0.01, t + 0.04)
+        fac = _math(nt, "MULTIPLY_ADD", inside, -0.45, edge.outputs["Color"])
+        node = nt.nodes.new("ShaderNodeMix")
+        node.data_type = "RGBA"
+        node.blend_type = "MULTIPLY"
+        nt.links.new(_math(nt, "MULTIPLY", fac, 0.5 + 0.5 * float(m["stain"])), node.inputs[0])
+        _set(nt, node.inputs[6], colour)
+        node.inputs[7].default_value = STAIN_TINT + (1.0,)
+        colour = node.outputs[2]
+    return colour
+
+
+def _scuffs(nt, vec, bsdf, m: dict, seed: int, socket: str, rough: float) -> None:
+    """Glossy coats and smooth plastic scuffed: mm-sized scratches, one way per object, roughen ``socket``."""
+    scratch = nt.nodes.new("ShaderNodeMapping")  # scratches run one way, per object
+    scratch.inputs["Scale"].default_value = (1.0, 6.0, 1.0)
+    scratch.inputs["Rotation"].default_value = (0.0, 0.0, float(np.random.default_rng([int(seed), 19]).uniform(0, math.pi)))
+    nt.links.new(_offset(nt, vec, seed + 2), scratch.inputs["Vector"])
+    fine = _noise(nt, scratch.outputs["Vector"], 250.0, 1.0, 0.5)  # ~4 mm
+    s = float(m["scuff"])
+    marks = _ramp(nt, fine, 0.62 - 0.1 * s, 0.7 - 0.1 * s)
+    _set(nt, bsdf.inputs[socket], _math(nt, "MULTIPLY_ADD", marks, 0.45 * s, rough))
+
+
 def make_material(m: dict, size=(0.3, 0.3), name: str = "obj", seed: int = 0, px_per_m: float = 0.0,
                   extent=None):
     """A Principled BSDF material from sampled knobs (:func:`zerowaste.synth.params._material`).
@@ -262,8 +331,10 @@ def make_material(m: dict, size=(0.3, 0.3), name: str = "obj", seed: int = 0, px
             colour = _mix(nt, facing, colour, other)
             if ink is not None:  # no ink on the back: bare metal, clear film
                 ink = _math(nt, "MULTIPLY", ink, _math(nt, "SUBTRACT", 1.0, facing))
+    printed = colour is not base
     if m.get("flute"):  # a board's cut edge shows its fluting
         colour = _board_rim(nt, vec, colour, m)
+    colour = _wear(nt, vec, colour, base, m, seed, printed)
     colour = _grime(nt, vec, colour, float(m.get("grime", 0.0)))
     _set(nt, bsdf.inputs["Base Color"], colour)
     rough = float(m.get("roughness", 0.5))
@@ -283,6 +354,9 @@ def make_material(m: dict, size=(0.3, 0.3), name: str = "obj", seed: int = 0, px
     if coat > 0:
         bsdf.inputs["Coat Weight"].default_value = coat
         bsdf.inputs["Coat Roughness"].default_value = float(m.get("coat_roughness", 0.08))
+    if m.get("scuff", 0.0) > 0 and (coat > 0 or rough < 0.5):  # the glossy layer scuffs
+        socket = "Coat Roughness" if coat > 0 else "Roughness"
+        _scuffs(nt, vec, bsdf, m, seed, socket, float(bsdf.inputs[socket].default_value))
     t = float(m.get("transmission", 0.0))
     if t > 0:
         # A label or printed logo stays opaque: light passes only where there is no ink.

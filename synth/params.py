@@ -227,7 +227,8 @@ def _material(rng: np.random.Generator, cls: str, kind: str, surfaces: dict | No
     (``grime: [lo, hi]`` dirt on every surface, ``clear_plastic``: share of see-through plastics).
     """
     s = surfaces or {}
-    rng = np.random.Generator(np.random.PCG64([int(rng.integers(2**31 - 1)), 7]))
+    seed = int(rng.integers(2**31 - 1))
+    rng = np.random.Generator(np.random.PCG64([seed, 7]))
     prt = _pick(rng, PRINTS[kind]) if kind in PRINTS else "plain"
     m: dict = {"family": cls, "print": prt, "print_seed": int(rng.integers(2**31 - 1))}
     m["grime"] = _r(rng, *s.get("grime", (0.0, 0.25)))  # dust and handling dirt, on every surface
@@ -288,7 +289,47 @@ def _material(rng: np.random.Generator, cls: str, kind: str, surfaces: dict | No
         m["coat_roughness"] = _r(rng, 0.03, 0.12)
         if cls == "paper":
             m["roughness"] = _r(rng, 0.3, 0.5)
+    m.update(_wear(seed, cls, s.get("wear", WEAR_DEFAULT)))
     return m
+
+
+#: Per-object wear level drawn from this range when a preset's ``surfaces`` has no ``wear``.
+WEAR_DEFAULT = (0.2, 0.9)
+#: How much of the level each family shows as (fade, rub, stain, scuff): paper and board yellow,
+#: stain and lose ink; plastics and metal barely fade or soak up stains but scuff.
+WEAR_FAMILY = {
+    "paper": (1.0, 1.0, 1.0, 0.8), "cardboard": (0.7, 1.0, 0.9, 0.8),
+    "soft_plastic": (0.3, 0.6, 0.3, 0.8), "rigid_plastic": (0.3, 0.6, 0.3, 1.0), "metal": (0.0, 0.8, 0.2, 1.0),
+}
+
+
+def _wear(seed: int, cls: str, level) -> dict[str, float]:
+    """Wear knobs of one object, each 0..1 (consumed by :func:`zerowaste.synth.materials.make_material`).
+
+    ``fade`` (light-faded, yellowed stock), ``rub`` (ink rubbed off along creases and edges),
+    ``stain`` (coffee/food blotches; about half the objects have none), ``scuff`` (glossy surfaces
+    roughened by scratches). A level is drawn from ``level`` ([lo, hi] in 0..1, the preset's
+    ``surfaces.wear``), then shared out per :data:`WEAR_FAMILY`. Drawn from a stream of its own,
+    so no other knob of the object moves; background distractors get none.
+
+    Example:
+        >>> _wear(5, "paper", (0.5, 0.5)) == _wear(5, "paper", [0.5, 0.5]), _wear(5, "wood", (0, 1))
+        (True, {})
+    """
+    from zerowaste.synth.presets import PresetError
+
+    if not (isinstance(level, list | tuple) and len(level) == 2 and all(isinstance(v, int | float) for v in level)
+            and 0 <= level[0] <= level[1] <= 1):
+        raise PresetError(f"preset key 'surfaces.wear' must be a [low, high] pair within 0..1, got {level!r}")
+    share = WEAR_FAMILY.get(cls)
+    if share is None:
+        return {}
+    rng = np.random.Generator(np.random.PCG64([seed, 13]))
+    w = float(rng.uniform(level[0], level[1]))
+    draws = rng.uniform(0.3, 1.0, 4)
+    stained = rng.random() < 0.2 + 0.6 * w
+    fade, rub, stain, scuff = (round(w * float(d) * f, 3) for d, f in zip(draws, share, strict=True))
+    return {"fade": fade, "rub": rub, "stain": stain if stained else 0.0, "scuff": scuff}
 
 
 def _piles(rng: np.random.Generator, clutter: dict, area) -> list[tuple[float, float, float]]:
