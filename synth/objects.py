@@ -296,7 +296,7 @@ def _res(size: float, spacing: float, lo: int = 6, hi: int = 72) -> int:
 #: film and bags into long, thin, soft wrinkles, foil into tiny sharp crinkles.
 SHEET_STYLE: dict[str, tuple[float, float, float, float, float]] = {
     "sheet": (1.5, 1.0, 3.0, 0.007, 28.0),  # (flat office sheets read as cards: crumple them more)
-    "newspaper": (1.0, 1.3, 3.0, 0.008, 28.0),
+    "newspaper": (1.0, 1.3, 3.0, 0.01, 28.0),
     "magazine": (0.45, 2.0, 3.0, 0.009, 35.0),
     "film": (0.9, 0.45, 8.0, 0.006, 20.0),
     "bag": (1.1, 0.5, 8.0, 0.006, 20.0),
@@ -469,13 +469,15 @@ def _edge_curl(rng: np.random.Generator, xy: np.ndarray, amount: float, box=None
     return lift
 
 
-def newspaper(rng: np.random.Generator, size, d: dict) -> Mesh:
-    """A newspaper as it lands on the belt: 1-3 pages on one lattice (stacked edges offset by a cell),
+def newspaper(rng: np.random.Generator, size, d: dict, folds: int | None = None, pages: int | None = None) -> Mesh:
+    """A newspaper as it lands on the belt: 1-3 double pages (``2 size[0]`` x ``size[1]``, so that folded
+    once it covers about ``size``) on one lattice (stacked edges offset by a cell),
     folded 0-2 times (:func:`fold_stack`: in half, then in quarters), the last fold sometimes left
     partly open, then creased (:func:`crumple_sheet`, lightly to hard, per paper) and curled at the edges.
 
     Folded layers lie :data:`LAYER_GAP` apart; their triangles match cell for cell, so the relief,
     and the drape on the pile (:func:`settle`), keep them apart. One mesh, UVs on the page.
+    ``folds`` and ``pages`` override the draws.
 
     >>> m = newspaper(np.random.default_rng(3), (0.4, 0.35, 0.0), {"crumple": 0.01, "frequency": 15,
     ...     "folds": 1, "bend": 0.1, "crush": 0.2, "dents": 1})
@@ -483,8 +485,9 @@ def newspaper(rng: np.random.Generator, size, d: dict) -> Mesh:
     (True, True)
     """
     s = SHEET_STYLE["newspaper"][3]
-    nx, ny = max(6, round(size[0] / s)), max(6, round(size[1] / s))
-    pages = int(rng.choice([1, 2, 3], p=[0.55, 0.3, 0.15]))
+    nx, ny = max(6, round(2 * size[0] / s)), max(6, round(size[1] / s))  # a double page (see print_extent)
+    drawn = int(rng.choice([1, 2, 3], p=[0.55, 0.3, 0.15]))
+    pages = drawn if pages is None else int(pages)
     parts = [_lattice_page(nx, ny, s, (0, 0) if k == 0 else tuple(int(v) for v in rng.integers(-1, 2, 2)),
                            0 if k == 0 else int(rng.integers(1, 4))) for k in range(pages)]
     for k, p in enumerate(parts):
@@ -492,37 +495,33 @@ def newspaper(rng: np.random.Generator, size, d: dict) -> Mesh:
     m = merge(parts)
     v = m.verts.copy()
     v[:, 2] -= v[:, 2].min()
-    n_folds = int(rng.choice([0, 1, 2], p=[0.25, 0.5, 0.25]))
+    n_folds = int(rng.choice([0, 1, 2], p=[0.15, 0.55, 0.3]))
+    n_folds = n_folds if folds is None else int(folds)
     if n_folds == 0 and pages == 1:  # a loose page may be torn (folded stacks stay whole: layers must match)
         v = warp_outline(rng, Mesh(v, m.faces, m.uv), TEAR["newspaper"]).verts
-    axis = int(rng.integers(2))  # the first fold across the longer side, the second across the other
-    if size[1] > size[0]:
-        axis = 1 if rng.random() < 0.8 else 0
-    else:
-        axis = 0 if rng.random() < 0.8 else 1
     flat = v.copy()
-    for f in range(n_folds):
-        ax = axis if f == 0 else 1 - axis
+    for f in range(n_folds):  # first at the spine (x), then in quarters (y); always on a lattice line
+        ax = f
         lo, hi = flat[:, ax].min(), flat[:, ax].max()
-        c = np.round((lo + (hi - lo) * rng.uniform(0.42, 0.58)) / s) * s + (0.0 if (nx if ax == 0 else ny) % 2 == 0
-                                                                          else s / 2)
+        at = rng.uniform(0.46, 0.54) if f == 0 else rng.uniform(0.4, 0.6)
+        c = np.round((lo + (hi - lo) * at) / s) * s + (0.0 if (nx if ax == 0 else ny) % 2 == 0 else s / 2)
         normal = np.zeros(2)
         normal[ax] = 1.0 if rng.random() < 0.5 else -1.0
         point = np.zeros(2)
         point[ax] = c
-        last_open = f == n_folds - 1 and rng.random() < 0.35
-        angle = math.pi - (math.radians(rng.uniform(8, 35)) if last_open else 0.0)
+        last_open = f == n_folds - 1 and rng.random() < 0.3  # a flap left standing a little open
+        angle = math.pi - (math.radians(rng.uniform(5, 22)) if last_open else 0.0)
         v = fold_stack(v, point, normal, angle, LAYER_GAP)
         flat = fold_stack(flat, point, normal, math.pi, LAYER_GAP)
     faces = _triangulate_lattice(flat[:, :2], m.faces)
     layers = v[:, 2].copy()
     style = SHEET_STYLE["newspaper"]
-    hard = float(rng.choice([0.3, 1.0, 1.8], p=[0.35, 0.45, 0.2])) / (1 + 0.4 * n_folds)  # folded: stiffer
+    hard = float(rng.choice([0.7, 1.1, 1.8], p=[0.3, 0.45, 0.25]))  # lightly creased to crushed, per paper
     dd = {**d, "crumple": d["crumple"] * style[0] * hard, "frequency": d["frequency"] / style[1],
           "elongation": style[2], "folds": int(d["folds"]) if n_folds == 0 else 0}
     c = crumple_sheet(rng, Mesh(np.concatenate([v[:, :2], np.zeros((len(v), 1))], axis=1), faces, m.uv), dd)
     out = c.verts
-    out[:, 2] += layers + _edge_curl(rng, out[:, :2], rng.uniform(0.0, 0.035))
+    out[:, 2] += layers + _edge_curl(rng, out[:, :2], rng.uniform(0.005, 0.05))
     out[:, 2] -= out[:, 2].min()
     out[:, :2] -= (out[:, :2].max(axis=0) + out[:, :2].min(axis=0)) / 2
     return Mesh(out, faces, m.uv, sharp=style[4])
@@ -545,10 +544,11 @@ def _page_block(nx: int, ny: int, s: float, thickness: float) -> tuple[Mesh, int
     return Mesh(verts, faces, np.concatenate([top.uv, top.uv])), n
 
 
-def magazine(rng: np.random.Generator, size, d: dict) -> Mesh:
+def magazine(rng: np.random.Generator, size, d: dict, pose: str | None = None) -> Mesh:
     """A magazine or catalogue: a page block :data:`MAGAZINE_THICKNESS` thick with its page-stack edge,
     bowed and curled; some lie open (a spread: two blocks meeting in a sunken spine), some fan a
-    few loose pages up from the spine, each curling over.
+    few loose pages up from the spine, each curling over. ``pose`` (``closed``, ``open``, ``fanned``)
+    overrides the draw.
 
     >>> m = magazine(np.random.default_rng(2), (0.25, 0.3, 0.0), {"crumple": 0.01, "frequency": 15,
     ...     "folds": 0, "bend": 0.2, "crush": 0.1, "dents": 1})
@@ -564,6 +564,7 @@ def magazine(rng: np.random.Generator, size, d: dict) -> Mesh:
     u = (v[:, 0] - v[:, 0].min()) / (nx * s)  # 0 at the spine (x min), 1 at the open edge
     parts_extra: list[Mesh] = []
     style = rng.random()
+    style = {"open": 0.0, "fanned": 0.45, "closed": 0.9}.get(pose, style)  # (tests pick the pose)
     if style < 0.3:  # open at a spread: both halves slope down into the spine, the block split in two
         v[:, 2] *= 0.6
         spine = np.abs(u - 0.5) * 2  # 0 at the spine, 1 at the outer edges
@@ -1083,6 +1084,7 @@ def settle(
 NO_CEILING = 10.0  #: (m) "no sheet above": far above any pile
 RAMP_CELLS = 8  #: beyond its hold-down reach a sheet's ceiling rises over this many cells ...
 RAMP_SLOPE = 0.6  #: ... by this much per cell (31 degrees)
+SQUEEZE_ROOM = 0.001  #: (m) pressed points end in a band this deep under the ceiling, in their order
 
 
 def press_under(sheet: np.ndarray, below: list[np.ndarray], hf: HeightField, gap: float = 0.002) -> None:
@@ -1092,6 +1094,8 @@ def press_under(sheet: np.ndarray, below: list[np.ndarray], hf: HeightField, gap
     of what it covers would poke through it. The sheet's lowest points make a smooth ceiling; every
     earlier vertex is pushed down under it (the sheet presses the pile there, hidden under the sheet
     or seen smooth through clear film), never above the sheet's lowest point within 2 cells.
+    Pressed points keep their order (a strictly rising squeeze into the :data:`SQUEEZE_ROOM` band
+    under the ceiling, not a flat clamp), so the layers of a folded newspaper never merge.
 
     >>> hf = HeightField((-0.2, 0.2, -0.2, 0.2))
     >>> box = np.array([[0.0, 0.0, 0.05]]); sheet = np.array([[0.0, 0.0, 0.03]])
@@ -1119,7 +1123,9 @@ def press_under(sheet: np.ndarray, below: list[np.ndarray], hf: HeightField, gap
         fi = (v[:, 1] - hf.y0) / hf.cell - 0.5 - i0
         fj = (v[:, 0] - hf.x0) / hf.cell - 0.5 - j0
         top = map_coordinates(ceiling, [fi, fj], order=1, mode="constant", cval=NO_CEILING)
-        v[:, 2] = np.minimum(v[:, 2], np.maximum(top - gap, 0.0))
+        cap = np.maximum(top - gap - SQUEEZE_ROOM, 0.0)
+        x = np.maximum(v[:, 2] - cap, 0.0) / SQUEEZE_ROOM
+        v[:, 2] = np.minimum(v[:, 2], cap + SQUEEZE_ROOM * x / (1.0 + x))
 
 
 def settle_scene(objects: list[dict], area, meshes: list[Mesh] | None = None) -> list[tuple[dict, Mesh]]:

@@ -2101,7 +2101,7 @@ def texel_density(resolution: tuple[int, int], view_m: tuple[float, float]) -> f
 def print_extent(kind: str, size: list[float]) -> tuple[float, float]:
     """Physical (width, height) in m that an object's UV square spans (for :func:`make_print`).
 
-    Sheets and boxes: their footprint; bottles, cans and cups: circumference x length (u runs
+    Sheets and boxes: their footprint (a newspaper: a double page twice as wide); bottles, cans and cups: circumference x length (u runs
     around the axis); balls: circumference x diameter.
 
     >>> [round(v, 3) for v in print_extent("can", [0.12, 0.066, 0.0])]
@@ -2112,4 +2112,6 @@ def print_extent(kind: str, size: list[float]) -> tuple[float, float]:
         return math.pi * sy, sx
     if kind in _BALLS:
         return math.pi * sx, sx
+    if kind == "newspaper":  # a double page, folded at the spine (see objects.newspaper)
+        return 2 * sx, sy
     return sx, sy
