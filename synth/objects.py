@@ -29,7 +29,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from zerowaste.synth.params import RIGID_KINDS
+from zerowaste.synth.params import RIGID_KINDS, STIFF_KINDS
 
 
 @dataclass
@@ -1057,13 +1057,16 @@ BRIDGE = 0.01  #: (m) how far a draped sheet may span across the bumps under it
 
 
 def settle(
-    mesh: Mesh, xy, yaw: float, hf: HeightField, drape: bool, gap: float = 0.002, compress: float = 0.65
+    mesh: Mesh, xy, yaw: float, hf: HeightField, drape: bool, gap: float = 0.002, compress: float = 0.65,
+    stiff: bool = False,
 ) -> np.ndarray:
     """World-space vertices of ``mesh`` dropped at ``xy`` with ``yaw``; updates ``hf``.
 
     Rigid (``drape=False``): the lowest point rests on the highest surface under the footprint.
-    Drape: each vertex lies ``gap`` above the surface under it, plus its own relief.
-    ``compress`` < 1 lets the pile give under new objects (keeps piles realistically low).
+    Drape: each vertex lies ``gap`` above the surface under it, plus its own relief; a ``stiff``
+    drape (board) lies on the plane that best fits the surface under it instead (a board over a
+    bottle tilts, it does not wrap round it). ``compress`` < 1 lets the pile give under new
+    objects (keeps piles realistically low).
     """
     v = _rotate_z(mesh.verts, yaw)
     v[:, 0] += xy[0]
@@ -1071,6 +1074,10 @@ def settle(
     if drape:
         relief = v[:, 2] - v[:, 2].min()
         under = hf.sample(v[:, :2], radius=2, bridge=BRIDGE)
+        if stiff:  # least-squares plane z = a x + b y + c through the support
+            design = np.c_[v[:, :2], np.ones(len(v))]
+            under = design @ np.linalg.lstsq(design, under, rcond=None)[0]
+            under -= min(float(under.min()), 0.0)  # (tilted, but never into the belt)
         # Soft clutter gives under weight: the pile compresses, so a sheet sinks a little
         # (:func:`press_under` then lowers what it covers, so nothing pokes through it).
         v[:, 2] = compress * under + gap + relief
@@ -1140,7 +1147,7 @@ def settle_scene(objects: list[dict], area, meshes: list[Mesh] | None = None) ->
     for k, obj in enumerate(objects):
         mesh = build_mesh(obj) if meshes is None else meshes[k]
         drape = obj["kind"] not in RIGID_KINDS and not obj.get("asset")
-        verts = settle(mesh, obj["xy"], obj["yaw"], hf, drape=drape)
+        verts = settle(mesh, obj["xy"], obj["yaw"], hf, drape=drape, stiff=obj["kind"] in STIFF_KINDS)
         if drape:
             press_under(verts, [m.verts for o, m in out if not o.get("asset")], hf)
         out.append((obj, Mesh(verts, mesh.faces, mesh.uv, mesh.sharp, mesh.attrs)))

@@ -33,6 +33,8 @@ CLASS_KINDS: dict[str, dict[str, float]] = {
 }
 #: Kinds that keep their shape (dropped as rigid bodies); all others drape over what lies below.
 RIGID_KINDS = frozenset({"crushed_box", "bottle", "tray", "cup", "can", "lump", "crumpled"})
+#: Kinds that drape as a whole: they lie on a plane fitted to the pile under them (board).
+STIFF_KINDS = frozenset({"flat_piece"})
 
 #: Base colours (linear RGB) per material family, jittered per object.
 PALETTES: dict[str, list[tuple[float, float, float]]] = {

@@ -5,8 +5,8 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from zerowaste.synth.objects import HeightField, build_mesh, press_under, settle, settle_scene
-from zerowaste.synth.params import CLASS_KINDS, RIGID_KINDS, frame_seed, sample_scene
+from zerowaste.synth.objects import HeightField, build_mesh, grid, press_under, settle, settle_scene
+from zerowaste.synth.params import CLASS_KINDS, RIGID_KINDS, STIFF_KINDS, frame_seed, sample_scene
 from zerowaste.synth.presets import load_preset
 from zerowaste.synth.shards import ShardError, parse_shard, shard_frames, shard_from_env
 
@@ -111,6 +111,24 @@ def test_what_a_sheet_presses_down_follows_a_smooth_ceiling():
     assert np.all(sheet[inner, 2] - below[inner, 2] < 0.008)  # pressed just under it (4 cells' slope)
     row = below[:, 2].reshape(x.shape)[25, 9:41]  # |x| < 0.1 m
     assert np.abs(np.diff(row, 2)).max() < 1e-4  # smooth: no 1 cm steps (a step is 1e-3 here)
+
+
+def test_board_tilts_over_a_bottle_where_a_sheet_wraps_round_it():
+    flat = grid(0.36, 0.3, 36, 30)  # no relief of its own: what it lies on shows
+    bottle = np.array([[0.1, y, 0.07] for y in np.linspace(-0.15, 0.15, 31)])  # a 7 cm ridge across
+    placed = {}
+    for stiff in (False, True):
+        hf = HeightField((-0.4, 0.4, -0.4, 0.4), cell=0.01)
+        hf.splat(bottle, radius=2)
+        placed[stiff] = settle(flat, [0, 0], 0.0, hf, drape=True, stiff=stiff)
+    v = placed[True]
+    design = np.c_[v[:, :2], np.ones(len(v))]
+    coef = np.linalg.lstsq(design, v[:, 2], rcond=None)[0]
+    assert np.abs(v[:, 2] - design @ coef).max() < 1e-6 and coef[0] > 0.02  # one plane, tilted up to the bottle
+    assert v[:, 2].min() >= 0.0
+    sheet_x, sheet_z = placed[False][:, 0], placed[False][:, 2]
+    assert sheet_z[np.abs(sheet_x - 0.1) < 0.01].mean() > sheet_z[np.abs(sheet_x + 0.1) < 0.01].mean() + 0.03
+    assert "flat_piece" in STIFF_KINDS and not STIFF_KINDS & RIGID_KINDS
 
 
 def test_a_pile_pressed_under_a_sheet_rises_again_in_a_ramp_not_a_cliff():
