@@ -256,7 +256,7 @@ def _wear(nt, vec, colour, base, m: dict, seed: int, printed: bool):
     if m.get("rub", 0.0) > 0 and printed:
         point = nt.nodes.new("ShaderNodeNewGeometry").outputs["Pointiness"]
         crease = _math(nt, "ABSOLUTE", _math(nt, "SUBTRACT", point, 0.5, clamp=False), clamp=False)
-        patches = _noise(nt, _offset(nt, vec, seed), 40.0, 2.0, 0.6)  # ~2.5 cm bits
+        patches = _noise(nt, _offset(nt, vec, seed), 40.0, 1.0, 0.6)  # ~2.5 cm bits
         lifted = _math(nt, "MULTIPLY", _math(nt, "MULTIPLY_ADD", crease, 25.0, -0.3), patches)  # folds over ~25 deg
         lighten = nt.nodes.new("ShaderNodeMix")  # ink gone: the stock shows, never darker than the print
         lighten.data_type, lighten.blend_type = "RGBA", "LIGHTEN"
@@ -265,7 +265,7 @@ def _wear(nt, vec, colour, base, m: dict, seed: int, printed: bool):
         lighten.inputs[7].default_value = tuple(min(1.0, 1.05 * float(b)) for b in base[:3]) + (1.0,)
         colour = lighten.outputs[2]
     if m.get("stain", 0.0) > 0:
-        blot = _noise(nt, _offset(nt, vec, seed + 1), 9.0, 2.0, 0.5)  # ~5-10 cm blotches
+        blot = _noise(nt, _offset(nt, vec, seed + 1), 9.0, 1.0, 0.5)  # ~5-10 cm blotches
         t = 0.7 - 0.08 * float(m["stain"])  # higher stain: more, larger blotches
         edge = nt.nodes.new("ShaderNodeValToRGB")  # the blotch, its rim darkest (a dried drop)
         edge.color_ramp.elements[0].position = t
@@ -289,7 +289,7 @@ def _scuffs(nt, vec, bsdf, m: dict, seed: int, socket: str, rough: float) -> Non
     scratch.inputs["Scale"].default_value = (1.0, 6.0, 1.0)
     scratch.inputs["Rotation"].default_value = (0.0, 0.0, float(np.random.default_rng([int(seed), 19]).uniform(0, math.pi)))
     nt.links.new(_offset(nt, vec, seed + 2), scratch.inputs["Vector"])
-    fine = _noise(nt, scratch.outputs["Vector"], 250.0, 1.0, 0.5)  # ~4 mm
+    fine = _noise(nt, scratch.outputs["Vector"], 250.0, 0.0, 0.5)  # ~4 mm, one octave (cheap)
     s = float(m["scuff"])
     marks = _ramp(nt, fine, 0.62 - 0.1 * s, 0.7 - 0.1 * s)
     _set(nt, bsdf.inputs[socket], _math(nt, "MULTIPLY_ADD", marks, 0.45 * s, rough))
