@@ -77,6 +77,13 @@ for case, wear in json.loads(sys.argv[1]).items():
     data = bproc.renderer.render(verbose=False)
     np.save(f"{sys.argv[2]}/{case}.npy", data["colors"][0][..., :3])
     np.save(f"{sys.argv[2]}/{case}_seg.npy", np.asarray(data["category_id_segmaps"][0]))
+# Scuffs roughen the glossy layer: the clear coat of printed paper, the surface of smooth plastic.
+coated = make_material({"family": "paper", "color": [0.8] * 3, "roughness": 0.4, "coat": 0.5, "scuff": 1.0})
+bottle = make_material({"family": "rigid_plastic", "color": [0.9] * 3, "roughness": 0.1, "scuff": 1.0})
+new = make_material({"family": "paper", "color": [0.8] * 3, "roughness": 0.4, "coat": 0.5})
+bsdf = lambda mat: mat.node_tree.nodes["Principled BSDF"]
+print("SCUFF", json.dumps([bsdf(coated).inputs["Coat Roughness"].is_linked, bsdf(bottle).inputs["Roughness"].is_linked,
+                           bsdf(new).inputs["Coat Roughness"].is_linked]), flush=True)
 print("DONE", flush=True)
 import os; os._exit(0)
 """
@@ -93,6 +100,7 @@ def test_worn_print_in_cycles_fades_loses_ink_on_the_crease_and_stains_with_mask
     done = subprocess.run([sys.executable, "-c", RENDER_SCRIPT, json.dumps(cases), str(tmp_path)],
                           capture_output=True, text=True, timeout=600)
     assert done.returncode == 0, done.stdout[-2000:] + done.stderr[-3000:]
+    assert json.loads(done.stdout.split("SCUFF", 1)[1].splitlines()[0]) == [True, True, False]
     img = {c: np.load(tmp_path / f"{c}.npy").astype(float) for c in cases}
     segs = [np.load(tmp_path / f"{c}_seg.npy") for c in cases]
     assert all(np.array_equal(segs[0], s) for s in segs) and (segs[0] == 5).mean() > 0.95  # masks identical
