@@ -581,12 +581,14 @@ def magazine(rng: np.random.Generator, size, d: dict, pose: str | None = None) -
             pv[:, 2] = np.maximum(a * math.sin(lift) - droop * a**2 * math.sin(lift), 0.0) + t + (k + 1) * LAYER_GAP
             parts_extra.append(Mesh(pv, page.faces, page.uv))
     bend = float(d.get("bend", 0.0))
-    bow, curl, seed = rng.uniform(-0.5, 1.0) * 0.02 * abs(bend), rng.uniform(0.0, 0.02), int(rng.integers(2**31))
+    # a glossy block is springy: it keeps the bow and roll it got in the bin (a flat one reads as a card)
+    bow = (0.008 + 0.03 * abs(bend)) * (1.0 if rng.random() < 0.75 else -0.5)
+    roll, curl, seed = rng.uniform(-0.4, 0.8) * bow, rng.uniform(0.005, 0.03), int(rng.integers(2**31))
     box = (v[:, :2].min(axis=0), v[:, :2].max(axis=0))
 
     def relief(xy: np.ndarray) -> np.ndarray:  # one smooth field for the block and the pages on it
         r = np.random.default_rng(seed)
-        z = bow * (xy[:, 0] / (sx / 2)) ** 2 + _edge_curl(r, xy, curl, box)
+        z = bow * (xy[:, 0] / (sx / 2)) ** 2 + roll * (xy[:, 1] / (sy / 2)) ** 2 + _edge_curl(r, xy, curl, box)
         return z + 0.003 * float(r.uniform(0, 1)) * wave_noise(r, xy, 4.0, modes=4)
 
     v[:, 2] += relief(v[:, :2])
