@@ -473,7 +473,7 @@ def newspaper(rng: np.random.Generator, size, d: dict, folds: int | None = None,
     """A newspaper as it lands on the belt: 1-3 double pages (``2 size[0]`` x ``size[1]``, so that folded
     once it covers about ``size``) on one lattice (stacked edges offset by a cell),
     folded 0-2 times (:func:`fold_stack`: in half, then in quarters), the last fold sometimes left
-    partly open, then creased (:func:`crumple_sheet`, lightly to hard, per paper) and curled at the edges.
+    partly open, else maybe a corner dog-eared, then creased (:func:`crumple_sheet`, lightly to hard, per paper) and curled at the edges.
 
     Folded layers lie :data:`LAYER_GAP` apart; their triangles match cell for cell, so the relief,
     and the drape on the pile (:func:`settle`), keep them apart. One mesh, UVs on the page.
@@ -513,6 +513,14 @@ def newspaper(rng: np.random.Generator, size, d: dict, folds: int | None = None,
         angle = math.pi - (math.radians(rng.uniform(5, 22)) if last_open else 0.0)
         v = fold_stack(v, point, normal, angle, LAYER_GAP)
         flat = fold_stack(flat, point, normal, math.pi, LAYER_GAP)
+    if np.array_equal(v, flat) and rng.random() < 0.35:  # (folded flat:) a dog-ear, a corner turned over
+        signs = rng.choice([-1.0, 1.0], 2)
+        corner = np.where(signs > 0, flat[:, :2].max(axis=0), flat[:, :2].min(axis=0))
+        odd = np.array([nx % 2, ny % 2]) * s / 2  # the lattice's offset from multiples of s
+        corner = np.round((corner - odd) / s) * s + odd
+        leg = max(3, round(rng.uniform(0.03, 0.08) / s)) * s  # the turned triangle's legs
+        point = corner - np.array([signs[0] * leg, 0.0])  # a lattice point on the 45-degree line
+        v = flat = fold_stack(flat, point, signs / math.sqrt(2), math.pi, LAYER_GAP)
     faces = _triangulate_lattice(flat[:, :2], m.faces)
     layers = v[:, 2].copy()
     style = SHEET_STYLE["newspaper"]
