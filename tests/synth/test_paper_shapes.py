@@ -8,10 +8,12 @@ import pytest
 from zerowaste.synth.objects import (
     LAYER_GAP,
     MAGAZINE_THICKNESS,
+    RAMP_SLOPE,
     HeightField,
     build_mesh,
     magazine,
     newspaper,
+    press_under,
     settle,
 )
 
@@ -108,3 +110,19 @@ def test_paper_meshes_are_valid_deterministic_and_varied(kind):
         assert max(max(f) for f in m.faces) < len(m.verts) and all(len(set(f)) == len(f) for f in m.faces)
         shapes.add((len(m.verts), round(float(np.ptp(m.verts[:, 0])), 2), round(float(m.verts[:, 2].max()), 3)))
     assert len(shapes) >= 8  # folds, pages and poses vary per object
+
+
+def test_a_sheet_pressing_a_folded_newspaper_keeps_its_layers_in_order():
+    m = newspaper(np.random.default_rng(0), (0.3, 0.25, 0.0), LIGHT, folds=1, pages=1)  # (folded flat)
+    hf = HeightField((-0.4, 0.4, -0.4, 0.4), cell=0.01)
+    placed = settle(m, [0.0, 0.0], 0.0, hf, drape=True)
+    placed[:, 2] += 0.03  # lying on something 3 cm high
+    xs = np.linspace(-0.1, 0.1, 21)
+    sheet = np.array([[x, y, 0.02] for x in xs for y in xs])  # a sheet pressing it down to 2 cm
+    press_under(sheet, [placed], hf)
+    assert placed[:, 2].max() < 0.02 + RAMP_SLOPE * 0.01 * 9  # held down under the sheet and its ramp
+    _, inverse = np.unique(np.round(m.verts[:, :2], 6), axis=0, return_inverse=True)
+    order = np.lexsort((m.verts[:, 2], inverse))  # the layers of each lattice point, bottom to top
+    same = inverse[order][1:] == inverse[order][:-1]
+    dz = np.diff(placed[order, 2])[same]
+    assert same.sum() > 100 and np.all(dz > 0)  # squeezed, never merged or swapped
