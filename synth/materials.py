@@ -285,10 +285,12 @@ def _wear(nt, vec, colour, base, m: dict, seed: int, printed: bool):
 
 def _scuffs(nt, vec, bsdf, m: dict, seed: int, socket: str, rough: float) -> None:
     """Glossy coats and smooth plastic scuffed: mm-sized scratches, one way per object, roughen ``socket``."""
+    rng = np.random.default_rng([int(seed), 19])
     scratch = nt.nodes.new("ShaderNodeMapping")  # scratches run one way, per object
+    scratch.inputs["Location"].default_value = (*rng.uniform(-50.0, 50.0, 2), 0.0)
+    scratch.inputs["Rotation"].default_value = (0.0, 0.0, float(rng.uniform(0, math.pi)))
     scratch.inputs["Scale"].default_value = (1.0, 6.0, 1.0)
-    scratch.inputs["Rotation"].default_value = (0.0, 0.0, float(np.random.default_rng([int(seed), 19]).uniform(0, math.pi)))
-    nt.links.new(_offset(nt, vec, seed + 2), scratch.inputs["Vector"])
+    nt.links.new(vec, scratch.inputs["Vector"])
     fine = _noise(nt, scratch.outputs["Vector"], 250.0, 0.0, 0.5)  # ~4 mm, one octave (cheap)
     s = float(m["scuff"])
     marks = _ramp(nt, fine, 0.62 - 0.1 * s, 0.7 - 0.1 * s)
@@ -354,7 +356,8 @@ def make_material(m: dict, size=(0.3, 0.3), name: str = "obj", seed: int = 0, px
     if coat > 0:
         bsdf.inputs["Coat Weight"].default_value = coat
         bsdf.inputs["Coat Roughness"].default_value = float(m.get("coat_roughness", 0.08))
-    if m.get("scuff", 0.0) > 0 and (coat > 0 or rough < 0.5):  # the glossy layer scuffs
+    see_through = float(m.get("transmission", 0.0)) > 0.3  # crinkled clear film: scuffs would not show
+    if m.get("scuff", 0.0) > 0 and (coat > 0 or rough < 0.5) and not see_through:  # the glossy layer scuffs
         socket = "Coat Roughness" if coat > 0 else "Roughness"
         _scuffs(nt, vec, bsdf, m, seed, socket, float(bsdf.inputs[socket].default_value))
     t = float(m.get("transmission", 0.0))
