@@ -253,7 +253,7 @@ def _wear(nt, vec, colour, base, m: dict, seed: int, printed: bool):
     if m.get("fade", 0.0) > 0:
         aged = tuple(float(b) * a for b, a in zip(base[:3], AGED, strict=True)) + (1.0,)
         colour = _mix(nt, 0.4 * float(m["fade"]), colour, aged)
-    if m.get("rub", 0.0) > 0 and printed:
+    if m.get("rub", 0.0) >= 0.1 and printed:  # below that it barely shows: spare the nodes
         point = nt.nodes.new("ShaderNodeNewGeometry").outputs["Pointiness"]
         crease = _math(nt, "ABSOLUTE", _math(nt, "SUBTRACT", point, 0.5, clamp=False), clamp=False)
         patches = _noise(nt, _offset(nt, vec, seed), 40.0, 1.0, 0.6)  # ~2.5 cm bits
@@ -357,7 +357,7 @@ def make_material(m: dict, size=(0.3, 0.3), name: str = "obj", seed: int = 0, px
         bsdf.inputs["Coat Weight"].default_value = coat
         bsdf.inputs["Coat Roughness"].default_value = float(m.get("coat_roughness", 0.08))
     see_through = float(m.get("transmission", 0.0)) > 0.3  # crinkled clear film: scuffs would not show
-    if m.get("scuff", 0.0) > 0 and (coat > 0 or rough < 0.5) and not see_through:  # the glossy layer scuffs
+    if m.get("scuff", 0.0) >= 0.1 and (coat > 0 or rough < 0.5) and not see_through:  # the glossy layer scuffs
         socket = "Coat Roughness" if coat > 0 else "Roughness"
         _scuffs(nt, vec, bsdf, m, seed, socket, float(bsdf.inputs[socket].default_value))
     t = float(m.get("transmission", 0.0))
