@@ -248,16 +248,19 @@ def _wear(nt, vec, colour, base, m: dict, seed: int, printed: bool):
     ``fade`` mixes the surface up to 40 % toward aged stock (``base`` times :data:`AGED`):
     print loses saturation and contrast, white paper yellows and greys. ``rub`` lifts ink, leaving the
     bare stock, where the sheet is folded or a box's edge is (Cycles' Pointiness away from 0.5), in
-    ragged cm-sized bits. ``stain`` sets a few cm-sized blotches (darker, warmer, with a darker rim).
+    ragged patches. ``stain`` sets a few cm-sized blotches (darker, warmer, with a darker rim). One
+    noise (~4-8 cm features, offset per object) shapes both: noise is most of the render cost.
     """
+    blot = None
+    if (m.get("rub", 0.0) >= 0.1 and printed) or m.get("stain", 0.0) > 0:
+        blot = _noise(nt, _offset(nt, vec, seed), 12.0, 1.0, 0.5)
     if m.get("fade", 0.0) > 0:
         aged = tuple(float(b) * a for b, a in zip(base[:3], AGED, strict=True)) + (1.0,)
         colour = _mix(nt, 0.4 * float(m["fade"]), colour, aged)
     if m.get("rub", 0.0) >= 0.1 and printed:  # below that it barely shows: spare the nodes
         point = nt.nodes.new("ShaderNodeNewGeometry").outputs["Pointiness"]
         crease = _math(nt, "ABSOLUTE", _math(nt, "SUBTRACT", point, 0.5, clamp=False), clamp=False)
-        patches = _noise(nt, _offset(nt, vec, seed), 40.0, 1.0, 0.6)  # ~2.5 cm bits
-        lifted = _math(nt, "MULTIPLY", _math(nt, "MULTIPLY_ADD", crease, 25.0, -0.3), patches)  # folds over ~25 deg
+        lifted = _math(nt, "MULTIPLY", _math(nt, "MULTIPLY_ADD", crease, 25.0, -0.3), blot)  # folds over ~25 deg
         lighten = nt.nodes.new("ShaderNodeMix")  # ink gone: the stock shows, never darker than the print
         lighten.data_type, lighten.blend_type = "RGBA", "LIGHTEN"
         nt.links.new(_math(nt, "MULTIPLY", lifted, 1.6 * float(m["rub"])), lighten.inputs[0])
@@ -265,7 +268,6 @@ def _wear(nt, vec, colour, base, m: dict, seed: int, printed: bool):
         lighten.inputs[7].default_value = tuple(min(1.0, 1.05 * float(b)) for b in base[:3]) + (1.0,)
         colour = lighten.outputs[2]
     if m.get("stain", 0.0) > 0:
-        blot = _noise(nt, _offset(nt, vec, seed + 1), 9.0, 1.0, 0.5)  # ~5-10 cm blotches
         t = 0.7 - 0.08 * float(m["stain"])  # higher stain: more, larger blotches
         edge = nt.nodes.new("ShaderNodeValToRGB")  # the blotch, its rim darkest (a dried drop)
         edge.color_ramp.elements[0].position = t
