@@ -97,6 +97,7 @@ FIT_RANGES: tuple[FitRange, ...] = (
     FitRange("post.sharpen", 0.0, 1.2),
     FitRange("post.jpeg_quality", 20, 95, integer=True),
     FitRange("surfaces.grime", 0.0, 0.6),
+    FitRange("surfaces.wear", 0.0, 1.0),
     FitRange("surfaces.clear_plastic", 0.0, 1.0, span=False),
     FitRange("lighting.hotspot_power", 0.5, 15.0, log=True),
     FitRange("clutter.piles", 1, 8, integer=True),
