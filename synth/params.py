@@ -314,18 +314,13 @@ def _wear(seed: int, cls: str, level) -> dict[str, float]:
     ``fade`` (light-faded, yellowed stock), ``rub`` (ink rubbed off along creases and edges),
     ``stain`` (coffee/food blotches; about half the objects have none), ``scuff`` (glossy surfaces
     roughened by scratches). A level is drawn from ``level`` ([lo, hi] in 0..1, the preset's
-    ``surfaces.wear``), then shared out per :data:`WEAR_FAMILY`. Drawn from a stream of its own,
+    ``surfaces.wear``, checked when the preset loads), then shared out per :data:`WEAR_FAMILY`. Drawn from a stream of its own,
     so no other knob of the object moves; background distractors get none.
 
     Example:
         >>> _wear(5, "paper", (0.5, 0.5)) == _wear(5, "paper", [0.5, 0.5]), _wear(5, "wood", (0, 1))
         (True, {})
     """
-    from zerowaste.synth.presets import PresetError
-
-    if not (isinstance(level, list | tuple) and len(level) == 2 and all(isinstance(v, int | float) for v in level)
-            and 0 <= level[0] <= level[1] <= 1):
-        raise PresetError(f"preset key 'surfaces.wear' must be a [low, high] pair within 0..1, got {level!r}")
     share = WEAR_FAMILY.get(cls)
     if share is None:
         return {}

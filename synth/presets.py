@@ -190,3 +190,7 @@ def check_preset(preset: dict) -> None:
         merged = {**CLASS_KINDS[cls], **weights}
         if not all(isinstance(w, int | float) and w >= 0 for w in merged.values()) or sum(merged.values()) <= 0:
             raise PresetError(f"clutter.kinds.{cls} needs non-negative numeric weights with a positive sum")
+    wear = preset.get("surfaces", {}).get("wear", [0.0, 0.0])
+    if not (isinstance(wear, list) and len(wear) == 2 and all(isinstance(v, int | float) for v in wear)
+            and 0 <= wear[0] <= wear[1] <= 1):
+        raise PresetError(f"preset key 'surfaces.wear' must be a [low, high] pair within 0..1, got {wear!r}")

@@ -32,7 +32,7 @@ def test_wear_knobs_are_in_range_deterministic_and_follow_the_level():
 @pytest.mark.parametrize("level", [[0.5, 0.2], [0.0, 1.5], "high", [0.1]])
 def test_a_bad_wear_range_is_a_clear_preset_error(level):
     with pytest.raises(PresetError, match="surfaces.wear"):
-        _wear(1, "paper", level)
+        load_preset("default", [f"surfaces.wear={level}"])
 
 
 def test_wear_moves_no_other_knob_and_the_presets_set_its_range():
