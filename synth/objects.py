@@ -298,8 +298,8 @@ SHEET_STYLE: dict[str, tuple[float, float, float, float, float]] = {
     "sheet": (1.5, 1.0, 3.0, 0.007, 28.0),  # (flat office sheets read as cards: crumple them more)
     "newspaper": (1.0, 1.3, 3.0, 0.01, 28.0),
     "magazine": (0.45, 2.0, 3.0, 0.009, 35.0),
-    "film": (0.9, 0.45, 8.0, 0.006, 20.0),
-    "bag": (1.1, 0.5, 8.0, 0.006, 20.0),
+    "film": (0.9, 0.45, 8.0, 0.008, 20.0),
+    "bag": (1.1, 0.5, 8.0, 0.008, 20.0),
     "foil": (0.45, 0.35, 3.0, 0.006, 22.0),
     "rag": (0.8, 1.0, 3.0, 0.012, 0.0),
 }
@@ -361,7 +361,7 @@ def crumpled_sheet(rng: np.random.Generator, size, d: dict) -> Mesh:
     degrees on average, give it the broad, crisp grey shading of crumpled paper under oblique light.
     """
     sx, sy = size[0], size[1]
-    m = warp_outline(rng, grid(sx, sy, _res(sx, 0.005, hi=90), _res(sy, 0.005, hi=90)), 0.2)
+    m = warp_outline(rng, grid(sx, sy, _res(sx, 0.007, hi=64), _res(sy, 0.007, hi=64)), 0.2)
     v = m.verts.copy()
     xy = v[:, :2]
     facet = float(np.clip(1.0 / max(float(d["frequency"]), 1e-3), 0.035, 0.09))
