@@ -7,8 +7,6 @@ that the print arrives on the object's UVs the right way round.
 from __future__ import annotations
 
 import dataclasses
-import subprocess
-import sys
 
 import cv2
 import numpy as np
@@ -19,6 +17,8 @@ from zerowaste.errors import ZeroWasteError
 from zerowaste.synth import prints
 from zerowaste.synth.params import PRINTS, sample_scene
 from zerowaste.synth.presets import load_preset
+
+from .conftest import result, run_in_blender
 
 SIZES = {"letter": (0.21, 0.297), "news": (0.4, 0.35), "magazine": (0.22, 0.3), "flyer": (0.25, 0.33),
          "package": (0.2, 0.3), "kraft": (0.4, 0.3), "snack": (0.18, 0.25), "label": (0.2, 0.2),
@@ -135,26 +135,14 @@ def test_scene_materials_use_known_prints_and_surfaces_never_move_the_clutter():
 
 
 RENDER_SCRIPT = r"""
-import json, sys, numpy as np, cv2
-from zerowaste.compat.blenderproc import import_blenderproc, init
-from zerowaste.synth.camera import set_camera
-from zerowaste.synth.materials import make_material
-from zerowaste.synth.objects import Mesh, grid
-from zerowaste.synth.params import view_size
+import cv2
 from zerowaste.synth.prints import make_print
-from zerowaste.synth.render import configure_renderer
-from zerowaste.synth.scene import _assign, mesh_object
-bproc = import_blenderproc(); init()
-configure_renderer(16, "cpu", 0)  # the production settings: denoiser, light paths, segmentation
 res = (96, 54)
-cam = {"height": 1.0, "lens_mm": 35.0, "tilt_deg": 0.0, "tilt_dir": 0.0, "roll_deg": 0.0, "sensor_mm": 36.0}
-w, h = view_size(1.0, 35.0, res)
+w, h = top_down(res, 16)  # the production settings: denoiser, light paths, segmentation
 sheet = mesh_object("sheet", grid(w, h, 4, 4))
 _assign(sheet, make_material({"family": "paper", "color": [0.8] * 3, "roughness": 1.0, "print": "package"},
                              size=(w, h), seed=3, px_per_m=200))
 sheet.set_cp("category_id", 5)
-set_camera(cam, res)
-bproc.renderer.set_world_background([1, 1, 1], strength=1.0)
 ref = cv2.resize(make_print("package", 3, (w, h), 200)[..., :3].astype(float), res, interpolation=cv2.INTER_AREA)
 def corr(a, b): a = a - a.mean(); b = b - b.mean(); return float((a * b).sum() / np.sqrt((a * a).sum() * (b * b).sum()))
 out = bproc.renderer.render(verbose=False)["colors"][0][..., :3].astype(float)
@@ -181,11 +169,7 @@ import os; os._exit(0)
 
 
 def test_a_print_reaches_cycles_on_the_uvs_the_right_way_round_and_shows_through_clear_film():
-    result = subprocess.run([sys.executable, "-c", RENDER_SCRIPT], capture_output=True, text=True, timeout=300)
-    assert result.returncode == 0, result.stdout[-2000:] + result.stderr[-3000:]
-    import json
-
-    got = json.loads(result.stdout.split("RESULT", 1)[1])
+    got = result(run_in_blender(RENDER_SCRIPT))
     assert got["corr"] > 0.8 and got["corr"] > got["flipped"] + 0.3, got
     assert got["ref_sat"] > 0.15 and got["sat"] > 0.8 * got["ref_sat"], got  # saturated colours survive colour management
     assert got["film_mask"] > 0.95 and got["paper_right"] > 0.95, got  # see-through, yet labelled
@@ -252,22 +236,10 @@ def test_backs_follow_the_kind_and_the_seed():
 
 
 BACK_SCRIPT = r"""
-import json, numpy as np, cv2
-from zerowaste.compat.blenderproc import import_blenderproc, init
-from zerowaste.synth.camera import set_camera
-from zerowaste.synth.materials import make_material
-from zerowaste.synth.objects import Mesh, grid
-from zerowaste.synth.params import view_size
+import cv2
 from zerowaste.synth.prints import back_print, make_print
-from zerowaste.synth.render import configure_renderer
-from zerowaste.synth.scene import _assign, mesh_object
-bproc = import_blenderproc(); init()
-configure_renderer(16, "cpu", 0)
 res = (96, 54)
-cam = {"height": 1.0, "lens_mm": 35.0, "tilt_deg": 0.0, "tilt_dir": 0.0, "roll_deg": 0.0, "sensor_mm": 36.0}
-w, h = view_size(1.0, 35.0, res)
-set_camera(cam, res)
-bproc.renderer.set_world_background([1, 1, 1], strength=1.0)
+w, h = top_down(res, 16)
 def corr(a, b): a = a - a.mean(); b = b - b.mean(); return float((a * b).sum() / np.sqrt((a * a).sum() * (b * b).sum()))
 def ref(kind, seed): return cv2.resize(make_print(kind, seed, (w, h), 200)[..., :3].astype(float), res, interpolation=cv2.INTER_AREA)
 got = {}
@@ -299,11 +271,7 @@ import os; os._exit(0)
 def test_a_turned_sheet_shows_its_back_not_the_mirrored_front():
     """Real Cycles: a magazine page shows its front from above and another page, reading the right
     way round, once turned over; a turned kraft sheet shows bare board (no flexo ink)."""
-    result = subprocess.run([sys.executable, "-c", BACK_SCRIPT], capture_output=True, text=True, timeout=300)
-    assert result.returncode == 0, result.stdout[-2000:] + result.stderr[-3000:]
-    import json
-
-    got = json.loads(result.stdout.split("RESULT", 1)[1])
+    got = result(run_in_blender(BACK_SCRIPT))
     up, turned, kraft = got["up"], got["turned"], got["kraft"]
     assert up["front"] > 0.8 and up["front"] > up["back"] + 0.3, up
     assert turned["pages_asymmetric"] < 0.5, turned  # (pages unlike their mirror images: the test can tell)

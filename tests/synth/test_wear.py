@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import json
-import subprocess
-import sys
 
 import pytest
 
 from zerowaste.synth.params import WEAR_DEFAULT, _wear, sample_scene
 from zerowaste.synth.presets import PresetError, load_preset
+
+from .conftest import result, run_in_blender
 
 WEAR_KEYS = ("fade", "rub", "stain", "scuff")
 
@@ -49,26 +49,13 @@ def test_wear_moves_no_other_knob_and_the_presets_set_its_range():
 
 
 RENDER_SCRIPT = r"""
-import json, sys, numpy as np
-from zerowaste.compat.blenderproc import import_blenderproc, init
-from zerowaste.synth.camera import set_camera
-from zerowaste.synth.materials import make_material
-from zerowaste.synth.objects import grid
-from zerowaste.synth.params import view_size
-from zerowaste.synth.render import configure_renderer
-from zerowaste.synth.scene import _assign, mesh_object
-bproc = import_blenderproc(); init()
-configure_renderer(8, "cpu", 0)
 res = (120, 68)
-cam = {"height": 1.0, "lens_mm": 35.0, "tilt_deg": 0.0, "tilt_dir": 0.0, "roll_deg": 0.0, "sensor_mm": 36.0}
-w, h = view_size(1.0, 35.0, res)
+w, h = top_down(res, 8, light=0.7)
 mesh = grid(w * 1.1, h * 1.1, 60, 30)
 mesh.verts[:, 2] = 0.3 * (1 - np.abs(mesh.verts[:, 0]) / (w * 0.55))  # a roof: one sharp crease along x = 0
 sheet = mesh_object("sheet", mesh)
 sheet.set_cp("category_id", 5)
 sheet.blender_obj.pass_index = 1
-set_camera(cam, res)
-bproc.renderer.set_world_background([1, 1, 1], strength=0.7)
 out = {}
 for case, wear in json.loads(sys.argv[1]).items():
     sheet.blender_obj.data.materials.clear()
@@ -97,10 +84,8 @@ def test_worn_print_in_cycles_fades_loses_ink_on_the_crease_and_stains_with_mask
     import numpy as np
 
     cases = {"new": {}, "fade": {"fade": 1.0}, "rub": {"rub": 1.0}, "stain": {"stain": 1.0}}
-    done = subprocess.run([sys.executable, "-c", RENDER_SCRIPT, json.dumps(cases), str(tmp_path)],
-                          capture_output=True, text=True, timeout=600)
-    assert done.returncode == 0, done.stdout[-2000:] + done.stderr[-3000:]
-    assert json.loads(done.stdout.split("SCUFF", 1)[1].splitlines()[0]) == [True, True, False]
+    done = run_in_blender(RENDER_SCRIPT, json.dumps(cases), str(tmp_path), timeout=600)
+    assert result(done, "SCUFF") == [True, True, False]
     img = {c: np.load(tmp_path / f"{c}.npy").astype(float) for c in cases}
     segs = [np.load(tmp_path / f"{c}_seg.npy") for c in cases]
     assert all(np.array_equal(segs[0], s) for s in segs) and (segs[0] == 5).mean() > 0.95  # masks identical
