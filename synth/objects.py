@@ -410,9 +410,32 @@ def _lattice_page(nx: int, ny: int, s: float, shift=(0, 0), flip: int = 0) -> Me
     return m
 
 
+def fold_about(v: np.ndarray, point: np.ndarray, normal: np.ndarray, angle: float, axis_z: float,
+               turn: np.ndarray | None = None) -> np.ndarray:
+    """Turn the part of ``v`` beyond the line through ``point`` (on the side of the unit 2-D ``normal``)
+    up by ``angle`` rad about a horizontal axis along that line at height ``axis_z``.
+
+    ``turn`` picks the vertices that turn (default: those beyond the line); a board passes the side
+    each vertex had before it was folded, so a second fold carries the first along.
+
+    >>> v = np.array([[-0.01, 0.0, 0.0], [0.01, 0.0, 0.0]])
+    >>> np.round(fold_about(v, np.zeros(2), np.array([1.0, 0.0]), math.pi / 2, 0.0), 4).tolist()
+    [[-0.01, 0.0, 0.0], [0.0, 0.0, 0.01]]
+    """
+    out = v.copy()
+    d = (v[:, :2] - point) @ normal
+    turn = d > 1e-9 if turn is None else turn
+    a, h = d[turn], v[turn, 2] - axis_z
+    a2 = a * math.cos(angle) - h * math.sin(angle)
+    out[turn, :2] += (a2 - a)[:, None] * normal
+    out[turn, 2] = axis_z + a * math.sin(angle) + h * math.cos(angle)
+    return out
+
+
 def fold_stack(v: np.ndarray, point: np.ndarray, normal: np.ndarray, angle: float, gap: float) -> np.ndarray:
     """Fold the layers of paper ``v`` beyond the line through ``point`` (on the side of ``normal``) over
-    the rest, turning them by ``angle`` rad (pi: flat on top) about an axis ``gap / 2`` above the stack.
+    the rest, turning them by ``angle`` rad (pi: flat on top) about an axis ``gap / 2`` above the stack
+    (:func:`fold_about`).
 
     The turned part lies on top in reverse order (the bottom layer outermost, ``gap`` per layer),
     so its back shows; vertices on the line move out to the hinge, each layer bending round the ones
@@ -422,16 +445,10 @@ def fold_stack(v: np.ndarray, point: np.ndarray, normal: np.ndarray, angle: floa
     >>> np.round(fold_stack(v, np.zeros(2), np.array([1.0, 0.0]), math.pi, 0.001), 4).tolist()
     [[-0.01, 0.0, 0.0], [0.0005, 0.0, 0.0005], [-0.01, 0.0, 0.001]]
     """
-    out = v.copy()
-    d = (v[:, :2] - point) @ normal
     h = float(v[:, 2].max()) + gap / 2
+    out = fold_about(v, point, normal, angle, h)
     r = h - v[:, 2]  # each layer's distance from the hinge axis
-    turn = d > 1e-9
-    a, zz = d[turn], v[turn, 2] - h
-    a2 = a * math.cos(angle) - zz * math.sin(angle)
-    out[turn, :2] += (a2 - a)[:, None] * normal
-    out[turn, 2] = h + a * math.sin(angle) + zz * math.cos(angle)
-    on = np.abs(d) <= 1e-9  # the hinge: halfway round the bend
+    on = np.abs((v[:, :2] - point) @ normal) <= 1e-9  # the hinge: halfway round the bend
     half = angle / 2
     out[on, :2] += (r[on] * math.sin(half))[:, None] * normal
     out[on, 2] = h - r[on] * math.cos(half)
@@ -535,21 +552,15 @@ def newspaper(rng: np.random.Generator, size, d: dict, folds: int | None = None,
     return Mesh(out, faces, m.uv, sharp=style[4])
 
 
-def _page_block(nx: int, ny: int, s: float, thickness: float) -> tuple[Mesh, int]:
-    """A closed page block: top page, bottom page (``thickness`` below, reversed) and the page-stack
-    edge (rim quads along the outline). Returns the mesh and its number of top vertices."""
+def _page_block(nx: int, ny: int, s: float, thickness: float) -> Mesh:
+    """A closed page block of ``nx`` x ``ny`` cells of side ``s``, standing on z = 0: top page,
+    bottom page and the page-stack edge (:func:`solidify` along the grid's outline)."""
     top = grid(nx * s, ny * s, nx, ny)
-    n = len(top.verts)
-    idx = np.arange(n).reshape(ny + 1, nx + 1)
+    idx = np.arange(len(top.verts)).reshape(ny + 1, nx + 1)
     loop = np.concatenate([idx[0, :-1], idx[:-1, -1], idx[-1, :0:-1], idx[:0:-1, 0]])  # ccw from below-left
-    bottom = top.verts - np.array([0.0, 0.0, thickness])
-    faces = list(top.faces) + [tuple(i + n for i in f[::-1]) for f in top.faces]
-    for k in range(len(loop)):
-        a, b = int(loop[k]), int(loop[(k + 1) % len(loop)])
-        faces.append((b, a, a + n, b + n))
-    verts = np.concatenate([top.verts, bottom])
+    verts, faces, _, _ = solidify(top.verts, top.faces, loop, thickness)
     verts[:, 2] += thickness
-    return Mesh(verts, faces, np.concatenate([top.uv, top.uv])), n
+    return Mesh(verts, faces, np.concatenate([top.uv, top.uv]))
 
 
 def magazine(rng: np.random.Generator, size, d: dict, pose: str | None = None) -> Mesh:
@@ -567,7 +578,7 @@ def magazine(rng: np.random.Generator, size, d: dict, pose: str | None = None) -
     sx, sy = float(size[0]), float(size[1])
     nx, ny = max(6, round(sx / s)), max(6, round(sy / s))
     t = float(rng.uniform(*MAGAZINE_THICKNESS))
-    block, _ = _page_block(nx, ny, s, t)
+    block = _page_block(nx, ny, s, t)
     v = block.verts.copy()
     u = (v[:, 0] - v[:, 0].min()) / (nx * s)  # 0 at the spine (x min), 1 at the open edge
     parts_extra: list[Mesh] = []
@@ -739,38 +750,28 @@ def board_sheet(outline: np.ndarray, folds: list[float], step: float) -> tuple[n
     return pts, [tuple(int(i) for i in t) for t in tri], len(boundary)
 
 
-def solidify(verts: np.ndarray, faces: list[tuple[int, ...]], n_outline: int, thickness: float) -> tuple[
+def solidify(verts: np.ndarray, faces: list[tuple[int, ...]], outline: np.ndarray, thickness: float) -> tuple[
         np.ndarray, list[tuple[int, ...]], np.ndarray, np.ndarray]:
-    """Give a flat sheet (z = 0, ccw faces, its outline loop = its first ``n_outline`` points) a thickness.
+    """Give a flat sheet (z = 0, ccw faces; ``outline``: the indices of its boundary loop, ccw) a thickness.
 
     The back shell lies ``thickness`` below, with reversed faces; rim quads join the two along the
     outline, so the solid is closed (every edge shared by exactly two faces). Returns (vertices,
     faces, per-vertex depth 0 front / 1 back, per-face rim flag).
 
     >>> v = np.array([[0, 0, 0], [1, 0, 0], [0, 1, 0.0]])
-    >>> sv, sf, depth, rim = solidify(v, [(0, 1, 2)], 3, 0.01)
+    >>> sv, sf, depth, rim = solidify(v, [(0, 1, 2)], np.arange(3), 0.01)
     >>> len(sv), len(sf), int(rim.sum()), float(sv[:, 2].min())
     (6, 5, 3, -0.01)
     """
-    n = len(verts)
+    n, loop = len(verts), [int(i) for i in outline]
     back = verts - np.array([0.0, 0.0, thickness])
     out_faces = list(faces) + [tuple(i + n for i in f[::-1]) for f in faces]
-    for k in range(n_outline):  # the outline runs ccw: each rim quad turns outward
-        a, b = k, (k + 1) % n_outline
+    for k in range(len(loop)):  # the outline runs ccw: each rim quad turns outward
+        a, b = loop[k], loop[(k + 1) % len(loop)]
         out_faces.append((b, a, a + n, b + n))
     depth = np.concatenate([np.zeros(n), np.ones(n)])
-    rim = np.concatenate([np.zeros(2 * len(faces)), np.ones(n_outline)])
+    rim = np.concatenate([np.zeros(2 * len(faces)), np.ones(len(loop))])
     return np.concatenate([verts, back]), out_faces, depth, rim
-
-
-def _fold(v: np.ndarray, flat_x: np.ndarray, c: float, side: int, angle: float, axis_z: float) -> np.ndarray:
-    """Rotate the part of the board beyond the score line ``x = c`` (on ``side`` +-1) up by ``angle`` rad."""
-    out = v.copy()
-    sel = side * (flat_x - c) > 0
-    a, h = side * (v[sel, 0] - c), v[sel, 2] - axis_z
-    out[sel, 0] = c + side * (a * math.cos(angle) - h * math.sin(angle))
-    out[sel, 2] = axis_z + a * math.sin(angle) + h * math.cos(angle)
-    return out
 
 
 def rest_pose(rng: np.random.Generator, v: np.ndarray) -> np.ndarray:
@@ -834,7 +835,7 @@ def board_piece(rng: np.random.Generator, size, d: dict, tear: float = 0.45, fol
     outline, torn = board_outline(rng, sx, sy, tear, step)
     pts, tris, n_outline = board_sheet(outline, [c for c, _ in lines], step)
     verts = np.concatenate([pts, np.zeros((len(pts), 1))], axis=1)
-    v, faces, depth, rim = solidify(verts, tris, n_outline, t)
+    v, faces, depth, rim = solidify(verts, tris, np.arange(n_outline), t)
     flat_x = v[:, 0].copy()
     uv = np.stack([(v[:, 0] + sx / 2) / sx, (v[:, 1] + sy / 2) / sy], axis=1)
     # gentle buckles: a few long straight soft creases and a slight bow
@@ -845,7 +846,8 @@ def board_piece(rng: np.random.Generator, size, d: dict, tear: float = 0.45, fol
     for c, side in lines:
         lo, hi = FOLD_DEGREES  # mostly gently bent, some flaps stand up or fold right over
         bend = math.radians(lo + (hi - lo) * rng.random() ** 1.5) * sign
-        v = _fold(v, flat_x, c, side, bend, -t / 2)
+        v = fold_about(v, np.array([c, 0.0]), np.array([float(side), 0.0]), bend, -t / 2,
+                       turn=side * (flat_x - c) > 0)
         sign = sign if same else -sign
     v = rest_pose(rng, v)
     # how far each front vertex lies from a torn edge (m), where the top liner peels off (materials)
