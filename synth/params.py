@@ -19,6 +19,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from zerowaste import contract as C
+from zerowaste.synth.post import WHITE
 
 SENSOR_MM = 36.0
 
@@ -105,6 +106,11 @@ FIT_RANGES: tuple[FitRange, ...] = (
     FitRange("clutter.pile_share", 0.0, 1.0, span=False),
     FitRange("post.shoulder", 0.4, 1.0),              # where the highlight roll-off starts
     FitRange("post.white", 0.85, 1.3),                # where it ends (> 1: the brightest paper clips)
+    FitRange("post.light_pools", 0.0, 0.7),           # uneven light: pools (1 + a) / (1 - a) times the darkest part
+    FitRange("post.defocus_edge", 0.0, 3.0),          # defocus growth towards the corners (x defocus_px)
+    FitRange("post.fringe_px", 0.0, 4.0),             # lateral chromatic aberration at the side edges (px at 1920)
+    FitRange("post.tint", 0.0, 0.3),                  # the cast the white balance leaves (log gain)
+    FitRange("post.codec_scale", 0.4, 1.0),           # the codec's working width (share of 1920 px)
 )
 
 
@@ -408,8 +414,9 @@ def camera_look(post_p: dict, seed: int) -> dict:
 
     Drawn from their own stream (seeded by the post seed), so adding a knob never moves the clutter.
 
-    >>> camera_look({}, 0)
-    {'defocus_px': 0.0, 'sharpen': 0.0, 'awb': 0.0, 'shoulder': 0.0, 'jpeg_quality': 0, 'wb_gains': [1.0, 1.0, 1.0], 'white': 0.9}
+    >>> look = camera_look({}, 0)
+    >>> look["defocus_px"], look["jpeg_quality"], look["wb_gains"], look["white"], look["codec_scale"]
+    (0.0, 0, [1.0, 1.0, 1.0], 0.9, 1.0)
     """
     rng = np.random.Generator(np.random.PCG64([int(seed), 1]))
     out: dict = {k: round(_u(rng, post_p.get(k, (0.0, 0.0))), 4) for k in ("defocus_px", "sharpen", "awb")}
@@ -417,7 +424,15 @@ def camera_look(post_p: dict, seed: int) -> dict:
     out["jpeg_quality"] = int(round(_u(rng, post_p.get("jpeg_quality", (0, 0)))))
     drift = _u(rng, post_p.get("wb_drift", (0.0, 0.0)))
     out["wb_gains"] = [round(float(np.exp(g)), 4) for g in rng.normal(0, drift, 3)] if drift > 0 else [1.0] * 3
-    out["white"] = round(_u(rng, post_p.get("white", (0.9, 0.9))), 4)  # (drawn last: older knobs keep their values)
+    out["white"] = round(_u(rng, post_p.get("white", (WHITE, WHITE))), 4)  # (drawn after the older knobs: they
+    # keep their values; the knobs below came later still)
+    for key in ("light_pools", "defocus_edge", "fringe_px"):
+        out[key] = round(_u(rng, post_p.get(key, (0.0, 0.0))), 4)
+    out["codec_scale"] = round(_u(rng, post_p.get("codec_scale", (1.0, 1.0))), 4)
+    tint, green = _u(rng, post_p.get("tint", (0.0, 0.0))), float(rng.uniform(0.0, 1.0))
+    if tint > 0:  # a warm cast the white balance leaves, some with a fluorescent green (log gains)
+        cast = tint * (green * np.array([-0.25, 0.5, -0.25]) + np.array([0.5, 0.0, -0.5]))
+        out["wb_gains"] = [round(float(g * np.exp(c)), 4) for g, c in zip(out["wb_gains"], cast, strict=True)]
     return out
 
 

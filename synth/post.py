@@ -1,9 +1,11 @@
 """Camera look on the rendered RGB (pure numpy + OpenCV): what a conveyor video camera does to a frame.
 
-In order: exposure and auto white balance with a drift (in linear light), lens defocus, motion
-blur along the belt, vignette, a highlight shoulder (the tone curve's roll-off), sensor noise (shot + read noise, partly correlated and with chroma
-noise, as after demosaicing), in-camera sharpening, and lossy compression (JPEG with 4:2:0 chroma
-subsampling, standing in for the video codec). Only the RGB changes: masks stay sharp and exact,
+In order: exposure and auto white balance with a drift and a tint (in linear light), pools of
+uneven overhead light, lens defocus that grows away from the focus centre, motion blur along the belt, vignette,
+lateral chromatic fringing, a highlight shoulder (the tone curve's roll-off), sensor noise (shot + read noise, partly
+correlated and with chroma noise, as after demosaicing), in-camera sharpening, and lossy compression (JPEG with
+4:2:0 chroma subsampling, standing in for the video codec; optionally at a reduced resolution, as a low-bitrate
+stream smears fine detail into blocks). Only the RGB changes: masks stay sharp and exact,
 as annotators label the object, not its smear. Every stage is off when its knob is 0 or absent,
 and blur sizes and the noise are given at 1920 px width (scaled to the actual frame width: a
 640 px frame is a 1920 px frame shrunk, its noise a third as strong).
@@ -22,10 +24,17 @@ from __future__ import annotations
 import cv2
 import numpy as np
 
+#: Where the highlight shoulder ends when a preset gives no ``post.white`` (linear 0.9, sRGB 0.95).
+WHITE = 0.9
+
 
 def srgb_to_linear(img: np.ndarray) -> np.ndarray:
     """sRGB in 0..1 -> linear light."""
     return np.where(img <= 0.04045, img / 12.92, ((img + 0.055) / 1.055) ** 2.4).astype(np.float32)
+
+
+#: sRGB 0..255 -> linear light, as a lookup table (a frame is uint8: 256 values to convert, not millions).
+_TO_LINEAR = srgb_to_linear(np.arange(256, dtype=np.float32) / np.float32(255.0))
 
 
 def linear_to_srgb(lin: np.ndarray) -> np.ndarray:
@@ -44,7 +53,7 @@ def motion_blur(img: np.ndarray, length: int) -> np.ndarray:
     return (csum[:, length:] - csum[:, :-length]) / length
 
 
-def shoulder(lin: np.ndarray, knee: float, white: float = 0.9) -> np.ndarray:
+def shoulder(lin: np.ndarray, knee: float, white: float = WHITE) -> np.ndarray:
     """A camera's highlight roll-off: linear below ``knee``, then compressed smoothly towards ``white``.
 
     Video cameras rarely clip white paper hard; their tone curve bends above a knee, and the
@@ -73,12 +82,87 @@ def white_balance(lin: np.ndarray, strength: float, drift: np.ndarray) -> np.nda
     [0.2, 0.2, 0.2]
     """
     if strength > 0:
-        lum = lin.mean(axis=2)
-        use = (lum > 0.02) & (lin.max(axis=2) < 0.98)  # ignore the black belt and clipped highlights
-        means = lin[use].mean(axis=0) if use.sum() > 100 else lin.reshape(-1, 3).mean(axis=0)
+        grid = lin[::4, ::4]  # a camera meters on a coarse grid (and 16x fewer pixels to sort)
+        lum = grid.mean(axis=2)
+        use = (lum > 0.02) & (grid.max(axis=2) < 0.98)  # ignore the black belt and clipped highlights
+        means = grid[use].mean(axis=0) if use.sum() > 100 else grid.reshape(-1, 3).mean(axis=0)
         gains = (means[1] / np.maximum(means, 1e-6)) ** float(strength)
         lin = lin * gains.astype(np.float32)
     return lin * np.asarray(drift, np.float32)
+
+
+def light_pools(h: int, w: int, amount: float, rng: np.random.Generator) -> np.ndarray:
+    """(h, w, 1) gain of uneven overhead light: 1-3 broad pools of light, ``(1 + amount) / (1 - amount)`` times as
+    bright as the darkest part of the frame, with a mean gain of 1.
+
+    Lamps hang at different heights and angles over a conveyor, so a frame is brighter under them and
+    falls off between and beyond them (paper under a pool clips, paper at the far edge is grey). The pools
+    are Gaussians 0.25-0.6 frame widths wide at random places (some just outside the frame), summed
+    and stretched to the full range; computed on a coarse grid and scaled up (smooth and cheap).
+
+    >>> g = light_pools(90, 160, 0.3, np.random.default_rng(0))
+    >>> g.shape, round(float(g.max() / g.min()), 2), round(float(g.mean()), 3)
+    ((90, 160, 1), 1.86, 1.0)
+    """
+    gw = 64
+    gh = max(2, round(gw * h / w))
+    yy, xx = np.mgrid[0:gh, 0:gw].astype(np.float32)
+    xx, yy = xx / (gw - 1), yy / (gw - 1)  # in frame widths
+    field = np.zeros((gh, gw), np.float32)
+    for _ in range(int(rng.integers(1, 4))):
+        cx, cy = rng.uniform(-0.15, 1.15), rng.uniform(-0.15, 1.15) * h / w
+        sigma, weight = rng.uniform(0.25, 0.6), rng.uniform(0.5, 1.0)
+        field += np.float32(weight) * np.exp(-((xx - cx) ** 2 + (yy - cy) ** 2) / np.float32(2 * sigma**2))
+    field = (field - field.min()) / max(float(np.ptp(field)), 1e-6)
+    gain = cv2.resize(1.0 + amount * (2.0 * field - 1.0), (w, h), interpolation=cv2.INTER_LINEAR)
+    return (gain / gain.mean()).astype(np.float32)[..., None]  # the exposure stays the preset's
+
+
+def defocus(lin: np.ndarray, sigma: float, edge: float, centre: tuple[float, float]) -> np.ndarray:
+    """Lens blur of ``sigma`` px at the focus ``centre`` growing to ``sigma * (1 + edge)`` away from it.
+
+    The belt is not flat (piles stand 20-30 cm high) and the lens is softer off-axis, so sharpness
+    varies across a real frame. ``centre`` is (x, y) in 0..1 of the frame; the blend weight is the squared
+    distance from it (1 at the frame's far corner). Two Gaussian blurs and a blend: cheap.
+
+    >>> img = np.zeros((40, 40, 3), np.float32); img[::2] = 1.0
+    >>> out = defocus(img, 0.8, 2.0, (0.0, 0.0))  # in focus at the top-left corner
+    >>> bool(np.ptp(out[2:6, 2:6]) > 2 * np.ptp(out[-6:-2, -6:-2]))
+    True
+    """
+    if sigma <= 0.15:
+        return lin
+    sharp = cv2.GaussianBlur(lin, (0, 0), sigmaX=sigma)
+    if edge <= 0:
+        return sharp
+    soft = cv2.GaussianBlur(sharp, (0, 0), sigmaX=sigma * float(np.sqrt((1.0 + edge) ** 2 - 1.0)))
+    h, w = lin.shape[:2]
+    cx, cy = centre
+    x = np.abs(np.linspace(0.0, 1.0, w, dtype=np.float32) - cx) / max(cx, 1 - cx)
+    y = np.abs(np.linspace(0.0, 1.0, h, dtype=np.float32) - cy) / max(cy, 1 - cy)
+    weight = ((y[:, None] ** 2 + x[None, :] ** 2) / 2)[..., None]
+    return sharp + (soft - sharp) * weight
+
+
+def fringe(lin: np.ndarray, px: float) -> np.ndarray:
+    """Lateral chromatic aberration: red magnified and blue shrunk about the centre, ``px`` apart at the
+    left and right edges (colour fringes on the edges of paper towards the frame's borders).
+
+    >>> img = np.zeros((9, 21, 3), np.float32); img[:, 13:17] = 1.0  # a bright bar near the right edge
+    >>> out = fringe(img, 2.0)
+    >>> bool(out[4, 17, 0] > 0.3 > out[4, 17, 2]), bool(out[4, 12, 2] > 0.1 > out[4, 12, 0])  # red out, blue in
+    (True, True)
+    """
+    if px < 0.05:
+        return lin
+    h, w = lin.shape[:2]
+    out = lin.copy()
+    for ch, sign in ((0, 1.0), (2, -1.0)):
+        k = 1.0 + sign * px / w  # each channel moves px/2 at the edges: px between red and blue
+        m = np.float32([[k, 0, (1 - k) * (w - 1) / 2], [0, k, (1 - k) * (h - 1) / 2]])
+        out[..., ch] = cv2.warpAffine(np.ascontiguousarray(lin[..., ch]), m, (w, h), flags=cv2.INTER_LINEAR,
+                                      borderMode=cv2.BORDER_REFLECT)
+    return out
 
 
 def sensor_noise(img: np.ndarray, sigma: float, rng: np.random.Generator) -> np.ndarray:
@@ -91,8 +175,8 @@ def sensor_noise(img: np.ndarray, sigma: float, rng: np.random.Generator) -> np.
         return img
     h, w = img.shape[:2]
     scale = sigma * np.sqrt(0.3 + 1.4 * np.clip(img.mean(axis=2, keepdims=True), 0.0, 1.0))
-    fine = rng.normal(0, 1, (h, w, 1)).astype(np.float32) + 0.5 * rng.normal(0, 1, (h, w, 3)).astype(np.float32)
-    coarse = rng.normal(0, 1, ((h + 1) // 2, (w + 1) // 2, 3)).astype(np.float32)
+    fine = rng.standard_normal((h, w, 1), np.float32) + 0.5 * rng.standard_normal((h, w, 3), np.float32)
+    coarse = rng.standard_normal(((h + 1) // 2, (w + 1) // 2, 3), np.float32)
     coarse = cv2.resize(coarse, (w, h), interpolation=cv2.INTER_LINEAR)
     return img + scale * (0.6 * fine + 0.8 * coarse)
 
@@ -105,26 +189,50 @@ def jpeg(img8: np.ndarray, quality: int) -> np.ndarray:
     return cv2.imdecode(buf, cv2.IMREAD_COLOR)[..., ::-1].copy()
 
 
+def codec(img8: np.ndarray, quality: int, scale: float = 1.0) -> np.ndarray:
+    """The video codec: JPEG at ``quality`` on the frame shrunk to ``scale`` of its width, then scaled back.
+
+    A low-bitrate stream keeps edges but smears fine detail into soft blocks larger than 8 px; coding a
+    smaller frame gives blocks of ``8 / scale`` px and chroma at half that resolution (4:2:0).
+
+    >>> img = np.zeros((64, 64, 3), np.uint8); img[:, ::2] = 255  # 1-px stripes
+    >>> float(np.ptp(codec(img, 95, 0.5)[:, 20:40].astype(float).mean(axis=0))) < 30  # smeared to grey
+    True
+    """
+    h, w = img8.shape[:2]
+    if scale >= 0.99:
+        return jpeg(img8, quality) if 0 < quality < 100 else img8
+    small = cv2.resize(img8, (max(8, round(w * scale)), max(8, round(h * scale))), interpolation=cv2.INTER_AREA)
+    if 0 < quality < 100:
+        small = jpeg(small, quality)
+    return cv2.resize(small, (w, h), interpolation=cv2.INTER_LINEAR)
+
+
 def postprocess(rgb: np.ndarray, post: dict) -> np.ndarray:
     """Apply sampled post-processing to an RGB uint8 frame (see the module docstring for the order)."""
     h, w = rgb.shape[:2]
     s = w / 1920.0
     rng = np.random.default_rng(post["seed"])
-    lin = srgb_to_linear(rgb.astype(np.float32) / 255.0) * float(post["exposure"])
+    look = np.random.default_rng([int(post["seed"]), 2])  # where the light pools and the focus lie
+    lin = _TO_LINEAR[rgb] * np.float32(post["exposure"])
     lin = white_balance(lin, float(post.get("awb", 0.0)), post.get("wb_gains", (1.0, 1.0, 1.0)))
-    sigma = float(post.get("defocus_px", 0.0)) * s
-    if sigma > 0.15:
-        lin = cv2.GaussianBlur(lin, (0, 0), sigmaX=sigma)
+    pools = float(post.get("light_pools", 0.0))
+    if pools > 0:
+        lin = lin * light_pools(h, w, pools, look)
+    centre = (float(look.uniform(0.3, 0.7)), float(look.uniform(0.3, 0.7)))
+    lin = defocus(lin, float(post.get("defocus_px", 0.0)) * s, float(post.get("defocus_edge", 0.0)), centre)
     lin = motion_blur(lin, int(round(post["motion_blur_px"] * s)))
     if post["vignette"] > 0:
         yy, xx = np.mgrid[0:h, 0:w]
         r2 = ((xx - w / 2) / (w / 2)) ** 2 + ((yy - h / 2) / (h / 2)) ** 2
         lin = lin * (1 - post["vignette"] * np.clip(r2 / 2, 0, 1))[..., None].astype(np.float32)
-    img = linear_to_srgb(shoulder(lin, float(post.get("shoulder", 0.0)), float(post.get("white", 0.9))))
+    lin = fringe(lin, float(post.get("fringe_px", 0.0)) * s)
+    img = linear_to_srgb(shoulder(lin, float(post.get("shoulder", 0.0)), float(post.get("white", WHITE))))
     amount = float(post.get("sharpen", 0.0))
     if amount > 0:  # in-camera unsharp mask: crisper edges with a faint halo
         img = np.clip(img + amount * (img - cv2.GaussianBlur(img, (0, 0), sigmaX=max(1.2 * s, 0.6))), 0.0, 1.0)
     img = sensor_noise(img, float(post["noise"]) * s, rng)  # a pixel s times as wide averages s^-2 sensels
     out = np.clip(np.round(img * 255.0), 0, 255).astype(np.uint8)
-    quality = int(post.get("jpeg_quality", 0))
-    return jpeg(out, quality) if 0 < quality < 100 else out
+    # the codec's working width is given at 1920 px: a frame narrower than that is coded at full size
+    scale = min(1.0, float(post.get("codec_scale", 1.0)) / s)
+    return codec(out, int(post.get("jpeg_quality", 0)), scale)
