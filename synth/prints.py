@@ -7,7 +7,9 @@ DejaVu fonts that ship with matplotlib), then resampled to the texture size the 
 ``(kind, seed, size, density)`` always gives the same pixels; results are cached per process.
 
 Kinds (:data:`KINDS`): ``letter`` (white office paper, paragraphs), ``news`` (front and inside
-pages, listings, classifieds: columns, headlines, photos, ads), ``magazine`` (covers, photo-led
+pages, listings, classifieds: columns, headlines, photos, ads; per paper a format -- broadsheet,
+tabloid or free sheet -- a stock and colour habits, see :data:`NEWS_FORMATS`; a landscape extent is
+a spread of two pages), ``magazine`` (covers, photo-led
 pages, photo grids, text with an inset photo, ads), ``flyer`` (saturated supermarket flyer: product
 grid, prices, banners), ``package`` (cereal/snack box: a front led by a big studio product photo
 under a brand system -- see :func:`make_brand` -- or, for a fifth, the back panel of dense small
@@ -1579,20 +1581,39 @@ def _news_column(p: _Page, x: float, y: float, w: float, h: float, body: float, 
         line += int(rng.integers(4, 18))
 
 
-def _news_story(p: _Page, x: float, y: float, span: int, cw: float, gut: float, h: float, body: float) -> None:
-    """One article over ``span`` columns: headline, maybe a deck and a photo with caption, running text."""
+def _news_story(p: _Page, x: float, y: float, span: int, cw: float, gut: float, h: float, body: float,
+                style: dict | None = None) -> None:
+    """One article over ``span`` columns: headline, maybe a deck and a photo with caption, running text.
+
+    ``style`` (see :func:`_news_style`) sets the paper's headline scale and faces, its photo share and
+    whether a photo may head the story (above its headline) and a coloured kicker may sit over the headline.
+    """
     rng, ink = p.rng, (25, 25, 28)
+    st = style or {"head": 1.0, "photo": 0.45, "sans": 0.3, "accent": None}
     w = span * cw + (span - 1) * gut
     face = "serif" if rng.random() < 0.8 else "sans"
-    hs = min(18.0, float(rng.uniform(5.0, 8.0)) * (1 + 0.35 * (span - 1)))
+    hs = min(18.0 * st["head"], float(rng.uniform(5.0, 8.0)) * (1 + 0.35 * (span - 1)) * st["head"])
+    hs = min(hs, max(4.0, h * 0.2))
+    photo_first = rng.random() < 0.3 and h > 90  # a photo heads the story, its headline under it
+    room0 = 0.0
+    if photo_first and rng.random() < st["photo"] * 1.5:
+        ph = min(w * float(rng.uniform(0.5, 0.75)), h * 0.4)
+        p.photo(x, y, w, ph)
+        room0 = ph + 2.0
+        y, h = y + room0, h - room0
+    if st["accent"] is not None and rng.random() < 0.3:  # a kicker: a short line in the section colour
+        p.paragraph(x, y, w * float(rng.uniform(0.3, 0.7)), hs * 0.55, max(2.6, hs * 0.45), "sans_bold",
+                    st["accent"], 1.1)
+        y, h = y + hs * 0.6, h - hs * 0.6
     n = 1 if rng.random() < 0.5 or hs * 2.4 > h * 0.35 else 2
-    p.paragraph(x, y, w, hs * 1.12 * n, hs, "serif_bold" if rng.random() < 0.7 else "sans_bold", ink, 1.1)
+    head = "sans_bold" if rng.random() < st["sans"] else "serif_bold"
+    p.paragraph(x, y, w, hs * 1.12 * n, hs, head, ink, 1.1)
     top = [y + hs * 1.15 * n + 1.5] * span
     if rng.random() < 0.25:  # a deck (subtitle) in italics
         d = body * 1.6
         p.paragraph(x, top[0], w * 0.9, d * 1.2 * 2, d, "serif_italic", ink, 1.2)
         top = [t + d * 2.6 for t in top]
-    if rng.random() < 0.45 and h - (top[0] - y) > 45:  # a photo over some of the columns, with a caption
+    if not room0 and rng.random() < st["photo"] and h - (top[0] - y) > 45:  # a photo over some columns, captioned
         room, aspect = (h - (top[0] - y)) * 0.6, float(rng.uniform(0.55, 0.85))
         pc = int(rng.integers(1, span + 1))
         while pc > 1 and (pc * cw + (pc - 1) * gut) * aspect > room:  # no letterbox strips
@@ -1685,47 +1706,111 @@ def _news_classifieds(p: _Page, x: float, y: float, w: float, h: float) -> None:
             cy += bh + 1.5
 
 
+#: Newspaper formats; a paper keeps one for all its pages. ``col_mm``: column width (the page's width
+#: sets the column count), ``head``: headline scale, ``photo``: chance of a photo per story, ``colour``:
+#: chance its photos print in colour, ``sans``: share of sans-serif headlines, ``band``: chance its
+#: sections run under a colour band, ``pages``: weights of front, inside, listings, classified and ad pages.
+NEWS_FORMATS: dict[str, dict] = {
+    "broadsheet": {"weight": 0.45, "col_mm": (36.0, 48.0), "head": (0.9, 1.15), "photo": 0.3, "colour": 0.25,
+                   "sans": 0.15, "band": 0.25, "pages": (0.25, 0.5, 0.09, 0.09, 0.07)},
+    "tabloid": {"weight": 0.35, "col_mm": (50.0, 66.0), "head": (1.4, 2.0), "photo": 0.55, "colour": 0.65,
+                "sans": 0.75, "band": 0.5, "pages": (0.35, 0.45, 0.05, 0.05, 0.1)},
+    "free": {"weight": 0.2, "col_mm": (42.0, 56.0), "head": (1.2, 1.6), "photo": 0.5, "colour": 0.95,
+             "sans": 0.55, "band": 0.85, "pages": (0.2, 0.5, 0.05, 0.05, 0.2)},
+}
+#: Newsprint stocks: standard, grey recycled, creamy, improved (whiter), and a finance section's salmon.
+NEWS_TONES = ((226, 223, 212), (216, 215, 208), (230, 223, 203), (236, 234, 226), (238, 214, 196))
+NEWS_TONE_WEIGHTS = (0.4, 0.2, 0.2, 0.15, 0.05)
+#: Section colours: the band behind a section's name, kickers over headlines, reversed mastheads.
+NEWS_ACCENTS = ((190, 30, 35), (20, 70, 150), (0, 120, 90), (225, 110, 15), (110, 40, 120), (25, 25, 28))
+_NEWS_PAGES = ("front", "inside", "listings", "classified", "ad")
+
+
+def _news_style(rng: np.random.Generator) -> dict:
+    """What stays the same over one newspaper's pages: format, stock, type, colour and photo habits."""
+    names = list(NEWS_FORMATS)
+    weights = np.array([NEWS_FORMATS[n]["weight"] for n in names])
+    fmt = names[int(rng.choice(len(names), p=weights / weights.sum()))]
+    f = NEWS_FORMATS[fmt]
+    tone = NEWS_TONES[int(rng.choice(len(NEWS_TONES), p=np.array(NEWS_TONE_WEIGHTS)))]
+    shade = float(rng.uniform(0.97, 1.02))
+    band = rng.random() < f["band"]
+    return {"format": fmt, "col_mm": float(rng.uniform(*f["col_mm"])), "head": float(rng.uniform(*f["head"])),
+            "photo": f["photo"], "grey": bool(rng.random() > f["colour"]), "sans": f["sans"], "band": band,
+            "accent": NEWS_ACCENTS[int(rng.integers(len(NEWS_ACCENTS)))] if band or fmt != "broadsheet" else None,
+            "paper": tuple(min(255, round(v * shade)) for v in tone), "body": float(rng.uniform(*NEWS_BODY["size"])),
+            "gut": float(rng.uniform(2.5, 4.0)), "margin": float(rng.uniform(5, 9)), "rules": bool(rng.random() < 0.3),
+            "pages": f["pages"], "name": f"The {rng.choice(_PAPER_FIRST)} {rng.choice(_PAPER_SECOND)}",
+            "mast_face": "serif_bold" if rng.random() < (0.75 if fmt == "broadsheet" else 0.25)
+            else str(rng.choice(["sans_bold", "display"]))}
+
+
 def _news(p: _Page) -> None:
-    """A newspaper page: a front page (masthead, lead photo), inside pages of stories over 1-4 columns
-    (headlines, photos, running text) with ads, a page of listings or of classifieds, or a display ad."""
-    rng = p.rng
-    tone = float(rng.uniform(0.96, 1.02))
-    p.paper = tuple(min(255, round(v * tone)) for v in NEWSPRINT)
+    """A newspaper print: one page, or a spread of two pages (an extent wider than 1.25 x its height: pages
+    are portrait) laid out one by one in the same paper's :func:`_news_style`, the fold between them."""
+    style = _news_style(p.rng)
+    p.paper = style["paper"]
     p.rect(0, 0, p.w, p.h, p.paper)
-    m, ink = float(rng.uniform(5, 9)), (25, 25, 28)
-    p.grey = rng.random() < 0.75  # most newspapers print greyscale photos
-    cols = int(rng.integers(4, 9))
-    gut = float(rng.uniform(2.5, 4.0))
+    if p.w < 1.25 * p.h:
+        _news_page(p, style, front=True)
+        return
+    half = p.w / 2
+    for i in range(2):  # a front page only on the right (the outside of a folded paper)
+        page = _Page(p.rng, half, p.h, p.k, p.paper, False)
+        _news_page(page, style, front=i == 1)
+        p.img.paste(page.img, (round(i * half * p.k), 0))
+
+
+def _news_masthead(p: _Page, style: dict, y: float, m: float) -> float:
+    """The paper's name: plain, centred, or reversed out of a band (a tabloid's red box); returns the new y."""
+    rng, ink, name, face = p.rng, (25, 25, 28), style["name"], style["mast_face"]
+    size = min(float(rng.uniform(12, 24)) * (1.2 if style["format"] == "tabloid" else 1.0),
+               (p.w - 2 * m) / max(1.0, p.text_width(name, 1.0, face)) * 0.9)
+    band = rng.random() < (0.7 if style["format"] != "broadsheet" else 0.25)
+    if band:
+        colour = style["accent"] or ink if rng.random() < 0.7 else _ink(rng)
+        p.rect(0, y - m, p.w, size * 1.4 + m, colour)
+    x = m if rng.random() < 0.4 else (p.w - p.text_width(name, size, face)) / 2
+    p.text(x, y, name, size, face, (250, 250, 250) if band else ink)
+    y += size * 1.4
+    p.paragraph(m, y, p.w - 2 * m, 3, 2.2, "sans", ink)  # date line
+    return y + 4
+
+
+def _news_page(p: _Page, style: dict, front: bool = True) -> None:
+    """One newspaper page in ``style``: a front page (masthead, lead photo or a tabloid's splash), an inside
+    page of stories over 1-4 columns (headlines, photos, running text) with ads, a page of listings or of
+    classifieds, or a display ad. The page's width sets the column count."""
+    rng = p.rng
+    p.paper = style["paper"]
+    p.rect(0, 0, p.w, p.h, p.paper)
+    m, ink, gut, body = style["margin"], (25, 25, 28), style["gut"], style["body"]
+    p.grey = style["grey"]
+    cols = int(np.clip(round((p.w - 2 * m + gut) / (style["col_mm"] + gut)), 2, 9))
     right = p.w - m
     y, bottom = m, p.h - m
-    # (tables and classifieds are rarer: at thumbnail size their rules and heads read as stripes)
-    page = str(rng.choice(["front", "inside", "inside", "listings", "classified", "ad"], p=[0.3, 0.25, 0.25, 0.05, 0.05, 0.1]))
-    if page == "front":  # masthead: plain, centred, or reversed out of a band
-        name = f"The {rng.choice(_PAPER_FIRST)} {rng.choice(_PAPER_SECOND)}"
-        face = "serif_bold" if rng.random() < 0.7 else str(rng.choice(["sans_bold", "display"]))
-        size = min(float(rng.uniform(12, 24)), (p.w - 2 * m) / max(1.0, p.text_width(name, 1.0, face)) * 0.9)
-        style = rng.random()
-        if style < 0.3:
-            p.rect(0, y - m, p.w, size * 1.4 + m, ink if rng.random() < 0.6 else _ink(rng))
-        x = m if style > 0.6 else (p.w - p.text_width(name, size, face)) / 2
-        p.text(x, y, name, size, face, (250, 250, 250) if style < 0.3 else ink)
-        y += size * 1.4
-        p.paragraph(m, y, p.w - 2 * m, 3, 2.2, "sans", ink)  # date line
-        y += 4
+    page = _NEWS_PAGES[int(rng.choice(len(_NEWS_PAGES), p=np.array(style["pages"])))]
+    page = "inside" if page == "front" and not front else page
+    if page == "front":
+        y = _news_masthead(p, style, y, m)
+    elif style["band"]:  # a section under a colour band, its name reversed out
+        bh = float(rng.uniform(6, 11))
+        p.rect(0, y - m, p.w, bh + m, style["accent"])
+        p.text(m, y + bh * 0.15, _headline(rng), bh * 0.6, "sans_bold", (250, 250, 250))
+        y += bh + 2
     else:  # running head: section name, page number
         p.text(m if rng.random() < 0.6 else p.w / 2, y, _headline(rng), float(rng.uniform(2.6, 4.5)), "sans_bold", ink)
         y += 6
     p.rect(m, y, p.w - 2 * m, float(rng.choice([0.3, 0.5, 1.0])), ink)
     y += 3
-    body = float(rng.uniform(*NEWS_BODY["size"]))
     if page == "listings":  # results, prices, TV or weather tables: dense figures under rules
         _news_listings(p, m, y, p.w - 2 * m, bottom - y, cols)
         return
     if page == "classified":
         _news_classifieds(p, m, y, p.w - 2 * m, bottom - y)
         return
-    if page == "ad" or (page == "inside" and rng.random() < 0.25):  # a big display ad (a store's flyer)
-        ah = float(rng.uniform(0.35, 0.6)) * (bottom - y)
+    if page == "ad" or (page == "inside" and rng.random() < 0.15):  # a big display ad (a store's flyer)
+        ah = float(rng.uniform(0.35, 0.6) if page == "inside" else rng.uniform(0.6, 0.95)) * (bottom - y)
         ad = _Page(rng, p.w - 2 * m, ah, p.k, PAPER_WHITE, False)
         _flyer(ad)
         art = ad.img.convert("L").convert("RGB") if p.grey and rng.random() < 0.5 else ad.img.convert("RGB")
@@ -1737,15 +1822,19 @@ def _news(p: _Page) -> None:
         _news_ads(p, right - aw, y, 1, aw, gut, bottom - y)
         right -= aw + gut
     cw = (right - m - (cols - 1) * gut) / cols
-    if page != "ad" and rng.random() < 0.4:  # ads along the bottom of the page
+    if page != "ad" and rng.random() < 0.3:  # ads along the bottom of the page
         ah = float(rng.uniform(0.15, 0.3)) * (bottom - y)
         _news_ads(p, m, bottom - ah, cols, cw, gut, ah)
         bottom -= ah + gut
-    if page == "front" and rng.random() < 0.7 and bottom - y > 120:  # the lead story: a big photo
-        span = min(cols, int(rng.integers(3, 6)))
+    if bottom - y < 25:
+        return
+    if page == "front" and style["format"] != "broadsheet" and rng.random() < 0.6 and bottom - y > 100:
+        y = _news_splash(p, style, m, y, right - m, bottom)  # a tabloid's splash: huge headline, big photo
+    elif page == "front" and rng.random() < 0.7 and bottom - y > 120:  # the lead story: a big photo
+        span = min(cols, int(rng.integers(max(2, cols // 2), cols + 1)))
         lw = span * cw + (span - 1) * gut
-        hs = float(rng.uniform(9, 16))
-        p.paragraph(m, y, lw, hs * 2.3, hs, "serif_bold", ink, 1.1)
+        hs = float(rng.uniform(9, 16)) * min(style["head"], 1.4)
+        p.paragraph(m, y, lw, hs * 2.3, hs, "sans_bold" if rng.random() < style["sans"] else "serif_bold", ink, 1.1)
         lh = min(lw * float(rng.uniform(0.55, 0.75)), (bottom - y) * 0.5)
         p.photo(m, y + hs * 2.4, lw, lh, str(rng.choice(["portrait", "outdoor", "portrait", "room"])))
         p.paragraph(m, y + hs * 2.4 + lh + 1, lw, body * 2.3, body * 0.85, "sans", ink, 1.15)
@@ -1753,10 +1842,9 @@ def _news(p: _Page) -> None:
         for c in range(span):
             _news_column(p, m + c * (cw + gut), top, cw, bottom - top, body, "serif")
         for c in range(span, cols):
-            x = m + c * (cw + gut)
-            _news_story(p, x, y, 1, cw, gut, bottom - y, body)
+            _news_story(p, m + c * (cw + gut), y, 1, cw, gut, bottom - y, body, style)
         return
-    if rng.random() < 0.3:  # column rules
+    if style["rules"]:  # column rules
         for c in range(1, cols):
             p.rect(m + c * (cw + gut) - gut / 2, y, 0.2, bottom - y, (120, 120, 120))
     while y < bottom - 20:
@@ -1766,11 +1854,31 @@ def _news(p: _Page) -> None:
         c = 0
         while c < cols:
             span = min(cols - c, int(rng.choice([1, 2, 2, 3, 3, 4])))
-            _news_story(p, m + c * (cw + gut), y, span, cw, gut, sh, body)
+            _news_story(p, m + c * (cw + gut), y, span, cw, gut, sh, body, style)
             c += span
         y += sh + gut
         if y < bottom - 20 and rng.random() < 0.6:  # a hairline between rows of stories
             p.rect(m, y - gut / 2, p.w - 2 * m, 0.2, (110, 110, 110))
+
+
+def _news_splash(p: _Page, style: dict, x: float, y: float, w: float, bottom: float) -> float:
+    """A tabloid front: a headline of huge bold capitals (maybe reversed out of black or the section
+    colour) over a photo across the page; returns where the stories below start."""
+    rng, ink = p.rng, (25, 25, 28)
+    text = _headline(rng).upper()
+    face = str(rng.choice(["sans_bold", "display", "sans_bold"]))
+    size = min(float(rng.uniform(18, 34)), w / max(1.0, p.text_width(text, 1.0, face)) * 0.95, (bottom - y) * 0.2)
+    lines = 1 if rng.random() < 0.6 else 2
+    reversed_out = rng.random() < 0.4
+    if reversed_out:
+        p.rect(x - 1, y, w + 2, size * 1.25 * lines + 2, ink if rng.random() < 0.5 else style["accent"] or ink)
+    fill = (250, 250, 250) if reversed_out else ink
+    for i in range(lines):
+        p.text(x + 1, y + 1 + i * size * 1.2, text if i == 0 else _headline(rng).upper(), size, face, fill)
+    y += size * 1.25 * lines + 3
+    ph = (bottom - y) * float(rng.uniform(0.45, 0.7))
+    p.photo(x, y, w, ph, str(rng.choice(["portrait", "outdoor", "portrait", "room", "food"])))
+    return y + ph + 3
 
 
 def _magazine_text(p: _Page, x: float, y: float, w: float, h: float, cols: int, ink) -> None:

@@ -60,7 +60,8 @@ def test_seeds_give_different_prints(kind):
 @pytest.mark.parametrize("kind", ["letter", "news"])
 def test_text_is_dense_thin_dark_strokes(kind):
     """Text pages: enough dark ink, and most of it in strokes thinner than ~1 mm (letters, not blocks)."""
-    img = prints.make_print(kind, 5, SIZES[kind], 3000)  # 3 px/mm: glyph strokes are resolved
+    # (news seed 6: a page of stories; fronts, ads and tabloid splashes are photos and big type)
+    img = prints.make_print(kind, 5 if kind == "letter" else 6, SIZES[kind], 3000)  # 3 px/mm: strokes resolved
     grey = cv2.cvtColor(np.ascontiguousarray(img[..., :3]), cv2.COLOR_RGB2GRAY)
     dark = grey < 150
     assert (0.01 if kind == "letter" else 0.02) < dark.mean() < 0.4  # letters: sparse text on white
@@ -214,6 +215,38 @@ def test_newspaper_pages_have_newsprint_tone_headlines_and_columns():
         assert (cols < 0.02).mean() > 0.03, seed
         # Headlines: bold type makes rows with far more ink than body text.
         assert (dark.mean(axis=1) > 0.15).any(), seed
+
+
+def test_a_newspaper_spread_is_two_pages_with_the_fold_between_them():
+    """A landscape extent (a newspaper object's double page) is laid out as two portrait pages of one
+    paper: bare margins meet at the fold, where one layout over the whole width ran its text across."""
+    for seed in range(6):
+        img = prints.make_print("news", seed, (0.8, 0.4), 1500)[..., :3].astype(float)
+        w = img.shape[1]
+        fold = img[:, w // 2 - 4: w // 2 + 4].mean(axis=-1)  # +-2.7 mm about the fold
+        inked = (fold < 150).any(axis=1)
+        assert inked.mean() < 0.12, (seed, inked.mean())  # only a band or masthead runs to the page edge
+        foot = img[-7:]  # the bottom margin (>= 5 mm): bare stock on every page
+        left, right = (np.median(h.reshape(-1, 3), axis=0) for h in (foot[:, : w // 2], foot[:, w // 2:]))
+        assert np.abs(left - right).max() <= 1, (seed, left, right)  # the same stock on both pages
+
+
+def test_newspapers_vary_their_stock_format_and_colour_per_paper():
+    """Round 7 found newspaper pages alike: stocks (grey, cream, white, salmon), colour sections and
+    formats differ from paper to paper, and the same seed gives the same paper."""
+    warm, colour = [], []
+    for seed in range(30):
+        img = prints.make_print("news", seed, (0.3, 0.42), 600)[..., :3]
+        paper = np.median(img[-4:].reshape(-1, 3).astype(float), axis=0)  # the bottom margin: bare stock
+        warm.append(paper[0] - paper[2])
+        colour.append(float((_saturation(img) > 0.45).mean()))
+    assert np.ptp(warm) > 15, warm  # from grey recycled newsprint to cream and salmon
+    assert sum(c > 0.03 for c in colour) >= 5 and sum(c < 0.005 for c in colour) >= 3  # colour and black-only
+    formats = {prints._news_style(np.random.default_rng(s))["format"] for s in range(40)}
+    assert formats == set(prints.NEWS_FORMATS)
+    tab, broad = (prints.NEWS_FORMATS[f] for f in ("tabloid", "broadsheet"))
+    assert tab["col_mm"][0] > broad["col_mm"][1] and tab["head"][0] > broad["head"][1]  # fewer columns, bigger type
+    assert np.array_equal(prints.make_print("news", 7, (0.6, 0.4), 500), prints.make_print("news", 7, (0.6, 0.4), 500))
 
 
 def test_backs_follow_the_kind_and_the_seed():
