@@ -1803,14 +1803,16 @@ def _news_page(p: _Page, style: dict, front: bool = True) -> None:
         y += 6
     p.rect(m, y, p.w - 2 * m, float(rng.choice([0.3, 0.5, 1.0])), ink)
     y += 3
+    if bottom - y < 25 or right - m < 25:  # a scrap of a page: its head is all there is room for
+        return
     if page == "listings":  # results, prices, TV or weather tables: dense figures under rules
         _news_listings(p, m, y, p.w - 2 * m, bottom - y, cols)
         return
     if page == "classified":
         _news_classifieds(p, m, y, p.w - 2 * m, bottom - y)
         return
-    if page == "ad" or (page == "inside" and rng.random() < 0.15):  # a big display ad (a store's flyer)
-        ah = float(rng.uniform(0.35, 0.6) if page == "inside" else rng.uniform(0.6, 0.95)) * (bottom - y)
+    ah = float(rng.uniform(0.35, 0.6) if page == "inside" else rng.uniform(0.6, 0.95)) * (bottom - y)
+    if (page == "ad" or (page == "inside" and rng.random() < 0.15)) and min(ah, p.w - 2 * m) > 40:  # a store's flyer
         ad = _Page(rng, p.w - 2 * m, ah, p.k, PAPER_WHITE, False)
         _flyer(ad)
         art = ad.img.convert("L").convert("RGB") if p.grey and rng.random() < 0.5 else ad.img.convert("RGB")

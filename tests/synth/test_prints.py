@@ -249,6 +249,14 @@ def test_newspapers_vary_their_stock_format_and_colour_per_paper():
     assert np.array_equal(prints.make_print("news", 7, (0.6, 0.4), 500), prints.make_print("news", 7, (0.6, 0.4), 500))
 
 
+def test_scraps_of_newspaper_still_print():
+    """A torn scrap or a small ball's strip of newsprint (a few cm) gets what fits, never a drawing error
+    (the old layout drew ads and flyers with negative heights on pages under ~6 cm)."""
+    for seed, size in enumerate([(0.3, 0.051), (0.713, 0.021), (0.02, 0.055), (0.2, 0.061), (0.063, 0.04)]):
+        img = prints.make_print("news", seed, size, 600)
+        assert img.shape == (*prints.texture_size(size, 600)[::-1], 4) and (img[..., 3] == 255).all()
+
+
 def test_backs_follow_the_kind_and_the_seed():
     assert all(prints.back_print("news", s)[0] == "news" for s in range(50))
     assert all(prints.back_print("magazine", s)[0] == "magazine" for s in range(50))
