@@ -26,7 +26,8 @@ SENSOR_MM = 36.0
 #: Object kinds per class and their relative weights. ``background`` holds distractors (id 0).
 CLASS_KINDS: dict[str, dict[str, float]] = {
     "paper": {"sheet": 0.09, "newspaper": 0.2, "crumpled_sheet": 0.49, "crumpled": 0.07, "magazine": 0.15},
-    "cardboard": {"flat_piece": 0.45, "crushed_box": 0.3, "paper_bag": 0.25},
+    # belt cardboard (reference frames): mostly crumpled kraft and printed food boxes, few flat pieces
+    "cardboard": {"flat_piece": 0.2, "crushed_box": 0.35, "paper_bag": 0.45},
     "soft_plastic": {"film": 0.5, "bag": 0.5},
     "rigid_plastic": {"bottle": 0.5, "tray": 0.25, "cup": 0.25},
     "metal": {"can": 0.65, "foil": 0.35},
@@ -180,7 +181,7 @@ PRINTS: dict[str, dict[str, float]] = {
     "magazine": {"magazine": 0.88, "flyer": 0.12},
     "crumpled": {"plain": 0.5, "letter": 0.2, "news": 0.15, "magazine": 0.15},
     "crumpled_sheet": {"plain": 0.45, "letter": 0.2, "news": 0.15, "magazine": 0.2},
-    "flat_piece": {"kraft": 0.55, "package": 0.45},
+    "flat_piece": {"kraft": 0.45, "package": 0.55},
     "crushed_box": {"package": 0.6, "kraft": 0.4},
     "paper_bag": {"bag": 0.6, "plain": 0.4},
     "film": {"plain": 0.8, "snack": 0.2},
