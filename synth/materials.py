@@ -192,17 +192,21 @@ def _board_rim(nt, vec, colour, m: dict):
 
 #: Largest share of light a see-through film lets pass (keeps it in the segmentation pass).
 FILM_MAX_CLEAR = 0.9
+#: Fresnel IOR of a film's gloss: both faces of the film reflect (about 8 % head-on, one face 4 %).
+FILM_GLOSS_IOR = 1.8
 
 
-def _thin_film(nt, bsdf, tint, amount) -> None:
+def _thin_film(nt, bsdf, tint, amount, streak: float = 0.0) -> None:
     """See-through film (bags, wrappers): light passes straight through, tinted, with a glossy sheen.
 
     A single-sided sheet with refractive transmission acts like the surface of a solid block of
     glass (rays enter and never leave), which makes thin films look opaque and saturated. A film
     is instead a mix of the opaque surface and a tinted Transparent BSDF (``amount`` 0..1, a
-    socket or a number), plus a Fresnel-weighted gloss: highlights on the crinkles, the belt
-    showing through. At most :data:`FILM_MAX_CLEAR` of the light passes, so the film stays in the
-    object-index pass that the masks come from (BlenderProc keeps surfaces above 5 % alpha).
+    socket or a number), plus a Fresnel-weighted gloss (:data:`FILM_GLOSS_IOR`): highlights on the
+    crinkles, the belt showing through. ``streak`` (0..1) stretches the gloss along the film's UV
+    ``u`` (anisotropic): the bright streaks along a bag's creases. At most :data:`FILM_MAX_CLEAR`
+    of the light passes, so the film stays in the object-index pass that the masks come from
+    (BlenderProc keeps surfaces above 5 % alpha).
     """
     if isinstance(amount, float | int):
         amount = min(float(amount), FILM_MAX_CLEAR)
@@ -217,13 +221,47 @@ def _thin_film(nt, bsdf, tint, amount) -> None:
     nt.links.new(clear.outputs["BSDF"], mix.inputs[2])
     gloss = nt.nodes.new("ShaderNodeBsdfGlossy")
     gloss.inputs["Roughness"].default_value = float(bsdf.inputs["Roughness"].default_value)
+    if bsdf.inputs["Normal"].is_linked:  # the fine wrinkles' bump shapes the gloss too
+        nt.links.new(bsdf.inputs["Normal"].links[0].from_socket, gloss.inputs["Normal"])
+    if streak > 0:
+        tangent = nt.nodes.new("ShaderNodeTangent")
+        tangent.direction_type = "UV_MAP"
+        gloss.inputs["Anisotropy"].default_value = float(streak)
+        nt.links.new(tangent.outputs["Tangent"], gloss.inputs["Tangent"])
     fresnel = nt.nodes.new("ShaderNodeFresnel")
-    fresnel.inputs["IOR"].default_value = 1.5
+    fresnel.inputs["IOR"].default_value = FILM_GLOSS_IOR
     sheen = nt.nodes.new("ShaderNodeMixShader")
     nt.links.new(fresnel.outputs["Fac"], sheen.inputs[0])
     nt.links.new(mix.outputs["Shader"], sheen.inputs[1])
     nt.links.new(gloss.outputs["BSDF"], sheen.inputs[2])
     nt.links.new(sheen.outputs["Shader"], out.inputs["Surface"])
+
+
+def _hazy(nt, colour, haze: float, ink):
+    """A clear film's own (diffuse) colour: ``colour`` times ``haze`` (0..1) where there is no ink.
+
+    Clear film scatters little light: its opaque share is mostly gloss, so a white diffuse share
+    turned it milky, like satin. ``ink`` (a socket or None) keeps a printed logo at full colour.
+    """
+    node = nt.nodes.new("ShaderNodeMix")
+    node.data_type, node.blend_type = "RGBA", "MULTIPLY"
+    fac = 1.0 - haze if ink is None else _math(nt, "MULTIPLY", _math(nt, "SUBTRACT", 1.0, ink), 1.0 - haze)
+    _set(nt, node.inputs[0], fac)
+    _set(nt, node.inputs[6], colour)
+    node.inputs[7].default_value = (0.0, 0.0, 0.0, 1.0)
+    return node.outputs[2]
+
+
+def _streaks(nt, vec, bsdf, strength: float, seed: int) -> None:
+    """Fine wrinkles of plastic film (a bump): thin streaks ~4 mm across and ~5 cm long, one way per
+    film (along ``u``, turned a little per object), each catching the light in a line, not a spot."""
+    rng = np.random.default_rng([int(seed), 23])
+    mapping = nt.nodes.new("ShaderNodeMapping")
+    mapping.inputs["Location"].default_value = (*rng.uniform(-50.0, 50.0, 2), 0.0)
+    mapping.inputs["Rotation"].default_value = (0.0, 0.0, float(rng.uniform(-0.4, 0.4)))
+    mapping.inputs["Scale"].default_value = (1.0, 12.0, 1.0)  # short across v: lines along u
+    nt.links.new(vec, mapping.inputs["Vector"])
+    _bump_from(nt, bsdf, _noise(nt, mapping.outputs["Vector"], 20.0, 1.0, 0.5), strength, 0.003)
 
 
 def _offset(nt, vec, seed: int):
@@ -311,7 +349,9 @@ def make_material(m: dict, size=(0.3, 0.3), name: str = "obj", seed: int = 0, px
     picks: bare ``color`` or a second print, mirrored so it reads right on a turned sheet.
     Knobs: ``color``, ``roughness``, ``coat`` (clear-coat weight: glossy magazines, packaging),
     ``metallic``, ``anisotropic``, ``transmission`` (clear/tinted plastic; a label stays opaque),
-    ``ior``, ``grime`` (dirt patches), ``corrugated``, ``crinkle`` (foil facets).
+    ``ior``, ``grime`` (dirt patches), ``corrugated``, ``crinkle`` (foil facets), ``haze`` (a clear
+    film's diffuse share, 0..1: :func:`_hazy`), ``streak`` (plastic film's wrinkle streaks and
+    anisotropic gloss, 0..1: :func:`_streaks`).
     """
     mat, nt, bsdf = _nodes(name)
     vec = _uv_scaled(nt, size)
@@ -340,6 +380,8 @@ def make_material(m: dict, size=(0.3, 0.3), name: str = "obj", seed: int = 0, px
         colour = _board_rim(nt, vec, colour, m)
     colour = _wear(nt, vec, colour, base, m, seed, printed)
     colour = _grime(nt, vec, colour, float(m.get("grime", 0.0)))
+    if "haze" in m:
+        colour = _hazy(nt, colour, float(m["haze"]), ink)
     _set(nt, bsdf.inputs["Base Color"], colour)
     rough = float(m.get("roughness", 0.5))
     _set(nt, bsdf.inputs["Roughness"], rough)
@@ -363,11 +405,19 @@ def make_material(m: dict, size=(0.3, 0.3), name: str = "obj", seed: int = 0, px
         socket = "Coat Roughness" if coat > 0 else "Roughness"
         _scuffs(nt, vec, bsdf, m, seed, socket, float(bsdf.inputs[socket].default_value))
     t = float(m.get("transmission", 0.0))
+    if m.get("streak"):  # fine wrinkles (film's only bump: bumps are costly); see-through film streaks
+        see_through_film = t > 0 and m.get("thin")  # its Fresnel gloss (_thin_film), opaque film its own
+        _streaks(nt, vec, bsdf, 0.2 if see_through_film else 0.12, seed)
+        if not see_through_film:
+            bsdf.inputs["Anisotropic"].default_value = float(m["streak"])
+            tangent = nt.nodes.new("ShaderNodeTangent")
+            tangent.direction_type = "UV_MAP"
+            nt.links.new(tangent.outputs["Tangent"], bsdf.inputs["Tangent"])
     if t > 0:
         # A label or printed logo stays opaque: light passes only where there is no ink.
         clear = t if ink is None else _math(nt, "MULTIPLY", _math(nt, "SUBTRACT", 1.0, ink), t)
         if m.get("thin"):
-            _thin_film(nt, bsdf, base, clear)
+            _thin_film(nt, bsdf, base, clear, float(m.get("streak", 0.0)))
         else:
             bsdf.inputs["IOR"].default_value = float(m.get("ior", 1.45))
             _set(nt, bsdf.inputs["Transmission Weight"], clear)

@@ -943,6 +943,63 @@ def dented_revolve(rng: np.random.Generator, kind: str, size, d: dict) -> Mesh:
     return Mesh(v, m.faces, m.uv, sharp=35.0 if kind == "can" else 45.0)
 
 
+#: Share of bags that still hold air (the rest lie flat, draped like film).
+BAG_PUFFED = 0.8
+#: A puffed bag's height as a share of its width (a knotted shopping bag: 12-28 %; taller domes
+#: were crushed into terraces by the sheets pressed onto them, see :func:`press_under`).
+BAG_PUFF = (0.12, 0.28)
+#: Wrinkle crease half-width (m) on a puffed bag: about a grid cell and a half.
+BAG_WRINKLE = 0.012
+
+
+def puffed_bag(rng: np.random.Generator, size, d: dict) -> Mesh:
+    """A plastic bag holding air: a rounded pillow covered in small wrinkles, gathered into a tied neck.
+
+    Seen from above a closed bag is its top skin, so this is one sheet (one mask instance): a grid
+    whose outline is a rounded pillow along the longer side, narrowing to a neck where the knotted
+    handles splay out again, and whose height is a dome -- steep at the rim, flat on top, about
+    :data:`BAG_PUFF` of the width high, a little lumpy. On it: dozens of short, low creases
+    (``d["crumple"]`` m high, facets ``1 / d["frequency"]`` m) and folds gathered into the neck,
+    each a thin ridge that catches the light in a streak.
+
+    >>> m = puffed_bag(np.random.default_rng(0), (0.3, 0.4), {"crumple": 0.02, "frequency": 20.0})
+    >>> bool(np.ptp(m.verts[:, 2]) > 0.05), len(m.faces) > 1000
+    (True, True)
+    """
+    s = (float(size[0]), float(size[1]))
+    spacing = SHEET_STYLE["bag"][3]
+    m = grid(s[0], s[1], _res(s[0], spacing), _res(s[1], spacing))
+    a = int(s[1] > s[0])  # the bag runs along its longer side, the neck at the + end
+    length, width = s[a], s[1 - a]
+    along, across = m.uv[:, a], m.uv[:, 1 - a] * 2 - 1
+    neck_at, neck_w = rng.uniform(0.72, 0.84), rng.uniform(0.1, 0.2)
+    c = 2 * np.clip(along / neck_at, 0, 1) - 1  # -1 at the bottom seam, 1 at the neck
+    bottom = 0.3 + 0.7 * (1 - np.abs(c) ** 4) ** 0.25  # square-ish, rounded corners
+    shoulder = neck_w + (1 - neck_w) * np.sqrt(1 - np.abs(c) ** 2.2)  # tapering into the neck
+    ears = np.clip((along - neck_at) / (1 - neck_at), 0, 1)  # the tied handles beyond the neck
+    spread = np.where(along < neck_at, np.where(c < 0, bottom, shoulder),
+                      neck_w + (rng.uniform(0.3, 0.55) - neck_w) * ears**0.8)
+    v = m.verts.copy()
+    v[:, 1 - a] = across * width / 2 * spread
+    xy = v[:, :2]
+    lumps = 1 + 0.2 * wave_noise(rng, xy, 3.0 / width, modes=6)
+    high = rng.uniform(*BAG_PUFF) * width * spread * lumps
+    dome = high * np.sqrt(np.clip(1 - np.abs(across) ** 4, 0, None)) * np.where(along < neck_at, 1.0, 0.25 * (1 - ears))
+    facet = 1.0 / max(float(d["frequency"]), 1e-3)
+    n = int(np.clip(s[0] * s[1] / facet**2 * 2.5, 30, 140))
+    wrinkles = crease_field(rng, xy, n, 1.0, BAG_WRINKLE, 4 * BAG_WRINKLE)
+    wrinkles *= 0.35 * float(d["crumple"]) / (np.abs(wrinkles).max() + 1e-9)
+    neck = np.zeros(2)
+    neck[a] = neck_at * length - length / 2
+    rel = xy - neck
+    folds = int(rng.integers(7, 13))  # fan folds gathered into the knot
+    gather = np.abs(np.sin(folds * np.arctan2(rel[:, 1 - a], rel[:, a]) / 2 + 0.5 * wave_noise(rng, xy, 8.0))) - 0.5
+    gather *= 0.006 * np.exp(-np.hypot(rel[:, 0], rel[:, 1]) / (0.5 * length))
+    v[:, 2] = dome + wrinkles + gather
+    out = warp_outline(rng, Mesh(v, m.faces, m.uv), 0.1)  # no two bags alike: a lopsided outline
+    return Mesh(out.verts, out.faces, out.uv, sharp=SHEET_STYLE["bag"][4])
+
+
 def build_mesh(obj: dict) -> Mesh:
     """The object-space mesh of one sampled object (see :func:`zerowaste.synth.params.sample_objects`)."""
     rng = np.random.default_rng(obj["seed"])
@@ -958,13 +1015,15 @@ def build_mesh(obj: dict) -> Mesh:
         return magazine(rng, (sx, sy, sz), d)
     if kind in SHEET_STYLE:
         amp, facet, elongation, spacing, sharp = SHEET_STYLE[kind]
+        if kind == "bag" and rng.random() < BAG_PUFFED:  # most bags on the line still hold air
+            return puffed_bag(rng, (sx, sy), {**d, "crumple": d["crumple"] * amp, "frequency": d["frequency"] / facet})
         m = warp_outline(rng, grid(sx, sy, _res(sx, spacing), _res(sy, spacing)), TEAR[kind])
         d = {**d, "crumple": d["crumple"] * amp, "frequency": d["frequency"] / facet, "elongation": elongation}
         if kind == "rag":
             m = _wavy_sheet(rng, m, d)
         else:
             m = crumple_sheet(rng, m, d)
-        if kind == "bag":  # some bags still hold air: a bulge in the middle
+        if kind == "bag":  # a flat bag still holds a little air: a low bulge in the middle
             r2 = (m.verts[:, 0] / (sx / 2)) ** 2 + (m.verts[:, 1] / (sy / 2)) ** 2
             m.verts[:, 2] += np.clip(1 - r2, 0, None) * rng.uniform(0.0, 0.06)
         return Mesh(m.verts, m.faces, m.uv, sharp=sharp)

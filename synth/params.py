@@ -191,9 +191,9 @@ PRINTS: dict[str, dict[str, float]] = {
 }
 #: Plastics (linear RGB, transmission range): clear, milky, tinted see-through, and opaque ones.
 PLASTICS: dict[str, list[tuple[tuple[float, float, float], tuple[float, float]]]] = {
-    "soft_plastic": [((0.92, 0.93, 0.95), (0.65, 0.9)), ((0.92, 0.93, 0.95), (0.65, 0.9)),
+    "soft_plastic": [((0.92, 0.93, 0.95), (0.8, 0.95)), ((0.92, 0.93, 0.95), (0.8, 0.95)),
                      ((0.95, 0.95, 0.95), (0.45, 0.65)),
-                     ((0.2, 0.45, 0.9), (0.05, 0.2)), ((0.95, 0.7, 0.05), (0.05, 0.2)),
+                     ((0.2, 0.45, 0.9), (0.3, 0.55)), ((0.95, 0.7, 0.05), (0.3, 0.55)),
                      ((0.015, 0.015, 0.018), (0.0, 0.0)), ((0.015, 0.015, 0.018), (0.0, 0.0)),
                      ((0.8, 0.8, 0.78), (0.0, 0.0)), ((0.8, 0.8, 0.78), (0.0, 0.0)),
                      ((0.02, 0.1, 0.5), (0.0, 0.0)), ((0.7, 0.04, 0.03), (0.0, 0.0))],
@@ -227,6 +227,26 @@ def kind_weights(clutter: dict, cls: str) -> dict[str, float]:
 
 def _r(rng: np.random.Generator, lo: float, hi: float) -> float:
     return round(float(rng.uniform(lo, hi)), 3)
+
+
+def _film_gloss(rng: np.random.Generator, transmission: float, dark: bool) -> dict:
+    """Gloss knobs of plastic film (bags, wrappers): smooth, so its creases catch the light in streaks.
+
+    Rough film (0.45-0.65) read as cloth. Clear film (``transmission`` > 0.5) is near-mirror and
+    hazes little (``haze``: its diffuse share, the rest of its opaque share is gloss); a tinted one
+    is glossy; an opaque carrier bag has a plastic sheen; a ``dark`` (black bin) bag is glossier.
+    ``streak`` stretches the highlights along the wrinkles (see :func:`zerowaste.synth.materials._streaks`).
+
+    >>> k = _film_gloss(np.random.default_rng(0), 0.8, False)
+    >>> k["roughness"] < 0.15 and 0 < k["haze"] < 0.5
+    True
+    """
+    clear, opaque = transmission > 0.5, transmission <= 0
+    rough = (0.04, 0.12) if clear else (0.08, 0.2) if not opaque else (0.08, 0.18) if dark else (0.14, 0.28)
+    k = {"roughness": _r(rng, *rough), "streak": _r(rng, 0.3, 0.7), "specular": 0.8 if dark else 0.7}
+    if clear:
+        k["haze"] = _r(rng, 0.15, 0.45)
+    return k
 
 
 def _material(rng: np.random.Generator, cls: str, kind: str, surfaces: dict | None = None) -> dict:
@@ -267,17 +287,15 @@ def _material(rng: np.random.Generator, cls: str, kind: str, surfaces: dict | No
         colour, (t_lo, t_hi) = pool[int(rng.integers(len(pool)))]
         m["color"] = [round(float(c), 4) for c in np.clip(np.array(colour) * rng.uniform(0.9, 1.05), 0, 1)]
         m["transmission"] = _r(rng, t_lo, t_hi) if t_hi > 0 else 0.0
-        if cls == "soft_plastic":  # clear film glints; tinted and opaque film is duller (broad sheens along
-            t = m["transmission"]    # the folds: smooth coloured film read as rubber)
-            m["roughness"] = _r(rng, 0.1, 0.3) if t > 0.5 else _r(rng, 0.25, 0.45) if t > 0 else _r(rng, 0.45, 0.65)
+        if cls == "soft_plastic":
+            m.update(_film_gloss(rng, m["transmission"], max(m["color"]) < 0.1))
         else:
             m["roughness"] = _r(rng, 0.04, 0.25)
+            m["specular"] = 0.6
         m["thin"] = True  # films and thin-walled bottles, trays, cups: see materials._thin_film
-        if cls == "soft_plastic" and m["transmission"] > 0.5:  # fine crinkles: many small glints on
-            m["crinkle"] = 0.15                                   # clear film (elsewhere: sequins)
-        m["specular"] = 0.6
         if prt == "snack":  # printed wrapper: opaque, often metallised inside
             m["transmission"] = 0.0
+            m.pop("haze", None)
             m["metallic"] = _r(rng, 0.0, 0.5)
             m["roughness"] = _r(rng, 0.15, 0.3)
     elif cls == "metal":
