@@ -357,21 +357,62 @@ def _wear(seed: int, cls: str, level) -> dict[str, float]:
     return {"fade": fade, "rub": rub, "stain": stain if stained else 0.0, "scuff": scuff}
 
 
-def _piles(rng: np.random.Generator, clutter: dict, area) -> list[tuple[float, float, float]]:
-    """Centres and radii (m) of the piles the clutter gathers in (``clutter.piles``; none if absent)."""
+#: A heap is a Gaussian stretched along a random direction by this factor (real heaps are oblong).
+PILE_STRETCH = (1.0, 1.8)
+#: Candidate centres tried per heap; the one farthest from the heaps so far wins, so heaps stand
+#: apart with open belt between them instead of merging into one even carpet.
+PILE_TRIES = 6
+#: Heap centres keep this many ``clutter.margin`` from the spawn area's edges (in the view).
+PILE_INSET = 2.0
+
+
+def _piles(rng: np.random.Generator, clutter: dict, area) -> list[tuple[float, float, float, float, float]]:
+    """Heaps the clutter gathers in (``clutter.piles``; none if absent): centre x, y and the sigmas
+    (m) along and across the heap's axis, and that axis' angle.
+
+    Heap centres lie in the view (``area`` less :data:`PILE_INSET` margins, as the view is tilted
+    off the spawn area's centre by up to a margin: a heap near the edge is cut by the frame, one
+    centred off-frame would only waste its objects), each the best of
+    :data:`PILE_TRIES` candidates (farthest, in heap radii, from the heaps so far: Mitchell's
+    best-candidate sampling), so the heaps spread over the view with open belt between them.
+
+    >>> hs = _piles(np.random.default_rng(0), {"piles": [3, 3], "pile_radius": [0.1, 0.2]}, (-1, 1, -0.5, 0.5))
+    >>> len(hs), all(0.1 / 1.4 < h[3] <= h[2] < 0.2 * 1.4 for h in hs)
+    (3, True)
+    """
     if not clutter.get("piles"):
         return []
     k = int(rng.integers(clutter["piles"][0], clutter["piles"][1] + 1))
-    return [(_u(rng, area[:2]), _u(rng, area[2:]), _u(rng, clutter["pile_radius"])) for _ in range(k)]
+    m = PILE_INSET * float(clutter.get("margin", 0.0))
+    inner = [v for lo, hi in (area[:2], area[2:]) for v in (lo + min(m, 0.4 * (hi - lo)), hi - min(m, 0.4 * (hi - lo)))]
+    piles: list[tuple[float, float, float, float, float]] = []
+    for _ in range(k):
+        r, stretch = _u(rng, clutter["pile_radius"]), math.sqrt(_u(rng, PILE_STRETCH))
+        angle = float(rng.uniform(0, math.pi))
+        cands = [(_u(rng, inner[:2]), _u(rng, inner[2:])) for _ in range(PILE_TRIES)]
+
+        def room(c: tuple[float, float], r: float = r) -> float:
+            return min((math.hypot(c[0] - p[0], c[1] - p[1]) / (r + p[2]) for p in piles), default=0.0)
+
+        cx, cy = max(cands, key=room)
+        piles.append((cx, cy, r * stretch, r / stretch, angle))
+    return piles
 
 
 def _position(rng: np.random.Generator, area, piles, share: float) -> list[float]:
-    """Where an object lands: near a pile's centre (Gaussian) with probability ``share``, else anywhere."""
-    if piles and rng.random() < share:
-        cx, cy, r = piles[int(rng.integers(len(piles)))]
-        x, y = cx + rng.normal(0, r), cy + rng.normal(0, r)
-        return [round(float(np.clip(x, *area[:2])), 4), round(float(np.clip(y, *area[2:])), 4)]
-    return [round(_u(rng, area[:2]), 4), round(_u(rng, area[2:]), 4)]
+    """Where an object lands: in a heap (a stretched Gaussian round its centre) with probability
+    ``share``, else anywhere (loose pieces on the open belt). Draws as many numbers either way, so
+    ``share`` moves the positions only, never the other objects' draws."""
+    in_pile, loose = rng.random() < share, [_u(rng, area[:2]), _u(rng, area[2:])]
+    if not piles:
+        return [round(v, 4) for v in loose]
+    cx, cy, s_along, s_across, angle = piles[int(rng.integers(len(piles)))]
+    a, b = rng.normal(0, s_along), rng.normal(0, s_across)
+    if not in_pile:
+        return [round(v, 4) for v in loose]
+    x = cx + a * math.cos(angle) - b * math.sin(angle)
+    y = cy + a * math.sin(angle) + b * math.cos(angle)
+    return [round(float(np.clip(x, *area[:2])), 4), round(float(np.clip(y, *area[2:])), 4)]
 
 
 def sample_objects(rng: np.random.Generator, clutter: dict, area: tuple[float, float, float, float],
