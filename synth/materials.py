@@ -261,7 +261,7 @@ def _streaks(nt, vec, bsdf, strength: float, seed: int) -> None:
     mapping.inputs["Rotation"].default_value = (0.0, 0.0, float(rng.uniform(-0.4, 0.4)))
     mapping.inputs["Scale"].default_value = (1.0, 12.0, 1.0)  # short across v: lines along u
     nt.links.new(vec, mapping.inputs["Vector"])
-    _bump_from(nt, bsdf, _noise(nt, mapping.outputs["Vector"], 20.0, 1.0, 0.5), strength, 0.003)
+    _bump_from(nt, bsdf, _noise(nt, mapping.outputs["Vector"], 20.0, 0.0, 0.5), strength, 0.003)  # one octave
 
 
 def _offset(nt, vec, seed: int):
@@ -405,10 +405,10 @@ def make_material(m: dict, size=(0.3, 0.3), name: str = "obj", seed: int = 0, px
         socket = "Coat Roughness" if coat > 0 else "Roughness"
         _scuffs(nt, vec, bsdf, m, seed, socket, float(bsdf.inputs[socket].default_value))
     t = float(m.get("transmission", 0.0))
-    if m.get("streak"):  # fine wrinkles (film's only bump: bumps are costly); see-through film streaks
-        see_through_film = t > 0 and m.get("thin")  # its Fresnel gloss (_thin_film), opaque film its own
-        _streaks(nt, vec, bsdf, 0.2 if see_through_film else 0.12, seed)
-        if not see_through_film:
+    if m.get("streak"):  # see-through film: fine wrinkles (its only bump: bumps are costly) and a streaked
+        if t > 0 and m.get("thin"):  # Fresnel gloss (_thin_film); opaque film: its own gloss streaked
+            _streaks(nt, vec, bsdf, 0.2, seed)  # (its wrinkles are geometry)
+        else:
             bsdf.inputs["Anisotropic"].default_value = float(m["streak"])
             tangent = nt.nodes.new("ShaderNodeTangent")
             tangent.direction_type = "UV_MAP"
