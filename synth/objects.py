@@ -1108,13 +1108,17 @@ class HeightField:
         return top * (1 - ty) + bottom * ty
 
     def splat(self, xyz: np.ndarray, radius: int = 1) -> None:
-        """Raise the surface to the given points (each covers a (2r+1)^2 cell square)."""
+        """Raise the surface to the given points (each covers a (2r+1)^2 cell square): the highest
+        point per cell, spread by a maximum filter over the points' window of the grid."""
+        from scipy.ndimage import maximum_filter
+
         i, j = self._ij(xyz[:, :2])
-        for di in range(-radius, radius + 1):
-            for dj in range(-radius, radius + 1):
-                ii = np.clip(i + di, 0, self.z.shape[0] - 1)
-                jj = np.clip(j + dj, 0, self.z.shape[1] - 1)
-                np.maximum.at(self.z, (ii, jj), xyz[:, 2])
+        a, c = max(int(i.min()) - radius, 0), max(int(j.min()) - radius, 0)
+        b, d = min(int(i.max()) + radius + 1, self.z.shape[0]), min(int(j.max()) + radius + 1, self.z.shape[1])
+        top = np.full((b - a, d - c), -np.inf)
+        np.maximum.at(top, (i - a, j - c), xyz[:, 2])
+        top = maximum_filter(top, size=2 * radius + 1, mode="constant", cval=-np.inf)
+        np.maximum(self.z[a:b, c:d], top, out=self.z[a:b, c:d])
 
 
 def _rotate_z(v: np.ndarray, yaw: float) -> np.ndarray:
@@ -1188,7 +1192,7 @@ def settle(
         # A rigid piece leans with the heap it lands on (:func:`lean`), its lowest point (measured
         # from that slope) on the compressed support: it pushes the soft stuff under it aside.
         v, plane = lean(v, compress * hf.sample(v[:, :2], radius=1))
-        v[:, 2] += gap - float((v[:, 2] - plane).min())
+        v[:, 2] += gap - min(float((v[:, 2] - plane).min()), float(v[:, 2].min()))  # (never into the belt)
     else:
         # A rigid piece pushes the soft stuff under it aside: it rests on the median support.
         v[:, 2] += compress * float(np.median(hf.sample(v[:, :2], radius=1))) - v[:, 2].min() + gap
@@ -1234,7 +1238,11 @@ def press_under(sheet: np.ndarray, below: list[np.ndarray], hf: HeightField, gap
     # A pressed vertex follows a smooth ceiling (a stepped one shows as 1 cm blocks through clear
     # film): averaged over 3x3 cells and read bilinearly, never above the lowest within 2 cells.
     ceiling = uniform_filter(ceiling, size=3, mode="nearest")
+    lo = np.array([hf.x0 + (j0 - 2) * hf.cell, hf.y0 + (i0 - 2) * hf.cell])  # the local grid, 2 cells wider:
+    hi = lo + hf.cell * (np.array(ceiling.shape[::-1]) + 4)  # what lies wholly outside it is not under the sheet
     for v in below:
+        if (v[:, :2].max(axis=0) < lo).any() or (v[:, :2].min(axis=0) > hi).any():
+            continue
         fi = (v[:, 1] - hf.y0) / hf.cell - 0.5 - i0
         fj = (v[:, 0] - hf.x0) / hf.cell - 0.5 - j0
         top = map_coordinates(ceiling, [fi, fj], order=1, mode="constant", cval=NO_CEILING)

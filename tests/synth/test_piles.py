@@ -49,6 +49,8 @@ def test_a_bottle_on_a_heaps_flank_leans_with_it_and_rests_on_it(deg):
     clearance = v[:, 2] - support[i, j]
     assert clearance.min() > -0.02  # sunk at most 2 cm into the pile it pushes aside...
     assert np.percentile(clearance, 5) < 0.01  # ... and touching it, not floating above
+    foot = settle(bottle, [-0.1 / math.tan(math.radians(deg)), 0.0], 0.0, _ramp(deg), drape=False, tilt=True)
+    assert foot[:, 2].min() == pytest.approx(0.002)  # at the heap's foot: on the belt, never into it
     level = settle(bottle, [0.0, 0.0], 0.0, _ramp(deg), drape=False, compress=1.0)
     assert _axis_tilt(level) < 2.0  # without tilt (user assets: they only move and turn) it stays level
 
