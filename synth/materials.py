@@ -190,6 +190,49 @@ def _board_rim(nt, vec, colour, m: dict):
     return _mix(nt, _attribute(nt, "board_rim"), colour, edge)
 
 
+#: Multipliers of a used board's colour (linear RGB), at noise values 0.3 .. 0.7 of :func:`_board_mottle`:
+#: a damp patch (dark, warm), its dried tide line (darkest), clean board, a rubbed or bleached patch
+#: (the noise lies mostly within 0.35-0.65: about a sixth of a piece is damp, a tenth rubbed).
+BOARD_MOTTLE = ((0.35, (0.6, 0.53, 0.42)), (0.42, (0.7, 0.64, 0.54)), (0.435, (0.6, 0.54, 0.44)),
+                (0.455, (0.84, 0.82, 0.79)), (0.52, (0.87, 0.87, 0.87)), (0.6, (1.0, 1.0, 0.97)))
+
+
+def _board_mottle(nt, vec, colour, m: dict, seed: int):
+    """Used corrugated board is never one even tan: ``m["mottle"]`` (0..1) sets how strongly.
+
+    Soft patches 5-15 cm across, darker and warmer (damp, dirt) with a darker tide line round them
+    (a dried water mark) or lighter (rubbed, bleached), and darker, dirtier bands along the cut
+    edges, score folds, crush lines and dents (Cycles' Pointiness away from 0.5: where the board is
+    handled and scuffed). One two-octave noise shapes the patches (noise is most of the render cost).
+    """
+    a = float(m["mottle"])
+    ramp = nt.nodes.new("ShaderNodeValToRGB")
+    els = ramp.color_ramp.elements
+    for _ in range(len(BOARD_MOTTLE) - len(els)):
+        els.new(0.5)
+    for el, (pos, rgb) in zip(els, BOARD_MOTTLE, strict=True):  # a ramp stays within 0..1
+        el.position = pos
+        el.color = (*(1 - a + a * c for c in rgb), 1.0)
+    nt.links.new(_noise(nt, _offset(nt, vec, seed + 1), 7.0, 2.0, 0.6), ramp.inputs["Fac"])
+    tint = nt.nodes.new("ShaderNodeVectorMath")
+    tint.operation = "MULTIPLY"
+    _set(nt, tint.inputs[0], colour[:3] if isinstance(colour, tuple) else colour)  # RGBA constant -> vector
+    nt.links.new(ramp.outputs["Color"], tint.inputs[1])
+    lift = nt.nodes.new("ShaderNodeVectorMath")  # clean board (0.87 in the ramp) back to its colour
+    lift.operation = "SCALE"
+    nt.links.new(tint.outputs["Vector"], lift.inputs[0])
+    lift.inputs["Scale"].default_value = 1 / (1 - a + a * BOARD_MOTTLE[4][1][0])
+    point = nt.nodes.new("ShaderNodeNewGeometry").outputs["Pointiness"]
+    crease = _math(nt, "ABSOLUTE", _math(nt, "SUBTRACT", point, 0.5, clamp=False), clamp=False)
+    edge = _math(nt, "MULTIPLY", _math(nt, "MULTIPLY_ADD", crease, 30.0, -0.15), 0.6 * a)
+    dirty = nt.nodes.new("ShaderNodeMix")
+    dirty.data_type, dirty.blend_type = "RGBA", "MULTIPLY"
+    nt.links.new(edge, dirty.inputs[0])
+    nt.links.new(lift.outputs["Vector"], dirty.inputs[6])
+    dirty.inputs[7].default_value = (0.5, 0.44, 0.36, 1.0)
+    return dirty.outputs[2]
+
+
 #: Largest share of light a see-through film lets pass (keeps it in the segmentation pass).
 FILM_MAX_CLEAR = 0.9
 #: Fresnel IOR of a film's gloss: both faces of the film reflect (about 8 % head-on, one face 4 %).
@@ -380,6 +423,8 @@ def make_material(m: dict, size=(0.3, 0.3), name: str = "obj", seed: int = 0, px
         colour = _board_rim(nt, vec, colour, m)
     colour = _wear(nt, vec, colour, base, m, seed, printed)
     colour = _grime(nt, vec, colour, float(m.get("grime", 0.0)))
+    if m.get("mottle"):  # used board: water marks, dirt, rubbed patches, dark edges and folds
+        colour = _board_mottle(nt, vec, colour, m, seed)
     if "haze" in m:
         colour = _hazy(nt, colour, float(m["haze"]), ink)
     _set(nt, bsdf.inputs["Base Color"], colour)

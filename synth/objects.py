@@ -811,13 +811,69 @@ def rest_pose(rng: np.random.Generator, v: np.ndarray) -> np.ndarray:
     return v
 
 
+#: Depth range (m) of a used board's dents and crush lines: deep enough to shade (walls of 10-25
+#: degrees), shallow enough that the panels stay stiff-board flat between them.
+BOARD_DENT = (0.0015, 0.005)
+
+
+def board_dents(rng: np.random.Generator, xy: np.ndarray, sx: float, sy: float, step: float,
+                dents: float = 2.0) -> np.ndarray:
+    """The relief (m, added to z) of a used piece of board at its flat points ``xy``: never a perfect plane.
+
+    A warp (a twist of 2-8 mm across the piece), 1-3 crush lines (straight V-shaped valleys, one to
+    two mesh steps wide, mostly along the flutes (y) where they collapsed, some across) and a few
+    round dents (2-5 cm hollows; ``dents`` sets how many), each :data:`BOARD_DENT` deep. Between
+    them the board stays flat: it is stiff, so it dents locally instead of rippling like paper.
+
+    >>> xy = np.stack(np.meshgrid(np.linspace(-0.15, 0.15, 31), np.linspace(-0.1, 0.1, 21)), -1).reshape(-1, 2)
+    >>> z = board_dents(np.random.default_rng(0), xy, 0.3, 0.2, 0.01)
+    >>> bool(0.002 < np.ptp(z) < 0.03), bool(np.median(np.abs(z - np.median(z))) < 0.004)
+    (True, True)
+    """
+    lo, hi = BOARD_DENT
+    u, w = xy[:, 0] / (sx / 2), xy[:, 1] / (sy / 2)
+    z = rng.uniform(0.002, 0.008) * rng.choice([-1.0, 1.0]) * u * w  # twisted: no box panel stays planar
+    half = np.array([sx, sy]) / 2
+    for _ in range(int(rng.integers(1, 4))):  # crush lines: flutes collapsed along a straight line
+        ang = (0.0 if rng.random() < 0.65 else math.pi / 2) + rng.normal(0, 0.2)
+        normal = np.array([math.cos(ang), math.sin(ang)])
+        rel = xy - rng.uniform(-0.6, 0.6, 2) * half
+        across = np.abs(rel @ normal)
+        along = np.abs(rel @ np.array([-normal[1], normal[0]]))
+        reach = rng.uniform(0.3, 1.0) * max(sx, sy)  # half-length: many run right across the piece
+        width = step * rng.uniform(1.0, 1.8)
+        fade = np.clip((reach - along) / (3 * step), 0, 1)
+        z -= rng.uniform(lo, hi) * np.clip(1 - across / width, 0, None) * fade
+    for _ in range(int(rng.poisson(1.0 + 0.5 * float(dents)))):  # dents: knocked-in hollows
+        radius = rng.uniform(0.02, 0.05)
+        r2 = ((xy - rng.uniform(-0.9, 0.9, 2) * half) ** 2).sum(axis=1) / radius**2
+        z -= rng.uniform(lo, hi) * np.clip(1 - r2, 0, None) ** 2
+    return z
+
+
+def _bend_corners(rng: np.random.Generator, v: np.ndarray, flat: np.ndarray, sx: float, sy: float,
+                  axis_z: float) -> np.ndarray:
+    """Bend 0-2 corners of a flat board (``flat``: its 2-D points) up or down by 8-35 degrees along a
+    line 3-9 cm in from the corner (a soft bend across the mesh: a dog-ear, not a score line)."""
+    for _ in range(int(rng.choice(3, p=[0.4, 0.4, 0.2]))):
+        diag = np.array([sx, sy]) * rng.choice([-1.0, 1.0], 2)
+        ang = math.atan2(diag[1], diag[0]) + rng.normal(0, 0.3)
+        normal = np.array([math.cos(ang), math.sin(ang)])
+        tip = float((flat @ normal).max())
+        reach = min(rng.uniform(0.03, 0.09), 0.3 * min(sx, sy))
+        point = normal * (tip - reach)
+        bend = math.radians(rng.uniform(8.0, 35.0)) * rng.choice([-1.0, 1.0])
+        v = fold_about(v, point, normal, bend, axis_z, turn=(flat - point) @ normal > 0)
+    return v
+
+
 def board_piece(rng: np.random.Generator, size, d: dict, tear: float = 0.45, folds: int | None = None,
                 thickness: float | None = None) -> Mesh:
     """A piece of a corrugated box: a straight-edged (partly torn) panel, 0-2 flaps bent at score lines.
 
     The flat piece spans ``size[:2]`` (m). Score lines run along y; a flap beyond one is bent by
-    :data:`FOLD_DEGREES` (up or down), the panels buckle gently along a few long straight creases,
-    the board is :data:`BOARD_THICKNESS` thick (:func:`solidify`) and finally rests on a stable side
+    :data:`FOLD_DEGREES` (up or down), the panels buckle gently along a few long straight creases
+    and show their use (:func:`board_dents`: warp, crush lines, dents; :func:`_bend_corners`), the board is :data:`BOARD_THICKNESS` thick (:func:`solidify`) and finally rests on a stable side
     (:func:`rest_pose`). Attributes: ``board_depth`` (0 front, 1 back, per vertex), ``board_rim``
     (1 on the cut edge's faces, where the fluting shows) and ``board_tear`` (m from a torn edge, on
     front vertices; 1 elsewhere), for :func:`zerowaste.synth.materials.make_material`.
@@ -841,6 +897,9 @@ def board_piece(rng: np.random.Generator, size, d: dict, tear: float = 0.45, fol
     # gentle buckles: a few long straight soft creases and a slight bow
     buckle = crease_field(rng, v[:, :2], int(rng.integers(1, 4)), 1.0, 0.25 * min(sx, sy), 2.0 * max(sx, sy))
     v[:, 2] += rng.uniform(0.002, 0.006) * buckle + float(d.get("bend", 0.0)) * 0.08 * (v[:, 1] / sy) ** 2 * sy
+    # used board: warped, crushed along lines, dented, a corner or two bent (both shells alike: a solid)
+    v[:, 2] += board_dents(rng, v[:, :2], sx, sy, step, float(d.get("dents", 2.0)))
+    v = _bend_corners(rng, v, v[:, :2].copy(), sx, sy, -t / 2)
     same = rng.random() < 0.6  # both flaps the same way: a U (part of a box), else a Z
     sign = 1.0 if rng.random() < 0.5 else -1.0
     for c, side in lines:

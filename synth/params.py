@@ -278,6 +278,10 @@ def _material(rng: np.random.Generator, cls: str, kind: str, surfaces: dict | No
         if kind != "paper_bag":  # flute pitch (m): B to A flute, seen on the cut edges
             m["flute"] = round(float(rng.uniform(0.0065, 0.0085)), 4)
             m["peel"] = round(float(rng.uniform(0.0, 0.012)), 4)  # liner torn off along torn edges (m)
+            # used board is mottled (materials._board_mottle); coated package prints less so. Its own
+            # stream: no other knob moves
+            mottle = float(np.random.default_rng([seed, 23]).uniform(0.5, 1.0))
+            m["mottle"] = round(mottle * (0.5 if prt == "package" else 1.0), 3)
     elif cls in PLASTICS:
         clear = float(s.get("clear_plastic", 0.6))
         options = PLASTICS[cls]

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import json
 import math
 
 import numpy as np
 import pytest
 
 from zerowaste.synth.objects import BOARD_THICKNESS, FOLD_DEGREES, board_outline, board_piece, build_mesh
+
+from .conftest import run_in_blender
 
 DEFORM = {"crumple": 0.015, "frequency": 15.0, "folds": 1, "bend": 0.1, "crush": 0.4, "dents": 3}
 
@@ -75,8 +78,9 @@ def test_a_score_line_fold_makes_two_flat_panels_at_the_sampled_angle(seed):
     front = [f for f, r in zip(m.faces, m.attrs["board_rim"][1], strict=True)
              if r == 0 and m.attrs["board_depth"][1][f[0]] == 0]
     n = _face_normals(m.verts, front)
-    # the front faces fall into two planar panels: every normal lies within 12 degrees of one of
-    # two directions that meet at the fold's angle
+    # the front faces fall into two panels: nearly every normal lies close to one of two directions
+    # that meet at the fold's angle (a used board's dents, crush lines and a bent corner tilt a few
+    # faces by up to about 20 degrees: 12 degrees held only for perfectly planar panels)
     a = n[0]
     far = n[np.argmin(n @ a)]
     for _ in range(5):  # 2-means on the unit normals
@@ -86,13 +90,36 @@ def test_a_score_line_fold_makes_two_flat_panels_at_the_sampled_angle(seed):
     dihedral = math.degrees(math.acos(float(np.clip(a @ far, -1, 1))))
     assert FOLD_DEGREES[0] - 8 <= dihedral <= FOLD_DEGREES[1] + 8
     spread = np.degrees(np.arccos(np.clip(np.maximum(n @ a, n @ far), -1, 1)))
-    assert np.mean(spread < 12) > 0.9 and min(near_a.mean(), 1 - near_a.mean()) > 0.05
+    assert np.mean(spread < 20) > 0.9 and np.median(spread) < 8 and min(near_a.mean(), 1 - near_a.mean()) > 0.05
 
 
 def test_without_folds_a_piece_is_one_gently_buckled_panel():
     m = board_piece(np.random.default_rng(3), (0.3, 0.2, 0.0), {"bend": 0.0}, tear=0.0, folds=0)
     n = _face_normals(m.verts, [f for f, r in zip(m.faces, m.attrs["board_rim"][1], strict=True) if r == 0])
-    assert np.percentile(np.abs(n[:, 2]), 5) > math.cos(math.radians(15))  # lies flat, buckled by a few degrees
+    # lies flat: most of it within a few degrees of level; dents and a bent corner tilt a few faces
+    # more (the 5th percentile was 15 degrees before boards were dented: now up to about 25)
+    assert np.median(np.abs(n[:, 2])) > math.cos(math.radians(8))
+    assert np.percentile(np.abs(n[:, 2]), 5) > math.cos(math.radians(32))
+
+
+def _front_tilts(seed: int) -> np.ndarray:
+    """Degrees between each front face of a no-fold piece and the piece's mean front normal."""
+    m = board_piece(np.random.default_rng(seed), (0.3, 0.2, 0.0), {"bend": 0.0, "dents": 3}, tear=0.0, folds=0)
+    rim, depth = m.attrs["board_rim"][1], m.attrs["board_depth"][1]
+    n = _face_normals(m.verts, [f for f, r in zip(m.faces, rim, strict=True) if r == 0 and depth[f[0]] == 0])
+    mean = n.mean(axis=0) / np.linalg.norm(n.mean(axis=0))
+    return np.degrees(np.arccos(np.clip(n @ mean, -1, 1)))
+
+
+def test_a_used_board_is_dented_yet_stays_a_stiff_panel():
+    # real belt board is never a plane: over 10 seeds the old piece (buckled only) tilted its front
+    # faces by 3.7 degrees at the 90th percentile on average and at most 10; a used board's crush
+    # lines, dents, warp and bent corners give a real spread of shading ...
+    tilts = [_front_tilts(seed) for seed in range(10)]
+    assert np.mean([np.percentile(t, 90) for t in tilts]) > 8
+    assert all(t.max() > 12 for t in tilts)
+    # ... but board is stiff: it dents locally, the panel between stays flat (never paper's ripples)
+    assert all(np.median(t) < 8 for t in tilts) and all(np.percentile(t, 99) < 40 for t in tilts)
 
 
 @pytest.mark.parametrize("seed", range(4))
@@ -192,3 +219,51 @@ def test_board_attributes_reach_blender_and_its_material_reads_them():
     assert out["board_depth"] == ["POINT", True] and out["board_tear"] == ["POINT", True]
     assert out["board_rim"] == ["FACE", True]
     assert out["reads"] == ["board_depth", "board_rim", "board_tear"]
+
+
+MOTTLE_SCRIPT = r"""
+res = (120, 68)
+w, h = top_down(res, 8, light=0.7)
+mesh = grid(w * 1.1, h * 1.1, 60, 30)
+mesh.verts[:, 2] = 0.3 * (1 - np.abs(mesh.verts[:, 0]) / (w * 0.55))  # a roof: one fold along x = 0
+board = mesh_object("board", mesh)
+board.set_cp("category_id", 2)
+board.blender_obj.pass_index = 1
+for case, knobs in json.loads(sys.argv[1]).items():
+    board.blender_obj.data.materials.clear()
+    _assign(board, make_material({"family": "cardboard", "color": [0.45, 0.27, 0.13], "roughness": 0.85,
+                                  "print": "plain", **knobs}, size=(w, h), seed=3))
+    data = bproc.renderer.render(verbose=False)
+    np.save(f"{sys.argv[2]}/{case}.npy", data["colors"][0][..., :3])
+    np.save(f"{sys.argv[2]}/{case}_seg.npy", np.asarray(data["category_id_segmaps"][0]))
+print("DONE", flush=True)
+import os; os._exit(0)
+"""
+
+
+def test_board_mottling_reaches_cycles_darkens_the_fold_and_leaves_masks_untouched(tmp_path):
+    cases = {"clean": {}, "mottled": {"mottle": 1.0}}
+    run_in_blender(MOTTLE_SCRIPT, json.dumps(cases), str(tmp_path), timeout=600)
+    img = {c: np.load(tmp_path / f"{c}.npy").astype(float).mean(-1) for c in cases}
+    segs = [np.load(tmp_path / f"{c}_seg.npy") for c in cases]
+    assert np.array_equal(segs[0], segs[1]) and (segs[0] == 2).mean() > 0.95  # masks identical
+    mid = img["clean"].shape[1] // 2
+    away = np.r_[0: mid - 12, mid + 12: img["clean"].shape[1]]
+    spread = {c: float(np.subtract(*np.percentile(img[c][:, away], [95, 5]))) for c in cases}
+    # an even tan before; patches of damp, tide lines and rubbed board after (in 0..255 sRGB)
+    assert spread["mottled"] > max(15.0, 3 * spread["clean"]), spread
+    ratio = img["mottled"] / np.maximum(img["clean"], 1.0)
+    assert 0.8 < float(np.median(ratio[:, away])) < 1.1  # clean board keeps its colour on the whole
+    fold = float(ratio[:, mid - 2: mid + 2].mean())
+    assert fold < 0.92 * float(ratio[:, away].mean()), fold  # dirtier along the fold (about 12 %)
+
+
+def test_used_board_is_sampled_mottled_and_paper_bags_are_not():
+    from zerowaste.synth.params import _material
+
+    for seed in range(40):
+        for kind in ("flat_piece", "crushed_box"):
+            m = _material(np.random.default_rng(seed), "cardboard", kind)
+            top = 0.5 if m["print"] == "package" else 1.0  # coated package print: less mottled
+            assert 0.25 * top <= m["mottle"] <= top and m == _material(np.random.default_rng(seed), "cardboard", kind)
+        assert "mottle" not in _material(np.random.default_rng(seed), "cardboard", "paper_bag")
