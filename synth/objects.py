@@ -1262,25 +1262,29 @@ def settle(
 NO_CEILING = 10.0  #: (m) "no sheet above": far above any pile
 RAMP_CELLS = 8  #: beyond its hold-down reach a sheet's ceiling rises over this many cells ...
 RAMP_SLOPE = 0.6  #: ... by this much per cell (31 degrees)
-SQUEEZE_ROOM = 0.001  #: (m) pressed points end in a band this deep under the ceiling, in their order
+#: A pressed pile gives over this many times the depth it is pressed by (at least 1 cm): the drop fades
+#: out linearly below the pile's top, so stacked layers keep their order and two thirds of their gaps.
+SOFT_DEPTH = 3.0
 
 
 def press_under(sheet: np.ndarray, below: list[np.ndarray], hf: HeightField, gap: float = 0.002) -> None:
-    """Lower the vertices of ``below`` (in place) to just under a freshly draped ``sheet``.
+    """Lower the vertices of ``below`` (in place) to just under a freshly settled ``sheet``.
 
-    A sheet sinks into the pile under it (``settle``'s ``compress``), so without this, the tops
-    of what it covers would poke through it. The sheet's lowest points make a smooth ceiling; every
-    earlier vertex is pushed down under it (the sheet presses the pile there, hidden under the sheet
-    or seen smooth through clear film), never above the sheet's lowest point within 2 cells.
-    Pressed points keep their order (a strictly rising squeeze into the :data:`SQUEEZE_ROOM` band
-    under the ceiling, not a flat clamp), so the layers of a folded newspaper never merge.
+    An object sinks into the pile under it (``settle``'s ``compress``), so without this, the tops
+    of what it covers would poke through it. The sheet's lowest points make a smooth ceiling (never
+    above its lowest point within 4 cells, rising in a ramp beyond its outline, not a cliff). Where
+    the pile's top (the highest vertex of ``below`` within a cell, read bilinearly) is above that
+    ceiling, the pile gives like a soft heap: its top drops to the ceiling and the drop fades out
+    :data:`SOFT_DEPTH` times as deep below it. Each column moves as a whole, smoothly from column to
+    column, so layers keep their order and most of their spacing (squeezing them into one thin band
+    made stacked sheets flicker through each other in 1 cm blocks).
 
     >>> hf = HeightField((-0.2, 0.2, -0.2, 0.2))
     >>> box = np.array([[0.0, 0.0, 0.05]]); sheet = np.array([[0.0, 0.0, 0.03]])
     >>> press_under(sheet, [box], hf); round(float(box[0, 2]), 4)
     0.028
     """
-    from scipy.ndimage import map_coordinates, minimum_filter, uniform_filter
+    from scipy.ndimage import map_coordinates, maximum_filter, minimum_filter, uniform_filter
 
     i, j = hf._ij(sheet[:, :2])
     border = 5 + RAMP_CELLS  # the hold-down reach (4 cells), the ramp and one for the smoothing
@@ -1295,19 +1299,32 @@ def press_under(sheet: np.ndarray, below: list[np.ndarray], hf: HeightField, gap
     for _ in range(RAMP_CELLS):
         ceiling = np.minimum(ceiling, minimum_filter(ceiling, size=3, mode="nearest") + RAMP_SLOPE * hf.cell)
     # A pressed vertex follows a smooth ceiling (a stepped one shows as 1 cm blocks through clear
-    # film): averaged over 3x3 cells and read bilinearly, never above the lowest within 2 cells.
+    # film): averaged over 3x3 cells and read bilinearly.
     ceiling = uniform_filter(ceiling, size=3, mode="nearest")
     lo = np.array([hf.x0 + (j0 - 2) * hf.cell, hf.y0 + (i0 - 2) * hf.cell])  # the local grid, 2 cells wider:
     hi = lo + hf.cell * (np.array(ceiling.shape[::-1]) + 4)  # what lies wholly outside it is not under the sheet
-    for v in below:
-        if (v[:, :2].max(axis=0) < lo).any() or (v[:, :2].min(axis=0) > hi).any():
-            continue
+    under = [v for v in below if not ((v[:, :2].max(axis=0) < lo).any() or (v[:, :2].min(axis=0) > hi).any())]
+    if not under:
+        return
+    # The pile's top: the highest vertex per cell, spread over the 8 neighbours, so its bilinear read
+    # at any vertex is at least that vertex's height.
+    top = np.zeros_like(ceiling)
+    cells = []
+    for v in under:
         fi = (v[:, 1] - hf.y0) / hf.cell - 0.5 - i0
         fj = (v[:, 0] - hf.x0) / hf.cell - 0.5 - j0
-        top = map_coordinates(ceiling, [fi, fj], order=1, mode="constant", cval=NO_CEILING)
-        cap = np.maximum(top - gap - SQUEEZE_ROOM, 0.0)
-        x = np.maximum(v[:, 2] - cap, 0.0) / SQUEEZE_ROOM
-        v[:, 2] = np.minimum(v[:, 2], cap + SQUEEZE_ROOM * x / (1.0 + x))
+        ci = np.clip(np.floor(fi + 0.5).astype(int), 0, top.shape[0] - 1)
+        cj = np.clip(np.floor(fj + 0.5).astype(int), 0, top.shape[1] - 1)
+        np.maximum.at(top, (ci, cj), v[:, 2])
+        cells.append((fi, fj))
+    top = maximum_filter(top, size=3, mode="nearest")
+    for v, (fi, fj) in zip(under, cells, strict=True):
+        cap = np.maximum(map_coordinates(ceiling, [fi, fj], order=1, mode="constant", cval=NO_CEILING) - gap, 0.0)
+        pile = np.maximum(map_coordinates(top, [fi, fj], order=1, mode="nearest"), v[:, 2])
+        drop = np.maximum(pile - cap, 0.0)
+        depth = np.maximum(SOFT_DEPTH * drop, 0.01)
+        v[:, 2] -= drop * np.clip((v[:, 2] - (pile - depth)) / depth, 0.0, 1.0)
+        np.maximum(v[:, 2], 0.0, out=v[:, 2])
 
 
 def settle_scene(objects: list[dict], area, meshes: list[Mesh] | None = None) -> list[tuple[dict, Mesh]]:
@@ -1315,7 +1332,8 @@ def settle_scene(objects: list[dict], area, meshes: list[Mesh] | None = None) ->
 
     ``meshes`` gives an object-space mesh per object (default: :func:`build_mesh` of each); user
     assets (``obj["asset"]``) are placed as rigid pieces and never deformed by :func:`press_under`
-    (they are moved as a whole in Blender), procedural meshes are.
+    (they are moved as a whole in Blender), procedural meshes are. Every procedural object, draped
+    or rigid, presses what it covers down under itself: what lands later lies on top.
     """
     hf = HeightField(tuple(area), cell=0.01)
     out = []
@@ -1324,7 +1342,7 @@ def settle_scene(objects: list[dict], area, meshes: list[Mesh] | None = None) ->
         drape = obj["kind"] not in RIGID_KINDS and not obj.get("asset")
         verts = settle(mesh, obj["xy"], obj["yaw"], hf, drape=drape, stiff=obj["kind"] in STIFF_KINDS,
                        tilt=not obj.get("asset"))  # (an asset only moves and turns in Blender: no lean)
-        if drape:
+        if not obj.get("asset"):  # a rigid piece sinks into the soft heap too: what it covers goes under it
             press_under(verts, [m.verts for o, m in out if not o.get("asset")], hf)
         out.append((obj, Mesh(verts, mesh.faces, mesh.uv, mesh.sharp, mesh.attrs)))
     return out
