@@ -1284,7 +1284,7 @@ def press_under(sheet: np.ndarray, below: list[np.ndarray], hf: HeightField, gap
     >>> press_under(sheet, [box], hf); round(float(box[0, 2]), 4)
     0.028
     """
-    from scipy.ndimage import map_coordinates, maximum_filter, minimum_filter, uniform_filter
+    from scipy.ndimage import gaussian_filter, map_coordinates, maximum_filter, minimum_filter, uniform_filter
 
     i, j = hf._ij(sheet[:, :2])
     border = 5 + RAMP_CELLS  # the hold-down reach (4 cells), the ramp and one for the smoothing
@@ -1306,8 +1306,9 @@ def press_under(sheet: np.ndarray, below: list[np.ndarray], hf: HeightField, gap
     under = [v for v in below if not ((v[:, :2].max(axis=0) < lo).any() or (v[:, :2].min(axis=0) > hi).any())]
     if not under:
         return
-    # The pile's top: the highest vertex per cell, spread over the 8 neighbours, so its bilinear read
-    # at any vertex is at least that vertex's height.
+    # The pile's top: the highest vertex per cell, spread 3 cells round and smoothed within 2, so its
+    # bilinear read at any vertex is at least that vertex's height and has no kinks at the cells (a
+    # kinked top pressed 1 cm facets into glossy film).
     top = np.zeros_like(ceiling)
     cells = []
     for v in under:
@@ -1317,7 +1318,7 @@ def press_under(sheet: np.ndarray, below: list[np.ndarray], hf: HeightField, gap
         cj = np.clip(np.floor(fj + 0.5).astype(int), 0, top.shape[1] - 1)
         np.maximum.at(top, (ci, cj), v[:, 2])
         cells.append((fi, fj))
-    top = maximum_filter(top, size=3, mode="nearest")
+    top = gaussian_filter(maximum_filter(top, size=7, mode="nearest"), 1.0, mode="nearest", truncate=2.0)
     for v, (fi, fj) in zip(under, cells, strict=True):
         cap = np.maximum(map_coordinates(ceiling, [fi, fj], order=1, mode="constant", cval=NO_CEILING) - gap, 0.0)
         pile = np.maximum(map_coordinates(top, [fi, fj], order=1, mode="nearest"), v[:, 2])
