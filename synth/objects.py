@@ -58,7 +58,7 @@ def grid(w: float, h: float, nx: int, ny: int) -> Mesh:
     idx = np.arange(gx.size).reshape(ny + 1, nx + 1)
     quads = np.stack([idx[:-1, :-1], idx[:-1, 1:], idx[1:, 1:], idx[1:, :-1]], axis=-1).reshape(-1, 4)
     uv = np.stack([(gx.ravel() + w / 2) / w, (gy.ravel() + h / 2) / h], axis=1)
-    return Mesh(verts, [tuple(int(i) for i in q) for q in quads], uv)
+    return Mesh(verts, list(map(tuple, quads.tolist())), uv)
 
 
 def revolve(profile_r: np.ndarray, profile_x: np.ndarray, segments: int, cap: bool = True) -> Mesh:
@@ -468,7 +468,7 @@ def _triangulate_lattice(flat: np.ndarray, faces: list[tuple[int, ...]]) -> list
     t = np.where(diag02[:, None, None],
                  np.stack([q[:, [0, 1, 2]], q[:, [0, 2, 3]]], axis=1),
                  np.stack([q[:, [0, 1, 3]], q[:, [1, 2, 3]]], axis=1)).reshape(-1, 3)
-    return [tuple(int(i) for i in f) for f in t]
+    return list(map(tuple, t.tolist()))
 
 
 def _edge_curl(rng: np.random.Generator, xy: np.ndarray, amount: float, box=None) -> np.ndarray:
@@ -747,7 +747,7 @@ def board_sheet(outline: np.ndarray, folds: list[float], step: float) -> tuple[n
     area = (p1[:, 0] - p0[:, 0]) * (p2[:, 1] - p0[:, 1]) - (p1[:, 1] - p0[:, 1]) * (p2[:, 0] - p0[:, 0])
     keep = path.contains_points(pts[tri].mean(axis=1)) & (np.abs(area) > 1e-12)
     tri = np.where((area[keep] < 0)[:, None], tri[keep][:, ::-1], tri[keep])
-    return pts, [tuple(int(i) for i in t) for t in tri], len(boundary)
+    return pts, list(map(tuple, tri.tolist())), len(boundary)
 
 
 def solidify(verts: np.ndarray, faces: list[tuple[int, ...]], outline: np.ndarray, thickness: float) -> tuple[
