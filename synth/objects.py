@@ -1265,6 +1265,7 @@ RAMP_SLOPE = 0.6  #: ... by this much per cell (31 degrees)
 #: A pressed pile gives over this many times the depth it is pressed by (at least 1 cm): the drop fades
 #: out linearly below the pile's top, so stacked layers keep their order and two thirds of their gaps.
 SOFT_DEPTH = 3.0
+BELT_CLEARANCE = 0.001  #: (m) pressed points stay this far above the belt (unless the ceiling is lower)
 
 
 def press_under(sheet: np.ndarray, below: list[np.ndarray], hf: HeightField, gap: float = 0.002) -> None:
@@ -1275,7 +1276,7 @@ def press_under(sheet: np.ndarray, below: list[np.ndarray], hf: HeightField, gap
     above its lowest point within 4 cells, rising in a ramp beyond its outline, not a cliff). Where
     the pile's top (the highest vertex of ``below`` within a cell, read bilinearly) is above that
     ceiling, the pile gives like a soft heap: its top drops to the ceiling and the drop fades out
-    :data:`SOFT_DEPTH` times as deep below it. Each column moves as a whole, smoothly from column to
+    :data:`SOFT_DEPTH` times as deep below it (not below :data:`BELT_CLEARANCE`). Each column moves as a whole, smoothly from column to
     column, so layers keep their order and most of their spacing (squeezing them into one thin band
     made stacked sheets flicker through each other in 1 cm blocks).
 
@@ -1323,9 +1324,10 @@ def press_under(sheet: np.ndarray, below: list[np.ndarray], hf: HeightField, gap
         cap = np.maximum(map_coordinates(ceiling, [fi, fj], order=1, mode="constant", cval=NO_CEILING) - gap, 0.0)
         pile = np.maximum(map_coordinates(top, [fi, fj], order=1, mode="nearest"), v[:, 2])
         drop = np.maximum(pile - cap, 0.0)
-        depth = np.maximum(SOFT_DEPTH * drop, 0.01)
+        # The give stops BELT_CLEARANCE above the belt (a face pressed flush with it shades black).
+        floor = np.minimum(BELT_CLEARANCE, cap)
+        depth = np.maximum(np.minimum(np.maximum(SOFT_DEPTH * drop, 0.01), pile - floor), 1e-9)
         v[:, 2] -= drop * np.clip((v[:, 2] - (pile - depth)) / depth, 0.0, 1.0)
-        np.maximum(v[:, 2], 0.0, out=v[:, 2])
 
 
 def settle_scene(objects: list[dict], area, meshes: list[Mesh] | None = None) -> list[tuple[dict, Mesh]]:
