@@ -326,7 +326,7 @@ def _material(rng: np.random.Generator, cls: str, kind: str, surfaces: dict | No
 
 
 #: Per-object wear level drawn from this range when a preset's ``surfaces`` has no ``wear``.
-WEAR_DEFAULT = (0.2, 0.9)
+WEAR_DEFAULT = (0.1, 0.7)
 #: How much of the level each family shows as (fade, rub, stain, scuff): paper and board yellow,
 #: stain and lose ink; plastics and metal barely fade or soak up stains but scuff.
 WEAR_FAMILY = {
