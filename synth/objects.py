@@ -1268,7 +1268,8 @@ SOFT_DEPTH = 3.0
 BELT_CLEARANCE = 0.001  #: (m) pressed points stay this far above the belt (unless the ceiling is lower)
 
 
-def press_under(sheet: np.ndarray, below: list[np.ndarray], hf: HeightField, gap: float = 0.002) -> None:
+def press_under(sheet: np.ndarray, below: list[np.ndarray], hf: HeightField, gap: float = 0.002,
+                bounds: np.ndarray | None = None) -> None:
     """Lower the vertices of ``below`` (in place) to just under a freshly settled ``sheet``.
 
     An object sinks into the pile under it (``settle``'s ``compress``), so without this, the tops
@@ -1284,6 +1285,9 @@ def press_under(sheet: np.ndarray, below: list[np.ndarray], hf: HeightField, gap
     >>> box = np.array([[0.0, 0.0, 0.05]]); sheet = np.array([[0.0, 0.0, 0.03]])
     >>> press_under(sheet, [box], hf); round(float(box[0, 2]), 4)
     0.028
+
+    ``bounds`` (optional, one row per array of ``below``): its (x min, y min, x max, y max). Pressing only
+    moves points down, so :func:`settle_scene` measures each object once, not once per object above it.
     """
     from scipy.ndimage import gaussian_filter, map_coordinates, maximum_filter, minimum_filter, uniform_filter
 
@@ -1304,7 +1308,10 @@ def press_under(sheet: np.ndarray, below: list[np.ndarray], hf: HeightField, gap
     ceiling = uniform_filter(ceiling, size=3, mode="nearest")
     lo = np.array([hf.x0 + (j0 - 2) * hf.cell, hf.y0 + (i0 - 2) * hf.cell])  # the local grid, 2 cells wider:
     hi = lo + hf.cell * (np.array(ceiling.shape[::-1]) + 4)  # what lies wholly outside it is not under the sheet
-    under = [v for v in below if not ((v[:, :2].max(axis=0) < lo).any() or (v[:, :2].min(axis=0) > hi).any())]
+    if bounds is None:
+        bounds = np.array([np.r_[v[:, :2].min(axis=0), v[:, :2].max(axis=0)] for v in below]).reshape(-1, 4)
+    inside = ~((bounds[:, 2:] < lo).any(axis=1) | (bounds[:, :2] > hi).any(axis=1))
+    under = [v for v, keep in zip(below, inside, strict=True) if keep]
     if not under:
         return
     # The pile's top: the highest vertex per cell, spread 3 cells round and smoothed within 2, so its
@@ -1321,13 +1328,16 @@ def press_under(sheet: np.ndarray, below: list[np.ndarray], hf: HeightField, gap
         cells.append((fi, fj))
     top = gaussian_filter(maximum_filter(top, size=7, mode="nearest"), 1.0, mode="nearest", truncate=2.0)
     for v, (fi, fj) in zip(under, cells, strict=True):
+        # Only points over the ceiling grid can move (beyond it the ceiling reads NO_CEILING: no drop).
+        near = np.flatnonzero((fi > -1) & (fi < ceiling.shape[0]) & (fj > -1) & (fj < ceiling.shape[1]))
+        fi, fj, z = fi[near], fj[near], v[near, 2]
         cap = np.maximum(map_coordinates(ceiling, [fi, fj], order=1, mode="constant", cval=NO_CEILING) - gap, 0.0)
-        pile = np.maximum(map_coordinates(top, [fi, fj], order=1, mode="nearest"), v[:, 2])
+        pile = np.maximum(map_coordinates(top, [fi, fj], order=1, mode="nearest"), z)
         drop = np.maximum(pile - cap, 0.0)
         # The give stops BELT_CLEARANCE above the belt (a face pressed flush with it shades black).
         floor = np.minimum(BELT_CLEARANCE, cap)
         depth = np.maximum(np.minimum(np.maximum(SOFT_DEPTH * drop, 0.01), pile - floor), 1e-9)
-        v[:, 2] -= drop * np.clip((v[:, 2] - (pile - depth)) / depth, 0.0, 1.0)
+        v[near, 2] = z - drop * np.clip((z - (pile - depth)) / depth, 0.0, 1.0)
 
 
 def settle_scene(objects: list[dict], area, meshes: list[Mesh] | None = None) -> list[tuple[dict, Mesh]]:
@@ -1339,13 +1349,14 @@ def settle_scene(objects: list[dict], area, meshes: list[Mesh] | None = None) ->
     or rigid, presses what it covers down under itself: what lands later lies on top.
     """
     hf = HeightField(tuple(area), cell=0.01)
-    out = []
+    out, bounds = [], []  # bounds: (x min, y min, x max, y max) per procedural object (see press_under)
     for k, obj in enumerate(objects):
         mesh = build_mesh(obj) if meshes is None else meshes[k]
         drape = obj["kind"] not in RIGID_KINDS and not obj.get("asset")
         verts = settle(mesh, obj["xy"], obj["yaw"], hf, drape=drape, stiff=obj["kind"] in STIFF_KINDS,
                        tilt=not obj.get("asset"))  # (an asset only moves and turns in Blender: no lean)
         if not obj.get("asset"):  # a rigid piece sinks into the soft heap too: what it covers goes under it
-            press_under(verts, [m.verts for o, m in out if not o.get("asset")], hf)
+            press_under(verts, [m.verts for o, m in out if not o.get("asset")], hf, bounds=np.array(bounds).reshape(-1, 4))
+            bounds.append(np.r_[verts[:, :2].min(axis=0), verts[:, :2].max(axis=0)])
         out.append((obj, Mesh(verts, mesh.faces, mesh.uv, mesh.sharp, mesh.attrs)))
     return out

@@ -1,0 +1,61 @@
+"""The cost trims of the sixth round change no result: settle_scene's measured-once bounds and the
+skipped far points of press_under give the same vertices as measuring every object on every call.
+Pure Python (no bpy); seeded."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from zerowaste.synth.objects import (
+    RIGID_KINDS,
+    STIFF_KINDS,
+    HeightField,
+    Mesh,
+    build_mesh,
+    press_under,
+    settle,
+    settle_scene,
+)
+from zerowaste.synth.params import frame_seed, sample_scene
+from zerowaste.synth.presets import load_preset
+
+
+def _settle_unbounded(objects: list[dict], area, meshes: list[Mesh]) -> list[np.ndarray]:
+    """settle_scene as before the trim: press_under measures every object below on every call."""
+    hf = HeightField(tuple(area), cell=0.01)
+    out: list[np.ndarray] = []
+    for obj, mesh in zip(objects, meshes, strict=True):
+        verts = settle(mesh, obj["xy"], obj["yaw"], hf, drape=obj["kind"] not in RIGID_KINDS,
+                       stiff=obj["kind"] in STIFF_KINDS, tilt=True)
+        press_under(verts, out, hf)
+        out.append(verts)
+    return out
+
+
+def test_settle_scene_bounds_change_nothing():
+    preset = load_preset("default", [])
+    for i in range(2):
+        scene = sample_scene(preset, frame_seed(11, i))
+        objects = [o for o in scene["objects"] if not o.get("asset")][:40]
+        meshes = [build_mesh(o) for o in objects]
+        fast = [m.verts for _, m in settle_scene(objects, scene["area"], meshes)]
+        slow = _settle_unbounded(objects, scene["area"], [build_mesh(o) for o in objects])
+        assert len(fast) == len(slow) == len(objects)
+        for a, b in zip(fast, slow, strict=True):
+            np.testing.assert_array_equal(a, b)
+        assert any(not np.array_equal(m.verts, v) for m, v in zip(meshes, fast, strict=True))  # it did settle
+
+
+def test_press_under_bounds_and_far_points():
+    """Given bounds select the same objects as measured ones; points beyond the sheet's reach stay put."""
+    sheet = np.array([[x, y, 0.03] for x in np.linspace(-0.05, 0.05, 11) for y in np.linspace(-0.05, 0.05, 11)])
+    below = [np.array([[0.0, 0.0, 0.05], [0.6, 0.0, 0.05]]), np.array([[0.9, 0.9, 0.08]])]
+    a = [v.copy() for v in below]
+    b = [v.copy() for v in below]
+    press_under(sheet, a, HeightField((-1.0, 1.0, -1.0, 1.0)))
+    bounds = np.array([np.r_[v[:, :2].min(axis=0), v[:, :2].max(axis=0)] for v in below])
+    press_under(sheet, b, HeightField((-1.0, 1.0, -1.0, 1.0)), bounds=bounds)
+    for x, y in zip(a, b, strict=True):
+        np.testing.assert_array_equal(x, y)
+    assert a[0][0, 2] < 0.03  # under the sheet: pressed below it
+    assert a[0][1, 2] == 0.05 and a[1][0, 2] == 0.08  # 0.6 m and 0.9 m away: untouched
