@@ -171,11 +171,17 @@ def _text_strips(face: str, px: int, n: int = 10, title: bool = False) -> list[t
                 word = word.capitalize() + ("." if rng.random() < 0.5 else ",")
             starts.append(round(x))
             words.append(word)
-            x += f.getlength(word) + space
+            x += _word_px(face, px, word) + space
         img = Image.new("L", (round(x), round(px * 1.25)), 0)
         ImageDraw.Draw(img).text((0, 0), " ".join(words), font=f, fill=255)
         out.append((img, np.array(starts)))
     return out
+
+
+@functools.lru_cache(maxsize=16384)  # ~100 words in a few spellings per (face, size)
+def _word_px(face: str, px: int, word: str) -> float:
+    """Width (px) of ``word`` in ``face`` at ``px`` (a strip measures thousands of words from a short list)."""
+    return font(face, px).getlength(word)
 
 
 @functools.lru_cache(maxsize=128)

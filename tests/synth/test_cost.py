@@ -59,3 +59,31 @@ def test_press_under_bounds_and_far_points():
         np.testing.assert_array_equal(x, y)
     assert a[0][0, 2] < 0.03  # under the sheet: pressed below it
     assert a[0][1, 2] == 0.05 and a[1][0, 2] == 0.08  # 0.6 m and 0.9 m away: untouched
+
+
+def test_text_strips_word_widths_cached_same():
+    """Strips laid out from cached word widths equal a fresh layout; other faces or sizes differ."""
+    from zerowaste.synth import prints as P
+
+    first = P._text_strips("serif", 9)
+    assert P._word_px("serif", 9, "the") == P.font("serif", 9).getlength("the")
+    P._text_strips.cache_clear()
+    P._word_px.cache_clear()
+    again = P._text_strips("serif", 9)
+    assert again is not first
+    for (a, sa), (b, sb) in zip(first, again, strict=True):
+        assert a.tobytes() == b.tobytes() and np.array_equal(sa, sb)
+    other = P._text_strips("sans", 9)[0][0]
+    assert other.tobytes() != first[0][0].tobytes()
+
+
+def test_news_print_seeded():
+    """A newspaper print redrawn after clearing every cache is identical; another seed is another page."""
+    from zerowaste.synth import prints as P
+
+    a = P.make_print("news", 5, (0.6, 0.4), 549.0).copy()
+    P._cached.cache_clear()
+    P._text_strips.cache_clear()
+    P._word_px.cache_clear()
+    np.testing.assert_array_equal(P.make_print("news", 5, (0.6, 0.4), 549.0), a)
+    assert not np.array_equal(P.make_print("news", 6, (0.6, 0.4), 549.0), a)
