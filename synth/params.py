@@ -112,6 +112,10 @@ FIT_RANGES: tuple[FitRange, ...] = (
     FitRange("post.fringe_px", 0.0, 4.0),             # lateral chromatic aberration at the side edges (px at 1920)
     FitRange("post.tint", 0.0, 0.3),                  # the cast the white balance leaves (log gain)
     FitRange("post.codec_scale", 0.4, 1.0),           # the codec's working width (share of 1920 px)
+    FitRange("lighting.bar_spread", 40.0, 180.0),     # the bars' beam (degrees): narrow = dark contact shadows
+    FitRange("post.defocus_patches", 0.0, 1.0),       # share of the defocus pattern in random patches
+    FitRange("post.smear", 0.0, 3.0),                 # motion blur (1 + this) times longer in patches
+    FitRange("post.tint_green", -1.0, 1.0),           # green (> 0) or magenta (< 0) share of the cast the AWB leaves
 )
 
 
@@ -494,9 +498,13 @@ def camera_look(post_p: dict, seed: int) -> dict:
         out[key] = round(_u(rng, post_p.get(key, (0.0, 0.0))), 4)
     out["codec_scale"] = round(_u(rng, post_p.get("codec_scale", (1.0, 1.0))), 4)
     tint, green = _u(rng, post_p.get("tint", (0.0, 0.0))), float(rng.uniform(0.0, 1.0))
+    lo, hi = post_p.get("tint_green", (0.0, 1.0))  # fluorescent tubes leave green, LEDs magenta (< 0)
+    green = float(lo) + (float(hi) - float(lo)) * green
     if tint > 0:  # a warm cast the white balance leaves, some with a fluorescent green (log gains)
         cast = tint * (green * np.array([-0.25, 0.5, -0.25]) + np.array([0.5, 0.0, -0.5]))
         out["wb_gains"] = [round(float(g * np.exp(c)), 4) for g, c in zip(out["wb_gains"], cast, strict=True)]
+    for key in ("defocus_patches", "smear"):  # soft and smeared patches anywhere in the frame (drawn last)
+        out[key] = round(_u(rng, post_p.get(key, (0.0, 0.0))), 4)
     return out
 
 
@@ -548,6 +556,11 @@ def sample_scene(preset: dict, seed: int, assets: dict[str, list[str]] | None = 
                                                     round(height * 0.9, 3)],
                        "size": [0.3, 0.3], "power": round(_u(rng, light_p.get("hotspot_power", (2.0, 6.0))), 2),
                        "color": blackbody_rgb(_u(rng, light_p["temperature_k"]))})
+    if "bar_spread" in light_p:  # the bars' beam (degrees; lighting.py): own stream, the clutter keeps its seed
+        beam = np.random.Generator(np.random.PCG64([int(seed), 3]))
+        for light in lights:
+            if light["type"] == "bar":
+                light["spread"] = round(_u(beam, light_p["bar_spread"]), 1)
     post = {k: round(_u(rng, post_p[k]), 4) for k in ("motion_blur_px", "vignette", "noise", "exposure")}
     post["seed"] = int(rng.integers(2**31 - 1))
     post.update(camera_look(post_p, post["seed"]))

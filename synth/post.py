@@ -1,7 +1,8 @@
 """Camera look on the rendered RGB (pure numpy + OpenCV): what a conveyor video camera does to a frame.
 
 In order: exposure and auto white balance with a drift and a tint (in linear light), pools of
-uneven overhead light, lens defocus that grows away from the focus centre, motion blur along the belt, vignette,
+uneven overhead light, lens defocus that grows away from the focus centre and in random patches (the pile's
+height, a tilted lens), motion blur along the belt (longer in patches: smear), vignette,
 lateral chromatic fringing, a highlight shoulder (the tone curve's roll-off), sensor noise (shot + read noise, partly
 correlated and with chroma noise, as after demosaicing), in-camera sharpening, and lossy compression (JPEG with
 4:2:0 chroma subsampling, standing in for the video codec; optionally at a reduced resolution, as a low-bitrate
@@ -41,6 +42,25 @@ def linear_to_srgb(lin: np.ndarray) -> np.ndarray:
     """Linear light -> sRGB in 0..1 (clipped)."""
     lin = np.clip(lin, 0.0, 1.0)
     return np.where(lin <= 0.0031308, lin * 12.92, 1.055 * lin ** (1 / 2.4) - 0.055).astype(np.float32)
+
+
+def smear(lin: np.ndarray, length: int, extra: float, patches: np.ndarray) -> np.ndarray:
+    """Motion blur of ``length`` px, ``(1 + extra)`` times longer where ``patches`` (0..1) is high.
+
+    The belt moves every piece the same way, but pieces tumbling off a pile, a shaking camera mount
+    and a rolling shutter smear some regions of a real frame much more than others.
+
+    >>> img = np.zeros((2, 9, 3), np.float32); img[:, 4] = 1.0
+    >>> field = np.array([[0.0], [1.0]], np.float32)[:, :, None] * np.ones((1, 9, 1), np.float32)
+    >>> out = smear(img, 1, 2.0, field)  # row 0 unblurred, row 1 smeared over 3 px
+    >>> out[0, 3:6, 0].tolist(), [round(float(v), 3) for v in out[1, 3:6, 0]]
+    ([0.0, 1.0, 0.0], [0.333, 0.333, 0.333])
+    """
+    base = motion_blur(lin, length)
+    long = int(round(max(length, 1) * (1.0 + extra)))
+    if extra <= 0 or long <= max(length, 1):
+        return base
+    return base + (motion_blur(lin, long) - base) * patches
 
 
 def motion_blur(img: np.ndarray, length: int) -> np.ndarray:
@@ -118,12 +138,32 @@ def light_pools(h: int, w: int, amount: float, rng: np.random.Generator) -> np.n
     return (gain / gain.mean()).astype(np.float32)[..., None]  # the exposure stays the preset's
 
 
-def defocus(lin: np.ndarray, sigma: float, edge: float, centre: tuple[float, float]) -> np.ndarray:
+def blur_field(h: int, w: int, rng: np.random.Generator, cells: int = 4) -> np.ndarray:
+    """(h, w, 1) smooth random field stretched to 0..1: where a frame is soft for reasons other than the lens.
+
+    A ``cells`` x ``cells * h / w`` grid of random values scaled up smoothly: patches a quarter of the
+    frame across, as the top of a pile 20-30 cm above the belt or a tilted lens leave a region soft.
+
+    >>> f = blur_field(36, 64, np.random.default_rng(0))
+    >>> f.shape, float(f.min()), float(f.max())
+    ((36, 64, 1), 0.0, 1.0)
+    """
+    gh = max(2, round(cells * h / w))
+    grid = rng.uniform(0.0, 1.0, (gh + 1, cells + 1)).astype(np.float32)
+    field = cv2.resize(grid, (w, h), interpolation=cv2.INTER_LINEAR)
+    field = cv2.GaussianBlur(field, (0, 0), sigmaX=0.5 * w / cells)  # round the grid's creases off
+    return ((field - field.min()) / max(float(np.ptp(field)), 1e-6))[..., None]
+
+
+def defocus(lin: np.ndarray, sigma: float, edge: float, centre: tuple[float, float],
+            patches: np.ndarray | None = None, share: float = 0.0) -> np.ndarray:
     """Lens blur of ``sigma`` px at the focus ``centre`` growing to ``sigma * (1 + edge)`` away from it.
 
     The belt is not flat (piles stand 20-30 cm high) and the lens is softer off-axis, so sharpness
     varies across a real frame. ``centre`` is (x, y) in 0..1 of the frame; the blend weight is the squared
-    distance from it (1 at the frame's far corner). Two Gaussian blurs and a blend: cheap.
+    distance from it (1 at the frame's far corner), mixed with ``patches`` (a :func:`blur_field`) by
+    ``share`` (0..1): soft regions anywhere in the frame, not only towards its corners. Two Gaussian
+    blurs and a blend: cheap.
 
     >>> img = np.zeros((40, 40, 3), np.float32); img[::2] = 1.0
     >>> out = defocus(img, 0.8, 2.0, (0.0, 0.0))  # in focus at the top-left corner
@@ -141,6 +181,8 @@ def defocus(lin: np.ndarray, sigma: float, edge: float, centre: tuple[float, flo
     x = np.abs(np.linspace(0.0, 1.0, w, dtype=np.float32) - cx) / max(cx, 1 - cx)
     y = np.abs(np.linspace(0.0, 1.0, h, dtype=np.float32) - cy) / max(cy, 1 - cy)
     weight = ((y[:, None] ** 2 + x[None, :] ** 2) / 2)[..., None]
+    if patches is not None and share > 0:
+        weight = (1.0 - share) * weight + share * patches
     return sharp + (soft - sharp) * weight
 
 
@@ -220,12 +262,18 @@ def postprocess(rgb: np.ndarray, post: dict) -> np.ndarray:
     if pools > 0:
         lin = lin * light_pools(h, w, pools, look)
     centre = (float(look.uniform(0.3, 0.7)), float(look.uniform(0.3, 0.7)))
-    lin = defocus(lin, float(post.get("defocus_px", 0.0)) * s, float(post.get("defocus_edge", 0.0)), centre)
-    lin = motion_blur(lin, int(round(post["motion_blur_px"] * s)))
+    share, extra = float(post.get("defocus_patches", 0.0)), float(post.get("smear", 0.0))
+    patches = np.random.default_rng([int(post["seed"]), 3])  # where the soft and smeared patches lie
+    soft = blur_field(h, w, patches) if share > 0 else None
+    lin = defocus(lin, float(post.get("defocus_px", 0.0)) * s, float(post.get("defocus_edge", 0.0)), centre,
+                  soft, share)
+    length = int(round(post["motion_blur_px"] * s))
+    lin = smear(lin, length, extra, blur_field(h, w, patches)) if extra > 0 else motion_blur(lin, length)
     if post["vignette"] > 0:
-        yy, xx = np.mgrid[0:h, 0:w]
-        r2 = ((xx - w / 2) / (w / 2)) ** 2 + ((yy - h / 2) / (h / 2)) ** 2
-        lin = lin * (1 - post["vignette"] * np.clip(r2 / 2, 0, 1))[..., None].astype(np.float32)
+        xx = ((np.arange(w, dtype=np.float32) - w / 2) / (w / 2)) ** 2
+        yy = ((np.arange(h, dtype=np.float32) - h / 2) / (h / 2)) ** 2
+        r2 = yy[:, None] + xx[None, :]
+        lin = lin * (1 - np.float32(post["vignette"]) * np.clip(r2 / 2, 0, 1))[..., None]
     lin = fringe(lin, float(post.get("fringe_px", 0.0)) * s)
     img = linear_to_srgb(shoulder(lin, float(post.get("shoulder", 0.0)), float(post.get("white", WHITE))))
     amount = float(post.get("sharpen", 0.0))

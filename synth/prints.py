@@ -69,11 +69,12 @@ BACKS: dict[str, dict[str, float]] = {
 #: Largest side of a returned texture (memory and speed bound); prints are drawn at twice the size.
 MAX_TEX_PX = 1024
 
-#: Saturated packaging inks (sRGB 0..255).
+#: Saturated packaging inks (sRGB 0..255): primaries, and the pinks, teals, oranges and browns that real
+#: packs on a belt show as much (a palette of pure red, blue and gold reads as synthetic).
 INKS = [
-    (215, 25, 32), (240, 200, 0), (20, 70, 170), (0, 140, 70), (240, 110, 10), (110, 35, 140),
-    (220, 0, 115), (0, 150, 215), (25, 25, 30), (160, 20, 30), (255, 230, 60), (0, 90, 60),
-    (250, 80, 60), (40, 40, 120),
+    (215, 25, 32), (236, 186, 30), (30, 80, 165), (0, 140, 70), (240, 110, 10), (110, 35, 140),
+    (220, 0, 115), (0, 150, 215), (25, 25, 30), (160, 20, 30), (232, 96, 150), (0, 90, 60),
+    (250, 80, 60), (40, 40, 120), (0, 128, 128), (190, 84, 40),
 ]
 #: Natural photo tones (sRGB): skin, sky, foliage, wood, sand, shadow, concrete, water.
 NATURAL = [(205, 165, 135), (120, 165, 215), (70, 120, 55), (125, 90, 60), (225, 210, 175), (45, 45, 50),
@@ -2141,6 +2142,49 @@ _LAYOUTS = {"letter": (_letter, PAPER_WHITE), "news": (_news, NEWSPRINT), "magaz
             "snack": (_snack, PAPER_WHITE), "label": (_label, (0, 0, 0)), "can": (_can, (0, 0, 0)), "bag": (_bag, (0, 0, 0))}
 
 
+#: How ink sits in the stock (:func:`in_paper`): the largest share of the ink lifted in blotches and
+#: fibres, and the range of the per-print fade (share of the saturation lost).
+INK_MOTTLE = 0.5
+INK_FADE = (0.15, 0.45)
+_LUMA = np.float32([0.3, 0.59, 0.11])
+
+
+def in_paper(img: np.ndarray, stock, seed: int) -> np.ndarray:
+    """Ink as it sits in real stock, not on it like a decal: uneven and faded (RGBA uint8 in and out).
+
+    Presses lay ink down unevenly and handling rubs it, so up to :data:`INK_MOTTLE` of it lifts towards the ``stock`` colour in
+    blotches and fibres (multi-octave noise); and light, damp and dirt fade the colours (a per-print
+    share of the saturation in :data:`INK_FADE`: packaging on a belt is saturated in places, faded
+    overall). With ``stock`` None (an ink-only print whose alpha is the ink) the blotches thin the alpha
+    instead; with ``stock`` "fade" (labels and cans, whose alpha is the label) the colours only fade. Deterministic in
+    ``seed``; uint8 OpenCV passes (a 1024 px print in ~20 ms). No blur: the spread of ink (~0.1 mm) is far
+    below a texel, and the camera's defocus (:mod:`zerowaste.synth.post`) softens print and paper alike.
+
+    >>> flat = np.zeros((64, 64, 4), np.uint8); flat[:] = (215, 25, 32, 255)  # a solid red ink field
+    >>> out = in_paper(flat, PAPER_WHITE, 1)
+    >>> bool(out[..., 0].std() > 2), bool(out[..., 1].mean() > 40)  # uneven, and faded towards the stock
+    (True, True)
+    """
+    rng = np.random.default_rng([int(seed), 61])
+    h, w = img.shape[:2]
+    tile = _fbm_tile(int(rng.integers(4)))[:: rng.choice([-1, 1]), :: rng.choice([-1, 1])]
+    strength = np.float32(INK_MOTTLE * rng.uniform(0.4, 1.0) / 2.0)
+    lift = np.clip(cv2.resize(tile, (w, h), interpolation=cv2.INTER_LINEAR) - 0.3, 0.0, 2.0) * strength
+    keep = float(1.0 - rng.uniform(*INK_FADE))  # desaturate: keep * colour + (1 - keep) * luma, one matrix
+    fade = np.eye(4, dtype=np.float32)  # (RGBA throughout: slicing channels out of it costs more than the work)
+    fade[:3, :3] = keep * np.eye(3, dtype=np.float32) + (1.0 - keep) * np.tile(_LUMA, (3, 1))
+    faded = cv2.transform(img, fade)
+    if isinstance(stock, str):
+        return faded
+    if stock is None:  # the same colour with no ink: blending towards it thins the alpha alone
+        fade[3, 3] = 0.0
+        bare = cv2.transform(img, fade)
+    else:
+        bare = np.full((h, w), int.from_bytes(bytes([*map(int, stock[:3]), 255]), "little"), np.uint32)
+        bare = bare.view(np.uint8).reshape(h, w, 4)
+    return cv2.blendLinear(faded, bare, 1.0 - lift, lift)
+
+
 @functools.lru_cache(maxsize=16)  # prints are unique per object: a small cache bounds memory
 def _cached(kind: str, seed: int, w_mm: float, h_mm: float, out_w: int, out_h: int) -> np.ndarray:
     layout, bg = _LAYOUTS[kind]
@@ -2151,7 +2195,8 @@ def _cached(kind: str, seed: int, w_mm: float, h_mm: float, out_w: int, out_h: i
     img = page.img.reduce(2)
     if img.size != (out_w, out_h):
         img = img.resize((out_w, out_h), Image.BILINEAR)
-    arr = np.asarray(img, dtype=np.uint8)
+    stock = ("fade" if kind in ("label", "can") else None) if kind in INK_ONLY else bg
+    arr = in_paper(np.asarray(img, dtype=np.uint8), stock, seed)
     arr.setflags(write=False)
     return arr
 

@@ -90,7 +90,7 @@ def test_a_crumpled_sheet_outline_is_a_torn_polygon_not_a_gathered_square():
     for seed in range(10):
         m = build_mesh(_obj("crumpled_sheet", (0.3, 0.4, 0.0), seed))
         v, f = m.verts[:, :2], np.array(m.faces)
-        area = sum(0.5 * np.abs(cross(v[f[:, i]] - v[f[:, 0]], v[f[:, i + 1]] - v[f[:, 0]])) for i in (1, 2))
+        area = sum(0.5 * np.abs(cross(v[f[:, i]] - v[f[:, 0]], v[f[:, i + 1]] - v[f[:, 0]])) for i in range(1, f.shape[1] - 1))
         fills.append(float(area.sum() / (np.ptp(v[:, 0]) * np.ptp(v[:, 1]))))
     assert max(fills) < 0.85 and np.mean(fills) < 0.8, fills  # (a gathered square fills 0.85-0.93)
     # the polygon's sides are straight: three points on one side are collinear
@@ -204,7 +204,7 @@ def test_the_bars_hang_to_one_side_at_the_presets_height():
 def test_camera_look_knobs_come_from_the_preset_and_default_to_off():
     assert camera_look({}, 5) == {"defocus_px": 0.0, "sharpen": 0.0, "awb": 0.0, "shoulder": 0.0, "jpeg_quality": 0,
                                   "wb_gains": [1.0, 1.0, 1.0], "white": WHITE, "light_pools": 0.0, "defocus_edge": 0.0,
-                                  "fringe_px": 0.0, "codec_scale": 1.0}
+                                  "fringe_px": 0.0, "codec_scale": 1.0, "defocus_patches": 0.0, "smear": 0.0}
     post = sample_scene(load_preset("default"), frame_seed(0, 1))["post"]
     p = load_preset("default")["post"]
     assert p["jpeg_quality"][0] <= post["jpeg_quality"] <= p["jpeg_quality"][1]
@@ -328,8 +328,9 @@ def test_the_cast_left_by_the_white_balance_is_warm_and_sometimes_green():
 @pytest.mark.parametrize("name", ["default", "mrf-a", "mrf-b"])
 def test_every_preset_has_uneven_light_and_a_soft_compressed_camera(name):
     p = load_preset(name)["post"]
-    for key in ("light_pools", "defocus_edge", "fringe_px", "tint"):
+    for key in ("light_pools", "defocus_edge", "fringe_px", "tint", "defocus_patches"):
         assert 0 < p[key][0] <= p[key][1], (name, key)
+    assert 0 <= p["smear"][0] < p["smear"][1]
     assert 0.4 <= p["codec_scale"][0] <= p["codec_scale"][1] <= 1.0
     frame = np.full((90, 160, 3), 120, np.uint8)
     post = sample_scene(load_preset(name), frame_seed(0, 2))["post"]
@@ -344,3 +345,67 @@ def test_facility_b_has_the_most_even_light_and_the_newest_camera():
     assert pools["mrf-b"][1] <= min(pools["default"][0], pools["mrf-a"][0])
     assert post["mrf-b"]["codec_scale"][0] > post["mrf-a"]["codec_scale"][1]  # higher bitrate, less smear
     assert post["mrf-b"]["defocus_edge"][1] <= post["default"]["defocus_edge"][0]  # a better lens
+
+
+def _detail_grid(img: np.ndarray, n: int = 4) -> np.ndarray:
+    """Mean horizontal pixel difference in each of n x n interior blocks (the frame's border left out)."""
+    d = np.abs(np.diff(_luma(img), axis=1))
+    h, w = d.shape
+    ys, xs = np.linspace(h * 0.1, h * 0.9, n + 1).astype(int), np.linspace(w * 0.1, w * 0.9, n + 1).astype(int)
+    return np.array([[d[ys[i]:ys[i + 1], xs[j]:xs[j + 1]].mean() for j in range(n)] for i in range(n)])
+
+
+def test_defocus_patches_leave_soft_regions_anywhere_not_only_towards_the_corners():
+    """Round 8's judge: "renders are evenly sharp". A pile's top or a tilted lens leaves regions of a real
+    frame soft wherever they lie; the patches put the soft level of the defocus in random places."""
+    checker = ((np.indices((180, 320)).sum(axis=0) // 2 % 2) * 200 + 30).astype(np.uint8)[..., None].repeat(3, axis=2)
+    look = {**OFF, "defocus_px": 0.6 * 1920 / 320, "defocus_edge": 2.0}
+    corners = {(0, 0), (0, 3), (3, 0), (3, 3)}
+    radial_ratio, patchy_ratio, softest_inside = [], [], 0
+    for seed in range(10):
+        radial = _detail_grid(postprocess(checker, {**look, "seed": seed}))
+        patchy = _detail_grid(postprocess(checker, {**look, "defocus_patches": 0.8, "seed": seed}))
+        assert np.unravel_index(radial.argmin(), radial.shape) in corners  # radial: softest towards a corner
+        softest_inside += np.unravel_index(patchy.argmin(), patchy.shape) not in corners
+        radial_ratio.append(radial.max() / radial.min())
+        patchy_ratio.append(patchy.max() / patchy.min())
+    assert softest_inside >= 4  # patches: the softest region lies anywhere in the frame
+    assert np.mean(patchy_ratio) > 1.4 * np.mean(radial_ratio)  # and sharpness varies more across it
+
+
+def test_smear_lengthens_the_motion_blur_in_patches():
+    stripes = np.zeros((180, 320, 3), np.uint8)
+    stripes[:, ::6] = 220  # thin vertical lines across the belt's motion
+    look = {**OFF, "motion_blur_px": 2.0 * 1920 / 320}
+    even = _detail_grid(postprocess(stripes, look))
+    smeared = _detail_grid(postprocess(stripes, {**look, "smear": 2.0}))
+    assert even.max() / even.min() < 1.1  # the belt moves everything alike
+    assert smeared.max() / smeared.min() > 1.5 and smeared.max() <= even.max() * 1.01  # longer smear in places
+    assert np.array_equal(postprocess(stripes, {**look, "smear": 0.0}), postprocess(stripes, look))
+
+
+def test_bars_narrow_their_beam_from_their_own_stream():
+    """``lighting.bar_spread`` (degrees) narrows the bars' beam (dark gaps between overlapping pieces); it is
+    drawn from a stream of its own, so the clutter of a seed does not move; without it the bars stay bare."""
+    preset = load_preset("default")
+    bare = {**preset, "lighting": {k: v for k, v in preset["lighting"].items() if k != "bar_spread"}}
+    for seed in (3, 4):
+        scene, plain = sample_scene(preset, seed), sample_scene(bare, seed)
+        assert scene["objects"] == plain["objects"] and scene["ambient"] == plain["ambient"]
+        lo, hi = preset["lighting"]["bar_spread"]
+        bars = [light for light in scene["lights"] if light["type"] == "bar"]
+        assert bars and all(lo <= light["spread"] <= hi < 180 for light in bars)
+        assert all("spread" not in light for light in plain["lights"] + [s for s in scene["lights"] if s["type"] != "bar"])
+
+
+def test_an_led_cast_leans_magenta_and_a_fluorescent_one_green():
+    """``post.tint_green`` sets the green share of the cast the white balance leaves: fluorescent tubes
+    green, LEDs magenta (mrf-b's frames read too green against the real ones); absent, it stays 0..1."""
+    def green_over(look: dict) -> np.ndarray:
+        g = np.array([camera_look(look, s)["wb_gains"] for s in range(20)])
+        return np.log(g[:, 1]) - (np.log(g[:, 0]) + np.log(g[:, 2])) / 2
+
+    assert (green_over({"tint": [0.15, 0.15], "tint_green": [-0.8, -0.2]}) < -0.01).all()  # magenta
+    assert (green_over({"tint": [0.15, 0.15], "tint_green": [0.4, 1.0]}) > 0.01).all()  # green
+    assert all(camera_look({"tint": [0.1, 0.1]}, s) == camera_look({"tint": [0.1, 0.1], "tint_green": [0.0, 1.0]}, s)
+               for s in range(5))
