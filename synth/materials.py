@@ -380,6 +380,10 @@ def _scuffs(nt, vec, bsdf, m: dict, seed: int, socket: str, rough: float) -> Non
     _set(nt, bsdf.inputs[socket], _math(nt, "MULTIPLY_ADD", marks, 0.45 * s, rough))
 
 
+#: How much a full-strength crease (mesh attribute ``crease`` 1, a sharp valley) darkens paper and board.
+CREASE_DARK = 0.55
+
+
 def make_material(m: dict, size=(0.3, 0.3), name: str = "obj", seed: int = 0, px_per_m: float = 0.0,
                   extent=None):
     """A Principled BSDF material from sampled knobs (:func:`zerowaste.synth.params._material`).
@@ -423,6 +427,9 @@ def make_material(m: dict, size=(0.3, 0.3), name: str = "obj", seed: int = 0, px
         colour = _board_rim(nt, vec, colour, m)
     colour = _wear(nt, vec, colour, base, m, seed, printed)
     colour = _grime(nt, vec, colour, float(m.get("grime", 0.0)))
+    if m.get("family") in ("paper", "cardboard"):  # crumpled paper's dark crease lines (objects.facet_mesh)
+        line = _math(nt, "POWER", _attribute(nt, "crease"), 2.0)  # (squared: a thin line, not a band)
+        colour = _mix(nt, _math(nt, "MULTIPLY", line, CREASE_DARK), colour, _rgba((0, 0, 0)))
     if m.get("mottle"):  # used board: water marks, dirt, rubbed patches, dark edges and folds
         colour = _board_mottle(nt, vec, colour, m, seed)
     if "haze" in m:

@@ -203,6 +203,92 @@ def facet_field(rng: np.random.Generator, xy: np.ndarray, spacing: float, slope:
     return (bary * heights[tri.simplices[simplex]]).sum(axis=1)
 
 
+def _edge_creases(verts: np.ndarray, tris: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Every edge of a triangle mesh (E, 2 sorted vertex ids) and how sharply it creases, 0..1.
+
+    The strength grows from 0 at a bend of 12 degrees to 1 at 45 degrees; a ridge counts a third (a
+    valley holds shadow and dirt: the dark line of a crease). Outline edges are 0.
+    """
+    a, b, c = verts[tris[:, 0]], verts[tris[:, 1]], verts[tris[:, 2]]
+    n = np.cross(b - a, c - a)
+    n /= np.linalg.norm(n, axis=1, keepdims=True) + 1e-18
+    ends = np.concatenate([tris[:, [0, 1]], tris[:, [1, 2]], tris[:, [2, 0]]])
+    opposite = np.concatenate([tris[:, 2], tris[:, 0], tris[:, 1]])
+    face = np.tile(np.arange(len(tris)), 3)
+    ends.sort(axis=1)
+    edges, inverse, count = np.unique(ends, axis=0, return_inverse=True, return_counts=True)
+    inverse = inverse.ravel()
+    order = np.argsort(inverse, kind="stable")
+    first = np.searchsorted(inverse[order], np.arange(len(edges)))
+    strength = np.zeros(len(edges))
+    inner = np.flatnonzero(count == 2)
+    f1, f2 = face[order[first[inner]]], face[order[first[inner] + 1]]
+    angle = np.degrees(np.arccos(np.clip((n[f1] * n[f2]).sum(axis=1), -1.0, 1.0)))
+    rise = (n[f1] * (verts[opposite[order[first[inner] + 1]]] - verts[edges[inner, 0]])).sum(axis=1)
+    strength[inner] = np.clip((angle - 12.0) / 33.0, 0.0, 1.0) * np.where(rise > 0, 1.0, 1 / 3)
+    return edges, strength
+
+
+def facet_mesh(verts: np.ndarray, uv: np.ndarray, tris: np.ndarray, n: int, sharp: float) -> Mesh:
+    """Split every triangle of a coarse mesh into ``n`` x ``n`` triangles lying on it: flat facets
+    whose edges are exactly the straight creases of the coarse mesh.
+
+    Creases sampled on a regular grid come out as soft, stair-stepped bends a cell wide (read as
+    cloth or plaster); here every crease is a mesh edge, the facets either side stay flat, and the
+    fine triangles are there for draping and for ``attrs["crease"]``: per vertex 0..1, how sharply
+    the coarse edge through it bends (:func:`_edge_creases`; 0 inside a facet), which the paper
+    material darkens into thin crease lines.
+
+    >>> v = np.array([[0, 0, 0], [1, 0, 0], [0, 1, 0], [1, 1, 1.0]])  # one corner lifted: a valley
+    >>> m = facet_mesh(v, v[:, :2], np.array([[0, 1, 2], [1, 3, 2]]), 4, 10.0)
+    >>> len(m.faces), len(m.verts), float(m.attrs["crease"][1].max()), int((m.attrs["crease"][1] > 0).sum())
+    (32, 25, 1.0, 5)
+    """
+    tris = np.asarray(tris, dtype=np.int64)
+    lattice = np.array([(i, j) for i in range(n + 1) for j in range(n + 1 - i)])
+    local = {tuple(p): k for k, p in enumerate(lattice.tolist())}
+    small = [(local[i, j], local[i + 1, j], local[i, j + 1]) for i, j in lattice.tolist() if i + j < n]
+    small += [(local[i + 1, j], local[i + 1, j + 1], local[i, j + 1]) for i, j in lattice.tolist() if i + j < n - 1]
+    w = np.stack([n - lattice.sum(axis=1), lattice[:, 0], lattice[:, 1]], axis=1)  # integer weights on A, B, C
+    t, p = len(tris), len(lattice)
+    corner = np.repeat(tris[:, None, :], p, axis=1)  # (T, P, 3) vertex ids
+    weight = np.broadcast_to(w, (t, p, 3))
+    # one key per distinct point: a coarse vertex, a point on a coarse edge, or a facet's own point
+    nonzero = weight > 0
+    lo = np.where(nonzero, corner, np.iinfo(np.int64).max).min(axis=2)
+    hi = np.where(nonzero, corner, -1).max(axis=2)
+    w_lo = (weight * (corner == lo[..., None])).sum(axis=2)
+    inside = nonzero.all(axis=2)
+    keys = np.stack([np.where(inside, -1, lo), np.where(inside, -1, hi), np.where(inside, np.arange(p), w_lo),
+                     np.where(inside, np.arange(t)[:, None], -1)], axis=2).reshape(-1, 4)
+    _, index, inverse = np.unique(keys, axis=0, return_index=True, return_inverse=True)
+    inverse = inverse.ravel()
+    cw, wt = corner.reshape(-1, 3)[index], weight.reshape(-1, 3)[index] / n
+    new_verts = np.einsum("pk,pkd->pd", wt, verts[cw])
+    new_uv = np.einsum("pk,pkd->pd", wt, uv[cw])
+    edges, strength = _edge_creases(verts, tris)
+    at_vertex = np.zeros(len(verts))
+    np.maximum.at(at_vertex, edges.ravel(), np.repeat(strength, 2))
+    lo_i, hi_i = lo.ravel()[index], hi.ravel()[index]
+    on_edge = (lo_i != hi_i) & ~inside.ravel()[index]
+    crease = np.where(lo_i == hi_i, at_vertex[np.clip(lo_i, 0, None)], 0.0)
+    code = edges[:, 0] * (len(verts) + 1) + edges[:, 1]
+    pos = np.searchsorted(code, lo_i * (len(verts) + 1) + hi_i)
+    crease[on_edge] = strength[np.clip(pos, 0, len(code) - 1)[on_edge]]
+    ids = inverse.reshape(t, p)
+    faces = ids[:, np.array(small)].reshape(-1, 3)
+    return Mesh(new_verts, list(map(tuple, faces.tolist())), new_uv, sharp=sharp, attrs={"crease": ("POINT", crease)})
+
+
+def _soft_ramp(x: np.ndarray, width: float) -> np.ndarray:
+    """max(x, 0) with its kink rounded over about ``width``.
+
+    >>> _soft_ramp(np.array([-1.0, 0.0, 1.0]), 0.01).round(3).tolist()
+    [0.0, 0.005, 1.0]
+    """
+    return 0.5 * (x + np.sqrt(x * x + width * width))
+
+
 def crumple_sheet(rng: np.random.Generator, mesh: Mesh, d: dict) -> Mesh:
     """Crumple (sharp creases at two scales), fold and bend a flat sheet.
 
@@ -230,7 +316,9 @@ def crumple_sheet(rng: np.random.Generator, mesh: Mesh, d: dict) -> Mesh:
         ang = rng.uniform(0, math.pi)
         normal = np.array([math.cos(ang), math.sin(ang)])
         dist = xy @ normal - rng.uniform(-0.3, 0.3) * np.abs(xy @ normal).max()
-        z += np.minimum(np.clip(dist, 0, None) * rng.uniform(0.05, 0.35), 0.025)
+        # (rounded over about a grid cell: a kink between grid vertices, marked sharp, rendered as a sawtooth)
+        lift = _soft_ramp(dist, 0.008) * rng.uniform(0.05, 0.35)
+        z += 0.025 - _soft_ramp(0.025 - lift, 0.002)  # the lifted side levels off at 2.5 cm
     z += d["bend"] * 0.4 * (xy[:, 0] ** 2)  # a gentle curl along x
     # Creases take up material: the sheet's outline shrinks with the crumple and the crush.
     slope = float(np.mean(np.abs(z - z.mean()))) / facet
@@ -312,21 +400,39 @@ def _unit_dirs(m: Mesh) -> tuple[np.ndarray, np.ndarray]:
 
 
 def crumpled_ball(rng: np.random.Generator, size, d: dict) -> Mesh:
-    """A paper ball with volume: a random faceted polyhedron, dented by sharp concave creases."""
-    m = sphere(1.0, 22, 30)
-    _, dirs = _unit_dirs(m)
+    """A paper ball with volume: flat facets of many sizes meeting at sharp creases and deep pits.
+
+    Crease points (about 55-110, more the harder it is crushed) lie jittered over the sphere, at
+    radii set by a random blocky polyhedron (14-26 cut planes) and pushed in at random (a quarter
+    or more of them sink into pits). Their convex hull on the unit sphere joins them into
+    triangles; placed at their radii, every triangle is a flat facet and every edge a straight
+    crease, convex or concave (:func:`facet_mesh`), and the outline is jagged. The UV seam lies
+    underneath (where the print would smear).
+    """
+    from scipy.spatial import ConvexHull
+
+    count = int(rng.integers(55, 90) + 20 * d["crush"])
+    i = np.arange(count) + 0.5
+    polar, around = np.arccos(1 - 2 * i / count), math.pi * (1 + 5**0.5) * i  # even spread (Fibonacci)
+    dirs = np.stack([np.sin(polar) * np.cos(around), np.sin(polar) * np.sin(around), np.cos(polar)], axis=1)
+    dirs += rng.normal(0.0, 0.45 * math.sqrt(4 * math.pi / count) / 2, dirs.shape)  # facets of varied size
+    dirs /= np.linalg.norm(dirs, axis=1, keepdims=True)
     k = int(rng.integers(14, 26))
     normals = rng.normal(size=(k, 3))
     normals /= np.linalg.norm(normals, axis=1, keepdims=True)
-    offsets = rng.uniform(0.72, 1.0, k)
     dots = dirs @ normals.T
     # radius where each direction leaves the polyhedron (intersection of k half-spaces)
-    r = np.where(dots > 1e-3, offsets / np.maximum(dots, 1e-3), np.inf).min(axis=1)
-    r = np.minimum(r, 1.25)
-    r += crease_field(rng, dirs, int(28 + 16 * d["crush"]), 0.2, 0.2, 0.5, valley=0.7)
-    r = np.clip(r, 0.45, None)
+    r = np.where(dots > 1e-3, rng.uniform(0.72, 1.0, k) / np.maximum(dots, 1e-3), np.inf).min(axis=1)
+    r = np.minimum(r, 1.2) * rng.uniform(0.88, 1.0, count)
+    pits = rng.random(count) < 0.25 + 0.2 * d["crush"]
+    r[pits] *= rng.uniform(0.68, 0.88, int(pits.sum()))
+    tris = ConvexHull(dirs).simplices
+    a, b, c = dirs[tris[:, 0]], dirs[tris[:, 1]], dirs[tris[:, 2]]
+    flip = (np.cross(b - a, c - a) * (a + b + c)).sum(axis=1) < 0  # wind every triangle outward
+    tris[flip] = tris[flip][:, ::-1]
+    uv = np.stack([np.arctan2(dirs[:, 1], dirs[:, 2]) / (2 * math.pi) + 0.5, (dirs[:, 0] + 1) / 2], axis=1)
     v = dirs * r[:, None] * (np.asarray(size) / 2)
-    return Mesh(v, m.faces, m.uv, sharp=30.0)
+    return facet_mesh(v, uv, tris, 3, 14.0)
 
 
 def polygon_radius(rng: np.random.Generator, angle: np.ndarray, corners=(7, 12), reach=(0.72, 1.12)) -> np.ndarray:
@@ -353,27 +459,51 @@ def polygon_radius(rng: np.random.Generator, angle: np.ndarray, corners=(7, 12),
 
 
 def crumpled_sheet(rng: np.random.Generator, size, d: dict) -> Mesh:
-    """A sheet crumpled in the hand and half opened again: a low heap of big, flat, sharp-edged facets.
+    """A sheet crumpled in the hand and half opened again: a low heap of flat, sharp-edged facets.
 
-    What most of the white paper in real ZeroWaste frames looks like. The sheet's outline gathers
-    in to 50-80 % (``d["crush"]``), its middle rises into a dome a few cm high, and flat facets of
-    two sizes (about ``1/d["frequency"]`` m and a third of that, :func:`facet_field`), tilted 17-27
-    degrees on average, give it the broad, crisp grey shading of crumpled paper under oblique light.
+    What most of the white paper in real ZeroWaste frames looks like. Crease points lie on a jittered
+    grid (spacing 40-55 % of ``1/d["frequency"]``, thinned in patches so big facets lie beside small
+    ones), the outline's points on the sheet's sides; their Delaunay triangles are the facets
+    (:func:`facet_mesh`: flat, meeting at exact straight creases, dark crease lines along the
+    valleys). Each point gets a random height (facets tilt 25-40 degrees on average) plus a coarse
+    relief. The outline gathers in to 50-80 % (``d["crush"]``) as a jagged polygon, the middle rises
+    into a dome a few cm high and some sides curl up off the belt.
     """
+    from scipy.spatial import Delaunay
+
     sx, sy = size[0], size[1]
-    m = warp_outline(rng, grid(sx, sy, _res(sx, 0.007, hi=64), _res(sy, 0.007, hi=64)), 0.2)
-    v = m.verts.copy()
-    xy = v[:, :2]
     facet = float(np.clip(1.0 / max(float(d["frequency"]), 1e-3), 0.035, 0.09))
-    tilt = 0.45 + 15.0 * d["crumple"]  # 0.54 .. 0.9: facets tilt 17-27 degrees on average
-    # big facets of varied size carry the shading; small ones only break it up (equal facets read as foil)
-    z = facet_field(rng, xy, facet * rng.uniform(1.0, 1.5), tilt) + facet_field(rng, xy, facet / 2.7, tilt * 0.4)
+    step = facet * rng.uniform(0.4, 0.6)
+    nx, ny = max(3, round(sx / step)), max(3, round(sy / step))
+    gu, gv = np.meshgrid(np.linspace(-1, 1, nx + 1), np.linspace(-1, 1, ny + 1))
+    uv = np.stack([gu.ravel(), gv.ravel()], axis=1)  # -1..1 across the flat sheet
+    side = (np.abs(uv) > 1 - 1e-9).any(axis=1)
+    corner = (np.abs(uv) > 1 - 1e-9).all(axis=1)
+    cell = np.array([2 / nx, 2 / ny])
+    shift = rng.uniform(-0.4, 0.4, uv.shape) * cell
+    shift[side & (np.abs(uv[:, 0]) > 1 - 1e-9), 0] = 0  # outline points slide along their side only
+    shift[side & (np.abs(uv[:, 1]) > 1 - 1e-9), 1] = 0
+    shift[corner] = 0
+    uv = uv + shift
+    sparse = wave_noise(rng, uv, 0.6, modes=4)  # thinned patches: big facets beside small ones
+    keep = side | (rng.random(len(uv)) > 0.45 * np.clip(sparse + 0.3, 0, 1))
+    uv = uv[keep]
+    xy = uv * np.array([sx / 2, sy / 2])
+    tris = Delaunay(xy).simplices.copy()
+    ab, ac = xy[tris[:, 1]] - xy[tris[:, 0]], xy[tris[:, 2]] - xy[tris[:, 0]]
+    flip = ab[:, 0] * ac[:, 1] - ab[:, 1] * ac[:, 0] < 0  # wind every facet counter-clockwise (normal up)
+    tris[flip] = tris[flip][:, ::-1]
+    tilt = 0.75 + 15.0 * d["crumple"]  # 0.84 .. 1.2
+    # Broad facets tilt the sheet; a third of the points are pushed up or down on their own: the
+    # creases round each run out straight from it, as from the tip of a crumpled cone.
+    peaks = rng.random(len(xy)) < 0.5
+    z = facet_field(rng, xy, facet * 1.6, tilt * 0.3) + peaks * rng.normal(0.0, tilt * step * 0.6, len(xy))
+    v = warp_outline(rng, Mesh(np.c_[xy, np.zeros(len(xy))], [], (uv + 1) / 2), 0.2).verts
     gather = 0.8 - 0.3 * d["crush"]
-    r2 = (xy[:, 0] / (sx / 2)) ** 2 + (xy[:, 1] / (sy / 2)) ** 2
+    r2 = uv[:, 0] ** 2 + uv[:, 1] ** 2
     dome = np.clip(1 - r2, 0, None) ** 0.7 * min(sx, sy) * (0.04 + 0.1 * d["crush"])
-    # Crumpling pulls the corners in first: the outline becomes a lobed blob, not a small square
+    # Crumpling pulls the corners in first: the outline becomes a jagged polygon, not a small square
     # (gathered squares read as flat white tiles), and some sides curl up off the belt.
-    uv = m.uv * 2 - 1
     angle = np.arctan2(uv[:, 1], uv[:, 0])
     square = np.abs(uv).max(axis=1)  # 0 at the centre, 1 on the outline
     to_square = 1.0 / np.maximum(np.abs(np.cos(angle)), np.abs(np.sin(angle)))  # the square's radius
@@ -383,7 +513,7 @@ def crumpled_sheet(rng: np.random.Generator, size, d: dict) -> Mesh:
     v[:, 0] *= factor
     v[:, 1] *= factor
     v[:, 2] = z + dome + curl * square**3 * min(sx, sy) * 0.07
-    return Mesh(v, m.faces, m.uv, sharp=12.0)
+    return facet_mesh(v, (uv + 1) / 2, tris, 4, 10.0)
 
 
 # ---------------------------------------------------------------------------------------------

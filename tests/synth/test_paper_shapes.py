@@ -11,6 +11,7 @@ from zerowaste.synth.objects import (
     RAMP_SLOPE,
     HeightField,
     build_mesh,
+    facet_mesh,
     magazine,
     newspaper,
     press_under,
@@ -126,3 +127,58 @@ def test_a_sheet_pressing_a_folded_newspaper_keeps_its_layers_in_order():
     same = inverse[order][1:] == inverse[order][:-1]
     dz = np.diff(placed[order, 2])[same]
     assert same.sum() > 100 and np.all(dz > 0)  # squeezed, never merged or swapped
+
+
+# --- crumpled paper: flat facets between sharp, straight creases (round 8: "folds too softly") ---
+
+
+def _dihedrals(m) -> tuple[np.ndarray, np.ndarray]:
+    """Bend angle (degrees) of every edge shared by two triangles (faces split in fans), and their unit normals."""
+    tri = np.array([(f[0], f[i], f[i + 1]) for f in m.faces for i in range(1, len(f) - 1)])
+    n = np.cross(m.verts[tri[:, 1]] - m.verts[tri[:, 0]], m.verts[tri[:, 2]] - m.verts[tri[:, 0]])
+    n /= np.linalg.norm(n, axis=1, keepdims=True)
+    edges: dict[tuple[int, int], list[int]] = {}
+    for fi, f in enumerate(tri.tolist()):
+        for a, b in ((f[0], f[1]), (f[1], f[2]), (f[2], f[0])):
+            edges.setdefault((min(a, b), max(a, b)), []).append(fi)
+    pairs = np.array([fs for fs in edges.values() if len(fs) == 2])
+    return np.degrees(np.arccos(np.clip((n[pairs[:, 0]] * n[pairs[:, 1]]).sum(axis=1), -1, 1))), n
+
+
+@pytest.mark.parametrize(("kind", "size"), [("crumpled_sheet", (0.3, 0.4, 0.0)), ("paper_bag", (0.3, 0.35, 0.0)),
+                                            ("crumpled", (0.14, 0.14, 0.1))])
+def test_crumpled_paper_is_flat_facets_meeting_at_sharp_creases(kind, size):
+    # A relief sampled on a grid bent a little at almost every edge (soft lumps: tissue, plaster);
+    # crumpled paper is flat between creases, and where it bends it bends hard.
+    for seed in range(6):
+        m = build_mesh({"kind": kind, "size": list(size), "deform": DEFORM, "seed": seed})
+        angle, _ = _dihedrals(m)
+        bends = angle[angle > 1.0]
+        assert (angle < 1.0).mean() > 0.5, seed  # most edges lie inside a flat facet (grid relief: 5-20 %)
+        assert np.median(bends) > 18.0, seed  # the creases are sharp (grid relief: 6-15 degrees)
+        assert (bends > 25.0).mean() > 0.33, seed
+        assert 5.0 < m.sharp < 20.0  # the creases render crisp, the flat facets flat
+        domain, crease = m.attrs["crease"]
+        assert domain == "POINT" and len(crease) == len(m.verts) and crease.min() >= 0 and crease.max() <= 1
+        assert (crease > 0).mean() > 0.05 and (crease == 0).mean() > 0.3  # lines along the creases only
+        assert crease.mean() < 0.35  # (not a wash over the paper)
+
+
+def test_facet_mesh_keeps_every_facet_flat_and_marks_valleys_darker_than_ridges():
+    # a valley (one corner lifted) and a ridge (one corner lowered) of the same bend
+    v = np.array([[0, 0, 0], [1, 0, 0], [0, 1, 0], [1, 1, 0.7], [-1, 0, 0], [-1, -1, -0.7], [0, -1, 0]], float)
+    tris = np.array([[0, 1, 2], [1, 3, 2], [0, 4, 6], [4, 5, 6]])
+    m = facet_mesh(v, v[:, :2], tris, 4, 10.0)
+    assert len(m.faces) == 4 * 16 and np.isfinite(m.verts).all()
+    _, normals = _dihedrals(m)
+    parent = np.cross(v[tris[:, 1]] - v[tris[:, 0]], v[tris[:, 2]] - v[tris[:, 0]])
+    parent /= np.linalg.norm(parent, axis=1, keepdims=True)
+    assert np.allclose(normals, np.repeat(parent, 16, axis=0), atol=1e-9)  # every small triangle on its facet
+    assert len(np.unique(np.round(m.verts, 9), axis=0)) == len(m.verts)  # shared crease points are one vertex
+    crease = m.attrs["crease"][1]
+    s = m.verts[:, 0] + m.verts[:, 1]
+    valley, ridge = np.isclose(s, 1.0), np.isclose(s, -1.0)  # the lifted corner's crease, the lowered one's
+    assert valley.sum() == 5 and ridge.sum() == 5  # (each crease split in four)
+    assert crease[valley].min() > 0.9  # a 45-degree valley: a full dark line
+    assert crease[ridge].min() > 0.2 and crease[ridge].max() < 0.4  # a ridge of the same bend: a third of it
+    assert np.all(crease[~valley & ~ridge] == 0)  # inside the facets and along the outline: no line
