@@ -295,16 +295,24 @@ def _hazy(nt, colour, haze: float, ink):
     return node.outputs[2]
 
 
-def _streaks(nt, vec, bsdf, strength: float, seed: int) -> None:
-    """Fine wrinkles of plastic film (a bump): thin streaks ~4 mm across and ~5 cm long, one way per
-    film (along ``u``, turned a little per object), each catching the light in a line, not a spot."""
+#: The fine crinkle bump of opaque film (:func:`_streaks` with these): noise scale (1/m), stretch
+#: along ``v``, bump strength. Features ~1 cm by ~2 cm, finer than the mesh's crinkles: they break a
+#: bag's sheen into many small dull glints (without them: one big even highlight, like wax).
+CRINKLE_BUMP = (70.0, 1.0, 0.3)
+
+
+def _streaks(nt, vec, bsdf, strength: float, seed: int, scale: float = 20.0, stretch: float = 12.0) -> None:
+    """Fine wrinkles of plastic film (a bump, one octave of noise ``scale`` per metre, ``stretch``
+    times finer across ``v``): by default thin streaks ~4 mm across and ~5 cm long, one way per film
+    (along ``u``, turned a little per object), each catching the light in a line, not a spot; with
+    :data:`CRINKLE_BUMP`, short crinkles."""
     rng = np.random.default_rng([int(seed), 23])
     mapping = nt.nodes.new("ShaderNodeMapping")
     mapping.inputs["Location"].default_value = (*rng.uniform(-50.0, 50.0, 2), 0.0)
     mapping.inputs["Rotation"].default_value = (0.0, 0.0, float(rng.uniform(-0.4, 0.4)))
-    mapping.inputs["Scale"].default_value = (1.0, 12.0, 1.0)  # short across v: lines along u
+    mapping.inputs["Scale"].default_value = (1.0, float(stretch), 1.0)  # short across v: lines along u
     nt.links.new(vec, mapping.inputs["Vector"])
-    _bump_from(nt, bsdf, _noise(nt, mapping.outputs["Vector"], 20.0, 0.0, 0.5), strength, 0.003)  # one octave
+    _bump_from(nt, bsdf, _noise(nt, mapping.outputs["Vector"], scale, 0.0, 0.5), strength, 0.003)  # one octave
 
 
 def _offset(nt, vec, seed: int):
@@ -397,8 +405,8 @@ def make_material(m: dict, size=(0.3, 0.3), name: str = "obj", seed: int = 0, px
     Knobs: ``color``, ``roughness``, ``coat`` (clear-coat weight: glossy magazines, packaging),
     ``metallic``, ``anisotropic``, ``transmission`` (clear/tinted plastic; a label stays opaque),
     ``ior``, ``grime`` (dirt patches), ``corrugated``, ``crinkle`` (foil facets), ``haze`` (a clear
-    film's diffuse share, 0..1: :func:`_hazy`), ``streak`` (plastic film's wrinkle streaks and
-    anisotropic gloss, 0..1: :func:`_streaks`).
+    film's diffuse share, 0..1: :func:`_hazy`), ``streak`` (see-through film's wrinkle streaks and
+    anisotropic gloss, 0..1: :func:`_streaks`; opaque film gets the crinkle bump :data:`CRINKLE_BUMP`).
     """
     mat, nt, bsdf = _nodes(name)
     vec = _uv_scaled(nt, size)
@@ -458,13 +466,11 @@ def make_material(m: dict, size=(0.3, 0.3), name: str = "obj", seed: int = 0, px
         _scuffs(nt, vec, bsdf, m, seed, socket, float(bsdf.inputs[socket].default_value))
     t = float(m.get("transmission", 0.0))
     if m.get("streak"):  # see-through film: fine wrinkles (its only bump: bumps are costly) and a streaked
-        if t > 0 and m.get("thin"):  # Fresnel gloss (_thin_film); opaque film: its own gloss streaked
-            _streaks(nt, vec, bsdf, 0.2, seed)  # (its wrinkles are geometry)
-        else:
-            bsdf.inputs["Anisotropic"].default_value = float(m["streak"])
-            tangent = nt.nodes.new("ShaderNodeTangent")
-            tangent.direction_type = "UV_MAP"
-            nt.links.new(tangent.outputs["Tangent"], bsdf.inputs["Tangent"])
+        if t > 0 and m.get("thin"):  # Fresnel gloss (_thin_film); opaque film: fine crinkles breaking its
+            _streaks(nt, vec, bsdf, 0.2, seed)  # sheen into small glints (streaked, anisotropic gloss on
+        else:  # opaque film read as brushed metal)
+            scale, stretch, strength = CRINKLE_BUMP
+            _streaks(nt, vec, bsdf, strength, seed, scale, stretch)
     if t > 0:
         # A label or printed logo stays opaque: light passes only where there is no ink.
         clear = t if ink is None else _math(nt, "MULTIPLY", _math(nt, "SUBTRACT", 1.0, ink), t)

@@ -233,20 +233,27 @@ def _r(rng: np.random.Generator, lo: float, hi: float) -> float:
     return round(float(rng.uniform(lo, hi)), 3)
 
 
-def _film_gloss(rng: np.random.Generator, transmission: float, dark: bool) -> dict:
-    """Gloss knobs of plastic film (bags, wrappers): smooth, so its creases catch the light in streaks.
+#: Roughness range of plastic film: clear (near-mirror, so what lies under it shows), tinted
+#: see-through, black bin bags (glossy but crinkled) and other opaque bags (a dull sheen).
+FILM_ROUGH = {"clear": (0.04, 0.12), "tinted": (0.15, 0.3), "black": (0.18, 0.3), "opaque": (0.24, 0.4)}
 
-    Rough film (0.45-0.65) read as cloth. Clear film (``transmission`` > 0.5) is near-mirror and
-    hazes little (``haze``: its diffuse share, the rest of its opaque share is gloss); a tinted one
-    is glossy; an opaque carrier bag has a plastic sheen; a ``dark`` (black bin) bag is glossier.
-    ``streak`` stretches the highlights along the wrinkles (see :func:`zerowaste.synth.materials._streaks`).
+
+def _film_gloss(rng: np.random.Generator, transmission: float, dark: bool) -> dict:
+    """Gloss knobs of plastic film (bags, wrappers): a used, crinkled sheen, neither cloth nor wax.
+
+    Rough film (0.45-0.65) read as cloth, smooth opaque film (0.08-0.28) as wax or metal (one big
+    even highlight). Clear film (``transmission`` > 0.5) is near-mirror and hazes little (``haze``:
+    its diffuse share, the rest of its opaque share is gloss); a tinted one is glossy; an opaque
+    carrier bag has a dull plastic sheen (:data:`FILM_ROUGH`); a ``dark`` (black bin) bag is glossier.
+    ``streak`` stretches a see-through film's highlights along its wrinkles (see
+    :func:`zerowaste.synth.materials._streaks`).
 
     >>> k = _film_gloss(np.random.default_rng(0), 0.8, False)
     >>> k["roughness"] < 0.15 and 0 < k["haze"] < 0.5
     True
     """
     clear, opaque = transmission > 0.5, transmission <= 0
-    rough = (0.04, 0.12) if clear else (0.08, 0.2) if not opaque else (0.08, 0.18) if dark else (0.14, 0.28)
+    rough = FILM_ROUGH["clear" if clear else "tinted" if not opaque else "black" if dark else "opaque"]
     k = {"roughness": _r(rng, *rough), "streak": _r(rng, 0.3, 0.7), "specular": 0.8 if dark else 0.7}
     if clear:
         k["haze"] = _r(rng, 0.15, 0.45)

@@ -10,7 +10,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from zerowaste.synth.objects import BAG_PUFF, build_mesh, puffed_bag
+from zerowaste.synth import objects
+from zerowaste.synth.objects import BAG_CRINKLE, build_mesh, crinkles, puffed_bag
 from zerowaste.synth.params import _material
 
 from .conftest import result, run_in_blender
@@ -22,15 +23,65 @@ def _bag(seed: int, size=(0.32, 0.42)) -> np.ndarray:
     return build_mesh({"kind": "bag", "size": [*size, 0.0], "deform": DEFORM, "seed": seed}).verts
 
 
-def test_most_bags_hold_air_a_rounded_pillow_higher_than_it_is_wrinkled():
-    heights = np.array([np.ptp(_bag(s)[:, 2]) for s in range(20)])
-    puffed = heights > 0.06  # the old flat bag: crumple relief plus a bulge of at most 6 cm
-    assert 0.6 <= puffed.mean() < 1.0, heights  # most hold air, a few lie flat
-    for s in np.flatnonzero(puffed)[:5]:
-        v = _bag(int(s))
-        r = np.hypot(v[:, 0] / np.ptp(v[:, 0]), v[:, 1] / np.ptp(v[:, 1]))
-        middle, rim = v[r < 0.15, 2].mean(), v[r > 0.45, 2].mean()
-        assert middle - rim > 0.5 * BAG_PUFF[0] * 0.32, (s, middle, rim)  # a dome, not a crumpled drape
+def _necked(v: np.ndarray) -> bool:
+    """A puffed bag's outline: it narrows to a tied neck near its + y end (see the test below)."""
+    y = (v[:, 1] - v[:, 1].min()) / np.ptp(v[:, 1])
+    width = [np.ptp(v[(y > a) & (y < a + 0.04), 0]) for a in np.arange(0.0, 0.96, 0.04)]
+    return min(width[15:]) < 0.35 * max(width[:15])
+
+
+def _dome(v: np.ndarray) -> float:
+    """How far a bag's middle stands above its rim, as a share of its width."""
+    r = np.hypot((v[:, 0] - v[:, 0].mean()) / np.ptp(v[:, 0]), (v[:, 1] - v[:, 1].mean()) / np.ptp(v[:, 1]))
+    return float((v[r < 0.15, 2].mean() - v[r > 0.45, 2].mean()) / np.ptp(v[:, 0]))
+
+
+def test_few_bags_are_puffed_and_none_is_a_balloon():
+    """Round 8's judge: bags read as balloons. Few real bags on the line are fully puffed; most lie
+    half-flat with some air under them. (The old 80 % puffed, 12-28 % of the width high: 31 of 40
+    bags had a neck, 16 stood more than 12 % of their width high in the middle.)"""
+    bags = [_bag(s) for s in range(40)]
+    puffed = np.array([_necked(v) for v in bags])
+    assert 0.15 <= puffed.mean() <= 0.45, puffed.mean()
+    domes = np.array([_dome(v) for v in bags])
+    assert domes.max() < 0.12, domes.round(3)
+    for v in (bags[i] for i in np.flatnonzero(puffed)[:4]):
+        assert np.ptp(v[:, 2]) > 0.03  # a puffed bag still holds some air
+
+
+def test_crinkles_are_many_small_sharp_folds():
+    """:func:`crinkles`: folds a few mm high, about 2 cm apart, every way, and sharp (tents, not waves)."""
+    g = np.linspace(0.0, 0.3, 151)  # 2 mm grid
+    xy = np.stack(np.meshgrid(g, g), -1).reshape(-1, 2)
+    z = crinkles(np.random.default_rng(0), xy).reshape(151, 151)
+    assert np.array_equal(z, crinkles(np.random.default_rng(0), xy).reshape(151, 151))  # seeded
+    assert 0.0008 < z.std() < 0.003, z.std()
+    _, _, cell, per_cell = BAG_CRINKLE
+    assert per_cell / cell**2 > 1500  # folds per square metre
+    zc = z - z.mean()
+    for axis in (0, 1):  # small: the relief decorrelates within 2 cm, along and across
+        corr = (zc * np.roll(zc, 10, axis=axis)).mean() / (zc * zc).mean()
+        assert corr < 0.35, (axis, corr)
+    # Sharp: the bending concentrates on the fold lines (a tent's second derivative is a spike; a
+    # smooth wave's is spread out, kurtosis 1.5-3).
+    bend = np.diff(z, 2, axis=1).ravel()
+    kurt = ((bend - bend.mean()) ** 4).mean() / bend.var() ** 2
+    assert kurt > 6, kurt
+
+
+def test_bags_and_film_carry_the_crinkles(monkeypatch):
+    """Every bag (puffed or half-flat) and every film is crinkled: without :data:`BAG_CRINKLE`'s
+    height the same seed gives the same sheet, smoother by millimetres."""
+    built = {}
+    for height in (BAG_CRINKLE[0], 0.0):
+        monkeypatch.setattr(objects, "BAG_CRINKLE", (height, *BAG_CRINKLE[1:]))
+        built[height] = [build_mesh({"kind": k, "size": [0.32, 0.42, 0.0], "deform": DEFORM, "seed": s}).verts
+                         for k in ("bag", "film") for s in range(6)]
+    kinds = [_necked(v) for v in built[0.0][:6]]
+    assert any(kinds) and not all(kinds)  # both kinds of bag are in the sample
+    for with_, without in zip(built[BAG_CRINKLE[0]], built[0.0], strict=True):
+        assert np.array_equal(with_[:, :2], without[:, :2])  # the same outline
+        assert 0.0005 < (with_[:, 2] - without[:, 2]).std() < 0.004
 
 
 def test_a_puffed_bag_narrows_to_a_tied_neck_and_is_one_sheet():
@@ -71,15 +122,24 @@ def _film_knobs(clear: bool, dark: bool = False, kind: str = "film") -> dict:
     raise AssertionError("no such film in 500 seeds")
 
 
-def test_film_is_smooth_clear_film_hazes_little_and_black_bags_are_glossy():
-    for seed in range(100):
-        m = _material(np.random.default_rng(seed), "soft_plastic", "bag", {"clear_plastic": 0.7})
-        assert m["roughness"] <= 0.35 and 0 < m["streak"] <= 0.7, m  # rough film (0.45-0.65) read as cloth
-        if m["transmission"] > 0.5:
-            assert m["roughness"] <= 0.12 and 0 < m["haze"] < 0.5, m
+def test_film_gloss_clear_film_is_near_mirror_opaque_bags_a_dull_sheen_black_bags_glossier():
+    """Rough film (0.45-0.65) read as cloth; smooth opaque film (0.14-0.28) as wax or metal."""
+    seen = set()
+    for seed in range(200):
+        m = _material(np.random.default_rng(seed), "soft_plastic", "bag", {"clear_plastic": 0.5})
+        assert 0 < m["streak"] <= 0.7, m
         if m["print"] == "snack":
             assert "haze" not in m  # an opaque printed wrapper keeps its print's colours
-    assert _film_knobs(False, dark=True)["roughness"] <= 0.25
+            continue
+        kind = ("clear" if m["transmission"] > 0.5 else "tinted" if m["transmission"] > 0
+                else "black" if max(m["color"]) < 0.1 else "opaque")
+        seen.add(kind)
+        lo, hi = {"clear": (0.04, 0.12), "tinted": (0.15, 0.3), "black": (0.18, 0.3), "opaque": (0.24, 0.4)}[kind]
+        assert lo <= m["roughness"] <= hi, (kind, m)
+        if kind == "clear":
+            assert 0 < m["haze"] < 0.5, m
+    assert seen == {"clear", "tinted", "black", "opaque"}
+    assert _film_knobs(False, dark=True)["roughness"] < _film_knobs(False)["roughness"]
 
 
 BLACK_BAG_SCRIPT = r"""
@@ -159,3 +219,60 @@ def test_clear_film_in_cycles_shows_what_lies_under_it_and_keeps_its_mask():
     # contrast kept, dark parts lifted by 131 grey levels: a white veil) ...
     assert got["through"] > 0.5 and got["contrast"] > 0.6, got
     assert got["lift_dark"] < 40, got  # ... and dark things under clear film stay dark
+
+
+HIGHLIGHT_SCRIPT = r"""
+from scipy import ndimage
+from zerowaste.synth.objects import build_mesh, puffed_bag
+res = (360, 204)
+w, h = top_down(res, 16, light=0.03, height=0.9)
+knobs, seed = json.loads(sys.argv[1]), int(sys.argv[2])
+belt = mesh_object("belt", grid(w * 1.2, h * 1.2, 2, 2))
+_assign(belt, make_material({"family": "belt", "color": [0.03] * 3, "roughness": 0.9}, size=(w, h)))
+puffed = puffed_bag(np.random.default_rng(seed), (0.32, 0.42), {"crumple": 0.02, "frequency": 18.0})
+puffed.verts[:, 2] -= puffed.verts[:, 2].min() - 0.002  # on the belt, as settle() lays it
+bag = mesh_object("bag", puffed)
+bag.set_location([-0.2, 0, 0])
+_assign(bag, make_material(knobs, size=(0.32, 0.42), seed=3))
+deform = {"crumple": 0.02, "frequency": 9.0, "folds": 1, "bend": 0.1, "crush": 0.3, "dents": 2}
+film = build_mesh({"kind": "film", "size": [0.34, 0.4, 0.0], "seed": seed, "deform": deform})
+film.verts[:, 2] -= film.verts[:, 2].min() - 0.002
+sheet = mesh_object("film", film)
+sheet.set_location([0.22, 0, 0])
+_assign(sheet, make_material(knobs, size=(0.34, 0.4), seed=4))
+for i, o in enumerate((belt, bag, sheet)):
+    o.set_cp("category_id", [0, 4, 1][i])
+    o.blender_obj.pass_index = i + 1
+lamp = bproc.types.Light(light_type="AREA")
+lamp.set_location([0.3, 0.4, 1.4])
+lamp.blender_obj.data.size = 0.4
+lamp.set_energy(25)
+data = bproc.renderer.render(verbose=False)
+rgb = np.clip(data["colors"][0][..., :3], 0, 255).astype(float).mean(-1)
+seg = np.asarray(data["category_id_segmaps"][0])
+got = {}
+for name, cid in (("puffed", 4), ("flat", 1)):
+    inside = seg == cid
+    v = rgb[inside]
+    blobs, n = ndimage.label(inside & (rgb >= np.percentile(v, 95)))  # the brightest 5 %: the highlights
+    sizes = np.bincount(blobs.ravel())[1:]
+    got[name] = {"blobs": int(n), "largest": float(sizes.max() / sizes.sum()), "p99": float(np.percentile(v, 99)),
+                 "median": float(np.median(v))}
+print("RESULT", json.dumps(got), flush=True)
+import os; os._exit(0)
+"""
+
+
+def test_an_opaque_bag_in_cycles_glints_in_many_small_dull_highlights():
+    """Round 8's judge: our bags "shine too evenly, like wax or metal, with big rounded highlights".
+    A sampled opaque carrier bag (a puffed one and a crumpled sheet of the same film) under an area
+    light: its brightest 5 % of pixels break into many small glints, none clipped white. The old
+    smooth film (roughness 0.14-0.28, anisotropic) on the old smooth pillow, the same setup and
+    seeds 2 / 5: 33 / 31 glints on the bag, 35 / 53 on the sheet, 99th percentile 250-255 (clipped; now
+    201-230)."""
+    knobs = _film_knobs(False, kind="bag")
+    for seed in (2, 5):
+        got = result(run_in_blender(HIGHLIGHT_SCRIPT, __import__("json").dumps(knobs), str(seed)))
+        assert got["puffed"]["blobs"] >= 45 and got["flat"]["blobs"] >= 60, got  # (now 67 / 58, 74 / 87)
+        for part in got.values():
+            assert 1.5 * part["median"] < part["p99"] < 240, got  # still a sheen; dull, not clipped
