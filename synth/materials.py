@@ -389,7 +389,7 @@ def _scuffs(nt, vec, bsdf, m: dict, seed: int, socket: str, rough: float) -> Non
 
 
 #: How much a full-strength crease (mesh attribute ``crease`` 1, a sharp valley) darkens paper and board.
-CREASE_DARK = 0.55
+CREASE_DARK = 0.4
 
 
 def make_material(m: dict, size=(0.3, 0.3), name: str = "obj", seed: int = 0, px_per_m: float = 0.0,

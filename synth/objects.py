@@ -206,7 +206,7 @@ def facet_field(rng: np.random.Generator, xy: np.ndarray, spacing: float, slope:
 def _edge_creases(verts: np.ndarray, tris: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Every edge of a triangle mesh (E, 2 sorted vertex ids) and how sharply it creases, 0..1.
 
-    The strength grows from 0 at a bend of 12 degrees to 1 at 45 degrees; a ridge counts a third (a
+    The strength grows from 0 at a bend of 30 degrees to 1 at 80 degrees; a ridge counts a third (a
     valley holds shadow and dirt: the dark line of a crease). Outline edges are 0.
     """
     a, b, c = verts[tris[:, 0]], verts[tris[:, 1]], verts[tris[:, 2]]
@@ -225,7 +225,7 @@ def _edge_creases(verts: np.ndarray, tris: np.ndarray) -> tuple[np.ndarray, np.n
     f1, f2 = face[order[first[inner]]], face[order[first[inner] + 1]]
     angle = np.degrees(np.arccos(np.clip((n[f1] * n[f2]).sum(axis=1), -1.0, 1.0)))
     rise = (n[f1] * (verts[opposite[order[first[inner] + 1]]] - verts[edges[inner, 0]])).sum(axis=1)
-    strength[inner] = np.clip((angle - 12.0) / 33.0, 0.0, 1.0) * np.where(rise > 0, 1.0, 1 / 3)
+    strength[inner] = np.clip((angle - 30.0) / 50.0, 0.0, 1.0) * np.where(rise > 0, 1.0, 1 / 3)
     return edges, strength
 
 
@@ -239,9 +239,9 @@ def facet_mesh(verts: np.ndarray, uv: np.ndarray, tris: np.ndarray, n: int, shar
     the coarse edge through it bends (:func:`_edge_creases`; 0 inside a facet), which the paper
     material darkens into thin crease lines.
 
-    >>> v = np.array([[0, 0, 0], [1, 0, 0], [0, 1, 0], [1, 1, 1.0]])  # one corner lifted: a valley
+    >>> v = np.array([[0, 0, 0], [1, 0, 0], [0, 1, 0], [1, 1, 4.0]])  # one corner lifted: an 80-degree valley
     >>> m = facet_mesh(v, v[:, :2], np.array([[0, 1, 2], [1, 3, 2]]), 4, 10.0)
-    >>> len(m.faces), len(m.verts), float(m.attrs["crease"][1].max()), int((m.attrs["crease"][1] > 0).sum())
+    >>> len(m.faces), len(m.verts), round(float(m.attrs["crease"][1].max()), 2), int((m.attrs["crease"][1] > 0).sum())
     (32, 25, 1.0, 5)
     """
     tris = np.asarray(tris, dtype=np.int64)
