@@ -409,3 +409,17 @@ def test_an_led_cast_leans_magenta_and_a_fluorescent_one_green():
     assert (green_over({"tint": [0.15, 0.15], "tint_green": [0.4, 1.0]}) > 0.01).all()  # green
     assert all(camera_look({"tint": [0.1, 0.1]}, s) == camera_look({"tint": [0.1, 0.1], "tint_green": [0.0, 1.0]}, s)
                for s in range(5))
+
+
+def test_a_narrowed_beam_is_dimmed_by_what_cycles_adds_straight_below():
+    """Cycles keeps an area light's power as its spread narrows (measured: 3.3x brighter straight below a
+    bar at 90 degrees); lighting.spread_gain divides it back out, so only the grazing light goes."""
+    from zerowaste.synth.lighting import SPREAD_GAIN, spread_gain
+
+    assert spread_gain(180.0) == 1.0 and spread_gain(200.0) == 1.0
+    gains = [spread_gain(s) for s in np.linspace(60.0, 180.0, 25)]
+    assert all(a > b for a, b in zip(gains, gains[1:], strict=False))  # narrower: brighter below
+    assert all(abs(spread_gain(s) - g) < 1e-9 for s, g in SPREAD_GAIN)
+    for name in ("default", "mrf-a", "mrf-b"):  # the shipped beams stay within the measured range
+        lo, hi = load_preset(name)["lighting"]["bar_spread"]
+        assert SPREAD_GAIN[0][0] <= lo <= hi <= 180.0
