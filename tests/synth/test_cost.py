@@ -34,7 +34,7 @@ def _settle_unbounded(objects: list[dict], area, meshes: list[Mesh]) -> list[np.
 
 def test_settle_scene_bounds_change_nothing():
     preset = load_preset("default", [])
-    for i in range(2):
+    for i in (0,):  # one scene of 40 objects, stacked 2-4 deep in heaps
         scene = sample_scene(preset, frame_seed(11, i))
         objects = [o for o in scene["objects"] if not o.get("asset")][:40]
         meshes = [build_mesh(o) for o in objects]
