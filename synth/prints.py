@@ -73,8 +73,8 @@ MAX_TEX_PX = 1024
 #: packs on a belt show as much (a palette of pure red, blue and gold reads as synthetic).
 INKS = [
     (215, 25, 32), (236, 186, 30), (30, 80, 165), (0, 140, 70), (240, 110, 10), (110, 35, 140),
-    (220, 0, 115), (0, 150, 215), (25, 25, 30), (160, 20, 30), (232, 96, 150), (0, 90, 60),
-    (250, 80, 60), (40, 40, 120), (0, 128, 128), (190, 84, 40),
+    (220, 0, 115), (0, 150, 215), (25, 25, 30), (0, 128, 128), (232, 96, 150), (0, 90, 60),
+    (190, 84, 40), (40, 40, 120),
 ]
 #: Natural photo tones (sRGB): skin, sky, foliage, wood, sand, shadow, concrete, water.
 NATURAL = [(205, 165, 135), (120, 165, 215), (70, 120, 55), (125, 90, 60), (225, 210, 175), (45, 45, 50),
@@ -2195,7 +2195,7 @@ def _cached(kind: str, seed: int, w_mm: float, h_mm: float, out_w: int, out_h: i
     img = page.img.reduce(2)
     if img.size != (out_w, out_h):
         img = img.resize((out_w, out_h), Image.BILINEAR)
-    stock = ("fade" if kind in ("label", "can") else None) if kind in INK_ONLY else bg
+    stock = ("fade" if kind in ("label", "can") else None) if kind in INK_ONLY else page.paper  # (a news page's own stock)
     arr = in_paper(np.asarray(img, dtype=np.uint8), stock, seed)
     arr.setflags(write=False)
     return arr
