@@ -2145,7 +2145,7 @@ _LAYOUTS = {"letter": (_letter, PAPER_WHITE), "news": (_news, NEWSPRINT), "magaz
 #: How ink sits in the stock (:func:`in_paper`): the largest share of the ink lifted in blotches and
 #: fibres, and the range of the per-print fade (share of the saturation lost).
 INK_MOTTLE = 0.5
-INK_FADE = (0.15, 0.45)
+INK_FADE = (0.0, 0.15)
 _LUMA = np.float32([0.3, 0.59, 0.11])
 
 

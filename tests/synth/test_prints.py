@@ -570,7 +570,7 @@ def test_ink_sits_in_the_stock_uneven_and_faded_not_a_decal():
     out = prints.in_paper(flat, prints.PAPER_WHITE, 4)
     lifted = out[..., 1].astype(float)  # green rises where the red ink lifts towards the white stock
     assert np.percentile(lifted, 10) < 75 and np.percentile(lifted, 90) - np.percentile(lifted, 10) > 15
-    assert _saturation(out).mean() < 0.9 * _saturation(flat).mean()  # faded
+    assert _saturation(out).mean() < 0.97 * _saturation(flat).mean()  # lifted and faded: less saturated
     assert (out[..., 3] == 255).all()  # an opaque sheet stays opaque
     assert np.array_equal(out, prints.in_paper(flat, prints.PAPER_WHITE, 4))
     assert not np.array_equal(out, prints.in_paper(flat, prints.PAPER_WHITE, 5))
