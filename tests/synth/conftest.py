@@ -37,6 +37,22 @@ def top_down(res, samples, light=1.0, height=1.0, lens_mm=35.0):
                 "sensor_mm": 36.0}, res)
     bproc.renderer.set_world_background([1, 1, 1], strength=light)
     return view_size(height, lens_mm, res)
+
+
+def label(objects, category_ids):
+    """Give each object its class (``category_id``) and an instance index 1, 2, ... for the segmaps."""
+    for i, (o, cid) in enumerate(zip(objects, category_ids)):
+        o.set_cp("category_id", cid)
+        o.blender_obj.pass_index = i + 1
+
+
+def area_lamp(location, size, energy):
+    """One square area light (the key light of a close-up test scene)."""
+    lamp = bproc.types.Light(light_type="AREA")
+    lamp.set_location(location)
+    lamp.blender_obj.data.size = size
+    lamp.set_energy(energy)
+    return lamp
 '''
 
 

@@ -151,13 +151,8 @@ belt = mesh_object("belt", grid(w * 1.2, h * 1.2, 2, 2))
 _assign(belt, make_material({"family": "belt", "color": [0.03] * 3, "roughness": 0.9}, size=(w, h)))
 bag = mesh_object("bag", puffed_bag(np.random.default_rng(2), (0.32, 0.42), {"crumple": 0.02, "frequency": 18.0}))
 _assign(bag, make_material(knobs, size=(0.32, 0.42), seed=3))
-for i, o in enumerate((belt, bag)):
-    o.set_cp("category_id", [0, 4][i])
-    o.blender_obj.pass_index = i + 1
-lamp = bproc.types.Light(light_type="AREA")
-lamp.set_location([0.35, 0.0, 1.4])
-lamp.blender_obj.data.size = 0.4
-lamp.set_energy(60)
+label((belt, bag), (0, 4))
+area_lamp([0.35, 0.0, 1.4], 0.4, 60)
 data = bproc.renderer.render(verbose=False)
 rgb, seg = data["colors"][0][..., :3].astype(float).mean(-1), np.asarray(data["category_id_segmaps"][0])
 inside = rgb[seg == 4]
@@ -180,10 +175,7 @@ def test_a_black_bin_bag_in_cycles_is_glossy_dark_with_bright_highlights():
 CLEAR_FILM_SCRIPT = r"""
 res = (96, 54)
 w, h = top_down(res, 16, light=0.15)
-lamp = bproc.types.Light(light_type="AREA")  # the bars: off to one side, as on the line
-lamp.set_location([0.5, 0.0, 1.3])
-lamp.blender_obj.data.size = 0.3
-lamp.set_energy(80)
+area_lamp([0.5, 0.0, 1.3], 0.3, 80)  # the bars: off to one side, as on the line
 knobs = json.loads(sys.argv[1])
 sheet = mesh_object("sheet", grid(w, h, 4, 4))
 _assign(sheet, make_material({"family": "paper", "color": [0.8] * 3, "roughness": 1.0, "print": "package"},
@@ -240,13 +232,8 @@ film.verts[:, 2] -= film.verts[:, 2].min() - 0.002
 sheet = mesh_object("film", film)
 sheet.set_location([0.22, 0, 0])
 _assign(sheet, make_material(knobs, size=(0.34, 0.4), seed=4))
-for i, o in enumerate((belt, bag, sheet)):
-    o.set_cp("category_id", [0, 4, 1][i])
-    o.blender_obj.pass_index = i + 1
-lamp = bproc.types.Light(light_type="AREA")
-lamp.set_location([0.3, 0.4, 1.4])
-lamp.blender_obj.data.size = 0.4
-lamp.set_energy(25)
+label((belt, bag, sheet), (0, 4, 1))
+area_lamp([0.3, 0.4, 1.4], 0.4, 25)
 data = bproc.renderer.render(verbose=False)
 rgb = np.clip(data["colors"][0][..., :3], 0, 255).astype(float).mean(-1)
 seg = np.asarray(data["category_id_segmaps"][0])
