@@ -218,7 +218,8 @@ def test_board_attributes_reach_blender_and_its_material_reads_them():
     assert out["faces"][0] == out["faces"][1]  # no face dropped by Blender (none degenerate)
     assert out["board_depth"] == ["POINT", True] and out["board_tear"] == ["POINT", True]
     assert out["board_rim"] == ["FACE", True]
-    assert out["reads"] == ["board_depth", "board_rim", "board_tear"]
+    # the board attributes, and the crease lines every paper and cardboard material draws (objects.facet_mesh)
+    assert out["reads"] == ["board_depth", "board_rim", "board_tear", "crease"]
 
 
 MOTTLE_SCRIPT = r"""
