@@ -2,11 +2,20 @@
 
 BlenderProc 2.8.0 expects to run inside its own downloaded Blender through ``blenderproc run``;
 it predates upstream's "external bpy" mode. With the pip ``bpy`` module in the kit's own
-Python, five things get in the way, and this module fixes each of them once, before
-``import blenderproc``:
+Python, five things get in the way, and this module fixes each of them once, while
+importing it (:func:`import_blenderproc`):
 
-1. ``blenderproc/__init__.py`` removes its parent folder (our site-packages) from ``sys.path``:
-   we put a second copy on ``sys.path`` so one survives.
+1. ``import blenderproc`` in BlenderProc's own "inside" mode removes its parent folder (our
+   site-packages) from ``sys.path`` and imports every API module, with every loader and writer and
+   what they import (scikit-learn for ``FaceSlicer``, matplotlib for the HDF5 viewer, the
+   URDF and AMASS loaders...), which the kit never uses: importing and initialising BlenderProc
+   took 2.68 CPU s per render process that way, 1.90 s this way (bpy included). We
+   import the package in its light "outside" mode only (``__init__`` just defines the version) and
+   hand out :class:`_Api`, which reads the ``blenderproc.api.<group>`` files for where each name is
+   defined and imports that one ``blenderproc.python...`` module when the name is first used
+   (``bproc.renderer.render`` imports ``RendererUtility``, not the optical-flow or NOCS renderers).
+   Every object is BlenderProc's own, nothing is stubbed; a name missing from the API files falls
+   back to importing the whole ``blenderproc.api.<group>``. ``sys.path`` stays as it is.
 2. ``SetupUtility.setup`` pip-installs packages into a ``custom-python-packages`` folder next to
    "Blender" (here: next to the venv's python) and parses Blender's ``--`` argv: we replace it by
    a function that only sets BlenderProc's temp dir. No run-time pip installs.
@@ -40,6 +49,12 @@ import types
 _BPROC: types.ModuleType | None = None
 _OWN_TEMP: str | None = None  # the temp dir import_blenderproc made (removed by remove_temp_dirs)
 
+#: The BlenderProc API groups (``bproc.<group>``), as in ``blenderproc/__init__.py``.
+API_GROUPS = ("loader", "utility", "sampler", "math", "postprocessing", "writer", "material", "lighting",
+              "camera", "renderer", "world", "constructor", "types", "object", "filter")
+#: Top-level names of ``blenderproc`` and the module defining them.
+TOP_LEVEL = {"init": "blenderproc.python.utility.Initializer", "clean_up": "blenderproc.python.utility.Initializer"}
+
 
 def _numpy_aliases() -> None:
     import numpy as np
@@ -50,10 +65,46 @@ def _numpy_aliases() -> None:
         np.in1d = np.isin  # type: ignore[attr-defined]
 
 
-def import_blenderproc(temp_dir: str | None = None) -> types.ModuleType:
-    """Import and return the ``blenderproc`` module, set up for pip bpy (idempotent).
+def _api_names(package_dir: str, group: str) -> dict[str, str]:
+    """{name: defining module} of ``blenderproc.api.<group>``, read from its ``__init__.py`` (not run)."""
+    import ast
 
-    ``temp_dir`` is where BlenderProc writes its intermediate render files (default: a fresh
+    path = os.path.join(package_dir, "api", group, "__init__.py")
+    with open(path, encoding="utf-8") as f:
+        tree = ast.parse(f.read(), path)
+    return {alias.asname or alias.name: node.module for node in tree.body
+            if isinstance(node, ast.ImportFrom) and node.module and node.level == 0 for alias in node.names}
+
+
+class _Api(types.ModuleType):
+    """``bproc.<group>`` (or ``bproc`` itself): each name imports only the module that defines it, on first use."""
+
+    def __init__(self, name: str, names: dict[str, str], full: str | None = None, **attrs) -> None:
+        super().__init__(name)
+        self._names = names
+        self._full = full  # the real API module, imported whole for a name not in ``names``
+        self.__dict__.update(attrs)
+
+    def __getattr__(self, name: str):
+        import importlib
+
+        if name.startswith("__") or name in ("_names", "_full"):
+            raise AttributeError(name)
+        if name in self._names:
+            value = getattr(importlib.import_module(self._names[name]), name)
+        elif self._full is not None:
+            value = getattr(importlib.import_module(self._full), name)
+        else:
+            raise AttributeError(f"module {self.__name__!r} has no attribute {name!r}")
+        setattr(self, name, value)  # resolved once
+        return value
+
+
+def import_blenderproc(temp_dir: str | None = None) -> types.ModuleType:
+    """BlenderProc's API (``bproc.renderer``, ``bproc.camera``...), set up for pip bpy (idempotent).
+
+    Returns a module-like :class:`_Api` whose names are BlenderProc's own, imported when first used
+    (1). ``temp_dir`` is where BlenderProc writes its intermediate render files (default: a fresh
     temporary directory).
     """
     global _BPROC
@@ -64,7 +115,7 @@ def import_blenderproc(temp_dir: str | None = None) -> types.ModuleType:
 
     os.environ.setdefault("OPENCV_IO_ENABLE_OPENEXR", "1")
 
-    # Step A: import the package in "outside" mode: __init__ only defines the version.
+    # The package in "outside" mode: __init__ only defines the version (1).
     os.environ.pop("INSIDE_OF_THE_INTERNAL_BLENDER_PYTHON_ENVIRONMENT", None)
     os.environ["OUTSIDE_OF_THE_INTERNAL_BLENDER_PYTHON_ENVIRONMENT_BUT_IN_RUN_SCRIPT"] = "1"
     import blenderproc
@@ -80,6 +131,7 @@ def import_blenderproc(temp_dir: str | None = None) -> types.ModuleType:
         return sys.argv
 
     SetupUtility.setup = staticmethod(_setup)  # (2) no pip installs, no argv surgery
+    _setup()
 
     local = bpy.utils.resource_path("LOCAL")
     original_paths = SetupUtility.determine_python_paths
@@ -91,15 +143,11 @@ def import_blenderproc(temp_dir: str | None = None) -> types.ModuleType:
 
     SetupUtility.determine_python_paths = staticmethod(_python_paths)
 
-    # Step B: re-run __init__ in "inside" mode, with site-packages listed twice (1).
-    site = os.path.abspath(os.path.join(os.path.dirname(blenderproc.__file__), ".."))
-    sys.path.insert(0, site)
-    os.environ["INSIDE_OF_THE_INTERNAL_BLENDER_PYTHON_ENVIRONMENT"] = "1"
-    import importlib
-
-    _BPROC = importlib.reload(blenderproc)
-    if site not in sys.path:
-        sys.path.append(site)
+    package = os.path.dirname(blenderproc.__file__)
+    groups = {g: _Api(f"blenderproc.api.{g}", _api_names(package, g), full=f"blenderproc.api.{g}")
+              for g in API_GROUPS}
+    _BPROC = _Api("blenderproc", TOP_LEVEL, __version__=blenderproc.__version__, __file__=blenderproc.__file__,
+                  **groups)
     return _BPROC
 
 
