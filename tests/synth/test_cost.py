@@ -87,3 +87,40 @@ def test_news_print_seeded():
     P._word_px.cache_clear()
     np.testing.assert_array_equal(P.make_print("news", 5, (0.6, 0.4), 549.0), a)
     assert not np.array_equal(P.make_print("news", 6, (0.6, 0.4), 549.0), a)
+
+
+def test_small_photos_from_the_disk_cache_are_the_computed_ones(tmp_path, monkeypatch):
+    """Newspaper photos read back from the disk cache equal freshly computed ones, byte for byte, and so
+    does a whole news print; a damaged cache file is computed again; ``off`` keeps nothing on disk."""
+    from zerowaste.synth import prints as P
+
+    def fresh():
+        P._photo_cache_dir.cache_clear()
+        P._small_photo.cache_clear()
+        P._cached.cache_clear()
+
+    monkeypatch.setenv(P.PHOTO_CACHE_ENV, "off")
+    fresh()
+    computed = [P._small_photo(style, 7, None) for style in P.PHOTO_STYLES] + [P._small_photo("snack", 3, (215, 25, 32))]
+    page = P.make_print("news", 5, (0.6, 0.4), 549.0).copy()
+    assert P._photo_cache_dir() is None and not any(tmp_path.iterdir())
+
+    monkeypatch.setenv(P.PHOTO_CACHE_ENV, str(tmp_path))
+    fresh()
+    assert P.make_print("news", 5, (0.6, 0.4), 549.0).tobytes() == page.tobytes()  # cold: computed, written
+    files = sorted(P._photo_cache_dir().glob("*.rgb"))
+    assert len(files) > 5 and not list(P._photo_cache_dir().glob("*.part"))
+    for _ in range(2):  # the second time round from the disk cache
+        fresh()
+        again = [P._small_photo(style, 7, None) for style in P.PHOTO_STYLES] + [P._small_photo("snack", 3, (215, 25, 32))]
+        for a, b in zip(computed, again, strict=True):
+            assert (a.mode, a.size, a.tobytes()) == (b.mode, b.size, b.tobytes())
+    fresh()
+    np.testing.assert_array_equal(P.make_print("news", 5, (0.6, 0.4), 549.0), page)  # warm: read from disk
+
+    damaged = P._photo_cache_dir() / "room_7_none.rgb"
+    damaged.write_bytes(damaged.read_bytes()[:100])
+    fresh()
+    assert P._small_photo("room", 7, None).tobytes() == computed[P.PHOTO_STYLES.index("room")].tobytes()
+    assert damaged.stat().st_size == P.SMALL_PHOTO_PX ** 2 * 3  # written whole again
+    fresh()
