@@ -96,10 +96,11 @@ def test_a_score_line_fold_makes_two_flat_panels_at_the_sampled_angle(seed):
 def test_without_folds_a_piece_is_one_gently_buckled_panel():
     m = board_piece(np.random.default_rng(3), (0.3, 0.2, 0.0), {"bend": 0.0}, tear=0.0, folds=0)
     n = _face_normals(m.verts, [f for f, r in zip(m.faces, m.attrs["board_rim"][1], strict=True) if r == 0])
-    # lies flat: most of it within a few degrees of level; dents and a bent corner tilt a few faces
-    # more (the 5th percentile was 15 degrees before boards were dented: now up to about 25)
+    # lies flat: most of it within a few degrees of level; dents and bent corners tilt some faces
+    # more (the 5th percentile was 15 degrees before boards were dented, about 25 with corners bent
+    # by 8-35 degrees, 40 with corners bent by up to 55)
     assert np.median(np.abs(n[:, 2])) > math.cos(math.radians(8))
-    assert np.percentile(np.abs(n[:, 2]), 5) > math.cos(math.radians(32))
+    assert np.percentile(np.abs(n[:, 2]), 5) > math.cos(math.radians(50))
 
 
 def _front_tilts(seed: int) -> np.ndarray:
@@ -118,8 +119,23 @@ def test_a_used_board_is_dented_yet_stays_a_stiff_panel():
     tilts = [_front_tilts(seed) for seed in range(10)]
     assert np.mean([np.percentile(t, 90) for t in tilts]) > 8
     assert all(t.max() > 12 for t in tilts)
-    # ... but board is stiff: it dents locally, the panel between stays flat (never paper's ripples)
-    assert all(np.median(t) < 8 for t in tilts) and all(np.percentile(t, 99) < 40 for t in tilts)
+    # ... but board is stiff: it dents locally and bends at a corner, the panel between stays flat
+    # (never paper's ripples; a corner bent by up to 55 degrees tilts the top percent to about 45)
+    assert all(np.median(t) < 10 for t in tilts) and all(np.percentile(t, 99) < 60 for t in tilts)
+    assert np.mean([np.median(t) for t in tilts]) < 7
+
+
+def test_some_board_pieces_have_a_corner_bent_well_up_or_down():
+    # round 9's judge: "board panels lie flat". Over these 20 seeds of the old piece only 1 had 3 %
+    # of its front bent more than 30 degrees from its mean; bent corners now go to 55 degrees
+    bent = []
+    for seed in range(20):
+        m = board_piece(np.random.default_rng(seed), (0.3, 0.2, 0.0), {"bend": 0.0, "dents": 3}, folds=0)
+        rim, depth = m.attrs["board_rim"][1], m.attrs["board_depth"][1]
+        n = _face_normals(m.verts, [f for f, r in zip(m.faces, rim, strict=True) if r == 0 and depth[f[0]] == 0])
+        mean = n.mean(axis=0) / np.linalg.norm(n.mean(axis=0))
+        bent.append(float((np.degrees(np.arccos(np.clip(n @ mean, -1, 1))) > 30).mean()))
+    assert np.mean(np.array(bent) > 0.03) >= 0.25, np.round(bent, 3)
 
 
 @pytest.mark.parametrize("seed", range(4))
