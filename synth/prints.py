@@ -2018,27 +2018,38 @@ def _magazine(p: _Page) -> None:
         p.text(bx + 2, by + 2, _headline(rng), bh * 0.45, "sans_bold", (255, 255, 255))
 
 
+#: Rows of offers on a flyer (a supermarket circular as the belt camera sees it: a few big offers on
+#: saturated colour fields, not a fine grid of small white boxes) and the share of offer cells laid
+#: on an ink of their own (the rest white).
+FLYER_ROWS = (1, 3)
+FLYER_CELL_INK = 0.55
+
+
 def _flyer(p: _Page) -> None:
     rng = p.rng
-    bg = _ink(rng) if rng.random() < 0.5 else (255, 255, 255)
+    bg = _ink(rng) if rng.random() < 0.65 else (255, 255, 255)
     p.rect(0, 0, p.w, p.h, bg)
     band = _ink(rng, bg)
-    bh = float(rng.uniform(0.12, 0.2)) * p.h
+    bh = float(rng.uniform(0.14, 0.24)) * p.h
     p.rect(0, 0, p.w, bh, band)
-    p.text(6, bh * 0.2, _headline(rng), bh * 0.5, "sans_bold", (255, 255, 255) if band != (240, 200, 0) else (20, 20, 20))
-    ny = int(rng.integers(2, 4))
-    nx = max(2, min(6, round(ny * p.w / (p.h - bh) * float(rng.uniform(0.8, 1.2)))))  # near-square cells
+    p.text(6, bh * 0.2, _headline(rng), bh * 0.5, "sans_bold", _contrast(band, [_WHITE, _DARK]))
+    ny = int(rng.integers(FLYER_ROWS[0], FLYER_ROWS[1]))
+    nx = max(1, min(4, round(ny * p.w / (p.h - bh) * float(rng.uniform(0.8, 1.2)))))  # near-square cells
     cw, chh = (p.w - 8) / nx, (p.h - bh - 8) / ny
     for i in range(nx):
         for j in range(ny):
             x, y = 4 + i * cw, bh + 4 + j * chh
-            p.rect(x + 1, y + 1, cw - 2, chh - 2, (255, 255, 255))
-            p.photo(x + 3, y + 3, cw - 6, (chh - 6) * 0.6, "product" if rng.random() < 0.5 else "food", punchy=True)
-            p.paragraph(x + 3, y + 3 + (chh - 6) * 0.62, cw - 6, (chh - 6) * 0.18, 2.4, "sans", (30, 30, 30))
+            fill = _ink(rng, bg) if rng.random() < FLYER_CELL_INK else _WHITE
+            p.rect(x + 1, y + 1, cw - 2, chh - 2, fill)
+            # the product on the cell's own colour: one saturated field, not a photo in a white box
+            p.photo(x + 3, y + 3, cw - 6, (chh - 6) * 0.62, "product" if rng.random() < 0.5 else "food",
+                    fill if fill != _WHITE else None, punchy=True)
+            p.paragraph(x + 3, y + 3 + (chh - 6) * 0.66, cw - 6, (chh - 6) * 0.1, 2.4, "sans",
+                        _contrast(fill, [_WHITE, _DARK]))
             if rng.random() < 0.7:
                 price = f"{int(rng.integers(0, 20))}.{int(rng.integers(0, 100)):02d}"
-                ps = min(cw, chh) * 0.16
-                c = (215, 25, 32) if rng.random() < 0.6 else (240, 200, 0)
+                ps = min(min(cw, chh) * 0.2, 16.0)  # a big price, not a poster
+                c = _pick(rng, [c for c in ((215, 25, 32), (240, 200, 0)) if c != fill])
                 p.logo(x + cw - ps * 3.8, y + chh - ps * 2.2, ps * 3.5, ps * 2, c,
                        (255, 255, 255) if c[1] < 150 else (20, 20, 20), price)
 

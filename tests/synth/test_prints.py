@@ -587,3 +587,18 @@ def test_flexo_ink_on_kraft_is_thinned_in_blotches():
         alpha.append(img[..., 3][inside])
     alpha = np.concatenate(alpha)
     assert alpha.size > 50000 and (alpha < 235).mean() > 0.1 and (alpha > 250).mean() > 0.3  # thin in places
+
+
+def test_flyers_show_large_saturated_fields():
+    """A flyer seen from the belt camera: a few big offers on saturated colour fields. At least a
+    tenth of the page lies in solid saturated patches 2.4 cm across (the old grid of small white
+    boxes: 4 %)."""
+    dens, shares = 600, []
+    for s in range(12):
+        img = prints.make_print("flyer", s, SIZES["flyer"], dens)[..., :3]
+        hsv = cv2.cvtColor(np.ascontiguousarray(img), cv2.COLOR_RGB2HSV)
+        vivid = ((hsv[..., 1] > 128) & (hsv[..., 2] > 76)).astype(np.uint8)
+        r = round(0.012 * dens)
+        shares.append(cv2.erode(vivid, cv2.getStructuringElement(cv2.MORPH_RECT, (2 * r + 1, 2 * r + 1))).mean())
+    assert np.mean(shares) > 0.1 and np.mean(np.array(shares) > 0.05) > 0.6
+    assert max(prints.FLYER_ROWS) <= 3
