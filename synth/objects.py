@@ -1423,14 +1423,27 @@ BAG_SPACING = 0.006
 #: Crinkles of crumpled plastic (:func:`crinkles`): height (m) and half-width (m) of each small sharp
 #: fold, the cell (m) they are scattered over and how many lie in each cell (about 1700 per m^2).
 #: Many short sharp folds break a bag's gloss into small broken highlights (a smooth dome gave one
-#: big rounded highlight, like wax or metal).
-BAG_CRINKLE = (0.005, 0.012, 0.06, 6)
+#: big rounded highlight, like wax or metal). 3.5 mm high (was 5 mm: under the stretch wrinkles of
+#: round 9 they still hid the long folds, and their glints read as speckle at thumbnail size).
+BAG_CRINKLE = (0.0035, 0.012, 0.06, 6)
 #: Half-flat bags: height (m) of the air pockets left under the film.
 BAG_POCKETS = (0.01, 0.035)
+#: Stretch wrinkles of bags and film (:func:`stretch_wrinkles`): height (m) and half-width (m) of
+#: each long fold, their spacing (m) across the pull, and their length as a share of the piece.
+#: Round 9's judge: our bags read as smooth solids; real ones show long folds along the pull
+#: (from the handles or the knot), broad enough (~2 cm) to carry a soft highlight at thumbnail size.
+BAG_WRINKLE = (0.007, 0.012, 0.035, (0.4, 0.95))
+#: Share of half-flat bags whose stretch wrinkles radiate from the handles (the rest: pulled one way).
+BAG_HANDLE_PULL = 0.5
+#: Sharp-edge angle (degrees) of a puffed bag's mesh: 0, smooth-shaded. At 20 degrees the crinkles' folds
+#: split the shading into flat facets, each lighting up as a small square glint (speckle) in Cycles.
+BAG_SHARP = 0.0
 
 
-def crinkles(rng: np.random.Generator, xy: np.ndarray, scale: float = 1.0) -> np.ndarray:
-    """Heights (m) of many small, sharp, short folds over 2-D points: crumpled plastic film.
+def crinkles(rng: np.random.Generator, xy: np.ndarray, scale: float = 1.0, pull=None) -> np.ndarray:
+    """Heights (m) of many small, sharp, short folds over 2-D points: crumpled plastic film, with the
+    long stretch wrinkles of :func:`stretch_wrinkles` on top (``pull``: where the film was pulled
+    from, a point such as a bag's knot, or None: pulled one way).
 
     Each fold is a tent across a random direction (:data:`BAG_CRINKLE`: ``scale`` times its height,
     about a grid cell and a half wide, a ridge or a valley) faded out within a radius of half to one
@@ -1445,7 +1458,8 @@ def crinkles(rng: np.random.Generator, xy: np.ndarray, scale: float = 1.0) -> np
     True
     """
     height, width, cell, per_cell = BAG_CRINKLE
-    rng = np.random.default_rng(int(rng.integers(2**62)))  # own stream: tuning them never moves the outline
+    own = int(rng.integers(2**62))
+    rng = np.random.default_rng(own)  # own stream: tuning them never moves the outline
     lo = xy.min(axis=0)
     ij = np.floor((xy - lo) / cell).astype(int) + 1  # (a ring of cells round the points: padding)
     nx, ny = (ij.max(axis=0) + 2).tolist()
@@ -1468,7 +1482,66 @@ def crinkles(rng: np.random.Generator, xy: np.ndarray, scale: float = 1.0) -> np
         tent = np.clip(1.0 - np.abs(rx * t[..., 2] + ry * t[..., 3]), 0.0, None)
         window = np.clip(1.0 - (rx * rx + ry * ry) * t[..., 4], 0.0, None)
         out += (t[..., 5] * tent * window * window).sum(axis=1)
-    return out
+    return out + stretch_wrinkles(np.random.default_rng([own, 31]), xy, pull, scale)
+
+
+def stretch_wrinkles(rng: np.random.Generator, xy: np.ndarray, pull=None, scale: float = 1.0) -> np.ndarray:
+    """Heights (m) of the long stretch wrinkles of plastic film over 2-D points.
+
+    A bag pulled by its handles, or tied into a knot, and film dragged along the line fold into long,
+    roughly parallel ridges and valleys running along the pull. ``pull`` None: one random direction,
+    folds across the whole piece about :data:`BAG_WRINKLE` apart; ``pull`` a point (x, y): the folds
+    radiate from it (a knot, the handles), strongest near it. Each fold is a smooth, rounded ridge
+    (or, one in three, a valley) of ``scale`` times the height, fading in and out along its length (a
+    share of the piece's size) and bending a little: broad enough to carry a soft highlight, unlike
+    :func:`crinkles`' sharp little glints.
+
+    >>> xy = np.stack(np.meshgrid(np.linspace(0, 0.3, 51), np.linspace(0, 0.3, 51)), -1).reshape(-1, 2)
+    >>> z = stretch_wrinkles(np.random.default_rng(0), xy)
+    >>> 0.0005 < float(z.std()) < 0.003
+    True
+    """
+    height, width, spacing, (short, long) = BAG_WRINKLE
+    if height <= 0 or len(xy) == 0:
+        return np.zeros(len(xy))
+    lo, hi = xy.min(axis=0), xy.max(axis=0)
+    size = float(np.hypot(*(hi - lo))) + 1e-9
+    if pull is None:  # pulled one way: parallel folds across the piece
+        ang = rng.uniform(0, math.pi)
+        t, n = np.array([math.cos(ang), math.sin(ang)]), np.array([-math.sin(ang), math.cos(ang)])
+        rel = xy - (lo + hi) / 2
+        along, across = rel @ t, rel @ n
+        k = max(int(size / spacing), 1)
+        pos = (np.arange(k) - (k - 1) / 2) * spacing + rng.uniform(-0.3, 0.3, k) * spacing
+        start = rng.uniform(-0.5, 0.5 - short, k) * size
+        length = rng.uniform(short, long, k) * size
+        fade = np.ones(len(xy))[:, None]
+        half = width * rng.uniform(0.6, 1.4, k)[None, :] * np.ones((len(xy), 1))
+    else:  # pulled from a point: folds radiate from it, widening and fading with distance
+        rel = xy - np.asarray(pull, dtype=float)[:2]
+        along = np.hypot(rel[:, 0], rel[:, 1])
+        phi = np.arctan2(rel[:, 1], rel[:, 0])
+        reach = float(along.max()) + 1e-9
+        k = max(int(2 * math.pi * 0.4 * reach / spacing), 3)  # about `spacing` apart at 40 % of the reach
+        pos = np.sort(rng.uniform(-math.pi, math.pi, k))
+        start = rng.uniform(0.0, 0.15, k) * reach
+        length = rng.uniform(short, long, k) * reach
+        d_phi = (phi[:, None] - pos[None, :] + math.pi) % (2 * math.pi) - math.pi
+        across = d_phi * np.maximum(along, 0.02)[:, None]  # arc length from the fold's ray
+        along = np.repeat(along[:, None], k, axis=1)
+        fade = np.exp(-along / (0.8 * reach))  # stretched hardest near the knot
+        half = width * rng.uniform(0.6, 1.4, k)[None, :] * (0.7 + along / reach)
+        pos = np.zeros(k)
+    bend = rng.normal(0.0, 0.6, k) * spacing  # a fold bends by up to about its spacing over its length
+    along = along if along.ndim == 2 else np.repeat(along[:, None], k, axis=1)
+    across = across if across.ndim == 2 else across[:, None]
+    u = (along - start) / length  # 0..1 along the fold
+    d = across - pos - bend * (2 * u - 1) ** 2
+    profile = np.clip(1.0 - (d / half) ** 2, 0.0, None) ** 2  # a smooth rounded ridge
+    ends = np.clip(np.minimum(u, 1 - u) / 0.25, 0.0, 1.0)
+    ends = ends * ends * (3 - 2 * ends)  # fading in and out (smoothstep)
+    amp = scale * height * rng.uniform(0.4, 1.0, k) * np.where(rng.random(k) < 1 / 3, -1.0, 1.0)
+    return (profile * ends * fade * amp).sum(axis=1)
 
 
 def puffed_bag(rng: np.random.Generator, size, d: dict) -> Mesh:
@@ -1512,20 +1585,31 @@ def puffed_bag(rng: np.random.Generator, size, d: dict) -> Mesh:
     folds = int(rng.integers(7, 13))  # fan folds gathered into the knot
     gather = np.abs(np.sin(folds * np.arctan2(rel[:, 1 - a], rel[:, a]) / 2 + 0.5 * wave_noise(rng, xy, 8.0))) - 0.5
     gather *= 0.006 * np.exp(-np.hypot(rel[:, 0], rel[:, 1]) / (0.5 * length))
-    v[:, 2] = dome + crinkles(rng, xy) + gather
+    v[:, 2] = dome + crinkles(rng, xy, pull=neck) + gather  # (stretch wrinkles radiate from the knot)
     out = warp_outline(rng, Mesh(v, m.faces, m.uv), 0.2)  # no two bags alike: a lopsided outline
-    return Mesh(out.verts, out.faces, out.uv, sharp=SHEET_STYLE["bag"][4])
+    # Smooth-shaded (BAG_SHARP): flat-shaded crinkle facets lit as square white speckles (round 9's judge)
+    return Mesh(out.verts, out.faces, out.uv, sharp=BAG_SHARP)
 
 
 def half_flat_bag(rng: np.random.Generator, m: Mesh, size) -> Mesh:
     """A bag lying half-flat: its (crumpled) sheet lifted over a few air pockets, then crinkled.
 
     The pockets are the positive part of a smooth noise (2-4 per bag), :data:`BAG_POCKETS` m high.
+    Its stretch wrinkles (:func:`stretch_wrinkles`) radiate from the handles, at the middle of one
+    of its short ends (the bag was pulled by them), in :data:`BAG_HANDLE_PULL` of the bags; the
+    others were dragged one way.
     """
     v = m.verts.copy()
     xy = v[:, :2]
     noise = wave_noise(rng, xy, 2.5 / max(float(size[0]), float(size[1])), modes=6)
-    v[:, 2] += np.clip(noise - 0.2, 0.0, None) / 0.8 * rng.uniform(*BAG_POCKETS) + crinkles(rng, xy)
+    pockets = np.clip(noise - 0.2, 0.0, None) / 0.8 * rng.uniform(*BAG_POCKETS)
+    pull = None
+    if rng.random() < BAG_HANDLE_PULL:
+        a = int(size[1] > size[0])  # the handles: the middle of a short end
+        pull = np.zeros(2)
+        pull[a] = xy[:, a].max() if rng.random() < 0.5 else xy[:, a].min()
+        pull[1 - a] = float(np.median(xy[:, 1 - a]))
+    v[:, 2] += pockets + crinkles(rng, xy, pull=pull)
     return Mesh(v, m.faces, m.uv)
 
 

@@ -195,12 +195,18 @@ PRINTS: dict[str, dict[str, float]] = {
 }
 #: Plastics (linear RGB, transmission range): clear, milky, tinted see-through, and opaque ones.
 PLASTICS: dict[str, list[tuple[tuple[float, float, float], tuple[float, float]]]] = {
+    # films and bags (round 9's judge: real ones are mostly see-through and tinted): clear, milky,
+    # tinted yellow, orange, blue, pink, red (yellow and blue twice: drawn twice as often), from a milky
+    # bag (transmission 0.3) to a see-through one (0.75; FILM_TINT_HAZE); opaque: black bin
+    # bags and white carrier bags (printed ones get a logo: PRINTS), no solid coloured ones
     "soft_plastic": [((0.92, 0.93, 0.95), (0.8, 0.95)), ((0.92, 0.93, 0.95), (0.8, 0.95)),
                      ((0.95, 0.95, 0.95), (0.45, 0.65)),
-                     ((0.2, 0.45, 0.9), (0.3, 0.55)), ((0.95, 0.7, 0.05), (0.3, 0.55)),
+                     ((0.92, 0.55, 0.03), (0.3, 0.75)), ((0.92, 0.55, 0.03), (0.3, 0.75)),
+                     ((0.9, 0.3, 0.03), (0.3, 0.75)), ((0.15, 0.35, 0.9), (0.3, 0.75)),
+                     ((0.15, 0.35, 0.9), (0.3, 0.75)), ((0.85, 0.3, 0.42), (0.3, 0.75)),
+                     ((0.75, 0.05, 0.04), (0.3, 0.75)),
                      ((0.015, 0.015, 0.018), (0.0, 0.0)), ((0.015, 0.015, 0.018), (0.0, 0.0)),
-                     ((0.8, 0.8, 0.78), (0.0, 0.0)), ((0.8, 0.8, 0.78), (0.0, 0.0)),
-                     ((0.02, 0.1, 0.5), (0.0, 0.0)), ((0.7, 0.04, 0.03), (0.0, 0.0))],
+                     ((0.8, 0.8, 0.78), (0.0, 0.0)), ((0.8, 0.8, 0.78), (0.0, 0.0))],
     "rigid_plastic": [((0.95, 0.97, 1.0), (0.9, 1.0)), ((0.95, 0.97, 1.0), (0.9, 1.0)),
                       ((0.55, 0.8, 0.95), (0.85, 1.0)), ((0.15, 0.55, 0.25), (0.8, 0.95)),
                       ((0.85, 0.85, 0.83), (0.0, 0.0)), ((0.9, 0.35, 0.02), (0.0, 0.0)),
@@ -235,28 +241,38 @@ def _r(rng: np.random.Generator, lo: float, hi: float) -> float:
 
 #: Roughness range of plastic film: clear (near-mirror, so what lies under it shows), tinted
 #: see-through, black bin bags (glossy but crinkled) and other opaque bags (a dull sheen).
-FILM_ROUGH = {"clear": (0.04, 0.12), "tinted": (0.15, 0.3), "black": (0.18, 0.3), "opaque": (0.24, 0.4)}
+#: Opaque carrier bags: a soft, broad sheen (round 9's judge: speckle glints on a solid bag read as CG).
+#: Tinted film: rougher than clear (sharp glints on its crinkles read as speckle), a soft milky sheen.
+FILM_ROUGH = {"clear": (0.04, 0.12), "tinted": (0.25, 0.4), "black": (0.22, 0.34), "opaque": (0.3, 0.45)}
+#: A tinted film's diffuse colour (``haze``, :func:`zerowaste.synth.materials._hazy`): the rest of its
+#: light passes, tinted. Less (0.3-0.7 with transmission 0.5-0.8) left yellow bags mustard-dark on the belt.
+FILM_TINT_HAZE = (0.85, 1.0)
+#: Films and bags are see-through more often than rigid plastics: their share is the preset's
+#: ``surfaces.clear_plastic`` to this power (0.6 -> 0.77, 0.7 -> 0.84; 0 and 1 stay).
+FILM_CLEAR_EXP = 0.5
 
 
-def _film_gloss(rng: np.random.Generator, transmission: float, dark: bool) -> dict:
+def _film_gloss(rng: np.random.Generator, transmission: float, dark: bool, tinted: bool = False) -> dict:
     """Gloss knobs of plastic film (bags, wrappers): a used, crinkled sheen, neither cloth nor wax.
 
     Rough film (0.45-0.65) read as cloth, smooth opaque film (0.08-0.28) as wax or metal (one big
-    even highlight). Clear film (``transmission`` > 0.5) is near-mirror and hazes little (``haze``:
-    its diffuse share, the rest of its opaque share is gloss); a tinted one is glossy; an opaque
-    carrier bag has a dull plastic sheen (:data:`FILM_ROUGH`); a ``dark`` (black bin) bag is glossier.
-    ``streak`` stretches a see-through film's highlights along its wrinkles (see
-    :func:`zerowaste.synth.materials._streaks`).
+    even highlight). Clear film (colourless, ``transmission`` > 0.5) is near-mirror and hazes little
+    (``haze``: its diffuse share, the rest of its opaque share is gloss); a ``tinted`` or milky one
+    is glossy; an opaque carrier bag has a soft plastic sheen (:data:`FILM_ROUGH`); a ``dark``
+    (black bin) bag is glossier. ``streak`` stretches a see-through film's highlights along its
+    wrinkles (see :func:`zerowaste.synth.materials._streaks`).
 
     >>> k = _film_gloss(np.random.default_rng(0), 0.8, False)
     >>> k["roughness"] < 0.15 and 0 < k["haze"] < 0.5
     True
     """
-    clear, opaque = transmission > 0.5, transmission <= 0
+    clear, opaque = transmission > 0.5 and not tinted, transmission <= 0
     rough = FILM_ROUGH["clear" if clear else "tinted" if not opaque else "black" if dark else "opaque"]
     k = {"roughness": _r(rng, *rough), "streak": _r(rng, 0.3, 0.7), "specular": 0.8 if dark else 0.7}
     if clear:
         k["haze"] = _r(rng, 0.15, 0.45)
+    elif tinted and not opaque:
+        k["haze"] = _r(rng, *FILM_TINT_HAZE)
     return k
 
 
@@ -295,6 +311,8 @@ def _material(rng: np.random.Generator, cls: str, kind: str, surfaces: dict | No
             m["mottle"] = round(mottle * (0.5 if prt == "package" else 1.0), 3)
     elif cls in PLASTICS:
         clear = float(s.get("clear_plastic", 0.6))
+        if cls == "soft_plastic":  # films and bags: mostly see-through (FILM_CLEAR_EXP)
+            clear = clear**FILM_CLEAR_EXP
         options = PLASTICS[cls]
         see_through = [o for o in options if o[1][1] > 0]
         opaque = [o for o in options if o[1][1] == 0]
@@ -303,7 +321,8 @@ def _material(rng: np.random.Generator, cls: str, kind: str, surfaces: dict | No
         m["color"] = [round(float(c), 4) for c in np.clip(np.array(colour) * rng.uniform(0.9, 1.05), 0, 1)]
         m["transmission"] = _r(rng, t_lo, t_hi) if t_hi > 0 else 0.0
         if cls == "soft_plastic":
-            m.update(_film_gloss(rng, m["transmission"], max(m["color"]) < 0.1))
+            tinted = max(m["color"]) - min(m["color"]) > 0.2  # a coloured see-through film
+            m.update(_film_gloss(rng, m["transmission"], max(m["color"]) < 0.1, tinted))
         else:
             m["roughness"] = _r(rng, 0.04, 0.25)
             m["specular"] = 0.6

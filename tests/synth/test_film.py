@@ -11,8 +11,15 @@ from __future__ import annotations
 import numpy as np
 
 from zerowaste.synth import objects
-from zerowaste.synth.objects import BAG_CRINKLE, build_mesh, crinkles, puffed_bag
-from zerowaste.synth.params import _material
+from zerowaste.synth.objects import (
+    BAG_CRINKLE,
+    BAG_WRINKLE,
+    build_mesh,
+    crinkles,
+    puffed_bag,
+    stretch_wrinkles,
+)
+from zerowaste.synth.params import FILM_ROUGH, PLASTICS, _material
 
 from .conftest import result, run_in_blender
 
@@ -49,8 +56,10 @@ def test_few_bags_are_puffed_and_none_is_a_balloon():
         assert np.ptp(v[:, 2]) > 0.03  # a puffed bag still holds some air
 
 
-def test_crinkles_are_many_small_sharp_folds():
-    """:func:`crinkles`: folds a few mm high, about 2 cm apart, every way, and sharp (tents, not waves)."""
+def test_crinkles_are_many_small_sharp_folds(monkeypatch):
+    """:func:`crinkles`: folds a few mm high, about 2 cm apart, every way, and sharp (tents, not waves).
+    (The small folds alone: the long stretch wrinkles on top are tested below.)"""
+    monkeypatch.setattr(objects, "BAG_WRINKLE", (0.0, *BAG_WRINKLE[1:]))
     g = np.linspace(0.0, 0.3, 151)  # 2 mm grid
     xy = np.stack(np.meshgrid(g, g), -1).reshape(-1, 2)
     z = crinkles(np.random.default_rng(0), xy).reshape(151, 151)
@@ -123,7 +132,8 @@ def _film_knobs(clear: bool, dark: bool = False, kind: str = "film") -> dict:
 
 
 def test_film_gloss_clear_film_is_near_mirror_opaque_bags_a_dull_sheen_black_bags_glossier():
-    """Rough film (0.45-0.65) read as cloth; smooth opaque film (0.14-0.28) as wax or metal."""
+    """Rough film (0.45-0.65) read as cloth; smooth opaque film (0.14-0.28) as wax or metal; glossy
+    opaque and tinted film (0.15-0.3) as speckled (round 9): opaque carrier bags are the dullest."""
     seen = set()
     for seed in range(200):
         m = _material(np.random.default_rng(seed), "soft_plastic", "bag", {"clear_plastic": 0.5})
@@ -134,10 +144,14 @@ def test_film_gloss_clear_film_is_near_mirror_opaque_bags_a_dull_sheen_black_bag
         kind = ("clear" if m["transmission"] > 0.5 else "tinted" if m["transmission"] > 0
                 else "black" if max(m["color"]) < 0.1 else "opaque")
         seen.add(kind)
-        lo, hi = {"clear": (0.04, 0.12), "tinted": (0.15, 0.3), "black": (0.18, 0.3), "opaque": (0.24, 0.4)}[kind]
+        if kind == "clear" and np.ptp(m["color"]) > 0.2:
+            kind = "tinted"  # a coloured see-through film
+        lo, hi = FILM_ROUGH[kind]
         assert lo <= m["roughness"] <= hi, (kind, m)
         if kind == "clear":
             assert 0 < m["haze"] < 0.5, m
+        if kind == "tinted" and np.ptp(m["color"]) > 0.2:  # milky: some of it scatters, most passes
+            assert 0.5 <= m["haze"] <= 1.0, m
     assert seen == {"clear", "tinted", "black", "opaque"}
     assert _film_knobs(False, dark=True)["roughness"] < _film_knobs(False)["roughness"]
 
@@ -203,6 +217,13 @@ import os; os._exit(0)
 """
 
 
+TINTED_FILM_SCRIPT = CLEAR_FILM_SCRIPT.replace(
+    "a, b = bare[:, left].mean(-1), under[:, left].mean(-1)",
+    "ch = int(sys.argv[2]); a, b = bare[:, left, ch], under[:, left, ch]\n"
+    "others = under[:, left][..., [c for c in range(3) if c != ch]].mean(-1)",
+).replace('"lift_dark"', '"tint": float(b.mean() / max(others.mean(), 1e-6)), "lift_dark"')
+
+
 def test_clear_film_in_cycles_shows_what_lies_under_it_and_keeps_its_mask():
     knobs = _film_knobs(True)
     got = result(run_in_blender(CLEAR_FILM_SCRIPT, __import__("json").dumps(knobs)))
@@ -253,13 +274,128 @@ import os; os._exit(0)
 def test_an_opaque_bag_in_cycles_glints_in_many_small_dull_highlights():
     """Round 8's judge: our bags "shine too evenly, like wax or metal, with big rounded highlights".
     A sampled opaque carrier bag (a puffed one and a crumpled sheet of the same film) under an area
-    light: its brightest 5 % of pixels break into many small glints, none clipped white. The old
-    smooth film (roughness 0.14-0.28, anisotropic) on the old smooth pillow, the same setup and
-    seeds 2 / 5: 33 / 31 glints on the bag, 35 / 53 on the sheet, 99th percentile 250-255 (clipped; now
-    201-230)."""
-    knobs = _film_knobs(False, kind="bag")
+    light: its brightest 5 % of pixels break up over the bag, none clipped white. The old smooth film
+    (roughness 0.14-0.28, anisotropic) on the old smooth pillow, the same setup and seeds 2 / 5: 33 /
+    31 glints on the bag, 35 / 53 on the sheet, 99th percentile 250-255 (clipped). Opaque bags are
+    now white or black (a white one's body clips under this lamp), so the sampled film's sheen is
+    measured on a mid grey: 72-77 glints on the bag, 65-78 on the sheet, the largest at most 29 % of
+    the highlight, 99th percentile 200-227, 1.45-1.5x the median (round 9: the sheen softer, broader)."""
+    knobs = {**_film_knobs(False, kind="bag"), "color": [0.3, 0.3, 0.3]}
     for seed in (2, 5):
         got = result(run_in_blender(HIGHLIGHT_SCRIPT, __import__("json").dumps(knobs), str(seed)))
-        assert got["puffed"]["blobs"] >= 45 and got["flat"]["blobs"] >= 60, got  # (now 67 / 58, 74 / 87)
+        assert got["puffed"]["blobs"] >= 40 and got["flat"]["blobs"] >= 40, got
         for part in got.values():
-            assert 1.5 * part["median"] < part["p99"] < 240, got  # still a sheen; dull, not clipped
+            assert part["largest"] < 0.45, got  # broken up, not one waxy highlight
+            assert 1.3 * part["median"] < part["p99"] < 240, got  # still a sheen; dull, not clipped
+
+
+def _tinted_knobs(colour: int, kind: str = "bag") -> dict:
+    """The first sampled plain see-through soft plastic (transmission over 0.6: the clearer half of the
+    tints) whose colour is strongest in channel ``colour``."""
+    for seed in range(2000):
+        m = _material(np.random.default_rng(seed), "soft_plastic", kind, {"clear_plastic": 1.0, "wear": [0.0, 0.0]})
+        c = np.array(m["color"])
+        if m["print"] == "plain" and m["transmission"] > 0.6 and np.ptp(c) > 0.5 and int(np.argmax(c)) == colour:
+            return m
+    raise AssertionError("no such film in 2000 seeds")
+
+
+def test_a_tinted_bag_in_cycles_shows_the_print_under_it_coloured():
+    """Round 9's judge: our coloured bags read as smooth solids; a real yellow or blue bag is see-through,
+    the pieces under it showing, tinted. A sampled orange and a blue bag half over a printed sheet: the
+    print under it shows in the film's own channel (now correlation 0.41 / 0.30 with the bare print,
+    0.38 / 0.33 of its contrast). The old tinted film (transmission 0.3-0.55, a full diffuse share):
+    correlation -0.02 / 0.03, contrast 0.01 / 0.19 -- a solid."""
+    for channel in (0, 2):  # a yellow-orange (red strongest) and a blue one
+        knobs = _tinted_knobs(channel)
+        got = result(run_in_blender(TINTED_FILM_SCRIPT, __import__("json").dumps(knobs), str(channel)))
+        assert got["film_mask"] > 0.95, got  # see-through, yet its instance
+        assert got["through"] > 0.2 and got["contrast"] > 0.25, (knobs["color"], got)
+        assert got["tint"] > 1.3, got  # ... coloured: the film's channel over the others
+
+
+def _see_through(surfaces: dict, n: int = 400) -> tuple[np.ndarray, np.ndarray, list]:
+    """Over ``n`` sampled bags and films: see-through?, tinted?, and the opaque plain ones' colours."""
+    through, tinted, opaque = [], [], []
+    for seed in range(n):
+        m = _material(np.random.default_rng(seed), "soft_plastic", ("bag", "film")[seed % 2], surfaces)
+        through.append(m["transmission"] > 0)
+        tinted.append(m["transmission"] > 0 and np.ptp(m["color"]) > 0.2)
+        if m["transmission"] == 0 and m["print"] == "plain":
+            opaque.append(m["color"])
+    return np.array(through), np.array(tinted), opaque
+
+
+def test_bags_and_film_are_mostly_see_through_and_tinted_opaque_ones_black_or_white():
+    """Round 9's judge: real bags are mostly see-through and tinted, ours opaque single-colour solids.
+    At the shipped presets' ``clear_plastic`` (0.6-0.7) most bags and films let light through (old:
+    45 / 54 % of 400, printed wrappers included; now 63 / 68 %), two thirds of those tinted (old: 18 /
+    21 % of all, now 41 / 45 %); a plain opaque one is a black bin bag or a white carrier bag, never a
+    solid colour (old: 36 % were solid blue or red). ``clear_plastic`` 0 still gives none."""
+    for clear, lo in ((0.6, 0.55), (0.7, 0.6)):
+        through, tinted, opaque = _see_through({"clear_plastic": clear, "wear": [0.0, 0.0]})
+        assert through.mean() > lo, (clear, through.mean())
+        assert tinted.mean() > 0.35, (clear, tinted.mean())
+        assert opaque and all(max(c) < 0.1 or np.ptp(c) < 0.1 for c in opaque), opaque
+    assert not _see_through({"clear_plastic": 0.0})[0].any()
+    for colour, (_, hi) in PLASTICS["soft_plastic"]:  # each tint: from milky to mostly see-through
+        if hi > 0 and np.ptp(colour) > 0.2:
+            assert hi >= 0.75, colour  # (old: at most 0.55)
+
+
+def _autocorr_at(z: np.ndarray, cell: float, lag: float) -> np.ndarray:
+    """The autocorrelation of the field ``z`` (a grid ``cell`` m apart) ``lag`` m away, per direction (24)."""
+    zc = z - z.mean()
+    f = np.fft.fft2(zc, s=(2 * z.shape[0], 2 * z.shape[1]))
+    ac = np.real(np.fft.ifft2(f * np.conj(f)))
+    ac /= ac[0, 0]
+    ang = np.linspace(0, np.pi, 24, endpoint=False)
+    i = np.rint(lag / cell * np.sin(ang)).astype(int) % ac.shape[0]
+    j = np.rint(lag / cell * np.cos(ang)).astype(int) % ac.shape[1]
+    return ac[i, j]
+
+
+def test_film_crinkles_carry_long_parallel_stretch_wrinkles():
+    """Round 9: real bags show long folds along the pull. :func:`crinkles` (every bag and film) now lays
+    long, roughly parallel folds over its small ones: 5 cm along them the relief still correlates
+    (0.29-0.44 over seeds 0-4; the old isotropic crinkles: 0.07-0.13), across them it does not."""
+    g = np.linspace(0.0, 0.4, 201)  # 2 mm grid
+    xy = np.stack(np.meshgrid(g, g), -1).reshape(-1, 2)
+    along = []
+    for seed in range(5):
+        ac = _autocorr_at(crinkles(np.random.default_rng(seed), xy).reshape(201, 201), 0.002, 0.05)
+        along.append(ac.max())
+        assert ac.max() > 2 * max(ac.min(), 0.05), ac.round(2)  # one way, not every way
+    assert np.mean(along) > 0.25, along
+    w = stretch_wrinkles(np.random.default_rng(0), xy).reshape(201, 201)
+    assert 0.6 * BAG_WRINKLE[0] < np.abs(w).max() < 1.5 * BAG_WRINKLE[0]
+
+
+def test_stretch_wrinkles_radiate_from_the_pull_point():
+    """Pulled from a point (a bag's knot or handles), the folds run towards it: the relief changes
+    across the rays, not along them, and is strongest near the point."""
+    g = np.linspace(-0.2, 0.2, 201)
+    xy = np.stack(np.meshgrid(g, g), -1).reshape(-1, 2)
+    for seed in range(3):
+        z = stretch_wrinkles(np.random.default_rng(seed), xy, pull=(0.0, -0.2)).reshape(201, 201)
+        gy, gx = np.gradient(z, 0.002)
+        rel = xy - (0.0, -0.2)
+        r = np.hypot(rel[:, 0], rel[:, 1]).reshape(201, 201)
+        radial = np.abs(gx * rel[:, 0].reshape(201, 201) + gy * rel[:, 1].reshape(201, 201)) / np.maximum(r, 1e-6)
+        total = np.hypot(gx, gy)
+        assert (radial**2).sum() < 0.2 * (total**2).sum(), seed  # the folds lie along the rays
+        assert np.abs(z[r < 0.15]).mean() > np.abs(z[r > 0.3]).mean()  # stretched hardest near the knot
+
+
+def test_bags_and_film_carry_stretch_wrinkles(monkeypatch):
+    """Every bag (puffed or half-flat) and every film carries the stretch wrinkles: without
+    :data:`BAG_WRINKLE`'s height the same seed gives the same outline, without long folds a few mm high."""
+    built = {}
+    for height in (BAG_WRINKLE[0], 0.0):
+        monkeypatch.setattr(objects, "BAG_WRINKLE", (height, *BAG_WRINKLE[1:]))
+        built[height] = [build_mesh({"kind": k, "size": [0.32, 0.42, 0.0], "deform": DEFORM, "seed": s}).verts
+                         for k in ("bag", "film") for s in range(6)]
+    for with_, without in zip(built[BAG_WRINKLE[0]], built[0.0], strict=True):
+        assert np.array_equal(with_[:, :2], without[:, :2])  # the same outline
+        dz = with_[:, 2] - without[:, 2]
+        assert dz.std() > 0.0003 and np.abs(dz).max() < 2.5 * BAG_WRINKLE[0], dz.std()
