@@ -110,3 +110,48 @@ def test_side_rails_come_into_view():
     assert s["belt"]["rails"] and s["belt"]["width"] < s["camera"]["view"][1]
     assert s["area"][3] <= s["belt"]["width"] / 2  # clutter stays between the rails
     assert not sample_scene(load_preset("default", ["belt.rails_prob=0.0"]), 2)["belt"]["rails"]
+
+
+def test_shipped_presets_see_the_belt_as_close_as_the_reference_camera():
+    """The reference frames show about 1.0-1.3 m of belt across (a letter sheet spans a fifth of the
+    width): a wider view (1.5 m before issue #13's round 10) made every piece, print and crease a
+    third smaller in the frame (too much mid-frequency detail, too many tiny pieces)."""
+    import numpy as np
+
+    for name in ("default", "mrf-a", "mrf-b"):
+        p = load_preset(name)
+        widths = [sample_scene(p, frame_seed(7, i))["camera"]["view"][0] for i in range(30)]
+        assert 1.05 < float(np.mean(widths)) < 1.3 and min(widths) > 0.9 and max(widths) < 1.45, name
+
+
+def test_size_skew_draws_more_large_pieces_and_keeps_the_range():
+    import numpy as np
+
+    from zerowaste.synth.params import size_scale
+
+    clutter = load_preset("default")["clutter"]
+    lo, hi = clutter["size_scale"]
+    rng = np.random.default_rng(3)
+    s = np.array([size_scale(rng, clutter) for _ in range(5000)])
+    assert lo <= s.min() and s.max() <= hi
+    # skew 1.5: 1 - 0.5 ** 1.5 = 65 % of the pieces in the upper half of the range (uniform: 50 %)
+    assert 0.61 < float(np.mean(s > (lo + hi) / 2)) < 0.69
+    assert float(np.mean(s < lo + 0.1 * (hi - lo))) < 0.05  # few of the smallest (uniform: 10 %)
+    # without size_skew: the uniform draw as before, number for number
+    a, b = np.random.default_rng(4), np.random.default_rng(4)
+    assert [size_scale(a, {"size_scale": [0.8, 1.15]}) for _ in range(5)] == [float(b.uniform(0.8, 1.15)) for _ in range(5)]
+
+
+def test_paper_shows_more_colour_prints_than_newsprint():
+    """The reference frames' paper: white office paper, flyers, ads and magazine pages more than newsprint."""
+    counts: dict[str, int] = {}
+    p = load_preset("default")
+    for i in range(12):
+        for o in sample_scene(p, frame_seed(11, i))["objects"]:
+            if o["class"] == "paper":
+                counts[o["material"]["print"]] = counts.get(o["material"]["print"], 0) + 1
+    total = sum(counts.values())
+    colour = counts.get("flyer", 0) + counts.get("magazine", 0)
+    assert colour / total > 0.33 and counts.get("flyer", 0) / total > 0.1
+    assert counts.get("news", 0) / total < 0.22
+    assert (counts.get("plain", 0) + counts.get("letter", 0)) / total > 0.35  # still mostly white
