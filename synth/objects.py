@@ -782,12 +782,16 @@ def ragged_trim(rng: np.random.Generator, mesh: Mesh, torn: float = 0.6, cell: f
         centre = lo + span * rng.uniform(0.15, 0.85, 2)
         centre[k] = hi[k] if sign > 0 else lo[k]
         r = size * rng.uniform(0.05, 0.2)
-        wob = [(rng.normal(0, 0.12), int(rng.integers(2, 7)), rng.uniform(0, 2 * math.pi)) for _ in range(3)]
+        # a torn bite is no round punch: long along the side, shallow, its edge jagged at several scales
+        stretch = np.ones(2)
+        stretch[1 - k] = rng.uniform(0.4, 0.8)
+        wob = [(rng.normal(0, 0.06 + 0.1 / j), int(rng.integers(2, 5)) * j, rng.uniform(0, 2 * math.pi))
+               for j in (1, 2, 4)]
 
-        def g(p, centre=centre, r=r, wob=wob):
-            rel = p - centre
+        def g(p, centre=centre, r=r, wob=wob, stretch=stretch):
+            rel = (p - centre) * stretch
             a = np.arctan2(rel[:, 1], rel[:, 0])
-            return np.linalg.norm(rel, axis=1) - r * (1 + sum(w * np.cos(f * a + ph) for w, f, ph in wob))
+            return (np.linalg.norm(rel, axis=1) - r * (1 + sum(w * np.cos(f * a + ph) for w, f, ph in wob))) / stretch.max()
         cons.append((g, True))
     if not any(snap for _, snap in cons):
         return mesh
