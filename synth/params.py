@@ -217,12 +217,13 @@ PRINTS: dict[str, dict[str, float]] = {
 PLASTICS: dict[str, list[tuple[tuple[float, float, float], tuple[float, float]]]] = {
     # films and bags (round 9's judge: real ones are mostly see-through and tinted): clear, milky,
     # tinted yellow, orange, blue, pink, red (yellow and blue twice: drawn twice as often), from a milky
-    # bag (transmission 0.3) to a see-through one (0.75; FILM_TINT_HAZE); opaque: black bin
+    # bag (transmission 0.3) to a see-through one (0.75; FILM_TINT_HAZE); yellow and orange bags milky
+    # (0.2-0.45: more see-through they turned mustard-gold over the dark belt); opaque: black bin
     # bags and white carrier bags (printed ones get a logo: PRINTS), no solid coloured ones
     "soft_plastic": [((0.92, 0.93, 0.95), (0.8, 0.95)), ((0.92, 0.93, 0.95), (0.8, 0.95)),
                      ((0.95, 0.95, 0.95), (0.45, 0.65)),
-                     ((0.92, 0.55, 0.03), (0.3, 0.75)), ((0.92, 0.55, 0.03), (0.3, 0.75)),
-                     ((0.9, 0.3, 0.03), (0.3, 0.75)), ((0.15, 0.35, 0.9), (0.3, 0.75)),
+                     ((0.92, 0.55, 0.03), (0.2, 0.45)), ((0.92, 0.55, 0.03), (0.2, 0.45)),
+                     ((0.9, 0.3, 0.03), (0.2, 0.45)), ((0.15, 0.35, 0.9), (0.3, 0.75)),
                      ((0.15, 0.35, 0.9), (0.3, 0.75)), ((0.85, 0.3, 0.42), (0.3, 0.75)),
                      ((0.75, 0.05, 0.04), (0.3, 0.75)),
                      ((0.015, 0.015, 0.018), (0.0, 0.0)), ((0.015, 0.015, 0.018), (0.0, 0.0)),
