@@ -222,7 +222,7 @@ PLASTICS: dict[str, list[tuple[tuple[float, float, float], tuple[float, float]]]
     # bags and white carrier bags (printed ones get a logo: PRINTS), no solid coloured ones
     "soft_plastic": [((0.92, 0.93, 0.95), (0.8, 0.95)), ((0.92, 0.93, 0.95), (0.8, 0.95)),
                      ((0.95, 0.95, 0.95), (0.45, 0.65)),
-                     ((0.92, 0.55, 0.03), (0.2, 0.45)), ((0.92, 0.55, 0.03), (0.2, 0.45)),
+                     ((0.95, 0.45, 0.03), (0.2, 0.45)), ((0.95, 0.45, 0.03), (0.2, 0.45)),
                      ((0.9, 0.3, 0.03), (0.2, 0.45)), ((0.15, 0.35, 0.9), (0.3, 0.75)),
                      ((0.15, 0.35, 0.9), (0.3, 0.75)), ((0.85, 0.3, 0.42), (0.3, 0.75)),
                      ((0.75, 0.05, 0.04), (0.3, 0.75)),
@@ -294,6 +294,7 @@ def _film_gloss(rng: np.random.Generator, transmission: float, dark: bool, tinte
         k["haze"] = _r(rng, 0.15, 0.45)
     elif tinted and not opaque:
         k["haze"] = _r(rng, *FILM_TINT_HAZE)
+        k["streak"] = 0.0  # no streaked (anisotropic) gloss: on a coloured film it read as gold satin
     return k
 
 

@@ -137,7 +137,7 @@ def test_film_gloss_clear_film_is_near_mirror_opaque_bags_a_dull_sheen_black_bag
     seen = set()
     for seed in range(200):
         m = _material(np.random.default_rng(seed), "soft_plastic", "bag", {"clear_plastic": 0.5})
-        assert 0 < m["streak"] <= 0.7, m
+        assert 0 <= m["streak"] <= 0.7, m
         if m["print"] == "snack":
             assert "haze" not in m  # an opaque printed wrapper keeps its print's colours
             continue
@@ -151,7 +151,7 @@ def test_film_gloss_clear_film_is_near_mirror_opaque_bags_a_dull_sheen_black_bag
         if kind == "clear":
             assert 0 < m["haze"] < 0.5, m
         if kind == "tinted" and np.ptp(m["color"]) > 0.2:  # milky: some of it scatters, most passes
-            assert 0.5 <= m["haze"] <= 1.0, m
+            assert 0.5 <= m["haze"] <= 1.0 and m["streak"] == 0, m  # (streaked gloss: gold satin)
     assert seen == {"clear", "tinted", "black", "opaque"}
     assert _film_knobs(False, dark=True)["roughness"] < _film_knobs(False)["roughness"]
 
@@ -304,7 +304,7 @@ def test_a_tinted_bag_in_cycles_shows_the_print_under_it_coloured():
     """Round 9's judge: our coloured bags read as smooth solids; a real yellow or blue bag is see-through,
     the pieces under it showing, tinted. A sampled red and a blue bag (the clearer half of the tints)
     half over a printed sheet: the print under it shows in the film's own channel (now correlation
-    0.36 / 0.30 with the bare print, 0.34 / 0.33 of its contrast). The old tinted films (a yellow and a
+    0.35 / 0.27 with the bare print, 0.35 / 0.36 of its contrast). The old tinted films (a yellow and a
     blue, transmission 0.3-0.55, a full diffuse share): correlation -0.02 / 0.03, contrast 0.01 /
     0.19 -- a solid."""
     for channel in (0, 2):  # a red (or pink) and a blue one
