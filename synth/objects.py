@@ -386,8 +386,10 @@ SHEET_STYLE: dict[str, tuple[float, float, float, float, float]] = {
     "sheet": (1.5, 1.0, 3.0, 0.007, 28.0),  # (flat office sheets read as cards: crumple them more)
     "newspaper": (1.0, 1.3, 3.0, 0.01, 28.0),
     "magazine": (0.45, 2.0, 3.0, 0.009, 35.0),
-    "film": (0.9, 0.45, 8.0, 0.006, 20.0),
-    "bag": (1.1, 0.5, 8.0, 0.006, 20.0),
+    # film and bags shade smooth: a 20-degree sharp angle split their crinkles into flat facets that
+    # lit up as square speckles (black bin bags above all; as BAG_SHARP for puffed bags)
+    "film": (0.9, 0.45, 8.0, 0.006, 0.0),
+    "bag": (1.1, 0.5, 8.0, 0.006, 0.0),
     "foil": (0.45, 0.35, 3.0, 0.006, 22.0),
     "rag": (0.8, 1.0, 3.0, 0.012, 0.0),
 }
