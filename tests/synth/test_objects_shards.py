@@ -51,8 +51,11 @@ def test_torn_pieces_have_irregular_outlines():
 
 
 def test_settled_scene_lies_on_the_belt_overlaps_and_stays_low():
-    s = sample_scene(load_preset("default"), frame_seed(0, 0))
-    placed = settle_scene(s["objects"], s["area"])
+    # three scenes (one alone may be a sparse one: 8 of 37 pieces on others in frame 0 of seed 0)
+    placed = []
+    for i in range(3):
+        s = sample_scene(load_preset("default"), frame_seed(0, i))
+        placed += settle_scene(s["objects"], s["area"])
     lows = [m.verts[:, 2].min() for _, m in placed]
     assert min(lows) >= 0.0
     # several objects rest on others (occlusion), yet the pile stays plausibly low

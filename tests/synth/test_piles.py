@@ -96,17 +96,23 @@ def _pile_stats(placed, view) -> dict[str, float]:
 
 @pytest.fixture(scope="module")
 def heaped_and_spread():
-    """One default scene settled as sampled (heaps) and with the same objects spread evenly."""
+    """Four default scenes settled as sampled (heaps) and with the same objects spread evenly (mean stats).
+
+    Four, not one: a scene's figures vary a lot (open belt 0.18-0.65 over frames 0-4 of seed 0).
+    """
     preset = load_preset("default")
     spread_preset = load_preset("default", ["clutter.pile_share=0.0"])
-    seed = frame_seed(0, 0)
-    heaped, spread = sample_scene(preset, seed), sample_scene(spread_preset, seed)
-    same = [{k: v for k, v in o.items() if k != "xy"} for o in heaped["objects"]]
-    assert same == [{k: v for k, v in o.items() if k != "xy"} for o in spread["objects"]]  # only xy differs
-    meshes = [build_mesh(o) for o in heaped["objects"]]
-    view = heaped["camera"]["view"]
-    return (_pile_stats(settle_scene(heaped["objects"], heaped["area"], meshes), view),
-            _pile_stats(settle_scene(spread["objects"], spread["area"], meshes), view))
+    got: dict[str, list[dict[str, float]]] = {"heaped": [], "spread": []}
+    for i in range(4):
+        seed = frame_seed(0, i)
+        heaped, spread = sample_scene(preset, seed), sample_scene(spread_preset, seed)
+        same = [{k: v for k, v in o.items() if k != "xy"} for o in heaped["objects"]]
+        assert same == [{k: v for k, v in o.items() if k != "xy"} for o in spread["objects"]]  # only xy differs
+        meshes = [build_mesh(o) for o in heaped["objects"]]
+        view = heaped["camera"]["view"]
+        got["heaped"].append(_pile_stats(settle_scene(heaped["objects"], heaped["area"], meshes), view))
+        got["spread"].append(_pile_stats(settle_scene(spread["objects"], spread["area"], meshes), view))
+    return tuple({k: float(np.mean([r[k] for r in rows])) for k in rows[0]} for rows in got.values())
 
 
 def test_a_default_scene_heaps_two_to_four_deep_with_open_belt_between(heaped_and_spread):
@@ -114,4 +120,7 @@ def test_a_default_scene_heaps_two_to_four_deep_with_open_belt_between(heaped_an
     assert 0.15 < heaped["bare"] < 0.4  # belt shows (the real frames: about a sixth dark belt) ...
     assert heaped["open"] > 0.4  # ... mostly as open belt between heaps, not slivers between pieces
     assert heaped["depth"] > 2.0 and heaped["deep"] > 0.2  # pieces lie on pieces: a fifth of the view 3+ deep
-    assert heaped["depth"] > 1.15 * spread["depth"] and heaped["open"] > spread["open"] + 0.1
+    # Heaps stack deeper than the same pieces spread out. (Their open belt is no longer compared: since
+    # the closer view of 2e33e16 the spread pieces also scatter over the margin beyond the frame, so
+    # the spread view shows more bare belt, 0.36 against 0.22, and as much of it open.)
+    assert heaped["depth"] > 1.15 * spread["depth"] and heaped["deep"] > spread["deep"] + 0.1

@@ -51,7 +51,9 @@ def test_a_rigid_piece_dropped_on_a_heap_is_not_poked_through(kind):
     piece = next(o for o in objects if o["kind"] == kind)
     heap = [{**o, "xy": [0.02 * i, -0.01 * i], "yaw": 0.7 * i} for i, o in enumerate([ball, *sheets])]
     placed = settle_scene([*heap, {**piece, "xy": [0.0, 0.0], "yaw": 0.3}], (-0.4, 0.4, -0.3, 0.3))
-    assert placed[-1][1].verts[:, 2].min() > 0.01  # it landed on the heap, not beside it
+    # it landed on the heap, not beside it (beside: its lowest point on the belt, 0; a box wider than
+    # the heap tilts onto it by at most MAX_LEAN, so one corner may come within a centimetre of the belt)
+    assert placed[-1][1].verts[:, 2].min() > 0.005
     assert _poking(placed, len(placed) - 1) < 0.002  # (sank 2-3 cm into the heap's top before: poked through)
 
 
