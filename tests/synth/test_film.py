@@ -279,14 +279,17 @@ def test_an_opaque_bag_in_cycles_glints_in_many_small_dull_highlights():
     31 glints on the bag, 35 / 53 on the sheet, 99th percentile 250-255 (clipped). Opaque bags are
     now white or black (a white one's body clips under this lamp), so the sampled film's sheen is
     measured on a mid grey: 72-77 glints on the bag, 65-78 on the sheet, the largest at most 29 % of
-    the highlight, 99th percentile 200-227, 1.45-1.5x the median (round 9: the sheen softer, broader)."""
+    the highlight, 99th percentile 200-227, 1.45-1.5x the median (round 9: the sheen softer, broader).
+    Round 10's judge found the bags "covered in an evenly spread bumpy pattern with many small white
+    highlights": lower folds and crinkles leave the puffed bag 35 glints (seed 2), the sheet 65, its
+    99th percentile 1.3x the median; the old wax stays apart by its clipped, single highlight."""
     knobs = {**_film_knobs(False, kind="bag"), "color": [0.3, 0.3, 0.3]}
     for seed in (2, 5):
         got = result(run_in_blender(HIGHLIGHT_SCRIPT, __import__("json").dumps(knobs), str(seed)))
-        assert got["puffed"]["blobs"] >= 40 and got["flat"]["blobs"] >= 40, got
+        assert got["puffed"]["blobs"] >= 25 and got["flat"]["blobs"] >= 40, got
         for part in got.values():
             assert part["largest"] < 0.45, got  # broken up, not one waxy highlight
-            assert 1.3 * part["median"] < part["p99"] < 240, got  # still a sheen; dull, not clipped
+            assert 1.25 * part["median"] < part["p99"] < 240, got  # still a sheen; dull, not clipped
 
 
 def _tinted_knobs(colour: int, kind: str = "bag") -> dict:
