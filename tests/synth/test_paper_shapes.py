@@ -292,3 +292,87 @@ def test_crumpled_sheets_come_in_a_family_of_shapes():
     assert np.std(elong) > 0.2 and max(elong) > 1.8, np.round(elong, 2)
     assert np.std(foot) > 0.1 and min(foot) < 0.2 and max(foot) > 0.45, np.round(foot, 2)
     assert 0.25 < np.mean(foot) < 0.4  # (on average as big as before: the frames keep their paper)
+
+
+# --- round 10's judge: kraft bags "soft and puffy, like inflated cloth, without sharp fold lines" ---
+
+
+def _longest_straight_crease(m, min_angle: float = 20.0) -> float:
+    """Length (m, top view) of the longest straight line of edges bending more than ``min_angle``:
+    sharp edges binned by their line's direction (6 degrees) and offset (6 mm), lengths summed."""
+    f, v = np.asarray(m.faces), m.verts
+    n = np.cross(v[f[:, 1]] - v[f[:, 0]], v[f[:, 2]] - v[f[:, 0]])
+    n /= np.linalg.norm(n, axis=1, keepdims=True) + 1e-18
+    faces_of: dict[tuple[int, int], list[int]] = {}
+    for fi, (a, b, c) in enumerate(f.tolist()):
+        for p, q in ((a, b), (b, c), (c, a)):
+            faces_of.setdefault((min(p, q), max(p, q)), []).append(fi)
+    pairs = np.array([(e[0], e[1], fs[0], fs[1]) for e, fs in faces_of.items() if len(fs) == 2])
+    bend = np.degrees(np.arccos(np.clip((n[pairs[:, 2]] * n[pairs[:, 3]]).sum(axis=1), -1, 1)))
+    sharp = pairs[bend > min_angle]
+    p, q = v[sharp[:, 0], :2], v[sharp[:, 1], :2]
+    length = np.linalg.norm(q - p, axis=1)
+    theta = np.mod(np.arctan2(q[:, 1] - p[:, 1], q[:, 0] - p[:, 0]), np.pi)
+    rho = ((p + q) / 2 * np.c_[-np.sin(theta), np.cos(theta)]).sum(axis=1)
+    best = 0.0
+    for shift in (0.0, 0.5):  # (two bin grids: a line on a bin border still counts whole in one)
+        keys = np.c_[np.floor(theta / np.radians(6) + shift), np.floor(rho / 0.006 + shift)]
+        _, inverse = np.unique(keys, axis=0, return_inverse=True)
+        best = max(best, float(np.bincount(inverse.ravel(), weights=length).max()))
+    return best
+
+
+def test_kraft_bags_show_long_straight_fold_lines():
+    # fold_lines: gussets, the bottom block, the top folded over and long crush creases, each one
+    # straight sharp crease (mesh edges on the line). The longest straight crease over the footprint's
+    # diagonal over 24 bags: median 0.29 before (random facets only), 0.45 now; above 0.4: 4 -> 17
+    ratio = []
+    for seed in range(24):
+        rng = np.random.default_rng(seed)
+        d = {
+            **DEFORM,
+            "crumple": float(rng.uniform(0.006, 0.03)),
+            "frequency": float(rng.uniform(10, 28)),
+            "crush": float(rng.uniform(0, 0.8)),
+        }
+        m = build_mesh({"kind": "paper_bag", "size": [0.26, 0.36, 0.0], "deform": d, "seed": seed})
+        ratio.append(_longest_straight_crease(m) / float(np.hypot(*np.ptp(m.verts[:, :2], axis=0))))
+    assert np.median(ratio) > 0.38, np.round(ratio, 2)
+    assert np.mean(np.array(ratio) > 0.4) > 0.5, np.round(ratio, 2)
+
+
+def test_fold_relief_is_a_sharp_straight_crease_levelling_off():
+    from zerowaste.synth.objects import _points_on_lines, fold_lines, fold_relief
+
+    rng = np.random.default_rng(0)
+    lines = [(np.array([0.01, 0.0]), np.array([0.6, 0.8]), np.radians(60.0), 0.03)]
+    on, ids = _points_on_lines(lines, np.array([0.1, 0.15]), 0.01)
+    assert len(on) > 20 and np.all(ids == 0) and np.all(np.abs(on) <= [0.1, 0.15])
+    assert np.allclose(fold_relief(on, lines), 0.0, atol=1e-12)  # the crease itself stays put ...
+    e = lines[0][1]
+    across = on[len(on) // 2] + np.outer([-0.004, -0.002, 0.002, 0.004], [-e[1], e[0]])
+    z = fold_relief(across, lines)
+    v_of_60 = np.tan(np.radians(30)) * np.array([0.004, 0.002, 0.002, 0.004])
+    assert np.allclose(z, v_of_60, rtol=0.02)  # ... a V of 60 degrees
+    far = fold_relief(on[len(on) // 2] + np.outer([-0.2, 0.2], [-e[1], e[0]]), lines)
+    assert np.allclose(far, 0.03, rtol=0.05)  # each side levels off at its rise
+    for bag in (False, True):  # drawn lines: unit directions, bends of 25-80 degrees, rises of 1.2-3 cm
+        for _ in range(20):
+            for _, d, ang, rise in fold_lines(rng, 0.26, 0.36, bag):
+                assert abs(np.linalg.norm(d) - 1) < 1e-9
+                assert 25 <= abs(np.degrees(ang)) <= 80 and 0.012 <= rise <= 0.03
+
+
+def test_open_magazines_rise_from_the_spine():
+    # round 10's judge: "magazines are rectangular blocks". An open spread's halves rise from the
+    # spine at 4-18 degrees each: the outer edges over the spine (middle band), 16 spreads: median
+    # 2.3 cm and min 0.0 cm before (the spine only sunk by the block's thickness), 3.7 and 2.0 cm now
+    rise = []
+    for seed in range(16):
+        m = magazine(np.random.default_rng(seed), (0.25, 0.3, 0.0), DEFORM, pose="open")
+        x, y, z = m.verts.T
+        u = (x - x.min()) / np.ptp(x)
+        band = np.abs(y - np.median(y)) < 0.05
+        outer = np.median(z[band & ((u < 0.08) | (u > 0.92))])
+        rise.append(outer - np.median(z[band & (np.abs(u - 0.5) < 0.04)]))
+    assert np.median(rise) > 0.03 and min(rise) > 0.012, np.round(rise, 3)
