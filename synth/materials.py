@@ -493,8 +493,10 @@ def make_material(m: dict, size=(0.3, 0.3), name: str = "obj", seed: int = 0, px
 def object_material(obj: dict, px_per_m: float, name: str = "obj"):
     """The material of one sampled clutter object (prints sized to its UV layout, seeded by it)."""
     m = obj["material"]
-    return make_material(m, size=obj["size"][:2], name=name, seed=int(m.get("print_seed", obj["seed"])),
-                         px_per_m=px_per_m, extent=print_extent(obj["kind"], obj["size"]))
+    extent = print_extent(obj["kind"], obj["size"])
+    size = extent if obj["kind"] == "crushed_box" else obj["size"][:2]  # (a box's UVs span its net)
+    return make_material(m, size=size, name=name, seed=int(m.get("print_seed", obj["seed"])),
+                         px_per_m=px_per_m, extent=extent)
 
 
 def _belt_coords(nt, pos, rng: np.random.Generator, stretch: float = 1.0, angle: float = 0.0):

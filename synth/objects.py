@@ -1345,6 +1345,39 @@ def _flap(rng: np.random.Generator, length: float, depth: float) -> Mesh:
     return Mesh(v, m.faces, m.uv, m.sharp, m.attrs)
 
 
+def box_net_uv(verts: np.ndarray, size, n: int) -> np.ndarray:
+    """UVs of a :func:`box_surface` (``n`` cells a side) laid out as the box's unfolded net, to scale.
+
+    The top panel sits in the middle of a ``(sx + 2 sz) x (sy + 2 sz)`` sheet, each wall unfolds
+    outwards from the top edge it hangs on, the bottom reuses the top's panel mirrored (so it reads
+    the right way round from below). One texel covers the same board on every face: the print runs
+    round the edges undistorted (per-face 0..1 UVs squeezed the whole print into each narrow wall).
+    ``verts`` are the box's undeformed vertices (the UVs follow the board, not its crushed shape).
+
+    >>> m = box_surface(0.3, 0.2, 0.05, 2)
+    >>> uv = box_net_uv(m.verts, (0.3, 0.2, 0.05), 2)
+    >>> bool(uv.min() >= 0.0 and uv.max() <= 1.0)
+    True
+    """
+    sx, sy, sz = (float(v) for v in size)
+    x, y, z = verts[:, 0], verts[:, 1], verts[:, 2]
+    face = np.arange(len(verts)) // (n + 1) ** 2  # box_surface's order: top, bottom, +x, -x, +y, -y
+    down = sz / 2 - z  # 0 at the top edge, sz at the bottom edge of a wall
+    u = np.select([face == 1, face == 2, face == 3], [sz + sx / 2 - x, sz + sx + down, sz - down], sz + x + sx / 2)
+    v = np.select([face == 4, face == 5], [sz + sy + down, sz - down], sz + y + sy / 2)
+    return np.clip(np.stack([u / (sx + 2 * sz), v / (sy + 2 * sz)], axis=1), 0.0, 1.0)
+
+
+#: How close to its corners a crushed box's folded wall spreads with its neighbours (the exponent of
+#: the spread over the wall's width: higher, nearer the corners).
+BOX_CORNER_SPREAD = 4.0
+#: Grid cells along each side of a crushed box's panels (fine enough for creases 2-3 cm apart).
+BOX_GRID = 20
+#: A crushed box's facets: their size (share of the box's smaller side) and tilt (see facet_field),
+#: the tilt times 0.5 + crush.
+BOX_FACET = (0.22, 0.35)
+
+
 def crushed_box(rng: np.random.Generator, size, d: dict) -> Mesh:
     """A box squashed flat(ish): its walls fold at one straight crease, the top buckles along long creases.
 
@@ -1353,7 +1386,7 @@ def crushed_box(rng: np.random.Generator, size, d: dict) -> Mesh:
     panels, the top slides against the bottom, and 0-2 top flaps stand open at 15-60 degrees.
     """
     sx, sy, sz = size
-    n = 12
+    n = BOX_GRID
     m = box_surface(sx, sy, sz, n)
     v = m.verts.copy()
     low = sz * int(rng.integers(3, n - 2)) / n  # the crease's height above the bottom
@@ -1361,19 +1394,30 @@ def crushed_box(rng: np.random.Generator, size, d: dict) -> Mesh:
     h = sz * (1 - 0.75 * d["crush"])
     z1 = float(np.clip((l1**2 - l2**2 + h**2) / (2 * h), 0.0, min(l1, h)))
     bulge = math.sqrt(max(l1**2 - z1**2, 0.0))
-    bx, by = (bulge * (1 if rng.random() < 0.7 else -0.6) for _ in range(2))
+    # out, or in (30 %): as far, so the wall keeps its length (a shorter reach squeezed the wall and
+    # its print), but no more than 35 % of the box's half width (the walls inside must not meet)
+    bx, by = (bulge if rng.random() < 0.7 else -min(bulge, 0.35 * s / 2) for s in (sx, sy))
     z = v[:, 2] + sz / 2
     below = z <= low
     frac = np.where(below, z / max(l1, 1e-9), (sz - z) / max(l2, 1e-9))
     v[:, 2] = np.where(below, frac * z1, h - frac * (h - z1)) - h / 2
-    # a function of position only, so the coincident corner vertices of two walls stay together
-    v[:, 0] += bx * frac * v[:, 0] / (sx / 2)
-    v[:, 1] += by * frac * v[:, 1] / (sy / 2)
+    # a function of position only, so the coincident corner vertices of two walls stay together; each
+    # wall folds out as a hinge (its board keeps its width: a print on it stays unstretched), only
+    # towards the corners does it spread with its neighbours (a linear spread stretched whole walls 1.5x)
+    ax, ay = np.abs(v[:, 0]) / (sx / 2), np.abs(v[:, 1]) / (sy / 2)
+    v[:, 0] += bx * frac * np.sign(v[:, 0]) * ax**BOX_CORNER_SPREAD
+    v[:, 1] += by * frac * np.sign(v[:, 1]) * ay**BOX_CORNER_SPREAD
     scale = min(sx, sy)
     dent = crease_field(rng, m.verts, int(2 + d["dents"]), 0.06 * scale * (0.5 + d["crush"]), 0.08 * scale,
                         1.5 * scale, valley=0.75)
-    v[:, 2] += dent * np.sign(m.verts[:, 2])  # long straight creases across top and bottom panels
-    parts = [Mesh(v, m.faces, m.uv, attrs={"board_depth": ("POINT", np.zeros(len(v))),
+    # long straight creases across the top and bottom panels (their edges with them; on the walls, the
+    # creases pulled the board up and down: a print stretched 1.2x), and flat facets between short
+    # creases: thin carton board buckles (a smooth panel read as new)
+    panel = np.sign(m.verts[:, 2]) * (np.abs(m.verts[:, 2]) > sz / 2 - 1e-9)
+    facets = facet_field(rng, m.verts[:, :2], scale * BOX_FACET[0], BOX_FACET[1] * (0.5 + d["crush"]))
+    v[:, 2] += (dent + facets) * panel
+    net = box_net_uv(m.verts, (sx, sy, sz), n)
+    parts = [Mesh(v, m.faces, net, attrs={"board_depth": ("POINT", np.zeros(len(v))),
                                             "board_rim": ("FACE", np.zeros(len(m.faces))),
                                             "board_tear": ("POINT", np.ones(len(v)))})]
     for _ in range(int(rng.choice(3, p=[0.4, 0.4, 0.2]))):  # open top flaps, hinged on a top edge
@@ -1389,7 +1433,9 @@ def crushed_box(rng: np.random.Generator, size, d: dict) -> Mesh:
         up = fv[:, 1] * math.sin(lift) + fv[:, 2] * math.cos(lift)
         fv = np.stack([fv[:, 0], other / 2 + out, h / 2 + up], axis=1)
         turn = (0.0 if along_x else math.pi / 2) + (math.pi if rng.random() < 0.5 else 0.0)
-        parts.append(Mesh(_rotate_z(fv, turn), f.faces, f.uv, attrs=f.attrs))  # turned, never mirrored
+        # the flap's print to the same scale as the box's (its own 0..1 UVs stretched the print)
+        fuv = f.uv * np.array([edge * 0.96 / (sx + 2 * sz), depth / (sy + 2 * sz)])
+        parts.append(Mesh(_rotate_z(fv, turn), f.faces, fuv, attrs=f.attrs))  # turned, never mirrored
     box = merge(parts)
     box.verts[:, 0] += (box.verts[:, 2] + h / 2) * rng.uniform(-0.6, 0.6) * d["crush"] * 0.5  # the top slides
     box.verts[:, 2] -= box.verts[:, 2].min()

@@ -2348,6 +2348,8 @@ def print_extent(kind: str, size: list[float]) -> tuple[float, float]:
         return math.pi * sy, sx
     if kind in _BALLS:
         return math.pi * sx, sx
+    if kind == "crushed_box":  # the box's unfolded net (see objects.box_net_uv)
+        return sx + 2 * float(size[2]), sy + 2 * float(size[2])
     if kind == "newspaper":  # a double page, folded at the spine (see objects.newspaper)
         return 2 * sx, sy
     return sx, sy
