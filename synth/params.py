@@ -375,7 +375,14 @@ def _material(rng: np.random.Generator, cls: str, kind: str, surfaces: dict | No
         if cls == "paper":
             m["roughness"] = _r(rng, 0.3, 0.5)
     m.update(_wear(seed, cls, s.get("wear", WEAR_DEFAULT)))
+    if kind == "bottle":  # an opaque coloured screw cap (its own stream: no other knob moves)
+        m["cap_color"] = list(CAP_COLOURS[int(np.random.default_rng([seed, 29]).integers(len(CAP_COLOURS)))])
     return m
+
+
+#: Screw caps (linear RGB): white, blue, red, green, black, orange, light blue (water, soda, milk).
+CAP_COLOURS = [(0.85, 0.85, 0.83), (0.02, 0.12, 0.6), (0.7, 0.03, 0.03), (0.05, 0.35, 0.08), (0.02, 0.02, 0.02),
+               (0.9, 0.35, 0.02), (0.25, 0.55, 0.85)]
 
 
 #: Per-object wear level drawn from this range when a preset's ``surfaces`` has no ``wear``.
