@@ -498,7 +498,7 @@ def object_material(obj: dict, px_per_m: float, name: str = "obj"):
     """The material of one sampled clutter object (prints sized to its UV layout, seeded by it)."""
     m = obj["material"]
     extent = print_extent(obj["kind"], obj["size"])
-    size = extent if obj["kind"] == "crushed_box" else obj["size"][:2]  # (a box's UVs span its net)
+    size = extent if obj["kind"] in ("crushed_box", "shred") else obj["size"][:2]  # (UVs span a box's net, a shred's page)
     return make_material(m, size=size, name=name, seed=int(m.get("print_seed", obj["seed"])),
                          px_per_m=px_per_m, extent=extent)
 

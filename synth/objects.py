@@ -352,9 +352,13 @@ def warp_outline(rng: np.random.Generator, mesh: Mesh, roughness: float) -> Mesh
     return Mesh(v, mesh.faces, mesh.uv)
 
 
+#: The page (m) a paper shred was torn from: its print is laid out on the page, the shred shows a window
+#: of it (prints.print_extent; a print laid out on the shred itself failed below a few cm).
+SHRED_PAGE = (0.21, 0.297)
+
 #: How ragged the outline of each flat kind is (0 = intact rectangle).
 TEAR = {"newspaper": 0.25, "film": 0.45, "bag": 0.35, "foil": 0.45, "rag": 0.4,
-        "sheet": 0.15, "magazine": 0.05}
+        "sheet": 0.15, "magazine": 0.05, "shred": 0.35, "film_bit": 0.45}
 
 
 def radial_dents(rng: np.random.Generator, mesh: Mesh, amount: float, freq: float, axis_scale=(1, 1, 1)) -> Mesh:
@@ -393,6 +397,9 @@ SHEET_STYLE: dict[str, tuple[float, float, float, float, float]] = {
     "bag": (0.5, 0.5, 8.0, 0.006, 0.0),
     "foil": (0.45, 0.35, 3.0, 0.006, 22.0),
     "rag": (0.8, 1.0, 3.0, 0.012, 0.0),
+    # small litter (params.LITTER_KINDS): shreds of paper and bits of film, a few cells across
+    "shred": (1.0, 1.0, 3.0, 0.004, 28.0),
+    "film_bit": (0.6, 0.45, 8.0, 0.004, 0.0),
 }
 
 
@@ -1720,6 +1727,28 @@ def half_flat_bag(rng: np.random.Generator, m: Mesh, size) -> Mesh:
     return Mesh(v, m.faces, m.uv)
 
 
+def bottle_cap(rng: np.random.Generator, size) -> Mesh:
+    """A screw cap (``size``: diameter, diameter, height in m) lying on its side or its top: a closed
+    cylinder with a knurled rim (a few dozen fine ribs), slightly out of round from the crusher.
+
+    >>> m = bottle_cap(np.random.default_rng(0), (0.03, 0.03, 0.012))
+    >>> bool(np.ptp(m.verts[:, 2]) < 0.031), len(m.faces) > 100
+    (True, True)
+    """
+    d, h = float(size[0]), float(size[2])
+    seg, ribs = 48, 24
+    t = np.array([0.0, 0.04, 0.5, 0.96, 1.0])
+    m = revolve(np.array([0.92, 1.0, 1.0, 1.0, 0.94]) * d / 2, (t - 0.5) * h, seg)
+    ang = np.arctan2(m.verts[:, 2], m.verts[:, 1])
+    knurl = 1.0 + 0.035 * (np.cos(ribs * ang) > 0)  # the grip ribs round the rim
+    oval = 1.0 + float(rng.uniform(-0.08, 0.08)) * np.cos(2 * ang)
+    v = m.verts.copy()
+    v[:, 1:] *= (knurl * oval)[:, None]
+    if rng.random() < 0.6:  # lying on its top (the axis upright) rather than rolled on its side
+        v = v[:, [1, 2, 0]]
+    return Mesh(v, m.faces, m.uv, sharp=50.0)
+
+
 def build_mesh(obj: dict) -> Mesh:
     """The object-space mesh of one sampled object (see :func:`zerowaste.synth.params.sample_objects`)."""
     rng = np.random.default_rng(obj["seed"])
@@ -1738,8 +1767,12 @@ def build_mesh(obj: dict) -> Mesh:
         if kind == "bag" and rng.random() < BAG_PUFFED:  # some bags on the line still hold air
             return puffed_bag(rng, (sx, sy), {**d, "crumple": d["crumple"] * amp, "frequency": d["frequency"] / facet})
         hi = 90 if kind in ("film", "bag") else 72  # (film and bags: fine crinkles)
-        m = warp_outline(rng, grid(sx, sy, _res(sx, spacing, hi=hi), _res(sy, spacing, hi=hi)), TEAR[kind])
+        lo = 3 if kind in ("shred", "film_bit") else 6  # (a shred: a strip a few cells wide)
+        m = warp_outline(rng, grid(sx, sy, _res(sx, spacing, lo, hi), _res(sy, spacing, lo, hi)), TEAR[kind])
         d = {**d, "crumple": d["crumple"] * amp, "frequency": d["frequency"] / facet, "elongation": elongation}
+        if kind == "shred":  # a scrap torn from a page: its UVs a window of the page's print, to scale
+            scale = np.array([sx / SHRED_PAGE[0], sy / SHRED_PAGE[1]])
+            m = Mesh(m.verts, m.faces, m.uv * scale + rng.uniform(0, 1 - scale))
         if kind == "rag":
             m = _wavy_sheet(rng, m, d)
         else:
@@ -1751,6 +1784,11 @@ def build_mesh(obj: dict) -> Mesh:
         return Mesh(m.verts, m.faces, m.uv, sharp=sharp)
     if kind == "crumpled":
         return crumpled_ball(rng, (sx, sy, sz * 1.2), d)
+    if kind == "cap":
+        return bottle_cap(rng, (sx, sy, sz))
+    if kind == "grit":  # a crumb of grit, glass or food: a small squashed, lumpy clod
+        m = sphere(sx / 2, 6, 8)
+        return radial_dents(rng, m, 0.4, 2.0, (1, sy / sx, sz / sx))
     if kind == "lump":
         m = sphere(sx / 2, 14, 18)  # a squashed, lumpy clod (round balls read as CG)
         return radial_dents(rng, m, 0.35, 2.5, (1, sy / sx, sz / sx * 0.9))

@@ -1,17 +1,23 @@
-"""PET bottle profiles and package prints that follow a crushed box's board.
+"""Small belt litter, PET bottle profiles and package prints that follow a crushed box's board.
 
-Round 10's blind judge: "package prints stretched where the surface bends, boxes too clean", "plain
-cylindrical bottles". Pure numpy: no Blender needed.
+Round 10's blind judge: "package prints stretched where the surface bends, boxes too clean", "no
+small litter, dust", "plain cylindrical bottles". Pure numpy: no Blender needed.
 """
 
 from __future__ import annotations
 
 import numpy as np
 
+from zerowaste import contract as C
+from zerowaste.data.coco import coco_from_masks, semantic_from_coco
+from zerowaste.synth import writer
 from zerowaste.synth.objects import BOTTLE_NECK_R, BOX_GRID, bottle_profile, box_surface, build_mesh
-from zerowaste.synth.params import _deform, _object_size
+from zerowaste.synth.params import LITTER_KINDS, _deform, _object_size, sample_scene
+from zerowaste.synth.presets import load_preset
 from zerowaste.synth.prints import print_extent
+from zerowaste.synth.validate import frame_problems
 
+LITTER = frozenset(LITTER_KINDS)
 BOX_FACES = 6 * BOX_GRID**2  # a crushed box's own faces (its flaps after them)
 
 
@@ -117,3 +123,75 @@ def test_crushed_bottle_is_flat_at_the_body_and_round_at_the_neck():
             out.append(np.ptp(v[:, 2]) / np.ptp(v[:, 1]))
     assert np.median(body_ratio) < 0.75  # measured 0.54 (flattened by the crusher)
     assert np.median(neck_ratio) > 0.85  # measured 0.99 (the neck and cap stay round)
+
+
+def _scenes(n: int = 16):
+    p = load_preset("default")
+    return [sample_scene(p, 40000 + k) for k in range(n)]
+
+
+def test_litter_counts_classes_and_drop_order_pooled_over_scenes():
+    counts, kinds = [], {k: 0 for k in LITTER}
+    for s in _scenes():
+        lit = [o for o in s["objects"] if o["kind"] in LITTER]
+        n = len(lit)
+        assert s["objects"][:n] == lit  # litter lies on the belt first (heaps cover some of it)
+        view = s["camera"]["view"][0] * s["camera"]["view"][1]
+        counts.append(n / view)
+        for o in lit:
+            kinds[o["kind"]] += 1
+            want = LITTER_KINDS[o["kind"]][0]
+            assert o["class"] == want
+            assert o["class_id"] == (0 if want == "background" else C.class_id(want, synthetic=True))
+    assert 40 < np.mean(counts) < 85  # pieces per m^2 of view: measured 61.1 (preset: 60-100 per 1.3 m^2)
+    total = sum(kinds.values())
+    for k, (_, w) in LITTER_KINDS.items():
+        share = kinds[k] / total
+        assert abs(share - w / sum(v for _, v in LITTER_KINDS.values())) < 0.08, (k, share)
+    assert C.class_id("paper", synthetic=True) == C.PAPER_ID == 5  # shreds are paper = 5
+
+
+def test_litter_leaves_the_clutter_unchanged():
+    p = load_preset("default")
+    bare = {**p, "clutter": {k: v for k, v in p["clutter"].items() if k != "litter"}}
+    for seed in (40000, 40001, 40002):
+        with_litter, without = sample_scene(p, seed), sample_scene(bare, seed)
+        rest = [o for o in with_litter["objects"] if o["kind"] not in LITTER]
+        assert rest == without["objects"]
+
+
+def test_litter_meshes_are_small_and_sound():
+    sizes = {k: [] for k in LITTER}
+    for s in _scenes(4):
+        for o in s["objects"]:
+            if o["kind"] in LITTER:
+                m = build_mesh(o)
+                assert np.isfinite(m.verts).all() and len(m.faces) >= 8
+                t = _triangles(m.faces)
+                p = m.verts[t]
+                area = np.linalg.norm(np.cross(p[:, 1] - p[:, 0], p[:, 2] - p[:, 0]), axis=1) / 2
+                assert (area > 0).mean() > 0.95
+                sizes[o["kind"]].append(float(np.ptp(m.verts[:, :2], axis=0).max()))
+    assert all(sizes.values())
+    assert max(sizes["grit"]) < 0.02 and max(sizes["cap"]) < 0.04 and max(sizes["shred"]) < 0.09
+
+
+def test_tiny_and_hidden_litter_makes_no_empty_coco_annotation():
+    # a shred hidden under a sheet (0 pixels) gets no instance; a 1-pixel cap gets a valid one
+    cat = np.zeros((8, 8), np.uint8)
+    ins = np.zeros((8, 8), np.int32)
+    cat[1:4, 1:5], ins[1:4, 1:5] = 5, 1  # a sheet of paper
+    cat[6, 6], ins[6, 6] = C.class_id("rigid_plastic", synthetic=True), 3  # a cap seen as one pixel
+    cat[0, 7], ins[0, 7] = 0, 4  # grit: background
+    attrs = [
+        {"idx": 1, "category_id": 5},
+        {"idx": 2, "category_id": 5},
+        {"idx": 3, "category_id": cat[6, 6]},
+        {"idx": 4, "category_id": 0},
+    ]
+    sem, inst = writer.masks_from_segmaps(cat, ins, attrs)
+    assert sorted(np.unique(inst).tolist()) == [0, 1, 2] and frame_problems((8, 8, 3), sem, inst) == []
+    coco = coco_from_masks([("a.png", sem, inst)], synthetic=True, mode=writer.COCO_MODE)
+    anns = coco["annotations"]
+    assert len(anns) == 2 and all(a["area"] >= 1 and a["bbox"][2] > 0 and a["bbox"][3] > 0 for a in anns)
+    assert (semantic_from_coco(coco, "a.png") == sem).all()
