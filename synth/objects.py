@@ -1382,7 +1382,7 @@ BOX_CORNER_SPREAD = 4.0
 BOX_GRID = 20
 #: A crushed box's facets: their size (share of the box's smaller side) and tilt (see facet_field),
 #: the tilt times 0.5 + crush.
-BOX_FACET = (0.22, 0.35)
+BOX_FACET = (0.22, 0.25)
 
 
 def crushed_box(rng: np.random.Generator, size, d: dict) -> Mesh:
@@ -1422,7 +1422,7 @@ def crushed_box(rng: np.random.Generator, size, d: dict) -> Mesh:
     # creases: thin carton board buckles (a smooth panel read as new)
     panel = np.sign(m.verts[:, 2]) * (np.abs(m.verts[:, 2]) > sz / 2 - 1e-9)
     facets = facet_field(rng, m.verts[:, :2], scale * BOX_FACET[0], BOX_FACET[1] * (0.5 + d["crush"]))
-    v[:, 2] += (dent + facets) * panel
+    v[:, 2] += dent * panel + facets * (panel > 0)  # (facets on the top only: under it they only lift the box)
     net = box_net_uv(m.verts, (sx, sy, sz), n)
     parts = [Mesh(v, m.faces, net, attrs={"board_depth": ("POINT", np.zeros(len(v))),
                                             "board_rim": ("FACE", np.zeros(len(m.faces))),
