@@ -547,7 +547,8 @@ def _litter_size(rng: np.random.Generator, kind: str) -> list[float]:
 def sample_litter(rng: np.random.Generator, clutter: dict, area: tuple[float, float, float, float],
                   surfaces: dict | None = None, view_area: float | None = None) -> list[dict]:
     """Small litter (:data:`LITTER_KINDS`): ``clutter.litter`` ([lo, hi] pieces per
-    ``clutter.reference_area``; none without it) shreds, film bits, caps and grit anywhere on the belt.
+    ``clutter.reference_area``; none without it) shreds, film bits, caps and grit anywhere on the belt,
+    of the classes ``clutter.class_mix`` gives a weight (all without a mix).
 
     Drawn from its own ``rng`` (the clutter keeps its draws); the pieces lie on the belt first, so the
     heaps cover some of them and the open belt between the heaps shows the rest.
@@ -561,7 +562,10 @@ def sample_litter(rng: np.random.Generator, clutter: dict, area: tuple[float, fl
     n = int(rng.integers(clutter["litter"][0], clutter["litter"][1] + 1))
     if clutter.get("reference_area") and view_area:
         n = max(0, round(n * view_area / float(clutter["reference_area"])))
-    kinds = list(LITTER_KINDS)
+    mix = clutter.get("class_mix")  # litter of the classes the clutter has (a paper-only mix: only shreds)
+    kinds = [k for k, (cls, _) in LITTER_KINDS.items() if not mix or float(mix.get(cls, 0.0)) > 0]
+    if not kinds:
+        return []
     w = np.array([LITTER_KINDS[k][1] for k in kinds])
     out = []
     for _ in range(n):

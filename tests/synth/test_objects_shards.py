@@ -6,7 +6,14 @@ import numpy as np
 import pytest
 
 from zerowaste.synth.objects import HeightField, build_mesh, grid, press_under, settle, settle_scene
-from zerowaste.synth.params import CLASS_KINDS, LITTER_KINDS, RIGID_KINDS, STIFF_KINDS, frame_seed, sample_scene
+from zerowaste.synth.params import (
+    CLASS_KINDS,
+    LITTER_KINDS,
+    RIGID_KINDS,
+    STIFF_KINDS,
+    frame_seed,
+    sample_scene,
+)
 from zerowaste.synth.presets import load_preset
 from zerowaste.synth.shards import ShardError, parse_shard, shard_frames, shard_from_env
 
