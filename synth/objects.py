@@ -29,7 +29,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from zerowaste.synth.params import RIGID_KINDS, STIFF_KINDS
+from zerowaste.synth.params import LITTER_KINDS, RIGID_KINDS, STIFF_KINDS
 
 
 @dataclass
@@ -2054,10 +2054,12 @@ def settle_scene(objects: list[dict], area, meshes: list[Mesh] | None = None) ->
     for k, obj in enumerate(objects):
         mesh = build_mesh(obj) if meshes is None else meshes[k]
         drape = obj["kind"] not in RIGID_KINDS and not obj.get("asset")
+        litter = obj["kind"] in LITTER_KINDS  # small litter weighs nothing: it lies on the pile, pressing nothing
         verts = settle(mesh, obj["xy"], obj["yaw"], hf, drape=drape, stiff=obj["kind"] in STIFF_KINDS,
-                       tilt=not obj.get("asset"))  # (an asset only moves and turns in Blender: no lean)
+                       tilt=not obj.get("asset"), compress=1.0 if litter else COMPRESS)  # (an asset: no lean)
         if not obj.get("asset"):  # a rigid piece sinks into the soft heap too: what it covers goes under it
-            press_under(verts, [m.verts for o, m in out if not o.get("asset")], hf, bounds=np.array(bounds).reshape(-1, 4))
+            if not litter:  # (a scrap sunk into a sheet lying flat pressed the sheet flush into the belt)
+                press_under(verts, [m.verts for o, m in out if not o.get("asset")], hf, bounds=np.array(bounds).reshape(-1, 4))
             bounds.append(np.r_[verts[:, :2].min(axis=0), verts[:, :2].max(axis=0)])
         out.append((obj, Mesh(verts, mesh.faces, mesh.uv, mesh.sharp, mesh.attrs)))
     return out

@@ -550,8 +550,8 @@ def sample_litter(rng: np.random.Generator, clutter: dict, area: tuple[float, fl
     ``clutter.reference_area``; none without it) shreds, film bits, caps and grit anywhere on the belt,
     of the classes ``clutter.class_mix`` gives a weight (all without a mix).
 
-    Drawn from its own ``rng`` (the clutter keeps its draws); the pieces lie on the belt first, so the
-    heaps cover some of them and the open belt between the heaps shows the rest.
+    Drawn from its own ``rng`` (the clutter keeps its draws); the pieces are dropped after the clutter:
+    on the open belt between the heaps and, some, on top of them.
 
     >>> lit = sample_litter(np.random.default_rng(0), {"litter": [40, 40]}, (-0.5, 0.5, -0.3, 0.3))
     >>> len(lit), {o["class_id"] for o in lit if o["kind"] == "shred"}
@@ -707,15 +707,17 @@ def sample_scene(preset: dict, seed: int, assets: dict[str, list[str]] | None = 
     post["seed"] = int(rng.integers(2**31 - 1))
     post.update(camera_look(post_p, post["seed"]))
     objects = sample_objects(rng, preset["clutter"], area, preset.get("surfaces"), view_x * view_y)
-    # small litter: its own stream (the clutter keeps its draws), dropped first (it lies on the belt)
-    litter = np.random.Generator(np.random.PCG64([int(seed), 5, preset_key(preset["name"])]))
-    objects = sample_litter(litter, preset["clutter"], area, preset.get("surfaces"), view_x * view_y) + objects
     if assets:
         share = float(preset["clutter"].get("asset_share", 0.5))
         for obj in objects:
             files = assets.get(obj["class"])
             if files and rng.random() < share:
                 obj["asset"] = files[int(rng.integers(len(files)))]
+    # small litter (never an asset): its own stream (the clutter keeps its draws), dropped last, so
+    # nothing presses it flush into the belt (dropped first, the sheets lying flat over it did, and
+    # most of it lay hidden under the heaps: rendered for nothing)
+    litter = np.random.Generator(np.random.PCG64([int(seed), 5, preset_key(preset["name"])]))
+    objects = objects + sample_litter(litter, preset["clutter"], area, preset.get("surfaces"), view_x * view_y)
     return {
         "seed": int(seed),
         "preset": preset["name"],

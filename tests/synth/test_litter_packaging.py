@@ -135,7 +135,7 @@ def test_litter_counts_classes_and_drop_order_pooled_over_scenes():
     for s in _scenes():
         lit = [o for o in s["objects"] if o["kind"] in LITTER]
         n = len(lit)
-        assert s["objects"][:n] == lit  # litter lies on the belt first (heaps cover some of it)
+        assert s["objects"][-n:] == lit  # litter is dropped last (nothing presses it into the belt)
         view = s["camera"]["view"][0] * s["camera"]["view"][1]
         counts.append(n / view)
         for o in lit:
@@ -143,7 +143,7 @@ def test_litter_counts_classes_and_drop_order_pooled_over_scenes():
             want = LITTER_KINDS[o["kind"]][0]
             assert o["class"] == want
             assert o["class_id"] == (0 if want == "background" else C.class_id(want, synthetic=True))
-    assert 40 < np.mean(counts) < 85  # pieces per m^2 of view: measured 61.1 (preset: 60-100 per 1.3 m^2)
+    assert 20 < np.mean(counts) < 45  # pieces per m^2 of view: measured 30.6 (preset: 30-50 per 1.3 m^2)
     total = sum(kinds.values())
     for k, (_, w) in LITTER_KINDS.items():
         share = kinds[k] / total
