@@ -431,6 +431,10 @@ def make_material(m: dict, size=(0.3, 0.3), name: str = "obj", seed: int = 0, px
     if m.get("flute"):  # a board's cut edge shows its fluting
         colour = _board_rim(nt, vec, colour, m)
     colour = _wear(nt, vec, colour, base, m, seed, printed)
+    if "cap_color" in m:  # a bottle's screw cap (mesh attribute ``cap``): coloured and opaque
+        cap = _attribute(nt, "cap")
+        colour = _mix(nt, cap, colour, _rgba(m["cap_color"]))
+        ink = cap if ink is None else _math(nt, "MAXIMUM", ink, cap)
     colour = _grime(nt, vec, colour, float(m.get("grime", 0.0)))
     if m.get("family") in ("paper", "cardboard"):  # crumpled paper's dark crease lines (objects.facet_mesh)
         line = _math(nt, "POWER", _attribute(nt, "crease"), 2.0)  # (squared: a thin line, not a band)
@@ -493,8 +497,10 @@ def make_material(m: dict, size=(0.3, 0.3), name: str = "obj", seed: int = 0, px
 def object_material(obj: dict, px_per_m: float, name: str = "obj"):
     """The material of one sampled clutter object (prints sized to its UV layout, seeded by it)."""
     m = obj["material"]
-    return make_material(m, size=obj["size"][:2], name=name, seed=int(m.get("print_seed", obj["seed"])),
-                         px_per_m=px_per_m, extent=print_extent(obj["kind"], obj["size"]))
+    extent = print_extent(obj["kind"], obj["size"])
+    size = extent if obj["kind"] in ("crushed_box", "shred") else obj["size"][:2]  # (UVs span a box's net, a shred's page)
+    return make_material(m, size=size, name=name, seed=int(m.get("print_seed", obj["seed"])),
+                         px_per_m=px_per_m, extent=extent)
 
 
 def _belt_coords(nt, pos, rng: np.random.Generator, stretch: float = 1.0, angle: float = 0.0):

@@ -35,7 +35,13 @@ CLASS_KINDS: dict[str, dict[str, float]] = {
     "background": {"lump": 0.35, "rag": 0.65},
 }
 #: Kinds that keep their shape (dropped as rigid bodies); all others drape over what lies below.
-RIGID_KINDS = frozenset({"crushed_box", "bottle", "tray", "cup", "can", "lump", "crumpled"})
+RIGID_KINDS = frozenset({"crushed_box", "bottle", "tray", "cup", "can", "lump", "crumpled", "cap", "grit"})
+#: Small litter scattered over the belt (``clutter.litter``, pieces per ``clutter.reference_area``):
+#: kind -> (class, weight). Shreds of paper are paper (5), bits of film soft plastic, bottle caps
+#: rigid plastic, grit background. Round 10's judge: "no small litter, dust" on the open belt.
+LITTER_KINDS: dict[str, tuple[str, float]] = {
+    "shred": ("paper", 0.35), "film_bit": ("soft_plastic", 0.15), "cap": ("rigid_plastic", 0.08), "grit": ("background", 0.42),
+}
 #: Kinds that drape as a whole: they lie on a plane fitted to the pile under them (board).
 STIFF_KINDS = frozenset({"flat_piece"})
 
@@ -212,6 +218,7 @@ PRINTS: dict[str, dict[str, float]] = {
     "film": {"plain": 0.8, "snack": 0.2},
     "bag": {"plain": 0.55, "bag": 0.25, "snack": 0.2},
     "bottle": {"label": 0.65, "plain": 0.35},
+    "shred": {"plain": 0.4, "letter": 0.25, "news": 0.2, "magazine": 0.15},
     "can": {"can": 0.85, "plain": 0.15},
 }
 #: Plastics (linear RGB, transmission range): clear, milky, tinted see-through, and opaque ones.
@@ -375,7 +382,18 @@ def _material(rng: np.random.Generator, cls: str, kind: str, surfaces: dict | No
         if cls == "paper":
             m["roughness"] = _r(rng, 0.3, 0.5)
     m.update(_wear(seed, cls, s.get("wear", WEAR_DEFAULT)))
+    if kind in ("bottle", "cap"):  # an opaque coloured screw cap (its own stream: no other knob moves)
+        cap = CAP_COLOURS[int(np.random.default_rng([seed, 29]).integers(len(CAP_COLOURS)))]
+        if kind == "bottle":
+            m["cap_color"] = list(cap)
+        else:  # a loose cap: all cap
+            m.update(color=list(cap), transmission=0.0)
     return m
+
+
+#: Screw caps (linear RGB): white, blue, red, green, black, orange, light blue (water, soda, milk).
+CAP_COLOURS = [(0.85, 0.85, 0.83), (0.02, 0.12, 0.6), (0.7, 0.03, 0.03), (0.05, 0.35, 0.08), (0.02, 0.02, 0.02),
+               (0.9, 0.35, 0.02), (0.25, 0.55, 0.85)]
 
 
 #: Per-object wear level drawn from this range when a preset's ``surfaces`` has no ``wear``.
@@ -511,6 +529,68 @@ def sample_objects(rng: np.random.Generator, clutter: dict, area: tuple[float, f
     return first + rest
 
 
+def _litter_size(rng: np.random.Generator, kind: str) -> list[float]:
+    """(x, y, z) extent in metres of a piece of small litter (shreds: strips up to 8 cm long)."""
+    if kind == "shred":
+        size = (rng.uniform(0.02, 0.08), rng.uniform(0.006, 0.03), 0.0)
+    elif kind == "film_bit":
+        size = (rng.uniform(0.025, 0.07), rng.uniform(0.02, 0.05), 0.0)
+    elif kind == "cap":
+        dia = rng.uniform(0.028, 0.034)
+        size = (dia, dia, rng.uniform(0.01, 0.016))
+    else:  # grit
+        g = rng.uniform(0.003, 0.012)
+        size = (g, g * rng.uniform(0.6, 1.0), g * rng.uniform(0.3, 0.7))
+    return [round(float(v), 4) for v in size]
+
+
+def sample_litter(rng: np.random.Generator, clutter: dict, area: tuple[float, float, float, float],
+                  surfaces: dict | None = None, view_area: float | None = None) -> list[dict]:
+    """Small litter (:data:`LITTER_KINDS`): ``clutter.litter`` ([lo, hi] pieces per
+    ``clutter.reference_area``; none without it) shreds, film bits, caps and grit anywhere on the belt,
+    of the classes ``clutter.class_mix`` gives a weight (all without a mix).
+
+    Drawn from its own ``rng`` (the clutter keeps its draws); the pieces are dropped after the clutter:
+    on the open belt between the heaps and, some, on top of them.
+
+    >>> lit = sample_litter(np.random.default_rng(0), {"litter": [40, 40]}, (-0.5, 0.5, -0.3, 0.3))
+    >>> len(lit), {o["class_id"] for o in lit if o["kind"] == "shred"}
+    (40, {5})
+    """
+    if not clutter.get("litter"):
+        return []
+    n = int(rng.integers(clutter["litter"][0], clutter["litter"][1] + 1))
+    if clutter.get("reference_area") and view_area:
+        n = max(0, round(n * view_area / float(clutter["reference_area"])))
+    mix = clutter.get("class_mix")  # litter of the classes the clutter has (a paper-only mix: only shreds)
+    kinds = [k for k, (cls, _) in LITTER_KINDS.items() if not mix or float(mix.get(cls, 0.0)) > 0]
+    if not kinds:
+        return []
+    w = np.array([LITTER_KINDS[k][1] for k in kinds])
+    out = []
+    for _ in range(n):
+        kind = kinds[int(rng.choice(len(kinds), p=w / w.sum()))]
+        cls = LITTER_KINDS[kind][0]
+        out.append({
+            "class": cls,
+            "class_id": 0 if cls == "background" else C.class_id(cls, synthetic=True),
+            "kind": kind,
+            "size": _litter_size(rng, kind),
+            "xy": [round(_u(rng, area[:2]), 4), round(_u(rng, area[2:]), 4)],
+            "yaw": round(float(rng.uniform(0, 2 * math.pi)), 4),
+            "deform": {"crumple": round(float(rng.uniform(0.001, 0.004)), 4),
+                       "frequency": round(float(rng.uniform(60, 120)), 3), "folds": int(rng.integers(0, 2)),
+                       "bend": round(float(rng.uniform(-8.0, 8.0)), 3), "crush": 0.0, "dents": 1},
+            "material": _material(rng, cls, kind, surfaces),
+            "seed": int(rng.integers(2**31 - 1)),
+        })
+        if kind == "shred":  # scraps on the belt are trodden and dirty (clean white ones read as confetti)
+            m = out[-1]["material"]
+            m["color"] = [round(c * float(rng.uniform(0.55, 0.85)), 4) for c in m["color"]]
+            m["grime"] = round(max(m["grime"], 0.3), 4)
+    return out
+
+
 def blackbody_rgb(kelvin: float) -> list[float]:
     """Approximate linear RGB (max channel 1) of a black body at ``kelvin`` (Tanner Helland's fit).
 
@@ -633,6 +713,11 @@ def sample_scene(preset: dict, seed: int, assets: dict[str, list[str]] | None = 
             files = assets.get(obj["class"])
             if files and rng.random() < share:
                 obj["asset"] = files[int(rng.integers(len(files)))]
+    # small litter (never an asset): its own stream (the clutter keeps its draws), dropped last, so
+    # nothing presses it flush into the belt (dropped first, the sheets lying flat over it did, and
+    # most of it lay hidden under the heaps: rendered for nothing)
+    litter = np.random.Generator(np.random.PCG64([int(seed), 5, preset_key(preset["name"])]))
+    objects = objects + sample_litter(litter, preset["clutter"], area, preset.get("surfaces"), view_x * view_y)
     return {
         "seed": int(seed),
         "preset": preset["name"],

@@ -2348,6 +2348,10 @@ def print_extent(kind: str, size: list[float]) -> tuple[float, float]:
         return math.pi * sy, sx
     if kind in _BALLS:
         return math.pi * sx, sx
+    if kind == "shred":  # a scrap of a letter-sized page (see objects.SHRED_PAGE)
+        return 0.21, 0.297
+    if kind == "crushed_box":  # the box's unfolded net (see objects.box_net_uv)
+        return sx + 2 * float(size[2]), sy + 2 * float(size[2])
     if kind == "newspaper":  # a double page, folded at the spine (see objects.newspaper)
         return 2 * sx, sy
     return sx, sy

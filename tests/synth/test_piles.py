@@ -10,7 +10,7 @@ import pytest
 from scipy.ndimage import binary_closing, binary_fill_holes, distance_transform_edt
 
 from zerowaste.synth.objects import MAX_LEAN, HeightField, build_mesh, settle, settle_scene
-from zerowaste.synth.params import _piles, frame_seed, sample_scene
+from zerowaste.synth.params import LITTER_KINDS, _piles, frame_seed, sample_scene
 from zerowaste.synth.presets import load_preset
 
 DEFORM = {"crumple": 0.015, "frequency": 15.0, "folds": 1, "bend": 0.1, "crush": 0.0, "dents": 0}
@@ -72,11 +72,14 @@ def test_heaps_are_centred_in_view_and_oblong():
 
 
 def _layers(placed, view) -> np.ndarray:
-    """How many objects cover each 1 cm cell of the belt in view (footprints closed and filled)."""
+    """How many objects cover each 1 cm cell of the belt in view (footprints closed and filled; the
+    clutter's: the small litter, params.LITTER_KINDS, is not part of the heaps)."""
     vx, vy = view
     nx, ny, pad = int(vx / CELL), int(vy / CELL), 4
     layers = np.zeros((ny, nx), int)
-    for _, m in placed:
+    for o, m in placed:
+        if o["kind"] in LITTER_KINDS:
+            continue
         i = np.floor((m.verts[:, 1] + vy / 2) / CELL).astype(int) + pad
         j = np.floor((m.verts[:, 0] + vx / 2) / CELL).astype(int) + pad
         ok = (i >= 0) & (i < ny + 2 * pad) & (j >= 0) & (j < nx + 2 * pad)

@@ -68,14 +68,16 @@ def test_cli_refuses_a_typo_preset_and_shows_a_path_preset(tmp_path):
 
 
 def test_kind_weights_of_a_preset_steer_the_clutter(tmp_path):
-    from zerowaste.synth.params import sample_scene
+    from zerowaste.synth.params import LITTER_KINDS, sample_scene
 
     path = tmp_path / "news.yaml"
     path.write_text("base: tiny\nclutter:\n  class_mix: {paper: 1, cardboard: 0, soft_plastic: 0, rigid_plastic: 0,"
                     " metal: 0, background: 0}\n  kinds: {paper: {newspaper: 1, sheet: 0, crumpled_sheet: 0,"
                     " crumpled: 0, magazine: 0}}\n")
-    kinds = {o["kind"] for o in sample_scene(load_preset(str(path)), 4)["objects"]}
-    assert kinds == {"newspaper"}
+    objects = sample_scene(load_preset(str(path)), 4)["objects"]
+    assert {o["kind"] for o in objects if o["kind"] not in LITTER_KINDS} == {"newspaper"}
+    # the small litter keeps to the classes of the mix: only paper shreds
+    assert {o["kind"] for o in objects if o["kind"] in LITTER_KINDS} == {"shred"}
 
 
 @pytest.mark.parametrize(("kinds", "message"), [

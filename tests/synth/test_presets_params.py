@@ -7,7 +7,7 @@ import json
 import pytest
 
 from zerowaste import contract as C
-from zerowaste.synth.params import CLASS_KINDS, frame_seed, sample_scene, view_size
+from zerowaste.synth.params import CLASS_KINDS, LITTER_KINDS, frame_seed, sample_scene, view_size
 from zerowaste.synth.presets import PresetError, apply_override, list_presets, load_preset
 
 
@@ -79,6 +79,9 @@ def test_scene_is_dense_and_paper_heavy_by_default():
     for i in range(5):
         s = sample_scene(p, frame_seed(0, i))
         for o in s["objects"]:
+            if o["kind"] in LITTER_KINDS:  # small litter (test_litter_packaging): its own kinds and classes
+                assert LITTER_KINDS[o["kind"]][0] == o["class"]
+                continue
             counts[o["class"]] = counts.get(o["class"], 0) + 1
             assert o["kind"] in CLASS_KINDS[o["class"]]
             assert o["class_id"] == (0 if o["class"] == "background" else C.class_id(o["class"], synthetic=True))
@@ -148,7 +151,7 @@ def test_paper_shows_more_colour_prints_than_newsprint():
     p = load_preset("default")
     for i in range(12):
         for o in sample_scene(p, frame_seed(11, i))["objects"]:
-            if o["class"] == "paper":
+            if o["class"] == "paper" and o["kind"] not in LITTER_KINDS:  # (the sheets, not the shreds)
                 counts[o["material"]["print"]] = counts.get(o["material"]["print"], 0) + 1
     total = sum(counts.values())
     colour = counts.get("flyer", 0) + counts.get("magazine", 0)
