@@ -1606,7 +1606,7 @@ def puffed_bag(rng: np.random.Generator, size, d: dict) -> Mesh:
     v = m.verts.copy()
     v[:, 1 - a] = across * width / 2 * spread
     xy = v[:, :2]
-    lumps = 1 + 0.3 * wave_noise(rng, xy, 3.0 / width, modes=6)
+    lumps = 1 + 0.3 * wave_noise(rng, xy, 1.5 / width, modes=6)  # a few broad lumps (3 / width: dimples, round 11)
     high = rng.uniform(*BAG_PUFF) * width * spread * lumps
     dome = high * np.sqrt(np.clip(1 - np.abs(across) ** 4, 0, None)) * np.where(along < neck_at, 1.0, 0.25 * (1 - ears))
     # Limp, not a balloon: the skin sags into a few long folds (mostly valleys) across the dome.
