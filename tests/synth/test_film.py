@@ -110,15 +110,23 @@ def test_a_puffed_bag_narrows_to_a_tied_neck_and_is_one_sheet():
 
 
 def test_wrinkles_ripple_the_top_of_a_puffed_bag():
-    v = _bag(2)  # a puffed bag (seed 0 draws a half-flat one)
-    assert _necked(v)
-    assert np.ptp(v[:, 2]) > 0.06
-    top = v[:, 2] > 0.6 * v[:, 2].max()
-    z = v[top]
-    # Against a smooth dome fitted to the top (a quadratic in x, y), the wrinkles leave mm-scale relief.
-    design = np.c_[np.ones(len(z)), z[:, 0], z[:, 1], z[:, 0] ** 2, z[:, 1] ** 2, z[:, 0] * z[:, 1]]
-    resid = z[:, 2] - design @ np.linalg.lstsq(design, z[:, 2], rcond=None)[0]
-    assert 0.0015 < resid.std() < 0.012, resid.std()
+    """Over the puffed bags of seeds 0-39 (11), a quadratic dome fitted to each one's top leaves mm-scale
+    relief (its wrinkles and sag folds): median 2.25 mm (1.50-4.23), each bag 27-64 mm high. Round 11b
+    (a taut skin: fewer, shallower sag folds, half the skin wrinkles) lowered them from 3.43 mm
+    (2.05-5.75) and 31-83 mm: 'lumpy relief everywhere, a glint on every lump' (the lead)."""
+    ptp, ripple = [], []
+    for seed in range(40):
+        if np.random.default_rng(seed).random() >= objects.BAG_PUFFED:
+            continue  # (build_mesh's first draw: a half-flat bag)
+        v = _bag(seed)
+        assert _necked(v)
+        top = v[:, 2] > 0.6 * v[:, 2].max()
+        z = v[top]
+        design = np.c_[np.ones(len(z)), z[:, 0], z[:, 1], z[:, 0] ** 2, z[:, 1] ** 2, z[:, 0] * z[:, 1]]
+        ptp.append(np.ptp(v[:, 2]))
+        ripple.append((z[:, 2] - design @ np.linalg.lstsq(design, z[:, 2], rcond=None)[0]).std())
+    assert len(ptp) >= 8 and min(ptp) > 0.02 and np.median(ptp) > 0.035, np.round(ptp, 3)
+    assert min(ripple) > 0.001 and 0.0015 < np.median(ripple) < 0.004 and max(ripple) < 0.012, np.round(ripple, 4)
 
 
 def _film_knobs(clear: bool, dark: bool = False, kind: str = "film") -> dict:
@@ -291,7 +299,8 @@ def test_an_opaque_bag_in_cycles_glints_in_many_small_dull_highlights():
     knobs = {**_film_knobs(False, kind="bag"), "color": [0.3, 0.3, 0.3]}
     for seed in (2, 5):
         got = result(run_in_blender(HIGHLIGHT_SCRIPT, __import__("json").dumps(knobs), str(seed)))
-        assert got["puffed"]["blobs"] >= 25, got
+        # (round 11b: a taut puffed bag, a few broad lumps: 16 / 22 glints, was 36 / 37)
+        assert got["puffed"]["blobs"] >= 12, got
         assert 6 <= got["flat"]["blobs"] <= 40, got  # a few large folds (round 11), not 65 small glints
         for part in got.values():
             assert part["largest"] < 0.6, got  # a few broad folds, not one waxy highlight
@@ -408,7 +417,8 @@ def test_bags_and_film_carry_stretch_wrinkles(monkeypatch):
     for with_, without in zip(built[BAG_WRINKLE[0]], built[0.0], strict=True):
         assert np.array_equal(with_[:, :2], without[:, :2])  # the same outline
         dz = with_[:, 2] - without[:, 2]
-        assert dz.std() > 0.0003 and np.abs(dz).max() < 2.5 * BAG_WRINKLE[0], dz.std()
+        # (a puffed bag's skin wrinkles are PUFF_SKIN of a flat bag's: std 0.28 mm on seed 2's)
+        assert dz.std() > 0.0002 and np.abs(dz).max() < 2.5 * BAG_WRINKLE[0], dz.std()
 
 
 def _glints(v: np.ndarray, step: float = 0.003) -> int:
