@@ -40,13 +40,17 @@ from __future__ import annotations
 
 import dataclasses
 import functools
+import hashlib
 import importlib.util
 import math
+import os
+import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
 import cv2
 import numpy as np
+import PIL
 from PIL import Image, ImageDraw, ImageEnhance, ImageFilter, ImageFont
 
 from zerowaste.errors import ZeroWasteError
@@ -788,17 +792,12 @@ def _photo_cache_dir() -> Path | None:
     the photo code (or another library) starts a new folder, so a cached photo is always the one
     this code would compute.
     """
-    import hashlib
-    import os
-
     root = os.environ.get(PHOTO_CACHE_ENV)
     if root is None:
         base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
         root = os.path.join(base, "zerowaste-kit")
     if not root or root.lower() == "off":
         return None
-    import PIL
-
     key = hashlib.sha256(Path(__file__).read_bytes())
     key.update(f"{np.__version__} {cv2.__version__} {PIL.__version__} {SMALL_PHOTO_PX}".encode())
     path = Path(root) / "small_photos" / key.hexdigest()[:16]
@@ -831,9 +830,6 @@ def _small_photo(style: str, variant: int, backdrop) -> Image.Image:
     img = photo_image(np.random.default_rng([variant, PHOTO_STYLES.index(style), 31]), SMALL_PHOTO_PX,
                       SMALL_PHOTO_PX, style, backdrop)
     if path is not None:
-        import os
-        import tempfile
-
         tmp = None
         try:  # written whole, then renamed: concurrent render processes never read half a photo
             fd, tmp = tempfile.mkstemp(dir=path.parent, suffix=".part")
