@@ -65,7 +65,7 @@ def test_settled_scene_lies_on_the_belt_overlaps_and_stays_low():
         placed += settle_scene(s["objects"], s["area"])
     assert min(m.verts[:, 2].min() for _, m in placed) >= 0.0
     # several objects rest on others (occlusion), yet the pile stays plausibly low (the clutter: the
-    # small litter, params.LITTER_KINDS, lies on the belt first)
+    # small litter, params.LITTER_KINDS, is not counted)
     lows = [m.verts[:, 2].min() for o, m in placed if o["kind"] not in LITTER_KINDS]
     assert sum(z > 0.01 for z in lows) > len(lows) // 4
     assert max(m.verts[:, 2].max() for _, m in placed) < 0.4
