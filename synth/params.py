@@ -96,7 +96,7 @@ FIT_RANGES: tuple[FitRange, ...] = (
     FitRange("clutter.class_mix.soft_plastic", 0.0, 0.6, span=False),
     FitRange("clutter.class_mix.rigid_plastic", 0.0, 0.4, span=False),
     FitRange("clutter.class_mix.metal", 0.0, 0.3, span=False),
-    FitRange("post.exposure", 0.6, 1.8),
+    FitRange("post.exposure", 0.6, 2.5),
     FitRange("post.motion_blur_px", 0.0, 16.0),
     FitRange("post.noise", 0.0, 0.03),
     FitRange("post.vignette", 0.0, 0.5),
@@ -124,6 +124,7 @@ FIT_RANGES: tuple[FitRange, ...] = (
     FitRange("post.smear", 0.0, 3.0),                 # motion blur (1 + this) times longer in patches
     FitRange("post.tint_green", -1.0, 1.0),           # green (> 0) or magenta (< 0) share of the cast the AWB leaves
     FitRange("clutter.size_skew", 1.0, 3.0, span=False),  # piece sizes lean large (1: uniform in size_scale)
+    FitRange("post.saturation", 0.0, 0.6),            # the camera's chroma boost (share added to the colours)
 )
 
 
@@ -641,8 +642,9 @@ def camera_look(post_p: dict, seed: int) -> dict:
     if tint > 0:  # a warm cast the white balance leaves, some with a fluorescent green (log gains)
         cast = tint * (green * np.array([-0.25, 0.5, -0.25]) + np.array([0.5, 0.0, -0.5]))
         out["wb_gains"] = [round(float(g * np.exp(c)), 4) for g, c in zip(out["wb_gains"], cast, strict=True)]
-    for key in ("defocus_patches", "smear"):  # soft and smeared patches anywhere in the frame (drawn last)
+    for key in ("defocus_patches", "smear"):  # soft and smeared patches anywhere in the frame
         out[key] = round(_u(rng, post_p.get(key, (0.0, 0.0))), 4)
+    out["saturation"] = round(_u(rng, post_p.get("saturation", (0.0, 0.0))), 4)  # chroma boost (drawn last)
     return out
 
 

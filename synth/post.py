@@ -3,7 +3,7 @@
 In order: exposure and auto white balance with a drift and a tint (in linear light), pools of
 uneven overhead light, lens defocus that grows away from the focus centre and in random patches (the pile's
 height, a tilted lens), motion blur along the belt (longer in patches: smear), vignette,
-lateral chromatic fringing, a highlight shoulder (the tone curve's roll-off), sensor noise (shot + read noise, partly
+lateral chromatic fringing, a highlight shoulder (the tone curve's roll-off), the colour processing's chroma boost, sensor noise (shot + read noise, partly
 correlated and with chroma noise, as after demosaicing), in-camera sharpening, and lossy compression (JPEG with
 4:2:0 chroma subsampling, standing in for the video codec; optionally at a reduced resolution, as a low-bitrate
 stream smears fine detail into blocks). Only the RGB changes: masks stay sharp and exact,
@@ -208,6 +208,22 @@ def fringe(lin: np.ndarray, px: float) -> np.ndarray:
     return out
 
 
+def saturate(img: np.ndarray, amount: float) -> np.ndarray:
+    """The camera's colour processing: chroma scaled by ``1 + amount`` about each pixel's luma (sRGB, 0..1).
+
+    Video cameras' colour matrices and "vivid" picture styles push printed colours past what the scene
+    reflects; greys and whites (paper, the belt) stay where they are.
+
+    >>> img = np.array([[[0.6, 0.4, 0.4], [0.5, 0.5, 0.5]]], np.float32)
+    >>> [[round(float(c), 3) for c in px] for px in saturate(img, 0.5)[0]]
+    [[0.67, 0.37, 0.37], [0.5, 0.5, 0.5]]
+    """
+    if amount == 0:
+        return img
+    luma = img @ np.array([0.299, 0.587, 0.114], np.float32)
+    return np.clip(luma[..., None] + (1.0 + np.float32(amount)) * (img - luma[..., None]), 0.0, 1.0)
+
+
 def sensor_noise(img: np.ndarray, sigma: float, rng: np.random.Generator) -> np.ndarray:
     """Signal-dependent noise on sRGB 0..1: ``sigma`` at mid grey, brighter pixels noisier (shot noise).
 
@@ -277,6 +293,7 @@ def postprocess(rgb: np.ndarray, post: dict) -> np.ndarray:
         lin = lin * (1 - np.float32(post["vignette"]) * np.clip(r2 / 2, 0, 1))[..., None]
     lin = fringe(lin, float(post.get("fringe_px", 0.0)) * s)
     img = linear_to_srgb(shoulder(lin, float(post.get("shoulder", 0.0)), float(post.get("white", WHITE))))
+    img = saturate(img, float(post.get("saturation", 0.0)))
     amount = float(post.get("sharpen", 0.0))
     if amount > 0:  # in-camera unsharp mask: crisper edges with a faint halo
         img = np.clip(img + amount * (img - cv2.GaussianBlur(img, (0, 0), sigmaX=max(1.2 * s, 0.6))), 0.0, 1.0)

@@ -44,7 +44,7 @@ import os; os._exit(0)
 
 BELT = {"width": 1.7, "length": 3.0, "seam": False, "seam_x": 0.0, "rails": False}
 #: (grey, dirt, wear) in the middle of each shipped facility's ranges.
-MIDDLE = {"default": (0.0275, 0.55, 0.4), "mrf-a": (0.065, 0.75, 0.7), "mrf-b": (0.018, 0.15, 0.1)}
+MIDDLE = {"default": (0.02, 0.3, 0.4), "mrf-a": (0.065, 0.75, 0.7), "mrf-b": (0.018, 0.15, 0.1)}
 
 
 def _belt(preset: str, seed: int) -> dict:

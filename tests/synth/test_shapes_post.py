@@ -7,7 +7,7 @@ import pytest
 
 from zerowaste.synth.objects import build_mesh, crease_field, facet_field, grid, polygon_radius, sphere
 from zerowaste.synth.params import LITTER_KINDS, camera_look, frame_seed, sample_scene
-from zerowaste.synth.post import WHITE, jpeg, postprocess, sensor_noise, shoulder, white_balance
+from zerowaste.synth.post import WHITE, jpeg, postprocess, saturate, sensor_noise, shoulder, white_balance
 from zerowaste.synth.presets import load_preset
 
 DEFORM = {"crumple": 0.02, "frequency": 18.0, "folds": 1, "bend": 0.1, "crush": 0.5, "dents": 4}
@@ -204,7 +204,8 @@ def test_the_bars_hang_to_one_side_at_the_presets_height():
 def test_camera_look_knobs_come_from_the_preset_and_default_to_off():
     assert camera_look({}, 5) == {"defocus_px": 0.0, "sharpen": 0.0, "awb": 0.0, "shoulder": 0.0, "jpeg_quality": 0,
                                   "wb_gains": [1.0, 1.0, 1.0], "white": WHITE, "light_pools": 0.0, "defocus_edge": 0.0,
-                                  "fringe_px": 0.0, "codec_scale": 1.0, "defocus_patches": 0.0, "smear": 0.0}
+                                  "fringe_px": 0.0, "codec_scale": 1.0, "defocus_patches": 0.0, "smear": 0.0,
+                                  "saturation": 0.0}
     post = sample_scene(load_preset("default"), frame_seed(0, 1))["post"]
     p = load_preset("default")["post"]
     assert p["jpeg_quality"][0] <= post["jpeg_quality"] <= p["jpeg_quality"][1]
@@ -324,6 +325,27 @@ def test_the_cast_left_by_the_white_balance_is_warm_and_sometimes_green():
     greenish = gains[:, 1] > np.sqrt(gains[:, 0] * gains[:, 2]) * 1.02
     assert 0.2 < greenish.mean() < 0.9  # some frames fluorescent green, not all
     assert camera_look({"tint": [0.0, 0.0]}, 3)["wb_gains"] == [1.0, 1.0, 1.0]
+
+
+
+def test_the_colour_processing_boosts_chroma_and_leaves_greys_alone():
+    """``post.saturation``: printed colours pushed away from grey by ``1 + amount`` (the camera's colour
+    matrix), greys and whites (paper, belt) unchanged; drawn last, so it moves no other knob."""
+    rng = np.random.default_rng(0)
+    img = rng.uniform(0.2, 0.8, (64, 64, 3)).astype(np.float32)
+    img[:8] = img[:8].mean(axis=2, keepdims=True)  # a band of greys
+    out = saturate(img, 0.15)
+    assert np.array_equal(out[:8], img[:8]) and np.array_equal(saturate(img, 0.0), img)
+    chroma = np.ptp(img[8:], axis=2)
+    grown = np.ptp(out[8:], axis=2) / chroma
+    unclipped = ((out[8:] > 0) & (out[8:] < 1)).all(axis=2) & (chroma > 0.05)
+    assert np.allclose(grown[unclipped], 1.15, atol=1e-3) and unclipped.mean() > 0.9
+    luma = np.array([0.299, 0.587, 0.114], np.float32)
+    assert np.abs(out[8:] @ luma - img[8:] @ luma)[unclipped].max() < 1e-5  # brightness kept
+    for s in range(5):
+        plain = camera_look({"tint": [0.1, 0.1]}, s)
+        boosted = camera_look({"tint": [0.1, 0.1], "saturation": [0.1, 0.2]}, s)
+        assert plain.pop("saturation") == 0.0 and 0.1 <= boosted.pop("saturation") <= 0.2 and plain == boosted
 
 
 @pytest.mark.parametrize("name", ["default", "mrf-a", "mrf-b"])
