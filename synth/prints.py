@@ -928,7 +928,14 @@ def _compose_pet(p: _Photo, backdrop=None) -> None:
     s = min(w, h) * float(rng.uniform(0.22, 0.3))  # head size
     cx, base = w * float(rng.uniform(0.35, 0.65)), h * float(rng.uniform(0.9, 1.05))
     p.cast(cx, base, s * 1.4, s * 2)
+    tail = float(rng.choice([-1.0, 1.0]))
+    p.blob(cx + tail * s * 1.05, base - s * 0.35, s * 0.55, s * 0.16, fur, 0.05, 2.0, 0.1)  # tail round the feet
     p.blob(cx, base - s * 1.2, s * 1.1, s * 1.4, fur, 0.05, 3.0, 0.12)  # body (sitting)
+    chest = [fur[1], fur[2], _shade(fur[2], 1.1)]
+    p.blob(cx, base - s * 1.55, s * 0.5, s * 0.75, chest, 0.05, 2.0, 0.1)  # a lighter chest
+    for e in (-1, 1):  # front legs and paws
+        p.cylinder(cx + e * s * 0.3, base - s * 1.2, s * 0.38, s * 1.05, _shade(fur[1], 0.9), cap=fur[1], spec=0.05)
+        p.blob(cx + e * s * 0.34, base - s * 0.1, s * 0.22, s * 0.12, chest, 0.05, 1.5, 0.05)
     hx, hy = cx + float(rng.uniform(-0.2, 0.2)) * s, base - s * 2.6
     ear = np.asarray(fur[0], np.float32) / 255
     for e in (-1, 1):
