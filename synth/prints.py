@@ -237,7 +237,10 @@ def _small_text_block(face: str, tenths: int, step: int) -> Image.Image:
 #: Largest side (px) a photo is computed at; it is scaled up to its place on the page.
 PHOTO_PX = 200
 #: Photo subjects :func:`photo_image` draws (``None`` picks one for an editorial page).
-PHOTO_STYLES = ("outdoor", "room", "portrait", "food", "product", "snack")
+PHOTO_STYLES = ("outdoor", "room", "portrait", "food", "product", "snack", "household", "drinks", "pizza", "pet", "gadget")
+#: Hero shots of pack fronts (not wrappers) and of ads, flyers and full-page ads: many kinds of goods.
+PACK_STYLES = ("snack", "snack", "product", "household", "household", "drinks", "drinks", "pet", "pizza", "gadget")
+AD_STYLES = ("product", "food", "household", "drinks", "pizza", "pet", "gadget", "snack")
 SKIN = [(238, 196, 165), (220, 168, 128), (184, 128, 92), (130, 86, 58), (88, 58, 42)]
 HAIR = [(28, 20, 15), (62, 40, 24), (110, 72, 40), (196, 160, 105), (22, 22, 24), (150, 145, 140)]
 FABRIC = [(42, 58, 92), (178, 44, 40), (232, 232, 226), (58, 58, 64), (86, 116, 70), (196, 168, 122),
@@ -644,10 +647,11 @@ def _food_items(p: _Photo, cx: float, cy: float, r: float, n: int) -> None:
     """``n`` foods heaped around (cx, cy): farther ones first, each with its cast shadow."""
     rng = p.rng
     names = list(FOODS)
+    weight = np.array([0.03 if FOODS[k][1] == "sphere" else 1.0 for k in names])  # round fruit: rare
     pts = sorted(((cx + float(rng.normal(0, 0.35)) * r, cy + float(rng.normal(0, 0.18)) * r) for _ in range(n)),
                  key=lambda q: q[1])
     for fx, fy in pts:
-        stops, shape, spec = FOODS[names[int(rng.integers(len(names)))]]
+        stops, shape, spec = FOODS[names[int(rng.choice(len(names), p=weight / weight.sum()))]]
         s = r * float(rng.uniform(0.25, 0.45))
         p.cast(fx, fy + s * 0.7, s, s * 1.5)
         if shape == "sphere":
@@ -703,12 +707,15 @@ def _compose_product(p: _Photo, backdrop=None) -> None:
         pw = min(w / n * 0.85, ph * float(rng.uniform(0.4, 0.8)))
         p.cast(cx, base, pw * 0.6, ph)
         kind = rng.random()
-        if kind < 0.4:
+        if kind < 0.35:
             p.cylinder(cx, base - ph, pw, ph, _pick(rng, [(200, 200, 205), (230, 230, 226), (40, 40, 44)]),
                        (0.2, 0.85, _ink(rng)))
-        elif kind < 0.75:
+        elif kind < 0.7:
             p.box(cx - pw / 2, base - ph, pw, ph, _ink(rng), _ink(rng))
-        else:
+        elif kind < 0.96:  # a bottle (screw cap or pump)
+            _bottle(p, cx, base, pw * 0.8, ph, _ink(rng), (0.3, 0.75, _ink(rng)), _pick(rng, [(236, 236, 232), (30, 30, 34)]),
+                    str(rng.choice(["bottle", "pump"])))
+        else:  # a fruit (rare: the same red ball on every pack was a tell)
             stops, _, spec = FOODS[str(rng.choice(["orange", "apple", "lemon", "tomato", "green_apple"]))]
             p.sphere(cx, base - pw * 0.4, pw * 0.45, stops, spec)
 
@@ -733,7 +740,7 @@ def _compose_snack(p: _Photo, backdrop=None) -> None:
             fx, fy = cx + float(rng.normal(0, 0.4)) * rx, cy + float(rng.normal(0, 0.15)) * rx
             p.cast(fx, fy + s * 0.5, s, s)
             p.blob(fx, fy, s, s * 0.7, stops, spec, 2.0)
-    if rng.random() < 0.5:  # a fruit or two beside (flavour)
+    if rng.random() < 0.08:  # a fruit beside (flavour; rare: red balls on every pack were a tell)
         stops, _, spec = FOODS[str(rng.choice(["orange", "apple", "lemon", "tomato", "green_apple"]))]
         fx = cx + float(rng.choice([-1, 1])) * rx * 0.75
         p.cast(fx, cy + rx * 0.2, rx * 0.22, rx * 0.4)
@@ -765,8 +772,249 @@ def _compose_room(p: _Photo) -> None:
     _bg_room(p)
 
 
+def _bottle(p: _Photo, cx: float, base: float, w: float, h: float, colour, label, cap, kind: str = "bottle") -> None:
+    """A plastic or glass bottle standing at (cx, base): body, shoulder, neck and cap -- or a spray trigger
+    (``kind`` "trigger") or a pump (``kind`` "pump") on top."""
+    rng = p.rng
+    body = h * (0.62 if kind == "bottle" else 0.78)
+    p.cast(cx, base, w * 0.6, h)
+    p.cylinder(cx, base - body, w, body, colour, label, cap=_shade(colour, 1.1), spec=0.6)
+    neck_w, neck_h = w * (0.36 if kind == "bottle" else 0.45), h - body
+    if kind == "bottle":  # a shoulder narrowing to the neck, then a screw cap
+        p.cylinder(cx, base - body - neck_h * 0.45, w * 0.7, neck_h * 0.5, colour, cap=_shade(colour, 1.1), spec=0.6)
+        p.cylinder(cx, base - h * 0.9, neck_w, h * 0.9 - body - neck_h * 0.35, colour, cap=_shade(colour, 1.1), spec=0.6)
+        p.cylinder(cx, base - h, neck_w * 1.15, h * 0.12, cap, cap=_shade(cap, 1.15), spec=0.3)
+    else:  # a collar and a trigger spray head or a pump
+        ch = neck_h * 0.45
+        p.cylinder(cx, base - body - ch, neck_w, ch, cap, cap=_shade(cap, 1.15), spec=0.3)
+        top = base - h
+        c = np.asarray(cap, np.float32) / 255
+        side = float(rng.choice([-1.0, 1.0]))
+        if kind == "trigger":
+            p.poly([(cx - neck_w * 0.6, base - body - ch), (cx - neck_w * 0.6, top), (cx + side * w * 0.75, top),
+                    (cx + side * w * 0.8, top + neck_h * 0.3), (cx + neck_w * 0.6, top + neck_h * 0.45),
+                    (cx + neck_w * 0.6, base - body - ch)], np.clip(c * 0.9, 0, 1))
+            p.poly([(cx + side * neck_w * 0.5, top + neck_h * 0.3), (cx + side * w * 0.45, top + neck_h * 0.35),
+                    (cx + side * w * 0.4, top + neck_h * 0.8), (cx + side * neck_w * 0.6, top + neck_h * 0.55)],
+                   np.clip(c * 0.6, 0, 1))
+        else:
+            p.cylinder(cx, top + neck_h * 0.1, neck_w * 0.35, neck_h * 0.45, cap, cap=_shade(cap, 1.15), spec=0.3)
+            p.poly([(cx, top), (cx + side * w * 0.55, top), (cx + side * w * 0.55, top + neck_h * 0.14),
+                    (cx, top + neck_h * 0.18)], np.clip(c * 0.85, 0, 1))
+
+
+def _compose_household(p: _Photo, backdrop=None) -> None:
+    """Detergent, shampoo, cleaner bottles (screw caps, spray triggers, pumps) in a row: a home-care shot."""
+    rng = p.rng
+    _bg_pack_shot(p, backdrop, 0.6)
+    w, h, yh = p.w, p.h, p.horizon
+    n = int(rng.choice([1, 1, 2, 2, 3]))
+    body = _pick(rng, [(236, 236, 232), (40, 110, 200), (230, 120, 30), (120, 190, 60), (220, 60, 130),
+                       (60, 170, 190), (240, 210, 60), (150, 90, 190), (30, 30, 36)])
+    for i in range(n):
+        cx = w * (i + 0.5 + float(rng.uniform(-0.1, 0.1))) / n
+        base = yh + (h - yh) * float(rng.uniform(0.55, 0.85))
+        bh = min(base * 0.95, h * float(rng.uniform(0.6, 0.9)) * (1.0 if i == n // 2 else 0.85))
+        bw = min(w / n * 0.75, bh * float(rng.uniform(0.3, 0.5)))
+        colour = body if rng.random() < 0.6 else _pick(rng, [(236, 236, 232), (40, 110, 200), (120, 190, 60)])
+        kind = str(rng.choice(["bottle", "bottle", "trigger", "pump"]))
+        _bottle(p, cx, base, bw, bh, colour, (0.3, 0.75, _ink(rng)), _pick(rng, [(236, 236, 232), (30, 30, 34), (200, 30, 44), (30, 92, 190)]), kind)
+
+
+def _compose_drinks(p: _Photo, backdrop=None) -> None:
+    """A drink: a bottle (glass or plastic) or a can beside a filled glass, on a table or a backdrop."""
+    rng = p.rng
+    _bg_pack_shot(p, backdrop, 0.55)
+    w, h, yh = p.w, p.h, p.horizon
+    drink = _pick(rng, [(120, 50, 20), (230, 150, 30), (200, 40, 40), (240, 220, 120), (40, 20, 12), (250, 240, 200),
+                        (90, 160, 60)])
+    base = yh + (h - yh) * float(rng.uniform(0.5, 0.8))
+    side = float(rng.choice([-1.0, 1.0]))
+    bx = w * (0.5 - side * float(rng.uniform(0.12, 0.2)))
+    bh = min(base * 0.95, h * float(rng.uniform(0.7, 0.9)))
+    if rng.random() < 0.6:  # a bottle: tinted glass or clear plastic showing the drink
+        glass = _pick(rng, [(40, 90, 40), (90, 50, 20), drink, (200, 210, 210)])
+        _bottle(p, bx, base, bh * 0.3, bh, glass, (0.35, 0.7, _ink(rng)), _pick(rng, [(200, 30, 44), (230, 200, 60), (220, 220, 224)]))
+    else:  # a can
+        ch = bh * 0.6
+        p.cast(bx, base, ch * 0.3, ch)
+        p.cylinder(bx, base - ch, ch * 0.52, ch, _ink(rng), (0.05, 0.95, _ink(rng)), cap=(200, 200, 205), spec=0.8)
+    gx, gh = w * (0.5 + side * float(rng.uniform(0.15, 0.25))), bh * float(rng.uniform(0.4, 0.55))
+    gw = gh * float(rng.uniform(0.5, 0.75))
+    p.cast(gx, base + h * 0.02, gw * 0.5, gh)
+    p.cylinder(gx, base + h * 0.02 - gh, gw, gh, (214, 222, 226), cap=(236, 240, 242), spec=0.9)  # the glass
+    fill = float(rng.uniform(0.2, 0.45))
+    p.cylinder(gx, base + h * 0.02 - gh * (1 - fill), gw * 0.9, gh * (1 - fill) * 0.95, drink, cap=_shade(drink, 1.2), spec=0.6)
+    if rng.random() < 0.4:  # ice or a slice of citrus
+        p.sphere(gx + gw * 0.2, base + h * 0.02 - gh * (1 - fill), gw * 0.18, [(200, 210, 220), (236, 240, 244), (255, 255, 255)], 0.9, 0.1, squash=0.7)
+
+
+def _disc(p: _Photo, cx: float, cy: float, r: float, colour) -> None:
+    """A flat round plate seen from above: a lit rim around a slightly darker well."""
+    win = p.window(cx - r, cy - r, cx + r, cy + r)
+    if win is None:
+        return
+    sl, x, y = win
+    d = np.sqrt((x - cx) ** 2 + (y - cy) ** 2) / r
+    lx, ly = p.light[0], p.light[1]
+    rim = np.clip((d - 0.72) / 0.06, 0, 1) * (1 + 0.25 * ((x - cx) * lx + (y - cy) * ly) / r)
+    shade = 0.86 + 0.14 * rim
+    p.over(sl, (np.asarray(colour, np.float32) / 255) * shade[..., None], (1 - d) * r + 0.5)
+
+
+def _compose_pizza(p: _Photo) -> None:
+    """A pizza, pie or plate of pasta from above: a table filling the frame, a disc with toppings."""
+    rng = p.rng
+    p.horizon = 0.0
+    _bg_wall_and_table(p, str(rng.choice(["wood", "pale_wood", "linen", "stone"])))
+    w, h = p.w, p.h
+    cx, cy = w * float(rng.uniform(0.4, 0.6)), h * float(rng.uniform(0.42, 0.58))
+    r = min(w, h) * float(rng.uniform(0.42, 0.6))
+    p.shadow(cx - p.light[0] * r * 0.08, cy + r * 0.08, r * 0.55, r * 0.55, 0.5)
+    dish = str(rng.choice(["pizza", "pizza", "pie", "pasta"]))
+    if dish == "pasta":
+        plate = _pick(rng, [(242, 242, 238), (60, 60, 62), (200, 210, 220)])
+        _disc(p, cx, cy, r * 0.95, plate)
+        for _ in range(p.count(6)):  # pasta: small twists heaped on the plate
+            a, d = float(rng.uniform(0, 6.283)), r * 0.4 * math.sqrt(float(rng.random()))
+            p.flakes(cx + d * math.cos(a), cy + d * math.sin(a), r * 0.5, r * 0.5,
+                     [(170, 120, 40), (226, 186, 96), (246, 224, 150)], 22)
+        sauce = [(110, 14, 8), (180, 40, 20), (220, 90, 50)]
+        for _ in range(p.count(int(rng.integers(3, 7)))):
+            p.blob(cx + float(rng.normal(0, 0.2)) * r, cy + float(rng.normal(0, 0.2)) * r, r * 0.15, r * 0.12, sauce, 0.5, 2.0)
+    else:
+        crust = [(120, 60, 20), (190, 120, 50), (226, 170, 96), (240, 210, 150)]
+        p.sphere(cx, cy, r * 0.9, crust, 0.05, 0.5)
+        top = [(150, 20, 10), (200, 50, 26), (226, 96, 56)] if dish == "pizza" else [(110, 60, 30), (170, 110, 50), (210, 160, 90)]
+        p.blob(cx, cy, r * 0.74, r * 0.74, top, 0.3, 1.0, 0.05)
+        if dish == "pizza":
+            for _ in range(p.count(int(rng.integers(6, 14)))):  # melted cheese
+                a, d = float(rng.uniform(0, 6.283)), r * 0.6 * math.sqrt(float(rng.random()))
+                p.blob(cx + d * math.cos(a), cy + d * math.sin(a), r * 0.16, r * 0.13, FOODS["cheese"][0], 0.2, 1.5)
+            topping = _pick(rng, [(130, 20, 20), (40, 80, 30), (30, 30, 30), (200, 190, 170)])
+            for _ in range(p.count(int(rng.integers(5, 12)))):  # pepperoni, peppers, olives, mushrooms
+                a, d = float(rng.uniform(0, 6.283)), r * 0.62 * math.sqrt(float(rng.random()))
+                p.sphere(cx + d * math.cos(a), cy + d * math.sin(a), r * 0.08, _tones(topping), 0.4, 0.3, squash=0.9)
+            if rng.random() < 0.6:  # basil
+                p.flakes(cx, cy, r * 0.8, r * 0.8, FOODS["greens"][0], int(rng.integers(4, 9)))
+        else:  # a lattice of pastry strips
+            for k in range(-2, 3):
+                o = k * r * 0.28
+                p.poly([(cx + o - r * 0.05, cy - r * 0.72), (cx + o + r * 0.05, cy - r * 0.72),
+                        (cx + o + r * 0.05, cy + r * 0.72), (cx + o - r * 0.05, cy + r * 0.72)], np.asarray(crust[2]) / 255)
+                p.poly([(cx - r * 0.72, cy + o - r * 0.05), (cx + r * 0.72, cy + o - r * 0.05),
+                        (cx + r * 0.72, cy + o + r * 0.05), (cx - r * 0.72, cy + o + r * 0.05)], np.asarray(crust[1]) / 255)
+
+
+#: Fur colours of dogs and cats (dark to light ramps).
+FUR = [
+    [(60, 36, 18), (140, 90, 46), (200, 150, 90)], [(20, 18, 16), (46, 42, 38), (90, 84, 76)],
+    [(150, 130, 100), (220, 200, 170), (246, 240, 226)], [(110, 60, 20), (200, 120, 50), (240, 180, 110)],
+    [(70, 70, 72), (130, 130, 132), (190, 190, 190)]]
+
+
+def _compose_pet(p: _Photo, backdrop=None) -> None:
+    """A dog or a cat sitting (pet food, pet care): a furry body, a head with ears and a muzzle, a bowl."""
+    rng = p.rng
+    if backdrop is not None:
+        _bg_pack_shot(p, backdrop, 0.7)
+    elif rng.random() < 0.5:
+        _bg_room(p)
+    else:
+        _bg_outdoor(p)
+    w, h = p.w, p.h
+    fur = FUR[int(rng.integers(len(FUR)))]
+    cat = rng.random() < 0.4
+    s = min(w, h) * float(rng.uniform(0.22, 0.3))  # head size
+    cx, base = w * float(rng.uniform(0.35, 0.65)), h * float(rng.uniform(0.9, 1.05))
+    p.cast(cx, base, s * 1.4, s * 2)
+    tail = float(rng.choice([-1.0, 1.0]))
+    p.blob(cx + tail * s * 1.05, base - s * 0.35, s * 0.55, s * 0.16, fur, 0.05, 2.0, 0.1)  # tail round the feet
+    p.blob(cx, base - s * 1.2, s * 1.1, s * 1.4, fur, 0.05, 3.0, 0.12)  # body (sitting)
+    chest = [fur[1], fur[2], _shade(fur[2], 1.1)]
+    p.blob(cx, base - s * 1.55, s * 0.5, s * 0.75, chest, 0.05, 2.0, 0.1)  # a lighter chest
+    for e in (-1, 1):  # front legs and paws
+        p.cylinder(cx + e * s * 0.3, base - s * 1.2, s * 0.38, s * 1.05, _shade(fur[1], 0.9), cap=fur[1], spec=0.05)
+        p.blob(cx + e * s * 0.34, base - s * 0.1, s * 0.22, s * 0.12, chest, 0.05, 1.5, 0.05)
+    hx, hy = cx + float(rng.uniform(-0.2, 0.2)) * s, base - s * 2.6
+    ear = np.asarray(fur[0], np.float32) / 255
+    for e in (-1, 1):
+        if cat:  # pointed ears
+            p.poly([(hx + e * s * 0.55, hy - s * 0.1), (hx + e * s * 0.6, hy - s * 0.95), (hx + e * s * 0.1, hy - s * 0.5)],
+                   ear * 1.2)
+        else:  # floppy ears hanging beside the head
+            p.blob(hx + e * s * 0.62, hy + s * 0.15, s * 0.25, s * 0.5, fur[:2] + [fur[1]], 0.05, 2.0, 0.1)
+    p.blob(hx, hy, s * 0.7, s * 0.62, fur, 0.05, 2.5, 0.08)
+    muzzle = [fur[1], fur[2], _shade(fur[2], 1.1)]
+    p.blob(hx, hy + s * (0.2 if cat else 0.3), s * (0.3 if cat else 0.38), s * (0.2 if cat else 0.28), muzzle, 0.05, 1.5, 0.05)
+    p.shadow(hx, hy + s * (0.1 if cat else 0.18), s * 0.08, s * 0.05, 0.9)  # nose
+    for e in (-1, 1):  # eyes
+        p.sphere(hx + e * s * 0.25, hy - s * 0.12, s * 0.08, [(10, 10, 10), (40, 30, 20), (90, 70, 30) if cat else (60, 40, 20)], 0.9, 0.0)
+    if rng.random() < 0.5:  # a bowl of food
+        bx = cx + float(rng.choice([-1, 1])) * s * 1.8
+        bowl = _pick(rng, [(200, 40, 40), (40, 90, 170), (200, 200, 205), (236, 186, 30)])
+        p.cast(bx, base - s * 0.1, s * 0.7, s * 0.5)
+        p.sphere(bx, base - s * 0.3, s * 0.7, _tones(bowl), 0.6, 0.05, squash=0.45)
+        p.flakes(bx, base - s * 0.5, s * 0.55, s * 0.2, FOODS["cereal"][0], 8)
+
+
+def _compose_gadget(p: _Photo, backdrop=None) -> None:
+    """Electronics: a phone, tablet, laptop or TV -- dark bezels around a glowing screen."""
+    rng = p.rng
+    if backdrop is not None or rng.random() < 0.5:
+        _bg_pack_shot(p, backdrop if backdrop is not None else _pick(rng, WALLS), 0.7)
+    else:
+        _bg_room(p)
+    w, h, yh = p.w, p.h, p.horizon
+    kind = str(rng.choice(["phone", "phone", "tv", "laptop", "tablet"]))
+    glow = [_pick(rng, FABRIC), _pick(rng, WALLS), _pick(rng, FABRIC)]
+    if kind == "tv":
+        sw, sh = w * float(rng.uniform(0.6, 0.85)), 0.0
+        sh = sw * 0.58
+        x0, y0 = (w - sw) / 2, min(yh - sh * 0.9, h * 0.12 + float(rng.uniform(0, 0.1)) * h)
+        p.cast(w / 2, y0 + sh + h * 0.04, sw * 0.3, sh * 0.2)
+        p.poly([(w / 2 - sw * 0.15, y0 + sh + h * 0.05), (w / 2 + sw * 0.15, y0 + sh + h * 0.05),
+                (w / 2 + sw * 0.03, y0 + sh), (w / 2 - sw * 0.03, y0 + sh)], (0.12, 0.12, 0.13))
+    elif kind == "laptop":
+        sw = w * float(rng.uniform(0.5, 0.7))
+        sh = sw * 0.62
+        x0, y0 = (w - sw) / 2, max(2.0, yh - sh)
+        p.poly([(x0 - sw * 0.06, y0 + sh), (x0 + sw * 1.06, y0 + sh), (x0 + sw * 1.15, y0 + sh + sh * 0.25),
+                (x0 - sw * 0.15, y0 + sh + sh * 0.25)], (0.55, 0.56, 0.58))
+    else:
+        sh = h * float(rng.uniform(0.6, 0.85))
+        sw = sh * (0.48 if kind == "phone" else 0.72)
+        x0, y0 = w * float(rng.uniform(0.25, 0.6)) - sw / 2, (h - sh) * float(rng.uniform(0.3, 0.7))
+        p.shadow(x0 + sw / 2 - p.light[0] * sw * 0.15, y0 + sh * 0.55, sw * 0.6, sh * 0.55, 0.4)
+    b = max(1.0, sw * (0.03 if kind != "tv" else 0.015))
+    p.poly([(x0, y0), (x0 + sw, y0), (x0 + sw, y0 + sh), (x0, y0 + sh)], (0.06, 0.06, 0.07))
+    win = p.window(x0 + b, y0 + b, x0 + sw - b, y0 + sh - b)
+    if win is not None:  # the screen: a picture (a landscape, a face, a room) or app tiles, and a glare
+        sl, xx, yy = win
+        hh, ww = sl[0].stop - sl[0].start, sl[1].stop - sl[1].start
+        tiles = kind == "phone" and rng.random() < 0.5
+        if tiles:
+            art = _ramp(np.clip(0.5 + 0.45 * p.noise(hh, ww, 4.0), 0, 1), tuple(glow))
+        else:
+            shot = _Photo(rng, max(8, ww), max(8, hh))
+            _COMPOSE[str(rng.choice(["outdoor", "portrait", "room"]))](shot)
+            art = cv2.resize(shot.img, (ww, hh), interpolation=cv2.INTER_AREA) if shot.img.shape[:2] != (hh, ww) else shot.img
+        u = (xx - x0) / max(1.0, sw) + (yy - y0) / max(1.0, sh)
+        p.img[sl] = np.clip(art * 1.1 + 0.15 * np.exp(-((u - 0.6) / 0.12) ** 2)[..., None], 0, 1)
+        if tiles:  # app icons in a grid
+            for i in range(3):
+                for j in range(4):
+                    tx, ty = x0 + b + (i + 0.25) * (sw - 2 * b) / 3, y0 + b + (j + 0.3) * (sh - 2 * b) / 5
+                    tw = (sw - 2 * b) / 3 * 0.55
+                    p.poly([(tx, ty), (tx + tw, ty), (tx + tw, ty + tw), (tx, ty + tw)], np.asarray(_pick(rng, FABRIC)) / 255)
+
+
 _COMPOSE = {"outdoor": _compose_outdoor, "room": _compose_room, "portrait": _compose_portrait,
-            "food": _compose_food, "product": _compose_product, "snack": _compose_snack}
+            "food": _compose_food, "product": _compose_product, "snack": _compose_snack,
+            "household": _compose_household, "drinks": _compose_drinks, "pizza": _compose_pizza,
+            "pet": _compose_pet, "gadget": _compose_gadget}
+#: Styles shot on a studio backdrop when :func:`photo_image` is given one (packaging art).
+_BACKDROP_STYLES = frozenset({"product", "snack", "household", "drinks", "pet", "gadget"})
 
 
 #: Photos at most this many texels across come from a per-process cache (see ``_Page.photo``).
@@ -857,7 +1105,7 @@ def photo_image(rng: np.random.Generator, w: int, h: int, style: str, backdrop=N
     if style not in _COMPOSE:
         raise PrintError(f"unknown photo style {style!r}; known: {', '.join(PHOTO_STYLES)}")
     p = _Photo(rng, max(8, int(w)), max(8, int(h)))
-    if style in ("product", "snack"):
+    if style in _BACKDROP_STYLES:
         _COMPOSE[style](p, backdrop)
     else:
         _COMPOSE[style](p)
@@ -976,7 +1224,8 @@ class _Page:
         box = self.px(x, y, x + w, y + h)
         pw, ph = max(2, box[2] - box[0]), max(2, box[3] - box[1])
         texels = max(pw, ph) / 2  # the page is halved to the texture
-        style = style or str(rng.choice(["outdoor", "room", "portrait", "portrait", "food", "product"]))
+        style = style or str(rng.choice(["outdoor", "room", "portrait", "portrait", "food", "product", "pet", "gadget",
+                                         "drinks", "household", "pizza"]))
         if texels <= SMALL_PHOTO_PX:  # a random crop of a cached photo, maybe mirrored
             full = _small_photo(style, int(rng.integers(SMALL_PHOTO_VARIANTS)), backdrop)
             n = full.size[0] * float(rng.uniform(0.7, 1.0))
@@ -990,7 +1239,8 @@ class _Page:
         else:  # computed a little under texel size (a frame shows ~0.8 px per texel) and scaled up
             side = min(PHOTO_PX, max(SMALL_PHOTO_PX, texels * PHOTO_SCALE))
             sw, sh = max(8, round(side * pw / max(pw, ph))), max(8, round(side * ph / max(pw, ph)))
-            img = photo_image(rng, sw, sh, style, backdrop, self.grey)
+            # the photo's own stream: the page's draws after it do not depend on what the photo shows
+            img = photo_image(np.random.default_rng(int(rng.integers(2**63))), sw, sh, style, backdrop, self.grey)
         if img.size != (pw, ph):
             img = img.resize((pw, ph), Image.BICUBIC)
         if punchy and not self.grey:
@@ -1485,7 +1735,7 @@ def _pattern(p: _Page, c1) -> None:
 def _pack_front(p: _Page, b: Brand, c1, c2, wrapper: bool) -> None:
     """A pack front: a hero photo (most of the face) under the brand system, waves, a flash, net weight."""
     rng = p.rng
-    style = str(rng.choice(["snack", "snack", "snack", "product"] if not wrapper else ["snack"]))
+    style = str(rng.choice(PACK_STYLES if not wrapper else ["snack"]))
     # pack shots are studio shots: the product on the pack's colour, a light tint of it, or white -- never a room
     tint = tuple(round(255 - (255 - v) * 0.35) for v in c1)
     backdrop = _pick(rng, [c1, c1, c2, tint, (246, 244, 238)])
@@ -1499,7 +1749,7 @@ def _pack_front(p: _Page, b: Brand, c1, c2, wrapper: bool) -> None:
     else:  # a photo window
         p.photo(p.w * 0.06, p.h * 0.24, p.w * 0.88, p.h * 0.58, style, backdrop, punchy=True)
     if rng.random() < 0.8:  # the legal line under every pack shot
-        cap = "Serving suggestion" if style == "snack" else "Product shown may vary"
+        cap = "Serving suggestion" if style in ("snack", "pizza") else "Product shown may vary"
         size = min(p.h * 0.018, p.w * 0.03)
         _fine(p, p.w * 0.06, p.h * (0.78 if layout == 2 else 0.76), cap, size, "sans_italic", _contrast(backdrop, [_WHITE, _DARK]))
     logo_h = p.h * float(rng.uniform(0.2, 0.3))
@@ -1577,7 +1827,7 @@ def _pack_back(p: _Page, b: Brand, c1) -> None:
     y += size * 3
     if rng.random() < 0.5:  # a serving suggestion
         ph = (p.h - top) * 0.25
-        p.photo(right + m * 0.3, y, cw - m * 0.6, ph, str(rng.choice(["food", "snack"])))
+        p.photo(right + m * 0.3, y, cw - m * 0.6, ph, str(rng.choice(["food", "snack", "pizza", "drinks"])))
         y += ph + size
     _small_print(p, right + m * 0.3, y, cw - m * 0.6, p.h - m - y - p.h * 0.14, size, ink)
     p.barcode(right + m * 0.3, p.h - m - p.h * 0.12, cw * 0.6, p.h * 0.11)
@@ -1712,7 +1962,7 @@ def _news_ads(p: _Page, x: float, y: float, cols: int, cw: float, gut: float, h:
             ph = h - hs * 1.5 - 6
             if ph > 10:
                 was, p.grey = p.grey, False
-                p.photo(ax + 2, y + hs * 1.4 + 3, aw * 0.55, ph, "product" if rng.random() < 0.5 else "food")
+                p.photo(ax + 2, y + hs * 1.4 + 3, aw * 0.55, ph, str(rng.choice(AD_STYLES)))
                 p.grey = was
                 p.paragraph(ax + aw * 0.6, y + hs * 1.4 + 3, aw * 0.37, ph * 0.6, 2.5, "sans", fg)
         else:  # classifieds: boxed small text
@@ -1963,7 +2213,7 @@ def _magazine(p: _Page) -> None:
     layout = int(rng.choice(5, p=[0.2, 0.3, 0.2, 0.15, 0.15]))
     ink, dark = _ink(rng), (25, 25, 30)
     if layout == 0:  # cover: full-bleed photo, masthead, cover lines
-        p.photo(0, 0, p.w, p.h, str(rng.choice(["portrait", "portrait", "outdoor", "food", "room"])), punchy=True)
+        p.photo(0, 0, p.w, p.h, str(rng.choice(["portrait", "portrait", "outdoor", "food", "room", "pet", "pizza"])), punchy=True)
         word = _headline(rng).split()[-1]
         size = min(p.h * 0.16, (p.w - 12) / max(1.0, p.text_width(word, 1.0, "serif_bold")))
         p.text(6, 4, word, size, "serif_bold", (255, 255, 255) if rng.random() < 0.6 else ink)
@@ -1972,7 +2222,7 @@ def _magazine(p: _Page) -> None:
                         (255, 255, 255) if rng.random() < 0.7 else (240, 200, 0), 1.1)
         return
     if layout == 4:  # a full-page ad: the product shot, a brand mark, a line of small print
-        p.photo(0, 0, p.w, p.h, str(rng.choice(["product", "food", "snack", "room"])), punchy=True)
+        p.photo(0, 0, p.w, p.h, str(rng.choice(AD_STYLES + ("room", "outdoor"))), punchy=True)
         lw, lh = p.w * float(rng.uniform(0.4, 0.7)), p.h * float(rng.uniform(0.08, 0.14))
         p.logo((p.w - lw) / 2, p.h * float(rng.choice([0.06, 0.78])), lw, lh, ink, (255, 255, 255), _headline(rng))
         p.paragraph(8, p.h - 10, p.w - 16, 4, 2.0, "sans", (240, 240, 240))
@@ -2038,7 +2288,7 @@ def _flyer(p: _Page) -> None:
             fill = _ink(rng, bg) if rng.random() < FLYER_CELL_INK else _WHITE
             p.rect(x + 1, y + 1, cw - 2, chh - 2, fill)
             # the product on the cell's own colour: one saturated field, not a photo in a white box
-            p.photo(x + 3, y + 3, cw - 6, (chh - 6) * 0.62, "product" if rng.random() < 0.5 else "food",
+            p.photo(x + 3, y + 3, cw - 6, (chh - 6) * 0.62, str(rng.choice(AD_STYLES)),
                     fill if fill != _WHITE else None, punchy=True)
             p.paragraph(x + 3, y + 3 + (chh - 6) * 0.66, cw - 6, (chh - 6) * 0.1, 2.4, "sans",
                         _contrast(fill, [_WHITE, _DARK]))

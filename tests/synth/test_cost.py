@@ -106,12 +106,12 @@ def test_small_photos_from_the_disk_cache_are_the_computed_ones(tmp_path, monkey
     monkeypatch.setenv(P.PHOTO_CACHE_ENV, "off")
     fresh()
     computed = [P._small_photo(style, 7, None) for style in P.PHOTO_STYLES] + [P._small_photo("snack", 3, (215, 25, 32))]
-    page = P.make_print("news", 5, (0.6, 0.4), 549.0).copy()
+    page = P.make_print("news", 8, (0.6, 0.4), 549.0).copy()  # (seed 8: 12 small photos)
     assert P._photo_cache_dir() is None and not any(tmp_path.iterdir())
 
     monkeypatch.setenv(P.PHOTO_CACHE_ENV, str(tmp_path))
     fresh()
-    assert P.make_print("news", 5, (0.6, 0.4), 549.0).tobytes() == page.tobytes()  # cold: computed, written
+    assert P.make_print("news", 8, (0.6, 0.4), 549.0).tobytes() == page.tobytes()  # cold: computed, written
     files = sorted(P._photo_cache_dir().glob("*.rgb"))
     assert len(files) > 5 and not list(P._photo_cache_dir().glob("*.part"))
     for _ in range(2):  # the second time round from the disk cache
@@ -120,7 +120,7 @@ def test_small_photos_from_the_disk_cache_are_the_computed_ones(tmp_path, monkey
         for a, b in zip(computed, again, strict=True):
             assert (a.mode, a.size, a.tobytes()) == (b.mode, b.size, b.tobytes())
     fresh()
-    np.testing.assert_array_equal(P.make_print("news", 5, (0.6, 0.4), 549.0), page)  # warm: read from disk
+    np.testing.assert_array_equal(P.make_print("news", 8, (0.6, 0.4), 549.0), page)  # warm: read from disk
 
     damaged = P._photo_cache_dir() / "room_7_none.rgb"
     damaged.write_bytes(damaged.read_bytes()[:100])
