@@ -160,6 +160,15 @@ RANGES = (
     "clutter.count", "clutter.size_scale", "post.motion_blur_px", "post.vignette", "post.noise", "post.exposure",
 )
 
+#: Optional [low, high] knobs, checked when a preset sets them: path -> the smallest allowed low (None: any).
+OPTIONAL_RANGES = {
+    "post.defocus_px": 0, "post.defocus_edge": 0, "post.defocus_patches": 0, "post.smear": 0, "post.light_pools": 0,
+    "post.fringe_px": 0, "post.shoulder": 0, "post.white": 0, "post.awb": 0, "post.wb_drift": 0, "post.tint": None,
+    "post.tint_green": None, "post.sharpen": 0, "post.jpeg_quality": 1, "post.codec_scale": 0, "post.saturation": -1,
+    "lighting.bar_height": 0, "lighting.bar_side": None, "lighting.hotspot_power": 0, "lighting.bar_spread": 0,
+    "clutter.piles": 0, "clutter.pile_radius": 0, "clutter.litter": 0, "surfaces.grime": 0,
+}
+
 
 def check_preset(preset: dict) -> None:
     """Raise :class:`PresetError` naming the first problem of a resolved preset."""
@@ -170,6 +179,13 @@ def check_preset(preset: dict) -> None:
             _check_range(preset, path)
         except (KeyError, TypeError):
             raise PresetError(f"preset is missing key {path!r}") from None
+    for path, floor in OPTIONAL_RANGES.items():
+        section, key = path.split(".")
+        if not isinstance(preset.get(section), dict) or key not in preset[section]:
+            continue
+        _check_range(preset, path)
+        if floor is not None and preset[section][key][0] < floor:
+            raise PresetError(f"preset key {path!r} must not go below {floor}, got {preset[section][key]!r}")
     res = preset.get("resolution")
     if not (isinstance(res, list) and len(res) == 2 and all(isinstance(v, int) and v >= 8 for v in res)):
         raise PresetError(f"preset resolution must be [width, height] in pixels, got {res!r}")

@@ -91,3 +91,19 @@ def test_kind_weights_are_checked(tmp_path, kinds, message):
     path.write_text(f"base: tiny\nclutter:\n  kinds: {kinds}\n")
     with pytest.raises(PresetError, match=message):
         load_preset(str(path))
+
+
+@pytest.mark.parametrize("override, message", [
+    ("clutter.litter=abc", r"'clutter.litter' must be a \[low, high\] pair of numbers, got 'abc'"),
+    ("clutter.litter=[50, 10]", r"'clutter.litter': low 50 > high 10"),
+    ("clutter.litter=[-5, 3]", r"'clutter.litter' must not go below 0"),
+    ("post.saturation=x", r"'post.saturation' must be a \[low, high\] pair"),
+    ("post.saturation=[-2, 1]", r"'post.saturation' must not go below -1"),
+    ("post.sharpen=[1]", r"'post.sharpen' must be a \[low, high\] pair"),
+    ("lighting.bar_spread=[120, 90]", r"'lighting.bar_spread': low 120 > high 90"),
+])
+def test_optional_knobs_are_checked_when_a_preset_sets_them(override, message):
+    # (they were sampled unchecked: 'abc' raised a TypeError deep in sampling, [-5, 3] litter drew quietly)
+    with pytest.raises(PresetError, match=message):
+        load_preset("default", [override])
+    assert load_preset("default", ["post.saturation=[0.0, 0.2]"])["post"]["saturation"] == [0.0, 0.2]
