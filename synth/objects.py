@@ -560,11 +560,10 @@ def fold_lines(
     return out
 
 
-def _points_on_lines(lines, half: np.ndarray, step: float) -> tuple[np.ndarray, np.ndarray]:
-    """Points every ``step`` along each line inside the box ``[-half, half]`` (with the ends on the box):
-    (points (P, 2), which line each is on)."""
-    pts, ids = [], []
-    for k, (p, e, _, _) in enumerate(lines):
+def _points_on_lines(lines, half: np.ndarray, step: float) -> np.ndarray:
+    """Points (P, 2) every ``step`` along each line inside the box ``[-half, half]`` (with the ends on the box)."""
+    pts = []
+    for p, e, _, _ in lines:
         with np.errstate(divide="ignore", invalid="ignore"):
             t1, t2 = (-half - p) / e, (half - p) / e
         lo = np.nanmax(np.where(np.abs(e) > 1e-12, np.minimum(t1, t2), -np.inf))
@@ -573,10 +572,9 @@ def _points_on_lines(lines, half: np.ndarray, step: float) -> tuple[np.ndarray, 
             continue
         t = np.linspace(lo, hi, int(math.ceil((hi - lo) / step)) + 1)
         pts.append(p + t[:, None] * e)
-        ids.append(np.full(len(t), k))
     if not pts:
-        return np.zeros((0, 2)), np.zeros(0, int)
-    return np.clip(np.concatenate(pts), -half, half), np.concatenate(ids)
+        return np.zeros((0, 2))
+    return np.clip(np.concatenate(pts), -half, half)
 
 
 #: (m) the most the fold lines of one sheet raise it, all together (scaled down beyond)
@@ -659,7 +657,7 @@ def crumpled_sheet(rng: np.random.Generator, size, d: dict, bag: bool = False) -
     # grid's within a third of a step of it, so the facets meet exactly on the line and its fold is
     # one straight, sharp crease. (A sheet without folds is the one its seed drew before them.)
     lines = fold_lines(rng.spawn(1)[0], sx, sy, bag)
-    on_line, _ = _points_on_lines(lines, half, 0.5 * step)
+    on_line = _points_on_lines(lines, half, 0.5 * step)
     near = np.zeros(len(xy), bool)
     if len(on_line):
         from scipy.spatial import cKDTree

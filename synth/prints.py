@@ -240,6 +240,9 @@ PHOTO_PX = 200
 PHOTO_STYLES = ("outdoor", "room", "portrait", "food", "product", "snack", "household", "drinks", "pizza", "pet", "gadget")
 #: Hero shots of pack fronts (not wrappers) and of ads, flyers and full-page ads: many kinds of goods.
 PACK_STYLES = ("snack", "snack", "product", "household", "household", "drinks", "drinks", "pet", "pizza", "gadget")
+#: Photos on editorial pages (articles, catalogues) when the page names no subject: people most often.
+EDITORIAL_STYLES = ("outdoor", "room", "portrait", "portrait", "food", "product", "pet", "gadget", "drinks", "household",
+                    "pizza")
 AD_STYLES = ("product", "food", "household", "drinks", "pizza", "pet", "gadget", "snack")
 SKIN = [(238, 196, 165), (220, 168, 128), (184, 128, 92), (130, 86, 58), (88, 58, 42)]
 HAIR = [(28, 20, 15), (62, 40, 24), (110, 72, 40), (196, 160, 105), (22, 22, 24), (150, 145, 140)]
@@ -969,7 +972,7 @@ def _compose_gadget(p: _Photo, backdrop=None) -> None:
     kind = str(rng.choice(["phone", "phone", "tv", "laptop", "tablet"]))
     glow = [_pick(rng, FABRIC), _pick(rng, WALLS), _pick(rng, FABRIC)]
     if kind == "tv":
-        sw, sh = w * float(rng.uniform(0.6, 0.85)), 0.0
+        sw = w * float(rng.uniform(0.6, 0.85))
         sh = sw * 0.58
         x0, y0 = (w - sw) / 2, min(yh - sh * 0.9, h * 0.12 + float(rng.uniform(0, 0.1)) * h)
         p.cast(w / 2, y0 + sh + h * 0.04, sw * 0.3, sh * 0.2)
@@ -1224,8 +1227,7 @@ class _Page:
         box = self.px(x, y, x + w, y + h)
         pw, ph = max(2, box[2] - box[0]), max(2, box[3] - box[1])
         texels = max(pw, ph) / 2  # the page is halved to the texture
-        style = style or str(rng.choice(["outdoor", "room", "portrait", "portrait", "food", "product", "pet", "gadget",
-                                         "drinks", "household", "pizza"]))
+        style = style or str(rng.choice(EDITORIAL_STYLES))
         if texels <= SMALL_PHOTO_PX:  # a random crop of a cached photo, maybe mirrored
             full = _small_photo(style, int(rng.integers(SMALL_PHOTO_VARIANTS)), backdrop)
             n = full.size[0] * float(rng.uniform(0.7, 1.0))

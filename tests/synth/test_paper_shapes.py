@@ -346,8 +346,10 @@ def test_fold_relief_is_a_sharp_straight_crease_levelling_off():
 
     rng = np.random.default_rng(0)
     lines = [(np.array([0.01, 0.0]), np.array([0.6, 0.8]), np.radians(60.0), 0.03)]
-    on, ids = _points_on_lines(lines, np.array([0.1, 0.15]), 0.01)
-    assert len(on) > 20 and np.all(ids == 0) and np.all(np.abs(on) <= [0.1, 0.15])
+    on = _points_on_lines(lines, np.array([0.1, 0.15]), 0.01)
+    assert len(on) > 20 and np.all(np.abs(on) <= [0.1, 0.15])
+    off = on - lines[0][0]
+    assert np.allclose(off[:, 0] * 0.8 - off[:, 1] * 0.6, 0.0, atol=1e-12)  # all on the line
     assert np.allclose(fold_relief(on, lines), 0.0, atol=1e-12)  # the crease itself stays put ...
     e = lines[0][1]
     across = on[len(on) // 2] + np.outer([-0.004, -0.002, 0.002, 0.004], [-e[1], e[0]])
