@@ -1,7 +1,7 @@
 """Benchmark the SynthWaste camera look (``zerowaste.synth.post.postprocess``): CPU ms per frame.
 
 Runs each shipped preset's sampled post-processing (every stage on: light pools, variable
-defocus with soft patches, motion blur with smeared patches, vignette, fringes, shoulder, sharpening, noise, the codec) on a frame at
+defocus with soft patches, motion blur with smeared patches, vignette, fringes, shoulder, tone curve, sharpening, noise, the codec at the stream's width) on a frame at
 640x360 and at 1920x1080, over ``--frames`` scene seeds, and prints the median and worst CPU time
 (process time: OpenCV's threads count). The frame is a raw render when ``--raw`` names one (a PNG
 from ``{split}/raw/``), else a synthetic clutter of coloured rectangles on a dark belt with noise.

@@ -681,7 +681,8 @@ def camera_look(post_p: dict, seed: int) -> dict:
         out["wb_gains"] = [round(float(g * np.exp(c)), 4) for g, c in zip(out["wb_gains"], cast, strict=True)]
     for key in ("defocus_patches", "smear"):  # soft and smeared patches anywhere in the frame
         out[key] = round(_u(rng, post_p.get(key, (0.0, 0.0))), 4)
-    out["saturation"] = round(_u(rng, post_p.get("saturation", (0.0, 0.0))), 4)  # chroma boost (drawn last)
+    out["saturation"] = round(_u(rng, post_p.get("saturation", (0.0, 0.0))), 4)  # chroma boost
+    out["contrast"] = round(_u(rng, post_p.get("contrast", (0.0, 0.0))), 4)  # the tone curve's S (drawn last)
     return out
 
 

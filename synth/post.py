@@ -3,7 +3,8 @@
 In order: exposure and auto white balance with a drift and a tint (in linear light), pools of
 uneven overhead light, lens defocus that grows away from the focus centre and in random patches (the pile's
 height, a tilted lens), motion blur along the belt (longer in patches: smear), vignette,
-lateral chromatic fringing, a highlight shoulder (the tone curve's roll-off), the colour processing's chroma boost, sensor noise (shot + read noise, partly
+lateral chromatic fringing, a highlight shoulder (the tone curve's roll-off), the tone curve's S in the mid-tones,
+the colour processing's chroma boost, sensor noise (shot + read noise, partly
 correlated and with chroma noise, as after demosaicing), in-camera sharpening, and lossy compression (JPEG with
 4:2:0 chroma subsampling, standing in for the video codec; optionally at a reduced resolution, as a low-bitrate
 stream smears fine detail into blocks). Only the RGB changes: masks stay sharp and exact,
@@ -27,6 +28,8 @@ import numpy as np
 
 #: Where the highlight shoulder ends when a preset gives no ``post.white`` (linear 0.9, sRGB 0.95).
 WHITE = 0.9
+#: Gaussian blurs below this sigma (px) are skipped: they change a pixel by less than a code value.
+MIN_BLUR_PX = 0.15
 
 
 def srgb_to_linear(img: np.ndarray) -> np.ndarray:
@@ -171,12 +174,13 @@ def defocus(lin: np.ndarray, sigma: float, edge: float, centre: tuple[float, flo
     >>> bool(np.ptp(out[2:6, 2:6]) > 2 * np.ptp(out[-6:-2, -6:-2]))
     True
     """
-    if sigma <= 0.15:
-        return lin
-    sharp = cv2.GaussianBlur(lin, (0, 0), sigmaX=sigma)
-    if edge <= 0:
+    # a blur under MIN_BLUR_PX changes nothing visible: skip it, but keep the soft corners and patches of a
+    # frame whose centre is sharp (at 640 px a 1920 px preset's 0.3-0.6 px centre is 0.1-0.2 px)
+    sharp = cv2.GaussianBlur(lin, (0, 0), sigmaX=sigma) if sigma > MIN_BLUR_PX else lin
+    if edge <= 0 or sigma * (1.0 + edge) <= MIN_BLUR_PX:
         return sharp
-    soft = cv2.GaussianBlur(sharp, (0, 0), sigmaX=sigma * float(np.sqrt((1.0 + edge) ** 2 - 1.0)))
+    extra = sigma * float(np.sqrt((1.0 + edge) ** 2 - 1.0)) if sigma > MIN_BLUR_PX else sigma * (1.0 + edge)
+    soft = cv2.GaussianBlur(sharp, (0, 0), sigmaX=extra)
     h, w = lin.shape[:2]
     cx, cy = centre
     x = np.abs(np.linspace(0.0, 1.0, w, dtype=np.float32) - cx) / max(cx, 1 - cx)
@@ -224,6 +228,31 @@ def saturate(img: np.ndarray, amount: float) -> np.ndarray:
     return np.clip(luma[..., None] + (1.0 + np.float32(amount)) * (img - luma[..., None]), 0.0, 1.0)
 
 
+#: Rec. 709 luma weights (sRGB primaries), as the frame statistics measure brightness.
+LUMA = np.array([0.2126, 0.7152, 0.0722], np.float32)
+
+
+def tone_curve(img: np.ndarray, amount: float) -> np.ndarray:
+    """The video camera's tone curve: mid-tones ``1 + amount`` times contrastier than plain sRGB (0..1 in and out).
+
+    A video picture profile is S-shaped: steeper in the mid-tones, flatter towards black and white. The
+    S (``luma - amount * sin(2 pi luma) / (2 pi)``) moves the luma only (each pixel's colour is scaled with
+    it), keeps black, mid grey and white where they are, and stays monotonic for ``amount`` < 1. It gives
+    the real frames' strong mid-scale contrast (paper against the belt, shading in crumples) without
+    adding fine detail.
+
+    >>> img = np.array([[[0.25, 0.25, 0.25], [0.5, 0.5, 0.5], [0.75, 0.75, 0.75]]], np.float32)
+    >>> [round(float(px[0]), 3) for px in tone_curve(img, 0.3)[0]]
+    [0.202, 0.5, 0.798]
+    """
+    if amount == 0:
+        return img
+    luma = img @ LUMA
+    curved = luma - np.float32(amount / (2 * np.pi)) * np.sin(np.float32(2 * np.pi) * luma)
+    gain = np.where(luma > 1e-4, curved / np.maximum(luma, 1e-4), np.float32(1.0 - amount))
+    return np.clip(img * gain[..., None], 0.0, 1.0)
+
+
 def sensor_noise(img: np.ndarray, sigma: float, rng: np.random.Generator) -> np.ndarray:
     """Signal-dependent noise on sRGB 0..1: ``sigma`` at mid grey, brighter pixels noisier (shot noise).
 
@@ -249,22 +278,28 @@ def jpeg(img8: np.ndarray, quality: int) -> np.ndarray:
 
 
 def codec(img8: np.ndarray, quality: int, scale: float = 1.0) -> np.ndarray:
-    """The video codec: JPEG at ``quality`` on the frame shrunk to ``scale`` of its width, then scaled back.
+    """The video codec: JPEG at ``quality`` on the frame resized to ``scale`` of its width, then resized back.
 
     A low-bitrate stream keeps edges but smears fine detail into soft blocks larger than 8 px; coding a
-    smaller frame gives blocks of ``8 / scale`` px and chroma at half that resolution (4:2:0).
+    smaller frame gives blocks of ``8 / scale`` px and chroma at half that resolution (4:2:0). A ``scale``
+    above 1 codes a frame smaller than the stream (a 640 px frame of a 1920 px stream): its 8 px blocks
+    shrink to ``8 / scale`` px, as the blocks of the stream do when its frames are scaled down.
 
     >>> img = np.zeros((64, 64, 3), np.uint8); img[:, ::2] = 255  # 1-px stripes
     >>> float(np.ptp(codec(img, 95, 0.5)[:, 20:40].astype(float).mean(axis=0))) < 30  # smeared to grey
     True
     """
     h, w = img8.shape[:2]
-    if scale >= 0.99:
-        return jpeg(img8, quality) if 0 < quality < 100 else img8
-    small = cv2.resize(img8, (max(8, round(w * scale)), max(8, round(h * scale))), interpolation=cv2.INTER_AREA)
-    if 0 < quality < 100:
-        small = jpeg(small, quality)
-    return cv2.resize(small, (w, h), interpolation=cv2.INTER_LINEAR)
+    lossy = 0 < quality < 100
+    if abs(scale - 1.0) < 0.01 or (scale > 1.0 and not lossy):  # (scaling up and back alone changes nothing)
+        return jpeg(img8, quality) if lossy else img8
+    down = scale < 1.0
+    size = (max(8, round(w * scale)), max(8, round(h * scale)))
+    # (cubic up, area back down: the round trip alone moves a pixel by < 1 code value on average; linear by 1.4)
+    coded = cv2.resize(img8, size, interpolation=cv2.INTER_AREA if down else cv2.INTER_CUBIC)
+    if lossy:
+        coded = jpeg(coded, quality)
+    return cv2.resize(coded, (w, h), interpolation=cv2.INTER_LINEAR if down else cv2.INTER_AREA)
 
 
 def postprocess(rgb: np.ndarray, post: dict) -> np.ndarray:
@@ -293,12 +328,14 @@ def postprocess(rgb: np.ndarray, post: dict) -> np.ndarray:
         lin = lin * (1 - np.float32(post["vignette"]) * np.clip(r2 / 2, 0, 1))[..., None]
     lin = fringe(lin, float(post.get("fringe_px", 0.0)) * s)
     img = linear_to_srgb(shoulder(lin, float(post.get("shoulder", 0.0)), float(post.get("white", WHITE))))
+    img = tone_curve(img, float(post.get("contrast", 0.0)))
     img = saturate(img, float(post.get("saturation", 0.0)))
     amount = float(post.get("sharpen", 0.0))
     if amount > 0:  # in-camera unsharp mask: crisper edges with a faint halo
         img = np.clip(img + amount * (img - cv2.GaussianBlur(img, (0, 0), sigmaX=max(1.2 * s, 0.6))), 0.0, 1.0)
     img = sensor_noise(img, float(post["noise"]) * s, rng)  # a pixel s times as wide averages s^-2 sensels
     out = np.clip(np.round(img * 255.0), 0, 255).astype(np.uint8)
-    # the codec's working width is given at 1920 px: a frame narrower than that is coded at full size
-    scale = min(1.0, float(post.get("codec_scale", 1.0)) / s)
+    # the codec's working width is given at 1920 px: a frame narrower than that is coded at the stream's width
+    # and scaled back down (its blocks as small as the stream's blocks are in the smaller frame)
+    scale = float(post.get("codec_scale", 1.0)) / s
     return codec(out, int(post.get("jpeg_quality", 0)), scale)

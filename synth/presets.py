@@ -165,9 +165,13 @@ OPTIONAL_RANGES = {
     "post.defocus_px": 0, "post.defocus_edge": 0, "post.defocus_patches": 0, "post.smear": 0, "post.light_pools": 0,
     "post.fringe_px": 0, "post.shoulder": 0, "post.white": 0, "post.awb": 0, "post.wb_drift": 0, "post.tint": None,
     "post.tint_green": None, "post.sharpen": 0, "post.jpeg_quality": 1, "post.codec_scale": 0, "post.saturation": -1,
+    "post.contrast": 0,
     "lighting.bar_height": 0, "lighting.bar_side": None, "lighting.hotspot_power": 0, "lighting.bar_spread": 0,
     "clutter.piles": 0, "clutter.pile_radius": 0, "clutter.litter": 0, "surfaces.grime": 0,
 }
+
+#: ... and the largest allowed high of some of them (the tone curve's S folds over at a contrast of 1).
+OPTIONAL_CEILINGS = {"post.contrast": 0.9}
 
 
 def check_preset(preset: dict) -> None:
@@ -186,6 +190,9 @@ def check_preset(preset: dict) -> None:
         _check_range(preset, path)
         if floor is not None and preset[section][key][0] < floor:
             raise PresetError(f"preset key {path!r} must not go below {floor}, got {preset[section][key]!r}")
+        ceiling = OPTIONAL_CEILINGS.get(path)
+        if ceiling is not None and preset[section][key][1] > ceiling:
+            raise PresetError(f"preset key {path!r} must not go above {ceiling}, got {preset[section][key]!r}")
     res = preset.get("resolution")
     if not (isinstance(res, list) and len(res) == 2 and all(isinstance(v, int) and v >= 8 for v in res)):
         raise PresetError(f"preset resolution must be [width, height] in pixels, got {res!r}")
