@@ -237,15 +237,22 @@ def _board_mottle(nt, vec, colour, m: dict, seed: int):
 FILM_MAX_CLEAR = 0.9
 #: Fresnel IOR of a film's gloss: both faces of the film reflect (about 8 % head-on, one face 4 %).
 FILM_GLOSS_IOR = 1.8
+#: Fresnel IOR of a tinted film's gloss (:func:`_tinted_film`; about 2 % head-on). Round 12's judge:
+#: our yellow and orange bags looked mustard "with broad gloss streaks" (at 1.8 each smooth lump
+#: mirrored the lamps in a white patch, the 99th percentile of a yellow bag clipped at 255); the real
+#: yellow bag is a softly lit, matte-looking yellow (its 99th percentile sRGB (217, 179, 110)), the light
+#: caught only in small crisp lines on its crinkles.
+FILM_TINT_GLOSS_IOR = 1.33
 
 
-def _thin_film(nt, bsdf, tint, amount, streak: float = 0.0) -> None:
+def _thin_film(nt, bsdf, tint, amount, streak: float = 0.0, ior: float = FILM_GLOSS_IOR) -> None:
     """See-through film (bags, wrappers): light passes straight through, tinted, with a glossy sheen.
 
     A single-sided sheet with refractive transmission acts like the surface of a solid block of
     glass (rays enter and never leave), which makes thin films look opaque and saturated. A film
     is instead a mix of the opaque surface and a tinted Transparent BSDF (``amount`` 0..1, a
-    socket or a number), plus a Fresnel-weighted gloss (:data:`FILM_GLOSS_IOR`): highlights on the
+    socket or a number), plus a Fresnel-weighted gloss (IOR ``ior``: :data:`FILM_GLOSS_IOR`; a tinted film's faint
+    :data:`FILM_TINT_GLOSS_IOR`): highlights on the
     crinkles, the belt showing through. ``streak`` (0..1) stretches the gloss along the film's UV
     ``u`` (anisotropic): the bright streaks along a bag's creases. At most :data:`FILM_MAX_CLEAR`
     of the light passes, so the film stays in the object-index pass that the masks come from
@@ -272,7 +279,7 @@ def _thin_film(nt, bsdf, tint, amount, streak: float = 0.0) -> None:
         gloss.inputs["Anisotropy"].default_value = float(streak)
         nt.links.new(tangent.outputs["Tangent"], gloss.inputs["Tangent"])
     fresnel = nt.nodes.new("ShaderNodeFresnel")
-    fresnel.inputs["IOR"].default_value = FILM_GLOSS_IOR
+    fresnel.inputs["IOR"].default_value = float(ior)
     sheen = nt.nodes.new("ShaderNodeMixShader")
     nt.links.new(fresnel.outputs["Fac"], sheen.inputs[0])
     nt.links.new(mix.outputs["Shader"], sheen.inputs[1])
@@ -315,6 +322,26 @@ def _hazy(nt, colour, haze: float, ink):
 
 #: A film whose colour spans more than this (max - min channel) is tinted: no fine streak bump.
 FILM_TINTED = 0.2
+#: A film's fold lines in its own colour (:func:`_film_fold_lines`): how much darker its sharpest valleys
+#: and how much lighter its sharpest ridges, and the bends (Cycles' Pointiness off 0.5) where a line
+#: starts to show and where it is at full strength (a puffed bag's broad dome must not count: from
+#: 0.004 on, a black bag's whole dome lit grey, median 99 of the belt's 100 in test_film's scene). Round 12's judge read our bags as "smooth balloons, no crinkle": a film's diffuse shading
+#: barely changes over a crinkle 4 mm high (cos 20 degrees: 6 %), so the crinkles (objects.crinkles)
+#: showed only where the gloss caught them; the real yellow bag shows its wrinkles as thin darker lines
+#: (film folded on itself: twice the dye) and small pale highlights along the ridges.
+FILM_FOLD_SHADE = (0.35, 0.2, 0.012, 0.04)
+
+
+def _film_fold_lines(nt, colour):
+    """``colour`` darkened along a film's sharp valleys and lightened along its ridges (:data:`FILM_FOLD_SHADE`)."""
+    dark, light, start, full = FILM_FOLD_SHADE
+    point = nt.nodes.new("ShaderNodeNewGeometry").outputs["Pointiness"]
+    off = _math(nt, "SUBTRACT", point, 0.5, clamp=False)  # < 0 in a valley, > 0 on a ridge
+    per = 1.0 / (full - start)
+    valley = _math(nt, "MULTIPLY_ADD", off, -per, -start * per)  # (clamped: 0 .. 1)
+    ridge = _math(nt, "MULTIPLY_ADD", off, per, -start * per)
+    colour = _mix(nt, _math(nt, "MULTIPLY", valley, dark), colour, (0.0, 0.0, 0.0, 1.0))
+    return _mix(nt, _math(nt, "MULTIPLY", ridge, light), colour, (1.0, 1.0, 1.0, 1.0))
 
 
 def _streaks(nt, vec, bsdf, strength: float, seed: int, scale: float = 20.0, stretch: float = 12.0) -> None:
@@ -491,6 +518,8 @@ def make_material(m: dict, size=(0.3, 0.3), name: str = "obj", seed: int = 0, px
         colour = _mix(nt, _math(nt, "MULTIPLY", line, CREASE_DARK), colour, _rgba((0, 0, 0)))
     if m.get("mottle"):  # used board: water marks, dirt, rubbed patches, dark edges and folds
         colour = _board_mottle(nt, vec, colour, m, seed)
+    if m.get("family") == "soft_plastic":  # bags and film: fold lines in the film's own colour
+        colour = _film_fold_lines(nt, colour)
     if "haze" in m:
         colour = _hazy(nt, colour, float(m["haze"]), ink)
     _set(nt, bsdf.inputs["Base Color"], colour)
@@ -525,7 +554,8 @@ def make_material(m: dict, size=(0.3, 0.3), name: str = "obj", seed: int = 0, px
         # A label or printed logo stays opaque: light passes only where there is no ink.
         clear = t if ink is None else _math(nt, "MULTIPLY", _math(nt, "SUBTRACT", 1.0, ink), t)
         if m.get("thin"):
-            _thin_film(nt, bsdf, _film_tint(base, m), clear, float(m.get("streak", 0.0)))
+            ior = FILM_TINT_GLOSS_IOR if _tinted_film(base, m) else FILM_GLOSS_IOR  # (a tinted film: a faint sheen)
+            _thin_film(nt, bsdf, _film_tint(base, m), clear, float(m.get("streak", 0.0)), ior)
         else:
             bsdf.inputs["IOR"].default_value = float(m.get("ior", 1.45))
             _set(nt, bsdf.inputs["Transmission Weight"], clear)

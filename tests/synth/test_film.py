@@ -338,11 +338,12 @@ def test_a_tinted_bag_in_cycles_shows_the_print_under_it_coloured():
         assert got["tint"] > 1.3, got  # ... coloured: the film's channel over the others
 
 
-def _see_through(surfaces: dict, n: int = 400) -> tuple[np.ndarray, np.ndarray, list]:
-    """Over ``n`` sampled bags and films: see-through?, tinted?, and the opaque plain ones' colours."""
+def _see_through(surfaces: dict, n: int = 400, kinds=("bag", "film")) -> tuple[np.ndarray, np.ndarray, list]:
+    """Over ``n`` sampled bags and films (``kinds`` in turn): see-through?, tinted?, and the opaque plain
+    ones' colours."""
     through, tinted, opaque = [], [], []
     for seed in range(n):
-        m = _material(np.random.default_rng(seed), "soft_plastic", ("bag", "film")[seed % 2], surfaces)
+        m = _material(np.random.default_rng(seed), "soft_plastic", kinds[seed % len(kinds)], surfaces)
         through.append(m["transmission"] > 0)
         tinted.append(m["transmission"] > 0 and np.ptp(m["color"]) > 0.2)
         if m["transmission"] == 0 and m["print"] == "plain":
@@ -355,11 +356,16 @@ def test_bags_and_film_are_mostly_see_through_and_tinted_opaque_ones_black_or_wh
     At the shipped presets' ``clear_plastic`` (0.6-0.7) most bags and films let light through (old:
     45 / 54 % of 400, printed wrappers included; now 63 / 68 %), two thirds of those tinted (old: 18 /
     21 % of all, now 41 / 45 %); a plain opaque one is a black bin bag or a white carrier bag, never a
-    solid colour (old: 36 % were solid blue or red). ``clear_plastic`` 0 still gives none."""
+    solid colour (old: 36 % were solid blue or red). ``clear_plastic`` 0 still gives none.
+    Round 12 (real film on the line is mostly clear or milky, :data:`params.FILM_UNTINTED`): the bags keep
+    their tints (41 / 45 % of 400 bags tinted), the film pieces are mostly clear or milky (tinted: 15 / 16 %
+    of 400, was 41 / 45 %)."""
     for clear, lo in ((0.6, 0.55), (0.7, 0.6)):
         through, tinted, opaque = _see_through({"clear_plastic": clear, "wear": [0.0, 0.0]})
         assert through.mean() > lo, (clear, through.mean())
-        assert tinted.mean() > 0.35, (clear, tinted.mean())
+        bags = _see_through({"clear_plastic": clear, "wear": [0.0, 0.0]}, kinds=("bag",))[1]
+        films = _see_through({"clear_plastic": clear, "wear": [0.0, 0.0]}, kinds=("film",))[1]
+        assert bags.mean() > 0.35 and films.mean() < 0.25, (clear, bags.mean(), films.mean())
         assert opaque and all(max(c) < 0.1 or np.ptp(c) < 0.1 for c in opaque), opaque
     assert not _see_through({"clear_plastic": 0.0})[0].any()
     # most tints reach mostly see-through (yellow and orange stay milky); old: none over 0.55

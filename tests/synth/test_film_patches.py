@@ -1,0 +1,139 @@
+"""Round 12: film crinkled in places and smooth elsewhere, softly lit tinted bags, printed film.
+
+Round 12's judge read our bags as "smooth balloons / waxy cloth, no crinkle", yellow bags as mustard
+with broad gloss streaks, and many film pieces as plain single-colour sheets. These tests pin what
+changed: crinkles lie in patches (:func:`objects.crinkle_patches`), a film's fold lines show in its
+own colour (:func:`materials._film_fold_lines`), a tinted film's sheen is faint
+(:data:`materials.FILM_TINT_GLOSS_IOR`), and film pieces are mostly clear or milky, often printed.
+"""
+
+from __future__ import annotations
+
+import json
+
+import numpy as np
+
+from zerowaste.synth import objects
+from zerowaste.synth.objects import BAG_WRINKLE, crinkle_patches, crinkles
+from zerowaste.synth.params import _material
+
+from .conftest import result, run_in_blender
+
+
+def _block_std(z: np.ndarray, block: int) -> np.ndarray:
+    """The relief's standard deviation in square blocks of ``block`` grid cells."""
+    n = (z.shape[0] // block) * block
+    return z[:n, :n].reshape(n // block, block, n // block, block).std(axis=(1, 3))
+
+
+def test_film_is_crinkled_in_patches_and_smooth_elsewhere(monkeypatch):
+    """The small crinkles (the long stretch wrinkles left out) over a 40 cm piece, seeds 0-5, in 2 cm
+    blocks: 37-49 % of the blocks are smooth (relief under 0.1 mm), 34-39 % crinkled (over 0.6 mm).
+    The even 1 mm crinkles before round 12: 3-6 % smooth, 0-1 % crinkled -- the same faint texture
+    everywhere."""
+    monkeypatch.setattr(objects, "BAG_WRINKLE", (0.0, *BAG_WRINKLE[1:]))
+    g = np.linspace(0.0, 0.4, 201)  # 2 mm grid
+    xy = np.stack(np.meshgrid(g, g), -1).reshape(-1, 2)
+    for seed in range(6):
+        z = crinkles(np.random.default_rng(seed), xy).reshape(201, 201)
+        b = _block_std(z, 10)
+        assert (b < 1e-4).mean() > 0.25, (seed, (b < 1e-4).mean())  # smooth film ...
+        assert (b > 6e-4).mean() > 0.25, (seed, (b > 6e-4).mean())  # ... and crinkled patches
+        assert b.max() < 0.004, seed  # (a few mm: crinkles, not lumps)
+
+
+def test_crinkle_patches_cover_about_their_share_and_move_only_the_relief():
+    """The patch weight covers about :data:`objects.FILM_CRINKLE_PATCHES`' share of a piece at any size,
+    is seeded, and a piece keeps its outline (the patches scale heights only)."""
+    share, _, high = objects.FILM_CRINKLE_PATCHES
+    for size in (0.15, 0.4):
+        g = np.linspace(0.0, size, 81)
+        xy = np.stack(np.meshgrid(g, g), -1).reshape(-1, 2)
+        for seed in range(4):
+            w = crinkle_patches(np.random.default_rng(seed), xy)
+            assert np.array_equal(w, crinkle_patches(np.random.default_rng(seed), xy))
+            assert w.min() >= 0.0 and w.max() <= high + 1e-9
+            assert abs(float((w > 0.5 * high).mean()) - share) < 0.1, (size, seed)
+            assert (w < 0.01 * high).mean() > 0.4  # most of the rest is left smooth
+
+
+def test_film_pieces_are_mostly_clear_or_milky_and_often_printed():
+    """Real film on the line is mostly clear or milky, with print (wrappers, labels, printed bags). Over
+    400 sampled film pieces at the presets' ``clear_plastic`` 0.6: 59 % printed (a logo or label on
+    clear film, or a printed wrapper; 21 % before round 12), 15 % tinted (41 %); bags keep their tints."""
+    films = [_material(np.random.default_rng(s), "soft_plastic", "film", {"clear_plastic": 0.6}) for s in range(400)]
+    printed = np.array([m["print"] != "plain" for m in films])
+    tinted = np.array([m["transmission"] > 0 and np.ptp(m["color"]) > 0.2 for m in films])
+    logo_on_clear = np.array([m["print"] == "bag" and m["transmission"] > 0 for m in films])
+    assert printed.mean() > 0.45 and tinted.mean() < 0.25, (printed.mean(), tinted.mean())
+    assert logo_on_clear.mean() > 0.1  # see-through film carrying a print
+    bags = [_material(np.random.default_rng(s), "soft_plastic", "bag", {"clear_plastic": 0.6}) for s in range(400)]
+    assert np.mean([m["transmission"] > 0 and np.ptp(m["color"]) > 0.2 for m in bags]) > 0.35
+
+
+YELLOW_SCRIPT = r"""
+from zerowaste.synth import materials
+from zerowaste.synth.objects import build_mesh, puffed_bag
+override = json.loads(sys.argv[3])
+for k, v in override.items():
+    setattr(materials, k, tuple(v) if isinstance(v, list) else v)
+res = (360, 204)
+w, h = top_down(res, 16, light=0.03, height=0.9)
+knobs, seed = json.loads(sys.argv[1]), int(sys.argv[2])
+belt = mesh_object("belt", grid(w * 1.2, h * 1.2, 2, 2))
+_assign(belt, make_material({"family": "belt", "color": [0.03] * 3, "roughness": 0.9}, size=(w, h)))
+puffed = puffed_bag(np.random.default_rng(seed), (0.32, 0.42), {"crumple": 0.02, "frequency": 18.0})
+puffed.verts[:, 2] -= puffed.verts[:, 2].min() - 0.002
+bag = mesh_object("bag", puffed)
+bag.set_location([-0.2, 0, 0])
+_assign(bag, make_material(knobs, size=(0.32, 0.42), seed=3))
+deform = {"crumple": 0.02, "frequency": 9.0, "folds": 1, "bend": 0.1, "crush": 0.3, "dents": 2}
+film = build_mesh({"kind": "bag", "size": [0.34, 0.4, 0.0], "seed": 7, "deform": deform})
+film.verts[:, 2] -= film.verts[:, 2].min() - 0.002
+sheet = mesh_object("film", film)
+sheet.set_location([0.22, 0, 0])
+_assign(sheet, make_material(knobs, size=(0.34, 0.4), seed=4))
+label((belt, bag, sheet), (0, 4, 1))
+area_lamp([0.3, 0.4, 1.4], 0.4, 25)
+data = bproc.renderer.render(verbose=False)
+rgb = np.clip(data["colors"][0][..., :3], 0, 255).astype(float)
+seg = np.asarray(data["category_id_segmaps"][0])
+from scipy import ndimage
+grey = rgb.mean(-1)
+fine = np.abs(grey - ndimage.uniform_filter(grey, 5))  # detail a few px across: fold lines, glints
+got = {}
+for name, cid in (("puffed", 4), ("flat", 1)):
+    inside = ndimage.binary_erosion(seg == cid, iterations=3)
+    got[name] = {"p99": float(np.percentile(grey[inside], 99)), "fine": float(np.median(fine[inside])),
+                 "p90_fine": float(np.percentile(fine[inside], 90))}
+print("RESULT", json.dumps(got), flush=True)
+import os; os._exit(0)
+"""
+
+
+def _yellow_bag() -> dict:
+    """The first sampled plain yellow see-through bag."""
+    for seed in range(2000):
+        m = _material(np.random.default_rng(seed), "soft_plastic", "bag", {"clear_plastic": 1.0, "wear": [0.0, 0.0]})
+        c = m["color"]
+        if m["print"] == "plain" and m["transmission"] > 0 and c[0] > 0.8 and 0.4 < c[1] < 0.7 and c[2] < 0.1:
+            return m
+    raise AssertionError("no yellow bag in 2000 seeds")
+
+
+def test_a_yellow_bag_in_cycles_is_softly_lit_with_its_folds_drawn():
+    """Round 12's judge: yellow bags mustard "with broad gloss streaks"; the real yellow bag is a softly
+    lit yellow (99th percentile sRGB about 217 of 255), its wrinkles thin lines. A sampled yellow bag (a
+    puffed one and a half-flat one, seed 2) under an area light: its brightest 1 % stays below 240 (221 /
+    212; the round-11 sheen, FILM_GLOSS_IOR 1.8 and no fold lines: 255 / 254, clipped white) and its fold
+    lines add fine detail on the half-flat bag (the 90th percentile of the 5-px detail: 3.8 with them,
+    2.8 without)."""
+    knobs = json.dumps(_yellow_bag())
+    now = result(run_in_blender(YELLOW_SCRIPT, knobs, "2", "{}"))
+    old = result(run_in_blender(YELLOW_SCRIPT, knobs, "2", json.dumps(
+        {"FILM_TINT_GLOSS_IOR": 1.8, "FILM_FOLD_SHADE": [0.0, 0.0, 0.012, 0.04]})))
+    flat = result(run_in_blender(YELLOW_SCRIPT, knobs, "2", json.dumps({"FILM_FOLD_SHADE": [0.0, 0.0, 0.012, 0.04]})))
+    for part in ("puffed", "flat"):
+        assert now[part]["p99"] < 240, (now, old)
+        assert now[part]["p99"] < old[part]["p99"] - 5, (now, old)  # the faint sheen: no white patches
+    assert now["flat"]["p90_fine"] > 1.25 * flat["flat"]["p90_fine"], (now, flat)  # the folds drawn
