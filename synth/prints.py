@@ -1734,29 +1734,100 @@ def _pattern(p: _Page, c1) -> None:
                 p.draw.line(p.px(x - r * 1.5, y - r, x + r * 1.5, y + r), fill=c, width=max(1, round(r * 0.7 * p.k)))
 
 
-def _pack_front(p: _Page, b: Brand, c1, c2, wrapper: bool) -> None:
-    """A pack front: a hero photo (most of the face) under the brand system, waves, a flash, net weight."""
+#: Pack-front layouts and their shares. Real packs on the belt read busy and flat at thumbnail size:
+#: colour fields, bold type, a white feature panel, several small product pictures (variants,
+#: serving ideas) -- a single saturated hero photo over most of the face (the only layouts before,
+#: largest photo 45-100 % of the face) made packs read as "a photo of food on a bag".
+#: hero: the product over the lower half; bleed: a full-bleed photo; window: a photo window;
+#: panel: a modest photo beside a white panel of bold claims; variety: a row of small pictures.
+PACK_LAYOUTS = {"hero": 0.2, "bleed": 0.06, "window": 0.14, "panel": 0.3, "variety": 0.3}
+#: Bold claims of a pack's feature panel (one per line, a tick or dot before each).
+CLAIMS = ("12 g PROTEIN", "HIGH FIBRE", "NO ADDED SUGAR", "VITAMINS B & D", "RESEALABLE", "100% RECYCLABLE",
+          "NO PALM OIL", "WHOLE GRAIN", "GLUTEN FREE", "LOW FAT", "VEGAN", "5 x 28 g PACKS", "EXTRA STRONG",
+          "FRESH SCENT", "KILLS 99.9%", "CONCENTRATED", "CALCIUM + IRON", "ONLY 99 kcal", "2x LONGER", "FAIRTRADE")
+#: Wrapper subjects: snack shots mostly, but also biscuits and cakes (food), a candy bar (product), pizza.
+WRAPPER_STYLES = ("snack", "snack", "food", "product", "pizza", "drinks")
+
+
+def _claims_panel(p: _Page, x: float, y: float, w: float, h: float, ink, paper=_WHITE) -> None:
+    """A rounded panel of bold claims, one a line with a dot before each, and a line of small text under them."""
     rng = p.rng
-    style = str(rng.choice(PACK_STYLES if not wrapper else ["snack"]))
+    p.draw.rounded_rectangle(p.px(x, y, x + w, y + h), radius=max(1, round(min(w, h) * 0.1 * p.k)), fill=(*paper, 255))
+    claims = [str(c) for c in rng.choice(CLAIMS, size=int(rng.integers(2, 5)), replace=False)]
+    n = len(claims)
+    size = min(h / (n * 1.5 + 1.5), w * 0.8 / max(1e-6, max(p.text_width(c, 1.0, "sans_bold") for c in claims)))
+    dot = _ink(rng, paper)
+    yy = y + size * 0.6
+    for c in claims:
+        r = size * 0.3
+        p.draw.ellipse(p.px(x + w * 0.06, yy + size * 0.35, x + w * 0.06 + 2 * r, yy + size * 0.35 + 2 * r), fill=(*dot, 255))
+        _fine(p, x + w * 0.06 + size, yy, c, size, "sans_bold", ink)
+        yy += size * 1.5
+    if y + h - yy > size:
+        p.paragraph(x + w * 0.06, yy, w * 0.88, y + h - yy - size * 0.4, size * 0.45, "sans", ink, 1.25)
+
+
+def _variety(p: _Page, y: float, h: float, style: str, backdrop, b: Brand) -> None:
+    """2-4 small pictures in a row (the variants or the serving ideas of a pack), each in a frame
+    of the brand's colour with a short bold caption under it."""
+    rng = p.rng
+    n = int(rng.integers(2, 5))
+    gap = p.w * 0.03
+    cw = (p.w - gap * (n + 1)) / n
+    ph = min(cw * float(rng.uniform(0.8, 1.1)), h * 0.72)
+    frame = _pick(rng, [_WHITE, b.accent, b.shape_fill])
+    for i in range(n):
+        x = gap + i * (cw + gap)
+        p.draw.rounded_rectangle(p.px(x, y, x + cw, y + ph + h * 0.2), radius=max(1, round(cw * 0.08 * p.k)),
+                                 fill=(*frame, 255))
+        s = style if rng.random() < 0.6 else str(rng.choice(PACK_STYLES))
+        p.photo(x + cw * 0.06, y + cw * 0.06, cw * 0.88, ph - cw * 0.06, s, backdrop if rng.random() < 0.5 else None,
+                punchy=True)
+        cap = str(rng.choice(FLAVOURS)).upper()
+        size = min(h * 0.07, cw * 0.9 / max(1e-6, p.text_width(cap, 1.0, "sans_bold")))
+        _fine(p, x + (cw - p.text_width(cap, size, "sans_bold")) / 2, y + ph + h * 0.04, cap, size, "sans_bold",
+              _contrast(frame, [_WHITE, _DARK]))
+
+
+def _pack_front(p: _Page, b: Brand, c1, c2, wrapper: bool) -> None:
+    """A pack front: the brand system over one of :data:`PACK_LAYOUTS` (colour fields, a photo or
+    several small ones, a panel of claims), waves, a flash, net weight."""
+    rng = p.rng
+    style = str(rng.choice(PACK_STYLES if not wrapper else WRAPPER_STYLES))
     # pack shots are studio shots: the product on the pack's colour, a light tint of it, or white -- never a room
     tint = tuple(round(255 - (255 - v) * 0.35) for v in c1)
     backdrop = _pick(rng, [c1, c1, c2, tint, (246, 244, 238)])
-    layout = int(rng.choice(3, p=[0.5, 0.2, 0.3]))
-    if layout != 1 and rng.random() < 0.35:  # a printed pattern on the pack's colour field
+    names = list(PACK_LAYOUTS)
+    layout = names[int(rng.choice(len(names), p=list(PACK_LAYOUTS.values())))]
+    if layout != "bleed" and rng.random() < 0.35:  # a printed pattern on the pack's colour field
         _pattern(p, c1)
-    if layout == 0:  # the hero shot fills the lower two thirds, on the pack's own colour
-        p.photo(0, p.h * 0.26, p.w, p.h * 0.74, style, backdrop, punchy=True)
-    elif layout == 1:  # full-bleed photo
+    shot = p.h * 0.76  # where the legal line under the pack shot goes
+    if layout == "hero":  # the product over the lower half, on the pack's own colour
+        p.photo(p.w * 0.1, p.h * 0.38, p.w * 0.8, p.h * 0.4, style, backdrop, punchy=True)
+        shot = p.h * 0.79
+    elif layout == "bleed":  # full-bleed photo
         p.photo(0, 0, p.w, p.h, style, backdrop, punchy=True)
-    else:  # a photo window
-        p.photo(p.w * 0.06, p.h * 0.24, p.w * 0.88, p.h * 0.58, style, backdrop, punchy=True)
+    elif layout == "window":  # a photo window
+        p.photo(p.w * 0.12, p.h * 0.36, p.w * 0.76, p.h * 0.36, style, backdrop, punchy=True)
+        shot = p.h * 0.73
+    elif layout == "panel":  # a modest photo beside a white panel of bold claims, on colour fields
+        left = rng.random() < 0.5
+        pw = p.w * float(rng.uniform(0.45, 0.55))
+        px0 = p.w * 0.04 if left else p.w * 0.96 - pw
+        p.photo(px0, p.h * 0.4, pw, p.h * 0.3, style, backdrop, punchy=True)
+        qx = px0 + pw + p.w * 0.04 if left else p.w * 0.04
+        _claims_panel(p, qx, p.h * 0.4, p.w * 0.92 - pw - p.w * 0.04, p.h * 0.32, _DARK)
+        shot = p.h * 0.71
+    else:  # variety: a row of small pictures
+        _variety(p, p.h * 0.44, p.h * 0.36, style, backdrop, b)
+        shot = p.h * 0.81
     if rng.random() < 0.8:  # the legal line under every pack shot
-        cap = "Serving suggestion" if style in ("snack", "pizza") else "Product shown may vary"
+        cap = "Serving suggestion" if style in ("snack", "pizza", "food") else "Product shown may vary"
         size = min(p.h * 0.018, p.w * 0.03)
-        _fine(p, p.w * 0.06, p.h * (0.78 if layout == 2 else 0.76), cap, size, "sans_italic", _contrast(backdrop, [_WHITE, _DARK]))
+        _fine(p, p.w * 0.06, shot, cap, size, "sans_italic", _contrast(backdrop if layout == "bleed" else c1, [_WHITE, _DARK]))
     logo_h = p.h * float(rng.uniform(0.2, 0.3))
     if rng.random() < 0.5:  # a field of colour with a wavy edge behind the brand
-        _wave(p, logo_h + p.h * 0.09, p.h * 0.025, c1 if layout == 1 else b.accent,
+        _wave(p, logo_h + p.h * 0.09, p.h * 0.025, c1 if layout == "bleed" else b.accent,
               _contrast(c1, [_WHITE, _GOLD]) if rng.random() < 0.6 else None, end=0)
     foot = p.h
     if rng.random() < 0.55:  # a coloured band across the foot of the pack
@@ -1775,7 +1846,7 @@ def _pack_front(p: _Page, b: Brand, c1, c2, wrapper: bool) -> None:
     if rng.random() < 0.7 and _legible(p, size):  # a tagline in italics
         face = str(rng.choice(["sans_italic", "serif_italic", "script"]))
         tw = p.text_width(b.tagline, size, face)
-        _qtext(p, (p.w - tw) / 2, y, b.tagline, size, face, _contrast(c1 if layout != 1 else (128, 128, 128), [_WHITE, _DARK]))
+        _qtext(p, (p.w - tw) / 2, y, b.tagline, size, face, _contrast(c1 if layout != "bleed" else (128, 128, 128), [_WHITE, _DARK]))
     if rng.random() < 0.6:  # a flash: NEW!, 30% MORE ...
         d = min(p.w, p.h) * float(rng.uniform(0.24, 0.34))
         fill = _pick(rng, [_GOLD, (215, 25, 32), _WHITE, (0, 150, 215)])
@@ -2266,40 +2337,124 @@ def _magazine(p: _Page) -> None:
         p.text(bx + 2, by + 2, _headline(rng), bh * 0.45, "sans_bold", (255, 255, 255))
 
 
-#: Rows of offers on a flyer (a supermarket circular as the belt camera sees it: a few big offers on
-#: saturated colour fields, not a fine grid of small white boxes) and the share of offer cells laid
-#: on an ink of their own (the rest white).
-FLYER_ROWS = (1, 3)
+#: A store flyer seen from the belt camera reads busy and flat: a store banner, a grid of offers
+#: (each a small product picture, a bold product name, a line of small print and a price tag) on
+#: saturated colour fields and white, sometimes a strip of cut-out coupons. Rows of offers (drawn
+#: from [low, high)); before, 1-2 rows made most flyers one or four big photos ("a photo of food").
+FLYER_ROWS = (2, 5)
+#: Share of offer cells laid on an ink of their own (the rest white).
 FLYER_CELL_INK = 0.55
+#: Share of flyers with a strip of coupons along the foot.
+FLYER_COUPONS = 0.35
+#: Product names of flyer offers.
+OFFER_NAMES = ("Chicken Breast", "Whole Milk 1L", "Bananas", "Orange Juice", "Pasta 500g", "Cheddar", "Coffee Beans",
+               "Toilet Tissue 9pk", "Laundry Liquid", "Tomatoes", "Yoghurt 4pk", "Sparkling Water", "Corn Flakes",
+               "Potato Chips", "Dish Soap", "Dog Food", "Minced Beef", "Strawberries", "Frozen Pizza", "Rice 2kg",
+               "Butter", "Apples", "Cola 6x330ml", "Shampoo", "Ice Cream", "Bread Rolls", "Eggs 12pk", "Salmon")
+STORE_WORDS = ("MARKET", "FOODS", "STORES", "SUPERMARKET", "FRESH", "MART", "GROCERY", "DISCOUNT")
+FLYER_CALLS = ("WEEKLY OFFERS", "THIS WEEK ONLY", "SUPER SAVER", "BIG SAVINGS", "HOT DEALS", "SALE", "NEW LOW PRICES",
+               "BUY 1 GET 1 FREE", "CLEARANCE", "WEEKEND SPECIALS")
+
+
+def _price_tag(p: _Page, x: float, y: float, w: float, h: float, price: str, fill) -> None:
+    """A price tag: a red or yellow box or flash with the price in heavy type (cents raised small)."""
+    rng = p.rng
+    ink = _contrast(fill, [_WHITE, _DARK])
+    if rng.random() < 0.6:
+        p.draw.rounded_rectangle(p.px(x, y, x + w, y + h), radius=max(1, round(h * 0.15 * p.k)), fill=(*fill, 255))
+    else:
+        p.draw.ellipse(p.px(x, y, x + w, y + h), fill=(*fill, 255))
+    whole, _, cents = price.partition(".")
+    size = min(h * 0.7, w * 0.62 / max(1e-6, p.text_width(whole, 1.0, "sans_bold")))
+    tw = p.text_width(whole, size, "sans_bold")
+    x0 = x + (w - tw - size * 0.7) / 2
+    _qtext(p, x0, y + (h - size * 1.15) / 2, whole, size, "sans_bold", ink)
+    if cents and size * 0.5 * p.k >= 4:
+        _qtext(p, x0 + tw + size * 0.05, y + (h - size * 1.15) / 2 + size * 0.08, cents, size * 0.5, "sans_bold", ink)
+
+
+def _coupons(p: _Page, y: float, h: float, bg) -> None:
+    """A strip of 2-3 cut-out coupons: dashed outlines, a big saving, a small picture, small print."""
+    rng = p.rng
+    n = int(rng.integers(2, 4))
+    gap = p.w * 0.025
+    cw = (p.w - gap * (n + 1)) / n
+    line = _contrast(bg, [_DARK, _WHITE])
+    for i in range(n):
+        x = gap + i * (cw + gap)
+        paper = _WHITE if rng.random() < 0.7 else (250, 240, 180)
+        p.rect(x, y, cw, h, paper)
+        dash = max(1.0, h * 0.06)
+        for t in np.arange(0, cw, dash * 2):  # the dashed cut line, top and bottom
+            p.rect(x + t, y, min(dash, cw - t), max(0.25, 0.8 / p.k), line)
+            p.rect(x + t, y + h - max(0.25, 0.8 / p.k), min(dash, cw - t), max(0.25, 0.8 / p.k), line)
+        for t in np.arange(0, h, dash * 2):
+            p.rect(x, y + t, max(0.25, 0.8 / p.k), min(dash, h - t), line)
+            p.rect(x + cw - max(0.25, 0.8 / p.k), y + t, max(0.25, 0.8 / p.k), min(dash, h - t), line)
+        save = str(rng.choice([f"SAVE ${int(rng.integers(1, 4))}.00", f"{int(rng.integers(2, 6)) * 10}% OFF", "2 FOR 1",
+                               f"{int(rng.integers(50, 99))}c OFF"]))
+        size = min(h * 0.28, cw * 0.55 / max(1e-6, p.text_width(save, 1.0, "sans_bold")))
+        _qtext(p, x + cw * 0.06, y + h * 0.1, save, size, "sans_bold", (215, 25, 32))
+        p.photo(x + cw * 0.64, y + h * 0.12, cw * 0.3, h * 0.6, str(rng.choice(AD_STYLES)), paper, punchy=True)
+        p.paragraph(x + cw * 0.06, y + h * 0.5, cw * 0.55, h * 0.4, max(1.2, h * 0.07), "sans", _DARK, 1.25)
 
 
 def _flyer(p: _Page) -> None:
+    """A supermarket flyer: a store banner with the week's call, a grid of offers on colour fields and
+    white (picture, bold name, small print, price tag), maybe a strip of coupons along the foot."""
     rng = p.rng
-    bg = _ink(rng) if rng.random() < 0.65 else (255, 255, 255)
+    bg = _ink(rng) if rng.random() < 0.5 else (255, 255, 255)
     p.rect(0, 0, p.w, p.h, bg)
     band = _ink(rng, bg)
-    bh = float(rng.uniform(0.14, 0.24)) * p.h
+    bh = float(rng.uniform(0.12, 0.2)) * p.h
     p.rect(0, 0, p.w, bh, band)
-    p.text(6, bh * 0.2, _headline(rng), bh * 0.5, "sans_bold", _contrast(band, [_WHITE, _DARK]))
+    store = make_brand(rng, band)
+    store = dataclasses.replace(store, name=f"{store.name.split()[0]} {rng.choice(STORE_WORDS)}".upper()
+                                if rng.random() < 0.6 else store.name)
+    _paste(p, brand_mark_image(store, p.w * 0.5 * p.k, bh * 0.8 * p.k), p.w * 0.02, bh * 0.1)
+    call = str(rng.choice(FLYER_CALLS))
+    cs = min(bh * 0.4, p.w * 0.42 / max(1e-6, p.text_width(call, 1.0, "sans_bold")))
+    ink = _contrast(band, [_WHITE, _GOLD, _DARK])
+    _qtext(p, p.w * 0.55, bh * 0.2, call, cs, "sans_bold", ink)
+    _fine(p, p.w * 0.55, bh * 0.2 + cs * 1.3, f"Offers valid {int(rng.integers(1, 28))}.{int(rng.integers(1, 13))}."
+          f" - {int(rng.integers(1, 28))}.{int(rng.integers(1, 13))}.", cs * 0.35, "sans", ink)
+    foot = p.h
+    if rng.random() < FLYER_COUPONS:
+        foot = p.h * float(rng.uniform(0.78, 0.84))
+        _coupons(p, foot + p.h * 0.01, p.h - foot - p.h * 0.025, bg)
     ny = int(rng.integers(FLYER_ROWS[0], FLYER_ROWS[1]))
-    nx = max(1, min(4, round(ny * p.w / (p.h - bh) * float(rng.uniform(0.8, 1.2)))))  # near-square cells
-    cw, chh = (p.w - 8) / nx, (p.h - bh - 8) / ny
-    for i in range(nx):
-        for j in range(ny):
-            x, y = 4 + i * cw, bh + 4 + j * chh
-            fill = _ink(rng, bg) if rng.random() < FLYER_CELL_INK else _WHITE
-            p.rect(x + 1, y + 1, cw - 2, chh - 2, fill)
-            # the product on the cell's own colour: one saturated field, not a photo in a white box
-            p.photo(x + 3, y + 3, cw - 6, (chh - 6) * 0.62, str(rng.choice(AD_STYLES)),
-                    fill if fill != _WHITE else None, punchy=True)
-            p.paragraph(x + 3, y + 3 + (chh - 6) * 0.66, cw - 6, (chh - 6) * 0.1, 2.4, "sans",
-                        _contrast(fill, [_WHITE, _DARK]))
-            if rng.random() < 0.7:
-                price = f"{int(rng.integers(0, 20))}.{int(rng.integers(0, 100)):02d}"
-                ps = min(min(cw, chh) * 0.2, 16.0)  # a big price, not a poster
-                c = _pick(rng, [c for c in ((215, 25, 32), (240, 200, 0)) if c != fill])
-                p.logo(x + cw - ps * 3.8, y + chh - ps * 2.2, ps * 3.5, ps * 2, c,
-                       (255, 255, 255) if c[1] < 150 else (20, 20, 20), price)
+    gap = 1.5
+    nx = max(2, min(4, round(ny * p.w / (foot - bh) * float(rng.uniform(0.9, 1.3)))))
+    cw, chh = (p.w - gap * (nx + 1)) / nx, (foot - bh - gap * (ny + 1)) / ny
+    cells = [(i, j, 1) for j in range(ny) for i in range(nx)]
+    if rng.random() < 0.5 and nx * ny >= 6:  # a feature offer over two cells (in a grid of 6 or more)
+        j = int(rng.integers(ny))
+        cells = [c for c in cells if not (c[1] == j and c[0] in (0, 1))] + [(0, j, 2)]
+    for i, j, span in cells:
+        x, y, w = gap + i * (cw + gap), bh + gap + j * (chh + gap), cw * span + gap * (span - 1)
+        fill = _ink(rng, bg) if rng.random() < FLYER_CELL_INK else _WHITE
+        p.rect(x, y, w, chh, fill)
+        text = _contrast(fill, [_WHITE, _DARK])
+        ph = chh * float(rng.uniform(0.45, 0.58))
+        pw = min(w * 0.9, ph * float(rng.uniform(1.0, 1.5))) if span == 1 else w * 0.55
+        p.photo(x + (w - pw) / 2 if span == 1 else x + w * 0.03, y + chh * 0.05, pw, ph, str(rng.choice(AD_STYLES)),
+                fill if fill != _WHITE else None, punchy=True)
+        tx, tw = (x + w * 0.06, w * 0.88) if span == 1 else (x + w * 0.62, w * 0.35)
+        ty = y + chh * 0.08 + ph if span == 1 else y + chh * 0.1
+        name = str(rng.choice(OFFER_NAMES))
+        ns = min(chh * 0.085, tw / max(1e-6, p.text_width(name, 1.0, "sans_bold")))
+        _fine(p, tx, ty, name, ns, "sans_bold", text)
+        bottom = y + chh * 0.95
+        p.paragraph(tx, ty + ns * 1.4, tw * 0.6 if span == 1 else tw, max(0.0, bottom - ty - ns * 1.4 - chh * 0.02),
+                    max(1.4, chh * 0.035), "sans", text, 1.25)
+        price = f"{int(rng.integers(0, 20))}.{int(rng.integers(0, 100)):02d}"
+        th = min(chh * 0.22, w * 0.2)
+        c = _pick(rng, [c for c in ((215, 25, 32), (240, 200, 0), _WHITE) if c != fill])
+        _price_tag(p, x + w - th * 2.1 - w * 0.03, y + chh - th * 1.1, th * 2.1, th, price, c)
+        if rng.random() < 0.2:  # a flash on the picture
+            d = min(chh * 0.3, w * 0.3)
+            f = _pick(rng, [_GOLD, (215, 25, 32)])
+            _burst(p, x + w * 0.02, y + chh * 0.02, d, BURSTS[int(rng.integers(len(BURSTS)))], f, _contrast(f, [_WHITE, _DARK]))
 
 
 def _package(p: _Page, wrapper: bool = False) -> None:
