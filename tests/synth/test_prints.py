@@ -288,8 +288,9 @@ w, h = top_down(res, 16)
 def corr(a, b): a = a - a.mean(); b = b - b.mean(); return float((a * b).sum() / np.sqrt((a * a).sum() * (b * b).sum()))
 def ref(kind, seed): return cv2.resize(make_print(kind, seed, (w, h), 200)[..., :3].astype(float), res, interpolation=cv2.INTER_AREA)
 got = {}
-# magazine 11: front and back pages unlike their mirror images at this size (asserted below)
-for name, kind, seed, turned in (("up", "magazine", 11, False), ("turned", "magazine", 11, True),
+# magazine 10: front and back pages unlike their mirror images at this size (asserted below; magazine 11,
+# used before, went from 0.47 to 0.53 alike its mirror with the clear glass and word-like brand names)
+for name, kind, seed, turned in (("up", "magazine", 10, False), ("turned", "magazine", 10, True),
                                  ("kraft", "kraft", 5, True)):
     g = grid(w, h, 4, 4)
     if turned:  # turned over about the v axis: the face normal points away from the camera
@@ -648,6 +649,11 @@ def test_brand_marks_have_outlined_lettering_several_inks_and_a_drop_shadow():
 def test_brands_vary_and_are_deterministic():
     brands = [prints.make_brand(np.random.default_rng(s)) for s in range(40)]
     assert len({b.name for b in brands}) >= 38
+    names = [prints.make_brand(np.random.default_rng(s)).name for s in range(200)]
+    assert len(set(names)) >= 190
+    # most names are word-like (a root word, or two words), not syllable strings such as Nuchifloee
+    roots = tuple(r.upper() for r in prints._BRAND_ROOTS)
+    assert np.mean([n.upper().startswith(roots) or " " in n for n in names]) >= 0.5
     assert len({b.shape for b in brands}) == len(prints.LOGO_SHAPES)
     assert len({b.face for b in brands}) >= 5
     a = np.asarray(prints.brand_mark_image(brands[3], 200, 80))
@@ -734,3 +740,21 @@ def test_flyers_are_busy_grids_of_offers_on_colour_fields(monkeypatch):
     for areas in _photo_areas("flyer", range(12), monkeypatch):
         assert len(areas) >= 4 and max(areas) <= 0.2, areas
     assert min(prints.FLYER_ROWS) >= 2
+
+
+def test_a_drinking_glass_is_clear_not_a_mug():
+    """A glass over a striped backdrop: the stripes show through its wall above the drink (the old
+    opaque cylinder hid them), bright rims run down its sides, and the drink fills its lower part."""
+    for seed in range(5):
+        ph = prints._Photo(np.random.default_rng(seed), 120, 120)
+        stripes = (np.arange(120) // 6 % 2).astype(np.float32)[None, :, None] * 0.6 + 0.2
+        ph.img[:] = stripes
+        before = ph.img.copy()
+        ph.glass(60, 20, 60, 80, (200, 40, 40), 0.5)
+        wall = slice(30, 50), slice(45, 75)  # above the drink, inside the glass
+        seen = np.corrcoef(ph.img[wall].mean(-1).ravel(), before[wall].mean(-1).ravel())[0, 1]
+        assert seen > 0.8, (seed, seen)  # the backdrop shows through (the old opaque cylinder: -0.1 .. 0.1)
+        drink = ph.img[75:95, 50:70]
+        assert (drink[..., 0] - drink[..., 1]).mean() > 0.3, seed  # red drink in the lower half
+        rims = ph.img[30:90, 31:36].max() if ph.light[0] < 0 else ph.img[30:90, 84:89].max()
+        assert rims > 0.85, seed  # a bright rim down the lit wall (the backdrop is at most 0.8)
