@@ -948,6 +948,56 @@ FUR = [
     [(70, 70, 72), (130, 130, 132), (190, 190, 190)]]
 
 
+#: Share of pet shots that show the animal standing side-on (a long body on four legs, a head with a
+#: snout): the front view alone -- an upright oval body under a round head -- read as egg-like.
+PET_SIDE_VIEW = 0.5
+
+
+def _pet_side(p: _Photo, fur, cat: bool) -> None:
+    """A dog or a cat standing side-on: a long body on four legs, a neck, a head with a snout and ears, a tail."""
+    rng = p.rng
+    w, h = p.w, p.h
+    s = min(w * 0.2, h * 0.3) * float(rng.uniform(0.85, 1.05))  # body height
+    face = float(rng.choice([-1.0, 1.0]))  # which way the animal looks
+    cx, base = w * float(rng.uniform(0.42, 0.58)), h * float(rng.uniform(0.86, 0.96))
+    blen, leg = s * (1.2 if cat else 1.35), s * (0.7 if cat else 0.8)
+    by = base - leg - s * 0.35  # the body's centre line
+    p.cast(cx, base, blen * 1.1, s * 0.9)
+    dark = [_shade(c, 0.8) for c in fur]
+    for k, e in enumerate((-0.75, -0.55, 0.55, 0.75)):  # far legs darker, then the body, then the near legs
+        if k in (1, 3):
+            continue
+        p.cylinder(cx + e * blen * face, by, s * 0.26, leg + s * 0.3, _shade(fur[0], 0.9), cap=fur[0], spec=0.05)
+    tail_x = cx - face * blen * 0.9  # the tail: a chain of small blobs from the rump, curving up and back
+    n, rise = (11, 0.9) if cat else (8, 0.6)
+    for i in range(n):
+        t = i / (n - 1)
+        p.blob(tail_x - face * s * (0.15 + 0.35 * math.sin(t * 1.4)), by - s * 0.2 - t * s * rise, s * 0.11, s * 0.12,
+               dark, 0.05, 1.0, 0.05)
+    p.blob(cx, by, blen, s * 0.5, fur, 0.05, 3.0, 0.1)  # the body
+    p.blob(cx + face * blen * 0.25, by + s * 0.22, blen * 0.55, s * 0.22, [fur[1], fur[2], _shade(fur[2], 1.1)], 0.05, 2.0, 0.08)
+    for e in (-0.55, 0.75):  # near legs
+        p.cylinder(cx + e * blen * face + face * s * 0.05, by + s * 0.1, s * 0.28, leg + s * 0.22, fur[1], cap=fur[1], spec=0.05)
+        p.blob(cx + e * blen * face + face * s * 0.1, base - s * 0.05, s * 0.17, s * 0.08, fur, 0.05, 1.0, 0.05)
+    nx, ny = cx + face * blen * 0.85, by - s * 0.45  # the neck, up and forward
+    p.blob(nx, ny, s * 0.32, s * 0.5, fur, 0.05, 2.0, 0.08)
+    hx, hy = nx + face * s * 0.2, by - s * 0.95
+    hr = s * (0.45 if cat else 0.5)
+    p.blob(hx, hy, hr, hr * 0.85, fur, 0.05, 2.0, 0.08)  # the head
+    snout = s * (0.22 if cat else 0.4)
+    p.blob(hx + face * (hr * 0.7 + snout * 0.5), hy + hr * 0.25, snout, hr * (0.32 if cat else 0.4),
+           [fur[1], fur[2], _shade(fur[2], 1.1)], 0.05, 1.5, 0.05)
+    p.shadow(hx + face * (hr * 0.7 + snout * 1.3), hy + hr * 0.12, s * 0.06, s * 0.05, 0.9)  # the nose
+    p.sphere(hx + face * hr * 0.35, hy - hr * 0.2, s * 0.07, [(10, 10, 10), (40, 30, 20), (90, 70, 30) if cat else (60, 40, 20)], 0.9, 0.0)
+    ear = np.asarray(fur[0], np.float32) / 255
+    if cat:  # pointed ears
+        for dx in (-0.35, 0.1):
+            ex = hx + face * dx * hr
+            p.poly([(ex - hr * 0.3, hy - hr * 0.55), (ex + face * hr * 0.05, hy - hr * 1.35), (ex + hr * 0.35, hy - hr * 0.6)], ear * 1.2)
+    else:  # a floppy ear hanging behind the eye
+        p.blob(hx - face * hr * 0.3, hy + hr * 0.2, hr * 0.3, hr * 0.62, dark, 0.05, 2.0, 0.1)
+
+
 def _compose_pet(p: _Photo, backdrop=None) -> None:
     """A dog or a cat sitting (pet food, pet care): a furry body, a head with ears and a muzzle, a bowl."""
     rng = p.rng
@@ -960,6 +1010,9 @@ def _compose_pet(p: _Photo, backdrop=None) -> None:
     w, h = p.w, p.h
     fur = FUR[int(rng.integers(len(FUR)))]
     cat = rng.random() < 0.4
+    if rng.random() < PET_SIDE_VIEW:
+        _pet_side(p, fur, cat)
+        return
     s = min(w, h) * float(rng.uniform(0.22, 0.3))  # head size
     cx, base = w * float(rng.uniform(0.35, 0.65)), h * float(rng.uniform(0.9, 1.05))
     p.cast(cx, base, s * 1.4, s * 2)
@@ -2407,7 +2460,8 @@ OFFER_NAMES = ("Chicken Breast", "Whole Milk 1L", "Bananas", "Orange Juice", "Pa
                "Butter", "Apples", "Cola 6x330ml", "Shampoo", "Ice Cream", "Bread Rolls", "Eggs 12pk", "Salmon")
 STORE_WORDS = ("MARKET", "FOODS", "STORES", "SUPERMARKET", "FRESH", "MART", "GROCERY", "DISCOUNT")
 FLYER_CALLS = ("WEEKLY OFFERS", "THIS WEEK ONLY", "SUPER SAVER", "BIG SAVINGS", "HOT DEALS", "SALE", "NEW LOW PRICES",
-               "BUY 1 GET 1 FREE", "CLEARANCE", "WEEKEND SPECIALS")
+               "BUY 1 GET 1 FREE", "CLEARANCE", "WEEKEND SPECIALS", "PRICE CRUSH", "FRESH PICKS", "MEGA SALE",
+               "DOUBLE POINTS", "LOW PRICES EVERY DAY", "FAMILY DEALS", "SPRING SAVINGS", "STOCK UP & SAVE")
 
 
 def _price_tag(p: _Page, x: float, y: float, w: float, h: float, price: str, fill) -> None:

@@ -758,3 +758,17 @@ def test_a_drinking_glass_is_clear_not_a_mug():
         assert (drink[..., 0] - drink[..., 1]).mean() > 0.3, seed  # red drink in the lower half
         rims = ph.img[30:90, 31:36].max() if ph.light[0] < 0 else ph.img[30:90, 84:89].max()
         assert rims > 0.85, seed  # a bright rim down the lit wall (the backdrop is at most 0.8)
+
+
+@pytest.mark.parametrize("cat", [False, True])
+def test_a_side_on_pet_stands_long_on_separate_legs(cat):
+    """A pet side-on (half of the pet shots): its silhouette is much wider than tall (the sitting front
+    view: an upright oval) and stands on at least two separate legs near the ground."""
+    for seed in range(6):
+        p = prints._Photo(np.random.default_rng(seed), 200, 150)
+        prints._pet_side(p, prints.FUR[seed % len(prints.FUR)], cat)
+        ys, xs = np.nonzero(p.img.sum(-1) > 0.02)  # drawn on black: everything lit is the animal
+        w, h = xs.max() - xs.min(), ys.max() - ys.min()
+        assert w > 1.25 * h, (seed, w, h)
+        row = (p.img.sum(-1) > 0.02)[ys.max() - h // 8, xs.min():xs.max() + 1].astype(np.int8)
+        assert int((np.diff(row) == 1).sum() + row[0]) >= 2, seed
