@@ -2490,7 +2490,7 @@ def _coupons(p: _Page, y: float, h: float, bg) -> None:
     line = _contrast(bg, [_DARK, _WHITE])
     for i in range(n):
         x = gap + i * (cw + gap)
-        paper = _WHITE if rng.random() < 0.7 else (250, 240, 180)
+        paper = p.paper if rng.random() < 0.7 else (250, 240, 180)  # bare stock, or a yellow coupon
         p.rect(x, y, cw, h, paper)
         dash = max(1.0, h * 0.06)
         for t in np.arange(0, cw, dash * 2):  # the dashed cut line, top and bottom
@@ -2511,7 +2511,8 @@ def _flyer(p: _Page) -> None:
     """A supermarket flyer: a store banner with the week's call, a grid of offers on colour fields and
     white (picture, bold name, small print, price tag), maybe a strip of coupons along the foot."""
     rng = p.rng
-    bg = _ink(rng) if rng.random() < 0.5 else (255, 255, 255)
+    white = p.paper  # white areas are the bare stock, unprinted
+    bg = _ink(rng) if rng.random() < 0.5 else white
     p.rect(0, 0, p.w, p.h, bg)
     band = _ink(rng, bg)
     bh = float(rng.uniform(0.12, 0.2)) * p.h
@@ -2540,13 +2541,14 @@ def _flyer(p: _Page) -> None:
         cells = [c for c in cells if not (c[1] == j and c[0] in (0, 1))] + [(0, j, 2)]
     for i, j, span in cells:
         x, y, w = gap + i * (cw + gap), bh + gap + j * (chh + gap), cw * span + gap * (span - 1)
-        fill = _ink(rng, bg) if rng.random() < FLYER_CELL_INK else _WHITE
-        p.rect(x, y, w, chh, fill)
+        fill = _ink(rng, bg) if rng.random() < FLYER_CELL_INK else white
+        if fill != bg:
+            p.rect(x, y, w, chh, fill)
         text = _contrast(fill, [_WHITE, _DARK])
         ph = chh * float(rng.uniform(0.45, 0.58))
         pw = min(w * 0.9, ph * float(rng.uniform(1.0, 1.5))) if span == 1 else w * 0.55
         p.photo(x + (w - pw) / 2 if span == 1 else x + w * 0.03, y + chh * 0.05, pw, ph, str(rng.choice(AD_STYLES)),
-                fill if fill != _WHITE else None, punchy=True)
+                fill if fill != white else None, punchy=True)
         tx, tw = (x + w * 0.06, w * 0.88) if span == 1 else (x + w * 0.62, w * 0.35)
         ty = y + chh * 0.08 + ph if span == 1 else y + chh * 0.1
         name = str(rng.choice(OFFER_NAMES))
@@ -2557,7 +2559,7 @@ def _flyer(p: _Page) -> None:
                     max(1.4, chh * 0.035), "sans", text, 1.25)
         price = f"{int(rng.integers(0, 20))}.{int(rng.integers(0, 100)):02d}"
         th = min(chh * 0.22, w * 0.2)
-        c = _pick(rng, [c for c in ((215, 25, 32), (240, 200, 0), _WHITE) if c != fill])
+        c = _pick(rng, [c for c in ((215, 25, 32), (240, 200, 0), white) if c != fill])
         _price_tag(p, x + w - th * 2.1 - w * 0.03, y + chh - th * 1.1, th * 2.1, th, price, c)
         if rng.random() < 0.2:  # a flash on the picture
             d = min(chh * 0.3, w * 0.3)
