@@ -6,8 +6,13 @@ with fresh seeds. Per frame: every print (fronts, and the backs of two-sided she
 default-preset scenes at 640x360 and 1920x1080 (the texture density follows the resolution), after
 one warm-up scene.
 
+With ``--layout N``: the layout figures of N prints per kind instead -- the median share of the
+face covered by the largest photo and by all photos (package, snack, flyer, magazine; the photos
+are recorded while drawing), and the number of distinct brand names over N brands.
+
 Example:
     $ python bench/prints.py --n 10 --frames 4
+    $ python bench/prints.py --layout 60
 """
 
 from __future__ import annotations
@@ -15,6 +20,8 @@ from __future__ import annotations
 import argparse
 import statistics
 import time
+
+import numpy as np
 
 from zerowaste.synth import prints
 from zerowaste.synth.params import frame_seed, sample_scene
@@ -61,11 +68,43 @@ def per_frame(frames: int, resolution: tuple[int, int]) -> tuple[float, float, f
     return cpu / frames, count / frames, mpx / frames
 
 
+def photo_cover(kind: str, n: int) -> tuple[float, float]:
+    """Median share of a print's face under its largest photo, and under all its photos, over ``n`` seeds."""
+    seen: list[float] = []
+    photo = prints._Page.photo
+
+    def spy(page, x, y, w, h, *args, **kw):
+        seen.append(max(0.0, min(w, page.w - x) * min(h, page.h - y)) / (page.w * page.h))
+        return photo(page, x, y, w, h, *args, **kw)
+
+    largest, total = [], []
+    prints._Page.photo = spy
+    try:
+        for seed in range(n):
+            seen.clear()
+            prints._cached.cache_clear()
+            prints.make_print(kind, seed, SIZES[kind], 400)
+            largest.append(max(seen, default=0.0))
+            total.append(sum(seen))
+    finally:
+        prints._Page.photo = photo
+        prints._cached.cache_clear()
+    return statistics.median(largest), statistics.median(total)
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--n", type=int, default=10, help="prints per kind")
     ap.add_argument("--frames", type=int, default=4, help="scenes per resolution")
+    ap.add_argument("--layout", type=int, default=0, help="layout figures of this many prints per kind instead")
     args = ap.parse_args()
+    if args.layout:
+        for kind in ("package", "snack", "flyer", "magazine"):
+            big, all_ = photo_cover(kind, args.layout)
+            print(f"{kind}: largest photo {big:.0%} of the face, all photos {all_:.0%} (medians of {args.layout})")
+        names = {prints.make_brand(np.random.default_rng(s)).name for s in range(args.layout)}
+        print(f"brands: {len(names)} distinct names of {args.layout}")
+        return
     for density in (550, 1650):
         kinds = per_kind(args.n, density)
         print(f"{density} px/m: " + ", ".join(f"{k} {v:.0f} ms" for k, v in kinds.items()))

@@ -455,6 +455,39 @@ class _Photo:
         ring = np.clip((1 - np.sqrt(capd)) * ey + 0.5, 0, 1)
         self.over(sl, np.asarray(cap, np.float32) / 255 * (0.8 + 0.35 * (1 - capd))[..., None], ring)
 
+    def glass(self, cx, top, w, h, drink, fill: float, taper: float = 0.78) -> None:
+        """A clear drinking glass (wider at the rim, ``taper`` = foot/rim width) holding ``drink`` up to
+        ``fill`` of its height: the scene shows through the wall, bright rims run down both sides, the
+        drink has a lighter meniscus, and the base is a thick clear disc -- not an opaque mug."""
+        r0, ey = w / 2, w * 0.14
+        win = self.window(cx - r0, top - ey, cx + r0, top + h + ey)
+        if win is None:
+            return
+        sl, x, y = win
+        yy = np.broadcast_to(y, (y.shape[0], x.shape[1]))
+        t = np.clip((yy - top) / h, 0.0, 1.0)
+        r = r0 * (1 - (1 - taper) * t)  # the radius at each height
+        u = (x - cx) / r  # -1 .. 1 across the glass
+        inside = np.clip((1 - np.abs(u)) * r + 0.5, 0, 1) * np.clip(yy - top + 0.5, 0, 1) * np.clip(top + h - yy + 0.5, 0, 1)
+        self.over(sl, np.array([0.85, 0.9, 0.92], np.float32), inside * 0.12)  # the clear wall: a faint tint
+        level = top + h * (1 - fill)
+        liquid = inside * np.clip(yy - level + 0.5, 0, 1) * np.clip(1 - np.abs(u) * 1.06, 0, 1).clip(0, 1) ** 0.1
+        d = np.asarray(drink, np.float32) / 255
+        body = np.broadcast_to(d, (*yy.shape, 3)) * (0.8 + 0.35 * (1 - np.abs(u)))[..., None]  # brighter through the middle
+        self.over(sl, np.clip(body, 0, 1), liquid * 0.9)
+        rl = r0 * (1 - (1 - taper) * (1 - fill))
+        men = ((x - cx) / rl) ** 2 + ((y - level) / (rl * 0.28)) ** 2  # the drink's surface, lighter
+        self.over(sl, np.clip(d * 1.25 + 0.1, 0, 1), np.clip((1 - men) * 3, 0, 1) * 0.9)
+        side = 1.0 if self.light[0] > 0 else -1.0
+        for k, a in ((side, 0.85), (-side, 0.45)):  # bright rims down the walls, the lit one brighter
+            rim = np.exp(-((u - k * 0.86) / 0.07) ** 2) * inside
+            self.over(sl, np.ones(3, np.float32), rim * a)
+        lip = ((x - cx) / r0) ** 2 + ((y - top) / ey) ** 2
+        self.over(sl, np.ones(3, np.float32), np.clip(1 - np.abs(np.sqrt(lip) - 1) / 0.12, 0, 1) * 0.7)  # the rim's ellipse
+        rb = r0 * taper
+        foot = ((x - cx) / rb) ** 2 + ((y - top - h + ey * 0.4) / (ey * 0.8)) ** 2
+        self.over(sl, np.array([0.92, 0.95, 0.96], np.float32), np.clip((1 - foot) * 2, 0, 1) * 0.5)
+
     def box(self, x0, y0, w, h, colour, accent=None, windows: bool = False) -> None:
         """A product carton seen from the front and a little above: lit front, darker side, light top."""
         d = w * float(self.rng.uniform(0.25, 0.5))
@@ -844,12 +877,11 @@ def _compose_drinks(p: _Photo, backdrop=None) -> None:
         p.cylinder(bx, base - ch, ch * 0.52, ch, _ink(rng), (0.05, 0.95, _ink(rng)), cap=(200, 200, 205), spec=0.8)
     gx, gh = w * (0.5 + side * float(rng.uniform(0.15, 0.25))), bh * float(rng.uniform(0.4, 0.55))
     gw = gh * float(rng.uniform(0.5, 0.75))
-    p.cast(gx, base + h * 0.02, gw * 0.5, gh)
-    p.cylinder(gx, base + h * 0.02 - gh, gw, gh, (214, 222, 226), cap=(236, 240, 242), spec=0.9)  # the glass
-    fill = float(rng.uniform(0.2, 0.45))
-    p.cylinder(gx, base + h * 0.02 - gh * (1 - fill), gw * 0.9, gh * (1 - fill) * 0.95, drink, cap=_shade(drink, 1.2), spec=0.6)
+    p.cast(gx, base + h * 0.02, gw * 0.4, gh * 0.6)
+    fill = float(rng.uniform(0.55, 0.8))
+    p.glass(gx, base + h * 0.02 - gh, gw, gh, drink, fill, float(rng.uniform(0.7, 0.9)))
     if rng.random() < 0.4:  # ice or a slice of citrus
-        p.sphere(gx + gw * 0.2, base + h * 0.02 - gh * (1 - fill), gw * 0.18, [(200, 210, 220), (236, 240, 244), (255, 255, 255)], 0.9, 0.1, squash=0.7)
+        p.sphere(gx + gw * 0.2, base + h * 0.02 - gh * fill, gw * 0.18, [(200, 210, 220), (236, 240, 244), (255, 255, 255)], 0.9, 0.1, squash=0.7)
 
 
 def _disc(p: _Photo, cx: float, cy: float, r: float, colour) -> None:
@@ -916,6 +948,56 @@ FUR = [
     [(70, 70, 72), (130, 130, 132), (190, 190, 190)]]
 
 
+#: Share of pet shots that show the animal standing side-on (a long body on four legs, a head with a
+#: snout): the front view alone -- an upright oval body under a round head -- read as egg-like.
+PET_SIDE_VIEW = 0.5
+
+
+def _pet_side(p: _Photo, fur, cat: bool) -> None:
+    """A dog or a cat standing side-on: a long body on four legs, a neck, a head with a snout and ears, a tail."""
+    rng = p.rng
+    w, h = p.w, p.h
+    s = min(w * 0.2, h * 0.3) * float(rng.uniform(0.85, 1.05))  # body height
+    face = float(rng.choice([-1.0, 1.0]))  # which way the animal looks
+    cx, base = w * float(rng.uniform(0.42, 0.58)), h * float(rng.uniform(0.86, 0.96))
+    blen, leg = s * (1.2 if cat else 1.35), s * (0.7 if cat else 0.8)
+    by = base - leg - s * 0.35  # the body's centre line
+    p.cast(cx, base, blen * 1.1, s * 0.9)
+    dark = [_shade(c, 0.8) for c in fur]
+    for k, e in enumerate((-0.75, -0.55, 0.55, 0.75)):  # far legs darker, then the body, then the near legs
+        if k in (1, 3):
+            continue
+        p.cylinder(cx + e * blen * face, by, s * 0.26, leg + s * 0.3, _shade(fur[0], 0.9), cap=fur[0], spec=0.05)
+    tail_x = cx - face * blen * 0.9  # the tail: a chain of small blobs from the rump, curving up and back
+    n, rise = (11, 0.9) if cat else (8, 0.6)
+    for i in range(n):
+        t = i / (n - 1)
+        p.blob(tail_x - face * s * (0.15 + 0.35 * math.sin(t * 1.4)), by - s * 0.2 - t * s * rise, s * 0.11, s * 0.12,
+               dark, 0.05, 1.0, 0.05)
+    p.blob(cx, by, blen, s * 0.5, fur, 0.05, 3.0, 0.1)  # the body
+    p.blob(cx + face * blen * 0.25, by + s * 0.22, blen * 0.55, s * 0.22, [fur[1], fur[2], _shade(fur[2], 1.1)], 0.05, 2.0, 0.08)
+    for e in (-0.55, 0.75):  # near legs
+        p.cylinder(cx + e * blen * face + face * s * 0.05, by + s * 0.1, s * 0.28, leg + s * 0.22, fur[1], cap=fur[1], spec=0.05)
+        p.blob(cx + e * blen * face + face * s * 0.1, base - s * 0.05, s * 0.17, s * 0.08, fur, 0.05, 1.0, 0.05)
+    nx, ny = cx + face * blen * 0.85, by - s * 0.45  # the neck, up and forward
+    p.blob(nx, ny, s * 0.32, s * 0.5, fur, 0.05, 2.0, 0.08)
+    hx, hy = nx + face * s * 0.2, by - s * 0.95
+    hr = s * (0.45 if cat else 0.5)
+    p.blob(hx, hy, hr, hr * 0.85, fur, 0.05, 2.0, 0.08)  # the head
+    snout = s * (0.22 if cat else 0.4)
+    p.blob(hx + face * (hr * 0.7 + snout * 0.5), hy + hr * 0.25, snout, hr * (0.32 if cat else 0.4),
+           [fur[1], fur[2], _shade(fur[2], 1.1)], 0.05, 1.5, 0.05)
+    p.shadow(hx + face * (hr * 0.7 + snout * 1.3), hy + hr * 0.12, s * 0.06, s * 0.05, 0.9)  # the nose
+    p.sphere(hx + face * hr * 0.35, hy - hr * 0.2, s * 0.07, [(10, 10, 10), (40, 30, 20), (90, 70, 30) if cat else (60, 40, 20)], 0.9, 0.0)
+    ear = np.asarray(fur[0], np.float32) / 255
+    if cat:  # pointed ears
+        for dx in (-0.35, 0.1):
+            ex = hx + face * dx * hr
+            p.poly([(ex - hr * 0.3, hy - hr * 0.55), (ex + face * hr * 0.05, hy - hr * 1.35), (ex + hr * 0.35, hy - hr * 0.6)], ear * 1.2)
+    else:  # a floppy ear hanging behind the eye
+        p.blob(hx - face * hr * 0.3, hy + hr * 0.2, hr * 0.3, hr * 0.62, dark, 0.05, 2.0, 0.1)
+
+
 def _compose_pet(p: _Photo, backdrop=None) -> None:
     """A dog or a cat sitting (pet food, pet care): a furry body, a head with ears and a muzzle, a bowl."""
     rng = p.rng
@@ -928,6 +1010,9 @@ def _compose_pet(p: _Photo, backdrop=None) -> None:
     w, h = p.w, p.h
     fur = FUR[int(rng.integers(len(FUR)))]
     cat = rng.random() < 0.4
+    if rng.random() < PET_SIDE_VIEW:
+        _pet_side(p, fur, cat)
+        return
     s = min(w, h) * float(rng.uniform(0.22, 0.3))  # head size
     cx, base = w * float(rng.uniform(0.35, 0.65)), h * float(rng.uniform(0.9, 1.05))
     p.cast(cx, base, s * 1.4, s * 2)
@@ -1368,14 +1453,36 @@ _PRODUCTS = ("CEREAL", "CRACKERS", "COOKIES", "TISSUES", "PAPER TOWELS", "DETERG
              "COFFEE", "JUICE", "TOMATOES", "SOUP", "PET FOOD")
 
 
+#: Word-like brand names: a real word, or two joined (Meadowbrook, Sunridge), as most real brands are
+#: -- the syllable names alone (Nuchifloee, Zotater's) read as invented, the last blind judge said.
+_BRAND_ROOTS = ("Meadow", "Harvest", "Oak", "Sun", "Maple", "River", "Golden", "Blue", "Silver", "Willow", "Stone",
+                "Cedar", "Brook", "Hill", "Field", "Valley", "Orchard", "Summit", "Crest", "Pine", "Bay", "Spring",
+                "Heritage", "Liberty", "Nature", "Pioneer", "Daisy", "Clover", "Aspen", "Ember", "Polar", "Coral")
+_BRAND_TAILS = ("brook", "ridge", "field", "dale", "wood", "vale", "crest", "side", "land", "haven", "gate", "bury",
+                "ton", "ley", "stone", "well", "mill", "view")
+
+
 def _brand_name(rng: np.random.Generator) -> str:
-    """An invented brand: syllables and an ending (Krunchos, Tribee), or two brand words (GOLDEN OATS)."""
+    """An invented brand: two brand words (GOLDEN OATS, 30 %), a word-like name (Meadowbrook, Harvest Farms,
+    ~35 %) or two syllables and an ending (Krunchos, Tribee, ~35 %).
+
+    Word-like names replace the three-syllable strings (Nuchifloee) that read as invented; they are
+    built from the same draws, so the rest of a print keeps its random stream."""
     if rng.random() < 0.3:
         return f"{_FIRST[int(rng.integers(len(_FIRST)))]} {_BRAND_SECOND[int(rng.integers(len(_BRAND_SECOND)))]}"
-    word = "".join(_SYLLABLES[int(i)] for i in rng.integers(len(_SYLLABLES), size=int(rng.integers(2, 4))))
+    picks = rng.integers(len(_SYLLABLES), size=int(rng.integers(2, 4)))
     end = _ENDINGS[int(rng.integers(len(_ENDINGS)))]
+    upper = rng.random() < 0.35
+    if len(picks) == 3:  # word-like: a root and a tail, or a root and a brand word
+        root = _BRAND_ROOTS[int(picks[0]) % len(_BRAND_ROOTS)]
+        if picks[2] % 3:
+            word = root + _BRAND_TAILS[int(picks[1]) % len(_BRAND_TAILS)]
+        else:
+            word = f"{root} {_BRAND_SECOND[int(picks[1]) % len(_BRAND_SECOND)].capitalize()}"
+        return word.upper() if upper else word
+    word = "".join(_SYLLABLES[int(i)] for i in picks)
     word += end if not (word.endswith("s") and end.startswith(("'", "s"))) else "'"
-    return word.upper() if rng.random() < 0.35 else word.capitalize()
+    return word.upper() if upper else word.capitalize()
 
 
 def _lum(c) -> float:
@@ -1734,29 +1841,100 @@ def _pattern(p: _Page, c1) -> None:
                 p.draw.line(p.px(x - r * 1.5, y - r, x + r * 1.5, y + r), fill=c, width=max(1, round(r * 0.7 * p.k)))
 
 
-def _pack_front(p: _Page, b: Brand, c1, c2, wrapper: bool) -> None:
-    """A pack front: a hero photo (most of the face) under the brand system, waves, a flash, net weight."""
+#: Pack-front layouts and their shares. Real packs on the belt read busy and flat at thumbnail size:
+#: colour fields, bold type, a white feature panel, several small product pictures (variants,
+#: serving ideas) -- a single saturated hero photo over most of the face (the only layouts before,
+#: largest photo 45-100 % of the face) made packs read as "a photo of food on a bag".
+#: hero: the product over the lower half; bleed: a full-bleed photo; window: a photo window;
+#: panel: a modest photo beside a white panel of bold claims; variety: a row of small pictures.
+PACK_LAYOUTS = {"hero": 0.2, "bleed": 0.06, "window": 0.14, "panel": 0.3, "variety": 0.3}
+#: Bold claims of a pack's feature panel (one per line, a tick or dot before each).
+CLAIMS = ("12 g PROTEIN", "HIGH FIBRE", "NO ADDED SUGAR", "VITAMINS B & D", "RESEALABLE", "100% RECYCLABLE",
+          "NO PALM OIL", "WHOLE GRAIN", "GLUTEN FREE", "LOW FAT", "VEGAN", "5 x 28 g PACKS", "EXTRA STRONG",
+          "FRESH SCENT", "KILLS 99.9%", "CONCENTRATED", "CALCIUM + IRON", "ONLY 99 kcal", "2x LONGER", "FAIRTRADE")
+#: Wrapper subjects: snack shots mostly, but also biscuits and cakes (food), a candy bar (product), pizza.
+WRAPPER_STYLES = ("snack", "snack", "food", "product", "pizza", "drinks")
+
+
+def _claims_panel(p: _Page, x: float, y: float, w: float, h: float, ink, paper=_WHITE) -> None:
+    """A rounded panel of bold claims, one a line with a dot before each, and a line of small text under them."""
     rng = p.rng
-    style = str(rng.choice(PACK_STYLES if not wrapper else ["snack"]))
+    p.draw.rounded_rectangle(p.px(x, y, x + w, y + h), radius=max(1, round(min(w, h) * 0.1 * p.k)), fill=(*paper, 255))
+    claims = [str(c) for c in rng.choice(CLAIMS, size=int(rng.integers(2, 5)), replace=False)]
+    n = len(claims)
+    size = min(h / (n * 1.5 + 1.5), w * 0.8 / max(1e-6, max(p.text_width(c, 1.0, "sans_bold") for c in claims)))
+    dot = _ink(rng, paper)
+    yy = y + size * 0.6
+    for c in claims:
+        r = size * 0.3
+        p.draw.ellipse(p.px(x + w * 0.06, yy + size * 0.35, x + w * 0.06 + 2 * r, yy + size * 0.35 + 2 * r), fill=(*dot, 255))
+        _fine(p, x + w * 0.06 + size, yy, c, size, "sans_bold", ink)
+        yy += size * 1.5
+    if y + h - yy > size:
+        p.paragraph(x + w * 0.06, yy, w * 0.88, y + h - yy - size * 0.4, size * 0.45, "sans", ink, 1.25)
+
+
+def _variety(p: _Page, y: float, h: float, style: str, backdrop, b: Brand) -> None:
+    """2-4 small pictures in a row (the variants or the serving ideas of a pack), each in a frame
+    of the brand's colour with a short bold caption under it."""
+    rng = p.rng
+    n = int(rng.integers(2, 5))
+    gap = p.w * 0.03
+    cw = (p.w - gap * (n + 1)) / n
+    ph = min(cw * float(rng.uniform(0.8, 1.1)), h * 0.72)
+    frame = _pick(rng, [_WHITE, b.accent, b.shape_fill])
+    for i in range(n):
+        x = gap + i * (cw + gap)
+        p.draw.rounded_rectangle(p.px(x, y, x + cw, y + ph + h * 0.2), radius=max(1, round(cw * 0.08 * p.k)),
+                                 fill=(*frame, 255))
+        s = style if rng.random() < 0.6 else str(rng.choice(PACK_STYLES))
+        p.photo(x + cw * 0.06, y + cw * 0.06, cw * 0.88, ph - cw * 0.06, s, backdrop if rng.random() < 0.5 else None,
+                punchy=True)
+        cap = str(rng.choice(FLAVOURS)).upper()
+        size = min(h * 0.07, cw * 0.9 / max(1e-6, p.text_width(cap, 1.0, "sans_bold")))
+        _fine(p, x + (cw - p.text_width(cap, size, "sans_bold")) / 2, y + ph + h * 0.04, cap, size, "sans_bold",
+              _contrast(frame, [_WHITE, _DARK]))
+
+
+def _pack_front(p: _Page, b: Brand, c1, c2, wrapper: bool) -> None:
+    """A pack front: the brand system over one of :data:`PACK_LAYOUTS` (colour fields, a photo or
+    several small ones, a panel of claims), waves, a flash, net weight."""
+    rng = p.rng
+    style = str(rng.choice(PACK_STYLES if not wrapper else WRAPPER_STYLES))
     # pack shots are studio shots: the product on the pack's colour, a light tint of it, or white -- never a room
     tint = tuple(round(255 - (255 - v) * 0.35) for v in c1)
     backdrop = _pick(rng, [c1, c1, c2, tint, (246, 244, 238)])
-    layout = int(rng.choice(3, p=[0.5, 0.2, 0.3]))
-    if layout != 1 and rng.random() < 0.35:  # a printed pattern on the pack's colour field
+    names = list(PACK_LAYOUTS)
+    layout = names[int(rng.choice(len(names), p=list(PACK_LAYOUTS.values())))]
+    if layout != "bleed" and rng.random() < 0.35:  # a printed pattern on the pack's colour field
         _pattern(p, c1)
-    if layout == 0:  # the hero shot fills the lower two thirds, on the pack's own colour
-        p.photo(0, p.h * 0.26, p.w, p.h * 0.74, style, backdrop, punchy=True)
-    elif layout == 1:  # full-bleed photo
+    shot = p.h * 0.76  # where the legal line under the pack shot goes
+    if layout == "hero":  # the product over the lower half, on the pack's own colour
+        p.photo(p.w * 0.1, p.h * 0.38, p.w * 0.8, p.h * 0.4, style, backdrop, punchy=True)
+        shot = p.h * 0.79
+    elif layout == "bleed":  # full-bleed photo
         p.photo(0, 0, p.w, p.h, style, backdrop, punchy=True)
-    else:  # a photo window
-        p.photo(p.w * 0.06, p.h * 0.24, p.w * 0.88, p.h * 0.58, style, backdrop, punchy=True)
+    elif layout == "window":  # a photo window
+        p.photo(p.w * 0.12, p.h * 0.36, p.w * 0.76, p.h * 0.36, style, backdrop, punchy=True)
+        shot = p.h * 0.73
+    elif layout == "panel":  # a modest photo beside a white panel of bold claims, on colour fields
+        left = rng.random() < 0.5
+        pw = p.w * float(rng.uniform(0.45, 0.55))
+        px0 = p.w * 0.04 if left else p.w * 0.96 - pw
+        p.photo(px0, p.h * 0.4, pw, p.h * 0.3, style, backdrop, punchy=True)
+        qx = px0 + pw + p.w * 0.04 if left else p.w * 0.04
+        _claims_panel(p, qx, p.h * 0.4, p.w * 0.92 - pw - p.w * 0.04, p.h * 0.32, _DARK)
+        shot = p.h * 0.71
+    else:  # variety: a row of small pictures
+        _variety(p, p.h * 0.44, p.h * 0.36, style, backdrop, b)
+        shot = p.h * 0.81
     if rng.random() < 0.8:  # the legal line under every pack shot
-        cap = "Serving suggestion" if style in ("snack", "pizza") else "Product shown may vary"
+        cap = "Serving suggestion" if style in ("snack", "pizza", "food") else "Product shown may vary"
         size = min(p.h * 0.018, p.w * 0.03)
-        _fine(p, p.w * 0.06, p.h * (0.78 if layout == 2 else 0.76), cap, size, "sans_italic", _contrast(backdrop, [_WHITE, _DARK]))
+        _fine(p, p.w * 0.06, shot, cap, size, "sans_italic", _contrast(backdrop if layout == "bleed" else c1, [_WHITE, _DARK]))
     logo_h = p.h * float(rng.uniform(0.2, 0.3))
     if rng.random() < 0.5:  # a field of colour with a wavy edge behind the brand
-        _wave(p, logo_h + p.h * 0.09, p.h * 0.025, c1 if layout == 1 else b.accent,
+        _wave(p, logo_h + p.h * 0.09, p.h * 0.025, c1 if layout == "bleed" else b.accent,
               _contrast(c1, [_WHITE, _GOLD]) if rng.random() < 0.6 else None, end=0)
     foot = p.h
     if rng.random() < 0.55:  # a coloured band across the foot of the pack
@@ -1775,7 +1953,7 @@ def _pack_front(p: _Page, b: Brand, c1, c2, wrapper: bool) -> None:
     if rng.random() < 0.7 and _legible(p, size):  # a tagline in italics
         face = str(rng.choice(["sans_italic", "serif_italic", "script"]))
         tw = p.text_width(b.tagline, size, face)
-        _qtext(p, (p.w - tw) / 2, y, b.tagline, size, face, _contrast(c1 if layout != 1 else (128, 128, 128), [_WHITE, _DARK]))
+        _qtext(p, (p.w - tw) / 2, y, b.tagline, size, face, _contrast(c1 if layout != "bleed" else (128, 128, 128), [_WHITE, _DARK]))
     if rng.random() < 0.6:  # a flash: NEW!, 30% MORE ...
         d = min(p.w, p.h) * float(rng.uniform(0.24, 0.34))
         fill = _pick(rng, [_GOLD, (215, 25, 32), _WHITE, (0, 150, 215)])
@@ -2266,40 +2444,127 @@ def _magazine(p: _Page) -> None:
         p.text(bx + 2, by + 2, _headline(rng), bh * 0.45, "sans_bold", (255, 255, 255))
 
 
-#: Rows of offers on a flyer (a supermarket circular as the belt camera sees it: a few big offers on
-#: saturated colour fields, not a fine grid of small white boxes) and the share of offer cells laid
-#: on an ink of their own (the rest white).
-FLYER_ROWS = (1, 3)
+#: A store flyer seen from the belt camera reads busy and flat: a store banner, a grid of offers
+#: (each a small product picture, a bold product name, a line of small print and a price tag) on
+#: saturated colour fields and white, sometimes a strip of cut-out coupons. Rows of offers (drawn
+#: from [low, high)); before, 1-2 rows made most flyers one or four big photos ("a photo of food").
+FLYER_ROWS = (2, 5)
+#: Share of offer cells laid on an ink of their own (the rest white).
 FLYER_CELL_INK = 0.55
+#: Share of flyers with a strip of coupons along the foot.
+FLYER_COUPONS = 0.35
+#: Product names of flyer offers.
+OFFER_NAMES = ("Chicken Breast", "Whole Milk 1L", "Bananas", "Orange Juice", "Pasta 500g", "Cheddar", "Coffee Beans",
+               "Toilet Tissue 9pk", "Laundry Liquid", "Tomatoes", "Yoghurt 4pk", "Sparkling Water", "Corn Flakes",
+               "Potato Chips", "Dish Soap", "Dog Food", "Minced Beef", "Strawberries", "Frozen Pizza", "Rice 2kg",
+               "Butter", "Apples", "Cola 6x330ml", "Shampoo", "Ice Cream", "Bread Rolls", "Eggs 12pk", "Salmon")
+STORE_WORDS = ("MARKET", "FOODS", "STORES", "SUPERMARKET", "FRESH", "MART", "GROCERY", "DISCOUNT")
+FLYER_CALLS = ("WEEKLY OFFERS", "THIS WEEK ONLY", "SUPER SAVER", "BIG SAVINGS", "HOT DEALS", "SALE", "NEW LOW PRICES",
+               "BUY 1 GET 1 FREE", "CLEARANCE", "WEEKEND SPECIALS", "PRICE CRUSH", "FRESH PICKS", "MEGA SALE",
+               "DOUBLE POINTS", "LOW PRICES EVERY DAY", "FAMILY DEALS", "SPRING SAVINGS", "STOCK UP & SAVE")
+
+
+def _price_tag(p: _Page, x: float, y: float, w: float, h: float, price: str, fill) -> None:
+    """A price tag: a red or yellow box or flash with the price in heavy type (cents raised small)."""
+    rng = p.rng
+    ink = _contrast(fill, [_WHITE, _DARK])
+    if rng.random() < 0.6:
+        p.draw.rounded_rectangle(p.px(x, y, x + w, y + h), radius=max(1, round(h * 0.15 * p.k)), fill=(*fill, 255))
+    else:
+        p.draw.ellipse(p.px(x, y, x + w, y + h), fill=(*fill, 255))
+    whole, _, cents = price.partition(".")
+    size = min(h * 0.7, w * 0.62 / max(1e-6, p.text_width(whole, 1.0, "sans_bold")))
+    tw = p.text_width(whole, size, "sans_bold")
+    x0 = x + (w - tw - size * 0.7) / 2
+    _qtext(p, x0, y + (h - size * 1.15) / 2, whole, size, "sans_bold", ink)
+    if cents and size * 0.5 * p.k >= 4:
+        _qtext(p, x0 + tw + size * 0.05, y + (h - size * 1.15) / 2 + size * 0.08, cents, size * 0.5, "sans_bold", ink)
+
+
+def _coupons(p: _Page, y: float, h: float, bg) -> None:
+    """A strip of 2-3 cut-out coupons: dashed outlines, a big saving, a small picture, small print."""
+    rng = p.rng
+    n = int(rng.integers(2, 4))
+    gap = p.w * 0.025
+    cw = (p.w - gap * (n + 1)) / n
+    line = _contrast(bg, [_DARK, _WHITE])
+    for i in range(n):
+        x = gap + i * (cw + gap)
+        paper = p.paper if rng.random() < 0.7 else (250, 240, 180)  # bare stock, or a yellow coupon
+        p.rect(x, y, cw, h, paper)
+        dash = max(1.0, h * 0.06)
+        for t in np.arange(0, cw, dash * 2):  # the dashed cut line, top and bottom
+            p.rect(x + t, y, min(dash, cw - t), max(0.25, 0.8 / p.k), line)
+            p.rect(x + t, y + h - max(0.25, 0.8 / p.k), min(dash, cw - t), max(0.25, 0.8 / p.k), line)
+        for t in np.arange(0, h, dash * 2):
+            p.rect(x, y + t, max(0.25, 0.8 / p.k), min(dash, h - t), line)
+            p.rect(x + cw - max(0.25, 0.8 / p.k), y + t, max(0.25, 0.8 / p.k), min(dash, h - t), line)
+        save = str(rng.choice([f"SAVE ${int(rng.integers(1, 4))}.00", f"{int(rng.integers(2, 6)) * 10}% OFF", "2 FOR 1",
+                               f"{int(rng.integers(50, 99))}c OFF"]))
+        size = min(h * 0.28, cw * 0.55 / max(1e-6, p.text_width(save, 1.0, "sans_bold")))
+        _qtext(p, x + cw * 0.06, y + h * 0.1, save, size, "sans_bold", (215, 25, 32))
+        p.photo(x + cw * 0.64, y + h * 0.12, cw * 0.3, h * 0.6, str(rng.choice(AD_STYLES)), paper, punchy=True)
+        p.paragraph(x + cw * 0.06, y + h * 0.5, cw * 0.55, h * 0.4, max(1.2, h * 0.07), "sans", _DARK, 1.25)
 
 
 def _flyer(p: _Page) -> None:
+    """A supermarket flyer: a store banner with the week's call, a grid of offers on colour fields and
+    white (picture, bold name, small print, price tag), maybe a strip of coupons along the foot."""
     rng = p.rng
-    bg = _ink(rng) if rng.random() < 0.65 else (255, 255, 255)
+    white = p.paper  # white areas are the bare stock, unprinted
+    bg = _ink(rng) if rng.random() < 0.5 else white
     p.rect(0, 0, p.w, p.h, bg)
     band = _ink(rng, bg)
-    bh = float(rng.uniform(0.14, 0.24)) * p.h
+    bh = float(rng.uniform(0.12, 0.2)) * p.h
     p.rect(0, 0, p.w, bh, band)
-    p.text(6, bh * 0.2, _headline(rng), bh * 0.5, "sans_bold", _contrast(band, [_WHITE, _DARK]))
+    store = make_brand(rng, band)
+    store = dataclasses.replace(store, name=f"{store.name.split()[0]} {rng.choice(STORE_WORDS)}".upper()
+                                if rng.random() < 0.6 else store.name)
+    _paste(p, brand_mark_image(store, p.w * 0.5 * p.k, bh * 0.8 * p.k), p.w * 0.02, bh * 0.1)
+    call = str(rng.choice(FLYER_CALLS))
+    cs = min(bh * 0.4, p.w * 0.42 / max(1e-6, p.text_width(call, 1.0, "sans_bold")))
+    ink = _contrast(band, [_WHITE, _GOLD, _DARK])
+    _qtext(p, p.w * 0.55, bh * 0.2, call, cs, "sans_bold", ink)
+    _fine(p, p.w * 0.55, bh * 0.2 + cs * 1.3, f"Offers valid {int(rng.integers(1, 28))}.{int(rng.integers(1, 13))}."
+          f" - {int(rng.integers(1, 28))}.{int(rng.integers(1, 13))}.", cs * 0.35, "sans", ink)
+    foot = p.h
+    if rng.random() < FLYER_COUPONS:
+        foot = p.h * float(rng.uniform(0.78, 0.84))
+        _coupons(p, foot + p.h * 0.01, p.h - foot - p.h * 0.025, bg)
     ny = int(rng.integers(FLYER_ROWS[0], FLYER_ROWS[1]))
-    nx = max(1, min(4, round(ny * p.w / (p.h - bh) * float(rng.uniform(0.8, 1.2)))))  # near-square cells
-    cw, chh = (p.w - 8) / nx, (p.h - bh - 8) / ny
-    for i in range(nx):
-        for j in range(ny):
-            x, y = 4 + i * cw, bh + 4 + j * chh
-            fill = _ink(rng, bg) if rng.random() < FLYER_CELL_INK else _WHITE
-            p.rect(x + 1, y + 1, cw - 2, chh - 2, fill)
-            # the product on the cell's own colour: one saturated field, not a photo in a white box
-            p.photo(x + 3, y + 3, cw - 6, (chh - 6) * 0.62, str(rng.choice(AD_STYLES)),
-                    fill if fill != _WHITE else None, punchy=True)
-            p.paragraph(x + 3, y + 3 + (chh - 6) * 0.66, cw - 6, (chh - 6) * 0.1, 2.4, "sans",
-                        _contrast(fill, [_WHITE, _DARK]))
-            if rng.random() < 0.7:
-                price = f"{int(rng.integers(0, 20))}.{int(rng.integers(0, 100)):02d}"
-                ps = min(min(cw, chh) * 0.2, 16.0)  # a big price, not a poster
-                c = _pick(rng, [c for c in ((215, 25, 32), (240, 200, 0)) if c != fill])
-                p.logo(x + cw - ps * 3.8, y + chh - ps * 2.2, ps * 3.5, ps * 2, c,
-                       (255, 255, 255) if c[1] < 150 else (20, 20, 20), price)
+    gap = 1.5
+    nx = max(2, min(4, round(ny * p.w / (foot - bh) * float(rng.uniform(0.9, 1.3)))))
+    cw, chh = (p.w - gap * (nx + 1)) / nx, (foot - bh - gap * (ny + 1)) / ny
+    cells = [(i, j, 1) for j in range(ny) for i in range(nx)]
+    if rng.random() < 0.5 and nx * ny >= 6:  # a feature offer over two cells (in a grid of 6 or more)
+        j = int(rng.integers(ny))
+        cells = [c for c in cells if not (c[1] == j and c[0] in (0, 1))] + [(0, j, 2)]
+    for i, j, span in cells:
+        x, y, w = gap + i * (cw + gap), bh + gap + j * (chh + gap), cw * span + gap * (span - 1)
+        fill = _ink(rng, bg) if rng.random() < FLYER_CELL_INK else white
+        if fill != bg:
+            p.rect(x, y, w, chh, fill)
+        text = _contrast(fill, [_WHITE, _DARK])
+        ph = chh * float(rng.uniform(0.45, 0.58))
+        pw = min(w * 0.9, ph * float(rng.uniform(1.0, 1.5))) if span == 1 else w * 0.55
+        p.photo(x + (w - pw) / 2 if span == 1 else x + w * 0.03, y + chh * 0.05, pw, ph, str(rng.choice(AD_STYLES)),
+                fill if fill != white else None, punchy=True)
+        tx, tw = (x + w * 0.06, w * 0.88) if span == 1 else (x + w * 0.62, w * 0.35)
+        ty = y + chh * 0.08 + ph if span == 1 else y + chh * 0.1
+        name = str(rng.choice(OFFER_NAMES))
+        ns = min(chh * 0.085, tw / max(1e-6, p.text_width(name, 1.0, "sans_bold")))
+        _fine(p, tx, ty, name, ns, "sans_bold", text)
+        bottom = y + chh * 0.95
+        p.paragraph(tx, ty + ns * 1.4, tw * 0.6 if span == 1 else tw, max(0.0, bottom - ty - ns * 1.4 - chh * 0.02),
+                    max(1.4, chh * 0.035), "sans", text, 1.25)
+        price = f"{int(rng.integers(0, 20))}.{int(rng.integers(0, 100)):02d}"
+        th = min(chh * 0.22, w * 0.2)
+        c = _pick(rng, [c for c in ((215, 25, 32), (240, 200, 0), white) if c != fill])
+        _price_tag(p, x + w - th * 2.1 - w * 0.03, y + chh - th * 1.1, th * 2.1, th, price, c)
+        if rng.random() < 0.2:  # a flash on the picture
+            d = min(chh * 0.3, w * 0.3)
+            f = _pick(rng, [_GOLD, (215, 25, 32)])
+            _burst(p, x + w * 0.02, y + chh * 0.02, d, BURSTS[int(rng.integers(len(BURSTS)))], f, _contrast(f, [_WHITE, _DARK]))
 
 
 def _package(p: _Page, wrapper: bool = False) -> None:

@@ -148,7 +148,8 @@ ref = cv2.resize(make_print("package", 3, (w, h), 200)[..., :3].astype(float), r
 def corr(a, b): a = a - a.mean(); b = b - b.mean(); return float((a * b).sum() / np.sqrt((a * a).sum() * (b * b).sum()))
 out = bproc.renderer.render(verbose=False)["colors"][0][..., :3].astype(float)
 def chroma(a): return float((a.max(-1) - a.min(-1)).mean() / 255)
-got = {"corr": corr(out, ref), "flipped": corr(out, ref[::-1]), "sat": chroma(out), "ref_sat": chroma(ref)}
+got = {"corr": corr(out, ref), "flipped": corr(out, ref[::-1]), "sat": chroma(out), "ref_sat": chroma(ref),
+       "sym": corr(ref, ref[::-1])}  # how alike the print is to itself upside down (colour fields, rows of pictures)
 # A clear film over the left half: it must own the mask there, and the print must show through it.
 film = grid(w * 0.6, h * 1.2, 4, 4)
 film.verts[:, 0] -= w * 0.3
@@ -171,7 +172,10 @@ import os; os._exit(0)
 
 def test_a_print_reaches_cycles_on_the_uvs_the_right_way_round_and_shows_through_clear_film():
     got = result(run_in_blender(RENDER_SCRIPT))
-    assert got["corr"] > 0.8 and got["corr"] > got["flipped"] + 0.3, got
+    # the right way round: the render matches the print clearly better than the print upside down, by at
+    # least half of what tells the print from its own flip (a fixed margin of 0.3 failed on a pack front
+    # of bands and a row of pictures: 0.73 alike upside down, so even a perfect render leads by < 0.27)
+    assert got["corr"] > 0.8 and got["corr"] - got["flipped"] > 0.5 * (1 - got["sym"]), got
     assert got["ref_sat"] > 0.15 and got["sat"] > 0.8 * got["ref_sat"], got  # saturated colours survive colour management
     assert got["film_mask"] > 0.95 and got["paper_right"] > 0.95, got  # see-through, yet labelled
     assert got["through"] > 0.6, got  # ... and the print below is still seen through the film
@@ -284,8 +288,9 @@ w, h = top_down(res, 16)
 def corr(a, b): a = a - a.mean(); b = b - b.mean(); return float((a * b).sum() / np.sqrt((a * a).sum() * (b * b).sum()))
 def ref(kind, seed): return cv2.resize(make_print(kind, seed, (w, h), 200)[..., :3].astype(float), res, interpolation=cv2.INTER_AREA)
 got = {}
-# magazine 11: front and back pages unlike their mirror images at this size (asserted below)
-for name, kind, seed, turned in (("up", "magazine", 11, False), ("turned", "magazine", 11, True),
+# magazine 10: front and back pages unlike their mirror images at this size (asserted below; magazine 11,
+# used before, went from 0.47 to 0.53 alike its mirror with the clear glass and word-like brand names)
+for name, kind, seed, turned in (("up", "magazine", 10, False), ("turned", "magazine", 10, True),
                                  ("kraft", "kraft", 5, True)):
     g = grid(w, h, 4, 4)
     if turned:  # turned over about the v axis: the face normal points away from the camera
@@ -508,15 +513,64 @@ def _pack_backs(kind: str, seeds, monkeypatch) -> set[int]:
     return backs
 
 
+def _photo_styles(kind: str, seeds, monkeypatch) -> list[list[str]]:
+    """For each seed, the subjects (styles) of the photos drawn on the print."""
+    seen: list[str] = []
+    photo = prints._Page.photo
+
+    def spy(page, x, y, w, h, style=None, *args, **kw):
+        seen.append(style)
+        return photo(page, x, y, w, h, style, *args, **kw)
+
+    monkeypatch.setattr(prints._Page, "photo", spy)
+    out = []
+    for s in seeds:
+        prints._cached.cache_clear()
+        seen.clear()
+        prints.make_print(kind, s, SIZES[kind], 500)
+        out.append(list(seen))
+    return out
+
+
 @pytest.mark.parametrize("kind", ["package", "snack"])
-def test_packaging_is_led_by_a_big_product_photo(kind, monkeypatch):
-    """Every pack front carries a product photo over at least 45 % of its face (before: 32 %); a few
-    packs lie back up (dense small print, see the next test)."""
-    backs = _pack_backs(kind, range(20), monkeypatch)
-    assert 1 <= len(backs) <= 10, backs
-    for s, areas in enumerate(_photo_areas(kind, range(20), monkeypatch)):
-        if s not in backs:
-            assert areas and max(areas) >= 0.45, (s, areas)
+def test_pack_fronts_are_busy_not_one_big_hero_photo(kind, monkeypatch):
+    """40 packs: every front shows product pictures, but the largest covers a modest share of the face
+    (median <= 35 %; before: every front >= 45 %, median 74 % on packages), a good share of fronts
+    shows a row of several small pictures, and a few still carry one big shot (the layouts vary); a
+    few packs lie back up (dense small print, see the next test)."""
+    seeds = range(40)
+    backs = _pack_backs(kind, seeds, monkeypatch)
+    assert 2 <= len(backs) <= 16, backs
+    fronts = [areas for s, areas in zip(seeds, _photo_areas(kind, seeds, monkeypatch), strict=True) if s not in backs]
+    assert all(fronts), fronts
+    largest = np.array([max(a) for a in fronts])
+    assert np.median(largest) <= 0.35, largest
+    assert np.mean(largest >= 0.25) >= 0.15, largest
+    assert np.mean([len(a) >= 2 for a in fronts]) >= 0.2, fronts
+
+
+def test_wrappers_show_more_than_snack_photos(monkeypatch):
+    """40 snack wrappers: their pictures show at least 3 subjects and snacks on at most 70 % of the fronts."""
+    styles = [st for st in _photo_styles("snack", range(40), monkeypatch) if st]
+    firsts = [st[0] for st in styles]
+    assert len(set(firsts)) >= 3 and np.mean([f == "snack" for f in firsts]) <= 0.7, firsts
+
+
+def test_claims_panel_and_price_tags_draw_bold_type_on_their_fields():
+    """The feature panel of a pack and a flyer's price tag: their fields are laid and bold type sits on them."""
+    for seed in range(6):
+        page = prints._Page(np.random.default_rng(seed), 60, 40, 8.0, (200, 30, 30), False)
+        prints._claims_panel(page, 5, 5, 50, 30, prints._DARK)
+        img = np.asarray(page.img)[..., :3].astype(int)
+        panel = img[5 * 8 + 4:35 * 8 - 4, 5 * 8 + 4:55 * 8 - 4]
+        white, dark = (panel.min(-1) > 235).mean(), (panel.max(-1) < 90).mean()
+        assert white > 0.5 and dark > 0.03, (seed, white, dark)  # a white panel with dark bold claims
+        page = prints._Page(np.random.default_rng(seed), 40, 20, 8.0, (255, 255, 255), False)
+        prints._price_tag(page, 2, 2, 36, 16, "3.49", (215, 25, 32))
+        tag = np.asarray(page.img)[..., :3].astype(int)[4 * 8:16 * 8, 8 * 8:32 * 8]
+        red = ((tag[..., 0] > 180) & (tag[..., 1] < 80)).mean()
+        light = (tag.min(-1) > 200).mean()
+        assert red > 0.4 and light > 0.05, (seed, red, light)  # a red tag with the price reversed out in white
 
 
 def _fine_detail(img: np.ndarray) -> float:
@@ -595,6 +649,11 @@ def test_brand_marks_have_outlined_lettering_several_inks_and_a_drop_shadow():
 def test_brands_vary_and_are_deterministic():
     brands = [prints.make_brand(np.random.default_rng(s)) for s in range(40)]
     assert len({b.name for b in brands}) >= 38
+    names = [prints.make_brand(np.random.default_rng(s)).name for s in range(200)]
+    assert len(set(names)) >= 190
+    # most names are word-like (a root word, or two words), not syllable strings such as Nuchifloee
+    roots = tuple(r.upper() for r in prints._BRAND_ROOTS)
+    assert np.mean([n.upper().startswith(roots) or " " in n for n in names]) >= 0.5
     assert len({b.shape for b in brands}) == len(prints.LOGO_SHAPES)
     assert len({b.face for b in brands}) >= 5
     a = np.asarray(prints.brand_mark_image(brands[3], 200, 80))
@@ -663,16 +722,53 @@ def test_flexo_ink_on_kraft_is_thinned_in_blotches():
     assert alpha.size > 50000 and (alpha < 235).mean() > 0.1 and (alpha > 250).mean() > 0.3  # thin in places
 
 
-def test_flyers_show_large_saturated_fields():
-    """A flyer seen from the belt camera: a few big offers on saturated colour fields. At least a
-    tenth of the page lies in solid saturated patches 2.4 cm across (the old grid of small white
-    boxes: 4 %)."""
-    dens, shares = 600, []
+def test_flyers_are_busy_grids_of_offers_on_colour_fields(monkeypatch):
+    """A flyer seen from the belt camera: a grid of offers, each a small picture (at least 4 pictures,
+    none over 20 % of the page; before: 1-2 rows, median largest photo 11 %, up to 55 %), on colour
+    fields: over 40 % of the page is saturated ink and at least a tenth lies in solid saturated
+    patches 1.2 cm across (the old grid of small white boxes: 4 % at 2.4 cm)."""
+    dens, shares, vivid_share = 600, [], []
     for s in range(12):
         img = prints.make_print("flyer", s, SIZES["flyer"], dens)[..., :3]
         hsv = cv2.cvtColor(np.ascontiguousarray(img), cv2.COLOR_RGB2HSV)
         vivid = ((hsv[..., 1] > 128) & (hsv[..., 2] > 76)).astype(np.uint8)
-        r = round(0.012 * dens)
+        r = round(0.006 * dens)
         shares.append(cv2.erode(vivid, cv2.getStructuringElement(cv2.MORPH_RECT, (2 * r + 1, 2 * r + 1))).mean())
-    assert np.mean(shares) > 0.1 and np.mean(np.array(shares) > 0.05) > 0.6
-    assert max(prints.FLYER_ROWS) <= 3
+        vivid_share.append(vivid.mean())
+    assert np.mean(shares) > 0.1 and np.mean(np.array(shares) > 0.05) > 0.6, shares
+    assert np.mean(vivid_share) > 0.4, vivid_share
+    for areas in _photo_areas("flyer", range(12), monkeypatch):
+        assert len(areas) >= 4 and max(areas) <= 0.2, areas
+    assert min(prints.FLYER_ROWS) >= 2
+
+
+def test_a_drinking_glass_is_clear_not_a_mug():
+    """A glass over a striped backdrop: the stripes show through its wall above the drink (the old
+    opaque cylinder hid them), bright rims run down its sides, and the drink fills its lower part."""
+    for seed in range(5):
+        ph = prints._Photo(np.random.default_rng(seed), 120, 120)
+        stripes = (np.arange(120) // 6 % 2).astype(np.float32)[None, :, None] * 0.6 + 0.2
+        ph.img[:] = stripes
+        before = ph.img.copy()
+        ph.glass(60, 20, 60, 80, (200, 40, 40), 0.5)
+        wall = slice(30, 50), slice(45, 75)  # above the drink, inside the glass
+        seen = np.corrcoef(ph.img[wall].mean(-1).ravel(), before[wall].mean(-1).ravel())[0, 1]
+        assert seen > 0.8, (seed, seen)  # the backdrop shows through (the old opaque cylinder: -0.1 .. 0.1)
+        drink = ph.img[75:95, 50:70]
+        assert (drink[..., 0] - drink[..., 1]).mean() > 0.3, seed  # red drink in the lower half
+        rims = ph.img[30:90, 31:36].max() if ph.light[0] < 0 else ph.img[30:90, 84:89].max()
+        assert rims > 0.85, seed  # a bright rim down the lit wall (the backdrop is at most 0.8)
+
+
+@pytest.mark.parametrize("cat", [False, True])
+def test_a_side_on_pet_stands_long_on_separate_legs(cat):
+    """A pet side-on (half of the pet shots): its silhouette is much wider than tall (the sitting front
+    view: an upright oval) and stands on at least two separate legs near the ground."""
+    for seed in range(6):
+        p = prints._Photo(np.random.default_rng(seed), 200, 150)
+        prints._pet_side(p, prints.FUR[seed % len(prints.FUR)], cat)
+        ys, xs = np.nonzero(p.img.sum(-1) > 0.02)  # drawn on black: everything lit is the animal
+        w, h = xs.max() - xs.min(), ys.max() - ys.min()
+        assert w > 1.25 * h, (seed, w, h)
+        row = (p.img.sum(-1) > 0.02)[ys.max() - h // 8, xs.min():xs.max() + 1].astype(np.int8)
+        assert int((np.diff(row) == 1).sum() + row[0]) >= 2, seed
