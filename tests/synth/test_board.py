@@ -280,9 +280,7 @@ def test_board_mottling_reaches_cycles_darkens_the_fold_and_leaves_masks_untouch
 
 
 def test_used_board_is_sampled_mottled_and_paper_bags_are_not():
-    from zerowaste.synth.params import _material
-
-    from zerowaste.synth.params import BOARD_PEEL
+    from zerowaste.synth.params import BOARD_PEEL, _material
 
     peels = []
     for seed in range(40):
