@@ -1021,31 +1021,45 @@ def crease_flap(v: np.ndarray, point: np.ndarray, normal: np.ndarray, angle: flo
     return out
 
 
-def crease_flaps(rng: np.random.Generator, v: np.ndarray, cell: float, p=NEWS_FLAPS) -> np.ndarray:
+def _lattice_diagonal(v: np.ndarray, faces) -> float:
+    """+1 if the triangles of a lattice sheet split their cells along x = y (south-west to north-east),
+    -1 if along x = -y: the majority of the diagonal edges in (x, y)."""
+    t = np.asarray(faces)[:, :3]
+    e = np.concatenate([v[t[:, 1], :2] - v[t[:, 0], :2], v[t[:, 2], :2] - v[t[:, 1], :2], v[t[:, 0], :2] - v[t[:, 2], :2]])
+    diag = np.abs(np.abs(e[:, 0]) - np.abs(e[:, 1])) < 0.3 * np.abs(e).max(axis=1)
+    return 1.0 if (np.sign(e[diag, 0] * e[diag, 1]) >= 0).mean() >= 0.5 else -1.0
+
+
+def crease_flaps(rng: np.random.Generator, v: np.ndarray, cell: float, p=NEWS_FLAPS, faces=None) -> np.ndarray:
     """0-3 straight-creased flaps of a sheet lying on the belt (:func:`crease_flap`), drawn with
     probabilities ``p``: a corner turned over a line across it or a side lifted along a line parallel
     to it (:data:`FLAP_REACH` in), folded back flat (:data:`FLAP_FOLDED`: a dog-ear) or lifted
     :data:`FLAP_LIFT` degrees. A folded flap's relief is pressed flat (a fold presses paper flat)
-    and its hinge sits above the page under it, so the two do not cross."""
+    and its hinge sits above the page under it, so the two do not cross.
+
+    Creases run along the sheet's lattice (``cell`` m; the sides' axes, or with ``faces`` the diagonal
+    its triangles are split along) through a row of its vertices: a sharp crease across the cells at a
+    slant would bend along their edges and shade as a staircase."""
     lo, hi = v[:, :2].min(axis=0), v[:, :2].max(axis=0)
     c, half = (lo + hi) / 2, (hi - lo) / 2
+    diagonal = _lattice_diagonal(v, faces) if faces is not None else 1.0
+    turned = np.zeros(len(v), bool)
     for _ in range(int(rng.choice(len(p), p=list(p)))):
-        if rng.random() < 0.6:  # a corner: the crease runs across it, roughly at 45 degrees
-            corner = rng.choice([-1.0, 1.0], 2) * half
-            ang = math.atan2(corner[1], corner[0]) + rng.normal(0, 0.25)
+        if rng.random() < 0.6:  # a corner: the crease runs across it at 45 degrees, along the split diagonal
+            sign = float(rng.choice([-1.0, 1.0]))
+            ang = math.atan2(-diagonal * sign, sign)  # normal (1, -d) or (-1, d): the crease along (1, d)
             width = float(np.linalg.norm(half)) * rng.uniform(*FLAP_REACH) * 0.7
-        else:  # a side: the crease runs along it, nearly parallel
-            ang = rng.integers(4) * math.pi / 2 + rng.normal(0, 0.08)
+        else:  # a side: the crease runs along it
+            ang = rng.integers(4) * math.pi / 2
             width = float(abs(half @ np.array([math.cos(ang), math.sin(ang)]))) * rng.uniform(*FLAP_REACH) * 0.6
         normal = np.array([math.cos(ang), math.sin(ang)])
         dist = (v[:, :2] - c) @ normal
-        point = c + normal * (float(dist.max()) - width)
-        beyond = dist - float(dist.max()) + width > 0
-        if beyond.sum() < 3:
-            continue
         off = dist - float(dist.max()) + width  # from the crease line (> 0 on the flap)
+        off -= off[np.argmin(np.abs(off))]  # through the nearest vertex: along a row of the lattice
+        point = v[np.argmin(np.abs(off)), :2].copy()
+        beyond = off > 1e-9
         near = np.abs(off) < 1.5 * cell
-        if not near.any():
+        if beyond.sum() < 3 or (turned & (beyond | near)).any():  # (flaps do not overlap: one turn each)
             continue
         base = float(v[near, 2].min())
         # a crease presses the paper flat along it (the relief fades to FLAP_PRESSED within 3 cells), and
@@ -1054,16 +1068,19 @@ def crease_flaps(rng: np.random.Generator, v: np.ndarray, cell: float, p=NEWS_FL
         v = v.copy()
         v[:, 2] = base + (v[:, 2] - base) * fade
         hinge = max(float(rng.uniform(*FLAP_HINGE)), float(v[near, 2].max()) - base + 0.001)
-        if rng.random() < FLAP_FOLDED:  # turned back flat: its mirror image must clear the page under it
-            mirror = np.abs(dist - float(dist.max()) + width) < width
+        folded = rng.random() < FLAP_FOLDED
+        angle = math.pi - math.radians(rng.uniform(0, 8)) if folded else math.radians(rng.uniform(*FLAP_LIFT))
+        if folded:  # turned back flat: its mirror image must clear the page under it
+            mirror = np.abs(off) < max(float(off.max()), cell)
             flat = v.copy()
             press = np.clip(off / (3 * cell), 0, 1)[beyond]  # flattened past the hinge
             flat[beyond, 2] = base + (1 - 0.7 * press) * (v[beyond, 2] - base)
             top = float(v[mirror, 2].max())
             hinge = max(hinge, 0.5 * (top - base) + LAYER_GAP)
-            v = crease_flap(flat, point, normal, math.pi - math.radians(rng.uniform(0, 8)), hinge, base)
+            v = crease_flap(flat, point, normal, angle, hinge, base)
         else:
-            v = crease_flap(v, point, normal, math.radians(rng.uniform(*FLAP_LIFT)), hinge, base)
+            v = crease_flap(v, point, normal, angle, hinge, base)
+        turned |= beyond | near
     return v
 
 
@@ -1138,7 +1155,7 @@ def newspaper(rng: np.random.Generator, size, d: dict, folds: int | None = None,
             out = crumple_part(rng, out, rng.uniform(0.01, 0.03))
         torn = ragged_trim(rng, Mesh(out, faces, m.uv), torn=0.55, cell=s)
         # flaps at straight creases, not round curls (round 12: "newspapers bend like rubber")
-        out, faces, uv = crease_flaps(rng, torn.verts, s), torn.faces, torn.uv
+        out, faces, uv = crease_flaps(rng, torn.verts, s, faces=torn.faces), torn.faces, torn.uv
     else:
         uv = m.uv
     out[:, 2] -= out[:, 2].min()

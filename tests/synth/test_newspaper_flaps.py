@@ -61,7 +61,7 @@ def test_crease_flaps_leave_flat_panels_meeting_at_straight_creases():
     # a flat page after its flaps: (nearly) every face lies in the page's plane or in one of a few
     # flap planes (a flap over a flap makes one more); only the hinge strips (a cell wide) bend. Rolled curls (round 11) were
     # cylinders: a spread of tilts over their whole width.
-    flapped = 0
+    heights = []
     for seed in range(24):
         v, tris = _flat_sheet()
         out = crease_flaps(np.random.default_rng(seed), v, 0.01)
@@ -80,8 +80,10 @@ def test_crease_flaps_leave_flat_panels_meeting_at_straight_creases():
             covered |= (n @ ref) > math.cos(math.radians(1.0))
             planes.append(ref)
         assert area[covered].sum() > 0.88 * area.sum(), (seed, area[covered].sum() / area.sum())
-        flapped += bool(np.ptp(out[:, 2]) > 0.01)
-    assert flapped >= 16  # most pages have a flap standing or turned over (NEWS_FLAPS: 90 %)
+        heights.append(float(np.ptp(out[:, 2])))
+    # most pages have a flap standing or turned over (NEWS_FLAPS: 90 %), some standing 2 cm and more
+    heights = np.array(heights)
+    assert (heights > 0.0025).sum() >= 18 and (heights > 0.02).sum() >= 5, heights.round(3)
 
 
 def test_folded_back_flaps_lie_over_the_page_not_through_it():
@@ -90,7 +92,8 @@ def test_folded_back_flaps_lie_over_the_page_not_through_it():
         v[:, 2] = 0.004 * np.sin(v[:, 0] * 40) * np.cos(v[:, 1] * 30) + 0.004  # some relief under the flap
         out = crease_flaps(np.random.default_rng(seed), v, 0.01)
         assert out[:, 2].min() >= v[:, 2].min() - 1e-9
-        assert np.all(_edge_lengths(out, tris) <= 1.5 * _edge_lengths(v, tris))  # (no tear, no spike)
+        # (no tear, no spike: the crease presses the relief flat along it, flaps never turn a turned flap)
+        assert np.all(_edge_lengths(out, tris) <= 1.1 * _edge_lengths(v, tris))
     assert FLAP_HINGE[0] > 0.001  # a hinge, not a kink
 
 
