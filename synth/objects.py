@@ -713,6 +713,9 @@ def crumpled_sheet(rng: np.random.Generator, size, d: dict, bag: bool = False) -
 LAYER_GAP = 0.0012
 #: Magazine thickness (m): a page block of a few mm, with its page-stack edge showing.
 MAGAZINE_THICKNESS = (0.003, 0.008)
+#: A magazine bows along its spine unless its drawn roll (``roll``, -0.4..0.8 of the bow) is at least this
+#: share of the bow: then across it (one axis only: a bent page block is a cylinder, never a dome).
+MAGAZINE_ROLL_SHARE = 0.5
 
 
 def _lattice_page(nx: int, ny: int, s: float, shift=(0, 0), flip: int = 0) -> Mesh:
@@ -978,15 +981,119 @@ def ragged_trim(rng: np.random.Generator, mesh: Mesh, torn: float = 0.6, cell: f
     return Mesh(v[used], list(map(tuple, index[tris].tolist())), mesh.uv[used], mesh.sharp)
 
 
+#: Newsprint is limp but does not stretch: where it leaves the belt it bends at a straight crease, not
+#: round a roll (round 12's lead: newspapers "bend like rubber"). Per newspaper, how many straight-creased
+#: flaps (:func:`crease_flaps`) it gets, drawn with these probabilities (0, 1, 2, 3 flaps).
+NEWS_FLAPS = (0.1, 0.35, 0.35, 0.2)
+#: Share of the flaps folded back flat over the page (a dog-ear, a turned-over corner); the rest stand
+#: lifted off the page at :data:`FLAP_LIFT` degrees.
+FLAP_FOLDED = 0.35
+FLAP_LIFT = (8.0, 55.0)
+#: (m) the radius of a flap's crease: a few mm (a sharp line at thumbnail size, yet a hinge, not a kink).
+FLAP_HINGE = (0.002, 0.005)
+#: How far in a flap's crease lies: the share of the sheet's half-diagonal (corner) or width (side).
+FLAP_REACH = (0.12, 0.45)
+#: Share of a sheet's relief (crumples) left along a flap's crease: a crease presses paper flat.
+FLAP_PRESSED = 0.15
+
+
+def crease_flap(v: np.ndarray, point: np.ndarray, normal: np.ndarray, angle: float, hinge: float,
+                base: float) -> np.ndarray:
+    """Turn the part of sheet ``v`` beyond the straight line through ``point`` (side of the unit 2-D
+    ``normal``) up by ``angle`` rad about that line: a flap lifting off the page at a crease.
+
+    Paper bends only along straight lines: the flap stays rigid (its relief turns with it), the crease
+    is a bend of radius ``hinge`` m at height ``base``; isometric and continuous at the line, so the
+    sheet neither tears nor stretches (``angle`` near pi: folded back flat over the page).
+
+    >>> v = np.array([[-0.01, 0.0, 0.0], [0.0, 0.0, 0.0], [0.1, 0.0, 0.0]])
+    >>> np.round(crease_flap(v, np.zeros(2), np.array([1.0, 0.0]), math.pi / 2, 0.002, 0.0), 4).tolist()
+    [[-0.01, 0.0, 0.0], [0.0, 0.0, 0.0], [0.002, 0.0, 0.0989]]
+    """
+    out = v.copy()
+    d = (v[:, :2] - point) @ normal
+    on = d > 0
+    theta = np.minimum(d[on] / hinge, angle)  # round the hinge, then straight on
+    run = d[on] - theta * hinge
+    r = hinge - (v[on, 2] - base)  # (relief above the crease turns rigidly with the flap)
+    out[on, :2] += (r * np.sin(theta) + run * np.cos(theta) - d[on])[:, None] * normal
+    out[on, 2] = base + hinge - r * np.cos(theta) + run * np.sin(theta)
+    return out
+
+
+def _lattice_diagonal(v: np.ndarray, faces) -> float:
+    """+1 if the triangles of a lattice sheet split their cells along x = y (south-west to north-east),
+    -1 if along x = -y: the majority of the diagonal edges in (x, y)."""
+    t = np.asarray(faces)[:, :3]
+    e = np.concatenate([v[t[:, 1], :2] - v[t[:, 0], :2], v[t[:, 2], :2] - v[t[:, 1], :2], v[t[:, 0], :2] - v[t[:, 2], :2]])
+    diag = np.abs(np.abs(e[:, 0]) - np.abs(e[:, 1])) < 0.3 * np.abs(e).max(axis=1)
+    return 1.0 if (np.sign(e[diag, 0] * e[diag, 1]) >= 0).mean() >= 0.5 else -1.0
+
+
+def crease_flaps(rng: np.random.Generator, v: np.ndarray, cell: float, p=NEWS_FLAPS, faces=None) -> np.ndarray:
+    """0-3 straight-creased flaps of a sheet lying on the belt (:func:`crease_flap`), drawn with
+    probabilities ``p``: a corner turned over a line across it or a side lifted along a line parallel
+    to it (:data:`FLAP_REACH` in), folded back flat (:data:`FLAP_FOLDED`: a dog-ear) or lifted
+    :data:`FLAP_LIFT` degrees. A folded flap's relief is pressed flat (a fold presses paper flat)
+    and its hinge sits above the page under it, so the two do not cross.
+
+    Creases run along the sheet's lattice (``cell`` m; the sides' axes, or with ``faces`` the diagonal
+    its triangles are split along) through a row of its vertices: a sharp crease across the cells at a
+    slant would bend along their edges and shade as a staircase."""
+    lo, hi = v[:, :2].min(axis=0), v[:, :2].max(axis=0)
+    c, half = (lo + hi) / 2, (hi - lo) / 2
+    diagonal = _lattice_diagonal(v, faces) if faces is not None else 1.0
+    turned = np.zeros(len(v), bool)
+    for _ in range(int(rng.choice(len(p), p=list(p)))):
+        if rng.random() < 0.6:  # a corner: the crease runs across it at 45 degrees, along the split diagonal
+            sign = float(rng.choice([-1.0, 1.0]))
+            ang = math.atan2(-diagonal * sign, sign)  # normal (1, -d) or (-1, d): the crease along (1, d)
+            width = float(np.linalg.norm(half)) * rng.uniform(*FLAP_REACH) * 0.7
+        else:  # a side: the crease runs along it
+            ang = rng.integers(4) * math.pi / 2
+            width = float(abs(half @ np.array([math.cos(ang), math.sin(ang)]))) * rng.uniform(*FLAP_REACH) * 0.6
+        normal = np.array([math.cos(ang), math.sin(ang)])
+        dist = (v[:, :2] - c) @ normal
+        off = dist - float(dist.max()) + width  # from the crease line (> 0 on the flap)
+        off -= off[np.argmin(np.abs(off))]  # through the nearest vertex: along a row of the lattice
+        point = v[np.argmin(np.abs(off)), :2].copy()
+        beyond = off > 1e-9
+        near = np.abs(off) < 1.5 * cell
+        if beyond.sum() < 3 or (turned & (beyond | near)).any():  # (flaps do not overlap: one turn each)
+            continue
+        base = float(v[near, 2].min())
+        # a crease presses the paper flat along it (the relief fades to FLAP_PRESSED within 3 cells), and
+        # bends round what relief is left: inside a smaller hinge the relief would fold over itself
+        fade = np.clip(np.abs(off) / (3 * cell), FLAP_PRESSED, 1.0)
+        v = v.copy()
+        v[:, 2] = base + (v[:, 2] - base) * fade
+        hinge = max(float(rng.uniform(*FLAP_HINGE)), float(v[near, 2].max()) - base + 0.001)
+        folded = rng.random() < FLAP_FOLDED
+        angle = math.pi - math.radians(rng.uniform(0, 8)) if folded else math.radians(rng.uniform(*FLAP_LIFT))
+        if folded:  # turned back flat: its mirror image must clear the page under it
+            mirror = np.abs(off) < max(float(off.max()), cell)
+            flat = v.copy()
+            press = np.clip(off / (3 * cell), 0, 1)[beyond]  # flattened past the hinge
+            flat[beyond, 2] = base + (1 - 0.7 * press) * (v[beyond, 2] - base)
+            top = float(v[mirror, 2].max())
+            hinge = max(hinge, 0.5 * (top - base) + LAYER_GAP)
+            v = crease_flap(flat, point, normal, angle, hinge, base)
+        else:
+            v = crease_flap(v, point, normal, angle, hinge, base)
+        turned |= beyond | near
+    return v
+
+
 def newspaper(rng: np.random.Generator, size, d: dict, folds: int | None = None, pages: int | None = None,
               worn: bool = True) -> Mesh:
     """A newspaper as it lands on the belt: 1-3 double pages (``2 size[0]`` x ``size[1]``, so that folded
     once it covers about ``size``) on one lattice (stacked edges offset by a cell),
     folded 0-2 times (:func:`fold_stack`: in half, then in quarters), the last fold sometimes left
-    partly open, else maybe a corner dog-eared, then creased (:func:`crumple_sheet`, lightly to hard, per paper) and curled at the edges.
+    partly open, else maybe a corner dog-eared, then creased (:func:`crumple_sheet`, lightly to hard, per paper).
     ``worn`` (default): then some have one end crumpled hard (:func:`crumple_part`), all are torn to an
     irregular outline (:func:`ragged_trim`: corners off, bites, ragged sides) and most have a corner or
-    side curled up or rolled back over (:func:`_paper_curls`).
+    side lifted or turned back over at a straight crease (:func:`crease_flaps`; no round curls: newsprint
+    bends at creases, round 12).
 
     Folded layers lie :data:`LAYER_GAP` apart; their triangles match cell for cell, so the relief,
     and the drape on the pile (:func:`settle`), keep them apart. One mesh, UVs on the page.
@@ -1042,12 +1149,13 @@ def newspaper(rng: np.random.Generator, size, d: dict, folds: int | None = None,
           "elongation": style[2], "folds": int(d["folds"]) if n_folds == 0 else 0}
     c = crumple_sheet(rng, Mesh(np.concatenate([v[:, :2], np.zeros((len(v), 1))], axis=1), faces, m.uv), dd)
     out = c.verts
-    out[:, 2] += layers + _edge_curl(rng, out[:, :2], rng.uniform(0.005, 0.05))
-    if worn:  # off the belt, not off the press: part crumpled, torn, curled (round 9: "flat, straight edges")
+    out[:, 2] += layers
+    if worn:  # off the belt, not off the press: part crumpled, torn, creased (round 9: "flat, straight edges")
         if rng.random() < 0.35:
             out = crumple_part(rng, out, rng.uniform(0.01, 0.03))
         torn = ragged_trim(rng, Mesh(out, faces, m.uv), torn=0.55, cell=s)
-        out, faces, uv = _paper_curls(rng, torn.verts, (0.15, 0.5, 0.35)), torn.faces, torn.uv
+        # flaps at straight creases, not round curls (round 12: "newspapers bend like rubber")
+        out, faces, uv = crease_flaps(rng, torn.verts, s, faces=torn.faces), torn.faces, torn.uv
     else:
         uv = m.uv
     out[:, 2] -= out[:, 2].min()
@@ -1136,13 +1244,15 @@ def magazine(rng: np.random.Generator, size, d: dict, pose: str | None = None) -
     bend = float(d.get("bend", 0.0))
     # a glossy block is springy: it keeps the bow and roll it got in the bin (a flat one reads as a card)
     bow = (0.008 + 0.03 * abs(bend)) * (1.0 if rng.random() < 0.75 else -0.5)
-    roll, curl, seed = rng.uniform(-0.4, 0.8) * bow, rng.uniform(0.005, 0.03), int(rng.integers(2**31))
-    box = (v[:, :2].min(axis=0), v[:, :2].max(axis=0))
+    roll, seed = rng.uniform(-0.4, 0.8) * bow, int(rng.integers(2**31))
 
     def relief(xy: np.ndarray) -> np.ndarray:  # one smooth field for the block and the pages on it
+        # Bowed along one axis only (a cylinder: paper bends without stretching). A bow along x and a
+        # roll along y at once curved it both ways, a dome paper cannot make, as did lifting every
+        # edge (round 12's lead: "magazines bend like rubber").
         r = np.random.default_rng(seed)
-        z = bow * (xy[:, 0] / (sx / 2)) ** 2 + roll * (xy[:, 1] / (sy / 2)) ** 2 + _edge_curl(r, xy, curl, box)
-        return z + 0.003 * float(r.uniform(0, 1)) * wave_noise(r, xy, 4.0, modes=4)
+        along = xy[:, 0] / (sx / 2) if abs(roll) < abs(bow) * MAGAZINE_ROLL_SHARE else xy[:, 1] / (sy / 2)
+        return bow * along**2 + 0.003 * float(r.uniform(0, 1)) * wave_noise(r, xy, 4.0, modes=4)
 
     v[:, 2] += relief(v[:, :2])
     parts = [Mesh(v, block.faces, block.uv)]

@@ -30,8 +30,10 @@ CLASS_KINDS: dict[str, dict[str, float]] = {
     # belt cardboard (reference frames): mostly crumpled kraft and printed food boxes, few flat pieces
     "cardboard": {"flat_piece": 0.2, "crushed_box": 0.35, "paper_bag": 0.45},
     "soft_plastic": {"film": 0.5, "bag": 0.5},
-    "rigid_plastic": {"bottle": 0.5, "tray": 0.35, "cup": 0.15},
-    "metal": {"can": 0.65, "foil": 0.35},
+    # round 12's lead: real frames show several clear crushed PET bottles and a few drink cans; at
+    # 0.5 / 0.65 bottles and cans were rare next to trays, cups and foil
+    "rigid_plastic": {"bottle": 0.7, "tray": 0.2, "cup": 0.1},
+    "metal": {"can": 0.8, "foil": 0.2},
     "background": {"lump": 0.35, "rag": 0.65},
 }
 #: Kinds that keep their shape (dropped as rigid bodies); all others drape over what lies below.
@@ -269,7 +271,7 @@ def kind_weights(clutter: dict, cls: str) -> dict[str, float]:
     optional ``clutter.kinds.<class>`` weights laid over them (a facility with more newspapers).
 
     >>> kind_weights({"kinds": {"metal": {"foil": 0.0}}}, "metal")
-    {'can': 0.65, 'foil': 0.0}
+    {'can': 0.8, 'foil': 0.0}
     """
     return {**CLASS_KINDS[cls], **{k: float(w) for k, w in clutter.get("kinds", {}).get(cls, {}).items()}}
 
@@ -302,6 +304,12 @@ FILM_UNTINTED = 0.6
 #: Films and bags are see-through more often than rigid plastics: their share is the preset's
 #: ``surfaces.clear_plastic`` to this power (0.6 -> 0.77, 0.7 -> 0.84; 0 and 1 stay).
 FILM_CLEAR_EXP = 0.5
+#: (m) how far in from a torn board edge the liner is torn off, baring the ridged fluting. Round 12's lead:
+#: real board shows torn corrugated edges; 0-1.2 cm left most torn edges clean.
+BOARD_PEEL = (0.004, 0.02)
+#: Bottles are clear PET more often than trays and cups: their see-through share is ``clear_plastic`` to
+#: this power (0.6 -> 0.77). Round 12's lead: real frames show several clear crushed bottles catching light.
+BOTTLE_CLEAR_EXP = 0.5
 
 
 def _film_gloss(rng: np.random.Generator, transmission: float, dark: bool, tinted: bool = False) -> dict:
@@ -359,7 +367,7 @@ def _material(rng: np.random.Generator, cls: str, kind: str, surfaces: dict | No
             m["corrugated"] = _r(rng, 0.05, 0.2)
         if kind != "paper_bag":  # flute pitch (m): B to A flute, seen on the cut edges
             m["flute"] = round(float(rng.uniform(0.0065, 0.0085)), 4)
-            m["peel"] = round(float(rng.uniform(0.0, 0.012)), 4)  # liner torn off along torn edges (m)
+            m["peel"] = round(float(rng.uniform(*BOARD_PEEL)), 4)  # liner torn off along torn edges (m)
             # used board is mottled (materials._board_mottle); coated package prints less so. Its own
             # stream: no other knob moves
             mottle = float(np.random.default_rng([seed, 23]).uniform(0.5, 1.0))
@@ -368,6 +376,8 @@ def _material(rng: np.random.Generator, cls: str, kind: str, surfaces: dict | No
         clear = float(s.get("clear_plastic", 0.6))
         if cls == "soft_plastic":  # films and bags: mostly see-through (FILM_CLEAR_EXP)
             clear = clear**FILM_CLEAR_EXP
+        elif kind == "bottle":  # drink bottles: mostly clear PET (BOTTLE_CLEAR_EXP)
+            clear = clear**BOTTLE_CLEAR_EXP
         options = PLASTICS[cls]
         see_through = [o for o in options if o[1][1] > 0]
         opaque = [o for o in options if o[1][1] == 0]
