@@ -474,14 +474,15 @@ def test_new_photo_subjects_draw_and_differ_from_each_other_and_the_old_ones():
                 assert np.abs(sig[a] - sig[b]).sum() > 0.06, (a, b)
 
 
-def _photo_areas(kind: str, seeds, monkeypatch) -> list[list[float]]:
-    """For each seed, the photos' areas as fractions of the print's area (recorded while drawing)."""
-    seen: list[float] = []
+def _photos(kind: str, seeds, monkeypatch) -> list[list[tuple[str | None, float]]]:
+    """For each seed, the photos drawn on the print (recorded while drawing): their subject (style, None when
+    the page picks one) and their area as a fraction of the print's area."""
+    seen: list[tuple[str | None, float]] = []
     photo = prints._Page.photo
 
-    def spy(page, x, y, w, h, *args, **kw):
-        seen.append(w * h / (page.w * page.h))
-        return photo(page, x, y, w, h, *args, **kw)
+    def spy(page, x, y, w, h, style=None, *args, **kw):
+        seen.append((style, w * h / (page.w * page.h)))
+        return photo(page, x, y, w, h, style, *args, **kw)
 
     monkeypatch.setattr(prints._Page, "photo", spy)
     out = []
@@ -491,6 +492,11 @@ def _photo_areas(kind: str, seeds, monkeypatch) -> list[list[float]]:
         prints.make_print(kind, s, SIZES[kind], 500)
         out.append(list(seen))
     return out
+
+
+def _photo_areas(kind: str, seeds, monkeypatch) -> list[list[float]]:
+    """For each seed, the photos' areas as fractions of the print's area."""
+    return [[area for _, area in drawn] for drawn in _photos(kind, seeds, monkeypatch)]
 
 
 def _pack_backs(kind: str, seeds, monkeypatch) -> set[int]:
@@ -513,23 +519,9 @@ def _pack_backs(kind: str, seeds, monkeypatch) -> set[int]:
     return backs
 
 
-def _photo_styles(kind: str, seeds, monkeypatch) -> list[list[str]]:
+def _photo_styles(kind: str, seeds, monkeypatch) -> list[list[str | None]]:
     """For each seed, the subjects (styles) of the photos drawn on the print."""
-    seen: list[str] = []
-    photo = prints._Page.photo
-
-    def spy(page, x, y, w, h, style=None, *args, **kw):
-        seen.append(style)
-        return photo(page, x, y, w, h, style, *args, **kw)
-
-    monkeypatch.setattr(prints._Page, "photo", spy)
-    out = []
-    for s in seeds:
-        prints._cached.cache_clear()
-        seen.clear()
-        prints.make_print(kind, s, SIZES[kind], 500)
-        out.append(list(seen))
-    return out
+    return [[style for style, _ in drawn] for drawn in _photos(kind, seeds, monkeypatch)]
 
 
 @pytest.mark.parametrize("kind", ["package", "snack"])
