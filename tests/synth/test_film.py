@@ -249,9 +249,10 @@ def test_clear_film_in_cycles_shows_what_lies_under_it_and_keeps_its_mask():
     assert lift < 40, runs  # ... and dark things under clear film stay dark
 
 
-HIGHLIGHT_SCRIPT = r"""
-from scipy import ndimage
-from zerowaste.synth.objects import build_mesh, puffed_bag
+#: A Cycles scene shared by the bag tests: a puffed bag (category 4, mesh seed argv[2]) and a flat piece
+#: (category 1; FILM_KIND and FILM_SEED filled in by each script) under one area lamp, material knobs in
+#: argv[1]; it leaves ``rgb`` (H, W, 3) and ``seg``.
+BAG_SCENE = r"""
 res = (360, 204)
 w, h = top_down(res, 16, light=0.03, height=0.9)
 knobs, seed = json.loads(sys.argv[1]), int(sys.argv[2])
@@ -263,7 +264,7 @@ bag = mesh_object("bag", puffed)
 bag.set_location([-0.2, 0, 0])
 _assign(bag, make_material(knobs, size=(0.32, 0.42), seed=3))
 deform = {"crumple": 0.02, "frequency": 9.0, "folds": 1, "bend": 0.1, "crush": 0.3, "dents": 2}
-film = build_mesh({"kind": "film", "size": [0.34, 0.4, 0.0], "seed": seed, "deform": deform})
+film = build_mesh({"kind": FILM_KIND, "size": [0.34, 0.4, 0.0], "seed": FILM_SEED, "deform": deform})
 film.verts[:, 2] -= film.verts[:, 2].min() - 0.002
 sheet = mesh_object("film", film)
 sheet.set_location([0.22, 0, 0])
@@ -271,8 +272,15 @@ _assign(sheet, make_material(knobs, size=(0.34, 0.4), seed=4))
 label((belt, bag, sheet), (0, 4, 1))
 area_lamp([0.3, 0.4, 1.4], 0.4, 25)
 data = bproc.renderer.render(verbose=False)
-rgb = np.clip(data["colors"][0][..., :3], 0, 255).astype(float).mean(-1)
+rgb = np.clip(data["colors"][0][..., :3], 0, 255).astype(float)
 seg = np.asarray(data["category_id_segmaps"][0])
+"""
+
+HIGHLIGHT_SCRIPT = r"""
+from scipy import ndimage
+from zerowaste.synth.objects import build_mesh, puffed_bag
+""" + BAG_SCENE.replace("FILM_KIND", '"film"').replace("FILM_SEED", "seed") + r"""
+rgb = rgb.mean(-1)
 got = {}
 for name, cid in (("puffed", 4), ("flat", 1)):
     inside = seg == cid

@@ -18,6 +18,7 @@ from zerowaste.synth.objects import BAG_WRINKLE, crinkle_patches, crinkles
 from zerowaste.synth.params import _material
 
 from .conftest import result, run_in_blender
+from .test_film import BAG_SCENE
 
 
 def _block_std(z: np.ndarray, block: int) -> np.ndarray:
@@ -77,27 +78,7 @@ from zerowaste.synth.objects import build_mesh, puffed_bag
 override = json.loads(sys.argv[3])
 for k, v in override.items():
     setattr(materials, k, tuple(v) if isinstance(v, list) else v)
-res = (360, 204)
-w, h = top_down(res, 16, light=0.03, height=0.9)
-knobs, seed = json.loads(sys.argv[1]), int(sys.argv[2])
-belt = mesh_object("belt", grid(w * 1.2, h * 1.2, 2, 2))
-_assign(belt, make_material({"family": "belt", "color": [0.03] * 3, "roughness": 0.9}, size=(w, h)))
-puffed = puffed_bag(np.random.default_rng(seed), (0.32, 0.42), {"crumple": 0.02, "frequency": 18.0})
-puffed.verts[:, 2] -= puffed.verts[:, 2].min() - 0.002
-bag = mesh_object("bag", puffed)
-bag.set_location([-0.2, 0, 0])
-_assign(bag, make_material(knobs, size=(0.32, 0.42), seed=3))
-deform = {"crumple": 0.02, "frequency": 9.0, "folds": 1, "bend": 0.1, "crush": 0.3, "dents": 2}
-film = build_mesh({"kind": "bag", "size": [0.34, 0.4, 0.0], "seed": 7, "deform": deform})
-film.verts[:, 2] -= film.verts[:, 2].min() - 0.002
-sheet = mesh_object("film", film)
-sheet.set_location([0.22, 0, 0])
-_assign(sheet, make_material(knobs, size=(0.34, 0.4), seed=4))
-label((belt, bag, sheet), (0, 4, 1))
-area_lamp([0.3, 0.4, 1.4], 0.4, 25)
-data = bproc.renderer.render(verbose=False)
-rgb = np.clip(data["colors"][0][..., :3], 0, 255).astype(float)
-seg = np.asarray(data["category_id_segmaps"][0])
+""" + BAG_SCENE.replace("FILM_KIND", '"bag"').replace("FILM_SEED", "7") + r"""
 from scipy import ndimage
 grey = rgb.mean(-1)
 fine = np.abs(grey - ndimage.uniform_filter(grey, 5))  # detail a few px across: fold lines, glints
