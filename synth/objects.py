@@ -793,23 +793,8 @@ def _triangulate_lattice(flat: np.ndarray, faces: list[tuple[int, ...]]) -> list
     return list(map(tuple, t.tolist()))
 
 
-def _edge_curl(rng: np.random.Generator, xy: np.ndarray, amount: float, box=None) -> np.ndarray:
-    """Lift near the outline (edges and corners curl up off the belt): up to ``amount`` m, per side.
-
-    ``box`` (lo, hi): the footprint (default: the points' bounding box)."""
-    lo, hi = box if box is not None else (xy.min(axis=0), xy.max(axis=0))
-    c, half = (lo + hi) / 2, np.maximum((hi - lo) / 2, 1e-6)
-    u = (xy - c) / half  # -1..1 over the footprint
-    lift = np.zeros(len(xy))
-    for k in range(2):
-        for side in (-1.0, 1.0):
-            edge = np.clip((side * u[:, k] - 0.7) / 0.3, 0, 1) ** 2
-            lift = np.maximum(lift, edge * amount * rng.uniform(0, 1) ** 2)
-    return lift
-
-
 def roll_up(v: np.ndarray, point: np.ndarray, normal: np.ndarray, radius: float, base: float = 0.0,
-            stop: float = math.inf) -> np.ndarray:
+            stop: float = math.inf, rigid: bool = False) -> np.ndarray:
     """Roll the part of ``v`` beyond the line through ``point`` (on the side of the unit 2-D ``normal``)
     up round a horizontal cylinder of ``radius`` m whose bottom touches the line at height ``base``.
 
@@ -817,7 +802,9 @@ def roll_up(v: np.ndarray, point: np.ndarray, normal: np.ndarray, radius: float,
     ``d / radius`` rad at ``radius - h`` from it, so stacked layers (and a page block's two faces)
     stay concentric, their gaps kept; a long part rolls past upright and back over the page (a
     curled corner, a rolled edge). ``stop`` (rad): the roll turns no further, the rest runs on
-    straight (``pi``: a flap folded back flat over the page round a soft hinge).
+    straight (``pi``: a flap folded back flat over the page round a soft hinge). Relief standing
+    higher than ``radius`` is squeezed to a fifth of it (a roll never turns inside out), unless ``rigid``:
+    then it turns with the part unchanged (a flap at a crease, :func:`crease_flap`).
 
     >>> v = np.array([[-0.01, 0.0, 0.0], [0.05 * math.pi / 2, 0.0, 0.0], [0.01 * math.pi + 0.05, 0.0, 0.0]])
     >>> np.round(roll_up(v, np.zeros(2), np.array([1.0, 0.0]), 0.05)[:2], 4).tolist()
@@ -830,7 +817,9 @@ def roll_up(v: np.ndarray, point: np.ndarray, normal: np.ndarray, radius: float,
     on = d > 0
     theta = np.minimum(d[on] / radius, stop)
     run = d[on] - theta * radius  # beyond the stop: straight on along the tangent
-    r = np.maximum(radius - (v[on, 2] - base), 0.2 * radius)
+    r = radius - (v[on, 2] - base)
+    if not rigid:
+        r = np.maximum(r, 0.2 * radius)
     out[on, :2] += (r * np.sin(theta) + run * np.cos(theta) - d[on])[:, None] * normal
     out[on, 2] = base + radius - r * np.cos(theta) + run * np.sin(theta)
     return out
@@ -1010,15 +999,7 @@ def crease_flap(v: np.ndarray, point: np.ndarray, normal: np.ndarray, angle: flo
     >>> np.round(crease_flap(v, np.zeros(2), np.array([1.0, 0.0]), math.pi / 2, 0.002, 0.0), 4).tolist()
     [[-0.01, 0.0, 0.0], [0.0, 0.0, 0.0], [0.002, 0.0, 0.0989]]
     """
-    out = v.copy()
-    d = (v[:, :2] - point) @ normal
-    on = d > 0
-    theta = np.minimum(d[on] / hinge, angle)  # round the hinge, then straight on
-    run = d[on] - theta * hinge
-    r = hinge - (v[on, 2] - base)  # (relief above the crease turns rigidly with the flap)
-    out[on, :2] += (r * np.sin(theta) + run * np.cos(theta) - d[on])[:, None] * normal
-    out[on, 2] = base + hinge - r * np.cos(theta) + run * np.sin(theta)
-    return out
+    return roll_up(v, point, normal, hinge, base, stop=angle, rigid=True)
 
 
 def _lattice_diagonal(v: np.ndarray, faces) -> float:
