@@ -15,6 +15,7 @@ import math
 
 import numpy as np
 
+from zerowaste.synth.params import FILM_TINTED
 from zerowaste.synth.prints import INK_ONLY, KINDS, back_print, make_print, print_extent
 
 
@@ -322,8 +323,6 @@ def _hazy(nt, colour, haze: float, ink):
     return node.outputs[2]
 
 
-#: A film whose colour spans more than this (max - min channel) is tinted: no fine streak bump.
-FILM_TINTED = 0.2
 #: A film's fold lines in its own colour (:func:`_film_fold_lines`): how much darker its sharpest valleys
 #: and how much lighter its sharpest ridges, and the bends (Cycles' Pointiness off 0.5) where a line
 #: starts to show and where it is at full strength (a puffed bag's broad dome must not count: from

@@ -301,6 +301,9 @@ FILM_TINT_SPECULAR = 0.2
 #: every see-through colour (7 of 10 tinted). Round 11's judge: real film on the line is mostly clear or
 #: milky (wrappers, labels); ours were often plain tinted sheets. Films tinted: 70 % -> 28 % of see-through.
 FILM_UNTINTED = 0.6
+#: A film whose colour spans more than this (max - min channel) is tinted (materials: a faint sheen, no
+#: fine streak bump; :data:`FILM_UNTINTED`: the clear and milky ones are the rest).
+FILM_TINTED = 0.2
 #: Films and bags are see-through more often than rigid plastics: their share is the preset's
 #: ``surfaces.clear_plastic`` to this power (0.6 -> 0.77, 0.7 -> 0.84; 0 and 1 stay).
 FILM_CLEAR_EXP = 0.5
@@ -383,7 +386,7 @@ def _material(rng: np.random.Generator, cls: str, kind: str, surfaces: dict | No
         opaque = [o for o in options if o[1][1] == 0]
         pool = see_through if rng.random() < clear else opaque
         if kind == "film" and pool is see_through and rng.random() < FILM_UNTINTED:  # (this material's own stream)
-            pool = [o for o in see_through if np.ptp(o[0]) <= 0.2]
+            pool = [o for o in see_through if np.ptp(o[0]) <= FILM_TINTED]
         colour, (t_lo, t_hi) = pool[int(rng.integers(len(pool)))]
         m["color"] = [round(float(c), 4) for c in np.clip(np.array(colour) * rng.uniform(0.9, 1.05), 0, 1)]
         m["transmission"] = _r(rng, t_lo, t_hi) if t_hi > 0 else 0.0
