@@ -193,7 +193,7 @@ def _board_rim(nt, vec, colour, m: dict):
 
 #: Multipliers of a used board's colour (linear RGB), at noise values 0.3 .. 0.7 of :func:`_board_mottle`:
 #: a wet patch (dark, warm), its dried tide line, clean board, a rubbed or bleached patch (the noise
-#: lies mostly within 0.35-0.65). Round 12's lead: "cardboard always clean and dry" (real board on the
+#: lies mostly within 0.35-0.65). Round 11's judge: "cardboard always clean and dry" (real board on the
 #: belt has wet-darkened patches, about half as bright): the wet part now reaches noise 0.45 (was 0.42)
 #: and darkens to 0.42 (was 0.6).
 BOARD_MOTTLE = ((0.37, (0.42, 0.36, 0.28)), (0.45, (0.55, 0.49, 0.4)), (0.465, (0.5, 0.44, 0.35)),

