@@ -2492,13 +2492,13 @@ def _coupons(p: _Page, y: float, h: float, bg) -> None:
         x = gap + i * (cw + gap)
         paper = p.paper if rng.random() < 0.7 else (250, 240, 180)  # bare stock, or a yellow coupon
         p.rect(x, y, cw, h, paper)
-        dash = max(1.0, h * 0.06)
+        dash, thin = max(1.0, h * 0.06), max(0.25, 0.8 / p.k)  # (a dash's length, the line's width)
         for t in np.arange(0, cw, dash * 2):  # the dashed cut line, top and bottom
-            p.rect(x + t, y, min(dash, cw - t), max(0.25, 0.8 / p.k), line)
-            p.rect(x + t, y + h - max(0.25, 0.8 / p.k), min(dash, cw - t), max(0.25, 0.8 / p.k), line)
+            p.rect(x + t, y, min(dash, cw - t), thin, line)
+            p.rect(x + t, y + h - thin, min(dash, cw - t), thin, line)
         for t in np.arange(0, h, dash * 2):
-            p.rect(x, y + t, max(0.25, 0.8 / p.k), min(dash, h - t), line)
-            p.rect(x + cw - max(0.25, 0.8 / p.k), y + t, max(0.25, 0.8 / p.k), min(dash, h - t), line)
+            p.rect(x, y + t, thin, min(dash, h - t), line)
+            p.rect(x + cw - thin, y + t, thin, min(dash, h - t), line)
         save = str(rng.choice([f"SAVE ${int(rng.integers(1, 4))}.00", f"{int(rng.integers(2, 6)) * 10}% OFF", "2 FOR 1",
                                f"{int(rng.integers(50, 99))}c OFF"]))
         size = min(h * 0.28, cw * 0.55 / max(1e-6, p.text_width(save, 1.0, "sans_bold")))
