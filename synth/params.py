@@ -710,7 +710,9 @@ def camera_look(post_p: dict, seed: int) -> dict:
     for key in ("defocus_patches", "smear"):  # soft and smeared patches anywhere in the frame
         out[key] = round(_u(rng, post_p.get(key, (0.0, 0.0))), 4)
     out["saturation"] = round(_u(rng, post_p.get("saturation", (0.0, 0.0))), 4)  # chroma boost
-    out["contrast"] = round(_u(rng, post_p.get("contrast", (0.0, 0.0))), 4)  # the tone curve's S (drawn last)
+    out["contrast"] = round(_u(rng, post_p.get("contrast", (0.0, 0.0))), 4)  # the tone curve's S
+    if "auto_exposure" in post_p:  # the camera's metering (drawn last; absent, the look keeps its old keys)
+        out["auto_exposure"] = round(_u(rng, post_p["auto_exposure"]), 4)
     return out
 
 
