@@ -134,6 +134,7 @@ FIT_RANGES: tuple[FitRange, ...] = (
     FitRange("clutter.size_skew", 1.0, 3.0, span=False),  # piece sizes lean large (1: uniform in size_scale)
     FitRange("post.saturation", 0.0, 0.6),            # the camera's chroma boost (share added to the colours)
     FitRange("post.contrast", 0.0, 0.9),              # the tone curve's S in the mid-tones (0: plain sRGB)
+    FitRange("post.auto_exposure", 0.0, 1.0),         # share of the metering correction the camera applies
 )
 
 
