@@ -604,6 +604,25 @@ def _scale_colour(nt, colour, factor):
     return node.outputs["Vector"]
 
 
+#: Roughness of the belt's bare rubber, of its dustiest smears, and how much a wet patch takes off. Round 13:
+#: 0.5 / 0.85 / 0.3 left wet patches at 0.2, mirrors that caught the bars and the hotspot as round bright
+#: blotches on the open belt (default, seed 81000); worn conveyor rubber is matte with a faint sheen at most.
+BELT_ROUGHNESS = (0.72, 0.92, 0.12)
+#: Debris specks on the belt: where a fine noise plus ``SPECK_DRIFT`` times a coarse one (the drifts they gather
+#: in), over ``1 + SPECK_DRIFT``, peaks above ``SPECK_THRESHOLD`` (less a little for a dirtier belt). Round 13: a
+#: drift of 0.5 and a threshold of 0.667 strewed light flakes evenly over the open belt of mrf-b (seed 81000,
+#: frames 2-3: they stayed with the litter off), confetti.
+#: A drift of 1 and 0.675 leave a few specks gathered in drifts (0.04 % of a mrf-b belt lit evenly, was 0.18 %;
+#: 0.69 left none).
+SPECK_DRIFT, SPECK_THRESHOLD = 1.0, 0.675
+#: Linear colours of the specks: the dim ones as multiples of the dust's albedo, the light ones (paper crumbs).
+#: (1.6 times the dust and light crumbs of 0.3, sRGB 0.58, shone against the near-black belt like snow; trodden
+#: crumbs are dirty: 0.14 is sRGB 0.41.)
+SPECK_COLOURS = ((1.3, 1.27, 1.2), (0.14, 0.135, 0.125))
+#: The belt's specular level (Principled "Specular IOR Level"; 0.5 is a plain dielectric): dust and wear dull it.
+BELT_SPECULAR = 0.3
+
+
 def belt_look(belt: dict) -> dict:
     """The per-scene look of the belt, drawn from ``belt["seed"]`` and its grey, dirt and wear (pure).
 
@@ -636,8 +655,8 @@ def make_belt_material(belt: dict, name: str = "belt"):
 
     Layers, in metres of belt (the running direction is x): a large-scale brightness swing, long
     lighter dusty smears and fine streaks along the belt, scuffed tracks of thin lines, dark wet
-    patches with a glossy sheen, and small light debris specks (paper shreds, crumbs). Dusty areas
-    are matte, bare and wet rubber shines.
+    patches with a faint sheen, and small light debris specks (paper shreds, crumbs). All of it is
+    matte (:data:`BELT_ROUGHNESS`): dusty areas most, bare and wet rubber a little less.
     """
     mat, nt, bsdf = _nodes(name)
     look = belt_look(belt)
@@ -675,18 +694,23 @@ def make_belt_material(belt: dict, name: str = "belt"):
     # gathered in drifts; most are grey, a few are white paper.
     speck_n = _noise(nt, _belt_coords(nt, pos, rng, 0.6, angle), 40.0, 2.0, 0.65)
     drift = _noise(nt, _belt_coords(nt, pos, rng), 2.5, 1.0)
-    peaks = _math(nt, "MULTIPLY_ADD", drift, 0.5, speck_n, clamp=False)
-    t = 1.0 - 0.5 * look["specks"]
-    speck = _ramp(nt, peaks, t, t + 0.012)
+    # (scaled back into 0..1: a ColorRamp clamps its input, so no threshold above 1 could ever be reached)
+    peaks = _math(nt, "MULTIPLY", _math(nt, "MULTIPLY_ADD", drift, SPECK_DRIFT, speck_n, clamp=False),
+                  1.0 / (1.0 + SPECK_DRIFT))
+    t = SPECK_THRESHOLD - 0.5 * look["specks"] / (1.0 + SPECK_DRIFT)
+    speck = _ramp(nt, peaks, t, t + 0.008)
     shade = _ramp(nt, _noise(nt, _belt_coords(nt, pos, rng), 12.0, 1.0), 0.45, 0.65)
-    crumb = _mix(nt, shade, (d * 1.6, d * 1.55, d * 1.45, 1.0), (0.3, 0.29, 0.27, 1.0))
+    dim, light = SPECK_COLOURS
+    crumb = _mix(nt, shade, tuple(d * c for c in dim) + (1.0,), (*light, 1.0))
     colour = _mix(nt, speck, colour, crumb)
     # Grain: a faint speckle so the rubber never looks like flat paint.
     grain = _math(nt, "MULTIPLY_ADD", _noise(nt, pos, 400.0, 0.0), 0.3, 0.85, clamp=False)
     colour = _scale_colour(nt, colour, grain)
     nt.links.new(colour, bsdf.inputs["Base Color"])
-    rough = _math(nt, "MULTIPLY_ADD", smear, 0.35, 0.5)
-    _set(nt, bsdf.inputs["Roughness"], _math(nt, "MULTIPLY_ADD", wet, -0.3, rough))
+    bare_rough, dusty_rough, wet_gloss = BELT_ROUGHNESS
+    rough = _math(nt, "MULTIPLY_ADD", smear, dusty_rough - bare_rough, bare_rough)
+    _set(nt, bsdf.inputs["Roughness"], _math(nt, "MULTIPLY_ADD", wet, -wet_gloss, rough))
+    bsdf.inputs["Specular IOR Level"].default_value = BELT_SPECULAR
     return mat
 
 

@@ -11,7 +11,7 @@ import pytest
 
 from zerowaste.synth.compare import frame_stats, to_analysis
 from zerowaste.synth.params import camera_look, frame_seed, sample_scene
-from zerowaste.synth.post import codec, defocus, postprocess, tone_curve
+from zerowaste.synth.post import AE_LIMIT, auto_exposure, codec, defocus, postprocess, tone_curve
 from zerowaste.synth.presets import PresetError, load_preset
 
 OFF = {"motion_blur_px": 0.0, "vignette": 0.0, "noise": 0.0, "exposure": 1.0, "seed": 0}
@@ -101,3 +101,50 @@ def test_the_contrast_knob_comes_from_the_preset_and_is_checked():
                          ("[0.3, 0.1]", "low 0.3 > high 0.1"), ("abc", "[low, high] pair")):
         with pytest.raises(PresetError, match=__import__("re").escape(message)):
             load_preset("default", [f"post.contrast={bad}"])
+
+
+def test_auto_exposure_exposes_a_paper_heavy_frame_down_and_a_belt_heavy_one_up():
+    """The camera meters each frame: a frame half-covered by white paper gets less light, a frame of open
+    belt more, by ``share`` of the way (in log) to the reference, within the meter's range."""
+    lin = np.full((40, 80, 3), 0.02, np.float32)  # dark belt (linear)
+    paper, belt = lin.copy(), lin.copy()
+    paper[:, :40] = 0.4  # half white paper: metered 0.21
+    belt[:, :8] = 0.4  # a tenth paper: metered 0.058
+    ref = 0.115
+    assert auto_exposure(paper, 1.0, ref) == pytest.approx(ref / 0.21, rel=1e-3)
+    assert auto_exposure(belt, 1.0, ref) == pytest.approx(ref / 0.058, rel=1e-3)
+    half = auto_exposure(paper, 0.5, ref)
+    assert half == pytest.approx((ref / 0.21) ** 0.5, rel=1e-3) and ref / 0.21 < half < 1.0
+    assert auto_exposure(paper, 0.0, ref) == 1.0
+    # within the meter's range: all paper is exposed down by AE_LIMIT at most, a black frame up by as much
+    assert auto_exposure(np.full_like(lin, 0.9), 1.0, ref) == 1 / AE_LIMIT
+    assert auto_exposure(np.zeros_like(lin), 1.0, ref) == AE_LIMIT
+    glint = paper.copy()
+    glint[:2, :2] = 50.0  # a specular glint meters as white, not as 50 times paper white
+    assert auto_exposure(glint, 1.0, ref) == pytest.approx(auto_exposure(paper, 1.0, ref), rel=0.02)
+
+
+def test_auto_exposure_in_the_camera_brings_frames_of_unlike_brightness_together():
+    """Through the whole camera (exposure 1, nothing else), a bright and a dark frame end closer in mean
+    luminance with the metering than without; without the knob the frame is untouched by it."""
+    dark, bright = _scene(0).astype(np.float32) * 0.4, np.clip(_scene(0).astype(np.float32) * 1.6, 0, 255)
+    frames = [dark.astype(np.uint8), bright.astype(np.uint8)]
+    plain = [postprocess(f, OFF).mean() for f in frames]
+    metered = [postprocess(f, {**OFF, "auto_exposure": 0.8}).mean() for f in frames]
+    assert metered[1] / metered[0] < 0.6 * plain[1] / plain[0]
+    assert np.array_equal(postprocess(frames[0], OFF), postprocess(frames[0], {**OFF, "auto_exposure": 0.0}))
+
+
+def test_the_auto_exposure_knob_comes_from_the_preset_and_is_checked():
+    assert "auto_exposure" not in camera_look({}, 1)  # absent: off, and the look keeps its keys
+    for s in range(5):  # drawn last: every other knob keeps its value
+        plain, metered = camera_look({"contrast": [0.1, 0.2]}, s), camera_look(
+            {"contrast": [0.1, 0.2], "auto_exposure": [0.3, 0.6]}, s)
+        assert 0.3 <= metered.pop("auto_exposure") <= 0.6 and plain == metered
+    for name in ("default", "mrf-a", "mrf-b"):
+        lo, hi = load_preset(name)["post"]["auto_exposure"]
+        assert 0 < lo <= hi <= 1
+    for bad, message in (("[0.5, 1.2]", "must not go above 1"), ("[-0.1, 0.1]", "must not go below 0"),
+                         ("[0.3, 0.1]", "low 0.3 > high 0.1")):
+        with pytest.raises(PresetError, match=__import__("re").escape(message)):
+            load_preset("default", [f"post.auto_exposure={bad}"])
