@@ -110,10 +110,11 @@ def test_a_puffed_bag_narrows_to_a_tied_neck_and_is_one_sheet():
 
 
 def test_wrinkles_ripple_the_top_of_a_puffed_bag():
-    """Over the puffed bags of seeds 0-39 (11), a quadratic dome fitted to each one's top leaves mm-scale
-    relief (its wrinkles and sag folds): median 2.25 mm (1.50-4.23), each bag 27-64 mm high. Round 11b
+    """Over the puffed bags of seeds 0-39 (7), a quadratic dome fitted to each one's top leaves mm-scale
+    relief (its wrinkles and sag folds): median 2.10 mm (1.6-3.2), each bag 31-53 mm high. Round 11b
     (a taut skin: fewer, shallower sag folds, half the skin wrinkles) lowered them from 3.43 mm
-    (2.05-5.75) and 31-83 mm: 'lumpy relief everywhere, a glint on every lump' (the lead)."""
+    (2.05-5.75) and 31-83 mm: 'lumpy relief everywhere, a glint on every lump' (the lead); round 13
+    (fewer puffed bags: objects.BAG_PUFFED) left 7 of the 11 (2.25 mm, 1.50-4.23; 27-64 mm high)."""
     ptp, ripple = [], []
     for seed in range(40):
         if np.random.default_rng(seed).random() >= objects.BAG_PUFFED:
@@ -125,7 +126,7 @@ def test_wrinkles_ripple_the_top_of_a_puffed_bag():
         design = np.c_[np.ones(len(z)), z[:, 0], z[:, 1], z[:, 0] ** 2, z[:, 1] ** 2, z[:, 0] * z[:, 1]]
         ptp.append(np.ptp(v[:, 2]))
         ripple.append((z[:, 2] - design @ np.linalg.lstsq(design, z[:, 2], rcond=None)[0]).std())
-    assert len(ptp) >= 8 and min(ptp) > 0.02 and np.median(ptp) > 0.035, np.round(ptp, 3)
+    assert len(ptp) >= 5 and min(ptp) > 0.02 and np.median(ptp) > 0.035, np.round(ptp, 3)
     assert min(ripple) > 0.001 and 0.0015 < np.median(ripple) < 0.004 and max(ripple) < 0.012, np.round(ripple, 4)
 
 
