@@ -1276,8 +1276,10 @@ class _Page:
         lines = min(int((h * self.k - true_px) // pitch) + 1, total)
         if wpx <= 0 or lines <= 0 or h < size_mm:
             return 0.0
-        # A few lines (headlines, captions) start at a word; running text is cut anywhere.
-        x0 = 0 if lines <= 3 else int(self.rng.integers(0, block.size[0] - wpx + 1))
+        # Lines start at a word. (Running text was cut anywhere across the block: where a crop began right
+        # of a line that ends early, the line was blank -- ~6 % of all lines, random light dashes down every
+        # column. Paragraph ends inside a column are drawn by _news_column.)
+        x0 = 0
         y0 = round(int(self.rng.integers(0, total - lines + 1)) * pitch)
         mask = block.crop((x0, y0, x0 + wpx, y0 + max(1, round(lines * pitch))))
         self.img.paste((*fill, 255), tuple(self.px(x, y)), mask)
@@ -2056,25 +2058,53 @@ def _letter(p: _Page) -> None:
         p.paragraph(m, ys + 3 * pitch, p.w * 0.3, pitch, size, face, ink)
 
 
-#: Newspaper body text: size (mm, em), leading, ink. Dense near-black text on newsprint averages to
-#: the light grey of a page seen from a metre away (see ``paragraph``: small text is area-averaged).
-NEWS_BODY = {"size": (2.3, 2.7), "leading": 1.2, "ink": (45, 45, 48)}
+#: Newspaper body text: size (mm, em), leading, ink. Newsprint ink is black, but coldset presses lay it
+#: thin on grey absorbent stock: text in the reference frames is faint grey lines, never near-black (a
+#: 50 px square of text on real_2's page at left centre: mean 202, brightest 5 % 229, darkest 5 % only
+#: 171). Round 12's ink (45) put a 12 cm block at thumbnail density 28 levels under its newsprint (195
+#: vs 223) and its lines near-black in close-ups; this one 23 (200). Dense grey text on newsprint
+#: averages to the light grey of a page seen from a metre away (``paragraph``: small text is area-averaged).
+NEWS_BODY = {"size": (2.3, 2.7), "leading": 1.2, "ink": (78, 78, 80)}
+#: Newspaper headline ink: darker than the body (bold type prints heavier), still not the ink of a flyer.
+NEWS_HEAD_INK = (38, 38, 40)
+#: Paragraph breaks down a newspaper column: the chance of one every 4-17 lines, and the share of them that
+#: leave a blank line (the others only indent the next line an em, as newspapers do). Round 12 left a blank
+#: line at every break (35 % of the steps, ~3.3 per 100 lines): at 640 px the blank lines lined up with the
+#: gutters as a grid of light dashes. Now ~1.4 per 100 lines.
+NEWS_BREAKS = 0.6
+NEWS_BLANK_LINES = 0.25
+#: Share of paragraph breaks in a column that carry a bold subhead (a blank line above it). Round 12's 0.3 of
+#: its breaks (0.9 per 100 lines) put a short dark dash every ~100 lines of every column: rows of them read as
+#: a brick grid at thumbnail size. Now ~0.45 per 100 lines.
+NEWS_SUBHEADS = 0.08
 
 
-def _news_column(p: _Page, x: float, y: float, w: float, h: float, body: float, face: str) -> None:
-    """Running text down one column (one paste), opened up by blank lines and a few bold subheads."""
-    rng, ink, lead = p.rng, NEWS_BODY["ink"], NEWS_BODY["leading"]
+def _news_column(p: _Page, x: float, y: float, w: float, h: float, body: float, face: str,
+                 ink=None, subheads: float = NEWS_SUBHEADS) -> None:
+    """Running text down one column (one paste) in paragraphs: a break indents the next line an em, some
+    leave a blank line (:data:`NEWS_BREAKS`, :data:`NEWS_BLANK_LINES`), a share ``subheads`` of them a bold
+    subhead.
+
+    ``ink``: the text colour (default the newspaper body's, :data:`NEWS_BODY`).
+    """
+    rng, lead = p.rng, NEWS_BODY["leading"]
+    ink = NEWS_BODY["ink"] if ink is None else ink
     pitch = p.paragraph(x, y, w, h, body, face, ink, lead)  # mm between lines as pasted
     if pitch <= 0:
         return
     line = int(rng.integers(4, 18))
     while (line + 3) * pitch < h:
-        if rng.random() < 0.35:  # a blank line between paragraphs, sometimes followed by a subhead
-            p.rect(x, y + line * pitch, w, pitch, p.paper)
-            if rng.random() < 0.3:
-                p.rect(x, y + (line + 1) * pitch, w, pitch, p.paper)
+        if rng.random() < NEWS_BREAKS:
+            blank = 2 if rng.random() < subheads else int(rng.random() < NEWS_BLANK_LINES)
+            end = float(rng.uniform(0.15, 0.9)) * w  # the paragraph's last line ends short (ragged)
+            p.rect(x + end, y + (line - 1) * pitch, w - end, pitch, p.paper)
+            if blank:  # a blank line (and, at 2, a subhead in the next)
+                p.rect(x, y + line * pitch, w, blank * pitch, p.paper)
+            if blank == 2:
                 p.paragraph(x, y + (line + 1) * pitch, w * float(rng.uniform(0.4, 1.0)), pitch, body * 1.1,
                             "serif_bold", ink, lead)
+            else:
+                p.rect(x, y + (line + blank) * pitch, body, pitch, p.paper)  # the next paragraph's indent
         line += int(rng.integers(4, 18))
 
 
@@ -2085,7 +2115,7 @@ def _news_story(p: _Page, x: float, y: float, span: int, cw: float, gut: float, 
     ``style`` (see :func:`_news_style`) sets the paper's headline scale and faces, its photo share and
     whether a photo may head the story (above its headline) and a coloured kicker may sit over the headline.
     """
-    rng, ink = p.rng, (25, 25, 28)
+    rng, ink = p.rng, NEWS_HEAD_INK
     st = style or {"head": 1.0, "photo": 0.45, "sans": 0.3, "accent": None}
     w = span * cw + (span - 1) * gut
     face = "serif" if rng.random() < 0.8 else "sans"
@@ -2110,7 +2140,8 @@ def _news_story(p: _Page, x: float, y: float, span: int, cw: float, gut: float, 
         d = body * 1.6
         p.paragraph(x, top[0], w * 0.9, d * 1.2 * 2, d, "serif_italic", ink, 1.2)
         top = [t + d * 2.6 for t in top]
-    if not room0 and rng.random() < st["photo"] and h - (top[0] - y) > 45:  # a photo over some columns, captioned
+    # (stories are fewer and longer than round 12's, so a photo heads 1.5x as many: a page keeps its photos)
+    if not room0 and rng.random() < st["photo"] * 1.5 and h - (top[0] - y) > 45:  # a photo over some columns, captioned
         room, aspect = (h - (top[0] - y)) * 0.6, float(rng.uniform(0.55, 0.85))
         pc = int(rng.integers(1, span + 1))
         while pc > 1 and (pc * cw + (pc - 1) * gut) * aspect > room:  # no letterbox strips
@@ -2120,7 +2151,7 @@ def _news_story(p: _Page, x: float, y: float, span: int, cw: float, gut: float, 
         ph = min(pw * aspect, room)
         px = x + c0 * (cw + gut)
         p.photo(px, top[0], pw, ph)
-        p.paragraph(px, top[0] + ph + 1, pw, body * 2.2, body * 0.85, "sans", ink, 1.15)
+        p.paragraph(px, top[0] + ph + 1, pw, body * 2.2, body * 0.85, "sans", NEWS_BODY["ink"], 1.15)
         for c in range(c0, c0 + pc):
             top[c] = top[0] + ph + body * 2.6 + 1
     for c in range(span):
@@ -2193,27 +2224,31 @@ def _news_classifieds(p: _Page, x: float, y: float, w: float, h: float) -> None:
             if rng.random() < 0.35:
                 p.rect(cx, cy, cw, bh, ink)
                 p.rect(cx + 0.4, cy + 0.4, cw - 0.8, bh - 0.8, p.paper)
-            if rng.random() < 0.15:
+            roll = rng.random()
+            if roll < 0.1:
                 p.rect(cx, cy, cw, 5, ink)
                 p.text(cx + 1, cy + 0.8, _headline(rng), 3.0, "sans_bold", (245, 245, 240))
                 _news_column(p, cx + 1, cy + 6, cw - 2, bh - 7, 1.9, "sans")
-            else:
+            elif roll < 0.5:  # (a bold head on every notice made a grid of dark dashes)
                 p.text(cx + 1, cy + 1, _headline(rng), 2.8, "sans_bold", ink)
                 _news_column(p, cx + 1, cy + 5, cw - 2, bh - 6, 1.9, "sans")
+            else:
+                _news_column(p, cx + 1, cy + 1, cw - 2, bh - 2, 1.9, "sans")
             cy += bh + 1.5
 
 
 #: Newspaper formats; a paper keeps one for all its pages. ``col_mm``: column width (the page's width
 #: sets the column count), ``head``: headline scale, ``photo``: chance of a photo per story, ``colour``:
 #: chance its photos print in colour, ``sans``: share of sans-serif headlines, ``band``: chance its
-#: sections run under a colour band, ``pages``: weights of front, inside, listings, classified and ad pages.
+#: sections run under a colour band, ``pages``: weights of front, inside, listings, classified and ad pages
+#: (listings and classifieds -- grids of small bold heads, round 12's "brick" newspapers -- 3-4 % each).
 NEWS_FORMATS: dict[str, dict] = {
     "broadsheet": {"weight": 0.45, "col_mm": (36.0, 48.0), "head": (0.9, 1.15), "photo": 0.3, "colour": 0.25,
-                   "sans": 0.15, "band": 0.25, "pages": (0.25, 0.5, 0.09, 0.09, 0.07)},
+                   "sans": 0.15, "band": 0.25, "pages": (0.25, 0.6, 0.04, 0.04, 0.07)},
     "tabloid": {"weight": 0.35, "col_mm": (50.0, 66.0), "head": (1.4, 2.0), "photo": 0.55, "colour": 0.65,
-                "sans": 0.75, "band": 0.5, "pages": (0.35, 0.45, 0.05, 0.05, 0.1)},
+                "sans": 0.75, "band": 0.5, "pages": (0.35, 0.49, 0.03, 0.03, 0.1)},
     "free": {"weight": 0.2, "col_mm": (42.0, 56.0), "head": (1.2, 1.6), "photo": 0.5, "colour": 0.95,
-             "sans": 0.55, "band": 0.85, "pages": (0.2, 0.5, 0.05, 0.05, 0.2)},
+             "sans": 0.55, "band": 0.85, "pages": (0.2, 0.54, 0.03, 0.03, 0.2)},
 }
 #: Newsprint stocks: standard, grey recycled, creamy, improved (whiter), and a finance section's salmon.
 NEWS_TONES = ((226, 223, 212), (216, 215, 208), (230, 223, 203), (236, 234, 226), (238, 214, 196))
@@ -2272,6 +2307,16 @@ def _news_masthead(p: _Page, style: dict, y: float, m: float) -> float:
     y += size * 1.4
     p.paragraph(m, y, p.w - 2 * m, 3, 2.2, "sans", ink)  # date line
     return y + 4
+
+
+#: Height (mm) of a row of stories on an inside page, and the column spans of its stories. Round 12's
+#: rows of 50-150 mm of mostly one- and two-column stories headed every ~10 cm of every column with a bold
+#: line: at thumbnail size the headlines made a regular grid of dark dashes. Real inside pages run a few
+#: stories over several columns, long columns of text between their headlines.
+NEWS_STORY_MM = (90.0, 240.0)
+NEWS_SPANS = (1, 2, 2, 3, 3, 3, 4, 4, 5)
+#: Share of a row's column groups that carry on a story from above (text with no headline of its own).
+NEWS_RUNS_ON = 0.25
 
 
 def _news_page(p: _Page, style: dict, front: bool = True) -> None:
@@ -2347,13 +2392,17 @@ def _news_page(p: _Page, style: dict, front: bool = True) -> None:
         for c in range(1, cols):
             p.rect(m + c * (cw + gut) - gut / 2, y, 0.2, bottom - y, (120, 120, 120))
     while y < bottom - 20:
-        sh = min(bottom - y, float(rng.uniform(50, 150)))
+        sh = min(bottom - y, float(rng.uniform(*NEWS_STORY_MM)))
         if bottom - y - sh < 30:
             sh = bottom - y
         c = 0
         while c < cols:
-            span = min(cols - c, int(rng.choice([1, 2, 2, 3, 3, 4])))
-            _news_story(p, m + c * (cw + gut), y, span, cw, gut, sh, body, style)
+            span = min(cols - c, int(rng.choice(NEWS_SPANS)))
+            if rng.random() < NEWS_RUNS_ON:  # the last story's text runs on here: columns with no headline
+                for k in range(c, c + span):
+                    _news_column(p, m + k * (cw + gut), y, cw, sh, body, "serif")
+            else:
+                _news_story(p, m + c * (cw + gut), y, span, cw, gut, sh, body, style)
             c += span
         y += sh + gut
         if y < bottom - 20 and rng.random() < 0.6:  # a hairline between rows of stories
@@ -2380,11 +2429,14 @@ def _news_splash(p: _Page, style: dict, x: float, y: float, w: float, bottom: fl
     return y + ph + 3
 
 
-def _magazine_text(p: _Page, x: float, y: float, w: float, h: float, cols: int, ink) -> None:
-    """Running text in ``cols`` columns filling the box."""
+def _magazine_text(p: _Page, x: float, y: float, w: float, h: float, cols: int, ink, bg) -> None:
+    """Running text in ``cols`` columns filling the box, in paragraphs (blank lines in the page colour
+    ``bg``, a few subheads): one unbroken grey slab per column read as a texture, not as text."""
     cw = (w - (cols - 1) * 4) / cols
+    was, p.paper = p.paper, bg
     for c in range(cols):
-        p.paragraph(x + c * (cw + 4), y, cw, h, 2.6, "sans" if p.rng.random() < 0.6 else "serif", ink)
+        _news_column(p, x + c * (cw + 4), y, cw, h, 2.6, "sans" if p.rng.random() < 0.6 else "serif", ink, 0.25)
+    p.paper = was
 
 
 def _magazine(p: _Page) -> None:
@@ -2421,7 +2473,7 @@ def _magazine(p: _Page) -> None:
         p.photo(0, 0, p.w, p.h * split)
         p.paragraph(m, p.h * split + 5, p.w - 2 * m, 16, float(rng.uniform(6, 10)), "sans_bold",
                     ink if page >= 0.2 and rng.random() < 0.5 else dark, 1.1)
-        _magazine_text(p, m, p.h * split + 24, p.w - 2 * m, p.h * (1 - split) - 30, int(rng.integers(2, 4)), dark)
+        _magazine_text(p, m, p.h * split + 24, p.w - 2 * m, p.h * (1 - split) - 30, int(rng.integers(2, 4)), dark, bg)
     elif layout == 2:  # a grid of photos with captions (a feature or a catalogue page)
         nx, ny = int(rng.integers(1, 3)), int(rng.integers(2, 4))
         top = m + 14
@@ -2434,7 +2486,7 @@ def _magazine(p: _Page) -> None:
                 p.paragraph(x, y + ch * 0.75, cw, ch * 0.22, 2.4, "sans", dark, 1.2)
     else:  # text columns with an inset photo
         p.paragraph(m, m, p.w - 2 * m, 20, float(rng.uniform(8, 12)), "serif_bold", dark, 1.1)
-        _magazine_text(p, m, m + 24, p.w - 2 * m, p.h - 2 * m - 24, 2, dark)
+        _magazine_text(p, m, m + 24, p.w - 2 * m, p.h - 2 * m - 24, 2, dark, bg)
         pw, ph = (p.w - 2 * m) * float(rng.uniform(0.5, 1.0)), p.h * float(rng.uniform(0.25, 0.45))
         p.photo(m + float(rng.uniform(0, p.w - 2 * m - pw)), m + 24 + float(rng.uniform(0, p.h - 2 * m - 24 - ph)), pw, ph)
     for _ in range(int(rng.integers(1, 4))):  # colour blocks / tags
@@ -2453,6 +2505,14 @@ FLYER_ROWS = (2, 5)
 FLYER_CELL_INK = 0.55
 #: Share of flyers with a strip of coupons along the foot.
 FLYER_COUPONS = 0.35
+#: Spread of a flyer's row heights (each row's share drawn from [low, high) and normalised), and the share
+#: of flyers (grids of 6+ cells) led by a hero offer over 2 x 2 cells. Round 12's grid of equal cells, each
+#: with a line of small print, read as one regular fine-detail texture; real flyers mix a big offer or
+#: two (calm photo and colour areas) with rows of small ones.
+FLYER_ROW_SPREAD = (0.75, 1.35)
+FLYER_HERO = 0.4
+#: Share of offer cells with a block of small print under the product name.
+FLYER_SMALL_PRINT = 0.5
 #: Product names of flyer offers.
 OFFER_NAMES = ("Chicken Breast", "Whole Milk 1L", "Bananas", "Orange Juice", "Pasta 500g", "Cheddar", "Coffee Beans",
                "Toilet Tissue 9pk", "Laundry Liquid", "Tomatoes", "Yoghurt 4pk", "Sparkling Water", "Corn Flakes",
@@ -2534,13 +2594,22 @@ def _flyer(p: _Page) -> None:
     ny = int(rng.integers(FLYER_ROWS[0], FLYER_ROWS[1]))
     gap = 1.5
     nx = max(2, min(4, round(ny * p.w / (foot - bh) * float(rng.uniform(0.9, 1.3)))))
-    cw, chh = (p.w - gap * (nx + 1)) / nx, (foot - bh - gap * (ny + 1)) / ny
-    cells = [(i, j, 1) for j in range(ny) for i in range(nx)]
-    if rng.random() < 0.5 and nx * ny >= 6:  # a feature offer over two cells (in a grid of 6 or more)
+    cw = (p.w - gap * (nx + 1)) / nx
+    rows = rng.uniform(*FLYER_ROW_SPREAD, size=ny)
+    rows = rows / rows.sum() * (foot - bh - gap * (ny + 1))  # row heights (mm)
+    tops = bh + gap + np.concatenate([[0.0], np.cumsum(rows + gap)])
+    cells = [(i, j, 1, 1) for j in range(ny) for i in range(nx)]
+    if nx * ny >= 6 and rng.random() < FLYER_HERO:  # a hero offer over 2 x 2 cells
+        i0, j0 = int(rng.integers(nx - 1)), int(rng.integers(ny - 1))
+        cells = [c for c in cells if not (c[0] in (i0, i0 + 1) and c[1] in (j0, j0 + 1))] + [(i0, j0, 2, 2)]
+    elif nx * ny >= 6 and rng.random() < 0.5:  # a feature offer over two cells of a row
         j = int(rng.integers(ny))
-        cells = [c for c in cells if not (c[1] == j and c[0] in (0, 1))] + [(0, j, 2)]
-    for i, j, span in cells:
-        x, y, w = gap + i * (cw + gap), bh + gap + j * (chh + gap), cw * span + gap * (span - 1)
+        cells = [c for c in cells if not (c[1] == j and c[0] in (0, 1))] + [(0, j, 2, 1)]
+    for i, j, span, tall in cells:
+        x, y, w = gap + i * (cw + gap), tops[j], cw * span + gap * (span - 1)
+        chh = tops[j + tall] - gap - y
+        if tall > 1:  # a hero: laid out like a single cell, only bigger
+            span = 1
         fill = _ink(rng, bg) if rng.random() < FLYER_CELL_INK else white
         if fill != bg:
             p.rect(x, y, w, chh, fill)
@@ -2555,8 +2624,9 @@ def _flyer(p: _Page) -> None:
         ns = min(chh * 0.085, tw / max(1e-6, p.text_width(name, 1.0, "sans_bold")))
         _fine(p, tx, ty, name, ns, "sans_bold", text)
         bottom = y + chh * 0.95
-        p.paragraph(tx, ty + ns * 1.4, tw * 0.6 if span == 1 else tw, max(0.0, bottom - ty - ns * 1.4 - chh * 0.02),
-                    max(1.4, chh * 0.035), "sans", text, 1.25)
+        if rng.random() < FLYER_SMALL_PRINT:
+            p.paragraph(tx, ty + ns * 1.4, tw * 0.6 if span == 1 else tw,
+                        max(0.0, bottom - ty - ns * 1.4 - chh * 0.02), max(1.4, chh * 0.035), "sans", text, 1.25)
         price = f"{int(rng.integers(0, 20))}.{int(rng.integers(0, 100)):02d}"
         th = min(chh * 0.22, w * 0.2)
         c = _pick(rng, [c for c in ((215, 25, 32), (240, 200, 0), white) if c != fill])
