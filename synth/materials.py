@@ -323,8 +323,9 @@ def _film_tint(base, m: dict):
 #: green / red 0.78 single, 0.69 doubled (0.66 at a dye of 0.7, which in seed 81000's default frames
 #: raised colourfulness from +1.2 to +1.7 deviations). Round 12's judge and the lead: our tinted bags
 #: read as smooth, even-coloured pillows or satin; the real one is patchy -- thin and light where
-#: single, deep orange where it folds over, the patches meeting in hard edges.
-FILM_DOUBLED = (0.4, 10.0, 0.5, 0.45)
+#: single, deep orange where it folds over, the patches meeting in hard edges. Flaps ~14 cm (7 per metre)
+#: since round 13's judge: at 10 per metre a flat yellow sheet read as a camouflage of small polygons.
+FILM_DOUBLED = (0.4, 7.0, 0.5, 0.45)
 
 
 def _film_layers(nt, vec, seed: int):

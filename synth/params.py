@@ -313,6 +313,9 @@ FILM_CLEAR_EXP = 0.5
 #: (m) how far in from a torn board edge the liner is torn off, baring the ridged fluting. Round 11's judge:
 #: real board shows torn corrugated edges; 0-1.2 cm left most torn edges clean.
 BOARD_PEEL = (0.004, 0.02)
+#: How strongly used board is mottled (materials._board_mottle; coated package print half as much).
+#: 0.5-1.0 before round 13's judge: wet and rubbed patches read as a camouflage pattern on kraft.
+BOARD_MOTTLE_RANGE = (0.25, 0.55)
 #: Bottles are clear PET more often than trays and cups: their see-through share is ``clear_plastic`` to
 #: this power (0.6 -> 0.77). Round 11's judge: real frames show several clear crushed bottles catching light.
 BOTTLE_CLEAR_EXP = 0.5
@@ -376,7 +379,7 @@ def _material(rng: np.random.Generator, cls: str, kind: str, surfaces: dict | No
             m["peel"] = round(float(rng.uniform(*BOARD_PEEL)), 4)  # liner torn off along torn edges (m)
             # used board is mottled (materials._board_mottle); coated package prints less so. Its own
             # stream: no other knob moves
-            mottle = float(np.random.default_rng([seed, 23]).uniform(0.5, 1.0))
+            mottle = float(np.random.default_rng([seed, 23]).uniform(*BOARD_MOTTLE_RANGE))
             m["mottle"] = round(mottle * (0.5 if prt == "package" else 1.0), 3)
     elif cls in PLASTICS:
         clear = float(s.get("clear_plastic", 0.6))
