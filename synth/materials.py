@@ -316,7 +316,7 @@ def _film_tint(base, m: dict):
 #: A tinted bag is two layers of film, and it lies folded over itself: where it doubles (or triples) the
 #: light meets the dye again, so the film is deeper in colour and less see-through, with a sharp step
 #: at the fold. :func:`_film_layers`: the share of a tinted bag or film lying doubled (a third of those
-#: tripled), the size of the folded-over flaps (straight-edged cells, this many per metre: ~10 cm),
+#: tripled), the size of the folded-over flaps (straight-edged cells, this many per metre: ~14 cm),
 #: how far each extra layer takes the colour toward its square (:func:`_dyed`), and the share of the
 #: light passing each extra layer. The real yellow bag's darker parts, sRGB (170, 126, 37) by its
 #: median (199, 160, 58): green / red 0.74 by 0.80; a flat yellow bag in test_film_layers' scene,
@@ -573,8 +573,9 @@ def make_material(m: dict, size=(0.3, 0.3), name: str = "obj", seed: int = 0, px
     if m.get("family") == "soft_plastic":  # bags and film: fold lines in the film's own colour
         colour = _film_fold_lines(nt, colour)
     t = float(m.get("transmission", 0.0))
+    tinted = _tinted_film(base, m)
     layers = None
-    if t > 0 and m.get("thin") and _tinted_film(base, m):  # a tinted bag folded over itself (FILM_DOUBLED)
+    if t > 0 and m.get("thin") and tinted:  # a tinted bag folded over itself (FILM_DOUBLED)
         layers = _film_layers(nt, vec, seed)
         colour = _doubled(nt, colour, layers, _dyed(base, FILM_DOUBLED[2]))
     if "haze" in m:
@@ -614,7 +615,7 @@ def make_material(m: dict, size=(0.3, 0.3), name: str = "obj", seed: int = 0, px
             clear = _math(nt, "MULTIPLY", clear, _math(nt, "POWER", FILM_DOUBLED[3], layers))
             tint = _doubled(nt, tint, layers, tint)
         if m.get("thin"):
-            ior = FILM_TINT_GLOSS_IOR if _tinted_film(base, m) else FILM_GLOSS_IOR  # (a tinted film: a faint sheen)
+            ior = FILM_TINT_GLOSS_IOR if tinted else FILM_GLOSS_IOR  # (a tinted film: a faint sheen)
             _thin_film(nt, bsdf, tint, clear, float(m.get("streak", 0.0)), ior)
         else:
             bsdf.inputs["IOR"].default_value = float(m.get("ior", 1.45))

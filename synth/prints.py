@@ -1276,12 +1276,11 @@ class _Page:
         lines = min(int((h * self.k - true_px) // pitch) + 1, total)
         if wpx <= 0 or lines <= 0 or h < size_mm:
             return 0.0
-        # Lines start at a word. (Running text was cut anywhere across the block: where a crop began right
-        # of a line that ends early, the line was blank -- ~6 % of all lines, random light dashes down every
-        # column. Paragraph ends inside a column are drawn by _news_column.)
-        x0 = 0
+        # Lines start at a word: the crop starts at the block's left edge. (Running text was cut anywhere
+        # across the block: where a crop began right of a line that ends early, the line was blank -- ~6 % of
+        # all lines, random light dashes down every column. Paragraph ends are drawn by _news_column.)
         y0 = round(int(self.rng.integers(0, total - lines + 1)) * pitch)
-        mask = block.crop((x0, y0, x0 + wpx, y0 + max(1, round(lines * pitch))))
+        mask = block.crop((0, y0, wpx, y0 + max(1, round(lines * pitch))))
         self.img.paste((*fill, 255), tuple(self.px(x, y)), mask)
         return pitch / self.k
 
@@ -2080,15 +2079,17 @@ NEWS_SUBHEADS = 0.08
 
 
 def _news_column(p: _Page, x: float, y: float, w: float, h: float, body: float, face: str,
-                 ink=None, subheads: float = NEWS_SUBHEADS) -> None:
+                 ink=None, subheads: float = NEWS_SUBHEADS, paper=None) -> None:
     """Running text down one column (one paste) in paragraphs: a break indents the next line an em, some
     leave a blank line (:data:`NEWS_BREAKS`, :data:`NEWS_BLANK_LINES`), a share ``subheads`` of them a bold
     subhead.
 
-    ``ink``: the text colour (default the newspaper body's, :data:`NEWS_BODY`).
+    ``ink``: the text colour (default the newspaper body's, :data:`NEWS_BODY`); ``paper``: the colour the
+    breaks are cleared to (default the page's).
     """
     rng, lead = p.rng, NEWS_BODY["leading"]
     ink = NEWS_BODY["ink"] if ink is None else ink
+    paper = p.paper if paper is None else paper
     pitch = p.paragraph(x, y, w, h, body, face, ink, lead)  # mm between lines as pasted
     if pitch <= 0:
         return
@@ -2097,14 +2098,14 @@ def _news_column(p: _Page, x: float, y: float, w: float, h: float, body: float, 
         if rng.random() < NEWS_BREAKS:
             blank = 2 if rng.random() < subheads else int(rng.random() < NEWS_BLANK_LINES)
             end = float(rng.uniform(0.15, 0.9)) * w  # the paragraph's last line ends short (ragged)
-            p.rect(x + end, y + (line - 1) * pitch, w - end, pitch, p.paper)
+            p.rect(x + end, y + (line - 1) * pitch, w - end, pitch, paper)
             if blank:  # a blank line (and, at 2, a subhead in the next)
-                p.rect(x, y + line * pitch, w, blank * pitch, p.paper)
+                p.rect(x, y + line * pitch, w, blank * pitch, paper)
             if blank == 2:
                 p.paragraph(x, y + (line + 1) * pitch, w * float(rng.uniform(0.4, 1.0)), pitch, body * 1.1,
                             "serif_bold", ink, lead)
             else:
-                p.rect(x, y + (line + blank) * pitch, body, pitch, p.paper)  # the next paragraph's indent
+                p.rect(x, y + (line + blank) * pitch, body, pitch, paper)  # the next paragraph's indent
         line += int(rng.integers(4, 18))
 
 
@@ -2433,10 +2434,9 @@ def _magazine_text(p: _Page, x: float, y: float, w: float, h: float, cols: int, 
     """Running text in ``cols`` columns filling the box, in paragraphs (blank lines in the page colour
     ``bg``, a few subheads): one unbroken grey slab per column read as a texture, not as text."""
     cw = (w - (cols - 1) * 4) / cols
-    was, p.paper = p.paper, bg
     for c in range(cols):
-        _news_column(p, x + c * (cw + 4), y, cw, h, 2.6, "sans" if p.rng.random() < 0.6 else "serif", ink, 0.25)
-    p.paper = was
+        face = "sans" if p.rng.random() < 0.6 else "serif"
+        _news_column(p, x + c * (cw + 4), y, cw, h, 2.6, face, ink, 0.25, paper=bg)
 
 
 def _magazine(p: _Page) -> None:
