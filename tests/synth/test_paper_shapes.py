@@ -367,6 +367,55 @@ def test_fold_relief_is_a_sharp_straight_crease_levelling_off():
                 assert 25 <= abs(np.degrees(ang)) <= 80 and 0.012 <= rise <= 0.03
 
 
+def test_a_finite_crease_is_a_sharp_v_along_its_length_and_nothing_beyond_its_ends():
+    from zerowaste.synth.objects import _points_on_lines, crumple_creases, fold_relief
+
+    crease = (np.array([0.0, 0.0]), np.array([1.0, 0.0]), np.radians(-70.0), 0.015, 0.05)  # a ridge, 10 cm long
+    on = _points_on_lines([crease], np.array([0.2, 0.2]), 0.01)
+    assert np.isclose(on[:, 0].min(), -0.05) and np.isclose(on[:, 0].max(), 0.05) and np.allclose(on[:, 1], 0)
+    assert np.allclose(fold_relief(on, [crease]), 0.015)  # the ridge line stands at its full rise ...
+    side = fold_relief(np.array([[0.0, -0.004], [0.0, 0.004]]), [crease])
+    assert np.allclose(side, 0.015 - np.tan(np.radians(35)) * 0.004, rtol=0.02)  # ... its sides fall at 35 degrees
+    beyond = fold_relief(np.array([[0.1, 0.0], [-0.2, 0.05], [0.0, 0.1]]), [crease])
+    assert np.allclose(beyond, 0.0, atol=1e-4)  # the crease dies out past its ends, not across the whole sheet
+    for seed in range(20):  # more creases on bigger and more crumpled sheets, every one inside the sheet
+        rng = np.random.default_rng(seed)
+        small, big = crumple_creases(rng, 0.15, 0.2, 0.01), crumple_creases(rng, 0.3, 0.4, 0.03)
+        for p, e, ang, rise, reach in big:
+            assert np.all(np.abs(p) <= [0.135, 0.18]) and abs(np.linalg.norm(e) - 1) < 1e-9
+            assert 40 <= abs(np.degrees(ang)) <= 110 and 0.008 <= rise <= 0.025 and 0.06 <= reach <= 0.2
+        assert len(big) > len(small)
+
+
+def _sharp_crease_length(m, min_angle: float = 25.0) -> float:
+    """Length (m) of the mesh's edges bending more than ``min_angle`` degrees."""
+    f, v = np.asarray(m.faces), m.verts
+    n = np.cross(v[f[:, 1]] - v[f[:, 0]], v[f[:, 2]] - v[f[:, 0]])
+    n /= np.linalg.norm(n, axis=1, keepdims=True) + 1e-18
+    faces_of: dict[tuple[int, int], list[int]] = {}
+    for fi, (a, b, c) in enumerate(f.tolist()):
+        for p, q in ((a, b), (b, c), (c, a)):
+            faces_of.setdefault((min(p, q), max(p, q)), []).append(fi)
+    pairs = np.array([(e[0], e[1], fs[0], fs[1]) for e, fs in faces_of.items() if len(fs) == 2])
+    bend = np.degrees(np.arccos(np.clip((n[pairs[:, 2]] * n[pairs[:, 3]]).sum(axis=1), -1, 1)))
+    sharp = pairs[bend > min_angle]
+    return float(np.linalg.norm(v[sharp[:, 0]] - v[sharp[:, 1]], axis=1).sum())
+
+
+def test_crumpled_sheets_are_crossed_by_many_sharp_creases():
+    # round 13's judges: "smooth clay lumps", "polygon facets". Sharp creases (> 25 degrees) per m^2 of
+    # footprint over these 24 sheets: median 171 (min 61) from the grid's random heights alone, 240 (min 90)
+    # with crumple_creases
+    per_area = []
+    for seed in range(24):
+        rng = np.random.default_rng(seed)
+        d = {**DEFORM, "crumple": float(rng.uniform(0.006, 0.03)), "frequency": float(rng.uniform(10, 28)),
+             "crush": float(rng.uniform(0, 0.8))}
+        m = build_mesh({"kind": "crumpled_sheet", "size": [0.3, 0.4, 0.0], "deform": d, "seed": seed})
+        per_area.append(_sharp_crease_length(m) / float(np.ptp(m.verts[:, 0]) * np.ptp(m.verts[:, 1])))
+    assert np.median(per_area) > 210 and min(per_area) > 75, np.round(per_area)
+
+
 def test_open_magazines_rise_from_the_spine():
     # round 10's judge: "magazines are rectangular blocks". An open spread's halves rise from the
     # spine at 4-18 degrees each: the outer edges over the spine (middle band), 16 spreads: median
