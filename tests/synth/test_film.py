@@ -110,13 +110,13 @@ def test_a_puffed_bag_narrows_to_a_tied_neck_and_is_one_sheet():
 
 
 def test_wrinkles_ripple_the_top_of_a_puffed_bag():
-    """Over the puffed bags of seeds 0-39 (7), a quadratic dome fitted to each one's top leaves mm-scale
+    """Over the puffed bags of seeds 0-39 (7; since round 14 of seeds 0-119), a quadratic dome fitted to each one's top leaves mm-scale
     relief (its wrinkles and sag folds): median 2.10 mm (1.6-3.2), each bag 31-53 mm high. Round 11b
     (a taut skin: fewer, shallower sag folds, half the skin wrinkles) lowered them from 3.43 mm
     (2.05-5.75) and 31-83 mm: 'lumpy relief everywhere, a glint on every lump' (the lead); round 13
     (fewer puffed bags: objects.BAG_PUFFED) left 7 of the 11 (2.25 mm, 1.50-4.23; 27-64 mm high)."""
     ptp, ripple = [], []
-    for seed in range(40):
+    for seed in range(120):  # (seeds 0-119: 7 puffed at BAG_PUFFED 0.1, round 14)
         if np.random.default_rng(seed).random() >= objects.BAG_PUFFED:
             continue  # (build_mesh's first draw: a half-flat bag)
         v = _bag(seed)

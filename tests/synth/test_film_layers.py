@@ -79,7 +79,7 @@ def test_a_tinted_bag_is_deeper_where_it_folds_over_and_a_clear_one_stays_even()
 
 
 def test_fewer_bags_hold_air():
-    """Round 13: a bag on a belt has the air mostly out. 40 bags: 10-25 % puffed (:data:`objects.BAG_PUFFED` 0.2;
-    0.3 before), none more than 12 % of its width high in the middle (test_film)."""
+    """Round 13: a bag on a belt has the air mostly out. 40 bags: 3-15 % puffed (:data:`objects.BAG_PUFFED` 0.1
+    since round 14; 0.2 in round 13, 0.3 before), none more than 12 % of its width high in the middle (test_film)."""
     puffed = np.array([_necked(_bag(s)) for s in range(40)])
-    assert 0.1 <= puffed.mean() <= 0.25, puffed.mean()  # (7 of 40; at 0.3: 11)
+    assert 0.03 <= puffed.mean() <= 0.15, puffed.mean()  # (3 of 40; at 0.2: 7, at 0.3: 11)
