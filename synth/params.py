@@ -93,7 +93,7 @@ FIT_RANGES: tuple[FitRange, ...] = (
     FitRange("camera.height", 0.9, 2.0),              # m: object scale in the frame
     FitRange("lighting.bar_power", 1.0, 30.0, log=True),
     FitRange("lighting.bar_height", 0.8, 3.0),        # m above the belt: how hard and oblique the light is
-    FitRange("lighting.bar_side", 0.0, 1.0),          # m off the centre line
+    FitRange("lighting.bar_side", 0.0, 1.6),          # m off the centre line
     FitRange("lighting.temperature_k", 2700.0, 8000.0),
     FitRange("lighting.ambient", 0.0, 0.6),
     FitRange("lighting.hotspot_prob", 0.0, 1.0, span=False),
