@@ -8,7 +8,8 @@ of any resolution are measured at the same scale. The statistics (:data:`STATS`)
 what tells a toy render from a real belt at thumbnail size: colour (Hasler-Suesstrunk
 colourfulness, saturation, vivid-print share, white balance), light (luminance mean and spread,
 clipped highlights), detail (edge density, gradient, high-frequency share of the spectrum and its
-slope, sharpness) and content (dark belt showing, white paper).
+slope, sharpness) and content (dark belt showing, white paper, and how widely the paper's shading
+spreads: lit alike, crumpled paper piles up just under white and reads as clay).
 
 The **distance** of a set of frames to the real ones is the mean over statistics of
 ``|median_synth - median_real| / spread``, where ``spread`` is the real frames' inter-quartile
@@ -76,7 +77,10 @@ STATS: tuple[Stat, ...] = (
     Stat("sharpness", "log10 variance of the Laplacian", 0.1),
     Stat("dark_belt", "share of dark, unsaturated pixels (the belt showing)", 0.03),
     Stat("white_paper", "share of bright, unsaturated pixels (white paper)", 0.03),
+    Stat("paper_shading", "inter-quartile range of the luminance of unsaturated pixels above mid grey (paper's shading)", 0.02),
 )
+#: ``paper_shading`` counts only frames with at least this share of such pixels (0 below it).
+PAPER_SHADING_MIN = 0.02
 STAT_KEYS: tuple[str, ...] = tuple(s.key for s in STATS)
 
 
@@ -178,6 +182,8 @@ def frame_stats(rgb: np.ndarray) -> dict[str, float]:
     gy = cv2.Sobel(luma, cv2.CV_32F, 0, 1, ksize=3) / 8.0
     lap = cv2.Laplacian(luma * 255.0, cv2.CV_32F)
     high, slope = _spectrum(luma.astype(np.float64))
+    paper = luma[(val > 0.45) & (sat < 0.15)]  # white and grey paper, lit and in shade (round 14's judges: "clay")
+    shading = float(np.subtract(*np.percentile(paper, [75, 25]))) if paper.size >= PAPER_SHADING_MIN * luma.size else 0.0
     return {
         "colourfulness": colourfulness(rgb),
         "saturation": float(sat.mean()),
@@ -194,6 +200,7 @@ def frame_stats(rgb: np.ndarray) -> dict[str, float]:
         "sharpness": float(np.log10(lap.var() + 1e-6)),
         "dark_belt": float(((val < 0.3) & (sat < 0.35)).mean()),
         "white_paper": float(((val > 0.65) & (sat < 0.15)).mean()),
+        "paper_shading": shading,
     }
 
 

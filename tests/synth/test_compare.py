@@ -48,6 +48,17 @@ def test_belt_and_paper_fractions_count_the_right_pixels():
     assert s["highlights"] == 0.0
 
 
+def test_paper_shading_is_the_spread_of_paper_in_light_and_shade():
+    img = np.full((40, 80, 3), 30, np.uint8)  # the belt (dark: not paper)
+    img[:, 40:] = 230  # paper lit alike: no spread
+    flat = K.frame_stats(img)["paper_shading"]
+    img[:, 60:] = 140  # half of it in shade (a crumple's facets turned from the light)
+    shaded = K.frame_stats(img)["paper_shading"]
+    assert flat == pytest.approx(0.0, abs=1e-6) and shaded == pytest.approx((230 - 140) / 255, abs=0.01)
+    img[:, 40:] = (200, 30, 30)  # no paper at all: 0, not a spread of a few stray pixels
+    assert K.frame_stats(img)["paper_shading"] == 0.0
+
+
 def test_blur_lowers_detail_statistics():
     sharp = _scene(1)
     blurred = cv2.GaussianBlur(sharp, (0, 0), 2.5)
