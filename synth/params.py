@@ -104,7 +104,7 @@ FIT_RANGES: tuple[FitRange, ...] = (
     FitRange("clutter.class_mix.soft_plastic", 0.0, 0.6, span=False),
     FitRange("clutter.class_mix.rigid_plastic", 0.0, 0.4, span=False),
     FitRange("clutter.class_mix.metal", 0.0, 0.3, span=False),
-    FitRange("post.exposure", 0.6, 2.5),
+    FitRange("post.exposure", 0.6, 3.0),
     FitRange("post.motion_blur_px", 0.0, 16.0),
     FitRange("post.noise", 0.0, 0.03),
     FitRange("post.vignette", 0.0, 0.5),
