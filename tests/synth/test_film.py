@@ -50,7 +50,7 @@ def test_few_bags_are_puffed_and_none_is_a_balloon():
     bags had a neck, 16 stood more than 12 % of their width high in the middle.)"""
     bags = [_bag(s) for s in range(40)]
     puffed = np.array([_necked(v) for v in bags])
-    assert 0.15 <= puffed.mean() <= 0.45, puffed.mean()
+    assert 0.03 <= puffed.mean() <= 0.2, puffed.mean()  # (objects.BAG_PUFFED 0.1 since round 14: 4 of 40)
     domes = np.array([_dome(v) for v in bags])
     assert domes.max() < 0.12, domes.round(3)
     for v in (bags[i] for i in np.flatnonzero(puffed)[:4]):
