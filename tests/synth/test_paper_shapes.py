@@ -299,9 +299,8 @@ def test_crumpled_sheets_come_in_a_family_of_shapes():
 # --- round 10's judge: kraft bags "soft and puffy, like inflated cloth, without sharp fold lines" ---
 
 
-def _longest_straight_crease(m, min_angle: float = 20.0) -> float:
-    """Length (m, top view) of the longest straight line of edges bending more than ``min_angle``:
-    sharp edges binned by their line's direction (6 degrees) and offset (6 mm), lengths summed."""
+def _sharp_edges(m, min_angle: float) -> tuple[np.ndarray, np.ndarray]:
+    """The two ends (E, 3 each) of every mesh edge whose two faces meet at more than ``min_angle`` degrees."""
     f, v = np.asarray(m.faces), m.verts
     n = np.cross(v[f[:, 1]] - v[f[:, 0]], v[f[:, 2]] - v[f[:, 0]])
     n /= np.linalg.norm(n, axis=1, keepdims=True) + 1e-18
@@ -312,7 +311,13 @@ def _longest_straight_crease(m, min_angle: float = 20.0) -> float:
     pairs = np.array([(e[0], e[1], fs[0], fs[1]) for e, fs in faces_of.items() if len(fs) == 2])
     bend = np.degrees(np.arccos(np.clip((n[pairs[:, 2]] * n[pairs[:, 3]]).sum(axis=1), -1, 1)))
     sharp = pairs[bend > min_angle]
-    p, q = v[sharp[:, 0], :2], v[sharp[:, 1], :2]
+    return v[sharp[:, 0]], v[sharp[:, 1]]
+
+
+def _longest_straight_crease(m, min_angle: float = 20.0) -> float:
+    """Length (m, top view) of the longest straight line of edges bending more than ``min_angle``:
+    sharp edges binned by their line's direction (6 degrees) and offset (6 mm), lengths summed."""
+    p, q = (end[:, :2] for end in _sharp_edges(m, min_angle))
     length = np.linalg.norm(q - p, axis=1)
     theta = np.mod(np.arctan2(q[:, 1] - p[:, 1], q[:, 0] - p[:, 0]), np.pi)
     rho = ((p + q) / 2 * np.c_[-np.sin(theta), np.cos(theta)]).sum(axis=1)
@@ -389,17 +394,8 @@ def test_a_finite_crease_is_a_sharp_v_along_its_length_and_nothing_beyond_its_en
 
 def _sharp_crease_length(m, min_angle: float = 25.0) -> float:
     """Length (m) of the mesh's edges bending more than ``min_angle`` degrees."""
-    f, v = np.asarray(m.faces), m.verts
-    n = np.cross(v[f[:, 1]] - v[f[:, 0]], v[f[:, 2]] - v[f[:, 0]])
-    n /= np.linalg.norm(n, axis=1, keepdims=True) + 1e-18
-    faces_of: dict[tuple[int, int], list[int]] = {}
-    for fi, (a, b, c) in enumerate(f.tolist()):
-        for p, q in ((a, b), (b, c), (c, a)):
-            faces_of.setdefault((min(p, q), max(p, q)), []).append(fi)
-    pairs = np.array([(e[0], e[1], fs[0], fs[1]) for e, fs in faces_of.items() if len(fs) == 2])
-    bend = np.degrees(np.arccos(np.clip((n[pairs[:, 2]] * n[pairs[:, 3]]).sum(axis=1), -1, 1)))
-    sharp = pairs[bend > min_angle]
-    return float(np.linalg.norm(v[sharp[:, 0]] - v[sharp[:, 1]], axis=1).sum())
+    p, q = _sharp_edges(m, min_angle)
+    return float(np.linalg.norm(q - p, axis=1).sum())
 
 
 def test_crumpled_sheets_are_crossed_by_many_sharp_creases():
