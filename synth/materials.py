@@ -681,6 +681,13 @@ SPECK_DRIFT, SPECK_THRESHOLD = 1.0, 0.675
 SPECK_COLOURS = ((1.3, 1.27, 1.2), (0.14, 0.135, 0.125))
 #: The belt's specular level (Principled "Specular IOR Level"; 0.5 is a plain dielectric): dust and wear dull it.
 BELT_SPECULAR = 0.3
+#: The belt's dusty smears: width over length (0.25-0.5 before round 14). Round 13's judge: "clean dark grey with
+#: even, fine horizontal streaks; the real belts patchy and dirty": blotchier smears, and the fine streaks
+#: (:data:`BELT_LINES`) shorter and fainter.
+BELT_SMEAR_STRETCH = (0.35, 0.7)
+#: The fine streaks: width over length (0.03 before round 14) and their weight, and the scuffed tracks' weight,
+#: as shares of round 13's (a belt-only render read as brushed metal, scanlines from edge to edge).
+BELT_LINES = (0.08, 0.4, 0.35)
 
 
 def belt_look(belt: dict) -> dict:
@@ -697,7 +704,7 @@ def belt_look(belt: dict) -> dict:
     g, dirt, wear = float(belt["grey"]), float(belt["dirt"]), float(belt["wear"])
     return {
         "angle": float(rng.normal(0.0, math.radians(1.5))),   # streaks run along x, give or take
-        "stretch": float(rng.uniform(0.25, 0.5)),              # smear width / length
+        "stretch": float(rng.uniform(*BELT_SMEAR_STRETCH)),    # smear width / length
         "smear_scale": float(rng.uniform(2.0, 4.0)),           # 1/m: how many dusty smears across
         "dust": float(rng.uniform(0.05, 0.09) + 1.2 * g),      # linear albedo of the dust
         "smear": float(np.clip(dirt * rng.uniform(0.8, 1.25), 0.0, 1.0)),
@@ -731,15 +738,17 @@ def make_belt_material(belt: dict, name: str = "belt"):
     lo = 0.56 - 0.14 * look["smear"]  # noise values gather around 0.5: narrow ramps
     smear = _math(nt, "MULTIPLY", _ramp(nt, smear_n, lo, lo + 0.14), 0.45 + 0.5 * look["smear"])
     colour = _mix(nt, smear, (bare, bare, bare, 1.0), dust)
-    streak_n = _noise(nt, _belt_coords(nt, pos, rng, 0.03, angle), 28.0, 3.0, 0.6)
-    streak_w = _math(nt, "MULTIPLY_ADD", smear, 0.8 * look["streaks"], 0.3 * look["streaks"])  # most in the dust
+    streak_stretch, streak_share, track_share = BELT_LINES
+    streak_n = _noise(nt, _belt_coords(nt, pos, rng, streak_stretch, angle), 28.0, 3.0, 0.6)
+    w = streak_share * look["streaks"]
+    streak_w = _math(nt, "MULTIPLY_ADD", smear, 0.8 * w, 0.3 * w)  # most in the dust
     streak = _math(nt, "MULTIPLY", _ramp(nt, streak_n, 0.5, 0.62), streak_w)
     colour = _mix(nt, streak, colour, dust)
     # Scuffed tracks: thin lighter lines in some bands across the belt.
     band = _ramp(nt, _noise(nt, _belt_coords(nt, pos, rng, 0.05, angle), 2.0, 1.0), 0.45, 0.62)
     line_n = _noise(nt, _belt_coords(nt, pos, rng, 0.01, angle), 90.0, 1.0)
     lines = _ramp(nt, line_n, 0.6 - 0.12 * look["tracks"], 0.72)
-    track = _math(nt, "MULTIPLY", _math(nt, "MULTIPLY", lines, band), 0.9 * look["tracks"])
+    track = _math(nt, "MULTIPLY", _math(nt, "MULTIPLY", lines, band), 0.9 * track_share * look["tracks"])
     scuff = g * 2.0 + 0.3 * d
     colour = _mix(nt, track, colour, (scuff, scuff, scuff * 0.97, 1.0))
     # Wet, dark patches (glossy).

@@ -84,7 +84,23 @@ def test_the_belt_varies_at_large_scale_with_streaks_along_the_belt(renders):
         assert b.std() / b.mean() > bound, (key, b.std() / b.mean())
     for key in ("a", "b"):  # smears and streaks run along x: rows differ more than columns
         img = renders[key]
-        assert img.mean(axis=1).std() > 1.2 * img.mean(axis=0).std(), key  # 1.38-1.67 (uniform belt: 0.75-0.9)
+        # 1.38-1.67 before round 14's fainter streaks, 1.1-1.4 since (uniform belt: 0.75-0.9)
+        assert img.mean(axis=1).std() > 1.0 * img.mean(axis=0).std(), key
+
+
+def test_fine_streaks_along_the_belt_are_faint_not_scanlines(renders):
+    # Round 13's judge: "clean dark grey with even, fine horizontal streaks". The fine line pattern is the
+    # high-passed profile of the row means (lines a few px wide running the whole frame): round 13's belt
+    # 0.016-0.019 of its mean, round 14's (materials.BELT_LINES) 0.0066-0.0079; still 3-4x the columns'.
+    from scipy.ndimage import gaussian_filter1d
+
+    for key in ("a", "b", "mrf-a"):
+        img = renders[key]
+        rows, cols = img.mean(axis=1), img.mean(axis=0)
+        fine_rows = (rows - gaussian_filter1d(rows, 3)).std() / img.mean()
+        fine_cols = (cols - gaussian_filter1d(cols, 3)).std() / img.mean()
+        assert fine_rows < 0.011, (key, fine_rows)
+        assert fine_rows > 1.5 * fine_cols, (key, fine_rows, fine_cols)
 
 
 def test_each_scene_has_its_own_belt_and_a_seed_always_the_same(renders):
