@@ -600,14 +600,17 @@ def fold_relief(xy: np.ndarray, lines) -> np.ndarray:
     (True, 0.02)
     """
     z = np.zeros(len(xy))
-    for p, e, ang, rise, *length in lines:
+    for line in lines:
+        p, e, ang, rise = line[:4]
+        reach = _half_length(line)
+        finite = math.isfinite(reach)
         d = np.abs((xy - p) @ np.array([-e[1], e[0]]))
-        if length:  # a crease of finite length (crumple_creases): beyond its ends the V closes in a cone
-            d = d + np.clip(np.abs((xy - p) @ e) - length[0], 0.0, None)
+        if finite:  # a crease of finite length (crumple_creases): beyond its ends the V closes in a cone
+            d = d + np.clip(np.abs((xy - p) @ e) - reach, 0.0, None)
         lift = d * math.tan(abs(ang) / 2)
         knee = 0.15 * rise
         level = lift - _soft_ramp(lift - rise, knee) + _soft_ramp(-rise, knee)  # (0 on the line)
-        z += math.copysign(1.0, ang) * (level - rise * bool(length))  # (a finite crease: 0 far from it)
+        z += math.copysign(1.0, ang) * (level - rise * finite)  # (a finite crease: 0 far from it)
     return z
 
 
@@ -702,9 +705,10 @@ def crumpled_sheet(rng: np.random.Generator, size, d: dict, bag: bool = False) -
     if len(on_line):
         from scipy.spatial import cKDTree
 
-        for p, e, *rest in lines + creases:
+        for line in lines + creases:
+            p, e = line[0], line[1]
             near |= (np.abs((xy - p) @ np.array([-e[1], e[0]])) < 0.35 * step) & (
-                np.abs((xy - p) @ e) < _half_length((p, e, *rest)) + 0.35 * step)
+                np.abs((xy - p) @ e) < _half_length(line) + 0.35 * step)
         drop = {j for _, j in cKDTree(on_line).query_pairs(0.2 * step)}  # (where two lines cross)
         on_line = on_line[[i for i in range(len(on_line)) if i not in drop]]
     xy = np.concatenate([xy[~near], on_line])
