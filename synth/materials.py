@@ -686,8 +686,15 @@ BELT_SPECULAR = 0.3
 #: (:data:`BELT_LINES`) shorter and fainter.
 BELT_SMEAR_STRETCH = (0.35, 0.7)
 #: The fine streaks: width over length (0.03 before round 14) and their weight, and the scuffed tracks' weight,
-#: as shares of round 13's (a belt-only render read as brushed metal, scanlines from edge to edge).
-BELT_LINES = (0.08, 0.4, 0.35)
+#: as shares of round 13's (a belt-only render read as brushed metal, scanlines from edge to edge). The tracks
+#: went from 0.35 to 3.5 in round 15, when they moved into a few patches (:data:`BELT_SCUFF_PATCHES`) and became
+#: scratches some 7 mm x 20 cm (were 1 cm x 1 m) fading in and out along their length.
+BELT_LINES = (0.08, 0.4, 3.5)
+#: Where the scuffed tracks show: patches of a noise drawn out this much along the belt (width over length), at
+#: this many per metre, above this level (in 0..1; noise gathers round 0.5). Before round 15 they ran in
+#: bands the length of the belt (0.05, 2 per m, from 0.45), faint (0.35 of round 13's weight) so as not to
+#: read as brushed metal; the reference belts show a few patches of clear lengthwise scratches instead.
+BELT_SCUFF_PATCHES = (0.3, 3.0, 0.54)
 #: The rubber's grain: the contrast of a fine speckle (2.5 mm) and of a coarser grit (about 1 cm, a little
 #: drawn out along the belt). Round 14's second judge: "clean, smooth, even grey ... no dirt or fine debris";
 #: the fine speckle alone (0.3) vanished under the defocus and the codec.
@@ -748,12 +755,19 @@ def make_belt_material(belt: dict, name: str = "belt"):
     streak_w = _math(nt, "MULTIPLY_ADD", smear, 0.8 * w, 0.3 * w)  # most in the dust
     streak = _math(nt, "MULTIPLY", _ramp(nt, streak_n, 0.5, 0.62), streak_w)
     colour = _mix(nt, streak, colour, dust)
-    # Scuffed tracks: thin lighter lines in some bands across the belt.
-    band = _ramp(nt, _noise(nt, _belt_coords(nt, pos, rng, 0.05, angle), 2.0, 1.0), 0.45, 0.62)
-    line_n = _noise(nt, _belt_coords(nt, pos, rng, 0.01, angle), 90.0, 1.0)
+    # Scuffed tracks: thin lighter lines, long along the belt, in a few worn patches.
+    patch_stretch, patch_scale, patch_lo = BELT_SCUFF_PATCHES
+    band = _ramp(nt, _noise(nt, _belt_coords(nt, pos, rng, patch_stretch, angle), patch_scale, 2.0),
+                 patch_lo, patch_lo + 0.1)
+    line_n = _noise(nt, _belt_coords(nt, pos, rng, 0.03, angle), 150.0, 2.0)
     lines = _ramp(nt, line_n, 0.6 - 0.12 * look["tracks"], 0.72)
+    # each scratch fades in and out along its length (whole lines edge to edge read as brushed metal)
+    # (its offset from a stream of its own: every other pattern of the belt stays where it was)
+    own = np.random.Generator(np.random.PCG64(int(belt["seed"]) + 15485863))
+    broken = _ramp(nt, _noise(nt, _belt_coords(nt, pos, own, 0.1, angle), 25.0, 2.0), 0.4, 0.6)
+    lines = _math(nt, "MULTIPLY", lines, broken)
     track = _math(nt, "MULTIPLY", _math(nt, "MULTIPLY", lines, band), 0.9 * track_share * look["tracks"])
-    scuff = g * 2.0 + 0.3 * d
+    scuff = g * 3.0 + 0.6 * d
     colour = _mix(nt, track, colour, (scuff, scuff, scuff * 0.97, 1.0))
     # Wet, dark patches (glossy).
     wet_n = _noise(nt, _belt_coords(nt, pos, rng, 0.5, angle), 1.4, 3.0, 0.6)
