@@ -97,11 +97,15 @@ def test_folded_back_flaps_lie_over_the_page_not_through_it():
     assert FLAP_HINGE[0] > 0.001  # a hinge, not a kink
 
 
-def test_magazines_bow_along_one_axis_not_into_a_dome():
+def test_magazines_bow_along_one_axis_not_into_a_dome(monkeypatch):
     # a bent page block is a cylinder: fitted over the middle of its top page, z = a x^2 + b y^2 + c xy
     # has one principal curvature far below the other (before round 12: bow along x plus roll along y,
     # a dome: over these 16 seeds the smaller over the larger curvature had a median of 0.21, 7 above 0.3;
-    # now 0.03 and 2: a curl from a corner can reach the middle)
+    # now 0.03 and 2: a curl from a corner can reach the middle). The bow alone: round 15's straight creases
+    # (objects.MAGAZINE_CREASES, tested in test_paper_shapes) are V's that no quadratic fits.
+    from zerowaste.synth import objects
+
+    monkeypatch.setattr(objects, "MAGAZINE_CREASES", (0.0, *objects.MAGAZINE_CREASES[1:]))
     ratios = []
     for seed in range(16):
         m = magazine(np.random.default_rng(seed), (0.25, 0.3, 0.0), DEFORM, pose="closed")

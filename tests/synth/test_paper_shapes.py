@@ -132,8 +132,9 @@ def test_a_sheet_pressing_a_folded_newspaper_keeps_its_layers_in_order():
 # --- crumpled paper: flat facets between sharp, straight creases (round 8: "folds too softly") ---
 
 
-def _dihedrals(m) -> tuple[np.ndarray, np.ndarray]:
-    """Bend angle (degrees) of every edge shared by two triangles (faces split in fans), and their unit normals."""
+def _dihedrals(m) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Bend angle (degrees) of every edge shared by two triangles (faces split in fans), the triangles' unit
+    normals, and the two triangles (indices into the normals) of each such edge."""
     tri = np.array([(f[0], f[i], f[i + 1]) for f in m.faces for i in range(1, len(f) - 1)])
     n = np.cross(m.verts[tri[:, 1]] - m.verts[tri[:, 0]], m.verts[tri[:, 2]] - m.verts[tri[:, 0]])
     n /= np.linalg.norm(n, axis=1, keepdims=True)
@@ -142,7 +143,7 @@ def _dihedrals(m) -> tuple[np.ndarray, np.ndarray]:
         for a, b in ((f[0], f[1]), (f[1], f[2]), (f[2], f[0])):
             edges.setdefault((min(a, b), max(a, b)), []).append(fi)
     pairs = np.array([fs for fs in edges.values() if len(fs) == 2])
-    return np.degrees(np.arccos(np.clip((n[pairs[:, 0]] * n[pairs[:, 1]]).sum(axis=1), -1, 1))), n
+    return np.degrees(np.arccos(np.clip((n[pairs[:, 0]] * n[pairs[:, 1]]).sum(axis=1), -1, 1))), n, pairs
 
 
 @pytest.mark.parametrize(("kind", "size"), [("crumpled_sheet", (0.3, 0.4, 0.0)), ("paper_bag", (0.3, 0.35, 0.0)),
@@ -152,7 +153,7 @@ def test_crumpled_paper_is_flat_facets_meeting_at_sharp_creases(kind, size):
     # crumpled paper is flat between creases, and where it bends it bends hard.
     for seed in range(6):
         m = build_mesh({"kind": kind, "size": list(size), "deform": DEFORM, "seed": seed})
-        angle, _ = _dihedrals(m)
+        angle, _, _ = _dihedrals(m)
         bends = angle[angle > 1.0]
         assert (angle < 1.0).mean() > 0.5, seed  # most edges lie inside a flat facet (grid relief: 5-20 %)
         assert np.median(bends) > 18.0, seed  # the creases are sharp (grid relief: 6-15 degrees)
@@ -170,7 +171,7 @@ def test_facet_mesh_keeps_every_facet_flat_and_marks_valleys_darker_than_ridges(
     tris = np.array([[0, 1, 2], [1, 3, 2], [0, 4, 6], [4, 5, 6]])
     m = facet_mesh(v, v[:, :2], tris, 4, 10.0)
     assert len(m.faces) == 4 * 16 and np.isfinite(m.verts).all()
-    _, normals = _dihedrals(m)
+    _, normals, _ = _dihedrals(m)
     parent = np.cross(v[tris[:, 1]] - v[tris[:, 0]], v[tris[:, 2]] - v[tris[:, 0]])
     parent /= np.linalg.norm(parent, axis=1, keepdims=True)
     assert np.allclose(normals, np.repeat(parent, 16, axis=0), atol=1e-9)  # every small triangle on its facet
@@ -249,6 +250,29 @@ def test_magazines_have_a_corner_or_edge_curled_or_folded_over():
     # (max 0.08 until round 12: the lift of every edge (_edge_curl), a dome paper cannot make, went, and its
     # steep rim with it; on these seeds the max fell from 0.08+ to 0.077, the mean to 0.042)
     assert np.mean(steep) > 0.04 and max(steep) > 0.07, np.round(steep, 3)
+
+
+def _bent_top_share(m, min_angle: float = 5.0) -> float:
+    """Share of the edges between two upward-facing triangles (a page's top) that bend over ``min_angle`` degrees."""
+    angle, n, pairs = _dihedrals(m)
+    up = (n[pairs[:, 0], 2] > 0.5) & (n[pairs[:, 1], 2] > 0.5)
+    return float((angle[up] > min_angle).mean())
+
+
+def test_most_magazines_are_creased_through_the_print(monkeypatch):
+    # Round 14's judge: prints were "sharp, evenly lit, perfect cards". Over 40 closed magazines, the share of
+    # the top's edges bent over 5 degrees without and with objects.MAGAZINE_CREASES: 22 got creases, each
+    # 0.6-29 points more of its top bent (median 11); the other 18 are the same mesh as before.
+    from zerowaste.synth import objects
+
+    def bent(seed: int) -> float:
+        return _bent_top_share(magazine(np.random.default_rng(seed), (0.25, 0.3, 0.0), DEFORM, pose="closed"))
+
+    creased = [bent(seed) for seed in range(40)]
+    monkeypatch.setattr(objects, "MAGAZINE_CREASES", (0.0, *objects.MAGAZINE_CREASES[1:]))
+    gain = np.array(creased) - np.array([bent(seed) for seed in range(40)])
+    assert 14 <= (gain != 0).sum() <= 32, gain
+    assert gain.min() >= 0 and gain[gain != 0].min() > 0.004 and np.median(gain[gain != 0]) > 0.08, np.round(gain, 3)
 
 
 def _closed_volume(m) -> float:
