@@ -120,24 +120,25 @@ def test_fine_streaks_along_the_belt_are_faint_not_scanlines(renders):
 def test_worn_patches_show_clear_lengthwise_scratches(renders):
     # Round 14's third judge missed the real belts' lengthwise scratches, which lie in a few worn patches
     # (materials.BELT_SCUFF_PATCHES). Line contrast per 40 px window: round 14's faint tracks peaked at
-    # 0.024-0.028 (seeds 2 and 4, mrf-a) over a median of 0.013-0.014; round 15's patches 0.043-0.062,
-    # the median window (bare belt) still 0.013-0.015.
-    for key in ("b", "c", "mrf-a"):
+    # 0.024-0.028 (default seed 2, mrf-a) over a median of 0.013-0.014; round 15's sparse bright scratches
+    # 0.052-0.055 (seed 4's patch, mostly out of view: 0.034), the median window (bare belt) still 0.012-0.013.
+    for key in ("b", "mrf-a"):
         lines = _window_lines(renders[key])
-        assert lines.max() > 0.04, (key, lines.max())
+        assert lines.max() > 0.045, (key, lines.max())
         assert np.median(lines) < 0.02, (key, np.median(lines))
 
 
 def test_the_rubber_has_grit_not_a_smooth_grey(renders):
     # Round 14's second judge: "clean, smooth, even grey ... no dirt or fine debris". Texture at a few
     # pixels (the image less its Gaussian blur, sigma 2 px of 320): 0.017-0.018 of the mean with round 13's
-    # faint speckle alone, 0.024-0.027 with the grit (materials.BELT_GRAIN).
+    # faint speckle alone, 0.024-0.027 with round 14's grit (materials.BELT_GRAIN), which round 15's judges
+    # called "carpet-like": at 0.5 (with round 15's scratches) 0.020-0.026.
     import cv2
 
     for key in ("a", "b", "mrf-b"):
         img = renders[key]
         grit = float((img - cv2.GaussianBlur(img, (0, 0), 2)).std() / img.mean())
-        assert grit > 0.021, (key, grit)
+        assert grit > 0.019, (key, grit)
 
 
 def test_each_scene_has_its_own_belt_and_a_seed_always_the_same(renders):
