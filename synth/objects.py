@@ -786,15 +786,21 @@ MAGAZINE_CREASES = (0.65, (1, 3), (25.0, 60.0), (0.005, 0.015), (0.25, 0.6))
 
 def _lattice_page(nx: int, ny: int, s: float, shift=(0, 0), flip: int = 0) -> Mesh:
     """A flat page of ``nx`` x ``ny`` cells of side ``s``, moved by whole cells (``shift``) so the
-    vertices of every page in a stack lie on one lattice; ``flip`` 1-3 turns its UVs (another part
-    of the print shows along the edge of a page lying under another)."""
+    vertices of every page in a stack lie on one lattice; ``flip`` (any of 1-3) turns its print half a
+    turn (another part of the print shows along the edge of a page lying under another).
+
+    Never a mirror image: until round 15, ``flip`` 1 and 2 mirrored u or v alone, and a blind judge
+    read a newspaper's headline backwards.
+
+    >>> m = _lattice_page(4, 3, 0.01, flip=1)
+    >>> bool((m.uv[0] == [1.0, 1.0]).all() and (m.uv[-1] == [0.0, 0.0]).all())
+    True
+    """
     m = grid(nx * s, ny * s, nx, ny)
     m.verts[:, 0] += shift[0] * s
     m.verts[:, 1] += shift[1] * s
-    if flip & 1:
-        m.uv[:, 0] = 1.0 - m.uv[:, 0]
-    if flip & 2:
-        m.uv[:, 1] = 1.0 - m.uv[:, 1]
+    if flip:
+        m.uv[:] = 1.0 - m.uv
     return m
 
 
@@ -1239,13 +1245,22 @@ def crumple_part(rng: np.random.Generator, v: np.ndarray, amount: float) -> np.n
 
 def _page_block(nx: int, ny: int, s: float, thickness: float) -> Mesh:
     """A closed page block of ``nx`` x ``ny`` cells of side ``s``, standing on z = 0: top page,
-    bottom page and the page-stack edge (:func:`solidify` along the grid's outline)."""
+    bottom page and the page-stack edge (:func:`solidify` along the grid's outline). The bottom page
+    maps the print mirrored in u, so that seen from below (a corner curled over) it reads the right way
+    round, as the back cover would (until round 15 it showed the front's mirror image)."""
     top = grid(nx * s, ny * s, nx, ny)
     idx = np.arange(len(top.verts)).reshape(ny + 1, nx + 1)
     loop = np.concatenate([idx[0, :-1], idx[:-1, -1], idx[-1, :0:-1], idx[:0:-1, 0]])  # ccw from below-left
     verts, faces, _, _ = solidify(top.verts, top.faces, loop, thickness)
     verts[:, 2] += thickness
-    return Mesh(verts, faces, np.concatenate([top.uv, top.uv]))
+    n, shells = len(top.verts), 2 * len(top.faces)
+    # the stack edge on its own copies of the outline's points: the print's edge pixels drawn across it, as
+    # before (on the shells' points it would squeeze the whole print between u and 1 - u into a few mm)
+    rim = {int(i): n * 2 + k for k, i in enumerate(loop)} | {int(i) + n: n * 2 + len(loop) + k for k, i in enumerate(loop)}
+    faces = faces[:shells] + [tuple(rim[i] for i in f) for f in faces[shells:]]
+    verts = np.concatenate([verts, verts[loop], verts[loop + n]])
+    uv = np.concatenate([top.uv, np.c_[1.0 - top.uv[:, 0], top.uv[:, 1]], top.uv[loop], top.uv[loop]])
+    return Mesh(verts, faces, uv)
 
 
 def magazine(rng: np.random.Generator, size, d: dict, pose: str | None = None) -> Mesh:

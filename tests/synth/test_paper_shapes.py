@@ -252,6 +252,28 @@ def test_magazines_have_a_corner_or_edge_curled_or_folded_over():
     assert np.mean(steep) > 0.04 and max(steep) > 0.07, np.round(steep, 3)
 
 
+def _mirrored_share(m) -> float:
+    """Share of the faces whose print is mapped on mirrored: UV area negative in the face's own winding
+    (folds and turns are rotations, so a page mapped the right way round stays positive)."""
+    tri = np.array([(f[0], f[i], f[i + 1]) for f in m.faces for i in range(1, len(f) - 1)])
+    uv = m.uv[tri]
+    area = ((uv[:, 1, 0] - uv[:, 0, 0]) * (uv[:, 2, 1] - uv[:, 0, 1])
+            - (uv[:, 1, 1] - uv[:, 0, 1]) * (uv[:, 2, 0] - uv[:, 0, 0]))
+    return float((area < -1e-12).mean())
+
+
+def test_no_page_shows_its_print_mirrored():
+    # Round 15's judge read a newspaper headline backwards: pages under the top one had their UVs turned
+    # by mirroring u or v alone (objects._lattice_page), 33-67 % of a 3-page newspaper's faces, and a
+    # magazine's bottom page (seen where a corner curls over) mirrored the front, 20-32 % with its pages.
+    for seed in range(6):
+        news = newspaper(np.random.default_rng(seed), (0.4, 0.35, 0.0), DEFORM, pages=3)
+        assert _mirrored_share(news) == 0.0, seed
+        for pose in ("closed", "open", "fanned"):
+            mag = magazine(np.random.default_rng(seed), (0.25, 0.3, 0.0), DEFORM, pose=pose)
+            assert _mirrored_share(mag) == 0.0, (seed, pose)
+
+
 def _bent_top_share(m, min_angle: float = 5.0) -> float:
     """Share of the edges between two upward-facing triangles (a page's top) that bend over ``min_angle`` degrees."""
     angle, n, pairs = _dihedrals(m)
