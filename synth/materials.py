@@ -57,11 +57,13 @@ def _mix(nt, fac, a, b):
     return node.outputs[2]
 
 
-def _print_texture(nt, kind: str, seed: int, extent, px_per_m: float, name: str, mirror: bool = False):
+def _print_texture(nt, kind: str, seed: int, extent, px_per_m: float, name: str, mirror: bool = False,
+                   both_sides: bool = False):
     """An Image Texture node showing a procedural print (:mod:`zerowaste.synth.prints`) on the UVs.
 
     ``mirror`` maps it on (1 - u, v): a print on a sheet's back face, which reads the right way round
-    when the sheet is turned over.
+    when the sheet is turned over. ``both_sides`` maps it so on back faces only: one print that reads
+    the right way round from either side (a flattened bag, printed on both its faces).
     """
     import bpy
 
@@ -74,13 +76,24 @@ def _print_texture(nt, kind: str, seed: int, extent, px_per_m: float, name: str,
     node.image = img
     node.interpolation = "Linear"
     node.extension = "EXTEND"
-    vec = nt.nodes.new("ShaderNodeTexCoord").outputs["UV"]
-    if mirror:
+    uv = vec = nt.nodes.new("ShaderNodeTexCoord").outputs["UV"]
+    if mirror or both_sides:
         flip = nt.nodes.new("ShaderNodeMapping")
         flip.inputs["Location"].default_value = (1.0, 0.0, 0.0)
         flip.inputs["Scale"].default_value = (-1.0, 1.0, 1.0)
-        nt.links.new(vec, flip.inputs["Vector"])
+        nt.links.new(uv, flip.inputs["Vector"])
         vec = flip.outputs["Vector"]
+    if both_sides:  # uv + backside * (flipped - uv)
+        diff = nt.nodes.new("ShaderNodeVectorMath")
+        diff.operation = "SUBTRACT"
+        nt.links.new(vec, diff.inputs[0])
+        nt.links.new(uv, diff.inputs[1])
+        blend = nt.nodes.new("ShaderNodeVectorMath")
+        blend.operation = "MULTIPLY_ADD"
+        nt.links.new(diff.outputs["Vector"], blend.inputs[0])
+        nt.links.new(_backside(nt), blend.inputs[1])
+        nt.links.new(uv, blend.inputs[2])
+        vec = blend.outputs["Vector"]
     nt.links.new(vec, node.inputs["Vector"])
     return node
 
@@ -538,15 +551,19 @@ def make_material(m: dict, size=(0.3, 0.3), name: str = "obj", seed: int = 0, px
     colour, ink = base, None
     kind = m.get("print", "plain")
     if kind in KINDS and px_per_m > 0:
-        tex = _print_texture(nt, kind, seed, extent or size, px_per_m, f"{name}_print")
+        back, back_seed = back_print(kind, seed)
+        clear = float(m.get("transmission", 0.0)) > 0
+        # a see-through film or bag reads the right way round from either side (a flattened bag is printed on
+        # both faces; seen through from behind, round 15's judges read its logo backwards)
+        tex = _print_texture(nt, kind, seed, extent or size, px_per_m, f"{name}_print",
+                             both_sides=clear and back == "plain")
         if kind in INK_ONLY:
             ink = tex.outputs["Alpha"]
             colour = _mix(nt, ink, base, tex.outputs["Color"])
         else:
             colour = tex.outputs["Color"]
-        back, back_seed = back_print(kind, seed)
-        if back == "plain" and float(m.get("transmission", 0.0)) > 0:
-            back = "same"  # a logo on clear film is seen through it from inside
+        if back == "plain" and clear:
+            back = "same"  # (the same print, both ways round: see above)
         if back != "same":  # the back face: bare stock or another print (masks are untouched)
             facing = _backside(nt)
             other = base if back == "plain" else _print_texture(
