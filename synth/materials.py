@@ -552,18 +552,17 @@ def make_material(m: dict, size=(0.3, 0.3), name: str = "obj", seed: int = 0, px
     kind = m.get("print", "plain")
     if kind in KINDS and px_per_m > 0:
         back, back_seed = back_print(kind, seed)
-        clear = float(m.get("transmission", 0.0)) > 0
-        # a see-through film or bag reads the right way round from either side (a flattened bag is printed on
-        # both faces; seen through from behind, round 15's judges read its logo backwards)
-        tex = _print_texture(nt, kind, seed, extent or size, px_per_m, f"{name}_print",
-                             both_sides=clear and back == "plain")
+        # a see-through film or bag shows its one print from both sides, the right way round either way up (a
+        # flattened bag is printed on both faces; seen through from behind, round 15's judges read it backwards)
+        both_sides = back == "plain" and float(m.get("transmission", 0.0)) > 0
+        if both_sides:
+            back = "same"
+        tex = _print_texture(nt, kind, seed, extent or size, px_per_m, f"{name}_print", both_sides=both_sides)
         if kind in INK_ONLY:
             ink = tex.outputs["Alpha"]
             colour = _mix(nt, ink, base, tex.outputs["Color"])
         else:
             colour = tex.outputs["Color"]
-        if back == "plain" and clear:
-            back = "same"  # (the same print, both ways round: see above)
         if back != "same":  # the back face: bare stock or another print (masks are untouched)
             facing = _backside(nt)
             other = base if back == "plain" else _print_texture(

@@ -88,17 +88,19 @@ def test_the_belt_varies_at_large_scale_with_streaks_along_the_belt(renders):
         assert img.mean(axis=1).std() > 1.0 * img.mean(axis=0).std(), key
 
 
-def _window_lines(img: np.ndarray, size: int = 40) -> np.ndarray:
-    """Lengthwise line contrast in each ``size`` px window (half-overlapping): the high-passed profile
-    of the window's row means (lines a few px wide), over its mean."""
+def _line_contrast(profile: np.ndarray) -> float:
+    """Lines a few px wide in a profile of row (or column) means: its high-passed spread over its mean."""
     from scipy.ndimage import gaussian_filter1d
 
-    out = []
-    for y0 in range(0, img.shape[0] - size + 1, size // 2):
-        for x0 in range(0, img.shape[1] - size + 1, size // 2):
-            rows = img[y0:y0 + size, x0:x0 + size].mean(axis=1)
-            out.append((rows - gaussian_filter1d(rows, 3)).std() / rows.mean())
-    return np.asarray(out)
+    return float((profile - gaussian_filter1d(profile, 3)).std() / profile.mean())
+
+
+def _window_lines(img: np.ndarray, size: int = 40) -> np.ndarray:
+    """Lengthwise line contrast (:func:`_line_contrast` of the row means) in each ``size`` px window,
+    half-overlapping."""
+    return np.asarray([_line_contrast(img[y0:y0 + size, x0:x0 + size].mean(axis=1))
+                       for y0 in range(0, img.shape[0] - size + 1, size // 2)
+                       for x0 in range(0, img.shape[1] - size + 1, size // 2)])
 
 
 def test_fine_streaks_along_the_belt_are_faint_not_scanlines(renders):
@@ -106,13 +108,9 @@ def test_fine_streaks_along_the_belt_are_faint_not_scanlines(renders):
     # high-passed profile of the row means (lines a few px wide running the whole frame): round 13's belt
     # 0.016-0.019 of its mean, round 14's (materials.BELT_LINES) 0.0066-0.0079, round 15's 0.0069-0.0095
     # (its scratches lie in patches: a whole row dilutes them); still 3-4x the columns'.
-    from scipy.ndimage import gaussian_filter1d
-
     for key in ("a", "b", "c", "mrf-a"):
         img = renders[key]
-        rows, cols = img.mean(axis=1), img.mean(axis=0)
-        fine_rows = (rows - gaussian_filter1d(rows, 3)).std() / img.mean()
-        fine_cols = (cols - gaussian_filter1d(cols, 3)).std() / img.mean()
+        fine_rows, fine_cols = _line_contrast(img.mean(axis=1)), _line_contrast(img.mean(axis=0))
         assert fine_rows < 0.011, (key, fine_rows)
         assert fine_rows > 1.5 * fine_cols, (key, fine_rows, fine_cols)
 

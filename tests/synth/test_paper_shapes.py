@@ -132,10 +132,15 @@ def test_a_sheet_pressing_a_folded_newspaper_keeps_its_layers_in_order():
 # --- crumpled paper: flat facets between sharp, straight creases (round 8: "folds too softly") ---
 
 
+def _fan(m) -> np.ndarray:
+    """The mesh's faces split in fans: (T, 3) vertex indices, each triangle in its face's winding."""
+    return np.array([(f[0], f[i], f[i + 1]) for f in m.faces for i in range(1, len(f) - 1)])
+
+
 def _dihedrals(m) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Bend angle (degrees) of every edge shared by two triangles (faces split in fans), the triangles' unit
     normals, and the two triangles (indices into the normals) of each such edge."""
-    tri = np.array([(f[0], f[i], f[i + 1]) for f in m.faces for i in range(1, len(f) - 1)])
+    tri = _fan(m)
     n = np.cross(m.verts[tri[:, 1]] - m.verts[tri[:, 0]], m.verts[tri[:, 2]] - m.verts[tri[:, 0]])
     n /= np.linalg.norm(n, axis=1, keepdims=True)
     edges: dict[tuple[int, int], list[int]] = {}
@@ -255,8 +260,7 @@ def test_magazines_have_a_corner_or_edge_curled_or_folded_over():
 def _mirrored_share(m) -> float:
     """Share of the faces whose print is mapped on mirrored: UV area negative in the face's own winding
     (folds and turns are rotations, so a page mapped the right way round stays positive)."""
-    tri = np.array([(f[0], f[i], f[i + 1]) for f in m.faces for i in range(1, len(f) - 1)])
-    uv = m.uv[tri]
+    uv = m.uv[_fan(m)]
     area = ((uv[:, 1, 0] - uv[:, 0, 0]) * (uv[:, 2, 1] - uv[:, 0, 1])
             - (uv[:, 1, 1] - uv[:, 0, 1]) * (uv[:, 2, 0] - uv[:, 0, 0]))
     return float((area < -1e-12).mean())
