@@ -716,6 +716,11 @@ BELT_SCUFF_PATCHES = (0.3, 3.0, 0.54)
 #: the fine speckle alone (0.3) vanished under the defocus and the codec. Round 15's judges called the grit at
 #: 0.8 "carpet-like" (the reference belts are smooth rubber with smudges, specks and scratches): 0.5.
 BELT_GRAIN = (0.5, 0.5)
+#: The belt's colour cast at full ``belt["warm"]`` (linear RGB multipliers of the rubber, its dust and its scuffs;
+#: a scene's ``warm`` 0..1 takes that share of it). Round 16: the reference belts are a dark olive-brown grey (dark
+#: pixels sRGB 51, 50, 45: Lab b* +2.9) where ours were a neutral grey (58, 59, 59; b* +0.1) that read as cool,
+#: even "studio" light; dust of paper and board on black rubber is brownish. (1.03, 1.0, 0.8) left b* +1.7.
+BELT_TINT = (1.06, 1.0, 0.7)
 
 
 def belt_look(belt: dict) -> dict:
@@ -746,7 +751,8 @@ def belt_look(belt: dict) -> dict:
 
 
 def make_belt_material(belt: dict, name: str = "belt"):
-    """Worn dark rubber, different in every scene (see :func:`belt_look`).
+    """Worn dark rubber, olive-brown by ``belt["warm"]`` (:data:`BELT_TINT`), different in every scene (see
+    :func:`belt_look`).
 
     Layers, in metres of belt (the running direction is x): a large-scale brightness swing, long
     lighter dusty smears and fine streaks along the belt, scuffed tracks of thin lines, dark wet
@@ -759,13 +765,15 @@ def make_belt_material(belt: dict, name: str = "belt"):
     pos = nt.nodes.new("ShaderNodeNewGeometry").outputs["Position"]
     g, d = float(belt["grey"]), look["dust"]
     bare = 0.85 * g  # bare rubber below the preset's mean grey: the dust brings the average back
-    dust = (d, d * 0.97, d * 0.92, 1.0)
+    tint = [1.0 + float(belt.get("warm", 0.0)) * (t - 1.0) for t in BELT_TINT]
+    dust = (d * tint[0], d * 0.97 * tint[1], d * 0.92 * tint[2], 1.0)
+    bare_c = (bare * tint[0], bare * tint[1], bare * tint[2], 1.0)
     angle = look["angle"]
     # Dusty smears: broad, long, soft; a second, finer layer of streaks.
     smear_n = _noise(nt, _belt_coords(nt, pos, rng, look["stretch"], angle), look["smear_scale"], 3.0, 0.62)
     lo = 0.56 - 0.14 * look["smear"]  # noise values gather around 0.5: narrow ramps
     smear = _math(nt, "MULTIPLY", _ramp(nt, smear_n, lo, lo + 0.14), 0.45 + 0.5 * look["smear"])
-    colour = _mix(nt, smear, (bare, bare, bare, 1.0), dust)
+    colour = _mix(nt, smear, bare_c, dust)
     streak_stretch, streak_share, track_share = BELT_LINES
     streak_n = _noise(nt, _belt_coords(nt, pos, rng, streak_stretch, angle), 28.0, 3.0, 0.6)
     w = streak_share * look["streaks"]
@@ -785,7 +793,7 @@ def make_belt_material(belt: dict, name: str = "belt"):
     lines = _math(nt, "MULTIPLY", lines, broken)
     track = _math(nt, "MULTIPLY", _math(nt, "MULTIPLY", lines, band), 0.9 * track_share * look["tracks"])
     scuff = g * 5.0 + 1.0 * d
-    colour = _mix(nt, track, colour, (scuff, scuff, scuff * 0.97, 1.0))
+    colour = _mix(nt, track, colour, (scuff * tint[0], scuff * tint[1], scuff * 0.97 * tint[2], 1.0))
     # Wet, dark patches (glossy).
     wet_n = _noise(nt, _belt_coords(nt, pos, rng, 0.5, angle), 1.4, 3.0, 0.6)
     wet = _ramp(nt, wet_n, 0.72 - 0.22 * look["wet"], 0.8 - 0.2 * look["wet"])

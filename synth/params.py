@@ -135,6 +135,7 @@ FIT_RANGES: tuple[FitRange, ...] = (
     FitRange("post.saturation", 0.0, 0.6),            # the camera's chroma boost (share added to the colours)
     FitRange("post.contrast", 0.0, 0.9),              # the tone curve's S in the mid-tones (0: plain sRGB)
     FitRange("post.auto_exposure", 0.0, 1.0),         # share of the metering correction the camera applies
+    FitRange("belt.warm", 0.0, 1.0),                  # the rubber's olive-brown cast (share of materials.BELT_TINT)
 )
 
 
@@ -763,6 +764,9 @@ def sample_scene(preset: dict, seed: int, assets: dict[str, list[str]] | None = 
             "wear": round(_u(rng, belt_p["wear"]), 4), "seam": bool(rng.random() < belt_p["seam_prob"]),
             "seam_x": round(float(rng.uniform(-half_x, half_x)), 3),
             "rails": rails, "seed": int(rng.integers(2**31 - 1))}
+    if "warm" in belt_p:  # the rubber's colour cast (own stream: every other draw keeps its value)
+        tone = np.random.Generator(np.random.PCG64([int(seed), 4, preset_key(preset["name"])]))
+        belt["warm"] = round(_u(tone, belt_p["warm"]), 4)
     n_bars = int(rng.integers(light_p["bars"][0], light_p["bars"][1] + 1))
     # The bars hang at one side of the belt (their row offset by `bar_side` m): light falls
     # obliquely, so the facets of crumpled paper turned to it are bright and the others grey.

@@ -167,12 +167,12 @@ OPTIONAL_RANGES = {
     "post.tint_green": None, "post.sharpen": 0, "post.jpeg_quality": 1, "post.codec_scale": 0, "post.saturation": -1,
     "post.contrast": 0, "post.auto_exposure": 0,
     "lighting.bar_height": 0, "lighting.bar_side": None, "lighting.hotspot_power": 0, "lighting.bar_spread": 0,
-    "clutter.piles": 0, "clutter.pile_radius": 0, "clutter.litter": 0, "surfaces.grime": 0,
+    "clutter.piles": 0, "clutter.pile_radius": 0, "clutter.litter": 0, "surfaces.grime": 0, "belt.warm": 0,
 }
 
 #: ... and the largest allowed high of some of them (the tone curve's S folds over at a contrast of 1; the auto
-#: exposure's share goes up to the full correction).
-OPTIONAL_CEILINGS = {"post.contrast": 0.9, "post.auto_exposure": 1}  # (a share of the metering correction)
+#: exposure's share goes up to the full correction, the belt's cast to the full ``materials.BELT_TINT``).
+OPTIONAL_CEILINGS = {"post.contrast": 0.9, "post.auto_exposure": 1, "belt.warm": 1}
 
 
 def check_preset(preset: dict) -> None:

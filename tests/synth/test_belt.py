@@ -41,8 +41,8 @@ for key, belt in json.loads(sys.argv[1]).items():
         light.set_type("AREA")
         light.set_location([0.2, 0.1, 1.5])
         light.set_energy(30)
-    rgb = bproc.renderer.render(verbose=False)["colors"][0][..., :3]
-    out[key] = cv2.cvtColor(np.ascontiguousarray(rgb), cv2.COLOR_RGB2GRAY).tolist()
+    rgb = np.ascontiguousarray(bproc.renderer.render(verbose=False)["colors"][0][..., :3])
+    out[key] = {"grey": cv2.cvtColor(rgb, cv2.COLOR_RGB2GRAY).tolist(), "mean_rgb": rgb.reshape(-1, 3).mean(0).tolist()}
 print("RESULT", json.dumps(out), flush=True)
 import os; os._exit(0)
 """
@@ -65,14 +65,21 @@ def _blur(img: np.ndarray) -> np.ndarray:
 
 
 @pytest.fixture(scope="module")
-def renders():
+def rendered():
+    """Each belt's render: its grey frame (0..1) and its mean sRGB colour (0..255)."""
     belts = {"a": _belt("default", 1), "a_again": _belt("default", 1), "b": _belt("default", 2), "c": _belt("default", 4),
-             "mrf-a": _belt("mrf-a", 1), "mrf-b": _belt("mrf-b", 1), "lamp": {**_belt("default", 3), "lamp": True}}
+             "mrf-a": _belt("mrf-a", 1), "mrf-b": _belt("mrf-b", 1), "lamp": {**_belt("default", 3), "lamp": True},
+             "a_warm": {**_belt("default", 1), "warm": 1.0}}
     result = subprocess.run([sys.executable, "-c", RENDER_SCRIPT, json.dumps(belts)], capture_output=True,
                             text=True, timeout=600)
     assert result.returncode == 0, result.stdout[-2000:] + result.stderr[-3000:]
     out = json.loads(result.stdout.split("RESULT", 1)[1])
-    return {k: np.asarray(v, np.float32) / 255 for k, v in out.items()}
+    return {k: (np.asarray(v["grey"], np.float32) / 255, np.asarray(v["mean_rgb"])) for k, v in out.items()}
+
+
+@pytest.fixture(scope="module")
+def renders(rendered):
+    return {k: grey for k, (grey, _) in rendered.items()}
 
 
 def test_the_belt_varies_at_large_scale_with_streaks_along_the_belt(renders):
@@ -151,6 +158,18 @@ def test_facility_belts_keep_their_character_and_stay_dark(renders):
     assert max(means.values()) < 0.5, means  # still a dark belt (evenly lit by a white world)
 
 
+def test_a_warm_belt_is_olive_brown_and_a_neutral_one_grey(rendered):
+    """Round 16: the reference belts are a dark olive-brown grey (their dark pixels sRGB 51, 50, 45) where ours
+    were a neutral grey (58, 59, 59). ``belt["warm"]`` tints the rubber, its dust and its scuffs (materials.BELT_TINT)
+    and leaves their pattern and brightness alone."""
+    (grey, neutral), (warm_grey, warm) = rendered["a"], rendered["a_warm"]
+    assert neutral[2] / neutral[1] > 0.95, neutral  # (a little warm already: the dust is brownish)
+    assert warm[2] / warm[1] < neutral[2] / neutral[1] - 0.06, (warm, neutral)  # less blue (0.90 against 0.99) ...
+    assert warm[0] / warm[1] > neutral[0] / neutral[1], (warm, neutral)  # ... a little more red: olive-brown
+    assert abs(float(warm_grey.mean()) - float(grey.mean())) < 0.05 * float(grey.mean())  # as bright
+    assert np.corrcoef(_blur(grey).ravel(), _blur(warm_grey).ravel())[0, 1] > 0.99  # the same belt
+
+
 def test_the_belt_is_matte_a_lamp_leaves_no_bright_blotch(renders):
     """Round 13: wet patches at roughness 0.2 mirrored the lamps as round bright blotches on the open belt
     (a default belt under a lamp at 1.5 m: 99th percentile 2.8 times the median, clipped white; matte: 1.4)."""
@@ -192,3 +211,16 @@ def test_presets_load_and_their_belts_sample(name):
         assert lo <= belt["grey"] <= hi
         look = belt_look(belt)
         assert all(0.0 <= look[k] <= 1.0 for k in ("smear", "streaks", "tracks", "wet", "specks"))
+        if "warm" in preset["belt"]:
+            lo, hi = preset["belt"]["warm"]
+            assert lo <= belt["warm"] <= hi
+
+
+def test_the_belts_cast_is_drawn_from_a_stream_of_its_own():
+    """``belt.warm`` came after every other knob: drawing it moves no other value of the scene."""
+    with_warm, without = load_preset("default"), load_preset("default")
+    del without["belt"]["warm"]
+    for seed in range(3):
+        a, b = sample_scene(with_warm, seed), sample_scene(without, seed)
+        assert 0.0 <= a["belt"].pop("warm") <= 1.0 and "warm" not in b["belt"]
+        assert a == b

@@ -62,7 +62,7 @@ def test_apply_values_keeps_span_width_clips_and_rounds():
 
 def test_params_option_selects_by_key_or_prefix():
     base = load_preset("default")
-    assert {r.path for r in F.searchable(base, ["belt"])} == {"belt.grey", "belt.dirt", "belt.wear"}
+    assert {r.path for r in F.searchable(base, ["belt"])} == {"belt.grey", "belt.dirt", "belt.wear", "belt.warm"}
     with pytest.raises(F.FitError, match="--params belt.colour: not a fitted parameter"):
         F.searchable(base, ["belt.colour"])
 

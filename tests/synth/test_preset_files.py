@@ -101,6 +101,7 @@ def test_kind_weights_are_checked(tmp_path, kinds, message):
     ("post.saturation=[-2, 1]", r"'post.saturation' must not go below -1"),
     ("post.sharpen=[1]", r"'post.sharpen' must be a \[low, high\] pair"),
     ("lighting.bar_spread=[120, 90]", r"'lighting.bar_spread': low 120 > high 90"),
+    ("belt.warm=[0.5, 1.5]", r"'belt.warm' must not go above 1"),
 ])
 def test_optional_knobs_are_checked_when_a_preset_sets_them(override, message):
     # (they were sampled unchecked: 'abc' raised a TypeError deep in sampling, [-5, 3] litter drew quietly)
