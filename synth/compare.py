@@ -78,8 +78,9 @@ STATS: tuple[Stat, ...] = (
     Stat("dark_belt", "share of dark, unsaturated pixels (the belt showing)", 0.03),
     Stat("white_paper", "share of bright, unsaturated pixels (white paper)", 0.03),
     Stat("paper_shading", "inter-quartile range of the luminance of unsaturated pixels above mid grey (paper's shading)", 0.02),
+    Stat("belt_warmth", "mean Lab b* of the dark, unsaturated pixels (the belt and the shadows on it)", 1.0),
 )
-#: ``paper_shading`` counts only frames with at least this share of such pixels (0 below it).
+#: ``paper_shading`` and ``belt_warmth`` count only frames with at least this share of such pixels (0 below it).
 PAPER_SHADING_MIN = 0.02
 STAT_KEYS: tuple[str, ...] = tuple(s.key for s in STATS)
 
@@ -184,6 +185,9 @@ def frame_stats(rgb: np.ndarray) -> dict[str, float]:
     high, slope = _spectrum(luma.astype(np.float64))
     paper = luma[(val > 0.45) & (sat < 0.15)]  # white and grey paper, lit and in shade (round 14's judges: "clay")
     shading = float(np.subtract(*np.percentile(paper, [75, 25]))) if paper.size >= PAPER_SHADING_MIN * luma.size else 0.0
+    dark = (val < 0.3) & (sat < 0.35)  # the belt showing, and the shadows on it
+    # (round 16: the reference belts are olive-brown, b* +2.9, where ours were neutral; white paper alike in both)
+    belt_b = float(lab[..., 2][dark].mean()) if dark.mean() >= PAPER_SHADING_MIN else 0.0
     return {
         "colourfulness": colourfulness(rgb),
         "saturation": float(sat.mean()),
@@ -198,9 +202,10 @@ def frame_stats(rgb: np.ndarray) -> dict[str, float]:
         "high_freq": high,
         "spectral_slope": slope,
         "sharpness": float(np.log10(lap.var() + 1e-6)),
-        "dark_belt": float(((val < 0.3) & (sat < 0.35)).mean()),
+        "dark_belt": float(dark.mean()),
         "white_paper": float(((val > 0.65) & (sat < 0.15)).mean()),
         "paper_shading": shading,
+        "belt_warmth": belt_b,
     }
 
 

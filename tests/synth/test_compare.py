@@ -59,6 +59,20 @@ def test_paper_shading_is_the_spread_of_paper_in_light_and_shade():
     assert K.frame_stats(img)["paper_shading"] == 0.0
 
 
+def test_belt_warmth_is_the_colour_of_the_dark_belt_alone():
+    img = np.full((40, 80, 3), 235, np.uint8)  # neutral white paper ...
+    img[:, :40] = (52, 50, 44)  # ... beside an olive-brown belt (the reference belts' dark pixels: 51, 50, 45)
+    warm = K.frame_stats(img)
+    img[:, :40] = 50  # a neutral grey belt
+    grey = K.frame_stats(img)
+    assert warm["belt_warmth"] > 3.0 and abs(grey["belt_warmth"]) < 0.1, (warm["belt_warmth"], grey["belt_warmth"])
+    img[:, 40:] = (240, 235, 200)  # cream paper moves the frame's warmth, not the belt's
+    assert K.frame_stats(img)["belt_warmth"] == pytest.approx(grey["belt_warmth"], abs=1e-6)
+    assert K.frame_stats(img)["warmth"] > grey["warmth"] + 3
+    img[:, :40] = 235  # no belt in view: 0, not the colour of a few stray pixels
+    assert K.frame_stats(img)["belt_warmth"] == 0.0
+
+
 def test_blur_lowers_detail_statistics():
     sharp = _scene(1)
     blurred = cv2.GaussianBlur(sharp, (0, 0), 2.5)
