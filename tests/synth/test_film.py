@@ -17,6 +17,7 @@ from zerowaste.synth.objects import (
     build_mesh,
     crinkles,
     film_folds,
+    gather,
     puffed_bag,
     stretch_wrinkles,
 )
@@ -466,11 +467,13 @@ def _glints(v: np.ndarray, step: float = 0.003) -> int:
     return int(ndimage.label(inside & (shade >= np.percentile(shade[inside], 95)))[1])
 
 
-def test_flat_bags_and_film_lie_in_a_few_large_folds():
+def test_flat_bags_and_film_lie_in_a_few_large_folds(monkeypatch):
     """Round 10's judge: bags "covered in an evenly spread bumpy pattern with many small white highlights";
     real ones show a few large soft folds and a few sharp creases (:func:`film_folds`). Over 14 half-flat
-    bags and films (seeds 0-7), the brightest 5 % of their relief's shading falls into median 26 patches
-    (10-45; the 8-48 short creases before round 11: median 43, 31-82)."""
+    bags and films (seeds 0-7), none gathered, the brightest 5 % of their relief's shading falls into median
+    26 patches (10-45; the 8-48 short creases before round 11: median 43, 31-82). (Gathered ones, since round
+    17, light up along their long folds: tested below.)"""
+    monkeypatch.setattr(objects, "FILM_GATHERED", 0.0)
     counts = []
     for kind in ("bag", "film"):
         for seed in range(8):
@@ -495,3 +498,51 @@ def test_tinted_film_is_thinly_dyed():
     assert _film_tint(blue, {"family": "rigid_plastic"}) == blue
     clear = (0.92, 0.93, 0.95, 1.0)
     assert _film_tint(clear, {"family": "soft_plastic"}) == clear
+
+
+def _gathered(seed: int) -> bool:
+    """Whether :func:`build_mesh` gathers a flat bag or film of this seed (its own stream's first draw)."""
+    return np.random.default_rng([seed, 23]).random() < objects.FILM_GATHERED
+
+
+def test_about_half_the_film_lies_gathered_and_the_rest_is_as_before(monkeypatch):
+    """Round 16's judges: tinted films read as smooth "plastic cards". :data:`objects.FILM_GATHERED` of the
+    flat bags and films lie gathered (:func:`gather`), drawn from a stream of their own: the others are the
+    very same sheets as before, and a gathered piece keeps its outline's extent along its length."""
+    seeds = range(60)
+    share = np.mean([_gathered(s) for s in seeds])
+    assert abs(share - objects.FILM_GATHERED) < 0.15, share
+    gathered = [_gathered(s) for s in range(8)]
+    assert any(gathered) and not all(gathered)
+    now = {s: build_mesh({"kind": "film", "size": [0.3, 0.42, 0.0], "deform": DEFORM, "seed": s}).verts for s in range(8)}
+    monkeypatch.setattr(objects, "FILM_GATHERED", 0.0)
+    flat = {s: build_mesh({"kind": "film", "size": [0.3, 0.42, 0.0], "deform": DEFORM, "seed": s}).verts for s in range(8)}
+    for s in range(8):
+        if gathered[s]:  # folds stand up across it, its length is the same
+            assert (now[s][:, 2] - flat[s][:, 2]).std() > 0.002, s
+            assert abs(np.ptp(now[s][:, 1]) - np.ptp(flat[s][:, 1])) < 1e-9
+        else:
+            assert np.array_equal(now[s], flat[s]), s
+
+
+def test_gathered_film_folds_run_along_it_fan_out_and_are_uneven():
+    """:func:`gather`: the folds run along the piece's longer side (its relief alike 4 cm along, unlike 4 cm
+    across), it is narrower at its gathered end than at its open end, no fold stands higher than
+    :data:`objects.GATHER_RISE`, and the folds are uneven (evenly spaced folds of one height read as a
+    corrugated sheet): across its middle, the highest fold stands at least 1.5 times the lowest."""
+    g = np.stack(np.meshgrid(np.linspace(-0.15, 0.15, 61), np.linspace(-0.2, 0.2, 81)), -1).reshape(-1, 2)
+    uneven = 0
+    for seed in range(10):
+        out = gather(np.random.default_rng(seed), np.c_[g, np.zeros(len(g))], (0.3, 0.4))
+        z = out[:, 2].reshape(81, 61)
+        zc = z - z.mean()
+        along = (zc * np.roll(zc, 8, axis=0))[8:].mean() / (zc * zc).mean()
+        across = (zc * np.roll(zc, 8, axis=1))[:, 8:].mean() / (zc * zc).mean()
+        assert along > 0.7 and across < 0.45, (seed, along, across)
+        ends = sorted(float(np.ptp(out[g[:, 1] == y, 0])) for y in (-0.2, 0.2))
+        assert ends[0] < 0.75 * ends[1], (seed, ends)
+        assert 0.01 < np.ptp(z) <= objects.GATHER_RISE + 1e-9, seed
+        row = z[40]
+        crests = [row[i] - row.min() for i in range(1, 60) if row[i] > row[i - 1] and row[i] >= row[i + 1]]
+        uneven += len(crests) > 1 and max(crests) > 1.5 * min(crests)
+    assert uneven >= 7, uneven
