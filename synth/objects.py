@@ -1899,6 +1899,14 @@ PUFF_LUMPS = 0.15
 PUFF_SAGS = (2, 5)
 PUFF_SAG = 0.35
 PUFF_SKIN = 0.8  # (0.5 before round 12, when crinkles covered all of it; now in patches, crinkle_patches)
+#: Round 18: a puffed bag read as a balloon or a clip-art bin bag (rounds 16 and 17's judges: "a smooth
+#: inflated balloon") -- an even dome with a tied neck. A bag on the line holds things: its skin drapes
+#: over PUFF_ITEMS lumps (each PUFF_ITEM_SIZE of its width across), sinking to PUFF_FLOOR of the dome
+#: between them; only PUFF_TIED of the bags show their knotted neck (the others lie with it under them).
+PUFF_ITEMS = (3, 7)
+PUFF_ITEM_SIZE = (0.3, 0.65)
+PUFF_FLOOR = 0.35
+PUFF_TIED = 0.4
 
 
 def crinkles(rng: np.random.Generator, xy: np.ndarray, scale: float = 1.0, pull=None) -> np.ndarray:
@@ -2027,18 +2035,39 @@ def stretch_wrinkles(rng: np.random.Generator, xy: np.ndarray, pull=None, scale:
     return (profile * ends * fade * amp).sum(axis=1)
 
 
+def contents(rng: np.random.Generator, xy: np.ndarray, width: float, inside: np.ndarray) -> np.ndarray:
+    """How high (0..1) a bag's skin lies over the things in it: :data:`PUFF_ITEMS` rounded lumps of
+    :data:`PUFF_ITEM_SIZE` of the bag's ``width`` at random points of ``inside`` (the body's points),
+    each 0.6-1 high, merged as a soft maximum (the skin stretched from one lump to the next).
+
+    >>> xy = np.stack(np.meshgrid(np.linspace(-0.1, 0.1, 21), np.linspace(-0.1, 0.1, 21)), -1).reshape(-1, 2)
+    >>> h = contents(np.random.default_rng(0), xy, 0.2, xy)
+    >>> bool(h.max() > 0.5), bool(h.min() < 0.2)
+    (True, True)
+    """
+    n = int(rng.integers(*PUFF_ITEMS))
+    at = inside[rng.integers(0, len(inside), n)]
+    r = rng.uniform(*PUFF_ITEM_SIZE, n) * width / 2
+    top = rng.uniform(0.6, 1.0, n)
+    d2 = ((xy[:, None, :] - at[None]) ** 2).sum(-1) / r**2
+    caps = top * np.clip(1 - d2, 0, None)  # a round lump under the skin (a sphere's cap showed a hard rim)
+    k = 12.0  # (soft maximum: the skin bridges between neighbouring lumps)
+    return np.log(np.exp(k * caps).sum(-1) - (n - 1)) / k  # (0 where no lump reaches, c over one lump alone)
+
+
 def puffed_bag(rng: np.random.Generator, size, d: dict) -> Mesh:
-    """A plastic bag holding some air: a limp pillow covered in crinkles, gathered into a tied neck.
+    """A plastic bag holding some air and a few things: a limp pillow covered in crinkles.
 
     Seen from above a closed bag is its top skin, so this is one sheet (one mask instance): a grid
-    whose outline is a rounded pillow along the longer side, narrowing to a neck where the knotted
-    handles splay out again, and whose height is a dome -- steep at the rim, flat on top, about
-    :data:`BAG_PUFF` of the width high, lumpy and sagging into a few long folds. On it: hundreds of
-    small sharp crinkles (:func:`crinkles`) and folds gathered into the neck, each catching the
-    light in a short glint.
+    whose outline is a rounded pillow along the longer side -- for :data:`PUFF_TIED` of the bags
+    narrowing to a neck where the knotted handles splay out again, the others lopsided and rounded at
+    both ends (the neck under them) -- and whose height is a dome, steep at the rim, about
+    :data:`BAG_PUFF` of the width high, draped over the lumps of what is in it (:func:`contents`) and
+    sagging into a few long folds. On it: hundreds of small sharp crinkles (:func:`crinkles`) and
+    folds gathered into the neck, each catching the light in a short glint.
 
     >>> m = puffed_bag(np.random.default_rng(0), (0.3, 0.4), {"crumple": 0.02, "frequency": 18.0})
-    >>> bool(np.ptp(m.verts[:, 2]) > 0.03), len(m.faces) > 1000
+    >>> bool(np.ptp(m.verts[:, 2]) > 0.02), len(m.faces) > 1000
     (True, True)
     """
     s = (float(size[0]), float(size[1]))
@@ -2046,12 +2075,13 @@ def puffed_bag(rng: np.random.Generator, size, d: dict) -> Mesh:
     a = int(s[1] > s[0])  # the bag runs along its longer side, the neck at the + end
     length, width = s[a], s[1 - a]
     along, across = m.uv[:, a], m.uv[:, 1 - a] * 2 - 1
-    neck_at, neck_w = rng.uniform(0.72, 0.84), rng.uniform(0.1, 0.2)
+    tied = rng.random() < PUFF_TIED  # (the others lie on their neck: a pillow, rounded at both ends)
+    neck_at, neck_w = (rng.uniform(0.72, 0.84), rng.uniform(0.1, 0.2)) if tied else (1.0, 0.3)
     c = 2 * np.clip(along / neck_at, 0, 1) - 1  # -1 at the bottom seam, 1 at the neck
     bottom = 0.3 + 0.7 * (1 - np.abs(c) ** 4) ** 0.25  # square-ish, rounded corners
     shoulder = neck_w + (1 - neck_w) * np.sqrt(1 - np.abs(c) ** 2.2)  # tapering into the neck
-    ears = np.clip((along - neck_at) / (1 - neck_at), 0, 1)  # the tied handles beyond the neck
-    spread = np.where(along < neck_at, np.where(c < 0, bottom, shoulder),
+    ears = np.clip((along - neck_at) / max(1 - neck_at, 1e-9), 0, 1)  # the tied handles beyond the neck
+    spread = np.where(along < neck_at, np.where((c < 0) | (not tied), bottom, shoulder),
                       neck_w + (rng.uniform(0.3, 0.55) - neck_w) * ears**0.8)
     v = m.verts.copy()
     v[:, 1 - a] = across * width / 2 * spread
@@ -2059,6 +2089,7 @@ def puffed_bag(rng: np.random.Generator, size, d: dict) -> Mesh:
     lumps = 1 + PUFF_LUMPS * wave_noise(rng, xy, 1.5 / width, modes=6)  # a few broad lumps (3 / width: dimples)
     high = rng.uniform(*BAG_PUFF) * width * spread * lumps
     dome = high * np.sqrt(np.clip(1 - np.abs(across) ** 4, 0, None)) * np.where(along < neck_at, 1.0, 0.25 * (1 - ears))
+    dome *= PUFF_FLOOR + (1 - PUFF_FLOOR) * contents(rng, xy, width, v[along < neck_at, :2])
     # Limp, not a balloon: the skin sags into a few long folds (mostly valleys) across the dome.
     sag = crease_field(rng, xy, int(rng.integers(*PUFF_SAGS)), 1.0, 0.1 * width, 0.5 * length, valley=0.75)
     dome = np.clip(dome + PUFF_SAG * float(np.max(high)) * sag * (dome > 0), 0.0, None)
@@ -2070,7 +2101,7 @@ def puffed_bag(rng: np.random.Generator, size, d: dict) -> Mesh:
     gather *= 0.006 * np.exp(-np.hypot(rel[:, 0], rel[:, 1]) / (0.5 * length))
     # (stretch wrinkles radiate from the knot; the air holds the skin taut: PUFF_SKIN of a flat bag's)
     v[:, 2] = dome + crinkles(rng, xy, PUFF_SKIN, pull=neck) + gather
-    out = warp_outline(rng, Mesh(v, m.faces, m.uv), 0.2)  # no two bags alike: a lopsided outline
+    out = warp_outline(rng, Mesh(v, m.faces, m.uv), 0.2 if tied else 0.35)  # no two bags alike: lopsided
     # Smooth-shaded (BAG_SHARP): flat-shaded crinkle facets lit as square white speckles (round 9's judge)
     return Mesh(out.verts, out.faces, out.uv, sharp=BAG_SHARP)
 
