@@ -1770,6 +1770,69 @@ def crushed_box(rng: np.random.Generator, size, d: dict) -> Mesh:
     return Mesh(box.verts, box.faces, box.uv, sharp=30.0, attrs=box.attrs)
 
 
+#: A food tray (:func:`tray`). Round 18: the old one, a box without its lid seen straight from above, was
+#: a flat single-colour rectangle ("opaque single-colour red/green plastic pieces", rounds 16-18's judges).
+#: A real one has walls that lean out (the rim this share of the floor's half-size beyond it), a flat
+#: flange (this share again), a floor pressed with a few ribs (count, depth in m) and corners rounded
+#: as a superellipse of this exponent (2: an ellipse; large: a sharp rectangle).
+TRAY_FLARE = (0.1, 0.22)
+TRAY_LIP = (0.06, 0.12)
+TRAY_RIBS = ((0, 5), 0.002)
+TRAY_CORNER = (3.0, 6.0)
+#: How much lower a crushed tray's trodden side stands (times its ``crush``, 0..1).
+TRAY_SQUASH = 0.8
+
+
+def tray(rng: np.random.Generator, size, d: dict) -> Mesh:
+    """An open food tray (meat tray, punnet, clamshell half), crushed a little: one sheet from the middle of
+    its floor out over the walls and the flange (:data:`TRAY_FLARE`, :data:`TRAY_LIP`, :data:`TRAY_RIBS`,
+    :data:`TRAY_CORNER`). ``size`` is its outer footprint and height; planar UVs from above.
+
+    >>> m = tray(np.random.default_rng(0), (0.2, 0.14, 0.04), {"crush": 0.3})
+    >>> [round(float(np.ptp(m.verts[:, i])), 2) for i in range(2)], bool(np.ptp(m.verts[:, 2]) > 0.03)
+    ([0.2, 0.14], True)
+    """
+    sx, sy, sz = (float(v) for v in size)
+    flare, lip = rng.uniform(*TRAY_FLARE), rng.uniform(*TRAY_LIP)
+    outer = 1 + flare + lip
+    floor = np.linspace(0.0, 1.0, 9)[1:]  # stations out from the middle (as shares of the floor's half-size)
+    wall = 1 + flare * np.linspace(0.0, 1.0, 6)[1:]
+    flange = 1 + flare + lip * np.linspace(0.0, 1.0, 4)[1:]
+    r = np.concatenate([floor, wall, flange, [outer]])
+    z = np.concatenate([np.zeros(len(floor)), sz * np.linspace(0.0, 1.0, 6)[1:] ** 0.9, np.full(len(flange), sz),
+                        [sz - 0.003]])  # (the flange's edge rolls down)
+    ring = 64
+    t = np.linspace(0.0, 2 * math.pi, ring, endpoint=False)
+    p = rng.uniform(*TRAY_CORNER)
+    ex, ey = np.sign(np.cos(t)) * np.abs(np.cos(t)) ** (2 / p), np.sign(np.sin(t)) * np.abs(np.sin(t)) ** (2 / p)
+    half = np.array([sx, sy]) / 2 / outer
+    x = (r[:, None] * ex[None]) * half[0]
+    y = (r[:, None] * ey[None]) * half[1]
+    verts = np.concatenate([[[0.0, 0.0, 0.0]], np.stack([x.ravel(), y.ravel(), np.repeat(z, ring)], 1)])
+    faces = [(0, 1 + j, 1 + (j + 1) % ring) for j in range(ring)]
+    for i in range(len(r) - 1):
+        a, b = 1 + i * ring, 1 + (i + 1) * ring
+        faces += [(a + j, b + j, b + (j + 1) % ring, a + (j + 1) % ring) for j in range(ring)]
+    # Ribs pressed into the floor, across its longer side, fading out before the wall
+    (lo, hi), depth = TRAY_RIBS
+    n = int(rng.integers(lo, hi + 1))
+    rel = np.hypot(verts[:, 0] / half[0], verts[:, 1] / half[1])
+    if n:
+        along = verts[:, int(sy > sx)] / (half[int(sy > sx)] * 0.8)
+        ribs = np.cos(np.pi * (n + 0.5) * along / 2) ** 8 * (np.abs(along) < 1)
+        verts[:, 2] -= depth * ribs * np.clip((0.85 - rel) / 0.2, 0.0, 1.0)
+    # Crushed: one side trodden flatter, and a few creases through the whole piece (the flange bent where
+    # they cross it)
+    crush = float(d.get("crush", 0.3))
+    to = rng.normal(size=2)
+    side = np.clip(verts[:, :2] @ (to / np.linalg.norm(to)) / (0.5 * max(sx, sy)), 0.0, 1.0)
+    verts[:, 2] *= 1 - TRAY_SQUASH * crush * side
+    verts[:, 2] += crush * crease_field(rng, verts[:, :2], int(rng.integers(2, 6)), 0.5 * sz, 0.1 * min(sx, sy),
+                                        0.5 * max(sx, sy), valley=0.6)
+    uv = np.c_[verts[:, 0] / sx + 0.5, verts[:, 1] / sy + 0.5]
+    return Mesh(verts, faces, uv, sharp=40.0)
+
+
 def dented_revolve(rng: np.random.Generator, kind: str, size, d: dict) -> Mesh:
     """Bottles, cans and cups: a profile of revolution with sharp dents; crushed ones flattened and pleated."""
     length, r = size[0], size[1] / 2
@@ -2272,13 +2335,7 @@ def build_mesh(obj: dict) -> Mesh:
     if kind in ("bottle", "can", "cup"):
         return dented_revolve(rng, kind, (sx, sy, sz), d)
     if kind == "tray":
-        parts = box_surface(sx, sy, sz, 8)
-        top = sz / 2 - 1e-6
-        keep = [f for f in parts.faces if not all(parts.verts[i, 2] >= top for i in f)]
-        m = Mesh(parts.verts, keep, parts.uv)
-        c, dirs = _unit_dirs(m)
-        push = crease_field(rng, m.verts, 6, 0.1 * sy, 0.2 * sy, 0.5 * sx, valley=0.7)
-        return Mesh(m.verts + dirs * push[:, None], keep, parts.uv, sharp=40.0)
+        return tray(rng, (sx, sy, sz), d)
     raise ValueError(f"unknown object kind {kind!r}")
 
 

@@ -258,6 +258,9 @@ PLASTICS: dict[str, list[tuple[tuple[float, float, float], tuple[float, float]]]
                       ((0.03, 0.15, 0.7), (0.0, 0.0)), ((0.4, 0.05, 0.45), (0.0, 0.0)),
                       ((0.02, 0.02, 0.02), (0.0, 0.0)), ((0.75, 0.05, 0.04), (0.0, 0.0))],
 }
+#: The opaque trays' colours (of :data:`PLASTICS` ``rigid_plastic``): black meat trays and white foam ones.
+#: Round 18: orange, blue, purple and red trays lay on the belt as flat single-colour cards.
+TRAY_OPAQUE = ((0.85, 0.85, 0.83), (0.02, 0.02, 0.02))
 #: Kraft and board browns (linear RGB).
 KRAFT = [(0.45, 0.27, 0.13), (0.38, 0.22, 0.1), (0.52, 0.34, 0.18), (0.33, 0.19, 0.08)]
 #: Prints on coated stock (glossy: a clear coat gives the specular highlights of magazines).
@@ -392,6 +395,8 @@ def _material(rng: np.random.Generator, cls: str, kind: str, surfaces: dict | No
         see_through = [o for o in options if o[1][1] > 0]
         opaque = [o for o in options if o[1][1] == 0]
         pool = see_through if rng.random() < clear else opaque
+        if kind == "tray" and pool is opaque:  # (TRAY_OPAQUE: black meat trays and white foam ones)
+            pool = [o for o in opaque if o[0] in TRAY_OPAQUE]
         if kind == "film" and pool is see_through and rng.random() < FILM_UNTINTED:  # (this material's own stream)
             pool = [o for o in see_through if np.ptp(o[0]) <= FILM_TINTED]
         colour, (t_lo, t_hi) = pool[int(rng.integers(len(pool)))]
