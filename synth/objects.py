@@ -2183,8 +2183,9 @@ def puffed_bag(rng: np.random.Generator, size, d: dict) -> Mesh:
 #: Share of film and flat bags that lie gathered (:func:`gather`), drawn from a stream of their own.
 #: Round 16's judges: tinted films read as smooth single-colour "plastic cards"; the reference frames'
 #: bags (a yellow one, a black one, a blue wrapper) lie bunched, in deep folds that fan out from where a
-#: hand or a knot gathered them, each fold a light and a dark band.
-FILM_GATHERED = 0.6
+#: hand or a knot gathered them, each fold a light and a dark band. (0.6 in round 17; round 18: the flat
+#: blue, green and orange films left still lay as single-colour cards beside the gathered ones.)
+FILM_GATHERED = 0.75
 #: Gathered film: how many folds lie across it, and how far it is squeezed across (its width's share
 #: left) at its gathered end and at its open end.
 GATHER_FOLDS = (3, 6)
