@@ -425,12 +425,6 @@ SHEET_STYLE: dict[str, tuple[float, float, float, float, float]] = {
 }
 
 
-def _unit_dirs(m: Mesh) -> tuple[np.ndarray, np.ndarray]:
-    c = m.verts.mean(axis=0)
-    r = np.linalg.norm(m.verts - c, axis=1, keepdims=True) + 1e-12
-    return c, (m.verts - c) / r
-
-
 def crumpled_ball(rng: np.random.Generator, size, d: dict) -> Mesh:
     """A paper ball with volume: flat facets of many sizes meeting at sharp creases and deep pits.
 
@@ -1827,8 +1821,8 @@ def tray(rng: np.random.Generator, size, d: dict) -> Mesh:
     # Ribs pressed into the floor, across its longer side, fading out before the wall
     (lo, hi), depth = TRAY_RIBS
     n = int(rng.integers(lo, hi + 1))
-    rel = np.hypot(verts[:, 0] / half[0], verts[:, 1] / half[1])
     if n:
+        rel = np.hypot(verts[:, 0] / half[0], verts[:, 1] / half[1])
         along = verts[:, int(sy > sx)] / (half[int(sy > sx)] * 0.8)
         ribs = np.cos(np.pi * (n + 0.5) * along / 2) ** 8 * (np.abs(along) < 1)
         verts[:, 2] -= depth * ribs * np.clip((0.85 - rel) / 0.2, 0.0, 1.0)
