@@ -49,9 +49,14 @@ def _necked(v: np.ndarray) -> bool:
     return width[neck] < 0.35 * max(width[:15]) and max(width[neck:]) > 1.25 * width[neck]
 
 
+def _radius(v: np.ndarray) -> np.ndarray:
+    """Each vertex's distance from a bag's centre, as a share of its extent (0.5 at the rim)."""
+    return np.hypot((v[:, 0] - v[:, 0].mean()) / np.ptp(v[:, 0]), (v[:, 1] - v[:, 1].mean()) / np.ptp(v[:, 1]))
+
+
 def _dome(v: np.ndarray) -> float:
     """How far a bag's middle stands above its rim, as a share of its width."""
-    r = np.hypot((v[:, 0] - v[:, 0].mean()) / np.ptp(v[:, 0]), (v[:, 1] - v[:, 1].mean()) / np.ptp(v[:, 1]))
+    r = _radius(v)
     return float((v[r < 0.15, 2].mean() - v[r > 0.45, 2].mean()) / np.ptp(v[:, 0]))
 
 
@@ -129,8 +134,7 @@ def test_a_puffed_bag_narrows_to_a_tied_neck_and_is_one_sheet(monkeypatch):
 
 def _interior_spread(v: np.ndarray) -> float:
     """Coefficient of variation of a bag's heights over its middle (within 0.3 of its extent of the centre)."""
-    r = np.hypot((v[:, 0] - v[:, 0].mean()) / np.ptp(v[:, 0]), (v[:, 1] - v[:, 1].mean()) / np.ptp(v[:, 1]))
-    z = v[r < 0.3, 2]
+    z = v[_radius(v) < 0.3, 2]
     return float(z.std() / z.mean())
 
 

@@ -328,19 +328,27 @@ def test_crumpled_balls_come_in_a_family_of_shapes():
     assert max(aspect) < 4.5 and min(fill) > 0.45  # (still balls, not sticks or shells)
 
 
-def test_crumpled_sheets_come_in_a_family_of_shapes():
-    # the old sheets: footprint elongation (PCA) sd 0.06 (1.15-1.40) and footprint over the flat
-    # sheet sd 0.075 over these 30 seeds; now tight wads, sheets opened flat and long twists
-    elong, foot = [], []
-    for seed in range(30):
+def _sheet_shapes(kind: str, size: tuple[float, float], seeds: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Over ``seeds`` sheets of ``kind`` (crumple, facet size and crush drawn per seed): their footprint over the
+    flat sheet, their height (m) and their footprint's elongation (PCA)."""
+    foot, high, elong = [], [], []
+    for seed in range(seeds):
         rng = np.random.default_rng(seed)
         d = {**DEFORM, "crumple": float(rng.uniform(0.006, 0.03)), "frequency": float(rng.uniform(10, 28)),
              "crush": float(rng.uniform(0, 0.8))}
-        m = build_mesh({"kind": "crumpled_sheet", "size": [0.32, 0.4, 0.0], "deform": d, "seed": seed})
+        m = build_mesh({"kind": kind, "size": [*size, 0.0], "deform": d, "seed": seed})
         xy = m.verts[:, :2] - m.verts[:, :2].mean(axis=0)
         ev = np.sqrt(np.linalg.eigvalsh(np.cov(xy.T)))
         elong.append(ev[1] / ev[0])
-        foot.append(float(np.ptp(xy, axis=0).prod()) / (0.32 * 0.4))
+        foot.append(float(np.ptp(xy, axis=0).prod()) / (size[0] * size[1]))
+        high.append(float(np.ptp(m.verts[:, 2])))
+    return np.array(foot), np.array(high), np.array(elong)
+
+
+def test_crumpled_sheets_come_in_a_family_of_shapes():
+    # the old sheets: footprint elongation (PCA) sd 0.06 (1.15-1.40) and footprint over the flat
+    # sheet sd 0.075 over these 30 seeds; now tight wads, sheets opened flat and long twists
+    foot, _, elong = _sheet_shapes("crumpled_sheet", (0.32, 0.4), 30)
     assert np.std(elong) > 0.2 and max(elong) > 1.8, np.round(elong, 2)
     assert np.std(foot) > 0.1 and min(foot) < 0.2 and max(foot) > 0.45, np.round(foot, 2)
     assert 0.25 < np.mean(foot) < 0.4  # (on average as big as before: the frames keep their paper)
@@ -352,21 +360,8 @@ def test_office_sheets_lie_opened_out_low_and_keep_most_of_their_rectangle():
     creases like a crumpled sheet's (above), but opened out -- over 20 seeds it covers median 0.63 of its flat
     size (0.47-0.75; crumpled sheets 0.24, 0.13-0.63), stands 3.8-7.2 cm high (crumpled 6.7-15.5 cm) and is
     never twisted long (its footprint's elongation 1.12-1.45 for a 0.22 x 0.28 m sheet; crumpled up to 2.7)."""
-    got = {}
-    for kind in ("sheet", "crumpled_sheet"):
-        foot, high, elong = [], [], []
-        for seed in range(20):
-            rng = np.random.default_rng(seed)
-            d = {**DEFORM, "crumple": float(rng.uniform(0.006, 0.03)), "frequency": float(rng.uniform(10, 28)),
-                 "crush": float(rng.uniform(0, 0.8))}
-            m = build_mesh({"kind": kind, "size": [0.22, 0.28, 0.0], "deform": d, "seed": seed})
-            xy = m.verts[:, :2] - m.verts[:, :2].mean(axis=0)
-            ev = np.sqrt(np.linalg.eigvalsh(np.cov(xy.T)))
-            elong.append(ev[1] / ev[0])
-            foot.append(float(np.ptp(xy, axis=0).prod()) / (0.22 * 0.28))
-            high.append(float(np.ptp(m.verts[:, 2])))
-        got[kind] = np.array(foot), np.array(high), np.array(elong)
-    (foot, high, elong), (c_foot, c_high, _) = got["sheet"], got["crumpled_sheet"]
+    foot, high, elong = _sheet_shapes("sheet", (0.22, 0.28), 20)
+    c_foot, c_high, _ = _sheet_shapes("crumpled_sheet", (0.22, 0.28), 20)
     assert np.median(foot) > 0.5 and foot.min() > 0.4 and np.median(foot) > 2 * np.median(c_foot), np.round(foot, 2)
     assert high.max() < 0.09 and np.median(high) < 0.7 * np.median(c_high), np.round(high, 3)
     assert elong.max() < 1.7, np.round(elong, 2)
