@@ -395,11 +395,19 @@ def _hazy(nt, colour, haze: float, ink):
 #: showed only where the gloss caught them; the real yellow bag shows its wrinkles as thin darker lines
 #: (film folded on itself: twice the dye) and small pale highlights along the ridges.
 FILM_FOLD_SHADE = (0.35, 0.2, 0.012, 0.04)
+#: ... and how much lighter a dark (black bin) film's ridges: a pale line on black plastic is stress-whitening, rare
+#: on a bin bag; its ridges shine only where the gloss catches them. (Round 19: at 0.2 the smooth ridges of a
+#: gathered black bag, 3 cm high, lay as broad grey stripes, "zebra"; the reference black bag is dark all over,
+#: with a soft sheen and a few thin highlights.)
+FILM_FOLD_LIGHT_DARK = 0.03
 
 
-def _film_fold_lines(nt, colour):
-    """``colour`` darkened along a film's sharp valleys and lightened along its ridges (:data:`FILM_FOLD_SHADE`)."""
+def _film_fold_lines(nt, colour, dark_film: bool = False):
+    """``colour`` darkened along a film's sharp valleys and lightened along its ridges (:data:`FILM_FOLD_SHADE`;
+    a ``dark_film``'s ridges only by :data:`FILM_FOLD_LIGHT_DARK`)."""
     dark, light, start, full = FILM_FOLD_SHADE
+    if dark_film:
+        light = FILM_FOLD_LIGHT_DARK
     point = nt.nodes.new("ShaderNodeNewGeometry").outputs["Pointiness"]
     off = _math(nt, "SUBTRACT", point, 0.5, clamp=False)  # < 0 in a valley, > 0 on a ridge
     per = 1.0 / (full - start)
@@ -587,7 +595,7 @@ def make_material(m: dict, size=(0.3, 0.3), name: str = "obj", seed: int = 0, px
     if m.get("mottle"):  # used board: water marks, dirt, rubbed patches, dark edges and folds
         colour = _board_mottle(nt, vec, colour, m, seed)
     if m.get("family") == "soft_plastic":  # bags and film: fold lines in the film's own colour
-        colour = _film_fold_lines(nt, colour)
+        colour = _film_fold_lines(nt, colour, dark_film=max(m["color"][:3]) < 0.1)
     t = float(m.get("transmission", 0.0))
     tinted = _tinted_film(base, m)
     layers = None

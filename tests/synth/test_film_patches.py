@@ -19,7 +19,7 @@ from zerowaste.synth.objects import BAG_WRINKLE, crinkle_patches, crinkles
 from zerowaste.synth.params import _material
 
 from .conftest import result, run_in_blender
-from .test_film import BAG_SCENE
+from .test_film import BAG_SCENE, _film_knobs
 
 
 def _block_std(z: np.ndarray, block: int) -> np.ndarray:
@@ -124,3 +124,38 @@ def test_a_yellow_bag_in_cycles_is_softly_lit_with_its_folds_drawn():
         assert now[part]["p99"] < 240, (now, old)
         assert now[part]["p99"] < old[part]["p99"] - 5, (now, old)  # the faint sheen: no white patches
     assert lines["flat"]["p90_fine"] > 1.25 * flat["flat"]["p90_fine"], (lines, flat)  # the folds drawn
+
+
+BLACK_GATHERED_SCRIPT = r"""
+from zerowaste.synth import materials, objects
+from zerowaste.synth.objects import build_mesh, puffed_bag
+objects.FILM_GATHERED = 1.0  # (the flat piece lies gathered in folds)
+for k, v in json.loads(sys.argv[3]).items():
+    setattr(materials, k, v)
+""" + BAG_SCENE.replace("FILM_KIND", '"film"').replace("FILM_SEED", "seed") + r"""
+from scipy import ndimage
+grey = rgb.mean(-1)
+inside = ndimage.binary_erosion(seg == 1, iterations=3)
+belt = float(np.median(grey[seg == 0]))
+print("RESULT", json.dumps({"belt": belt, "median": float(np.median(grey[inside])),
+                            "grey": float((grey[inside] > belt).mean()), "grey15": float((grey[inside] > 1.5 * belt).mean()),
+                            "band": float(np.median(grey[inside][grey[inside] > belt])), "p99": float(np.percentile(grey[inside], 99))}),
+      flush=True)
+import os; os._exit(0)
+"""
+
+
+def test_a_gathered_black_bag_is_dark_between_thin_highlights_not_striped():
+    """Round 19: a gathered black bag lay as broad grey stripes ("zebra"): its fold lines lightened every
+    smooth 3 cm ridge towards white (:data:`materials.FILM_FOLD_SHADE`), grey on black. The reference black
+    bag is dark all over with a soft sheen and a few thin highlights. Now a dark film's ridges lighten by
+    :data:`materials.FILM_FOLD_LIGHT_DARK` only: on two gathered black films under an area light, the share
+    of the film brighter than the belt's median falls by a fifth or more (0.10 / 0.14, were 0.15 / 0.27), and
+    the share over 1.5x the belt too (0.04 / 0.05, were 0.07 / 0.17); the film stays darker than the belt and
+    its highlights still shine (the brightest 1 % > 2x the belt: 155 / 164 against 60)."""
+    knobs = json.dumps(_film_knobs(False, dark=True))
+    for seed in ("0", "1"):
+        now = result(run_in_blender(BLACK_GATHERED_SCRIPT, knobs, seed, "{}"))
+        old = result(run_in_blender(BLACK_GATHERED_SCRIPT, knobs, seed, json.dumps({"FILM_FOLD_LIGHT_DARK": 0.2})))
+        assert now["grey"] < 0.8 * old["grey"] and now["grey15"] < 0.8 * old["grey15"], (seed, now, old)
+        assert now["median"] < 0.85 * now["belt"] and now["p99"] > 2 * now["belt"], (seed, now, old)
