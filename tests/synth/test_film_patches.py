@@ -139,7 +139,7 @@ inside = ndimage.binary_erosion(seg == 1, iterations=3)
 belt = float(np.median(grey[seg == 0]))
 print("RESULT", json.dumps({"belt": belt, "median": float(np.median(grey[inside])),
                             "grey": float((grey[inside] > belt).mean()), "grey15": float((grey[inside] > 1.5 * belt).mean()),
-                            "band": float(np.median(grey[inside][grey[inside] > belt])), "p99": float(np.percentile(grey[inside], 99))}),
+                            "p99": float(np.percentile(grey[inside], 99))}),
       flush=True)
 import os; os._exit(0)
 """
