@@ -15,7 +15,7 @@ import math
 
 import numpy as np
 
-from zerowaste.synth.params import FILM_TINTED
+from zerowaste.synth.params import FILM_DARK, FILM_TINTED
 from zerowaste.synth.prints import INK_ONLY, KINDS, back_print, make_print, print_extent
 
 
@@ -595,7 +595,7 @@ def make_material(m: dict, size=(0.3, 0.3), name: str = "obj", seed: int = 0, px
     if m.get("mottle"):  # used board: water marks, dirt, rubbed patches, dark edges and folds
         colour = _board_mottle(nt, vec, colour, m, seed)
     if m.get("family") == "soft_plastic":  # bags and film: fold lines in the film's own colour
-        colour = _film_fold_lines(nt, colour, dark_film=max(m["color"][:3]) < 0.1)
+        colour = _film_fold_lines(nt, colour, dark_film=max(m["color"][:3]) < FILM_DARK)
     t = float(m.get("transmission", 0.0))
     tinted = _tinted_film(base, m)
     layers = None

@@ -311,6 +311,9 @@ FILM_UNTINTED = 0.6
 #: A film whose colour spans more than this (max - min channel) is tinted (materials: a faint sheen, no
 #: fine streak bump; :data:`FILM_UNTINTED`: the clear and milky ones are the rest).
 FILM_TINTED = 0.2
+#: A film whose brightest channel is below this is a black film (a bin bag): a deeper gloss here, ridges
+#: that do not lighten towards white in materials (round 19: gathered black bags lay as grey stripes).
+FILM_DARK = 0.1
 #: Films and bags are see-through more often than rigid plastics: their share is the preset's
 #: ``surfaces.clear_plastic`` to this power (0.6 -> 0.77, 0.7 -> 0.84; 0 and 1 stay).
 FILM_CLEAR_EXP = 0.5
@@ -403,8 +406,8 @@ def _material(rng: np.random.Generator, cls: str, kind: str, surfaces: dict | No
         m["color"] = [round(float(c), 4) for c in np.clip(np.array(colour) * rng.uniform(0.9, 1.05), 0, 1)]
         m["transmission"] = _r(rng, t_lo, t_hi) if t_hi > 0 else 0.0
         if cls == "soft_plastic":
-            tinted = max(m["color"]) - min(m["color"]) > 0.2  # a coloured see-through film
-            m.update(_film_gloss(rng, m["transmission"], max(m["color"]) < 0.1, tinted))
+            tinted = max(m["color"]) - min(m["color"]) > FILM_TINTED  # a coloured see-through film
+            m.update(_film_gloss(rng, m["transmission"], max(m["color"]) < FILM_DARK, tinted))
         else:
             m["roughness"] = _r(rng, 0.04, 0.25)
             m["specular"] = 0.6
