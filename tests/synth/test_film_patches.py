@@ -16,7 +16,7 @@ import numpy as np
 from zerowaste.synth import objects
 from zerowaste.synth.materials import FILM_DOUBLED
 from zerowaste.synth.objects import BAG_WRINKLE, crinkle_patches, crinkles
-from zerowaste.synth.params import _material
+from zerowaste.synth.params import FILM_TINTED, _material
 
 from .conftest import result, run_in_blender
 from .test_film import BAG_SCENE, _film_knobs
@@ -65,12 +65,12 @@ def test_film_pieces_are_mostly_clear_or_milky_and_often_printed():
     clear film, or a printed wrapper; 21 % before round 12), 15 % tinted (41 %); bags keep their tints."""
     films = [_material(np.random.default_rng(s), "soft_plastic", "film", {"clear_plastic": 0.6}) for s in range(400)]
     printed = np.array([m["print"] != "plain" for m in films])
-    tinted = np.array([m["transmission"] > 0 and np.ptp(m["color"]) > 0.2 for m in films])
+    tinted = np.array([m["transmission"] > 0 and np.ptp(m["color"]) > FILM_TINTED for m in films])
     logo_on_clear = np.array([m["print"] == "bag" and m["transmission"] > 0 for m in films])
     assert printed.mean() > 0.45 and tinted.mean() < 0.25, (printed.mean(), tinted.mean())
     assert logo_on_clear.mean() > 0.1  # see-through film carrying a print
     bags = [_material(np.random.default_rng(s), "soft_plastic", "bag", {"clear_plastic": 0.6}) for s in range(400)]
-    assert np.mean([m["transmission"] > 0 and np.ptp(m["color"]) > 0.2 for m in bags]) > 0.35
+    assert np.mean([m["transmission"] > 0 and np.ptp(m["color"]) > FILM_TINTED for m in bags]) > 0.35
 
 
 YELLOW_SCRIPT = r"""
