@@ -430,6 +430,55 @@ def _streaks(nt, vec, bsdf, strength: float, seed: int, scale: float = 20.0, str
     _bump_from(nt, bsdf, _noise(nt, mapping.outputs["Vector"], scale, 0.0, 0.5), strength, 0.003)  # one octave
 
 
+#: Crumpled paper's fine creases (:func:`_paper_creases`): cells per metre of the coarse and the fine
+#: layer, and the fine layer's share of the tilt.
+PAPER_CREASE_CELLS = (45.0, 110.0, 0.5)
+
+
+def _paper_creases(nt, vec, bsdf, tilt: float, seed: int) -> None:
+    """Creases finer than the mesh's facets: each Voronoi cell a flat facet, tilted its own way.
+
+    The cell's random colour (-1..1 each way) tilts the shading normal (a tangent-space normal map), so
+    neighbouring facets catch the light differently and meet at sharp, straight-edged creases (a
+    Voronoi distance bump gives round dimples). Two layers (:data:`PAPER_CREASE_CELLS`) on the sheet's
+    own UVs (metres), so the creases crowd where the crumpling gathered the sheet; ``tilt`` is the
+    largest slope of the coarse layer (0.3: 17 degrees), ``seed`` shifts the cells.
+    """
+    coarse, fine, share = PAPER_CREASE_CELLS
+    total = None
+    for k, (cells, weight) in enumerate(((coarse, 1.0), (fine, share))):
+        shifted = nt.nodes.new("ShaderNodeVectorMath")
+        shifted.operation = "ADD"
+        nt.links.new(vec, shifted.inputs[0])
+        shifted.inputs[1].default_value = ((seed * 0.618 + 3.1 * k) % 7.0, (seed * 0.382 + 1.7 * k) % 5.0, 0.0)
+        vor = nt.nodes.new("ShaderNodeTexVoronoi")
+        vor.voronoi_dimensions = "2D"
+        vor.inputs["Scale"].default_value = cells
+        nt.links.new(shifted.outputs["Vector"], vor.inputs["Vector"])
+        slope = nt.nodes.new("ShaderNodeVectorMath")  # the cell's colour as a slope, -1..1 each way
+        slope.operation = "MULTIPLY_ADD"
+        nt.links.new(vor.outputs["Color"], slope.inputs[0])
+        slope.inputs[1].default_value = (2 * tilt * weight, 2 * tilt * weight, 0.0)
+        slope.inputs[2].default_value = (-tilt * weight, -tilt * weight, 0.0)
+        if total is None:
+            total = slope.outputs["Vector"]
+        else:
+            add = nt.nodes.new("ShaderNodeVectorMath")
+            add.operation = "ADD"
+            nt.links.new(total, add.inputs[0])
+            nt.links.new(slope.outputs["Vector"], add.inputs[1])
+            total = add.outputs["Vector"]
+    encoded = nt.nodes.new("ShaderNodeVectorMath")  # a normal map's colour: (x, y, 1) / 2 + 0.5
+    encoded.operation = "MULTIPLY_ADD"
+    nt.links.new(total, encoded.inputs[0])
+    encoded.inputs[1].default_value = (0.5, 0.5, 0.0)
+    encoded.inputs[2].default_value = (0.5, 0.5, 1.0)
+    normal = nt.nodes.new("ShaderNodeNormalMap")
+    normal.space = "TANGENT"
+    nt.links.new(encoded.outputs["Vector"], normal.inputs["Color"])
+    nt.links.new(normal.outputs["Normal"], bsdf.inputs["Normal"])
+
+
 def _stripes(nt, vec, direction: str, per_m: float, duty: float):
     """1 on stripes ``duty`` of each period wide, 0 between; ``per_m`` stripes per metre along ``direction``."""
     wave = nt.nodes.new("ShaderNodeTexWave")  # SAW bands: a 0..1 ramp repeating 20 / 2 pi times per unit of Scale
@@ -549,9 +598,10 @@ def make_material(m: dict, size=(0.3, 0.3), name: str = "obj", seed: int = 0, px
     picks: bare ``color`` or a second print, mirrored so it reads right on a turned sheet.
     Knobs: ``color``, ``roughness``, ``coat`` (clear-coat weight: glossy magazines, packaging),
     ``metallic``, ``anisotropic``, ``transmission`` (clear/tinted plastic; a label stays opaque),
-    ``ior``, ``grime`` (dirt patches), ``corrugated``, ``crinkle`` (foil facets), ``haze`` (a clear
-    film's diffuse share, 0..1: :func:`_hazy`), ``streak`` (see-through film's anisotropic gloss,
-    0..1; clear film also gets the wrinkle streaks of :func:`_streaks`).
+    ``ior``, ``grime`` (dirt patches), ``corrugated``, ``crinkle`` (foil facets; on paper the slope of
+    :func:`_paper_creases`), ``haze`` (a clear film's diffuse share, 0..1: :func:`_hazy`), ``streak``
+    (see-through film's anisotropic gloss, 0..1; clear film also gets the wrinkle streaks of
+    :func:`_streaks`).
     """
     mat, nt, bsdf = _nodes(name)
     vec = _uv_scaled(nt, size)
@@ -651,7 +701,9 @@ def make_material(m: dict, size=(0.3, 0.3), name: str = "obj", seed: int = 0, px
         wave.inputs["Scale"].default_value = 60.0
         nt.links.new(vec, wave.inputs["Vector"])
         _bump_from(nt, bsdf, wave.outputs["Fac"], float(m["corrugated"]), 0.002)
-    if m.get("crinkle"):
+    if m.get("crinkle") and m.get("family") == "paper":
+        _paper_creases(nt, vec, bsdf, float(m["crinkle"]), seed)
+    elif m.get("crinkle"):
         vor = nt.nodes.new("ShaderNodeTexVoronoi")  # faceted crinkles of crushed foil
         vor.inputs["Scale"].default_value = 35.0
         nt.links.new(vec, vor.inputs["Vector"])

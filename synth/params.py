@@ -308,6 +308,12 @@ FILM_TINT_SPECULAR = 0.2
 #: every see-through colour (7 of 10 tinted). Round 11's judge: real film on the line is mostly clear or
 #: milky (wrappers, labels); ours were often plain tinted sheets. Films tinted: 70 % -> 28 % of see-through.
 FILM_UNTINTED = 0.6
+#: Paper kinds creased finer than their mesh's facets, and the facets' slope (materials._paper_creases).
+#: Round 21: with round 20's dimple bump (0.08) crumpled sheets read "smooth, rubbery", "faceted low-poly".
+#: Newsprint and office sheets are handled, not balled up: fainter creases (round 21, on 20 scenes: distance
+#: 0.206 -> 0.203 with crumpled paper alone, 0.199 with these; edges -0.65 -> -0.46 spreads; 0.3-0.45 on
+#: crumpled paper: 0.206, gradient +0.41, paper shading -0.25).
+PAPER_CREASED = {"crumpled_sheet": (0.18, 0.3), "crumpled": (0.18, 0.3), "newspaper": (0.1, 0.2), "sheet": (0.08, 0.15)}
 #: A film whose colour spans more than this (max - min channel) is tinted (materials: a faint sheen, no
 #: fine streak bump; :data:`FILM_UNTINTED`: the clear and milky ones are the rest).
 FILM_TINTED = 0.2
@@ -372,8 +378,8 @@ def _material(rng: np.random.Generator, cls: str, kind: str, surfaces: dict | No
         v = float(rng.uniform(0.76, 0.88))  # crisp white office paper; prints bring their own colours
         m["color"] = [round(v * float(rng.uniform(0.98, 1.02)), 4) for _ in range(3)]
         m["roughness"] = _r(rng, 0.82, 0.95)  # matte: uncoated paper has no sheen (glossy crumples read as foil)
-        if kind in ("crumpled_sheet", "crumpled"):  # fine creases between the mesh's facets (a bump)
-            m["crinkle"] = 0.08
+        if kind in PAPER_CREASED:  # fine creases between the mesh's facets (materials._paper_creases; own stream)
+            m["crinkle"] = _r(np.random.default_rng([seed, 37]), *PAPER_CREASED[kind])
     elif cls == "cardboard":
         white_bag = kind == "paper_bag" and rng.random() < 0.3
         base = np.array((0.8, 0.8, 0.78) if white_bag else KRAFT[int(rng.integers(len(KRAFT)))])
