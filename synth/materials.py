@@ -430,8 +430,8 @@ def _streaks(nt, vec, bsdf, strength: float, seed: int, scale: float = 20.0, str
     _bump_from(nt, bsdf, _noise(nt, mapping.outputs["Vector"], scale, 0.0, 0.5), strength, 0.003)  # one octave
 
 
-#: Crumpled paper's fine creases (:func:`_paper_creases`): cells per metre of the coarse and the fine
-#: layer, and the fine layer's share of the tilt.
+#: Paper's fine creases (:func:`_paper_creases`; which kinds: ``params.PAPER_CREASED``): cells per metre of
+#: the coarse and the fine layer, and the fine layer's share of the tilt.
 PAPER_CREASE_CELLS = (45.0, 110.0, 0.5)
 
 

@@ -38,11 +38,11 @@ data = bproc.renderer.render(verbose=False)
 lum = np.asarray(data["colors"][0])[..., :3].astype(float).mean(-1)
 seg = np.asarray(data["category_id_segmaps"][0])
 from scipy import ndimage
+fine = lum - ndimage.gaussian_filter(lum, 6)  # (the lamp's fall-off across the sheet taken out)
 got = []
 for i in range(len(tilts)):
     inside = ndimage.binary_erosion(seg == i + 1, iterations=14)  # (clear of the blur reaching the belt)
     dx = np.abs(np.diff(lum, axis=1))[inside[:, 1:] & inside[:, :-1]]
-    fine = lum - ndimage.gaussian_filter(lum, 6)  # (the lamp's fall-off across the sheet taken out)
     got.append({"std": float(fine[inside].std()), "steady": float((dx < 2.0).mean()), "p99": float(np.percentile(dx, 99))})
 print("RESULT", json.dumps(got), flush=True)
 import os; os._exit(0)
