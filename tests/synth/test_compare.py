@@ -73,6 +73,16 @@ def test_belt_warmth_is_the_colour_of_the_dark_belt_alone():
     assert K.frame_stats(img)["belt_warmth"] == 0.0
 
 
+def test_shadows_is_the_black_of_the_darkest_twentieth_of_the_frame():
+    img = np.full((40, 100, 3), 200, np.uint8)
+    img[:, :10] = 40  # a tenth of the frame dark belt ...
+    veiled = img.copy()
+    veiled[:, :10] = 60  # ... and the same belt under a veil of scattered light
+    deep, lifted = K.frame_stats(img)["shadows"], K.frame_stats(veiled)["shadows"]
+    assert deep == pytest.approx(40 / 255, abs=1e-4)  # (frames are measured in sRGB, as a viewer sees them)
+    assert lifted == pytest.approx(60 / 255, abs=1e-4) and K.frame_stats(np.full((8, 8, 3), 200, np.uint8))["shadows"] > 0.7
+
+
 def test_blur_lowers_detail_statistics():
     sharp = _scene(1)
     blurred = cv2.GaussianBlur(sharp, (0, 0), 2.5)
