@@ -135,6 +135,7 @@ FIT_RANGES: tuple[FitRange, ...] = (
     FitRange("post.saturation", 0.0, 0.6),            # the camera's chroma boost (share added to the colours)
     FitRange("post.contrast", 0.0, 0.9),              # the tone curve's S in the mid-tones (0: plain sRGB)
     FitRange("post.auto_exposure", 0.0, 1.0),         # share of the metering correction the camera applies
+    FitRange("post.black", 0.0, 0.04),                # the black level (linear): the shadows' toe to black
     FitRange("belt.warm", 0.0, 1.0),                  # the rubber's olive-brown cast (share of materials.BELT_TINT)
 )
 
@@ -732,6 +733,8 @@ def camera_look(post_p: dict, seed: int) -> dict:
     out["contrast"] = round(_u(rng, post_p.get("contrast", (0.0, 0.0))), 4)  # the tone curve's S
     if "auto_exposure" in post_p:  # the camera's metering (drawn last; absent, the look keeps its old keys)
         out["auto_exposure"] = round(_u(rng, post_p["auto_exposure"]), 4)
+    if "black" in post_p:  # the camera's black level (later still, and as optional)
+        out["black"] = round(_u(rng, post_p["black"]), 4)
     return out
 
 

@@ -3,7 +3,7 @@
 In order: auto exposure (the camera meters the frame), exposure and auto white balance with a drift and a tint (in linear light), pools of
 uneven overhead light, lens defocus that grows away from the focus centre and in random patches (the pile's
 height, a tilted lens), motion blur along the belt (longer in patches: smear), vignette,
-lateral chromatic fringing, a highlight shoulder (the tone curve's roll-off), the tone curve's S in the mid-tones,
+lateral chromatic fringing, the black level (a toe: the shadows to black), a highlight shoulder (the tone curve's roll-off), the tone curve's S in the mid-tones,
 the colour processing's chroma boost, sensor noise (shot + read noise, partly
 correlated and with chroma noise, as after demosaicing), in-camera sharpening, and lossy compression (JPEG with
 4:2:0 chroma subsampling, standing in for the video codec; optionally at a reduced resolution, as a low-bitrate
@@ -76,6 +76,26 @@ def motion_blur(img: np.ndarray, length: int) -> np.ndarray:
     padded = np.pad(img, ((0, 0), (pad_l + 1, pad_r), (0, 0)), mode="edge")
     csum = np.cumsum(padded, axis=1)
     return (csum[:, length:] - csum[:, :-length]) / length
+
+
+def black_level(lin: np.ndarray, level: float) -> np.ndarray:
+    """A camera's black level: a smooth toe that takes about ``level`` (linear) off the luminance, the shadows to black.
+
+    Light scattered in the hall and the lens (the fill that keeps crumples' shaded facets grey) lifts
+    every pixel; a video camera sets its black level above the sensor's floor, so the belt between the
+    heaps and the gaps under pieces fall near black while paper keeps its shading. The luminance ``Y``
+    goes to ``Y² / (Y + level)``: ``Y - level`` for bright pixels, bending smoothly to 0 below ``level``
+    (no hard clip, monotonic); each pixel's colour is scaled with it, so a dark colour keeps its hue
+    and saturation.
+
+    >>> grey = np.array([[[0.0] * 3, [0.01] * 3, [0.05] * 3, [0.5] * 3]], np.float32)
+    >>> [round(float(px[0]), 4) for px in black_level(grey, 0.01)[0]]
+    [0.0, 0.005, 0.0417, 0.4902]
+    """
+    if level <= 0:
+        return lin
+    y = np.maximum(lin @ LUMA, 0.0)
+    return (lin * (y / (y + np.float32(level)))[..., None]).astype(np.float32)
 
 
 def shoulder(lin: np.ndarray, knee: float, white: float = WHITE) -> np.ndarray:
@@ -356,6 +376,7 @@ def postprocess(rgb: np.ndarray, post: dict) -> np.ndarray:
         r2 = yy[:, None] + xx[None, :]
         lin = lin * (1 - np.float32(post["vignette"]) * np.clip(r2 / 2, 0, 1))[..., None]
     lin = fringe(lin, float(post.get("fringe_px", 0.0)) * s)
+    lin = black_level(lin, float(post.get("black", 0.0)))
     img = linear_to_srgb(shoulder(lin, float(post.get("shoulder", 0.0)), float(post.get("white", WHITE))))
     img = tone_curve(img, float(post.get("contrast", 0.0)))
     img = saturate(img, float(post.get("saturation", 0.0)))

@@ -165,7 +165,7 @@ OPTIONAL_RANGES = {
     "post.defocus_px": 0, "post.defocus_edge": 0, "post.defocus_patches": 0, "post.smear": 0, "post.light_pools": 0,
     "post.fringe_px": 0, "post.shoulder": 0, "post.white": 0, "post.awb": 0, "post.wb_drift": 0, "post.tint": None,
     "post.tint_green": None, "post.sharpen": 0, "post.jpeg_quality": 1, "post.codec_scale": 0, "post.saturation": -1,
-    "post.contrast": 0, "post.auto_exposure": 0,
+    "post.contrast": 0, "post.auto_exposure": 0, "post.black": 0,
     "lighting.bar_height": 0, "lighting.bar_side": None, "lighting.hotspot_power": 0, "lighting.bar_spread": 0,
     "clutter.piles": 0, "clutter.pile_radius": 0, "clutter.litter": 0, "surfaces.grime": 0, "belt.warm": 0,
 }

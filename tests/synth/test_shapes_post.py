@@ -264,6 +264,17 @@ def test_the_white_point_default_is_one_constant():
     assert np.array_equal(postprocess(bright, look), postprocess(bright, {**look, "white": WHITE}))
 
 
+def test_the_black_level_takes_the_shadows_to_black_and_keeps_paper_and_its_order():
+    ramp = np.repeat(np.arange(256, dtype=np.uint8)[None, :, None], 3, axis=2)
+    low = postprocess(ramp, {**OFF, "black": 0.01})[0, :, 0].astype(int)
+    assert np.array_equal(postprocess(ramp, {**OFF, "black": 0.0}), ramp)  # 0: off
+    assert np.all(np.diff(low) >= 0)  # a toe, not a clip or a fold: the order of the tones is kept
+    belt, shade, paper = low[50], low[75], low[210]  # a dark belt (sRGB 0.2), a shaded facet, lit paper
+    assert belt / 50 < shade / 75 < paper / 210 < 1 and belt <= 0.9 * 50 and paper >= 207  # the darker, the more
+    assert low[:10].max() <= 2  # the deepest shadows go black
+    assert camera_look({"black": (0.01, 0.02)}, 3)["black"] >= 0.01 and "black" not in camera_look({}, 3)
+
+
 def test_light_pools_light_the_frame_unevenly_at_the_same_exposure():
     grey = np.full((180, 320, 3), 110, np.uint8)
     lit = _luma(postprocess(grey, {**OFF, "light_pools": 0.5}))
