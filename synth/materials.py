@@ -598,7 +598,7 @@ def make_material(m: dict, size=(0.3, 0.3), name: str = "obj", seed: int = 0, px
     picks: bare ``color`` or a second print, mirrored so it reads right on a turned sheet.
     Knobs: ``color``, ``roughness``, ``coat`` (clear-coat weight: glossy magazines, packaging),
     ``metallic``, ``anisotropic``, ``transmission`` (clear/tinted plastic; a label stays opaque),
-    ``ior``, ``grime`` (dirt patches), ``corrugated``, ``crinkle`` (foil facets; on paper the slope of
+    ``ior``, ``grime`` (dirt patches), ``corrugated``, ``crinkle`` (foil facets; on paper and paper bags the slope of
     :func:`_paper_creases`), ``haze`` (a clear film's diffuse share, 0..1: :func:`_hazy`), ``streak``
     (see-through film's anisotropic gloss, 0..1; clear film also gets the wrinkle streaks of
     :func:`_streaks`).
@@ -701,7 +701,7 @@ def make_material(m: dict, size=(0.3, 0.3), name: str = "obj", seed: int = 0, px
         wave.inputs["Scale"].default_value = 60.0
         nt.links.new(vec, wave.inputs["Vector"])
         _bump_from(nt, bsdf, wave.outputs["Fac"], float(m["corrugated"]), 0.002)
-    if m.get("crinkle") and m.get("family") == "paper":
+    if m.get("crinkle") and m.get("family") in ("paper", "cardboard"):  # (on board: paper bags' creases)
         _paper_creases(nt, vec, bsdf, float(m["crinkle"]), seed)
     elif m.get("crinkle"):
         vor = nt.nodes.new("ShaderNodeTexVoronoi")  # faceted crinkles of crushed foil

@@ -25,9 +25,10 @@ tilts = json.loads(sys.argv[1])
 size = (0.26, 0.26)
 sheets = []
 for i, t in enumerate(tilts):
+    t, family = t if isinstance(t, list) else (t, "paper")  # (a paper bag is of the cardboard family)
     sheet = mesh_object(f"sheet{i}", grid(*size, 2, 2))  # flat: any shading inside comes from the material
     sheet.set_location([(i - 0.5) * 0.3, 0, 0.002])
-    knobs = {"family": "paper", "color": [0.8] * 3, "roughness": 0.9}
+    knobs = {"family": family, "color": [0.8] * 3, "roughness": 0.9}
     if t > 0:
         knobs["crinkle"] = t
     _assign(sheet, make_material(knobs, size=size, seed=5))
@@ -54,26 +55,32 @@ def test_fine_creases_are_small_flat_facets_each_lit_its_own_way():
     0.25 its cells (about 2 cm and 1 cm: 9 and 3.5 px here) differ by many grey levels (std 9), while most
     neighbouring pixels stay within 2 levels (0.67: flat facets, not noise) and the largest steps (the
     creases) are sharp (99th percentile 22 levels)."""
-    done = run_in_blender(FLAT_SHEET, "[0, 0.25]")
-    plain, creased = result(done)
+    plain, creased = result(run_in_blender(FLAT_SHEET, "[0, 0.25]"))
+    bag = result(run_in_blender(FLAT_SHEET, '[0, [0.25, "cardboard"]]'))[1]  # in the creased sheet's place
     assert plain["std"] < 2.0, (plain, creased)
-    assert creased["std"] > 3 * plain["std"] and creased["std"] > 6.0, (plain, creased)
-    assert creased["steady"] > 0.4, creased
-    assert creased["p99"] > 5.0, creased
+    for sheet in (creased, bag):  # a kraft paper bag (round 22) is creased the same way
+        assert sheet["std"] > 3 * plain["std"] and sheet["std"] > 6.0, (plain, sheet)
+        assert sheet["steady"] > 0.4, sheet
+        assert sheet["p99"] > 5.0, sheet
 
 
 def test_crumpled_paper_draws_its_crease_tilt_from_a_stream_of_its_own(monkeypatch):
-    """Crumpled sheets and balls, newspapers and office sheets get a crease tilt in :data:`PAPER_CREASED`'s
-    range (the handled ones fainter); magazines (a stiff page block) none.
+    """Crumpled sheets and balls, newspapers, office sheets and paper bags get a crease tilt in
+    :data:`PAPER_CREASED`'s range (the handled ones fainter); magazines (a stiff page block) and board none.
     The tilt comes from the material's own stream: every other knob is what it was without it."""
     for kind, (lo, hi) in PAPER_CREASED.items():
-        tilts = [_material(np.random.default_rng(s), "paper", kind, None)["crinkle"] for s in range(60)]
+        cls = "cardboard" if kind == "paper_bag" else "paper"  # a kraft paper bag is labelled cardboard
+        tilts = [_material(np.random.default_rng(s), cls, kind, None)["crinkle"] for s in range(60)]
         assert lo <= min(tilts) and max(tilts) <= hi and np.ptp(tilts) > 0.5 * (hi - lo), (kind, tilts)
     assert max(PAPER_CREASED["newspaper"]) < max(PAPER_CREASED["crumpled_sheet"])
     assert all("crinkle" not in _material(np.random.default_rng(s), "paper", "magazine", None) for s in range(30))
-    creased = [_material(np.random.default_rng(s), "paper", "crumpled_sheet", None) for s in range(30)]
+    assert all("crinkle" not in _material(np.random.default_rng(s), "cardboard", kind, None)
+               for s in range(30) for kind in ("crushed_box", "flat_piece"))  # board is not creased paper
+    creased = {(cls, kind): [_material(np.random.default_rng(s), cls, kind, None) for s in range(30)]
+               for cls, kind in (("paper", "crumpled_sheet"), ("cardboard", "paper_bag"))}
     monkeypatch.setattr(params, "PAPER_CREASED", {})
-    for s, m in enumerate(creased):
-        m.pop("crinkle")
-        assert m == _material(np.random.default_rng(s), "paper", "crumpled_sheet", None)
+    for (cls, kind), mats in creased.items():
+        for s, m in enumerate(mats):
+            m.pop("crinkle")
+            assert m == _material(np.random.default_rng(s), cls, kind, None)
     assert PAPER_CREASE_CELLS[0] < PAPER_CREASE_CELLS[1]
