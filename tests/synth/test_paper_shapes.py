@@ -142,7 +142,9 @@ def _dihedrals(m) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     normals, and the two triangles (indices into the normals) of each such edge."""
     tri = _fan(m)
     n = np.cross(m.verts[tri[:, 1]] - m.verts[tri[:, 0]], m.verts[tri[:, 2]] - m.verts[tri[:, 0]])
-    n /= np.linalg.norm(n, axis=1, keepdims=True)
+    area = np.linalg.norm(n, axis=1)
+    keep = area > 1e-12  # (a zero-area sliver has no normal: without this its NaN bends dropped out of every count)
+    tri, n = tri[keep], n[keep] / area[keep, None]
     edges: dict[tuple[int, int], list[int]] = {}
     for fi, f in enumerate(tri.tolist()):
         for a, b in ((f[0], f[1]), (f[1], f[2]), (f[2], f[0])):
