@@ -381,8 +381,6 @@ def _material(rng: np.random.Generator, cls: str, kind: str, surfaces: dict | No
         v = float(rng.uniform(0.76, 0.88))  # crisp white office paper; prints bring their own colours
         m["color"] = [round(v * float(rng.uniform(0.98, 1.02)), 4) for _ in range(3)]
         m["roughness"] = _r(rng, 0.82, 0.95)  # matte: uncoated paper has no sheen (glossy crumples read as foil)
-        if kind in PAPER_CREASED:  # fine creases between the mesh's facets (materials._paper_creases; own stream)
-            m["crinkle"] = _r(np.random.default_rng([seed, 37]), *PAPER_CREASED[kind])
     elif cls == "cardboard":
         white_bag = kind == "paper_bag" and rng.random() < 0.3
         base = np.array((0.8, 0.8, 0.78) if white_bag else KRAFT[int(rng.integers(len(KRAFT)))])
@@ -390,8 +388,6 @@ def _material(rng: np.random.Generator, cls: str, kind: str, surfaces: dict | No
         m["roughness"] = _r(rng, 0.75, 0.9) if prt != "package" else _r(rng, 0.35, 0.5)
         if kind != "paper_bag" and prt != "package":
             m["corrugated"] = _r(rng, 0.05, 0.2)
-        if kind in PAPER_CREASED:  # a paper bag is creased paper (as above; own stream)
-            m["crinkle"] = _r(np.random.default_rng([seed, 37]), *PAPER_CREASED[kind])
         if kind != "paper_bag":  # flute pitch (m): B to A flute, seen on the cut edges
             m["flute"] = round(float(rng.uniform(0.0065, 0.0085)), 4)
             m["peel"] = round(float(rng.uniform(*BOARD_PEEL)), 4)  # liner torn off along torn edges (m)
@@ -454,6 +450,8 @@ def _material(rng: np.random.Generator, cls: str, kind: str, surfaces: dict | No
             m["cap_color"] = list(cap)
         else:  # a loose cap: all cap
             m.update(color=list(cap), transmission=0.0)
+    if kind in PAPER_CREASED:  # paper's (and paper bags') fine creases between the mesh's facets
+        m["crinkle"] = _r(np.random.default_rng([seed, 37]), *PAPER_CREASED[kind])  # (materials._paper_creases)
     if kind == "rag":  # a worn textile, not a uniform blob (its own stream: no other knob moves)
         m.update(_weave(np.random.default_rng([seed, 31])))
     return m
