@@ -111,6 +111,101 @@ _SECOND_TEXT = ("DEALS OATS FLAKES SAVER NEWS MARKET BITES CHIPS MILK RICE PASTA
            "WEEKLY EXPRESS CRUNCH O'S")
 _FIRST, _SECOND = tuple(_FIRST_TEXT.split()), tuple(_SECOND_TEXT.split())
 
+# Headlines that read as real news. Round 22's judges picked out renders first by legible made-up type:
+# a newspaper headline read "Sports Best On Police Crunchy Business" (random words in Title Case). Headlines
+# are now sentences of a small grammar -- who, does what, (where or when) -- and a few feature lines.
+#: Who does what in a headline: groups of (subjects, verbs as (singular, plural) forms, objects, tails). A
+#: subject ending in "s" takes the plural verb ("Residents Call for", "Council Approves").
+_HEAD_GROUPS = (
+    (("City Council", "School Board", "Mayor", "County", "Governor", "State", "Senate", "Hospital", "Library",
+      "Museum", "Airport", "Union", "Rail Operator", "Lawmakers", "Officials", "Planners"),
+     (("Approves", "Approve"), ("Rejects", "Reject"), ("Delays", "Delay"), ("Plans", "Plan"), ("Backs", "Back"),
+      ("Cuts", "Cut"), ("Debates", "Debate"), ("Unveils", "Unveil"), ("Reviews", "Review"), ("Votes on", "Vote on"),
+      ("Expands", "Expand"), ("Scraps", "Scrap")),
+     ("New Budget", "Tax Plan", "Road Repairs", "Park Project", "Bus Routes", "Water Rates", "School Funding",
+      "Housing Plan", "Bridge Repairs", "Parking Fees", "Recycling Program", "Library Hours", "Flood Defenses",
+      "New Clinic", "Trail Extension", "Speed Limits", "Bike Lanes", "Hiring Freeze", "Pay Deal", "Fare Increase",
+      "Safety Review", "Stadium Deal", "Playground Upgrade"),
+     ("Downtown", "After Vote", "Despite Protests", "for Next Year", "This Weekend", "Amid Cost Concerns",
+      "on Main Street", "After Long Delay", "Next Month", "at Last", "Again", "by Spring", "in Tight Vote")),
+    (("Residents", "Parents", "Teachers", "Neighbors", "Voters", "Farmers", "Shoppers", "Volunteers", "Students",
+      "Business Owners", "Commuters", "Nurses"),
+     (("Pushes for", "Push for"), ("Calls for", "Call for"), ("Warns of", "Warn of"), ("Backs", "Back"),
+      ("Protests", "Protest"), ("Questions", "Question"), ("Welcomes", "Welcome"), ("Fights", "Fight")),
+     ("Rent Increases", "Parking Fees", "Bus Routes", "Speed Limits", "Bike Lanes", "School Funding", "New Clinic",
+      "Water Rates", "Fare Increase", "Park Project", "Library Hours", "Power Outages", "Storm Cleanup"),
+     ("Downtown", "Despite Costs", "for Next Year", "Again", "on Main Street", "at Meeting", "at Last")),
+    (("Local Team", "Coach", "United", "Rovers", "Tigers", "Eagles", "City", "Wildcats"),
+     (("Wins", "Win"), ("Loses", "Lose"), ("Clinches", "Clinch"), ("Faces", "Face"), ("Celebrates", "Celebrate")),
+     ("Title Game", "Season Opener", "Derby", "Cup Final", "Home Opener", "Playoff Spot", "State Title"),
+     ("at Home", "in Overtime", "After Late Goal", "Again", "This Weekend", "on the Road")),
+)
+#: Short headlines, for the narrow columns where a long one would not fit.
+_HEAD_SHORT = ("Fares Rise", "Storm Hits Coast", "Council Says No", "Team Wins Title", "Rents Climb Again",
+               "Schools Reopen", "Prices Fall", "Bridge Closes", "Mayor Resigns", "Floods Recede", "Jobs Return",
+               "Shops Reopen", "Budget Passes", "Strike Ends", "Rail Line Shut", "Crime Falls", "Taxes Frozen",
+               "Power Restored", "Trial Begins", "Road Reopens", "City Wins Grant", "Deal Agreed", "Fire Destroys Barn",
+               "Heat Wave Ahead")
+#: Short headlines of two words: (plural nouns, the verbs they take) -- "Rents Climb", "Talks Resume", "Pools Reopen".
+_HEAD_SHORT_GROUPS = (
+    (("Fares", "Rents", "Prices", "Taxes", "Sales", "Wages", "Costs", "Rates"),
+     ("Rise", "Fall", "Climb", "Soar", "Drop", "Ease", "Stall", "Slow")),
+    (("Talks", "Repairs", "Strikes", "Classes", "Services", "Games", "Flights", "Trials"),
+     ("Resume", "Stall", "Begin", "End", "Continue", "Return")),
+    (("Shops", "Schools", "Roads", "Parks", "Pools", "Libraries", "Bridges", "Markets"),
+     ("Reopen", "Close", "Flood", "Expand", "Return")),
+)
+#: What happens to a civic project (number-neutral).
+_HEAD_PASSIVE = ("Delayed Again", "Put on Hold", "Back on Track", "Under Review", "Finally Approved", "Over Budget",
+                 "Saved by Donors", "on Hold Again", "Facing Cuts", "Approved in Tight Vote")
+_HEAD_FEATURE = ("{n} Easy Ways to Cut Your Bills", "{n} Dinners Ready in 30 Minutes", "Your Garden This Spring",
+                 "How to Save on Energy", "{n} Best Days Out for Families", "Inside the New {what}",
+                 "What the {what} Means for You", "Where to Eat This Weekend", "{n} Tips for a Better Night's Sleep",
+                 "The Week Ahead")
+
+
+def news_headline(rng: np.random.Generator) -> str:
+    """A plausible headline in Title Case: "City Council Approves New Budget", "Bike Lanes Put on Hold",
+    "Residents to Review Speed Limits Downtown", or now and then a feature line ("5 Easy Ways to Cut Your Bills").
+
+    >>> news_headline(np.random.default_rng(0)).split()[0][0].isupper()
+    True
+    """
+    roll = rng.random()
+    if roll < 0.08:
+        return str(_HEAD_SHORT[int(rng.integers(len(_HEAD_SHORT)))])
+    if roll < 0.16:
+        nouns, verbs = _HEAD_SHORT_GROUPS[int(rng.integers(len(_HEAD_SHORT_GROUPS)))]
+        again = " Again" if rng.random() < 0.2 else ""
+        return f"{nouns[int(rng.integers(len(nouns)))]} {verbs[int(rng.integers(len(verbs)))]}{again}"
+    roll = rng.random()
+    group = int(rng.choice(len(_HEAD_GROUPS), p=[0.55, 0.3, 0.15]))
+    who, forms, what, tail = (g[int(rng.integers(len(g)))] for g in _HEAD_GROUPS[group])
+    does, do = (forms[1], forms[1]) if who.endswith("s") else forms
+    where = f" {tail}" if rng.random() < 0.4 else ""
+    if roll < 0.55:
+        return f"{who} {does} {what}{where}"
+    if roll < 0.75:
+        return f"{who} to {do} {what}{where}"
+    if roll < 0.9 and group == 0:
+        return f"{what} {_HEAD_PASSIVE[int(rng.integers(len(_HEAD_PASSIVE)))]}"
+    if roll < 0.9:
+        return f"{who} {does} {what}"
+    line = _HEAD_FEATURE[int(rng.integers(len(_HEAD_FEATURE)))]
+    return line.format(n=int(rng.integers(3, 13)), what=what)
+
+
+#: Newspaper section names: the band or running head over an inside page.
+NEWS_SECTIONS = ("LOCAL", "SPORTS", "BUSINESS", "OPINION", "WORLD", "NATION", "WEATHER", "ARTS", "LIFESTYLE",
+                 "COMMUNITY", "FOOD", "TRAVEL", "HEALTH", "EDUCATION", "CLASSIFIEDS", "TV & RADIO", "MOTORING",
+                 "HOMES", "ENTERTAINMENT", "Sports", "Business", "Local News", "Opinion")
+#: Kickers: the topic label over a story's headline, in the section colour.
+NEWS_KICKERS = ("COUNCIL", "ELECTION", "SCHOOLS", "TRANSPORT", "HOUSING", "WEATHER", "COURTS", "HEALTH", "JOBS",
+                "CRIME", "ENVIRONMENT", "FOOTBALL", "BASKETBALL", "BUDGET", "EXCLUSIVE", "ANALYSIS", "UPDATE")
+#: Magazine titles (a cover's masthead).
+MAGAZINE_TITLES = ("HOME", "STYLE", "LIVING", "COOK", "GARDEN", "TRAVEL", "HEALTH", "PEOPLE", "FOCUS", "MOTOR",
+                   "FAMILY", "KITCHEN", "WOMAN", "OUTDOORS", "DESIGN", "WEEKEND")
+
 
 class PrintError(ZeroWasteError, ValueError):
     """A print that cannot be made: unknown kind, non-positive size or density, fonts missing."""
@@ -143,6 +238,12 @@ def font(name: str, px: int) -> ImageFont.FreeTypeFont:
 STRIP_CHARS = 400  #: length of a cached text strip (characters)
 #: Smallest glyph size (px at drawing scale) drawn as such; smaller text is drawn at this size and shrunk.
 MIN_GLYPH_PX = 8
+#: Smallest type (px at drawing scale) set as its own words: smaller lines are shrunk blocks of text.
+LEGIBLE_PX = 5
+#: Headlines tried for one that fits its box (:meth:`_Page._headline`) before the last is cut to fit.
+HEADLINE_TRIES = 12
+#: Steps (~12 % each) a headline's type may be set smaller to fit its box whole.
+HEADLINE_SHRINK = 4
 #: Gaussian softening (px at drawing scale, i.e. half a texel) of shrunk text: no line moire when minified.
 TEXT_BLUR_PX = 1.0
 
@@ -153,10 +254,8 @@ def _quantize(px: float) -> int:
 
 
 @functools.lru_cache(maxsize=256)
-def _text_strips(face: str, px: int, n: int = 10, title: bool = False) -> list[tuple[Image.Image, np.ndarray]]:
+def _text_strips(face: str, px: int, n: int = 10) -> list[tuple[Image.Image, np.ndarray]]:
     """``n`` long lines of random words in one face and size (grey masks) with word start offsets.
-
-    ``title``: Every Word Capitalised, no punctuation (headlines).
 
     Drawing text is the slow part of a print; pasting crops of these cached strips is ~100x faster.
     The strips come from a fixed seed, so prints stay deterministic.
@@ -170,9 +269,7 @@ def _text_strips(face: str, px: int, n: int = 10, title: bool = False) -> list[t
         length = STRIP_CHARS * 0.6 * px
         while x < length:
             word = WORDS[int(rng.integers(len(WORDS)))]
-            if title:
-                word = word.capitalize()
-            elif rng.random() < 0.08:
+            if rng.random() < 0.08:
                 word = word.capitalize() + ("." if rng.random() < 0.5 else ",")
             starts.append(round(x))
             words.append(word)
@@ -180,6 +277,30 @@ def _text_strips(face: str, px: int, n: int = 10, title: bool = False) -> list[t
         img = Image.new("L", (round(x), round(px * 1.25)), 0)
         ImageDraw.Draw(img).text((0, 0), " ".join(words), font=f, fill=255)
         out.append((img, np.array(starts)))
+    return out
+
+
+@functools.lru_cache(maxsize=256)
+def _headline_strips(face: str, px: int, n: int = 8) -> list[tuple[Image.Image, np.ndarray, np.ndarray, list[str]]]:
+    """``n`` long lines of :func:`news_headline` sentences, one after another, in one face and size (grey
+    masks), with every word's start offset, the indices of the words that begin a headline, and the
+    headlines. Fixed seed."""
+    rng = np.random.default_rng([px, len(face), 7])
+    f = font(face, px)
+    space = f.getlength(" ")
+    out = []
+    for _ in range(n):
+        words, starts, heads, texts, x = [], [], [], [], 0.0
+        while x < STRIP_CHARS * 0.6 * px:
+            heads.append(len(words))
+            texts.append(news_headline(rng))
+            for word in texts[-1].split():
+                starts.append(round(x))
+                words.append(word)
+                x += _word_px(face, px, word) + space
+        img = Image.new("L", (round(x), round(px * 1.25)), 0)
+        ImageDraw.Draw(img).text((0, 0), " ".join(words), font=f, fill=255)
+        out.append((img, np.array(starts), np.array(heads), texts))
     return out
 
 
@@ -206,13 +327,6 @@ def _text_block(face: str, px: int, step: int, lines: int = 90) -> Image.Image:
         cut = width if rng.random() > 0.12 else int(width * rng.uniform(0.2, 0.8))
         block.paste(strip.crop((start, 0, start + cut, strip.size[1])), (0, i * step))
     return block
-
-
-@functools.lru_cache(maxsize=16)
-def _word_widths(face: str) -> tuple[np.ndarray, float]:
-    """Widths of :data:`WORDS` and of a space in ``face``, per px of font size (measured at 100 px)."""
-    f = font(face, 100)
-    return np.array([f.getlength(wd) for wd in WORDS]) / 100.0, f.getlength(" ") / 100.0
 
 
 @functools.lru_cache(maxsize=128)
@@ -1225,6 +1339,7 @@ class _Page:
         self.draw = ImageDraw.Draw(self.img)
         self.grey = False  # photos in greyscale (newsprint)
         self.paper = tuple(bg)  # the bare page (blank lines are painted in it)
+        self.headlines: set[str] = set()  # headlines set so far (:meth:`_headline`)
 
     def px(self, *mm: float) -> list[int]:
         return [round(v * self.k) for v in mm]
@@ -1250,19 +1365,29 @@ class _Page:
         """
         true_px = size_mm * self.k
         lines = int((h * self.k - true_px) // max(1.0, true_px * leading)) + 1
-        if lines <= 3 and 5 <= true_px < 48 and "bold" in face:
+        if lines <= 3 and LEGIBLE_PX <= true_px < 48 and "bold" in face:
             return self._headline(x, y, w, lines, _quantize(true_px), face, fill, leading)
-        if true_px >= 14:
+        if true_px >= 14:  # large type, drawn: a bold face's one headline, or sentences of them as running text
             px = round(true_px)
             step = max(px + 1, round(px * leading))
             f = font(face, px)
             x0, y0 = self.px(x, y)
-            widths, space = _word_widths(face)
+            space, width, bold = _width100(" ", face) * px / 100, w * self.k, "bold" in face
+            def sentence() -> list[str]:  # running text: "Bike lanes put on hold."
+                head = news_headline(self.rng).split()
+                return [head[0]] + [w_.lower() for w_ in head[1:-1]] + [head[-1].lower() + "."]
+
+            words = news_headline(self.rng).split() if bold else sentence()
             for i in range(max(1, int((h * self.k - px) // step) + 1)):
-                pick = self.rng.integers(len(WORDS), size=12)
-                ends = np.cumsum(widths[pick] + space) - space  # line width after each word, at 1 px
-                line = " ".join(WORDS[j] for j in pick[: max(1, int((ends * px <= w * self.k).sum()))])
-                self.draw.text((x0, y0 + i * step), line.capitalize() if i == 0 else line, font=f, fill=(*fill, 255))
+                if not words:
+                    break
+                line, used = [], -space
+                while words and (not line or used + space + _width100(words[0], face) * px / 100 <= width):
+                    used += space + _width100(words[0], face) * px / 100
+                    line.append(words.pop(0))
+                    if not words and not bold:
+                        words = sentence()
+                self.draw.text((x0, y0 + i * step), " ".join(line), font=f, fill=(*fill, 255))
             return step / self.k
         px = _quantize(max(true_px, MIN_GLYPH_PX))
         step = max(px + 1, round(px * leading))
@@ -1285,19 +1410,42 @@ class _Page:
         return pitch / self.k
 
     def _headline(self, x, y, w, lines: int, px: int, face: str, fill, leading: float) -> float:
-        """``lines`` lines of whole words at ``px``, each as wide as fits ``w`` mm (cut from cached strips)."""
-        strips = _text_strips(face, px, 4, title=True)
+        """One headline (:func:`news_headline`) at ``px``, wrapped at whole words over at most ``lines`` lines of
+        ``w`` mm (cut from cached strips). Of up to :data:`HEADLINE_TRIES` random headlines, the first that fits is
+        set; if none does, the type is set a step smaller (as an editor would), at most :data:`HEADLINE_SHRINK`
+        steps, then the one that fits the largest share of its words is cut after its last line. Returns the
+        line pitch at ``px`` (mm)."""
         step = max(px + 1, round(px * leading))
-        space, width = font(face, px).getlength(" "), w * self.k
-        x0, y0 = self.px(x, y)
-        for i in range(lines):
-            strip, starts = strips[int(self.rng.integers(len(strips)))]
-            ends = np.append(starts[1:] - space, strip.size[0])
-            j = int(self.rng.integers(max(1, len(starts) // 2)))
-            fits = np.nonzero(ends[j:] - starts[j] <= width)[0]
-            cut = ends[j + fits[-1]] - starts[j] if len(fits) else width
-            box = (int(starts[j]), 0, int(starts[j] + cut), strip.size[1])
-            self.img.paste((*fill, 255), (x0, y0 + i * step), strip.crop(box))
+        width, (x0, y0) = w * self.k, self.px(x, y)
+        best = (-1.0, None, [], "", step)
+        for shrink in range(HEADLINE_SHRINK + 1):
+            size = _quantize(px / 1.12 ** shrink)
+            strips, space = _headline_strips(face, size), font(face, size).getlength(" ")
+            for _ in range(HEADLINE_TRIES):
+                strip, starts, heads, texts = strips[int(self.rng.integers(len(strips)))]
+                h = int(self.rng.integers(max(1, len(heads) - 1)))
+                if texts[h] in self.headlines:  # a page never repeats a headline
+                    continue
+                first, last = int(heads[h]), (int(heads[h + 1]) if h + 1 < len(heads) else len(starts))
+                ends = np.append(starts[1:] - space, strip.size[0])
+                cuts, j = [], first
+                while j < last and len(cuts) < lines:
+                    fits = np.nonzero(ends[j:last] - starts[j] <= width)[0]
+                    k = j + (int(fits[-1]) if len(fits) else 0)
+                    cuts.append((int(starts[j]), int(min(ends[k], starts[j] + width))))
+                    j = k + 1
+                if (j - first) / (last - first) > best[0]:
+                    best = ((j - first) / (last - first), strip, cuts, texts[h], max(size + 1, round(size * leading)))
+                if j >= last:
+                    break
+            if best[0] >= 1:
+                break
+        _, strip, cuts, text, pitch = best
+        if strip is None:  # every try had been set on this page already
+            return step / self.k
+        self.headlines.add(text)
+        for i, (a, b) in enumerate(cuts):
+            self.img.paste((*fill, 255), (x0, y0 + i * pitch), strip.crop((a, 0, b, strip.size[1])))
         return step / self.k
 
     def photo(self, x, y, w, h, style: str | None = None, backdrop=None, punchy: bool = False) -> None:
@@ -1482,6 +1630,8 @@ def _brand_name(rng: np.random.Generator) -> str:
             word = f"{root} {_BRAND_SECOND[int(picks[1]) % len(_BRAND_SECOND)].capitalize()}"
         return word.upper() if upper else word
     word = "".join(_SYLLABLES[int(i)] for i in picks)
+    if word[-1] in "aeiouy" and end[:1] in ("a", "e", "i", "o", "u", "y"):  # one vowel at the join: Chidito, not Chidoito
+        word = word[:-1]
     word += end if not (word.endswith("s") and end.startswith(("'", "s"))) else "'"
     return word.upper() if upper else word.capitalize()
 
@@ -1697,7 +1847,7 @@ def _qtext(p: _Page, x: float, y: float, s: str, size: float, face: str, fill) -
 
 def _fine(p: _Page, x: float, y: float, s: str, size: float, face: str, fill) -> None:
     """A line of small print: the words themselves where legible, else a line of shrunk text of its width."""
-    if size * p.k >= MIN_GLYPH_PX:
+    if size * p.k >= LEGIBLE_PX:
         _qtext(p, x, y, s, size, face, fill)
     else:
         p.paragraph(x, y, p.text_width(s, size, face), size * 1.2, size, face, fill)
@@ -2101,9 +2251,10 @@ def _news_column(p: _Page, x: float, y: float, w: float, h: float, body: float, 
             p.rect(x + end, y + (line - 1) * pitch, w - end, pitch, paper)
             if blank:  # a blank line (and, at 2, a subhead in the next)
                 p.rect(x, y + line * pitch, w, blank * pitch, paper)
-            if blank == 2:
-                p.paragraph(x, y + (line + 1) * pitch, w * float(rng.uniform(0.4, 1.0)), pitch, body * 1.1,
-                            "serif_bold", ink, lead)
+            if blank == 2:  # a subhead: a short line ("Fares Rise")
+                head = str(rng.choice(_HEAD_SHORT))
+                _fine(p, x, y + (line + 1) * pitch, head, min(body * 1.1, w / max(1.0, p.text_width(head, 1.0, "serif_bold"))),
+                      "serif_bold", ink)
             else:
                 p.rect(x, y + (line + blank) * pitch, body, pitch, paper)  # the next paragraph's indent
         line += int(rng.integers(4, 18))
@@ -2129,11 +2280,15 @@ def _news_story(p: _Page, x: float, y: float, span: int, cw: float, gut: float, 
         p.photo(x, y, w, ph)
         room0 = ph + 2.0
         y, h = y + room0, h - room0
-    if st["accent"] is not None and rng.random() < 0.3:  # a kicker: a short line in the section colour
-        p.paragraph(x, y, w * float(rng.uniform(0.3, 0.7)), hs * 0.55, max(2.6, hs * 0.45), "sans_bold",
-                    st["accent"], 1.1)
+    if st["accent"] is not None and rng.random() < 0.3:  # a kicker: a topic label in the section colour
+        kicker = str(rng.choice(NEWS_KICKERS))
+        _qtext(p, x, y, kicker, min(max(2.6, hs * 0.45), w / max(1.0, p.text_width(kicker, 1.0, "sans_bold"))),
+               "sans_bold", st["accent"])
         y, h = y + hs * 0.6, h - hs * 0.6
-    n = 1 if rng.random() < 0.5 or hs * 2.4 > h * 0.35 else 2
+    # lines of headline: a narrow (one-column) story's runs over 2-3 lines, a wide one's over 1-2
+    n = int(rng.integers(2, 4)) if span == 1 else 1 if rng.random() < 0.5 else 2
+    while n > 1 and hs * 1.2 * n > h * 0.35:
+        n -= 1
     head = "sans_bold" if rng.random() < st["sans"] else "serif_bold"
     p.paragraph(x, y, w, hs * 1.12 * n, hs, head, ink, 1.1)
     top = [y + hs * 1.15 * n + 1.5] * span
@@ -2351,10 +2506,11 @@ def _news_page(p: _Page, style: dict, front: bool = True) -> None:
     elif style["band"]:  # a section under a colour band, its name reversed out
         bh = float(rng.uniform(6, 11))
         p.rect(0, y - m, p.w, bh + m, style["accent"])
-        p.text(m, y + bh * 0.15, _headline(rng), bh * 0.6, "sans_bold", (250, 250, 250))
+        p.text(m, y + bh * 0.15, str(rng.choice(NEWS_SECTIONS)), bh * 0.6, "sans_bold", (250, 250, 250))
         y += bh + 2
     else:  # running head: section name, page number
-        p.text(m if rng.random() < 0.6 else p.w / 2, y, _headline(rng), float(rng.uniform(2.6, 4.5)), "sans_bold", ink)
+        p.text(m if rng.random() < 0.6 else p.w / 2, y, str(rng.choice(NEWS_SECTIONS)), float(rng.uniform(2.6, 4.5)),
+               "sans_bold", ink)
         y += 6
     p.rect(m, y, p.w - 2 * m, float(rng.choice([0.3, 0.5, 1.0])), ink)
     y += 3
@@ -2426,16 +2582,21 @@ def _news_splash(p: _Page, style: dict, x: float, y: float, w: float, bottom: fl
     """A tabloid front: a headline of huge bold capitals (maybe reversed out of black or the section
     colour) over a photo across the page; returns where the stories below start."""
     rng, ink = p.rng, (25, 25, 28)
-    text = _headline(rng).upper()
+    words = news_headline(rng).upper().split()
     face = str(rng.choice(["sans_bold", "display", "sans_bold"]))
-    size = min(float(rng.uniform(18, 34)), w / max(1.0, p.text_width(text, 1.0, face)) * 0.95, (bottom - y) * 0.2)
-    lines = 1 if rng.random() < 0.6 else 2
+    lines = 1 if rng.random() < 0.6 or len(words) < 3 else 2
+    cut = len(words) if lines == 1 else int(np.argmin([abs(p.text_width(" ".join(words[:k]), 1.0, face)
+                                                          - p.text_width(" ".join(words[k:]), 1.0, face))
+                                                      for k in range(1, len(words))])) + 1
+    rows = [" ".join(words[:cut]), " ".join(words[cut:])][:lines]  # balanced over the lines
+    widest = max(p.text_width(r, 1.0, face) for r in rows)
+    size = min(float(rng.uniform(18, 34)), w / max(1.0, widest) * 0.95, (bottom - y) * 0.2)
     reversed_out = rng.random() < 0.4
     if reversed_out:
         p.rect(x - 1, y, w + 2, size * 1.25 * lines + 2, ink if rng.random() < 0.5 else style["accent"] or ink)
     fill = (250, 250, 250) if reversed_out else ink
-    for i in range(lines):
-        p.text(x + 1, y + 1 + i * size * 1.2, text if i == 0 else _headline(rng).upper(), size, face, fill)
+    for i, row in enumerate(rows):
+        p.text(x + 1, y + 1 + i * size * 1.2, row, size, face, fill)
     y += size * 1.25 * lines + 3
     ph = (bottom - y) * float(rng.uniform(0.45, 0.7))
     p.photo(x, y, w, ph, str(rng.choice(["portrait", "outdoor", "portrait", "room", "food"])))
@@ -2458,7 +2619,7 @@ def _magazine(p: _Page) -> None:
     ink, dark = _ink(rng), (25, 25, 30)
     if layout == 0:  # cover: full-bleed photo, masthead, cover lines
         p.photo(0, 0, p.w, p.h, str(rng.choice(["portrait", "portrait", "outdoor", "food", "room", "pet", "pizza"])), punchy=True)
-        word = _headline(rng).split()[-1]
+        word = str(rng.choice(MAGAZINE_TITLES))
         size = min(p.h * 0.16, (p.w - 12) / max(1.0, p.text_width(word, 1.0, "serif_bold")))
         p.text(6, 4, word, size, "serif_bold", (255, 255, 255) if rng.random() < 0.6 else ink)
         for k in range(int(rng.integers(2, 5))):
@@ -2669,6 +2830,9 @@ def _package(p: _Page, wrapper: bool = False) -> None:
 _HANDLING = ("THIS SIDE UP", "FRAGILE", "HANDLE WITH CARE", "KEEP DRY", "DO NOT STACK", "PLEASE RECYCLE")
 _COUNTS = ("24 x 500 g", "12 x 1 L", "6 x 750 ml", "48 CT", "10 kg", "36 x 40 g", "4 x 2.5 kg", "100 PCS", "12 x 340 g")
 _KRAFT = (205, 175, 135)  # the board's own colour: lettering reversed out of the ink
+#: The box maker's certificate (a ring of small print on a corrugated box).
+_BOX_CERTIFICATE = ("BOX CERTIFICATE", "BURSTING TEST", "200 LBS PER SQ IN", "SIZE LIMIT 75 IN",
+                    "GROSS WT LT 65 LB")
 
 
 def _kraft(p: _Page) -> None:
@@ -2710,7 +2874,9 @@ def _kraft(p: _Page) -> None:
         bw, bh = float(rng.uniform(0.3, 0.5)) * p.w, float(rng.uniform(0.12, 0.25)) * p.h
         if (at := place(bw, bh)) is not None:
             p.rect(*at, bw, bh, ink)
-            p.paragraph(at[0] + bw * 0.06, at[1] + bh * 0.1, bw * 0.88, bh * 0.8, bh * 0.18, "sans_bold", _KRAFT, 1.3)
+            for i, text in enumerate(rng.choice(_HANDLING + _COUNTS, size=3, replace=False)):  # lines of it
+                size = min(bh * 0.18, bw * 0.88 / max(1.0, p.text_width(str(text), 1.0, "sans_bold")))
+                _fine(p, at[0] + bw * 0.06, at[1] + bh * (0.1 + 0.28 * i), str(text), size, "sans_bold", _KRAFT)
     if rng.random() < 0.6:  # handling arrows (this side up)
         s = min(p.w, p.h) * float(rng.uniform(0.08, 0.14))
         if (at := place(s * 1.4, s)) is not None:
@@ -2725,7 +2891,9 @@ def _kraft(p: _Page) -> None:
         if (at := place(2 * r, 2 * r)) is not None:
             cx, cy = at[0] + r, at[1] + r
             p.draw.ellipse(p.px(cx - r, cy - r, cx + r, cy + r), outline=(*ink, 255), width=max(1, round(r * 0.06 * p.k)))
-            p.paragraph(cx - r * 0.6, cy - r * 0.5, r * 1.2, r, r * 0.16, "sans_bold", ink, 1.3)
+            for i, text in enumerate(_BOX_CERTIFICATE):
+                size = min(r * 0.16, r * 1.2 / max(1.0, p.text_width(text, 1.0, "sans_bold")))
+                _fine(p, cx - r * 0.6, cy - r * 0.55 + i * r * 0.22, text, size, "sans_bold", ink)
     if rng.random() < 0.6:  # recycling marks
         s = min(p.w, p.h) * 0.07
         if (at := place(s * 4, s * 1.3)) is not None:

@@ -214,8 +214,9 @@ def test_newspaper_pages_have_newsprint_tone_headlines_and_columns():
         assert 200 < paper.mean() < 235 and paper[2] < paper[0], paper  # warm light grey, not white
         grey = img.mean(axis=-1)
         dark = grey < 100
-        # Column gutters: blank vertical strips that run through much of the text.
-        cols = dark[: img.shape[0] * 3 // 5].mean(axis=0)
+        # Column gutters: blank vertical strips that run through much of the text (the top 2/5: stories sit
+        # under the masthead; a flyer or ads across the page's foot cross the gutters).
+        cols = dark[: img.shape[0] * 2 // 5].mean(axis=0)
         assert (cols < 0.02).mean() > 0.03, seed
         # Headlines: bold type makes rows with far more ink than body text.
         assert (dark.mean(axis=1) > 0.15).any(), seed
