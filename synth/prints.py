@@ -195,10 +195,21 @@ def news_headline(rng: np.random.Generator) -> str:
     return line.format(n=int(rng.integers(3, 13)), what=what)
 
 
+def _sentence(rng: np.random.Generator) -> list[str]:
+    """The words of a headline as a sentence of running text: "Bike lanes put on hold."."""
+    head = news_headline(rng).split()
+    return [head[0]] + [w.lower() for w in head[1:-1]] + [head[-1].lower() + "."]
+
+
 #: Newspaper section names: the band or running head over an inside page.
 NEWS_SECTIONS = ("LOCAL", "SPORTS", "BUSINESS", "OPINION", "WORLD", "NATION", "WEATHER", "ARTS", "LIFESTYLE",
                  "COMMUNITY", "FOOD", "TRAVEL", "HEALTH", "EDUCATION", "CLASSIFIEDS", "TV & RADIO", "MOTORING",
                  "HOMES", "ENTERTAINMENT", "Sports", "Business", "Local News", "Opinion")
+#: Heads over a listings page's tables and over a classifieds page's notices.
+NEWS_LISTING_HEADS = ("RESULTS", "STANDINGS", "TV TONIGHT", "WEATHER", "MARKETS", "FIXTURES", "RADIO", "TIDES",
+                      "STOCKS", "LOTTERY", "CINEMA", "EVENTS")
+NEWS_CLASSIFIED_HEADS = ("FOR SALE", "JOBS", "TO LET", "NOTICES", "WANTED", "SERVICES", "AUTOS", "PETS",
+                         "GARAGE SALES", "REAL ESTATE", "MEETINGS", "LOST & FOUND")
 #: Kickers: the topic label over a story's headline, in the section colour.
 NEWS_KICKERS = ("COUNCIL", "ELECTION", "SCHOOLS", "TRANSPORT", "HOUSING", "WEATHER", "COURTS", "HEALTH", "JOBS",
                 "CRIME", "ENVIRONMENT", "FOOTBALL", "BASKETBALL", "BUDGET", "EXCLUSIVE", "ANALYSIS", "UPDATE")
@@ -1373,11 +1384,7 @@ class _Page:
             f = font(face, px)
             x0, y0 = self.px(x, y)
             space, width, bold = _width100(" ", face) * px / 100, w * self.k, "bold" in face
-            def sentence() -> list[str]:  # running text: "Bike lanes put on hold."
-                head = news_headline(self.rng).split()
-                return [head[0]] + [w_.lower() for w_ in head[1:-1]] + [head[-1].lower() + "."]
-
-            words = news_headline(self.rng).split() if bold else sentence()
+            words = news_headline(self.rng).split() if bold else _sentence(self.rng)
             for i in range(max(1, int((h * self.k - px) // step) + 1)):
                 if not words:
                     break
@@ -1386,7 +1393,7 @@ class _Page:
                     used += space + _width100(words[0], face) * px / 100
                     line.append(words.pop(0))
                     if not words and not bold:
-                        words = sentence()
+                        words = _sentence(self.rng)
                 self.draw.text((x0, y0 + i * step), " ".join(line), font=f, fill=(*fill, 255))
             return step / self.k
         px = _quantize(max(true_px, MIN_GLYPH_PX))
@@ -1533,8 +1540,8 @@ def _ink(rng: np.random.Generator, avoid=None) -> tuple[int, int, int]:
             return c
 
 
-def _headline(rng: np.random.Generator) -> str:
-    """A headline or brand name: a fixed phrase, two combined words, or a price call-out."""
+def _ad_line(rng: np.random.Generator) -> str:
+    """An ad's or listing's bold line: a fixed phrase, two combined words, or a price call-out."""
     roll = rng.random()
     if roll < 0.25:
         return str(HEADLINES[int(rng.integers(len(HEADLINES)))])
@@ -2176,7 +2183,7 @@ def _letter(p: _Page) -> None:
     rng, m = p.rng, min(p.w, p.h) * float(p.rng.uniform(0.08, 0.12))
     y = m
     if rng.random() < 0.6:  # letterhead
-        p.logo(m, y, p.w * 0.25, p.h * 0.06, _ink(rng), (255, 255, 255), _headline(rng).split()[0])
+        p.logo(m, y, p.w * 0.25, p.h * 0.06, _ink(rng), (255, 255, 255), _ad_line(rng).split()[0])
         y += p.h * 0.1
     ink = (30, 30, 35) if rng.random() < 0.8 else (20, 40, 110)
     face = str(rng.choice(["sans", "serif", "mono"]))
@@ -2325,7 +2332,7 @@ def _news_ads(p: _Page, x: float, y: float, cols: int, cw: float, gut: float, h:
             p.rect(ax, y, aw, h, bg)
             fg = (255, 255, 255) if bg != (250, 250, 248) and bg[1] < 180 else (20, 20, 20)
             hs = min(aw / 7, h * 0.2)
-            p.text(ax + 2, y + 2, _headline(rng), hs, "sans_bold", fg)
+            p.text(ax + 2, y + 2, _ad_line(rng), hs, "sans_bold", fg)
             ph = h - hs * 1.5 - 6
             if ph > 10:
                 was, p.grey = p.grey, False
@@ -2335,7 +2342,7 @@ def _news_ads(p: _Page, x: float, y: float, cols: int, cw: float, gut: float, h:
         else:  # classifieds: boxed small text
             p.rect(ax, y, aw, h, (60, 60, 60))
             p.rect(ax + 0.4, y + 0.4, aw - 0.8, h - 0.8, p.paper)
-            p.text(ax + 1.5, y + 1.5, _headline(rng), 4.0, "sans_bold", (25, 25, 28))
+            p.text(ax + 1.5, y + 1.5, str(rng.choice(NEWS_CLASSIFIED_HEADS)), 4.0, "sans_bold", (25, 25, 28))
             _news_column(p, ax + 1.5, y + 7, aw - 3, h - 9, 2.0, "sans")
         c += span
 
@@ -2357,7 +2364,7 @@ def _news_listings(p: _Page, x: float, y: float, w: float, h: float, cols: int) 
         while cy < y + h - 25:
             dark = rng.random() < 0.15  # mostly light heads: rows of black bars read as a barcode
             p.rect(cx, cy, cw, float(rng.uniform(3.5, 5.5)), ink if dark else (200, 198, 190))
-            p.text(cx + 1, cy + 0.6, _headline(rng), 2.6, "sans_bold", (240, 240, 236) if dark else ink)
+            p.text(cx + 1, cy + 0.6, str(rng.choice(NEWS_LISTING_HEADS)), 2.6, "sans_bold", (240, 240, 236) if dark else ink)
             cy += 6.5
             rows = int(rng.integers(6, 25))
             th = min(rows * 2.6, y + h - cy)
@@ -2383,10 +2390,10 @@ def _news_classifieds(p: _Page, x: float, y: float, w: float, h: float) -> None:
             roll = rng.random()
             if roll < 0.1:
                 p.rect(cx, cy, cw, 5, ink)
-                p.text(cx + 1, cy + 0.8, _headline(rng), 3.0, "sans_bold", (245, 245, 240))
+                p.text(cx + 1, cy + 0.8, str(rng.choice(NEWS_CLASSIFIED_HEADS)), 3.0, "sans_bold", (245, 245, 240))
                 _news_column(p, cx + 1, cy + 6, cw - 2, bh - 7, 1.9, "sans")
             elif roll < 0.5:  # (a bold head on every notice made a grid of dark dashes)
-                p.text(cx + 1, cy + 1, _headline(rng), 2.8, "sans_bold", ink)
+                p.text(cx + 1, cy + 1, str(rng.choice(NEWS_CLASSIFIED_HEADS)), 2.8, "sans_bold", ink)
                 _news_column(p, cx + 1, cy + 5, cw - 2, bh - 6, 1.9, "sans")
             else:
                 _news_column(p, cx + 1, cy + 1, cw - 2, bh - 2, 1.9, "sans")
@@ -2629,7 +2636,7 @@ def _magazine(p: _Page) -> None:
     if layout == 4:  # a full-page ad: the product shot, a brand mark, a line of small print
         p.photo(0, 0, p.w, p.h, str(rng.choice(AD_STYLES + ("room", "outdoor"))), punchy=True)
         lw, lh = p.w * float(rng.uniform(0.4, 0.7)), p.h * float(rng.uniform(0.08, 0.14))
-        p.logo((p.w - lw) / 2, p.h * float(rng.choice([0.06, 0.78])), lw, lh, ink, (255, 255, 255), _headline(rng))
+        p.logo((p.w - lw) / 2, p.h * float(rng.choice([0.06, 0.78])), lw, lh, ink, (255, 255, 255), _ad_line(rng))
         p.paragraph(8, p.h - 10, p.w - 16, 4, 2.0, "sans", (240, 240, 240))
         return
     page = rng.random()  # white, cream, a solid ink or a light tint of it
@@ -2666,7 +2673,7 @@ def _magazine(p: _Page) -> None:
         bw, bh = float(rng.uniform(20, 60)), float(rng.uniform(8, 25))
         bx, by = float(rng.uniform(0, p.w - bw)), float(rng.uniform(0, p.h - bh))
         p.rect(bx, by, bw, bh, _ink(rng))
-        p.text(bx + 2, by + 2, _headline(rng), bh * 0.45, "sans_bold", (255, 255, 255))
+        p.text(bx + 2, by + 2, _ad_line(rng), bh * 0.45, "sans_bold", (255, 255, 255))
 
 
 #: A store flyer seen from the belt camera reads busy and flat: a store banner, a grid of offers
