@@ -375,8 +375,9 @@ def _doubled(nt, value, layers, per_layer):
 def _hazy(nt, colour, haze: float, ink):
     """A clear film's own (diffuse) colour: ``colour`` times ``haze`` (0..1) where there is no ink.
 
-    Clear film scatters little light: its opaque share is mostly gloss, so a white diffuse share
-    turned it milky, like satin. ``ink`` (a socket or None) keeps a printed logo at full colour.
+    A milky film's large opaque share in white turned it satin; a clear film's opaque share is small (at
+    least 1 - :data:`FILM_MAX_CLEAR`), and a dark grey one there laid a smoky veil over what lies under it
+    (``params.FILM_CLEAR_HAZE``). ``ink`` (a socket or None) keeps a printed logo at full colour.
     """
     node = nt.nodes.new("ShaderNodeMix")
     node.data_type, node.blend_type = "RGBA", "MULTIPLY"

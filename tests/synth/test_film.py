@@ -22,7 +22,7 @@ from zerowaste.synth.objects import (
     puffed_bag,
     stretch_wrinkles,
 )
-from zerowaste.synth.params import FILM_ROUGH, PLASTICS, _material
+from zerowaste.synth.params import FILM_CLEAR_HAZE, FILM_ROUGH, PLASTICS, _material
 
 from .conftest import result, run_in_blender
 
@@ -205,8 +205,8 @@ def test_film_gloss_clear_film_is_near_mirror_opaque_bags_a_dull_sheen_black_bag
             kind = "tinted"  # a coloured see-through film
         lo, hi = FILM_ROUGH[kind]
         assert lo <= m["roughness"] <= hi, (kind, m)
-        if kind == "clear":
-            assert 0 < m["haze"] < 0.5, m
+        if kind == "clear":  # a light sheen (round 23: at 0.15-0.45, a dark smoky veil)
+            assert FILM_CLEAR_HAZE[0] <= m["haze"] <= FILM_CLEAR_HAZE[1] < 0.9, m
         if kind == "tinted" and np.ptp(m["color"]) > 0.2:  # milky: some of it scatters, most passes
             assert 0.5 <= m["haze"] <= 1.0 and m["streak"] == 0, m  # (streaked gloss: gold satin)
     assert seen == {"clear", "tinted", "black", "opaque"}
@@ -293,8 +293,11 @@ def test_clear_film_in_cycles_shows_what_lies_under_it_and_keeps_its_mask():
     # The print under it shows (the old rough, milky film at 70 % on print seed 3: correlation 0.38, 41 %
     # of the contrast kept, dark parts lifted by 131 grey levels: a white veil; the clear film over
     # seeds 3-8: correlation 0.31-0.73, median 0.52, contrast median 1.0, lift median -25) ...
-    assert through > 0.45 and contrast > 0.6, runs
-    assert lift < 40, runs  # ... and dark things under clear film stay dark
+    # Round 23 (FILM_CLEAR_HAZE 0.6-0.8, was 0.15-0.45): correlation median 0.45 (0.10-0.72), contrast 0.90,
+    # lift median +10 (was -25: the film's dark grey opaque share laid a smoky veil over the print)
+    assert through > 0.4 and contrast > 0.6, runs
+    assert lift < 40, runs  # ... and dark things under clear film stay dark ...
+    assert lift > 0, runs  # ... under a light sheen, not a dark smoky veil
 
 
 #: A Cycles scene shared by the bag tests: a puffed bag (category 4, mesh seed argv[2]) and a flat piece
