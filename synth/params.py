@@ -300,8 +300,8 @@ FILM_ROUGH = {"clear": (0.04, 0.12), "tinted": (0.25, 0.4), "black": (0.18, 0.28
 FILM_BLACK_SPECULAR = 0.4
 #: A clear film's diffuse share (``haze``, :func:`zerowaste.synth.materials._hazy`; its opaque share is at least
 #: 1 - ``FILM_MAX_CLEAR``). Round 23: at 0.15-0.45 that share was a dark grey, so clear film darkened what lay
-#: under it (test_film's print: the dark parts 38 grey levels darker, median of 3; a bag's light crosses up to
-#: four layers) and read as "a dark, smoky smear". At 0.6-0.8 it lifts them 10 levels, a light sheen; a blind
+#: under it (test_film's print: the dark parts 25 grey levels darker, median of six prints; a bag's light crosses
+#: up to four layers) and read as "a dark, smoky smear". At 0.6-0.8 it lifts them 10 levels, a light sheen; a blind
 #: paired judge preferred it in 8 of 8 held-out pairs ("real clear plastic adds a light sheen over whatever is
 #: under it").
 FILM_CLEAR_HAZE = (0.6, 0.8)
