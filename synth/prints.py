@@ -251,7 +251,7 @@ STRIP_CHARS = 400  #: length of a cached text strip (characters)
 MIN_GLYPH_PX = 8
 #: Smallest type (px at drawing scale) set as its own words: smaller lines are shrunk blocks of text.
 LEGIBLE_PX = 5
-#: Headlines tried for one that fits its box (:meth:`_Page._headline`) before the last is cut to fit.
+#: Headlines tried at each type size for one that fits its box whole (:meth:`_Page._headline`).
 HEADLINE_TRIES = 12
 #: Steps (~12 % each) a headline's type may be set smaller to fit its box whole.
 HEADLINE_SHRINK = 4
@@ -264,6 +264,18 @@ def _quantize(px: float) -> int:
     return max(4, round(4 * 1.12 ** round(math.log(max(px, 4) / 4) / math.log(1.12))))
 
 
+def _strip(face: str, px: int, words: list[str]) -> tuple[Image.Image, np.ndarray]:
+    """``words`` drawn in one line in one face and size (a grey mask), with each word's start offset (px)."""
+    space = font(face, px).getlength(" ")
+    starts, x = [], 0.0
+    for word in words:
+        starts.append(round(x))
+        x += _word_px(face, px, word) + space
+    img = Image.new("L", (round(x), round(px * 1.25)), 0)
+    ImageDraw.Draw(img).text((0, 0), " ".join(words), font=font(face, px), fill=255)
+    return img, np.array(starts)
+
+
 @functools.lru_cache(maxsize=256)
 def _text_strips(face: str, px: int, n: int = 10) -> list[tuple[Image.Image, np.ndarray]]:
     """``n`` long lines of random words in one face and size (grey masks) with word start offsets.
@@ -272,22 +284,17 @@ def _text_strips(face: str, px: int, n: int = 10) -> list[tuple[Image.Image, np.
     The strips come from a fixed seed, so prints stay deterministic.
     """
     rng = np.random.default_rng([px, len(face)])
-    f = font(face, px)
-    space = f.getlength(" ")
+    space = font(face, px).getlength(" ")
     out = []
     for _ in range(n):
-        words, starts, x = [], [], 0.0
-        length = STRIP_CHARS * 0.6 * px
-        while x < length:
+        words, x = [], 0.0
+        while x < STRIP_CHARS * 0.6 * px:
             word = WORDS[int(rng.integers(len(WORDS)))]
             if rng.random() < 0.08:
                 word = word.capitalize() + ("." if rng.random() < 0.5 else ",")
-            starts.append(round(x))
             words.append(word)
             x += _word_px(face, px, word) + space
-        img = Image.new("L", (round(x), round(px * 1.25)), 0)
-        ImageDraw.Draw(img).text((0, 0), " ".join(words), font=f, fill=255)
-        out.append((img, np.array(starts)))
+        out.append(_strip(face, px, words))
     return out
 
 
@@ -297,21 +304,17 @@ def _headline_strips(face: str, px: int, n: int = 8) -> list[tuple[Image.Image, 
     masks), with every word's start offset, the indices of the words that begin a headline, and the
     headlines. Fixed seed."""
     rng = np.random.default_rng([px, len(face), 7])
-    f = font(face, px)
-    space = f.getlength(" ")
+    space = font(face, px).getlength(" ")
     out = []
     for _ in range(n):
-        words, starts, heads, texts, x = [], [], [], [], 0.0
+        words, heads, texts, x = [], [], [], 0.0
         while x < STRIP_CHARS * 0.6 * px:
             heads.append(len(words))
             texts.append(news_headline(rng))
             for word in texts[-1].split():
-                starts.append(round(x))
                 words.append(word)
                 x += _word_px(face, px, word) + space
-        img = Image.new("L", (round(x), round(px * 1.25)), 0)
-        ImageDraw.Draw(img).text((0, 0), " ".join(words), font=f, fill=255)
-        out.append((img, np.array(starts), np.array(heads), texts))
+        out.append((*_strip(face, px, words), np.array(heads), texts))
     return out
 
 
