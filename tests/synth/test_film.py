@@ -426,7 +426,8 @@ def test_bags_and_film_are_mostly_see_through_and_tinted_opaque_ones_black_or_wh
     solid colour (old: 36 % were solid blue or red). ``clear_plastic`` 0 still gives none.
     Round 12 (real film on the line is mostly clear or milky, :data:`params.FILM_UNTINTED`): the bags keep
     their tints (41 / 45 % of 400 bags tinted), the film pieces are mostly clear or milky (tinted: 15 / 16 %
-    of 400, was 41 / 45 %)."""
+    of 400, was 41 / 45 %). Round 24 (the orange bag became a third clear film): bags tinted 36 / 39 %, films
+    13 / 14 %."""
     for clear, lo in ((0.6, 0.55), (0.7, 0.6)):
         through, tinted, opaque = _see_through({"clear_plastic": clear, "wear": [0.0, 0.0]})
         assert through.mean() > lo, (clear, through.mean())
@@ -435,7 +436,7 @@ def test_bags_and_film_are_mostly_see_through_and_tinted_opaque_ones_black_or_wh
         assert bags.mean() > 0.35 and films.mean() < 0.25, (clear, bags.mean(), films.mean())
         assert opaque and all(max(c) < 0.1 or np.ptp(c) < 0.1 for c in opaque), opaque
     assert not _see_through({"clear_plastic": 0.0})[0].any()
-    # most tints reach mostly see-through (yellow and orange stay milky); old: none over 0.55
+    # most tints reach mostly see-through (yellow stays milky); old: none over 0.55
     tints = [hi for colour, (_, hi) in PLASTICS["soft_plastic"] if hi > 0 and np.ptp(colour) > 0.2]
     assert np.mean(np.array(tints) >= 0.75) >= 0.5, tints
 
