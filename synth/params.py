@@ -219,8 +219,10 @@ def _deform(rng: np.random.Generator, kind: str) -> dict[str, float]:
 
 #: Print kind (:data:`zerowaste.synth.prints.KINDS`, or ``plain``) per object kind, with weights.
 PRINTS: dict[str, dict[str, float]] = {
-    # (the reference frames: white office paper, flyers, ads and magazine pages more than newsprint)
-    "sheet": {"plain": 0.4, "letter": 0.35, "flyer": 0.15, "news": 0.1},
+    # (the reference frames: white office paper, flyers, ads and magazine pages more than newsprint). Round 24:
+    # plain 0.4 -> 0.15 (letter 0.35, flyer 0.15 before): a flat blank sheet read as "a featureless
+    # white card"; a blind paired judge chose the printed one where it saw a change; 32 scenes 0.354 -> 0.350
+    "sheet": {"plain": 0.15, "letter": 0.55, "flyer": 0.2, "news": 0.1},
     "newspaper": {"news": 0.8, "flyer": 0.2},
     "magazine": {"magazine": 0.75, "flyer": 0.25},
     "crumpled": {"plain": 0.5, "letter": 0.15, "news": 0.1, "magazine": 0.15, "flyer": 0.1},
