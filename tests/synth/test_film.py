@@ -8,6 +8,8 @@ bags are glossy.
 
 from __future__ import annotations
 
+from unittest.mock import patch
+
 import numpy as np
 
 from zerowaste.synth import objects
@@ -22,7 +24,7 @@ from zerowaste.synth.objects import (
     puffed_bag,
     stretch_wrinkles,
 )
-from zerowaste.synth.params import FILM_CLEAR_HAZE, FILM_ROUGH, PLASTICS, _material
+from zerowaste.synth.params import FILM_CLEAR_HAZE, FILM_ROUGH, PLASTICS, PRINTS, _material
 
 from .conftest import result, run_in_blender
 
@@ -176,16 +178,29 @@ def test_wrinkles_ripple_the_top_of_a_puffed_bag():
     assert min(ripple) > 0.001 and 0.0015 < np.median(ripple) < 0.004 and max(ripple) < 0.012, np.round(ripple, 4)
 
 
+def _plain(kind: str, seed: int, surfaces: dict) -> dict:
+    """Soft-plastic material ``seed`` of ``kind`` drawn as if every piece of that kind were plain.
+
+    A Cycles test measures one sampled bag or film. ``_material`` draws the print first, from one
+    number, so drawing the subject this way keeps it when the print weights
+    (:data:`params.PRINTS`) change: round 24's more printed bags moved "the first plain bag" of two
+    tests to bags their thresholds were never measured on."""
+    with patch.dict(PRINTS, {kind: {"plain": 1.0}}):
+        return _material(np.random.default_rng(seed), "soft_plastic", kind, surfaces)
+
+
+#: The Cycles film tests' subjects (material seeds for :func:`_plain`): the first plain one of each sort
+#: when the tests searched for it among printed ones (until round 25), so the figures in their
+#: docstrings stay theirs.
+SUBJECTS = {("film", "clear"): 5, ("film", "opaque"): 12, ("film", "black"): 5, ("bag", "opaque"): 0, ("bag", "black"): 4}
+
+
 def _film_knobs(clear: bool, dark: bool = False, kind: str = "film") -> dict:
-    """The first sampled soft-plastic material that is clear (or opaque, black if ``dark``) and plain."""
-    for seed in range(500):
-        m = _material(np.random.default_rng(seed), "soft_plastic", kind, {"clear_plastic": 1.0 if clear else 0.0,
-                                                                          "wear": [0.0, 0.0]})
-        if m["print"] != "plain" or (clear and m["transmission"] < 0.8):
-            continue
-        if clear or (max(m["color"]) < 0.1) == dark:
-            return m
-    raise AssertionError("no such film in 500 seeds")
+    """The test subject that is clear film (or opaque, black if ``dark``): see :data:`SUBJECTS`."""
+    sort = "clear" if clear else "black" if dark else "opaque"
+    m = _plain(kind, SUBJECTS[kind, sort], {"clear_plastic": 1.0 if clear else 0.0, "wear": [0.0, 0.0]})
+    assert (m["transmission"] >= 0.8) if clear else (m["transmission"] == 0 and (max(m["color"]) < 0.1) == dark), m
+    return m
 
 
 def test_film_gloss_clear_film_is_near_mirror_opaque_bags_a_dull_sheen_black_bags_glossier():
@@ -371,15 +386,13 @@ def test_an_opaque_bag_in_cycles_glints_in_many_small_dull_highlights():
             assert 1.25 * part["median"] < part["p99"] < 240, got  # still a sheen; dull, not clipped
 
 
-def _tinted_knobs(colour: int, kind: str = "bag") -> dict:
-    """The first sampled plain see-through soft plastic (transmission over 0.6: the clearer half of the
-    tints) whose colour is strongest in channel ``colour``."""
-    for seed in range(2000):
-        m = _material(np.random.default_rng(seed), "soft_plastic", kind, {"clear_plastic": 1.0, "wear": [0.0, 0.0]})
-        c = np.array(m["color"])
-        if m["print"] == "plain" and m["transmission"] > 0.6 and np.ptp(c) > 0.5 and int(np.argmax(c)) == colour:
-            return m
-    raise AssertionError("no such film in 2000 seeds")
+def _tinted_knobs(colour: int) -> dict:
+    """The test's plain see-through bag (transmission over 0.6: the clearer half of the tints) whose
+    colour is strongest in channel ``colour``: a red one (material seed 18) or a blue one (seed 0)."""
+    m = _plain("bag", {0: 18, 2: 0}[colour], {"clear_plastic": 1.0, "wear": [0.0, 0.0]})
+    c = np.array(m["color"])
+    assert m["transmission"] > 0.6 and np.ptp(c) > 0.5 and int(np.argmax(c)) == colour, m
+    return m
 
 
 def test_a_tinted_bag_in_cycles_shows_the_print_under_it_coloured():

@@ -19,7 +19,7 @@ from zerowaste.synth.objects import BAG_WRINKLE, crinkle_patches, crinkles
 from zerowaste.synth.params import FILM_TINTED, _material
 
 from .conftest import result, run_in_blender
-from .test_film import BAG_SCENE, _film_knobs
+from .test_film import BAG_SCENE, _film_knobs, _plain
 
 
 def _block_std(z: np.ndarray, block: int) -> np.ndarray:
@@ -95,13 +95,11 @@ import os; os._exit(0)
 
 
 def _yellow_bag() -> dict:
-    """The first sampled plain yellow see-through bag."""
-    for seed in range(2000):
-        m = _material(np.random.default_rng(seed), "soft_plastic", "bag", {"clear_plastic": 1.0, "wear": [0.0, 0.0]})
-        c = m["color"]
-        if m["print"] == "plain" and m["transmission"] > 0 and c[0] > 0.8 and 0.4 < c[1] < 0.7 and c[2] < 0.1:
-            return m
-    raise AssertionError("no yellow bag in 2000 seeds")
+    """The test's plain yellow see-through bag (material seed 27, see :func:`test_film._plain`)."""
+    m = _plain("bag", 27, {"clear_plastic": 1.0, "wear": [0.0, 0.0]})
+    c = m["color"]
+    assert m["transmission"] > 0 and c[0] > 0.8 and 0.4 < c[1] < 0.7 and c[2] < 0.1, m
+    return m
 
 
 def test_a_yellow_bag_in_cycles_is_softly_lit_with_its_folds_drawn():
