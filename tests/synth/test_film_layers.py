@@ -20,7 +20,7 @@ from .test_film import _bag, _necked, _puffed
 
 
 def test_a_thin_dye_filters_part_way_to_its_colour():
-    """:func:`_dyed` takes white ``share`` of the way to a colour: the real yellow (0.95, 0.51, 0.04) half
+    """:func:`_dyed` takes white ``share`` of the way to a colour: a yellow (0.95, 0.51, 0.04; the palette's until round 25) half
     way is (0.975, 0.755, 0.52); a tinted film's tint is its colour at :data:`FILM_DYE`."""
     yellow = (0.95, 0.51, 0.04, 1.0)
     assert np.allclose(_dyed(yellow, 0.5), (0.975, 0.755, 0.52, 1.0))
