@@ -620,6 +620,11 @@ CRUMPLE_CREASES = ((6, 14), (0.15, 0.5), (40.0, 110.0), (0.008, 0.025))
 #: stair-stepped across the grid cells (the judges' "flat white card with crisp edges", "evenly faceted
 #: low-poly paper").
 SHEET_HANDLED = (0.85, 0.7, (0.1, 0.3), 0.65)
+#: Crumpled sheets' facets bow (:func:`crumpled_sheet`): the largest rise (m) of a smooth undulation laid over
+#: the faceted sheet, and its base frequency (waves per metre; :func:`wave_noise` spreads them 0.4-2.5x).
+#: Round 25: perfectly flat 2-5 cm facets read as "low-poly", "origami"; real paper's facets are
+#: slightly curved, soft gradients between the creases. (Handled office sheets bow ``SHEET_HANDLED[3]`` as high.)
+PAPER_BOW = (0.003, 30.0)
 
 
 def random_creases(rng: np.random.Generator, sx: float, sy: float, n: int, bend, rise, reach) -> list[tuple]:
@@ -677,6 +682,9 @@ def crumpled_sheet(rng: np.random.Generator, size, d: dict, bag: bool = False, f
 
     A ``flat`` sheet (an office sheet or a letter, handled but not balled up: :data:`SHEET_HANDLED`) is
     opened out nearly flat, its facets lower, its outline most of its rectangle, never twisted.
+
+    Last, a smooth undulation a few millimetres high (:data:`PAPER_BOW`) bows every facet a little:
+    the creases stay sharp, the facets between them shade in soft gradients, as paper does.
     """
     from scipy.spatial import Delaunay
 
@@ -768,7 +776,10 @@ def crumpled_sheet(rng: np.random.Generator, size, d: dict, bag: bool = False, f
         v[:, :2] -= (across * (1 - 1 / e))[:, None] * np.array([-axis[1], axis[0]])
         dome *= e**0.3
     v[:, 2] = (z + dome + curl * square**3 * min(sx, sy) * 0.07) * height_share
-    return facet_mesh(v, (uv + 1) / 2, tris, 4, 10.0)
+    m = facet_mesh(v, (uv + 1) / 2, tris, 4, 10.0)
+    rise, freq = PAPER_BOW  # the facets bow (from a stream of their own): soft gradients, not flat planes
+    bow = rise * height_share * wave_noise(rng.spawn(1)[0], m.uv * np.array([sx, sy]), freq, modes=8)
+    return Mesh(m.verts + np.c_[np.zeros((len(bow), 2)), bow], m.faces, m.uv, m.sharp, m.attrs)
 
 
 # ---------------------------------------------------------------------------------------------

@@ -5,6 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
+from zerowaste.synth import objects
 from zerowaste.synth.objects import (
     LAYER_GAP,
     MAGAZINE_THICKNESS,
@@ -155,9 +156,11 @@ def _dihedrals(m) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
 
 @pytest.mark.parametrize(("kind", "size"), [("crumpled_sheet", (0.3, 0.4, 0.0)), ("paper_bag", (0.3, 0.35, 0.0)),
                                             ("crumpled", (0.14, 0.14, 0.1)), ("sheet", (0.22, 0.28, 0.0))])
-def test_crumpled_paper_is_flat_facets_meeting_at_sharp_creases(kind, size):
+def test_crumpled_paper_is_flat_facets_meeting_at_sharp_creases(kind, size, monkeypatch):
     # A relief sampled on a grid bent a little at almost every edge (soft lumps: tissue, plaster);
-    # crumpled paper is flat between creases, and where it bends it bends hard.
+    # crumpled paper is flat between creases, and where it bends it bends hard. (The facets before their
+    # gentle bow, objects.PAPER_BOW: see the next test.)
+    monkeypatch.setattr(objects, "PAPER_BOW", (0.0, objects.PAPER_BOW[1]))
     for seed in range(6):
         m = build_mesh({"kind": kind, "size": list(size), "deform": DEFORM, "seed": seed})
         angle, _, _ = _dihedrals(m)
@@ -170,6 +173,34 @@ def test_crumpled_paper_is_flat_facets_meeting_at_sharp_creases(kind, size):
         assert domain == "POINT" and len(crease) == len(m.verts) and crease.min() >= 0 and crease.max() <= 1
         assert (crease > 0).mean() > 0.05 and (crease == 0).mean() > 0.3  # lines along the creases only
         assert crease.mean() < 0.35  # (not a wash over the paper)
+
+
+@pytest.mark.parametrize(("kind", "size"), [("crumpled_sheet", (0.3, 0.4, 0.0)), ("paper_bag", (0.3, 0.35, 0.0)),
+                                            ("sheet", (0.22, 0.28, 0.0))])
+def test_crumpled_facets_bow_gently_between_the_creases_they_keep(kind, size, monkeypatch):
+    """Round 25: perfectly flat facets 2-5 cm across read as "low-poly", "origami". A smooth undulation
+    (:data:`objects.PAPER_BOW`) lifts every point of a crumpled sheet by at most its rise: the facets'
+    insides, flat before (bends under 1 degree), now bend 3-5 degrees at the median, most of them under the
+    sharp angle (smooth-shaded gradients, not new creases), while the creases (over 25 degrees) keep their
+    bend (medians 39-69 degrees, moved at most 3.4)."""
+    rise = objects.PAPER_BOW[0] * (objects.SHEET_HANDLED[3] if kind == "sheet" else 1.0)
+    assert rise > 0.001
+    for seed in range(6):
+        obj = {"kind": kind, "size": list(size), "deform": DEFORM, "seed": seed}
+        bowed = build_mesh(obj)
+        with monkeypatch.context() as mp:
+            mp.setattr(objects, "PAPER_BOW", (0.0, objects.PAPER_BOW[1]))
+            flat = build_mesh(obj)
+        lift = bowed.verts - flat.verts
+        assert np.all(lift[:, :2] == 0) and np.abs(lift[:, 2]).max() <= rise + 1e-9, seed  # straight up or down
+        assert np.abs(lift[:, 2]).max() > 0.5 * rise, seed
+        before, _, pairs = _dihedrals(flat)
+        after, _, pairs_after = _dihedrals(bowed)
+        assert np.array_equal(pairs, pairs_after)  # (the same edges, in the same order)
+        inside, crease = before < 1.0, before > 25.0
+        assert 2.0 < np.median(after[inside]) < 7.0, seed  # the facets bow ...
+        assert (after[inside] < bowed.sharp).mean() > 0.65, seed  # ... mostly smooth-shaded
+        assert abs(np.median(after[crease]) - np.median(before[crease])) < 5.0 and np.median(after[crease]) > 35.0, seed
 
 
 def test_facet_mesh_keeps_every_facet_flat_and_marks_valleys_darker_than_ridges():
