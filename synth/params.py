@@ -333,7 +333,7 @@ FILM_UNTINTED = 0.6
 #: bow, objects.PAPER_BOW): every range halved. At the full tilt a patchwork of grey cells ("crazy paving") lay
 #: over newspapers; a blind paired judge chose the fainter creases in 8 of 8 pairs ("softer, like the real
 #: paper"), paper's fine detail came nearer the real frames' (median 2.15 -> 2.06 grey levels, real 2.04), but
-#: over 32 scenes the distance went 0.353 -> 0.362 (luminance +0.09 -> +0.15, edges -0.23 -> -0.30).
+#: over 32 scenes the distance went 0.353 -> 0.362 (luminance spread +0.09 -> +0.15, edges -0.23 -> -0.30).
 PAPER_CREASED = {"crumpled_sheet": (0.09, 0.15), "crumpled": (0.09, 0.15), "newspaper": (0.05, 0.1), "sheet": (0.04, 0.075),
                  "paper_bag": (0.075, 0.125)}
 #: A film whose colour spans more than this (max - min channel) is tinted (materials: a faint sheen, no
