@@ -192,7 +192,8 @@ def _plain(kind: str, seed: int, surfaces: dict) -> dict:
 #: The Cycles film tests' subjects (material seeds for :func:`_plain`): the first plain one of each sort
 #: when the tests searched for it among printed ones (until round 25), so the figures in their
 #: docstrings stay theirs.
-SUBJECTS = {("film", "clear"): 5, ("film", "opaque"): 12, ("film", "black"): 5, ("bag", "opaque"): 0, ("bag", "black"): 4}
+SUBJECTS = {("film", "clear"): 5, ("film", "opaque"): 12, ("film", "black"): 5, ("bag", "opaque"): 0, ("bag", "black"): 4,
+            ("bag", "red"): 18, ("bag", "blue"): 0, ("bag", "yellow"): 27}
 
 
 def _film_knobs(clear: bool, dark: bool = False, kind: str = "film") -> dict:
@@ -388,8 +389,8 @@ def test_an_opaque_bag_in_cycles_glints_in_many_small_dull_highlights():
 
 def _tinted_knobs(colour: int) -> dict:
     """The test's plain see-through bag (transmission over 0.6: the clearer half of the tints) whose
-    colour is strongest in channel ``colour``: a red one (material seed 18) or a blue one (seed 0)."""
-    m = _plain("bag", {0: 18, 2: 0}[colour], {"clear_plastic": 1.0, "wear": [0.0, 0.0]})
+    colour is strongest in channel ``colour``: a red one or a blue one (:data:`SUBJECTS`)."""
+    m = _plain("bag", SUBJECTS["bag", {0: "red", 2: "blue"}[colour]], {"clear_plastic": 1.0, "wear": [0.0, 0.0]})
     c = np.array(m["color"])
     assert m["transmission"] > 0.6 and np.ptp(c) > 0.5 and int(np.argmax(c)) == colour, m
     return m

@@ -19,7 +19,7 @@ from zerowaste.synth.objects import BAG_WRINKLE, crinkle_patches, crinkles
 from zerowaste.synth.params import FILM_TINTED, _material
 
 from .conftest import result, run_in_blender
-from .test_film import BAG_SCENE, _film_knobs, _plain
+from .test_film import BAG_SCENE, SUBJECTS, _film_knobs, _plain
 
 
 def _block_std(z: np.ndarray, block: int) -> np.ndarray:
@@ -95,8 +95,8 @@ import os; os._exit(0)
 
 
 def _yellow_bag() -> dict:
-    """The test's plain yellow see-through bag (material seed 27, see :func:`test_film._plain`)."""
-    m = _plain("bag", 27, {"clear_plastic": 1.0, "wear": [0.0, 0.0]})
+    """The test's plain yellow see-through bag (:data:`test_film.SUBJECTS`, drawn by :func:`test_film._plain`)."""
+    m = _plain("bag", SUBJECTS["bag", "yellow"], {"clear_plastic": 1.0, "wear": [0.0, 0.0]})
     c = m["color"]
     assert m["transmission"] > 0 and c[0] > 0.8 and 0.4 < c[1] < 0.7 and c[2] < 0.1, m
     return m
