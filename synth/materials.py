@@ -782,6 +782,14 @@ BELT_GRAIN = (0.5, 0.5)
 #: pixels sRGB 51, 50, 45: Lab b* +2.9) where ours were a neutral grey (58, 59, 59; b* +0.1) that read as cool,
 #: even "studio" light; dust of paper and board on black rubber is brownish. (1.03, 1.0, 0.8) left b* +1.7.
 BELT_TINT = (1.06, 1.0, 0.7)
+#: The belt's large-scale brightness swing: its amplitude (+- share, drawn per scene in this range) and how many
+#: swings per metre. Round 26: the reference belts' dark grey runs from sRGB luma 0.12 to 0.40 (5th to 95th
+#: percentile of the dark unsaturated pixels), near black in places and dusty grey in others; ours ran from 0.17
+#: under a swing of +-0.25-0.45 at 0.5 per metre (wider than the frame: an even grey), and the darkest 5 % of the
+#: frame sat at 0.20 against the real 0.15 (round 25's stronger black level took everything else down with it).
+#: At +-0.6-0.85 once per metre the belt runs from 0.14 and the darkest 5 % sit at 0.18. (+-0.7-0.92 went a
+#: little further but lit khaki patches on the belt; capping the bright side left more of it dark than is real.)
+BELT_TONE = (0.6, 0.85, 1.0)
 
 
 def belt_look(belt: dict) -> dict:
@@ -805,7 +813,7 @@ def belt_look(belt: dict) -> dict:
         "streaks": float(np.clip((0.3 + 0.7 * dirt) * rng.uniform(0.6, 1.2), 0.0, 1.0)),
         "tracks": float(np.clip(wear * rng.uniform(0.7, 1.3), 0.0, 1.0)),
         "wet": float(rng.uniform(0.1, 0.8)),
-        "tone": float(rng.uniform(0.25, 0.45)),                # large-scale brightness swing (+-)
+        "tone": float(rng.uniform(*BELT_TONE[:2])),            # large-scale brightness swing (+-)
         "specks": float((0.003 + 0.012 * dirt) * rng.uniform(0.5, 1.5)),  # crumb litter (lowers the peak threshold;
                                                                             # more read as a sprinkled, speckled belt)
     }
@@ -860,7 +868,7 @@ def make_belt_material(belt: dict, name: str = "belt"):
     wet = _ramp(nt, wet_n, 0.72 - 0.22 * look["wet"], 0.8 - 0.2 * look["wet"])
     colour = _scale_colour(nt, colour, _math(nt, "MULTIPLY_ADD", wet, -0.45, 1.0))
     # Large-scale brightness swing across the frame.
-    tone_n = _noise(nt, _belt_coords(nt, pos, rng, 0.6), 0.5, 1.0)
+    tone_n = _noise(nt, _belt_coords(nt, pos, rng, 0.6), BELT_TONE[2], 1.0)
     tone = _math(nt, "MULTIPLY_ADD", _ramp(nt, tone_n, 0.38, 0.62), 2 * look["tone"], 1 - look["tone"], clamp=False)
     colour = _scale_colour(nt, colour, tone)
     # Debris specks: the highest peaks of a fine noise (irregular crumbs and shreds of every size),
