@@ -7,7 +7,16 @@ import pytest
 
 from zerowaste.synth.objects import build_mesh, crease_field, facet_field, grid, polygon_radius, sphere
 from zerowaste.synth.params import LITTER_KINDS, camera_look, frame_seed, sample_scene
-from zerowaste.synth.post import WHITE, jpeg, postprocess, saturate, sensor_noise, shoulder, white_balance
+from zerowaste.synth.post import (
+    WHITE,
+    jpeg,
+    motion_kernel,
+    postprocess,
+    saturate,
+    sensor_noise,
+    shoulder,
+    white_balance,
+)
 from zerowaste.synth.presets import load_preset
 
 DEFORM = {"crumple": 0.02, "frequency": 18.0, "folds": 1, "bend": 0.1, "crush": 0.5, "dents": 4}
@@ -407,6 +416,32 @@ def test_defocus_patches_leave_soft_regions_anywhere_not_only_towards_the_corner
         patchy_ratio.append(patchy.max() / patchy.min())
     assert softest_inside >= 4  # patches: the softest region lies anywhere in the frame
     assert np.mean(patchy_ratio) > 1.4 * np.mean(radial_ratio)  # and sharpness varies more across it
+
+
+def test_motion_blur_is_continuous_in_its_length():
+    """Round 27: a whole-pixel box rounded `default`'s 1-3 px (at 1920) to 1 px at 640 px, which is no blur at
+    all. The kernel is a move of any length over the frame interpolated between pixel centres. Its variance is
+    the mean of the interpolated x^2 over the move: |x| up to 2 px (length / 4), and for whole lengths a box's
+    length^2 / 12 plus the tent's 1 / 6."""
+    lengths = (0.0, 0.33, 0.67, 1.0, 1.5, 2.0, 3.0, 5.5)
+
+    def variance(length: float) -> float:
+        k = motion_kernel(length)
+        x = np.arange(k.size) - k.size // 2
+        assert abs(k.sum() - 1) < 1e-6 and np.allclose(k, k[::-1]) and k.size % 2 == 1
+        return float((k * x**2).sum())
+
+    for length in (0.33, 0.67, 1.0, 1.5, 2.0):
+        assert abs(variance(length) - length / 4) < 1e-5, length
+    for length in (1.0, 2.0, 3.0, 6.0):
+        assert abs(variance(length) - (length**2 / 12 + 1 / 6)) < 1e-5, length
+    peaks = [float(motion_kernel(length).max()) for length in lengths]
+    assert peaks[0] == 1.0 and bool(np.all(np.diff(peaks) < 0)), peaks
+    stripes = np.zeros((90, 160, 3), np.uint8)
+    stripes[:, ::4] = 220
+    sharp = postprocess(stripes, OFF)
+    soft = postprocess(stripes, {**OFF, "motion_blur_px": 2.0 * 1920 / 160})  # 2 px at this width
+    assert np.array_equal(sharp, stripes) and soft[:, 1::4].mean() > 40  # the light spreads into the gaps
 
 
 def test_smear_lengthens_the_motion_blur_in_patches():
