@@ -14,6 +14,8 @@ Example:
 
 from __future__ import annotations
 
+import sqlite3
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from importlib import resources
@@ -47,8 +49,9 @@ def unavailable(engine: Engine, exc: OperationalError) -> DatabaseUnavailable:
     """
     reason = str(exc.orig if exc.orig is not None else exc).strip().splitlines()
     hint = " (is the folder there and writable?)" if is_sqlite(engine) and "unable to open" in " ".join(reason) else ""
+    statement = f" (running: {' '.join(exc.statement.split())[:80]})" if exc.statement else ""
     return DatabaseUnavailable(f"cannot open the database {engine.url.render_as_string(hide_password=True)}: "
-                               f"{reason[0] if reason else type(exc.orig).__name__}{hint}")
+                               f"{reason[0] if reason else type(exc.orig).__name__}{hint}{statement}")
 
 
 def normalize_url(url: str) -> str:
@@ -88,7 +91,7 @@ def make_engine(url: str) -> Engine:
         cur.execute(f"PRAGMA busy_timeout = {SQLITE_BUSY_TIMEOUT_MS}")
         cur.execute("PRAGMA foreign_keys = ON")
         if engine.url.database not in (None, "", ":memory:"):
-            cur.execute("PRAGMA journal_mode = WAL")
+            _switch_to_wal(cur)
             cur.execute("PRAGMA synchronous = NORMAL")
         cur.close()
 
@@ -98,6 +101,27 @@ def make_engine(url: str) -> Engine:
         conn.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
 
     return engine
+
+
+def _switch_to_wal(cur: sqlite3.Cursor) -> None:
+    """Put the file in WAL mode, waiting out other writers for up to the busy timeout.
+
+    The switch needs an exclusive lock, and SQLite answers "database is locked" at once, without
+    its busy handler, while another connection holds a write lock (a new file whose first writer
+    is migrating it). WAL mode is stored in the file, so once any connection has switched, the
+    others' switch is a no-op.
+    """
+    deadline = time.monotonic() + SQLITE_BUSY_TIMEOUT_MS / 1000
+    while True:
+        try:
+            cur.execute("PRAGMA journal_mode = WAL")
+            return
+        except sqlite3.OperationalError as exc:
+            if "locked" not in str(exc) and "busy" not in str(exc):
+                raise
+            if time.monotonic() > deadline:
+                raise sqlite3.OperationalError(f"{exc} (running: PRAGMA journal_mode = WAL)") from None
+            time.sleep(0.01)
 
 
 @contextmanager

@@ -106,3 +106,54 @@ def test_concurrent_upgrades_are_serialized(db_url):
     assert {current_revision(e) for e in engines} == {"0003"}
     for e in engines:
         e.dispose()
+
+
+def _hold_write_lock(path):
+    """A plain sqlite3 connection (rollback journal, like the sqlite3 shell) holding the write lock."""
+    import sqlite3
+
+    holder = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
+    holder.execute("CREATE TABLE IF NOT EXISTS scratch (x)")
+    holder.execute("BEGIN IMMEDIATE")
+    holder.execute("INSERT INTO scratch VALUES (1)")
+    return holder
+
+
+def test_switch_to_wal_waits_for_a_writer(tmp_path):
+    """SQLite refuses the WAL switch at once (no busy handler) while another connection writes:
+    opening the server's database must wait for that writer like any other statement."""
+    import threading
+
+    path = tmp_path / "server.db"
+    holder = _hold_write_lock(path)
+    releaser = threading.Timer(0.5, holder.commit)
+    releaser.start()
+    engine = make_engine(f"sqlite:///{path}")
+    try:
+        upgrade(engine)  # connects while the lock is held
+        assert current_revision(engine) == "0003"
+        with engine.connect() as c:
+            assert c.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
+    finally:
+        releaser.join()
+        holder.close()
+        engine.dispose()
+
+
+def test_locked_database_names_the_statement(tmp_path, monkeypatch):
+    from zerowaste.submission.server import db
+
+    monkeypatch.setattr(db, "SQLITE_BUSY_TIMEOUT_MS", 200)
+    path = tmp_path / "server.db"
+    holder = _hold_write_lock(path)
+    engine = make_engine(f"sqlite:///{path}")
+    try:
+        with pytest.raises(db.DatabaseUnavailable) as err:
+            upgrade(engine)
+        msg = str(err.value)
+        assert "\n" not in msg
+        assert msg.startswith(f"cannot open the database sqlite:///{path}: database is locked")
+        assert "PRAGMA journal_mode = WAL" in msg
+    finally:
+        holder.close()
+        engine.dispose()
