@@ -43,7 +43,7 @@ def unavailable(engine: Engine, exc: OperationalError) -> DatabaseUnavailable:
     """One line naming the database (password hidden) and the driver's reason, for the host.
 
     >>> import sqlite3
-    >>> err = OperationalError("connect", {}, sqlite3.OperationalError("unable to open database file"))
+    >>> err = OperationalError(None, None, sqlite3.OperationalError("unable to open database file"))
     >>> print(unavailable(make_engine("sqlite:///no/x.db"), err))
     cannot open the database sqlite:///no/x.db: unable to open database file (is the folder there and writable?)
     """
