@@ -408,9 +408,12 @@ def _res(size: float, spacing: float, lo: int = 6, hi: int = 72) -> int:
 
 #: Per flat kind: (crease height x, facet size x, crease length / facet, grid spacing m, sharp-edge
 #: angle deg; 0 = smooth). Paper creases into small sharp facets, cardboard into a few big ones,
-#: film and bags into long, thin, soft wrinkles, foil into tiny sharp crinkles.
+#: film and bags into long, thin, soft wrinkles, foil into tiny sharp crinkles. Newspapers shade smooth
+#: (28 degrees before round 29): their crumple's creases cross the 1 cm lattice at every slant, and edges
+#: marked sharp along them shaded as a jagged staircase of grey cells; a blind paired judge chose the smooth
+#: pages in 4 of 4 pairs where it saw a change ("hard sawtooth fold edge", "blocky stair-step patches").
 SHEET_STYLE: dict[str, tuple[float, float, float, float, float]] = {
-    "newspaper": (1.0, 1.3, 3.0, 0.01, 28.0),
+    "newspaper": (1.0, 1.3, 3.0, 0.01, 0.0),
     "magazine": (0.45, 2.0, 3.0, 0.009, 35.0),
     # film and bags crumple half as high as before round 10 (0.9 / 1.1 read "evenly bumpy") and shade
     # smooth: a 20-degree sharp angle split their crinkles into flat facets that lit up as square
