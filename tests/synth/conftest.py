@@ -16,6 +16,8 @@ import json
 import subprocess
 import sys
 
+import numpy as np
+
 TOP_DOWN_STAGE = r'''
 import json, sys, numpy as np
 from zerowaste.compat.blenderproc import import_blenderproc, init
@@ -67,3 +69,20 @@ def run_in_blender(script: str, *args: str, timeout: int = 300) -> subprocess.Co
 def result(done: subprocess.CompletedProcess, tag: str = "RESULT"):
     """The JSON a render script printed on its ``tag`` line."""
     return json.loads(done.stdout.split(tag, 1)[1].splitlines()[0])
+
+
+def edge_cosines(verts: np.ndarray, faces) -> tuple[np.ndarray, np.ndarray]:
+    """The interior edges of a mesh of triangles and quads, as (E, 2) vertex ids, and the cosine between
+    the normals of the two faces meeting at each: 1 flat, 0 a right-angled crease, -1 folded flat back."""
+    normals, faces_of = [], {}
+    for fi, f in enumerate(faces):
+        p = verts[list(f)]
+        n = np.cross(p[1] - p[0], p[2] - p[0]) if len(f) == 3 else np.cross(p[2] - p[0], p[3] - p[1])
+        normals.append(n / (np.linalg.norm(n) + 1e-15))
+        for a, b in zip(f, (*f[1:], f[0]), strict=True):
+            faces_of.setdefault((min(a, b), max(a, b)), []).append(fi)
+    normals = np.array(normals)
+    interior = [(e, fs) for e, fs in faces_of.items() if len(fs) == 2]
+    edges = np.array([e for e, _ in interior], dtype=int).reshape(-1, 2)
+    pairs = np.array([fs for _, fs in interior], dtype=int).reshape(-1, 2)
+    return edges, (normals[pairs[:, 0]] * normals[pairs[:, 1]]).sum(axis=1)

@@ -19,6 +19,8 @@ from zerowaste.synth.objects import (
     settle,
 )
 
+from .conftest import edge_cosines
+
 DEFORM = {"crumple": 0.015, "frequency": 18.0, "folds": 1, "bend": 0.2, "crush": 0.3, "dents": 2}
 LIGHT = {**DEFORM, "crumple": 0.002, "crush": 0.0, "bend": 0.0}
 
@@ -532,16 +534,9 @@ def test_open_magazines_rise_from_the_spine():
 
 
 def _bent_edges(m, degrees: float) -> np.ndarray:
-    """(E, 2) vertex ids of the interior edges whose two triangles meet at more than ``degrees``."""
-    t = np.array([f[:3] for f in m.faces])
-    n = np.cross(m.verts[t[:, 1]] - m.verts[t[:, 0]], m.verts[t[:, 2]] - m.verts[t[:, 0]])
-    n /= np.linalg.norm(n, axis=1, keepdims=True) + 1e-15
-    faces_of: dict[tuple[int, int], list[int]] = {}
-    for fi, f in enumerate(t):
-        for a, b in ((f[0], f[1]), (f[1], f[2]), (f[2], f[0])):
-            faces_of.setdefault((min(a, b), max(a, b)), []).append(fi)
-    bent = [e for e, fs in faces_of.items() if len(fs) == 2 and n[fs[0]] @ n[fs[1]] < np.cos(np.radians(degrees))]
-    return np.array(bent, dtype=int).reshape(-1, 2)
+    """(E, 2) vertex ids of the interior edges whose two faces meet at more than ``degrees`` (folded-over counts)."""
+    edges, cos = edge_cosines(m.verts, m.faces)
+    return edges[cos < np.cos(np.radians(degrees))]
 
 
 def test_newspapers_shade_smooth_over_their_lattice():

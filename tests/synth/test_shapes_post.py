@@ -19,6 +19,8 @@ from zerowaste.synth.post import (
 )
 from zerowaste.synth.presets import load_preset
 
+from .conftest import edge_cosines
+
 DEFORM = {"crumple": 0.02, "frequency": 18.0, "folds": 1, "bend": 0.1, "crush": 0.5, "dents": 4}
 
 
@@ -27,18 +29,9 @@ def _obj(kind: str, size, seed: int = 3, **deform) -> dict:
 
 
 def _sharp_edge_share(verts: np.ndarray, faces, degrees: float) -> float:
-    """Share of interior edges whose two faces meet at more than ``degrees`` (a crease)."""
-    normals, edges = [], {}
-    for fi, f in enumerate(faces):
-        p = verts[list(f)]
-        n = np.cross(p[2] - p[0], p[1 if len(f) == 3 else 3] - p[0]) * (1 if len(f) == 3 else -1)
-        normals.append(n / (np.linalg.norm(n) + 1e-15))
-        for a, b in zip(f, (*f[1:], f[0]), strict=True):
-            edges.setdefault((min(a, b), max(a, b)), []).append(fi)
-    normals = np.array(normals)
-    pairs = np.array([fs for fs in edges.values() if len(fs) == 2])
-    cos = np.abs((normals[pairs[:, 0]] * normals[pairs[:, 1]]).sum(axis=1))
-    return float((cos < np.cos(np.radians(degrees))).mean())
+    """Share of interior edges whose two faces meet at more than ``degrees`` (a crease, either way up)."""
+    _, cos = edge_cosines(verts, faces)
+    return float((np.abs(cos) < np.cos(np.radians(degrees))).mean())
 
 
 def test_a_crease_is_a_sharp_straight_ridge():
