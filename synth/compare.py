@@ -269,6 +269,59 @@ def compare(real: dict, synth: dict) -> dict:
     return {"distance": distance(real, synth), "frames": synth[STAT_KEYS[0]]["n"], "stats": rows}
 
 
+#: Resamples of the frames behind a difference of distances (:func:`distance_difference`), and their seed.
+DIFFERENCE_DRAWS, DIFFERENCE_SEED = 1000, 0
+
+
+def _distances(real: dict, values: np.ndarray) -> np.ndarray:
+    """The distance of each of a stack of frame sets: ``values`` is (sets, frames, statistics)."""
+    sp = spreads(real)
+    centre = np.array([real[k]["median"] for k in STAT_KEYS])
+    scale = np.array([sp[k] for k in STAT_KEYS])
+    return np.mean(np.abs(np.median(values, axis=-2) - centre) / scale, axis=-1)
+
+
+def distance_difference(real: dict, base: dict[str, list], other: dict[str, list], *, paired: bool,
+                        draws: int = DIFFERENCE_DRAWS, seed: int = DIFFERENCE_SEED) -> dict:
+    """How much nearer (< 0) or further (> 0) the frames of ``other`` are than ``base``'s, and how sure that is.
+
+    ``base`` and ``other`` are :func:`folder_stats`. The distance of a few dozen frames moves a lot with which
+    frames were drawn (over 32 ``default`` frames a bootstrap puts it anywhere from 0.30 to 0.50), often more
+    than a single change moves it. The frames are resampled with replacement ``draws`` times and the 5th and
+    95th percentiles of the difference say whether it is more than the luck of the draw. ``paired``: the two
+    hold renders of the same scenes (the same seeds, frame for frame in the same order) that differ in one
+    change (a material, the light, the camera); the same frames are drawn for both, so that luck cancels and
+    a much smaller change stands out. Otherwise each side is resampled on its own.
+
+    >>> rng = np.random.default_rng(1)
+    >>> real = summarize([{k: float(rng.normal()) for k in STAT_KEYS} for _ in range(8)])
+    >>> base = {k: list(rng.normal(size=20)) for k in STAT_KEYS}
+    >>> worse = {k: [v + 0.5 for v in base[k]] for k in STAT_KEYS}
+    >>> diff = distance_difference(real, base, worse, paired=True)
+    >>> diff["difference"] > 0, diff["p05"] > 0, diff["frames"]
+    (True, True, 20)
+    """
+    a = np.array([base[k] for k in STAT_KEYS], dtype=np.float64).T
+    b = np.array([other[k] for k in STAT_KEYS], dtype=np.float64).T
+    if paired and a.shape != b.shape:
+        raise CompareError(f"a paired difference needs the same frames on both sides ({len(a)} against {len(b)})")
+    rng = np.random.default_rng(seed)
+    pick_a = rng.integers(0, len(a), (draws, len(a)))
+    pick_b = pick_a if paired else rng.integers(0, len(b), (draws, len(b)))
+    resampled = _distances(real, b[pick_b]) - _distances(real, a[pick_a])
+    p05, p95 = np.percentile(resampled, [5, 95])
+    diff = float(_distances(real, b[None])[0] - _distances(real, a[None])[0])
+    return {"difference": round(diff, 6), "p05": round(float(p05), 6), "p95": round(float(p95), 6),
+            "paired": paired, "frames": len(b)}
+
+
+def _frame_names(folder: str | os.PathLike, files: list[str]) -> list[str]:
+    """The frames' paths inside their folder: two renders of the same scenes share them."""
+    root = Path(folder).resolve()
+    return [str(Path(f).resolve().relative_to(root)) if Path(f).resolve().is_relative_to(root) else Path(f).name
+            for f in files]
+
+
 # --------------------------------------------------------------------------------------------
 # The blind sheet
 # --------------------------------------------------------------------------------------------
@@ -349,16 +402,26 @@ def compare_folders(
     """Measure the real folder and every synthetic folder; optionally write the blind sheet.
 
     Returns ``{"real": {"folder", "frames", "summary"}, "synth": {folder: compare(...)}, "sheet_key"}``.
-    The real folder needs at least 2 frames (a spread needs two).
+    The real folder needs at least 2 frames (a spread needs two). Every rendered folder after the first is
+    also set against the first: its report gets ``"against_first": {"against", "difference", "p05", "p95",
+    "paired", "frames"}`` (:func:`distance_difference`), paired when both hold frames of the same names (two
+    renders of the same seeds).
     """
     real_stats = folder_stats(real_dir, limit=limit, min_frames=2)
     real = summarize(real_stats)
     report: dict = {"real": {"folder": str(real_dir), "frames": len(real_stats["files"]), "summary": real},
                     "synth": {}}
     files: dict[str, list[str]] = {"real": real_stats["files"]}
+    first = None
     for folder in synth_dirs:
         stats = folder_stats(folder, limit=limit)
         report["synth"][str(folder)] = compare(real, summarize(stats))
+        names = _frame_names(folder, stats["files"])
+        if first is None:
+            first = (str(folder), names, stats)
+        else:
+            report["synth"][str(folder)]["against_first"] = {
+                "against": first[0], **distance_difference(real, first[2], stats, paired=names == first[1])}
         label = Path(folder).resolve().name
         files[label if label not in files else str(folder)] = stats["files"]
     if sheet:
@@ -384,4 +447,12 @@ def format_report(report: dict) -> str:
     for name in names:
         rep = report["synth"][name]
         lines.append(f"distance {rep['distance']:.3f}  {name} ({rep['frames']} frames)")
+    for name in names:
+        if "against_first" in report["synth"][name]:
+            p = report["synth"][name]["against_first"]
+            verdict = ("nearer" if p["p95"] < 0 else "further" if p["p05"] > 0 else
+                       "no clear difference: within the luck of the draw")
+            how = "paired frame by frame (the same names)" if p["paired"] else "(other frames, unpaired)"
+            lines.append(f"{name} against {p['against']} {how}: {p['difference']:+.3f} "
+                         f"(90 % of resamples {p['p05']:+.3f} to {p['p95']:+.3f}): {verdict}")
     return "\n".join(lines)

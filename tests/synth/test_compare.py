@@ -117,6 +117,38 @@ def test_distance_is_mean_absolute_deviation_in_real_spreads():
     assert all(v > 0 for v in dev.values())
 
 
+def _frames(rng: np.random.Generator, n: int, spread: float) -> dict[str, list]:
+    """``n`` frames' statistics scattered ``spread`` real IQRs (2) round a level one IQR above the real median (2)."""
+    return {k: list(4.0 + 2.0 * spread * rng.normal(size=n)) for k in K.STAT_KEYS}
+
+
+def test_a_small_change_stands_out_paired_and_not_unpaired():
+    real = K.summarize([{k: float(v) for k in K.STAT_KEYS} for v in (0.0, 1.0, 2.0, 3.0, 4.0)])
+    base = _frames(np.random.default_rng(5), 32, spread=1.0)  # frames as unlike each other as renders are
+    # the same scenes, each a little further (by 0.05 IQR, give or take as much: a change acts on each frame its way)
+    noise = np.random.default_rng(105)
+    worse = {k: list(np.array(vals) + 0.1 + 0.1 * noise.normal(size=32)) for k, vals in base.items()}
+    paired = K.distance_difference(real, base, worse, paired=True)
+    assert paired["difference"] == pytest.approx(K.distance(real, K.summarize(worse)) - K.distance(real, K.summarize(base)),
+                                                 abs=1e-5)
+    assert 0 < paired["p05"] <= paired["difference"] <= paired["p95"] and paired["paired"] and paired["frames"] == 32
+    # the same change seen on other frames (another draw of 32 scenes) is lost in the luck of the draw
+    # (over 20 seeds: paired p05 > 0 in all 20, the unpaired interval holds 0 in 16 and is 7-11 times wider)
+    noise = np.random.default_rng(205)
+    other = {k: list(np.array(vals) + 0.1 + 0.1 * noise.normal(size=32))
+             for k, vals in _frames(np.random.default_rng(1005), 32, spread=1.0).items()}
+    unpaired = K.distance_difference(real, base, other, paired=False)
+    assert unpaired["p05"] < 0 < unpaired["p95"] and not unpaired["paired"]
+    assert unpaired["p95"] - unpaired["p05"] > 3 * (paired["p95"] - paired["p05"])
+    # nothing changed: no difference, no interval
+    same = K.distance_difference(real, base, base, paired=True)
+    assert same["difference"] == same["p05"] == same["p95"] == 0.0
+    assert K.distance_difference(real, base, base, paired=True, seed=3) == K.distance_difference(real, base, base,
+                                                                                                  paired=True, seed=3)
+    with pytest.raises(K.CompareError, match="same frames on both sides"):
+        K.distance_difference(real, base, {k: v[:20] for k, v in base.items()}, paired=True)
+
+
 def test_a_constant_real_statistic_uses_its_floor():
     frames = [K.frame_stats(_scene(3)) for _ in range(3)]  # identical frames: IQR 0
     real = K.summarize(frames)
@@ -170,6 +202,26 @@ def test_cli_ranks_folders_and_writes_a_sheet_with_its_key(folders):
     assert img is not None and img.shape[1] >= 1000
     text = CliRunner().invoke(synth, args[:-1])
     assert text.exit_code == 0 and "distance" in text.output and "dark_belt" in text.output
+    # far (other frames than close's) is set against close, the first folder, unpaired
+    against = report["synth"][str(folders / "far")]["against_first"]
+    assert against["against"] == str(folders / "close") and not against["paired"] and against["difference"] > 0
+    assert "against_first" not in report["synth"][str(folders / "close")]
+    assert f"{folders / 'far'} against {folders / 'close'} (other frames, unpaired)" in text.output
+
+
+def test_cli_pairs_renders_of_the_same_scenes(folders):
+    """A second render of close's scenes (the same frame names), a little blurred: paired frame by frame."""
+    for path in sorted((folders / "close" / "train" / "data").iterdir()):
+        img = cv2.cvtColor(cv2.imread(str(path)), cv2.COLOR_BGR2RGB)
+        _write(folders / "soft" / "train" / "data" / path.name, cv2.GaussianBlur(img, (0, 0), 1.5))
+    args = ["compare", "--real", str(folders / "real"), str(folders / "close"), str(folders / "soft")]
+    report = json.loads(CliRunner().invoke(synth, [*args, "--json"]).output)
+    against = report["synth"][str(folders / "soft")]["against_first"]
+    assert against["paired"] and against["frames"] == 4
+    assert against["difference"] == pytest.approx(report["synth"][str(folders / "soft")]["distance"]
+                                                  - report["synth"][str(folders / "close")]["distance"], abs=1e-5)
+    text = CliRunner().invoke(synth, args).output
+    assert f"{folders / 'soft'} against {folders / 'close'} paired frame by frame (the same names)" in text
 
 
 @pytest.mark.parametrize("case", ["one_real_frame", "corrupt", "missing"])
