@@ -287,8 +287,11 @@ def distance_difference(real: dict, base: dict[str, list], other: dict[str, list
 
     ``base`` and ``other`` are :func:`folder_stats`. The distance of a few dozen frames moves a lot with which
     frames were drawn (over 32 ``default`` frames a bootstrap puts it anywhere from 0.30 to 0.50), often more
-    than a single change moves it. The frames are resampled with replacement ``draws`` times and the 5th and
-    95th percentiles of the difference say whether it is more than the luck of the draw. ``paired``: the two
+    than a single change moves it. The frames are resampled with replacement ``draws`` times; the standard
+    deviation of the resampled differences is the difference's standard error, and ``p05``..``p95`` (the
+    difference give or take 1.645 of it: 90 % under a normal spread) say whether it is more than the luck of
+    the draw. (The resamples' own percentiles are no interval here: a resampled median lands further from
+    the real one than the median of all frames does, and the measured difference can fall outside them.) ``paired``: the two
     hold renders of the same scenes (the same seeds, frame for frame in the same order) that differ in one
     change (a material, the light, the camera); the same frames are drawn for both, so that luck cancels and
     a much smaller change stands out. Otherwise each side is resampled on its own.
@@ -308,10 +311,9 @@ def distance_difference(real: dict, base: dict[str, list], other: dict[str, list
     rng = np.random.default_rng(seed)
     pick_a = rng.integers(0, len(a), (draws, len(a)))
     pick_b = pick_a if paired else rng.integers(0, len(b), (draws, len(b)))
-    resampled = _distances(real, b[pick_b]) - _distances(real, a[pick_a])
-    p05, p95 = np.percentile(resampled, [5, 95])
+    error = float(np.std(_distances(real, b[pick_b]) - _distances(real, a[pick_a])))
     diff = float(_distances(real, b[None])[0] - _distances(real, a[None])[0])
-    return {"difference": round(diff, 6), "p05": round(float(p05), 6), "p95": round(float(p95), 6),
+    return {"difference": round(diff, 6), "p05": round(diff - 1.645 * error, 6), "p95": round(diff + 1.645 * error, 6),
             "paired": paired, "frames": len(b)}
 
 
@@ -454,5 +456,5 @@ def format_report(report: dict) -> str:
                        "no clear difference: within the luck of the draw")
             how = "paired frame by frame (the same names)" if p["paired"] else "(other frames, unpaired)"
             lines.append(f"{name} against {p['against']} {how}: {p['difference']:+.3f} "
-                         f"(90 % of resamples {p['p05']:+.3f} to {p['p95']:+.3f}): {verdict}")
+                         f"(90 %: {p['p05']:+.3f} to {p['p95']:+.3f} over resampled frames): {verdict}")
     return "\n".join(lines)
