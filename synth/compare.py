@@ -291,10 +291,11 @@ def distance_difference(real: dict, base: dict[str, list], other: dict[str, list
     deviation of the resampled differences is the difference's standard error, and ``p05``..``p95`` (the
     difference give or take 1.645 of it: 90 % under a normal spread) say whether it is more than the luck of
     the draw. (The resamples' own percentiles are no interval here: a resampled median lands further from
-    the real one than the median of all frames does, and the measured difference can fall outside them.) ``paired``: the two
-    hold renders of the same scenes (the same seeds, frame for frame in the same order) that differ in one
-    change (a material, the light, the camera); the same frames are drawn for both, so that luck cancels and
-    a much smaller change stands out. Otherwise each side is resampled on its own.
+    the real one than the median of all frames does, and the measured difference can fall outside them.)
+
+    ``paired``: the two hold renders of the same scenes (the same seeds, frame for frame in the same order)
+    that differ in one change (a material, the light, the camera); the same frames are drawn for both, so
+    that luck cancels and a much smaller change stands out. Otherwise each side is resampled on its own.
 
     >>> rng = np.random.default_rng(1)
     >>> real = summarize([{k: float(rng.normal()) for k in STAT_KEYS} for _ in range(8)])
