@@ -320,9 +320,7 @@ def distance_difference(real: dict, base: dict[str, list], other: dict[str, list
 
 def _frame_names(folder: str | os.PathLike, files: list[str]) -> list[str]:
     """The frames' paths inside their folder: two renders of the same scenes share them."""
-    root = Path(folder).resolve()
-    return [str(Path(f).resolve().relative_to(root)) if Path(f).resolve().is_relative_to(root) else Path(f).name
-            for f in files]
+    return [Path(f).relative_to(folder).as_posix() for f in files]  # (find_frames lists them under folder)
 
 
 # --------------------------------------------------------------------------------------------
