@@ -134,7 +134,7 @@ timed(S, "object_material", "materials")
 timed(S, "mesh_object", "blender objects")
 preset, n, seed, res = sys.argv[1], int(sys.argv[2]), int(sys.argv[3]), sys.argv[4]
 p = load_preset(preset, ["resolution=[%s]" % res.replace("x", ", ")])
-configure_renderer(p["samples"], "cpu", 0)
+configure_renderer(p["samples"], "cpu", 0, **({"denoise": p["denoise"]} if "denoise" in p else {}))  # (older trees: no key)
 print(json.dumps({"process start": time.process_time() - t_start}), flush=True)
 build = S.build_scene
 def build_timed(scene):

@@ -46,8 +46,13 @@ def gpu_devices(kind: str) -> list[str]:
     return [d.name for d in prefs.get_devices_for_type(kind.upper()) if d.type != "CPU"]
 
 
-def configure_renderer(samples: int, device: str, threads: int) -> str:
-    """Cycles settings: samples, Cycles' own denoiser (scene + view layer), light paths, device.
+def configure_renderer(samples: int, device: str, threads: int, denoise: bool = True) -> str:
+    """Cycles settings: samples, Cycles' own denoiser (scene + view layer) or none, light paths, device.
+
+    ``denoise`` (the preset's ``denoise``): OpenImageDenoise over adaptively sampled pixels (noise
+    threshold 0.1); without it every pixel takes all ``samples`` and keeps its grain. The denoiser takes
+    what its albedo and normal passes cannot explain for noise: at a few samples it smudges clear
+    film's small glints and a crumple's fine shading into smooth grey (docs/benchmarks.md, round 31).
 
     Returns the device really used (``"cpu"`` or ``"cuda: <names>"``); a GPU type without such
     a device is a :class:`DeviceError`, never a silent fall-back to the CPU.
@@ -59,10 +64,10 @@ def configure_renderer(samples: int, device: str, threads: int) -> str:
     bproc = import_blenderproc()
     scene = bpy.context.scene
     bproc.renderer.set_max_amount_of_samples(int(samples))
-    bproc.renderer.set_noise_threshold(0.1)
     bproc.renderer.set_denoiser(None)  # drop the compositor (Intel) denoiser BlenderProc adds
-    scene.cycles.use_denoising = True
-    bpy.context.view_layer.cycles.use_denoising = True
+    bproc.renderer.set_noise_threshold(0.1 if denoise else 0)  # 0: no adaptive sampling, an even grain
+    scene.cycles.use_denoising = bool(denoise)
+    bpy.context.view_layer.cycles.use_denoising = bool(denoise)
     scene.cycles.denoiser = "OPENIMAGEDENOISE"
     scene.cycles.denoising_input_passes = "RGB_ALBEDO_NORMAL"
     scene.cycles.denoising_prefilter = "FAST"
@@ -160,7 +165,7 @@ def run_job(job: dict) -> int:
     import_blenderproc()
     init()
     preset = job["preset"]
-    device = configure_renderer(preset["samples"], job.get("device", "cpu"), int(job.get("threads", 0)))
+    device = configure_renderer(preset["samples"], job.get("device", "cpu"), int(job.get("threads", 0)), preset["denoise"])
     out, split = job["out"], job["split"]
     n_failed = 0
     for index, seed, stem in job["frames"]:
@@ -183,7 +188,7 @@ def run_job(job: dict) -> int:
             sem, inst = writer.masks_from_segmaps(data["category_id_segmaps"][0], data["instance_segmaps"][0],
                                                   data["instance_attribute_maps"][0], job.get("paper_to", C.PAPER_ID))
             meta = {"index": index, "seed": seed, "preset": preset["name"], "paper_to": job.get("paper_to", C.PAPER_ID),
-                    "render_seconds": round(t_render, 3), "samples": preset["samples"], "device": device,
+                    "render_seconds": round(t_render, 3), "samples": preset["samples"], "denoise": preset["denoise"], "device": device,
                     "scene": scene}
             writer.write_frame(out, split, stem, rgb, sem, inst, meta)
             writer.clear_failure(out, split, stem)

@@ -361,6 +361,44 @@ import os; os._exit(0)
 """
 
 
+#: The bag scene with clear film, rendered at several render settings; per setting, how its fine shading
+#: (a band of 1-4 px) follows a 64-sample render without the denoiser: the correlation, and its strength.
+DETAIL_SCRIPT = r"""
+from scipy import ndimage
+from zerowaste.synth.objects import build_mesh, puffed_bag
+""" + BAG_SCENE.replace("FILM_KIND", '"film"').replace("FILM_SEED", "seed") + r"""
+film = seg == 1
+def detail(grey):  # what lies between 1 px (the grain) and 4 px
+    return (ndimage.gaussian_filter(grey, 1.0) - ndimage.gaussian_filter(grey, 4.0))[film]
+got, ref = {}, None
+for name, samples, denoise in json.loads(sys.argv[3]):
+    configure_renderer(samples, "cpu", 0, denoise)
+    d = detail(np.clip(bproc.renderer.render(verbose=False)["colors"][0][..., :3], 0, 255).astype(float).mean(-1))
+    ref = d if ref is None else ref
+    got[name] = {"corr": float(np.corrcoef(ref, d)[0, 1]), "strength": float(d.std() / ref.std())}
+print("RESULT", json.dumps(got), flush=True)
+import os; os._exit(0)
+"""
+
+
+def test_the_shipped_samples_keep_clear_films_glints_through_the_denoiser():
+    """The judges' "ghostly smears of clear plastic": at 4 samples Cycles' OpenImageDenoise takes a clear
+    film's small glints, which its albedo and normal passes cannot explain, for noise and smooths them away.
+    At the shipped samples (8, round 31) its fine shading follows a 64-sample render without the denoiser
+    more closely and keeps more of its strength. Measured (seeds 2 / 5): correlation 0.869 / 0.894 against 4
+    samples' 0.823 / 0.779, strength 0.87 / 0.86 against 0.73 / 0.72 (8 samples without the denoiser:
+    0.879 / 0.874 but 0.64 / 0.63: its grain hides the glints, and a blind judge saw sandpaper)."""
+    from zerowaste.synth.presets import load_preset
+
+    p = load_preset("default")
+    settings = [("reference", 64, False), ("shipped", p["samples"], p["denoise"]), ("four", 4, True)]
+    for seed in (2, 5):
+        got = result(run_in_blender(DETAIL_SCRIPT, __import__("json").dumps(_film_knobs(True)), str(seed),
+                                    __import__("json").dumps(settings)))
+        assert got["shipped"]["corr"] > got["four"]["corr"] + 0.03, got
+        assert got["shipped"]["strength"] > max(0.8, got["four"]["strength"] + 0.08), got
+
+
 def test_an_opaque_bag_in_cycles_glints_in_many_small_dull_highlights():
     """Round 8's judge: our bags "shine too evenly, like wax or metal, with big rounded highlights".
     A sampled opaque carrier bag (a puffed one and a crumpled sheet of the same film) under an area

@@ -42,8 +42,9 @@ def test_facility_presets_contrast():
 
 
 def test_overrides_use_dotted_paths_and_yaml_values():
-    p = load_preset("tiny", ["clutter.count=[3, 4]", "samples=2", "clutter.class_mix.paper=0"])
+    p = load_preset("tiny", ["clutter.count=[3, 4]", "samples=2", "clutter.class_mix.paper=0", "denoise=false"])
     assert p["clutter"]["count"] == [3, 4] and p["samples"] == 2 and p["clutter"]["class_mix"]["paper"] == 0
+    assert p["denoise"] is False and load_preset("tiny")["denoise"] is True
 
 
 @pytest.mark.parametrize(
@@ -52,6 +53,7 @@ def test_overrides_use_dotted_paths_and_yaml_values():
         ("clutter.nope=1", "unknown preset key 'clutter.nope'"),
         ("samples", "key.path=value"),
         ("samples=0", "samples must be a positive integer"),
+        ("denoise=maybe", "denoise must be true or false, got 'maybe'"),
         ("camera.height=[2, 1]", "low 2 > high 1"),
         ("clutter.class_mix={glass: 1}", "unknown classes ['glass']"),
         ("resolution=[10]", "resolution must be [width, height]"),
