@@ -384,19 +384,22 @@ import os; os._exit(0)
 def test_the_shipped_samples_keep_clear_films_glints_through_the_denoiser():
     """The judges' "ghostly smears of clear plastic": at 4 samples Cycles' OpenImageDenoise takes a clear
     film's small glints, which its albedo and normal passes cannot explain, for noise and smooths them away.
-    At the shipped samples (8, round 31) its fine shading follows a 64-sample render without the denoiser
-    more closely and keeps more of its strength. Measured (seeds 2 / 5): correlation 0.869 / 0.894 against 4
-    samples' 0.823 / 0.779, strength 0.87 / 0.86 against 0.73 / 0.72 (8 samples without the denoiser:
-    0.879 / 0.874 but 0.64 / 0.63: its grain hides the glints, and a blind judge saw sandpaper)."""
+    At the shipped samples (7, round 31) its fine shading follows a 64-sample render without the denoiser
+    more closely and keeps more of its strength. Measured (seeds 2 / 5): correlation 0.855 / 0.879 against 4
+    samples' 0.823 / 0.779, strength 0.92 / 0.84 against 0.73 / 0.72 (8 samples: 0.869 / 0.894, 0.87 / 0.86;
+    8 without the denoiser: 0.879 / 0.874 but 0.64 / 0.63, its grain hides the glints: a judge saw sandpaper)."""
     from zerowaste.synth.presets import load_preset
 
     p = load_preset("default")
     settings = [("reference", 64, False), ("shipped", p["samples"], p["denoise"]), ("four", 4, True)]
+    gains = []
     for seed in (2, 5):
         got = result(run_in_blender(DETAIL_SCRIPT, __import__("json").dumps(_film_knobs(True)), str(seed),
                                     __import__("json").dumps(settings)))
-        assert got["shipped"]["corr"] > got["four"]["corr"] + 0.03, got
+        gains.append(got["shipped"]["corr"] - got["four"]["corr"])
+        assert gains[-1] > 0, got
         assert got["shipped"]["strength"] > max(0.8, got["four"]["strength"] + 0.08), got
+    assert np.mean(gains) > 0.04, gains
 
 
 def test_an_opaque_bag_in_cycles_glints_in_many_small_dull_highlights():
