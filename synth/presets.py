@@ -199,8 +199,8 @@ def check_preset(preset: dict) -> None:
         raise PresetError(f"preset resolution must be [width, height] in pixels, got {res!r}")
     if not isinstance(preset.get("samples"), int) or preset["samples"] < 1:
         raise PresetError(f"preset samples must be a positive integer, got {preset.get('samples')!r}")
-    if not isinstance(preset.get("denoise"), bool):
-        raise PresetError(f"preset denoise must be true or false, got {preset.get('denoise')!r}")
+    if not isinstance(preset.get("denoise", True), bool):  # (presets written before it came: the denoiser on)
+        raise PresetError(f"preset denoise must be true or false, got {preset['denoise']!r}")
     mix = preset["clutter"].get("class_mix", {})
     unknown = set(mix) - set(CLASS_KINDS)
     if unknown:

@@ -165,7 +165,8 @@ def run_job(job: dict) -> int:
     import_blenderproc()
     init()
     preset = job["preset"]
-    device = configure_renderer(preset["samples"], job.get("device", "cpu"), int(job.get("threads", 0)), preset["denoise"])
+    denoise = preset.get("denoise", True)  # (a complete preset written before the key: the denoiser on)
+    device = configure_renderer(preset["samples"], job.get("device", "cpu"), int(job.get("threads", 0)), denoise)
     out, split = job["out"], job["split"]
     n_failed = 0
     for index, seed, stem in job["frames"]:
@@ -188,7 +189,7 @@ def run_job(job: dict) -> int:
             sem, inst = writer.masks_from_segmaps(data["category_id_segmaps"][0], data["instance_segmaps"][0],
                                                   data["instance_attribute_maps"][0], job.get("paper_to", C.PAPER_ID))
             meta = {"index": index, "seed": seed, "preset": preset["name"], "paper_to": job.get("paper_to", C.PAPER_ID),
-                    "render_seconds": round(t_render, 3), "samples": preset["samples"], "denoise": preset["denoise"], "device": device,
+                    "render_seconds": round(t_render, 3), "samples": preset["samples"], "denoise": denoise, "device": device,
                     "scene": scene}
             writer.write_frame(out, split, stem, rgb, sem, inst, meta)
             writer.clear_failure(out, split, stem)

@@ -47,6 +47,15 @@ def test_overrides_use_dotted_paths_and_yaml_values():
     assert p["denoise"] is False and load_preset("tiny")["denoise"] is True
 
 
+def test_a_complete_preset_from_before_the_denoise_key_still_loads(tmp_path):
+    """``synth fit`` writes complete presets (no ``base:``); one written before ``denoise`` came loads as before."""
+    old = load_preset("default")
+    del old["denoise"]
+    path = tmp_path / "fitted.yaml"
+    path.write_text(__import__("yaml").safe_dump(old))
+    assert "denoise" not in load_preset(str(path))
+
+
 @pytest.mark.parametrize(
     ("override", "message"),
     [
