@@ -175,6 +175,11 @@ OPTIONAL_RANGES = {
 OPTIONAL_CEILINGS = {"post.contrast": 0.9, "post.auto_exposure": 1, "belt.warm": 1}
 
 
+def denoise(preset: dict) -> bool:
+    """Whether ``preset`` renders under Cycles' denoiser (a complete preset written before the key: yes)."""
+    return preset.get("denoise", True)
+
+
 def check_preset(preset: dict) -> None:
     """Raise :class:`PresetError` naming the first problem of a resolved preset."""
     from zerowaste.synth.params import CLASS_KINDS
@@ -199,7 +204,7 @@ def check_preset(preset: dict) -> None:
         raise PresetError(f"preset resolution must be [width, height] in pixels, got {res!r}")
     if not isinstance(preset.get("samples"), int) or preset["samples"] < 1:
         raise PresetError(f"preset samples must be a positive integer, got {preset.get('samples')!r}")
-    if not isinstance(preset.get("denoise", True), bool):  # (presets written before it came: the denoiser on)
+    if not isinstance(denoise(preset), bool):
         raise PresetError(f"preset denoise must be true or false, got {preset['denoise']!r}")
     mix = preset["clutter"].get("class_mix", {})
     unknown = set(mix) - set(CLASS_KINDS)

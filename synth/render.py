@@ -26,7 +26,7 @@ from pathlib import Path
 from zerowaste import contract as C
 from zerowaste.data.io import write_image
 from zerowaste.errors import ZeroWasteError
-from zerowaste.synth import writer
+from zerowaste.synth import presets, writer
 from zerowaste.synth.params import sample_scene
 from zerowaste.synth.post import postprocess
 
@@ -165,7 +165,7 @@ def run_job(job: dict) -> int:
     import_blenderproc()
     init()
     preset = job["preset"]
-    denoise = preset.get("denoise", True)  # (a complete preset written before the key: the denoiser on)
+    denoise = presets.denoise(preset)
     device = configure_renderer(preset["samples"], job.get("device", "cpu"), int(job.get("threads", 0)), denoise)
     out, split = job["out"], job["split"]
     n_failed = 0
