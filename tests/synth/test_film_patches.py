@@ -88,7 +88,9 @@ got = {}
 for name, cid in (("puffed", 4), ("flat", 1)):
     inside = ndimage.binary_erosion(seg == cid, iterations=3)
     got[name] = {"p99": float(np.percentile(grey[inside], 99)), "fine": float(np.median(fine[inside])),
-                 "p90_fine": float(np.percentile(fine[inside], 90))}
+                 "p90_fine": float(np.percentile(fine[inside], 90)), "white": float(np.mean(grey[inside] >= 245))}
+    lab, n = ndimage.label((grey >= 235) & inside)
+    got[name]["largest"] = float(np.bincount(lab.ravel())[1:].max() / inside.sum()) if n else 0.0
 print("RESULT", json.dumps(got), flush=True)
 import os; os._exit(0)
 """
@@ -102,14 +104,18 @@ def _yellow_bag() -> dict:
     return m
 
 
-def test_a_yellow_bag_in_cycles_is_softly_lit_with_its_folds_drawn():
-    """Round 11's judge: yellow bags mustard "with broad gloss streaks"; the real yellow bag is a softly
-    lit yellow (99th percentile sRGB about 217 of 255), its wrinkles thin lines. A sampled yellow bag (a
-    puffed one and a half-flat one, seed 2) under an area light: its brightest 1 % stays below 240 (221 /
-    214; the round-11 sheen, FILM_GLOSS_IOR 1.8 and no fold lines: 255 / 254, clipped white) and its fold
-    lines add fine detail on the half-flat bag (the 90th percentile of the 5-px detail: 3.8 with them,
-    2.8 without, both single film; round 13's doubled flaps, materials.FILM_DOUBLED, have edges too).
-    Round 25's lemon yellow (0.95, 0.61, 0.03 on this bag): 227 / 216, detail 3.8 with lines, 2.9 without."""
+def test_a_yellow_bag_in_cycles_glints_along_its_folds_without_the_old_broad_sheen():
+    """Round 11's judge: yellow bags mustard "with broad gloss streaks"; the real yellow bag is a lit yellow
+    (99th percentile sRGB about 217 of 255) whose wrinkles are thin lines and whose folds glint. A sampled
+    yellow bag (a puffed one and a half-flat one, seed 2) under an area light, against the same bag under
+    round 11's sheen (FILM_TINT_GLOSS_IOR 1.8, no fold lines).
+    Before round 32 (roughness 0.25-0.4, specular 0.2) its brightest 1 % stayed at 227 / 216 and hardly a
+    pixel reached 245 (0.05 / 0.04 %): softly lit, and round 32's judges read such bags as "smooth, rubbery".
+    Now (0.12-0.25, 0.3) the half-flat bag's 99th percentile is 227 and 0.7 % of it glints white (the puffed
+    one 1.4 %, where its taut skin faces the lamp), against the old sheen's 1.2 / 2.3 %: small glints along
+    the folds, not broad streaks. The fold lines add fine detail on the half-flat bag (the 90th percentile of
+    the 5-px detail: 3.8 with them, 2.8 without, both single film; round 13's doubled flaps,
+    materials.FILM_DOUBLED, have edges too)."""
     knobs = json.dumps(_yellow_bag())
     now = result(run_in_blender(YELLOW_SCRIPT, knobs, "2", "{}"))
     old = result(run_in_blender(YELLOW_SCRIPT, knobs, "2", json.dumps(
@@ -119,9 +125,11 @@ def test_a_yellow_bag_in_cycles_is_softly_lit_with_its_folds_drawn():
     lines = result(run_in_blender(YELLOW_SCRIPT, knobs, "2", json.dumps(single)))
     flat = result(run_in_blender(YELLOW_SCRIPT, knobs, "2", json.dumps(
         {**single, "FILM_FOLD_SHADE": [0.0, 0.0, 0.012, 0.04]})))
+    assert now["flat"]["p99"] < 240, (now, old)  # the lying bag (95 % of bags) is a lit yellow, not white
     for part in ("puffed", "flat"):
-        assert now[part]["p99"] < 240, (now, old)
-        assert now[part]["p99"] < old[part]["p99"] - 5, (now, old)  # the faint sheen: no white patches
+        assert now[part]["white"] > 0.003, (now, old)  # the film glints (0.05 % before round 32)
+        assert now[part]["white"] < 0.7 * old[part]["white"], (now, old)  # glints, not the old broad sheen
+        assert now[part]["largest"] < 0.01, (now, old)  # no glint over 1 % of the bag
     assert lines["flat"]["p90_fine"] > 1.25 * flat["flat"]["p90_fine"], (lines, flat)  # the folds drawn
 
 
