@@ -750,8 +750,9 @@ BELT_ROUGHNESS = (0.72, 0.92, 0.12)
 #: drift of 0.5 and a threshold of 0.667 strewed light flakes evenly over the open belt of mrf-b (seed 81000,
 #: frames 2-3: they stayed with the litter off), confetti.
 #: A drift of 1 and 0.675 leave a few specks gathered in drifts (0.04 % of a mrf-b belt lit evenly, was 0.18 %;
-#: 0.69 left none).
-SPECK_DRIFT, SPECK_THRESHOLD = 1.0, 0.675
+#: 0.69 left none). Round 33's judges: "tiny bright debris crumbs, dust specks ... almost missing": 0.668 leaves
+#: twice as many (0.05 % of an evenly lit default belt, seed 1, over 0.1 above its neighbourhood; 0.023 %).
+SPECK_DRIFT, SPECK_THRESHOLD = 1.0, 0.668
 #: Linear colours of the specks: the dim ones as multiples of the dust's albedo, the light ones (paper crumbs).
 #: (1.6 times the dust and light crumbs of 0.3, sRGB 0.58, shone against the near-black belt like snow; trodden
 #: crumbs are dirty: 0.14 is sRGB 0.41.)
@@ -771,7 +772,18 @@ BELT_LINES = (0.08, 0.4, 3.5)
 #: this many per metre, above this level (in 0..1; noise gathers round 0.5). Before round 15 they ran in
 #: bands the length of the belt (0.05, 2 per m, from 0.45), faint (0.35 of round 13's weight) so as not to
 #: read as brushed metal; the reference belts show a few patches of clear lengthwise scratches instead.
-BELT_SCUFF_PATCHES = (0.3, 3.0, 0.54)
+BELT_SCUFF_PATCHES = (0.3, 3.0, 0.5)
+#: The scratches: cells per metre across the belt (their width), width over length, and the share of their
+#: strength outside the worn patches (:data:`BELT_SCUFF_PATCHES`). Round 33's judges: our scratches were "a few
+#: bright, cream-coloured, fairly thick strokes bunched in patches, like brush or motion-blur marks"; the real
+#: belts' are "much thinner and lower in contrast, and cover the whole surface". 150 per metre and 0.03 (7 mm x
+#: 22 cm) before, only in the worn patches (and a sparser field, 0.66-0.74 of the noise, now 0.62-0.7).
+BELT_SCRATCH = (220.0, 0.02, 0.35)
+#: The scratches' linear colour: this many times the rubber's grey plus this many times its dust (tinted like
+#: them). 5 x grey + 1 x dust before round 33 (about 9 times the bare rubber): rows of bright white dashes,
+#: "speed lines" on the preset sheet of `mrf-a`. Now about 5 times the bare rubber, and each scratch fades in
+#: and out along its length more gradually (so most of it is fainter still).
+BELT_SCUFF = (1.5, 1.0)
 #: The rubber's grain: the contrast of a fine speckle (2.5 mm) and of a coarser grit (about 1 cm, a little
 #: drawn out along the belt). Round 14's second judge: "clean, smooth, even grey ... no dirt or fine debris";
 #: the fine speckle alone (0.3) vanished under the defocus and the codec. Round 15's judges called the grit at
@@ -853,19 +865,21 @@ def make_belt_material(belt: dict, name: str = "belt"):
     streak_w = _math(nt, "MULTIPLY_ADD", smear, 0.8 * w, 0.3 * w)  # most in the dust
     streak = _math(nt, "MULTIPLY", _ramp(nt, streak_n, 0.5, 0.62), streak_w)
     colour = _mix(nt, streak, colour, dust)
-    # Scuffed tracks: thin lighter lines, long along the belt, in a few worn patches.
+    # Scuffed tracks: thin, faint lighter lines along the belt, all over it, clearest in a few worn patches.
     patch_stretch, patch_scale, patch_lo = BELT_SCUFF_PATCHES
     band = _ramp(nt, _noise(nt, _belt_coords(nt, pos, rng, patch_stretch, angle), patch_scale, 2.0),
                  patch_lo, patch_lo + 0.1)
-    line_n = _noise(nt, _belt_coords(nt, pos, rng, 0.03, angle), 150.0, 2.0)
-    lines = _ramp(nt, line_n, 0.66 - 0.1 * look["tracks"], 0.74)  # (sparse: a dense field read as "combed")
+    per_m, stretch, outside = BELT_SCRATCH
+    line_n = _noise(nt, _belt_coords(nt, pos, rng, stretch, angle), per_m, 2.0)
+    lines = _ramp(nt, line_n, 0.62 - 0.1 * look["tracks"], 0.7)
     # each scratch fades in and out along its length (whole lines edge to edge read as brushed metal)
     # (its offset from a stream of its own: every other pattern of the belt stays where it was)
     own = np.random.Generator(np.random.PCG64(int(belt["seed"]) + 15485863))
-    broken = _ramp(nt, _noise(nt, _belt_coords(nt, pos, own, 0.1, angle), 25.0, 2.0), 0.4, 0.6)
+    broken = _ramp(nt, _noise(nt, _belt_coords(nt, pos, own, 0.1, angle), 25.0, 2.0), 0.35, 0.75)
     lines = _math(nt, "MULTIPLY", lines, broken)
-    track = _math(nt, "MULTIPLY", _math(nt, "MULTIPLY", lines, band), 0.9 * track_share * look["tracks"])
-    scuff = g * 5.0 + 1.0 * d
+    worn = _math(nt, "MULTIPLY_ADD", band, 1.0 - outside, outside)
+    track = _math(nt, "MULTIPLY", _math(nt, "MULTIPLY", lines, worn), 0.9 * track_share * look["tracks"])
+    scuff = BELT_SCUFF[0] * g + BELT_SCUFF[1] * d
     colour = _mix(nt, track, colour, (scuff * tint[0], scuff * tint[1], scuff * 0.97 * tint[2], 1.0))
     # Wet, dark patches (glossy).
     wet_n = _noise(nt, _belt_coords(nt, pos, rng, 0.5, angle), 1.4, 3.0, 0.6)

@@ -127,15 +127,18 @@ def test_fine_streaks_along_the_belt_are_faint_not_scanlines(renders):
         assert fine_rows > 1.5 * fine_cols, (key, fine_rows, fine_cols)
 
 
-def test_worn_patches_show_clear_lengthwise_scratches(renders):
-    # Round 14's third judge missed the real belts' lengthwise scratches, which lie in a few worn patches
-    # (materials.BELT_SCUFF_PATCHES). Line contrast per 40 px window: round 14's faint tracks peaked at
-    # 0.024-0.028 (default seed 2, mrf-a) over a median of 0.013-0.014; round 15's sparse bright scratches
-    # 0.052-0.055 (seed 4's patch, mostly out of view: 0.034), the median window (bare belt) still 0.012-0.013.
-    for key in ("b", "mrf-a"):
+def test_fine_faint_scratches_cover_the_belt_not_bright_dashes_in_patches(renders):
+    # Round 14's third judge missed the real belts' lengthwise scratches; round 15 put sparse bright ones in a few
+    # worn patches (materials.BELT_SCUFF_PATCHES). Round 33's judges read those as "bright, cream-coloured, fairly
+    # thick strokes bunched in patches, like brush or motion-blur marks", the real ones "much thinner and lower in
+    # contrast, covering the whole surface" (materials.BELT_SCRATCH, BELT_SCUFF). Line contrast per 40 px window:
+    # round 15's peaked at 0.052-0.054 (default seed 2, mrf-a) over a median window (bare belt) of 0.011-0.013;
+    # now 0.030-0.047 over medians of 0.015-0.019 (the scratches everywhere), mrf-b's little-worn belt 0.025 / 0.010.
+    for key in ("a", "b", "c", "mrf-a"):
         lines = _window_lines(renders[key])
-        assert lines.max() > 0.045, (key, lines.max())
-        assert np.median(lines) < 0.02, (key, np.median(lines))
+        assert np.median(lines) > 0.014, (key, np.median(lines))  # scratched all over ...
+        assert np.median(lines) < 0.022, (key, np.median(lines))  # ... faintly
+        assert lines.max() < 0.05, (key, lines.max())  # no bright dashes in the worn patches
 
 
 def test_the_rubber_has_grit_not_a_smooth_grey(renders):
