@@ -135,7 +135,7 @@ FIT_RANGES: tuple[FitRange, ...] = (
     FitRange("post.saturation", 0.0, 0.6),            # the camera's chroma boost (share added to the colours)
     FitRange("post.contrast", 0.0, 0.9),              # the tone curve's S in the mid-tones (0: plain sRGB)
     FitRange("post.auto_exposure", 0.0, 1.0),         # share of the metering correction the camera applies
-    FitRange("post.black", 0.0, 0.04),                # the black level (linear): the shadows' toe to black
+    FitRange("post.black", 0.0, 0.08),                # the black level (linear luminance its toe halves)
     FitRange("belt.warm", 0.0, 1.0),                  # the rubber's olive-brown cast (share of materials.BELT_TINT)
 )
 

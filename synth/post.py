@@ -32,6 +32,13 @@ WHITE = 0.9
 MIN_BLUR_PX = 0.15
 #: Rec. 709 luma weights (sRGB primaries), as the frame statistics measure brightness.
 LUMA = np.array([0.2126, 0.7152, 0.0722], np.float32)
+#: How sharply the black level's toe bends (:func:`black_level`; ``post.black`` is the luminance it halves).
+#: Round 34: at 1 (``Y -> Y^2 / (Y + black)``, rounds 22-33) a toe deep enough for the reference frames' darkest
+#: 5 % (luminance 0.15; ours 0.18) also took the dusty belt under value 0.3 (dark belt +0.9 spreads) and the mean
+#: down (rounds 22 and 25 left it there although blind judges chose it: "lifted, washed-out shadows"). At 2.5
+#: (with ``post.black`` 2.8 times as high) the gaps under pieces fall to black and the belt's grey stays: on 32
+#: ``default`` scenes the darkest 5 % go from 0.180 to 0.151 (real 0.151), dark belt 0.191 -> 0.181.
+TOE_POWER = 2.5
 
 
 def srgb_to_linear(img: np.ndarray) -> np.ndarray:
@@ -101,24 +108,24 @@ def motion_blur(img: np.ndarray, length: float) -> np.ndarray:
     return cv2.filter2D(img, -1, kernel[None, :], borderType=cv2.BORDER_REPLICATE)
 
 
-def black_level(lin: np.ndarray, level: float) -> np.ndarray:
-    """A camera's black level: a smooth toe that takes about ``level`` (linear) off the luminance, the shadows to black.
+def black_level(lin: np.ndarray, level: float, power: float = TOE_POWER) -> np.ndarray:
+    """A camera's black level: a smooth toe that halves the luminance at ``level`` (linear), the shadows to black.
 
     Light scattered in the hall and the lens (the fill that keeps crumples' shaded facets grey) lifts
-    every pixel; a video camera sets its black level above the sensor's floor, so the belt between the
-    heaps and the gaps under pieces fall near black while paper keeps its shading. The luminance ``Y``
-    goes to ``Y² / (Y + level)``: ``Y - level`` for bright pixels, bending smoothly to 0 below ``level``
-    (no hard clip, monotonic); each pixel's colour is scaled with it, so a dark colour keeps its hue
-    and saturation.
+    every pixel; a video camera sets its black level above the sensor's floor, so the gaps under pieces and
+    the belt's darkest rubber fall near black while the dusty belt and paper keep their grey. The luminance
+    ``Y`` goes to ``Y * Y^p / (Y^p + level^p)`` with ``p`` = ``power`` (:data:`TOE_POWER`): half at ``level``,
+    bending smoothly to 0 below it and to ``Y`` above (no hard clip, monotonic); each pixel's colour is scaled
+    with it, so a dark colour keeps its hue and saturation.
 
-    >>> grey = np.array([[[0.0] * 3, [0.01] * 3, [0.05] * 3, [0.5] * 3]], np.float32)
-    >>> [round(float(px[0]), 4) for px in black_level(grey, 0.01)[0]]
-    [0.0, 0.005, 0.0417, 0.4902]
+    >>> grey = np.array([[[0.0] * 3, [0.015] * 3, [0.03] * 3, [0.07] * 3, [0.5] * 3]], np.float32)
+    >>> [round(float(px[0]), 4) for px in black_level(grey, 0.03)[0]]
+    [0.0, 0.0023, 0.015, 0.0625, 0.4996]
     """
     if level <= 0:
         return lin
-    y = np.maximum(lin @ LUMA, 0.0)
-    return (lin * (y / (y + np.float32(level)))[..., None]).astype(np.float32)
+    y = np.maximum(lin @ LUMA, 0.0) ** np.float32(power)
+    return (lin * (y / (y + np.float32(level) ** np.float32(power)))[..., None]).astype(np.float32)
 
 
 def shoulder(lin: np.ndarray, knee: float, white: float = WHITE) -> np.ndarray:

@@ -9,12 +9,14 @@ from zerowaste.synth.objects import build_mesh, crease_field, facet_field, grid,
 from zerowaste.synth.params import LITTER_KINDS, camera_look, frame_seed, sample_scene
 from zerowaste.synth.post import (
     WHITE,
+    black_level,
     jpeg,
     motion_kernel,
     postprocess,
     saturate,
     sensor_noise,
     shoulder,
+    srgb_to_linear,
     white_balance,
 )
 from zerowaste.synth.presets import load_preset
@@ -268,13 +270,30 @@ def test_the_white_point_default_is_one_constant():
 
 def test_the_black_level_takes_the_shadows_to_black_and_keeps_paper_and_its_order():
     ramp = np.repeat(np.arange(256, dtype=np.uint8)[None, :, None], 3, axis=2)
-    low = postprocess(ramp, {**OFF, "black": 0.01})[0, :, 0].astype(int)
+    low = postprocess(ramp, {**OFF, "black": 0.03})[0, :, 0].astype(int)
     assert np.array_equal(postprocess(ramp, {**OFF, "black": 0.0}), ramp)  # 0: off
     assert np.all(np.diff(low) >= 0)  # a toe, not a clip or a fold: the order of the tones is kept
     belt, shade, paper = low[50], low[75], low[210]  # a dark belt (sRGB 0.2), a shaded facet, lit paper
-    assert belt / 50 < shade / 75 < paper / 210 < 1 and belt <= 0.9 * 50 and paper >= 207  # the darker, the more
-    assert low[:10].max() <= 2  # the deepest shadows go black
+    assert belt / 50 < shade / 75 < paper / 210 <= 1 and belt <= 0.9 * 50 and paper >= 207  # the darker, the more
+    assert low[:25].max() <= 2  # the deepest shadows go black
     assert camera_look({"black": (0.01, 0.02)}, 3)["black"] >= 0.01 and "black" not in camera_look({}, 3)
+
+
+def test_the_black_level_crushes_the_gaps_but_keeps_the_dusty_belts_grey():
+    """Round 34's sharper toe: black in the gaps under pieces, the dusty belt (value 0.3) as it was.
+
+    The toe of rounds 22-33 (``Y^2 / (Y + black)``, power 1, at ``black`` 0.008-0.014) bent so slowly that it
+    left a gap at value 0.1 half lit; deep enough for the gaps, it also took the belt down (round 25).
+    """
+    level = 0.03  # ``default``'s middle (0.022-0.039): 2.8 times the old toe's 0.011
+    y = srgb_to_linear(np.array([0.3, 0.2, 0.1], np.float32))  # the dusty belt, its darkest rubber, a gap
+    grey = np.repeat(y[None, :, None], 3, axis=2)
+    kept = black_level(grey, level)[0, :, 0] / y
+    old = black_level(grey, level / 2.8, power=1.0)[0, :, 0] / y
+    assert np.allclose(black_level(np.full((1, 1, 3), level, np.float32), level), level / 2)  # half at the level
+    assert kept[0] > 0.88 and kept[0] >= old[0]  # value 0.3 keeps its grey, as under the old toe
+    assert kept[2] < 0.07 and kept[2] < old[2] / 4  # a gap at value 0.1 goes black (the old toe left half)
+    assert kept[0] > kept[1] > kept[2]
 
 
 def test_light_pools_light_the_frame_unevenly_at_the_same_exposure():
