@@ -37,7 +37,7 @@ LUMA = np.array([0.2126, 0.7152, 0.0722], np.float32)
 #: 5 % (luminance 0.15; ours 0.18) also took the dusty belt under value 0.3 (dark belt +0.9 spreads) and the mean
 #: down (rounds 22 and 25 left it there although blind judges chose it: "lifted, washed-out shadows"). At 2.5
 #: (with ``post.black`` 2.8 times as high) the gaps under pieces fall to black and the belt's grey stays: on 32
-#: ``default`` scenes the darkest 5 % go from 0.180 to 0.151 (real 0.151), dark belt 0.191 -> 0.181.
+#: ``default`` scenes the darkest 5 % go from 0.180 to 0.152 (real 0.151), dark belt 0.191 -> 0.180.
 TOE_POWER = 2.5
 
 
@@ -125,7 +125,8 @@ def black_level(lin: np.ndarray, level: float, power: float = TOE_POWER) -> np.n
     if level <= 0:
         return lin
     y = np.maximum(lin @ LUMA, 0.0) ** np.float32(power)
-    return (lin * (y / (y + np.float32(level) ** np.float32(power)))[..., None]).astype(np.float32)
+    knee = np.float32(max(float(level) ** power, 1e-30))  # (a tiny level must not underflow to 0 / 0 in black)
+    return (lin * (y / (y + knee))[..., None]).astype(np.float32)
 
 
 def shoulder(lin: np.ndarray, knee: float, white: float = WHITE) -> np.ndarray:

@@ -294,6 +294,7 @@ def test_the_black_level_crushes_the_gaps_but_keeps_the_dusty_belts_grey():
     assert kept[0] > 0.88 and kept[0] >= old[0]  # value 0.3 keeps its grey, as under the old toe
     assert kept[2] < 0.07 and kept[2] < old[2] / 4  # a gap at value 0.1 goes black (the old toe left half)
     assert kept[0] > kept[1] > kept[2]
+    assert np.array_equal(black_level(np.zeros((2, 2, 3), np.float32), 1e-20), np.zeros((2, 2, 3)))  # no 0 / 0
 
 
 def test_light_pools_light_the_frame_unevenly_at_the_same_exposure():
