@@ -59,6 +59,19 @@ def test_paper_shading_is_the_spread_of_paper_in_light_and_shade():
     assert K.frame_stats(img)["paper_shading"] == 0.0
 
 
+def test_paper_level_is_where_the_paper_sits_between_mid_grey_and_white():
+    img = np.full((40, 80, 3), 30, np.uint8)  # the belt (dark: not paper)
+    img[:, 40:70] = 240  # paper lit near white: the level is its luminance ...
+    img[:, 70:] = (200, 30, 30)  # ... a red print is not paper
+    glowing = K.frame_stats(img)["paper_level"]
+    assert glowing == pytest.approx(240 / 255, abs=1e-3)
+    img[:, 40:60] = 150  # two thirds of it in shade or grey: the median follows the paper, not the belt or the print
+    assert K.frame_stats(img)["paper_level"] == pytest.approx(150 / 255, abs=1e-3)
+    img[:, 40:] = (200, 30, 30)  # no paper at all: 0, not the level of a few stray pixels
+    img[0, 40] = 250
+    assert K.frame_stats(img)["paper_level"] == 0.0
+
+
 def test_belt_warmth_is_the_colour_of_the_dark_belt_alone():
     img = np.full((40, 80, 3), 235, np.uint8)  # neutral white paper ...
     img[:, :40] = (52, 50, 44)  # ... beside an olive-brown belt (the reference belts' dark pixels: 51, 50, 45)
