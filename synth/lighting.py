@@ -7,6 +7,14 @@ Cycles keeps a light's power as its spread narrows, so the light straight below 
 90 degrees for a bar 1.5 m up); :func:`spread_gain` measures that and the bar's power is divided by it:
 the belt under a bar stays as bright, only the grazing light goes.
 
+The ambient world is the hall's fill light (its walls and ceiling): it lights every surface softly from
+all sides but is not seen in reflections (:func:`light_the_hall`). A sorting hall is dim above the
+lamps, so a glossy surface mirrors the lamps, not an evenly lit sky: the worn belt shows a broad sheen
+where the bars' reflection falls and stays near black elsewhere (the reference frames' belt runs from
+sRGB luma 0.15 in one part of the frame to 0.5 under the lamps in another). Until round 36 the world
+was seen in reflections too: the belt's faint specular mirrored it as an even grey veil over all of it,
+and a glossier belt lifted its black everywhere instead of under the lamps.
+
 Runs inside the rendering process (BlenderProc). Parameters come from
 :func:`zerowaste.synth.params.sample_scene` (``lights``, ``ambient``; colours from colour temperature).
 
@@ -52,5 +60,16 @@ def add_lights(lights: list[dict], ambient: float) -> list:
         data.size, data.size_y = float(spec["size"][0]), float(spec["size"][1])
         data.spread = math.radians(float(spec.get("spread", 180.0)))
         out.append(light)
-    bproc.renderer.set_world_background([0.9, 0.92, 1.0], strength=float(ambient))
+    light_the_hall(ambient)
     return out
+
+
+def light_the_hall(ambient: float) -> None:
+    """The hall's fill light: an even, faintly cool world of strength ``ambient`` that lights surfaces but that
+    no reflection shows (glossy rays see black; see the module docstring)."""
+    import bpy
+
+    from zerowaste.compat.blenderproc import import_blenderproc
+
+    import_blenderproc().renderer.set_world_background([0.9, 0.92, 1.0], strength=float(ambient))
+    bpy.context.scene.world.cycles_visibility.glossy = False

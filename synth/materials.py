@@ -743,8 +743,12 @@ def _scale_colour(nt, colour, factor):
 
 #: Roughness of the belt's bare rubber, of its dustiest smears, and how much a wet patch takes off. Round 13:
 #: 0.5 / 0.85 / 0.3 left wet patches at 0.2, mirrors that caught the bars and the hotspot as round bright
-#: blotches on the open belt (default, seed 81000); worn conveyor rubber is matte with a faint sheen at most.
-BELT_ROUGHNESS = (0.72, 0.92, 0.12)
+#: blotches on the open belt (default, seed 81000). Round 36: at 0.72 / 0.92 / 0.12 the belt was matte, an even
+#: dark grey under every lamp, where the reference belts run from near black to a broad grey sheen (sRGB luma up
+#: to 0.5) in the part of the frame the lamps mirror in: a third of their unsaturated mid grey is belt. Now that
+#: the hall's fill light is not mirrored (:func:`zerowaste.synth.lighting.light_the_hall`), a satin belt shows
+#: the bars' reflection as that broad sheen; a wet patch stays above 0.4, no mirror.
+BELT_ROUGHNESS = (0.48, 0.7, 0.08)
 #: Debris specks on the belt: where a fine noise plus ``SPECK_DRIFT`` times a coarse one (the drifts they gather
 #: in), over ``1 + SPECK_DRIFT``, peaks above ``SPECK_THRESHOLD`` (less a little for a dirtier belt). Round 13: a
 #: drift of 0.5 and a threshold of 0.667 strewed light flakes evenly over the open belt of mrf-b (seed 81000,
@@ -757,8 +761,13 @@ SPECK_DRIFT, SPECK_THRESHOLD = 1.0, 0.668
 #: (1.6 times the dust and light crumbs of 0.3, sRGB 0.58, shone against the near-black belt like snow; trodden
 #: crumbs are dirty: 0.14 is sRGB 0.41.)
 SPECK_COLOURS = ((1.3, 1.27, 1.2), (0.14, 0.135, 0.125))
-#: The belt's specular level (Principled "Specular IOR Level"; 0.5 is a plain dielectric): dust and wear dull it.
-BELT_SPECULAR = 0.3
+#: The belt's specular level (Principled "Specular IOR Level"; 0.5 is a plain dielectric). 0.3 before round 36,
+#: when the belt mirrored the hall's even fill light (0.7 now lifts the darkest 5 % of the frame: +1.3 spreads).
+BELT_SPECULAR = 0.5
+#: The share of the belt's colour cast (:data:`BELT_TINT`) in its sheen (Principled "Specular Tint"): the
+#: reference belts' sheen is olive grey like the rest of them (Lab b* +2.5 to +4.5), not the lamps' white.
+#: The full cast turned the dark belt's pixels saturated (mean saturation +1.1 spreads).
+BELT_SHEEN_TINT = 0.35
 #: The belt's dusty smears: width over length (0.25-0.5 before round 14). Round 13's judge: "clean dark grey with
 #: even, fine horizontal streaks; the real belts patchy and dirty": blotchier smears, and the fine streaks
 #: (:data:`BELT_LINES`) shorter and fainter.
@@ -841,8 +850,9 @@ def make_belt_material(belt: dict, name: str = "belt"):
 
     Layers, in metres of belt (the running direction is x): a large-scale brightness swing, long
     lighter dusty smears and fine streaks along the belt, scuffed tracks of thin lines, dark wet
-    patches with a faint sheen, and small light debris specks (paper shreds, crumbs). All of it is
-    matte (:data:`BELT_ROUGHNESS`): dusty areas most, bare and wet rubber a little less.
+    patches, and small light debris specks (paper shreds, crumbs). All of it is satin
+    (:data:`BELT_ROUGHNESS`): dusty areas dullest, bare and wet rubber a little glossier, with an olive sheen
+    where the lamps are mirrored (:data:`BELT_SHEEN_TINT`).
     """
     mat, nt, bsdf = _nodes(name)
     look = belt_look(belt)
@@ -914,6 +924,8 @@ def make_belt_material(belt: dict, name: str = "belt"):
     rough = _math(nt, "MULTIPLY_ADD", smear, dusty_rough - bare_rough, bare_rough)
     _set(nt, bsdf.inputs["Roughness"], _math(nt, "MULTIPLY_ADD", wet, -wet_gloss, rough))
     bsdf.inputs["Specular IOR Level"].default_value = BELT_SPECULAR
+    top = max(tint)
+    bsdf.inputs["Specular Tint"].default_value = (*(1.0 + BELT_SHEEN_TINT * (c / top - 1.0) for c in tint), 1.0)
     return mat
 
 

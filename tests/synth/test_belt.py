@@ -1,8 +1,8 @@
 """The conveyor belt's material: a worn, dirty, non-uniform belt, different per scene, same per seed.
 
 Pure Python for the per-scene look; the render tests build only the belt (no clutter) in real
-Cycles, lit evenly by the world (no lamps, no camera post-processing), so what varies across the
-frame is the belt itself.
+Cycles, lit evenly by the hall's fill light (no lamps, no camera post-processing), so what varies across
+the frame is the belt itself; one adds a lamp, one lights the belt by a sky that reflections show.
 """
 
 from __future__ import annotations
@@ -23,6 +23,7 @@ import json, sys, numpy as np, cv2
 from zerowaste.compat.blenderproc import import_blenderproc, init
 from zerowaste.synth.camera import set_camera
 from zerowaste.synth.render import configure_renderer
+from zerowaste.synth.lighting import light_the_hall
 from zerowaste.synth.scene import build_belt
 bproc = import_blenderproc(); init()
 configure_renderer(8, "cpu", 0)
@@ -32,10 +33,13 @@ out = {}
 for key, belt in json.loads(sys.argv[1]).items():
     bproc.clean_up(clean_up_camera=False)
     bproc.utility.reset_keyframes()
-    lamp = belt.pop("lamp", False)
+    lamp, sky = belt.pop("lamp", False), belt.pop("sky", False)
     build_belt(belt)
     set_camera(cam, res)
-    bproc.renderer.set_world_background([1, 1, 1], strength=0.3 if lamp else 1.0)
+    if sky:  # an evenly lit sky that reflections show too (the scenes' world until round 36)
+        bproc.renderer.set_world_background([0.9, 0.92, 1.0], strength=1.0)
+    else:  # the scenes' own fill light: the hall, which no reflection shows
+        light_the_hall(0.3 if lamp else 1.0)
     if lamp:  # a small bright lamp above the belt, off the camera's axis, as a hotspot hangs over a conveyor
         light = bproc.types.Light()
         light.set_type("AREA")
@@ -70,6 +74,7 @@ def rendered():
     """Each belt's render: its grey frame (0..1) and its mean sRGB colour (0..255)."""
     belts = {"a": _belt("default", 1), "a_again": _belt("default", 1), "b": _belt("default", 2), "c": _belt("default", 4),
              "mrf-a": _belt("mrf-a", 1), "mrf-b": _belt("mrf-b", 1), "lamp": {**_belt("default", 3), "lamp": True},
+             "sky": {**_belt("default", 1), "sky": True},
              "a_warm": {**_belt("default", 1), "warm": 1.0}}
     result = subprocess.run([sys.executable, "-c", RENDER_SCRIPT, json.dumps(belts)], capture_output=True,
                             text=True, timeout=600)
@@ -119,11 +124,13 @@ def test_fine_streaks_along_the_belt_are_faint_not_scanlines(renders):
     # Round 13's judge: "clean dark grey with even, fine horizontal streaks". The fine line pattern is the
     # high-passed profile of the row means (lines a few px wide running the whole frame): round 13's belt
     # 0.016-0.019 of its mean, round 14's (materials.BELT_LINES) 0.0066-0.0079, round 15's 0.0069-0.0095
-    # (its scratches lie in patches: a whole row dilutes them); still 3-4x the columns'.
+    # (its scratches lie in patches: a whole row dilutes them); still 3-4x the columns'. (All under the evenly lit
+    # sky, until round 36; lit by the hall, which no reflection shows, the same belts' contrasts are about 1.5
+    # times as high, without the sky's mirrored veil over them: round 35's 0.0088-0.0144, round 36's 0.0086-0.0140.)
     for key in ("a", "b", "c", "mrf-a"):
         img = renders[key]
         fine_rows, fine_cols = _line_contrast(img.mean(axis=1)), _line_contrast(img.mean(axis=0))
-        assert fine_rows < 0.011, (key, fine_rows)
+        assert fine_rows < 0.017, (key, fine_rows)
         assert fine_rows > 1.5 * fine_cols, (key, fine_rows, fine_cols)
 
 
@@ -134,24 +141,27 @@ def test_fine_faint_scratches_cover_the_belt_not_bright_dashes_in_patches(render
     # contrast, covering the whole surface" (materials.BELT_SCRATCH, BELT_SCUFF). Line contrast per 40 px window:
     # round 15's peaked at 0.052-0.054 (default seed 2, mrf-a) over a median window (bare belt) of 0.011-0.013;
     # now 0.030-0.047 over medians of 0.015-0.019 (the scratches everywhere), mrf-b's little-worn belt 0.025 / 0.010.
+    # (Under the sky; lit by the hall, round 36: 0.045-0.077 over 0.022-0.033; the same belts of round 35
+    # 0.043-0.070 over 0.024-0.031.)
     for key in ("a", "b", "c", "mrf-a"):
         lines = _window_lines(renders[key])
-        assert np.median(lines) > 0.014, (key, np.median(lines))  # scratched all over ...
-        assert np.median(lines) < 0.022, (key, np.median(lines))  # ... faintly
-        assert lines.max() < 0.05, (key, lines.max())  # no bright dashes in the worn patches
+        assert np.median(lines) > 0.02, (key, np.median(lines))  # scratched all over ...
+        assert np.median(lines) < 0.035, (key, np.median(lines))  # ... faintly
+        assert lines.max() < 3.2 * np.median(lines), (key, lines.max())  # no bright dashes in the worn patches
 
 
 def test_the_rubber_has_grit_not_a_smooth_grey(renders):
     # Round 14's second judge: "clean, smooth, even grey ... no dirt or fine debris". Texture at a few
     # pixels (the image less its Gaussian blur, sigma 2 px of 320): 0.017-0.018 of the mean with round 13's
     # faint speckle alone, 0.024-0.027 with round 14's grit (materials.BELT_GRAIN), which round 15's judges
-    # called "carpet-like": at 0.5 (with round 15's scratches) 0.020-0.026.
+    # called "carpet-like": at 0.5 (with round 15's scratches) 0.020-0.026. (Under the sky; lit by the hall,
+    # round 36: 0.031-0.047, round 35's belts 0.032-0.051.)
     import cv2
 
     for key in ("a", "b", "mrf-b"):
         img = renders[key]
         grit = float((img - cv2.GaussianBlur(img, (0, 0), 2)).std() / img.mean())
-        assert grit > 0.019, (key, grit)
+        assert grit > 0.029, (key, grit)
 
 
 def test_each_scene_has_its_own_belt_and_a_seed_always_the_same(renders):
@@ -163,7 +173,7 @@ def test_each_scene_has_its_own_belt_and_a_seed_always_the_same(renders):
 def test_facility_belts_keep_their_character_and_stay_dark(renders):
     means = {k: float(renders[k].mean()) for k in ("a", "mrf-a", "mrf-b")}
     assert means["mrf-b"] < means["a"] < means["mrf-a"], means  # near-black new line < default < worn grey
-    assert max(means.values()) < 0.5, means  # still a dark belt (evenly lit by a white world)
+    assert max(means.values()) < 0.5, means  # still a dark belt (evenly lit by the hall's fill light)
 
 
 def test_a_warm_belt_is_olive_brown_and_a_neutral_one_grey(rendered):
@@ -178,12 +188,29 @@ def test_a_warm_belt_is_olive_brown_and_a_neutral_one_grey(rendered):
     assert np.corrcoef(_blur(grey).ravel(), _blur(warm_grey).ravel())[0, 1] > 0.99  # the same belt
 
 
-def test_the_belt_is_matte_a_lamp_leaves_no_bright_blotch(renders):
-    """Round 13: wet patches at roughness 0.2 mirrored the lamps as round bright blotches on the open belt
-    (a default belt under a lamp at 1.5 m: 99th percentile 2.8 times the median, clipped white; matte: 1.4)."""
+def test_a_lamp_leaves_a_broad_sheen_on_the_belt_not_a_blotch(renders):
+    """Round 36: the reference belts run from near black to a broad grey sheen where the lamps are mirrored; ours
+    was matte, even under a lamp (99th percentile 1.4 times the median). Round 13's wet patches at roughness 0.2
+    mirrored the lamps as small, hard, clipped blotches instead (2.8 times, white). Now the lamp's reflection is
+    a soft glow (at round 36: 2.3 times the median blurred, over 7 % of the frame, fine detail 0.16)."""
+    import cv2
+
     img = renders["lamp"]
-    assert np.percentile(img, 99) < 1.8 * np.median(img), (np.percentile(img, 99), np.median(img))
+    smooth = cv2.GaussianBlur(img, (0, 0), 8)
+    base = float(np.median(smooth))
+    assert smooth.max() > 1.7 * base, smooth.max() / base  # a sheen under the lamp ...
+    assert (smooth > base + 0.5 * (smooth.max() - base)).mean() > 0.03  # ... broad: its brighter half is no spot
+    fine = img - cv2.GaussianBlur(img, (0, 0), 3)
+    assert np.percentile(fine, 99) < 0.35 * np.median(img), np.percentile(fine, 99) / np.median(img)  # soft-edged
     assert (img > 0.95).mean() < 1e-4  # nothing clips
+
+
+def test_the_halls_fill_light_is_not_mirrored_by_the_belt(renders):
+    """The hall's fill light (lighting.light_the_hall) lights the belt but no reflection shows it: under an evenly
+    lit sky seen in reflections, the satin belt mirrors it as a grey veil over everything (the same belt
+    lit by the hall of the same strength and colour: 0.62 times as bright at round 36)."""
+    ratio = float(renders["a"].mean() / renders["sky"].mean())
+    assert ratio < 0.75, ratio
 
 
 def test_the_belt_has_few_dim_specks_not_confetti(renders):
