@@ -222,6 +222,11 @@ def _deform(rng: np.random.Generator, kind: str) -> dict[str, float]:
     }
 
 
+#: Plain paper of grey stock (recycled office paper, tissue, unprinted newsprint): the share of plain sheets drawn
+#: grey, and their linear albedo (white office paper 0.76-0.88). Round 36 (with newsprint greyer too): on 32
+#: `default` scenes the paper's median luminance 0.750 -> 0.743, the real 0.712 (paired distance -0.021, 90 %:
+#: -0.054 to +0.011: no clear difference, the camera's meter takes most of it back).
+PAPER_GREY = (0.3, (0.45, 0.68))
 #: Print kind (:data:`zerowaste.synth.prints.KINDS`, or ``plain``) per object kind, with weights.
 PRINTS: dict[str, dict[str, float]] = {
     # (the reference frames: white office paper, flyers, ads and magazine pages more than newsprint). Round 24:
@@ -412,6 +417,9 @@ def _material(rng: np.random.Generator, cls: str, kind: str, surfaces: dict | No
     m["grime"] = _r(rng, *s.get("grime", (0.0, 0.25)))  # dust and handling dirt, on every surface
     if cls == "paper":
         v = float(rng.uniform(0.76, 0.88))  # crisp white office paper; prints bring their own colours
+        grey = np.random.default_rng([seed, 31])  # (grey stock: a stream of its own, every other knob stays)
+        if grey.random() < PAPER_GREY[0]:
+            v = float(grey.uniform(*PAPER_GREY[1]))
         m["color"] = [round(v * float(rng.uniform(0.98, 1.02)), 4) for _ in range(3)]
         m["roughness"] = _r(rng, 0.82, 0.95)  # matte: uncoated paper has no sheen (glossy crumples read as foil)
     elif cls == "cardboard":

@@ -84,7 +84,8 @@ INKS = [
 NATURAL = [(205, 165, 135), (120, 165, 215), (70, 120, 55), (125, 90, 60), (225, 210, 175), (45, 45, 50),
            (170, 170, 165), (40, 90, 130), (235, 235, 230), (150, 60, 40)]
 PAPER_WHITE = (244, 244, 240)
-NEWSPRINT = (226, 223, 212)
+#: Newsprint stock (sRGB): a greyer, duller sheet than office paper (226, 223, 212 before round 36).
+NEWSPRINT = (212, 209, 199)
 KRAFT_INKS = [(30, 30, 35), (20, 60, 140), (170, 25, 30), (0, 100, 50)]
 _WORDS_TEXT = (
     "the of and to in for on with new from your more save now free best price offer only week fresh "
