@@ -32,6 +32,8 @@ import numpy as np
 #: Brightness straight below a 0.12 x 1.5 m bar 1.5 m up against its spread (degrees), relative to 180
 #: (measured in Cycles 4.2: a plane under the bar, 16 px, 16 samples).
 SPREAD_GAIN = ((60.0, 5.39), (70.0, 4.57), (90.0, 3.30), (100.0, 2.82), (120.0, 2.10), (180.0, 1.0))
+#: The colour of the hall's fill light (:func:`light_the_hall`): faintly cool, light off walls and a roof.
+HALL_COLOUR = (0.9, 0.92, 1.0)
 
 
 def spread_gain(spread_deg: float) -> float:
@@ -71,5 +73,5 @@ def light_the_hall(ambient: float) -> None:
 
     from zerowaste.compat.blenderproc import import_blenderproc
 
-    import_blenderproc().renderer.set_world_background([0.9, 0.92, 1.0], strength=float(ambient))
+    import_blenderproc().renderer.set_world_background(list(HALL_COLOUR), strength=float(ambient))
     bpy.context.scene.world.cycles_visibility.glossy = False

@@ -417,7 +417,8 @@ def _material(rng: np.random.Generator, cls: str, kind: str, surfaces: dict | No
     m["grime"] = _r(rng, *s.get("grime", (0.0, 0.25)))  # dust and handling dirt, on every surface
     if cls == "paper":
         v = float(rng.uniform(0.76, 0.88))  # crisp white office paper; prints bring their own colours
-        grey = np.random.default_rng([seed, 31])  # (grey stock: a stream of its own, every other knob stays)
+        # (grey stock: a stream of its own, every other knob stays; 31 is a rag's weave too, never the same object)
+        grey = np.random.default_rng([seed, 31])
         if grey.random() < PAPER_GREY[0]:
             v = float(grey.uniform(*PAPER_GREY[1]))
         m["color"] = [round(v * float(rng.uniform(0.98, 1.02)), 4) for _ in range(3)]

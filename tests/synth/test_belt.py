@@ -23,7 +23,7 @@ import json, sys, numpy as np, cv2
 from zerowaste.compat.blenderproc import import_blenderproc, init
 from zerowaste.synth.camera import set_camera
 from zerowaste.synth.render import configure_renderer
-from zerowaste.synth.lighting import light_the_hall
+from zerowaste.synth.lighting import HALL_COLOUR, light_the_hall
 from zerowaste.synth.scene import build_belt
 bproc = import_blenderproc(); init()
 configure_renderer(8, "cpu", 0)
@@ -37,7 +37,7 @@ for key, belt in json.loads(sys.argv[1]).items():
     build_belt(belt)
     set_camera(cam, res)
     if sky:  # an evenly lit sky that reflections show too (the scenes' world until round 36)
-        bproc.renderer.set_world_background([0.9, 0.92, 1.0], strength=1.0)
+        bproc.renderer.set_world_background(list(HALL_COLOUR), strength=1.0)
     else:  # the scenes' own fill light: the hall, which no reflection shows
         light_the_hall(0.3 if lamp else 1.0)
     if lamp:  # a small bright lamp above the belt, off the camera's axis, as a hotspot hangs over a conveyor
