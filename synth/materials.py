@@ -802,11 +802,17 @@ BELT_SCUFF = (1.5, 1.0)
 BELT_GRAIN = (0.8, 0.5)
 #: The fine speckle's cells per metre (:data:`BELT_GRAIN`).
 BELT_SPECKLE_PER_M = 220.0
-#: The belt's colour cast at full ``belt["warm"]`` (linear RGB multipliers of the rubber, its dust and its scuffs;
-#: a scene's ``warm`` 0..1 takes that share of it). Round 16: the reference belts are a dark olive-brown grey (dark
-#: pixels sRGB 51, 50, 45: Lab b* +2.9) where ours were a neutral grey (58, 59, 59; b* +0.1) that read as cool,
-#: even "studio" light; dust of paper and board on black rubber is brownish. (1.03, 1.0, 0.8) left b* +1.7.
+#: The belt's colour cast at full ``belt["warm"]`` (linear RGB multipliers of the rubber; its dust and scuffs take
+#: :data:`BELT_DUST_TINT` of it; a scene's ``warm`` 0..1 takes that share of it). Round 16: the reference belts are
+#: a dark olive-brown grey (dark pixels sRGB 51, 50, 45: Lab b* +2.9) where ours were a neutral grey (58, 59, 59;
+#: b* +0.1) that read as cool, even "studio" light; dust of paper and board on black rubber is brownish.
+#: (1.03, 1.0, 0.8) left b* +1.7.
 BELT_TINT = (1.06, 1.0, 0.7)
+#: The share of :data:`BELT_TINT` in the belt's dust and scuffs (their own 0.97 / 0.92 green and blue on top of the
+#: full cast before round 37). The reference belts' olive grey is as olive where they are dusty and lit (Lab b*
+#: +2.5 to +3.4 at sRGB luma 0.3-0.5) as where they are dark; ours grew yellower with the light (b* +4.9 at
+#: 0.25-0.4, +7.2 above), lit belt in the frames' band of middling saturation (0.1-0.2: 7.7 % of a frame was belt).
+BELT_DUST_TINT = 0.5
 #: The belt's large-scale brightness swing: its amplitude (+- share, drawn per scene in this range) and how many
 #: swings per metre. Round 26: the reference belts' dark grey runs from sRGB luma 0.12 to 0.40 (5th to 95th
 #: percentile of the dark unsaturated pixels), near black in places and dusty grey in others; ours ran from 0.17
@@ -861,7 +867,8 @@ def make_belt_material(belt: dict, name: str = "belt"):
     g, d = float(belt["grey"]), look["dust"]
     bare = 0.85 * g  # bare rubber below the preset's mean grey: the dust brings the average back
     tint = [1.0 + float(belt.get("warm", 0.0)) * (t - 1.0) for t in BELT_TINT]
-    dust = (d * tint[0], d * 0.97 * tint[1], d * 0.92 * tint[2], 1.0)
+    dust_tint = [1.0 + BELT_DUST_TINT * (t - 1.0) for t in tint]
+    dust = (*(d * t for t in dust_tint), 1.0)
     bare_c = (bare * tint[0], bare * tint[1], bare * tint[2], 1.0)
     angle = look["angle"]
     # Dusty smears: broad, long, soft; a second, finer layer of streaks.
@@ -890,7 +897,7 @@ def make_belt_material(belt: dict, name: str = "belt"):
     worn = _math(nt, "MULTIPLY_ADD", band, 1.0 - outside, outside)
     track = _math(nt, "MULTIPLY", _math(nt, "MULTIPLY", lines, worn), 0.9 * track_share * look["tracks"])
     scuff = BELT_SCUFF[0] * g + BELT_SCUFF[1] * d
-    colour = _mix(nt, track, colour, (scuff * tint[0], scuff * tint[1], scuff * 0.97 * tint[2], 1.0))
+    colour = _mix(nt, track, colour, (*(scuff * t for t in dust_tint), 1.0))
     # Wet, dark patches (glossy).
     wet_n = _noise(nt, _belt_coords(nt, pos, rng, 0.5, angle), 1.4, 3.0, 0.6)
     wet = _ramp(nt, wet_n, 0.72 - 0.22 * look["wet"], 0.8 - 0.2 * look["wet"])
