@@ -809,9 +809,10 @@ BELT_SPECKLE_PER_M = 220.0
 #: (1.03, 1.0, 0.8) left b* +1.7.
 BELT_TINT = (1.06, 1.0, 0.7)
 #: The share of :data:`BELT_TINT` in the belt's dust and scuffs (their own 0.97 / 0.92 green and blue on top of the
-#: full cast before round 37). The reference belts' olive grey is as olive where they are dusty and lit (Lab b*
-#: +2.5 to +3.4 at sRGB luma 0.3-0.5) as where they are dark; ours grew yellower with the light (b* +4.9 at
-#: 0.25-0.4, +7.2 above), lit belt in the frames' band of middling saturation (0.1-0.2: 7.7 % of a frame was belt).
+#: full cast before round 37). The reference belts' olive grey is no more olive where they are dusty and lit
+#: (Lab b* +1.3 to +2.8 at sRGB luma 0.3-0.6) than where they are dark (+3.3 to +3.6); ours grew yellower with
+#: the light (b* +4.9 at 0.25-0.4, +7.2 above), lit belt in the frames' band of middling saturation (HSV 0.1-0.2:
+#: 7.7 % of a frame was belt).
 BELT_DUST_TINT = 0.5
 #: The belt's large-scale brightness swing: its amplitude (+- share, drawn per scene in this range) and how many
 #: swings per metre. Round 26: the reference belts' dark grey runs from sRGB luma 0.12 to 0.40 (5th to 95th
