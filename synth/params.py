@@ -120,8 +120,8 @@ FIT_RANGES: tuple[FitRange, ...] = (
     FitRange("clutter.piles", 1, 8, integer=True),
     FitRange("clutter.pile_radius", 0.1, 0.8),
     FitRange("clutter.pile_share", 0.0, 1.0, span=False),
-    FitRange("post.shoulder", 0.4, 1.0),              # where the highlight roll-off starts
-    FitRange("post.white", 0.85, 1.3),                # where it ends (> 1: the brightest paper clips)
+    FitRange("post.shoulder", 0.3, 1.0),              # where the highlight roll-off starts
+    FitRange("post.white", 0.75, 1.3),                # where it ends (> 1: the brightest paper clips)
     FitRange("post.light_pools", 0.0, 0.7),           # uneven light: pools (1 + a) / (1 - a) times the darkest part
     FitRange("post.defocus_edge", 0.0, 3.0),          # defocus growth towards the corners (x defocus_px)
     FitRange("post.fringe_px", 0.0, 4.0),             # lateral chromatic aberration at the side edges (px at 1920)
