@@ -190,7 +190,7 @@ def test_a_warm_belt_is_olive_brown_and_a_neutral_one_grey(rendered):
     and leaves their pattern and brightness alone."""
     (grey, neutral), (warm_grey, warm) = rendered["a"], rendered["a_warm"]
     assert neutral[2] / neutral[1] > 0.95, neutral  # (1.05: the hall's light is faintly cool)
-    assert warm[2] / warm[1] < neutral[2] / neutral[1] - 0.06, (warm, neutral)  # less blue (0.95 against 1.05) ...
+    assert warm[2] / warm[1] < neutral[2] / neutral[1] - 0.06, (warm, neutral)  # less blue (0.93 against 1.05) ...
     assert warm[0] / warm[1] > neutral[0] / neutral[1], (warm, neutral)  # ... a little more red: olive-brown
     assert abs(float(warm_grey.mean()) - float(grey.mean())) < 0.05 * float(grey.mean())  # as bright
     assert np.corrcoef(_blur(grey).ravel(), _blur(warm_grey).ravel())[0, 1] > 0.99  # the same belt
@@ -201,7 +201,7 @@ def test_a_warm_belts_dust_is_greyer_than_its_rubber(belt_renders):
     where they are dark (+3.3 to +3.6); ours grew yellower with the light, because the dust took the rubber's
     whole cast and more (materials.BELT_DUST_TINT). The lightest fifth of a warm belt is now a little less
     yellow than its darkest fifth (blue over green 0.960 against 0.947; with the dust's old cast 0.905 against
-    0.937)."""
+    0.937; since round 38's more olive rubber with greyer dust, 0.960 against 0.919)."""
     dark, light = (np.asarray(belt_renders["a_warm"][k]) for k in ("dark_rgb", "light_rgb"))
     assert light[2] / light[1] > dark[2] / dark[1], (light, dark)
 
