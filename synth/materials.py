@@ -808,7 +808,7 @@ BELT_SPECKLE_PER_M = 220.0
 #: b* +0.1) that read as cool, even "studio" light; dust of paper and board on black rubber is brownish.
 #: (1.03, 1.0, 0.8) left b* +1.7. Round 38: (1.06, 1.0, 0.7) with its dust at half of it left the frames' dark
 #: unsaturated pixels at b* +2.2 (the reference +2.9; `belt_warmth` -0.75 spreads): the rubber is more olive and
-#: its dust less (:data:`BELT_DUST_TINT` 0.3), +2.6 (-0.32), the lit dust as yellow as before.
+#: its dust less (:data:`BELT_DUST_TINT` 0.3): +2.6 (-0.32) on the same 32 scenes, the lit dust as yellow as before.
 BELT_TINT = (1.06, 1.0, 0.62)
 #: The share of :data:`BELT_TINT` in the belt's dust and scuffs (their own 0.97 / 0.92 green and blue on top of the
 #: full cast before round 37). The reference belts' olive grey is no more olive where they are dusty and lit
