@@ -288,11 +288,11 @@ TRAY_OPAQUE = ((0.85, 0.85, 0.83), (0.02, 0.02, 0.02))
 #: frame, the real 3.6 %, 4.5 % of it board). Another 30 % of the way to grey (sRGB saturation 0.21-0.27, still
 #: light brown under the hall's light): the saturation statistic +0.59 -> +0.35, white paper -0.78 -> -0.61,
 #: distance 0.345 -> 0.307 (paired -0.038, 90 %: -0.078 to +0.002).
-#: Round 38: two blind judges of a thumbnail sheet both named the board first: "greyish-mauve felt cut-outs",
+#: Round 38: two blind judges of a thumbnail sheet both named the board: "greyish-mauve felt cut-outs",
 #: where the real kraft is warm tan. The reference crops' kraft-hued pixels have a median Lab chroma of 17.9 (hue
 #: 74 degrees) and a quarter of them HSV saturation above 0.49 (crumpled brown bags); ours had 12.6 at 71 degrees, all
 #: alike. Now two pale bag tans (sRGB saturation 0.28-0.3) and two deep browns (0.45-0.5), yellower (hue 72-77):
-#: in the frames 18.8 at 74 degrees. The middling colour they bring back is offset by less board in `default`.
+#: in `default`'s frames 17.9 at 75 degrees. The middling colour they bring back is offset by less board in the presets.
 KRAFT = [(0.477, 0.355, 0.233), (0.367, 0.269, 0.171), (0.42, 0.253, 0.116), (0.29, 0.163, 0.068)]
 #: Prints on coated stock (glossy: a clear coat gives the specular highlights of magazines).
 COATED = frozenset({"magazine", "flyer", "package", "snack"})
