@@ -2612,10 +2612,19 @@ def settle_scene(objects: list[dict], area, meshes: list[Mesh] | None = None) ->
     """
     hf = HeightField(tuple(area), cell=0.01)
     out, bounds = [], []  # bounds: (x min, y min, x max, y max) per procedural object (see press_under)
+    pressed = False  # has a piece pressed what lay under it since the height field was last true?
     for k, obj in enumerate(objects):
         mesh = build_mesh(obj) if meshes is None else meshes[k]
         drape = obj["kind"] not in RIGID_KINDS and not obj.get("asset")
         litter = obj["kind"] in LITTER_KINDS  # small litter weighs nothing: it lies on the pile, pressing nothing
+        if litter and pressed:
+            # The height field only ever rises: where a later piece pressed the heap down, it still holds the
+            # heap's old top, and a scrap that presses nothing would float over the pile there (a grit grain
+            # 4 cm above the highest sheet under it). Rebuilt from the pieces as they now lie.
+            hf.z[:] = 0.0
+            for _, placed in out:
+                hf.splat(placed.verts, radius=1)
+            pressed = False
         verts = settle(mesh, obj["xy"], obj["yaw"], hf, drape=drape, stiff=obj["kind"] in STIFF_KINDS,
                        tilt=not obj.get("asset"),  # (an asset only moves and turns in Blender: no lean)
                        compress=1.0 if litter else COMPRESS,
@@ -2623,6 +2632,7 @@ def settle_scene(objects: list[dict], area, meshes: list[Mesh] | None = None) ->
         if not obj.get("asset"):  # a rigid piece sinks into the soft heap too: what it covers goes under it
             if not litter:  # (a scrap sunk into a sheet lying flat pressed the sheet flush into the belt)
                 press_under(verts, [m.verts for o, m in out if not o.get("asset")], hf, bounds=np.array(bounds).reshape(-1, 4))
+                pressed = True
             bounds.append(np.r_[verts[:, :2].min(axis=0), verts[:, :2].max(axis=0)])
         out.append((obj, Mesh(verts, mesh.faces, mesh.uv, mesh.sharp, mesh.attrs)))
     return out
