@@ -2435,6 +2435,24 @@ class HeightField:
         top = maximum_filter(top, size=2 * radius + 1, mode="constant", cval=-np.inf)
         np.maximum(self.z[a:b, c:d], top, out=self.z[a:b, c:d])
 
+    def rebuild(self, box: np.ndarray, points: list[np.ndarray], radius: int = 1) -> None:
+        """Lower the surface inside ``box`` (x min, y min, x max, y max) to the given points as they now
+        lie (:meth:`splat` only ever raises it; :func:`press_under` pushes pieces down).
+
+        >>> hf = HeightField((0.0, 0.1, 0.0, 0.1))
+        >>> p = np.array([[0.05, 0.05, 0.04]]); hf.splat(p)
+        >>> p[0, 2] = 0.01; hf.rebuild(np.array([0.0, 0.0, 0.1, 0.1]), [p])
+        >>> round(float(hf.sample(p[:, :2], radius=0)[0]), 3)
+        0.01
+        """
+        (i0, i1), (j0, j1) = (self._ij(np.array([box[:2], box[2:]])))
+        self.z[i0:i1 + 1, j0:j1 + 1] = 0.0
+        reach = (radius + 1) * self.cell  # a point beyond the box still raises the cells it covers inside
+        for v in points:
+            near = v[((v[:, :2] >= box[:2] - reach) & (v[:, :2] <= box[2:] + reach)).all(axis=1)]
+            if len(near):
+                self.splat(near, radius)
+
 
 def _rotate_z(v: np.ndarray, yaw: float) -> np.ndarray:
     c, s = math.cos(yaw), math.sin(yaw)
@@ -2531,7 +2549,7 @@ BELT_CLEARANCE = 0.001  #: (m) pressed points stay this far above the belt (unle
 
 
 def press_under(sheet: np.ndarray, below: list[np.ndarray], hf: HeightField, gap: float = 0.002,
-                bounds: np.ndarray | None = None) -> None:
+                bounds: np.ndarray | None = None) -> np.ndarray | None:
     """Lower the vertices of ``below`` (in place) to just under a freshly settled ``sheet``.
 
     An object sinks into the pile under it (``settle``'s ``compress``), so without this, the tops
@@ -2545,11 +2563,14 @@ def press_under(sheet: np.ndarray, below: list[np.ndarray], hf: HeightField, gap
 
     >>> hf = HeightField((-0.2, 0.2, -0.2, 0.2))
     >>> box = np.array([[0.0, 0.0, 0.05]]); sheet = np.array([[0.0, 0.0, 0.03]])
-    >>> press_under(sheet, [box], hf); round(float(box[0, 2]), 4)
+    >>> box_area = press_under(sheet, [box], hf); round(float(box[0, 2]), 4)
     0.028
 
     ``bounds`` (optional, one row per array of ``below``): its (x min, y min, x max, y max). Pressing only
     moves points down, so :func:`settle_scene` measures each object once, not once per object above it.
+
+    Returns the area (x min, y min, x max, y max) where points may have moved (None: nothing lay under
+    the sheet); ``hf`` is not lowered here (:meth:`HeightField.rebuild` does that from every piece).
     """
     from scipy.ndimage import gaussian_filter, map_coordinates, maximum_filter, minimum_filter, uniform_filter
 
@@ -2575,7 +2596,7 @@ def press_under(sheet: np.ndarray, below: list[np.ndarray], hf: HeightField, gap
     inside = ~((bounds[:, 2:] < lo).any(axis=1) | (bounds[:, :2] > hi).any(axis=1))
     under = [v for v, keep in zip(below, inside, strict=True) if keep]
     if not under:
-        return
+        return None
     # The pile's top: the highest vertex per cell, spread 3 cells round and smoothed within 2, so its
     # bilinear read at any vertex is at least that vertex's height and has no kinks at the cells (a
     # kinked top pressed 1 cm facets into glossy film).
@@ -2600,6 +2621,7 @@ def press_under(sheet: np.ndarray, below: list[np.ndarray], hf: HeightField, gap
         floor = np.minimum(BELT_CLEARANCE, cap)
         depth = np.maximum(np.minimum(np.maximum(SOFT_DEPTH * drop, 0.01), pile - floor), 1e-9)
         v[near, 2] = z - drop * np.clip((z - (pile - depth)) / depth, 0.0, 1.0)
+    return np.r_[lo, hi]
 
 
 def settle_scene(objects: list[dict], area, meshes: list[Mesh] | None = None) -> list[tuple[dict, Mesh]]:
@@ -2612,27 +2634,23 @@ def settle_scene(objects: list[dict], area, meshes: list[Mesh] | None = None) ->
     """
     hf = HeightField(tuple(area), cell=0.01)
     out, bounds = [], []  # bounds: (x min, y min, x max, y max) per procedural object (see press_under)
-    pressed = False  # has a piece pressed what lay under it since the height field was last true?
     for k, obj in enumerate(objects):
         mesh = build_mesh(obj) if meshes is None else meshes[k]
         drape = obj["kind"] not in RIGID_KINDS and not obj.get("asset")
         litter = obj["kind"] in LITTER_KINDS  # small litter weighs nothing: it lies on the pile, pressing nothing
-        if litter and pressed:
-            # The height field only ever rises: where a later piece pressed the heap down, it still holds the
-            # heap's old top, and a scrap that presses nothing would float over the pile there (a grit grain
-            # 4 cm above the highest sheet under it). Rebuilt from the pieces as they now lie.
-            hf.z[:] = 0.0
-            for _, placed in out:
-                hf.splat(placed.verts, radius=1)
-            pressed = False
         verts = settle(mesh, obj["xy"], obj["yaw"], hf, drape=drape, stiff=obj["kind"] in STIFF_KINDS,
                        tilt=not obj.get("asset"),  # (an asset only moves and turns in Blender: no lean)
                        compress=1.0 if litter else COMPRESS,
                        bridge=FILM_BRIDGE if obj["kind"] in FILM_KINDS else (BRIDGE, 2.0))
         if not obj.get("asset"):  # a rigid piece sinks into the soft heap too: what it covers goes under it
             if not litter:  # (a scrap sunk into a sheet lying flat pressed the sheet flush into the belt)
-                press_under(verts, [m.verts for o, m in out if not o.get("asset")], hf, bounds=np.array(bounds).reshape(-1, 4))
-                pressed = True
+                box = press_under(verts, [m.verts for o, m in out if not o.get("asset")], hf,
+                                  bounds=np.array(bounds).reshape(-1, 4))
+                if box is not None:
+                    # The height field only rises as pieces land: where this one pressed the heap down, it
+                    # still held the heap's old top, and the next piece landed on it, over the pile (grit
+                    # 11 cm up, a sheet or bag 1-3 cm over everything under it). Lowered as they now lie.
+                    hf.rebuild(box, [m.verts for _, m in out] + [verts])
             bounds.append(np.r_[verts[:, :2].min(axis=0), verts[:, :2].max(axis=0)])
         out.append((obj, Mesh(verts, mesh.faces, mesh.uv, mesh.sharp, mesh.attrs)))
     return out

@@ -31,7 +31,9 @@ def _settle_unbounded(objects: list[dict], area, meshes: list[Mesh]) -> list[np.
         verts = settle(mesh, obj["xy"], obj["yaw"], hf, drape=obj["kind"] not in RIGID_KINDS,
                        stiff=obj["kind"] in STIFF_KINDS, tilt=True,
                        bridge=FILM_BRIDGE if obj["kind"] in FILM_KINDS else (BRIDGE, 2.0))
-        press_under(verts, out, hf)
+        box = press_under(verts, out, hf)
+        if box is not None:
+            hf.rebuild(box, [*out, verts])
         out.append(verts)
     return out
 
