@@ -2448,10 +2448,10 @@ class HeightField:
         (i0, i1), (j0, j1) = (self._ij(np.array([box[:2], box[2:]])))
         self.z[i0:i1 + 1, j0:j1 + 1] = 0.0
         reach = (radius + 1) * self.cell  # a point beyond the box still raises the cells it covers inside
-        for v in points:
-            near = v[((v[:, :2] >= box[:2] - reach) & (v[:, :2] <= box[2:] + reach)).all(axis=1)]
-            if len(near):
-                self.splat(near, radius)
+        near = [v[((v[:, :2] >= box[:2] - reach) & (v[:, :2] <= box[2:] + reach)).all(axis=1)] for v in points]
+        near = np.concatenate([np.zeros((0, 3)), *near])
+        if len(near):
+            self.splat(near, radius)
 
 
 def _rotate_z(v: np.ndarray, yaw: float) -> np.ndarray:
@@ -2634,6 +2634,7 @@ def settle_scene(objects: list[dict], area, meshes: list[Mesh] | None = None) ->
     """
     hf = HeightField(tuple(area), cell=0.01)
     out, bounds = [], []  # bounds: (x min, y min, x max, y max) per procedural object (see press_under)
+    extent = np.zeros((0, 4))  # ... and per placed object, assets too (for HeightField.rebuild)
     for k, obj in enumerate(objects):
         mesh = build_mesh(obj) if meshes is None else meshes[k]
         drape = obj["kind"] not in RIGID_KINDS and not obj.get("asset")
@@ -2649,8 +2650,12 @@ def settle_scene(objects: list[dict], area, meshes: list[Mesh] | None = None) ->
                 if box is not None:
                     # The height field only rises as pieces land: where this one pressed the heap down, it
                     # still held the heap's old top, and the next piece landed on it, over the pile (grit
-                    # 11 cm up, a sheet or bag 1-3 cm over everything under it). Lowered as they now lie.
-                    hf.rebuild(box, [m.verts for _, m in out] + [verts])
+                    # 11 cm up, a sheet or bag 1-3 cm over everything under it). Lowered as they now lie
+                    # (from the pieces that reach the box: pressing moves points down only, never sideways).
+                    reach = 3 * hf.cell
+                    near = ~((extent[:, 2:] < box[:2] - reach).any(axis=1) | (extent[:, :2] > box[2:] + reach).any(axis=1))
+                    hf.rebuild(box, [m.verts for (_, m), keep in zip(out, near, strict=True) if keep] + [verts])
             bounds.append(np.r_[verts[:, :2].min(axis=0), verts[:, :2].max(axis=0)])
         out.append((obj, Mesh(verts, mesh.faces, mesh.uv, mesh.sharp, mesh.attrs)))
+        extent = np.r_[extent, [np.r_[verts[:, :2].min(axis=0), verts[:, :2].max(axis=0)]]]
     return out
