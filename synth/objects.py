@@ -2570,7 +2570,7 @@ def press_under(sheet: np.ndarray, below: list[np.ndarray], hf: HeightField, gap
     moves points down, so :func:`settle_scene` measures each object once, not once per object above it.
 
     Returns the area (x min, y min, x max, y max) where points may have moved (None: nothing lay under
-    the sheet); ``hf`` is not lowered here (:meth:`HeightField.rebuild` does that from every piece).
+    the sheet); ``hf`` is not lowered here (:func:`settle_scene` does that: :meth:`HeightField.rebuild`).
     """
     from scipy.ndimage import gaussian_filter, map_coordinates, maximum_filter, minimum_filter, uniform_filter
 
@@ -2649,9 +2649,9 @@ def settle_scene(objects: list[dict], area, meshes: list[Mesh] | None = None) ->
                                   bounds=np.array(bounds).reshape(-1, 4))
                 if box is not None:
                     # The height field only rises as pieces land: where this one pressed the heap down, it
-                    # still held the heap's old top, and the next piece landed on it, over the pile (grit
-                    # 11 cm up, a sheet or bag 1-3 cm over everything under it). Lowered as they now lie
-                    # (from the pieces that reach the box: pressing moves points down only, never sideways).
+                    # still held the heap's old top, and the next piece landed on that, over the pile (a
+                    # crumpled sheet dropped in the thick of a heap 6.3 cm up). Lowered to the pieces as they now
+                    # lie (those that reach the box: pressing moves points down only, never sideways).
                     reach = 3 * hf.cell
                     near = ~((extent[:, 2:] < box[:2] - reach).any(axis=1) | (extent[:, :2] > box[2:] + reach).any(axis=1))
                     hf.rebuild(box, [m.verts for (_, m), keep in zip(out, near, strict=True) if keep] + [verts])
