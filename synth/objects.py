@@ -2548,6 +2548,15 @@ SOFT_DEPTH = 3.0
 BELT_CLEARANCE = 0.001  #: (m) pressed points stay this far above the belt (unless the ceiling is lower)
 
 
+def overlapping(bounds: np.ndarray, lo: np.ndarray, hi: np.ndarray) -> np.ndarray:
+    """Which rows of ``bounds`` ((x min, y min, x max, y max) each) overlap the box from ``lo`` to ``hi`` (x, y).
+
+    >>> overlapping(np.array([[0, 0, 1, 1], [2, 2, 3, 3]]), np.array([0.5, 0.5]), np.array([1.5, 1.5])).tolist()
+    [True, False]
+    """
+    return ~((bounds[:, 2:] < lo).any(axis=1) | (bounds[:, :2] > hi).any(axis=1))
+
+
 def press_under(sheet: np.ndarray, below: list[np.ndarray], hf: HeightField, gap: float = 0.002,
                 bounds: np.ndarray | None = None) -> np.ndarray | None:
     """Lower the vertices of ``below`` (in place) to just under a freshly settled ``sheet``.
@@ -2593,7 +2602,7 @@ def press_under(sheet: np.ndarray, below: list[np.ndarray], hf: HeightField, gap
     hi = lo + hf.cell * (np.array(ceiling.shape[::-1]) + 4)  # what lies wholly outside it is not under the sheet
     if bounds is None:
         bounds = np.array([np.r_[v[:, :2].min(axis=0), v[:, :2].max(axis=0)] for v in below]).reshape(-1, 4)
-    inside = ~((bounds[:, 2:] < lo).any(axis=1) | (bounds[:, :2] > hi).any(axis=1))
+    inside = overlapping(bounds, lo, hi)
     under = [v for v, keep in zip(below, inside, strict=True) if keep]
     if not under:
         return None
@@ -2633,8 +2642,7 @@ def settle_scene(objects: list[dict], area, meshes: list[Mesh] | None = None) ->
     or rigid, presses what it covers down under itself: what lands later lies on top.
     """
     hf = HeightField(tuple(area), cell=0.01)
-    out, bounds = [], []  # bounds: (x min, y min, x max, y max) per procedural object (see press_under)
-    extent = np.zeros((0, 4))  # ... and per placed object, assets too (for HeightField.rebuild)
+    out, bounds = [], np.zeros((0, 4))  # bounds: (x min, y min, x max, y max) per placed object
     for k, obj in enumerate(objects):
         mesh = build_mesh(obj) if meshes is None else meshes[k]
         drape = obj["kind"] not in RIGID_KINDS and not obj.get("asset")
@@ -2643,19 +2651,18 @@ def settle_scene(objects: list[dict], area, meshes: list[Mesh] | None = None) ->
                        tilt=not obj.get("asset"),  # (an asset only moves and turns in Blender: no lean)
                        compress=1.0 if litter else COMPRESS,
                        bridge=FILM_BRIDGE if obj["kind"] in FILM_KINDS else (BRIDGE, 2.0))
-        if not obj.get("asset"):  # a rigid piece sinks into the soft heap too: what it covers goes under it
-            if not litter:  # (a scrap sunk into a sheet lying flat pressed the sheet flush into the belt)
-                box = press_under(verts, [m.verts for o, m in out if not o.get("asset")], hf,
-                                  bounds=np.array(bounds).reshape(-1, 4))
-                if box is not None:
-                    # The height field only rises as pieces land: where this one pressed the heap down, it
-                    # still held the heap's old top, and the next piece landed on that, over the pile (a
-                    # crumpled sheet dropped in the thick of a heap 6.3 cm up). Lowered to the pieces as they now
-                    # lie (those that reach the box: pressing moves points down only, never sideways).
-                    reach = 3 * hf.cell
-                    near = ~((extent[:, 2:] < box[:2] - reach).any(axis=1) | (extent[:, :2] > box[2:] + reach).any(axis=1))
-                    hf.rebuild(box, [m.verts for (_, m), keep in zip(out, near, strict=True) if keep] + [verts])
-            bounds.append(np.r_[verts[:, :2].min(axis=0), verts[:, :2].max(axis=0)])
+        # A rigid piece sinks into the soft heap too: what it covers goes under it. Litter presses nothing (a
+        # scrap sunk into a sheet lying flat pressed the sheet flush into the belt); assets stay whole.
+        if not obj.get("asset") and not litter:
+            procedural = np.array([not o.get("asset") for o, _ in out], bool)
+            box = press_under(verts, [m.verts for o, m in out if not o.get("asset")], hf, bounds=bounds[procedural])
+            if box is not None:
+                # The height field only rises as pieces land: where this one pressed the heap down, it
+                # still held the heap's old top, and the next piece landed on that, over the pile (a
+                # crumpled sheet dropped in the thick of a heap 6.3 cm up). Lowered to the pieces as they now
+                # lie (those that reach the box: pressing moves points down only, never sideways).
+                near = overlapping(bounds, box[:2] - 3 * hf.cell, box[2:] + 3 * hf.cell)
+                hf.rebuild(box, [m.verts for (_, m), keep in zip(out, near, strict=True) if keep] + [verts])
         out.append((obj, Mesh(verts, mesh.faces, mesh.uv, mesh.sharp, mesh.attrs)))
-        extent = np.r_[extent, [np.r_[verts[:, :2].min(axis=0), verts[:, :2].max(axis=0)]]]
+        bounds = np.r_[bounds, [np.r_[verts[:, :2].min(axis=0), verts[:, :2].max(axis=0)]]]
     return out
