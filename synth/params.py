@@ -788,6 +788,9 @@ def camera_look(post_p: dict, seed: int) -> dict:
         out["auto_exposure"] = round(_u(rng, post_p["auto_exposure"]), 4)
     if "black" in post_p:  # the camera's black level (later still, and as optional)
         out["black"] = round(_u(rng, post_p["black"]), 4)
+    if "moving" in post_p:  # pieces moving on their own: how many on average, and how far (px at 1920)
+        out["moving"] = round(_u(rng, post_p["moving"]), 4)
+        out["moving_px"] = round(_u(rng, post_p.get("moving_px", (0.0, 0.0))), 4)
     return out
 
 

@@ -2,7 +2,7 @@
 
 In order: auto exposure (the camera meters the frame), exposure and auto white balance with a drift and a tint (in linear light), pools of
 uneven overhead light, lens defocus that grows away from the focus centre and in random patches (the pile's
-height, a tilted lens), motion blur along the belt (longer in patches: smear), vignette,
+height, a tilted lens), single pieces smeared along their own move (lifted by a sorter), motion blur along the belt (longer in patches: smear), vignette,
 lateral chromatic fringing, the black level (a toe: the shadows to black), a highlight shoulder (the tone curve's roll-off), the tone curve's S in the mid-tones,
 the colour processing's chroma boost, sensor noise (shot + read noise, partly
 correlated and with chroma noise, as after demosaicing), in-camera sharpening, and lossy compression (JPEG with
@@ -106,6 +106,86 @@ def motion_blur(img: np.ndarray, length: float) -> np.ndarray:
     if kernel.size == 1:
         return img
     return cv2.filter2D(img, -1, kernel[None, :], borderType=cv2.BORDER_REPLICATE)
+
+
+def line_kernel(length: float, angle: float) -> np.ndarray:
+    """Weights of a straight move ``length`` px long at ``angle`` (radians; 0 along x, pi/2 down the frame).
+
+    Points every quarter pixel along the move, each splatted bilinearly onto the grid; the weights sum to 1.
+
+    >>> k = line_kernel(4.0, 0.0)  # along x: all the weight on the middle row
+    >>> k.shape, round(float(k.sum()), 6), round(float(k[3].sum()), 6)
+    ((7, 7), 1.0, 1.0)
+    >>> k = line_kernel(4.0, np.pi / 2)  # down the frame: all of it in the middle column
+    >>> round(float(k[:, 3].sum()), 6)
+    1.0
+    """
+    reach = int(np.ceil(length / 2)) + 1
+    t = np.linspace(-length / 2, length / 2, max(2, int(np.ceil(4 * length)) + 1))
+    x, y = reach + t * np.cos(angle), reach + t * np.sin(angle)
+    x0, y0 = np.floor(x).astype(int), np.floor(y).astype(int)
+    fx, fy = x - x0, y - y0
+    k = np.zeros((2 * reach + 1, 2 * reach + 1))
+    for dy, dx, w in ((0, 0, (1 - fx) * (1 - fy)), (0, 1, fx * (1 - fy)), (1, 0, (1 - fx) * fy), (1, 1, fx * fy)):
+        np.add.at(k, (y0 + dy, x0 + dx), w)
+    return (k / k.sum()).astype(np.float32)
+
+
+def moving_pieces(lin: np.ndarray, instances: np.ndarray, moves: list[tuple[int, float, float]]) -> np.ndarray:
+    """Pieces that move while the shutter is open (a sorter lifts one, one slides off a heap): each
+    ``(instance id, length px, angle)`` of ``moves`` smeared along its own move, not the belt's.
+
+    Inside its outline the piece is averaged along the move over its own pixels only (its neighbours'
+    colours do not bleed in); past its outline it lies over its neighbours as a translucent ghost, as
+    thick as the share of the move it covered each pixel (the trailing streak of the reference frames'
+    lifted pieces). Masks stay as they are: annotators outline the piece, not its smear. Float in and out.
+
+    >>> img = np.zeros((5, 12, 3), np.float32); img[:, 4:8] = 1.0
+    >>> inst = np.zeros((5, 12), np.uint16); inst[:, 4:8] = 1
+    >>> out = moving_pieces(img, inst, [(1, 4.0, 0.0)])
+    >>> [round(float(v), 2) for v in out[2, 1:11, 0]]  # still solid inside, a fading ghost outside
+    [0.0, 0.15, 0.38, 1.0, 1.0, 1.0, 1.0, 0.38, 0.15, 0.0]
+    """
+    out = lin.copy()
+    h, w = instances.shape
+    for pid, length, angle in moves:
+        ys, xs = np.nonzero(instances == pid)
+        if ys.size == 0 or length <= 0:
+            continue
+        k = line_kernel(length, angle)
+        r = k.shape[0] // 2
+        y0, y1, x0, x1 = max(ys.min() - r, 0), min(ys.max() + r + 1, h), max(xs.min() - r, 0), min(xs.max() + r + 1, w)
+        mask = (instances[y0:y1, x0:x1] == pid).astype(np.float32)
+        crop = out[y0:y1, x0:x1]
+        cover = cv2.filter2D(mask, -1, k, borderType=cv2.BORDER_CONSTANT)[..., None]
+        smeared = cv2.filter2D(crop * mask[..., None], -1, k, borderType=cv2.BORDER_CONSTANT)
+        inside = smeared / np.maximum(cover, 1e-6)
+        out[y0:y1, x0:x1] = np.where(mask[..., None] > 0, inside, smeared + (1.0 - cover) * crop)
+    return out
+
+
+def pick_moving(instances: np.ndarray, count: float, length: float, rng: np.random.Generator,
+                min_share: float = 0.004) -> list[tuple[int, float, float]]:
+    """Which pieces move, how far and which way (the moves :func:`moving_pieces` takes).
+
+    ``count`` pieces on average (a fraction: a frame with 0.6 has one moving piece six times in ten), each
+    drawn from the pieces that show at least ``min_share`` of the frame, more likely the more of it shows
+    (the pieces a sorter reaches for lie on top); each moves 0.4-1 times ``length`` px in any direction.
+
+    >>> inst = np.zeros((10, 10), np.uint16); inst[:5] = 1; inst[5:] = 2; inst[0, 0] = 3
+    >>> moves = pick_moving(inst, 2.0, 10.0, np.random.default_rng(0), min_share=0.05)
+    >>> sorted(m[0] for m in moves), all(4.0 <= m[1] <= 10.0 for m in moves)  # piece 3 is too small
+    ([1, 2], True)
+    """
+    n = int(count + rng.random())
+    ids, areas = np.unique(instances[instances > 0], return_counts=True)
+    keep = areas >= min_share * instances.size
+    ids, areas = ids[keep], areas[keep].astype(float)
+    n = min(n, ids.size)
+    if n == 0:
+        return []
+    chosen = rng.choice(ids, size=n, replace=False, p=areas / areas.sum())
+    return [(int(i), float(length * rng.uniform(0.4, 1.0)), float(rng.uniform(0.0, np.pi))) for i in chosen]
 
 
 def black_level(lin: np.ndarray, level: float, power: float = TOE_POWER) -> np.ndarray:
@@ -381,8 +461,11 @@ def codec(img8: np.ndarray, quality: int, scale: float = 1.0) -> np.ndarray:
     return cv2.resize(coded, (w, h), interpolation=cv2.INTER_LINEAR if down else cv2.INTER_AREA)
 
 
-def postprocess(rgb: np.ndarray, post: dict) -> np.ndarray:
-    """Apply sampled post-processing to an RGB uint8 frame (see the module docstring for the order)."""
+def postprocess(rgb: np.ndarray, post: dict, instances: np.ndarray | None = None) -> np.ndarray:
+    """Apply sampled post-processing to an RGB uint8 frame (see the module docstring for the order).
+
+    ``instances`` (the frame's instance ids, 0 = none) lets ``post["moving"]`` pieces move on their own.
+    """
     h, w = rgb.shape[:2]
     s = w / 1920.0
     rng = np.random.default_rng(post["seed"])
@@ -399,6 +482,10 @@ def postprocess(rgb: np.ndarray, post: dict) -> np.ndarray:
     soft = blur_field(h, w, patches) if share > 0 else None
     lin = defocus(lin, float(post.get("defocus_px", 0.0)) * s, float(post.get("defocus_edge", 0.0)), centre,
                   soft, share)
+    if instances is not None and float(post.get("moving", 0.0)) > 0:
+        moves = pick_moving(instances, float(post["moving"]), float(post.get("moving_px", 0.0)) * s,
+                            np.random.default_rng([int(post["seed"]), 4]))
+        lin = moving_pieces(lin, instances, moves)
     length = float(post["motion_blur_px"]) * s
     lin = smear(lin, length, extra, blur_field(h, w, patches)) if extra > 0 else motion_blur(lin, length)
     if post["vignette"] > 0:

@@ -183,11 +183,14 @@ def run_job(job: dict) -> int:
             data = render_frame(scene)
             t_render = time.perf_counter() - t0
             raw = data["colors"][0][..., :3]
-            rgb = postprocess(raw, scene["post"])
+            maps = (data["category_id_segmaps"][0], data["instance_segmaps"][0], data["instance_attribute_maps"][0])
+            sem, inst = writer.masks_from_segmaps(*maps, job.get("paper_to", C.PAPER_ID))
+            # the pieces that may move on their own (post.moving), paper among them whatever ``paper_to`` says:
+            # the frame's pixels never depend on how paper is labelled
+            pieces = inst if job.get("paper_to", C.PAPER_ID) == C.PAPER_ID else writer.masks_from_segmaps(*maps)[1]
+            rgb = postprocess(raw, scene["post"], pieces)
             if job.get("raw"):  # the render before the camera post-processing (synth fit searches that part)
                 write_image(writer.split_dir(out, split) / RAW_DIR / f"{stem}.png", raw)
-            sem, inst = writer.masks_from_segmaps(data["category_id_segmaps"][0], data["instance_segmaps"][0],
-                                                  data["instance_attribute_maps"][0], job.get("paper_to", C.PAPER_ID))
             meta = {"index": index, "seed": seed, "preset": preset["name"], "paper_to": job.get("paper_to", C.PAPER_ID),
                     "render_seconds": round(t_render, 3), "samples": preset["samples"], "denoise": denoise, "device": device,
                     "scene": scene}

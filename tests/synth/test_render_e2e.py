@@ -12,9 +12,10 @@ from click.testing import CliRunner
 from zerowaste import contract as C
 from zerowaste.cli import cli as zerowaste_cli
 from zerowaste.data.datasets import SegDataset
-from zerowaste.data.io import read_instance_mask, read_mask
+from zerowaste.data.io import read_image, read_instance_mask, read_mask
 from zerowaste.synth.cli import synth
 from zerowaste.synth.params import frame_seed
+from zerowaste.synth.post import pick_moving
 
 pytestmark = pytest.mark.slow
 
@@ -123,15 +124,25 @@ def test_user_assets_and_paper_to_background(tmp_path):
     assets.mkdir(parents=True)
     (assets / "can.obj").write_text(CUBE_OBJ)
     out = tmp_path / "out"
-    _render(["--out", str(out), "--n", "1", "--assets", str(tmp_path / "assets"), "--paper-to", "0",
-             "--set", "clutter.asset_share=1.0", "--set", "clutter.class_mix={metal: 1, paper: 3}",
-             "--set", "clutter.count=[24, 28]"])  # (18 pieces in tiny's closer view, 4 of them metal)
+    args = ["--n", "1", "--assets", str(tmp_path / "assets"), "--set", "clutter.asset_share=1.0",
+            "--set", "clutter.class_mix={metal: 1, paper: 3}", "--set", "clutter.count=[24, 28]",
+            "--set", "post.moving=[3, 3]"]  # (18 pieces in tiny's closer view, 4 of them metal; 3 of them moving)
+    _render(["--out", str(out), "--paper-to", "0", *args])
     split = out / "train"
     meta = json.loads((split / "meta" / "synth_000000.json").read_text())
     metal = [o for o in meta["scene"]["objects"] if o["class"] == "metal"]
     assert metal and all(o["asset"].endswith("can.obj") for o in metal)
     sem = read_mask(split / C.SEM_DIR / "synth_000000.png")
     assert C.PAPER_ID not in np.unique(sem) and 3 in np.unique(sem)
+    # labelled as paper, the same scene's pixels are the same: a piece of paper moves whatever its label says
+    _render(["--out", str(tmp_path / "paper"), *args])
+    paper = tmp_path / "paper" / "train"
+    sem5, inst5 = read_mask(paper / C.SEM_DIR / "synth_000000.png"), read_instance_mask(paper / C.INST_DIR / "synth_000000.png")
+    post = meta["scene"]["post"]
+    moves = pick_moving(inst5, post["moving"], post["moving_px"] * 160 / 1920, np.random.default_rng([post["seed"], 4]))
+    assert any((sem5[inst5 == pid] == C.PAPER_ID).all() for pid, _, _ in moves)
+    assert np.array_equal(read_image(split / C.IMAGE_DIR / "synth_000000.png"),
+                          read_image(paper / C.IMAGE_DIR / "synth_000000.png"))
 
 
 def test_broken_scenes_are_recorded_and_skipped(tmp_path):

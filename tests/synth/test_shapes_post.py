@@ -12,6 +12,8 @@ from zerowaste.synth.post import (
     black_level,
     jpeg,
     motion_kernel,
+    moving_pieces,
+    pick_moving,
     postprocess,
     saturate,
     sensor_noise,
@@ -184,6 +186,43 @@ def test_camera_look_stages_do_what_they_say():
     full = {**off, "noise": 0.02, "defocus_px": 2.0, "sharpen": 0.5, "awb": 0.7, "wb_gains": [1.02, 1.0, 0.97],
             "jpeg_quality": 60, "motion_blur_px": 4.0, "vignette": 0.2}
     assert np.array_equal(postprocess(checker, full), postprocess(checker, full))
+
+
+def test_a_moving_piece_smears_along_its_own_move_and_nothing_else_moves():
+    img = np.full((40, 60, 3), 0.05, np.float32)
+    img[10:30, 10:25] = 0.8  # piece 1
+    img[10:30, 35:50] = 0.3  # piece 2, 10 px to its right
+    inst = np.zeros((40, 60), np.uint16)
+    inst[10:30, 10:25], inst[10:30, 35:50] = 1, 2
+    out = moving_pieces(img, inst, [(1, 8.0, 0.0)])  # piece 1 slides 8 px along x
+    assert np.array_equal(out[:, 35:], img[:, 35:])  # piece 2 and the belt past the ghost's reach untouched
+    assert np.array_equal(out[:8], img[:8]) and np.array_equal(out[32:], img[32:])  # a horizontal move: no ghost above
+    assert np.allclose(out[10:30, 10:25], 0.8)  # inside, only its own colour: nothing of the belt bleeds in
+    ghost = out[20, 25:29, 0]  # a streak past its outline, half the move long, fading with distance
+    assert 0.05 < ghost[-1] < ghost[0] < 0.8 and np.all(np.diff(ghost) < 0) and np.isclose(out[20, 29, 0], 0.05)
+    assert np.allclose(out[20, 3:6], 0.05) and out[20, 6, 0] > 0.05  # ... on both sides of it
+    # the camera look: without instances (synth fit's raw frames) or with no moving pieces, nothing moves
+    frame = (img * 255).astype(np.uint8)
+    look = {"motion_blur_px": 0.0, "vignette": 0.0, "noise": 0.0, "exposure": 1.0, "seed": 3}
+    moving = {**look, "moving": 2.0, "moving_px": 8.0 * 1920 / 60}
+    assert np.array_equal(postprocess(frame, moving), postprocess(frame, look))
+    assert np.array_equal(postprocess(frame, look, inst), postprocess(frame, look))
+    assert not np.array_equal(postprocess(frame, moving, inst), postprocess(frame, look))
+
+
+def test_pick_moving_takes_the_average_count_and_favours_the_pieces_that_show_most():
+    inst = np.zeros((100, 100), np.uint16)
+    inst[:60] = 1  # 60 % of the frame
+    inst[60:80] = 2  # 20 %
+    inst[80:, :1] = 3  # 0.2 %: too small to reach for
+    rng = np.random.default_rng(0)
+    draws = [pick_moving(inst, 0.6, 20.0, rng) for _ in range(2000)]
+    counts = np.array([len(d) for d in draws])
+    assert set(counts.tolist()) == {0, 1} and 0.55 < counts.mean() < 0.65  # 0.6 a frame: one piece six times in ten
+    ids = [m[0] for d in draws for m in d]
+    assert 3 not in ids and 2.0 < ids.count(1) / ids.count(2) < 4.5  # three times as likely as a third of its size
+    assert all(8.0 <= m[1] <= 20.0 and 0.0 <= m[2] < np.pi for d in draws for m in d)
+    assert pick_moving(np.zeros((10, 10), np.uint16), 3.0, 20.0, rng) == []  # nothing to move
 
 
 def test_sensor_noise_is_given_at_1920_px_and_averages_down_in_smaller_frames():
