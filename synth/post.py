@@ -467,6 +467,9 @@ def postprocess(rgb: np.ndarray, post: dict, instances: np.ndarray | None = None
     ``instances`` (the frame's instance ids, 0 = none) lets ``post["moving"]`` pieces move on their own.
     """
     h, w = rgb.shape[:2]
+    if instances is not None and instances.shape != (h, w):
+        raise ValueError(f"the instance map is {instances.shape[1]}x{instances.shape[0]} px, the frame {w}x{h}: "
+                         "they must match")
     s = w / 1920.0
     rng = np.random.default_rng(post["seed"])
     look = np.random.default_rng([int(post["seed"]), 2])  # where the light pools and the focus lie

@@ -208,6 +208,8 @@ def test_a_moving_piece_smears_along_its_own_move_and_nothing_else_moves():
     assert np.array_equal(postprocess(frame, moving), postprocess(frame, look))
     assert np.array_equal(postprocess(frame, look, inst), postprocess(frame, look))
     assert not np.array_equal(postprocess(frame, moving, inst), postprocess(frame, look))
+    with pytest.raises(ValueError, match=r"instance map is 30x20 px, the frame 60x40"):
+        postprocess(frame, moving, inst[:20, :30])
 
 
 def test_pick_moving_takes_the_average_count_and_favours_the_pieces_that_show_most():
