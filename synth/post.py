@@ -131,7 +131,13 @@ def line_kernel(length: float, angle: float) -> np.ndarray:
     return (k / k.sum()).astype(np.float32)
 
 
-def moving_pieces(lin: np.ndarray, instances: np.ndarray, moves: list[tuple[int, float, float]]) -> np.ndarray:
+#: How much nearer the camera (m) a neighbour must lie than the moving piece's nearest pixel to hide its ghost:
+#: pieces that merely touch (within a few mm) take the ghost; a piece lying over the moving one hides it.
+GHOST_HIDDEN_M = 0.005
+
+
+def moving_pieces(lin: np.ndarray, instances: np.ndarray, moves: list[tuple[int, float, float]],
+                  depth: np.ndarray | None = None) -> np.ndarray:
     """Pieces that move while the shutter is open (a sorter lifts one, one slides off a heap): each
     ``(instance id, length px, angle)`` of ``moves`` smeared along its own move, not the belt's.
 
@@ -139,6 +145,9 @@ def moving_pieces(lin: np.ndarray, instances: np.ndarray, moves: list[tuple[int,
     colours do not bleed in); past its outline it lies over its neighbours as a translucent ghost, as
     thick as the share of the move it covered each pixel (the trailing streak of the reference frames'
     lifted pieces). Masks stay as they are: annotators outline the piece, not its smear. Float in and out.
+    With ``depth`` (the camera's distance per pixel, m), a neighbour lying over the moving piece (nearer the
+    camera than the piece's nearest pixel by :data:`GHOST_HIDDEN_M`) hides the ghost: a piece pulled from
+    under another slides beneath it, not over it.
 
     >>> img = np.zeros((5, 12, 3), np.float32); img[:, 4:8] = 1.0
     >>> inst = np.zeros((5, 12), np.uint16); inst[:, 4:8] = 1
@@ -160,8 +169,20 @@ def moving_pieces(lin: np.ndarray, instances: np.ndarray, moves: list[tuple[int,
         cover = cv2.filter2D(mask, -1, k, borderType=cv2.BORDER_CONSTANT)[..., None]
         smeared = cv2.filter2D(crop * mask[..., None], -1, k, borderType=cv2.BORDER_CONSTANT)
         inside = smeared / np.maximum(cover, 1e-6)
-        out[y0:y1, x0:x1] = np.where(mask[..., None] > 0, inside, smeared + (1.0 - cover) * crop)
+        ghost = smeared + (1.0 - cover) * crop
+        if depth is not None:  # the ghost passes under the pieces that lie over this one
+            ghost = np.where(_in_front(depth[y0:y1, x0:x1], mask)[..., None], crop, ghost)
+        out[y0:y1, x0:x1] = np.where(mask[..., None] > 0, inside, ghost)
     return out
+
+
+def _in_front(depth: np.ndarray, mask: np.ndarray) -> np.ndarray:
+    """Where the surface lies nearer the camera than the nearest pixel of the piece ``mask`` (> 0) does,
+    by more than :data:`GHOST_HIDDEN_M` (each pixel against the piece's pixel closest to it in the image)."""
+    outside = (mask == 0).astype(np.uint8)
+    _, labels = cv2.distanceTransformWithLabels(outside, cv2.DIST_L2, 5, labelType=cv2.DIST_LABEL_PIXEL)
+    piece = depth[mask > 0]  # numbered 1.. in raster order, as the labels of the piece's pixels are
+    return depth < piece[labels - 1] - GHOST_HIDDEN_M
 
 
 def pick_moving(instances: np.ndarray, count: float, length: float, rng: np.random.Generator,
@@ -461,15 +482,17 @@ def codec(img8: np.ndarray, quality: int, scale: float = 1.0) -> np.ndarray:
     return cv2.resize(coded, (w, h), interpolation=cv2.INTER_LINEAR if down else cv2.INTER_AREA)
 
 
-def postprocess(rgb: np.ndarray, post: dict, instances: np.ndarray | None = None) -> np.ndarray:
+def postprocess(rgb: np.ndarray, post: dict, instances: np.ndarray | None = None,
+                depth: np.ndarray | None = None) -> np.ndarray:
     """Apply sampled post-processing to an RGB uint8 frame (see the module docstring for the order).
 
-    ``instances`` (the frame's instance ids, 0 = none) lets ``post["moving"]`` pieces move on their own.
+    ``instances`` (the frame's instance ids, 0 = none) lets ``post["moving"]`` pieces move on their own;
+    ``depth`` (m from the camera, per pixel) hides a moving piece's ghost under the pieces over it.
     """
     h, w = rgb.shape[:2]
-    if instances is not None and instances.shape != (h, w):
-        raise ValueError(f"the instance map is {instances.shape[1]}x{instances.shape[0]} px, the frame {w}x{h}: "
-                         "they must match")
+    for name, arr in (("instance map", instances), ("depth map", depth)):
+        if arr is not None and arr.shape != (h, w):
+            raise ValueError(f"the {name} is {arr.shape[1]}x{arr.shape[0]} px, the frame {w}x{h}: they must match")
     s = w / 1920.0
     rng = np.random.default_rng(post["seed"])
     look = np.random.default_rng([int(post["seed"]), 2])  # where the light pools and the focus lie
@@ -488,7 +511,7 @@ def postprocess(rgb: np.ndarray, post: dict, instances: np.ndarray | None = None
     if instances is not None and float(post.get("moving", 0.0)) > 0:
         moves = pick_moving(instances, float(post["moving"]), float(post.get("moving_px", 0.0)) * s,
                             np.random.default_rng([int(post["seed"]), 4]))
-        lin = moving_pieces(lin, instances, moves)
+        lin = moving_pieces(lin, instances, moves, depth)
     length = float(post["motion_blur_px"]) * s
     lin = smear(lin, length, extra, blur_field(h, w, patches)) if extra > 0 else motion_blur(lin, length)
     if post["vignette"] > 0:

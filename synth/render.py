@@ -23,6 +23,8 @@ import time
 import traceback
 from pathlib import Path
 
+import numpy as np
+
 from zerowaste import contract as C
 from zerowaste.data.io import write_image
 from zerowaste.errors import ZeroWasteError
@@ -94,6 +96,10 @@ def configure_renderer(samples: int, device: str, threads: int, denoise: bool = 
         used = f"{device}: {', '.join(names)}"
     bproc.renderer.enable_segmentation_output(map_by=["category_id", "instance", "name"],
                                               default_values={"category_id": 0})
+    from blenderproc.python.utility.GlobalStorage import GlobalStorage
+
+    if not GlobalStorage.is_in_storage("depth_output_is_enabled"):  # (BlenderProc refuses a second call)
+        bproc.renderer.enable_depth_output(activate_antialiasing=False)  # which pieces lie over a moving one
     return used
 
 
@@ -188,7 +194,7 @@ def run_job(job: dict) -> int:
             # the pieces that may move on their own (post.moving), paper among them whatever ``paper_to`` says:
             # the frame's pixels never depend on how paper is labelled
             pieces = inst if job.get("paper_to", C.PAPER_ID) == C.PAPER_ID else writer.masks_from_segmaps(*maps)[1]
-            rgb = postprocess(raw, scene["post"], pieces)
+            rgb = postprocess(raw, scene["post"], pieces, np.asarray(data["depth"][0], np.float32))
             if job.get("raw"):  # the render before the camera post-processing (synth fit searches that part)
                 write_image(writer.split_dir(out, split) / RAW_DIR / f"{stem}.png", raw)
             meta = {"index": index, "seed": seed, "preset": preset["name"], "paper_to": job.get("paper_to", C.PAPER_ID),

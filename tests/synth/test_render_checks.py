@@ -106,6 +106,7 @@ sheet = {**pick("sheet"), "xy": [0.0, 0.0], "yaw": 0.0, "size": [0.55, 0.55, 0.0
 scene["objects"] = [box] if sys.argv[1] == "alone" else [box, sheet]
 data = render_frame(scene)
 np.save(sys.argv[2], np.asarray(data["category_id_segmaps"][0]))
+np.save(sys.argv[2] + "_depth", np.asarray(data["depth"][0]))  # (render.configure_renderer asks for depth)
 import os; os._exit(0)
 """
 
@@ -121,3 +122,8 @@ def test_a_draped_sheet_hides_the_box_under_it_in_the_render(tmp_path):
         counts[case] = int((np.load(tmp_path / f"{case}.npy") == 2).sum())  # cardboard pixels
     assert counts["alone"] > 400  # the box is in view (about 40 x 40 px)
     assert counts["covered"] < 0.02 * counts["alone"], counts
+    # the depth pass post.moving_pieces hides ghosts with: metres from the camera, the box nearer than the belt
+    sem, depth = np.load(tmp_path / "alone.npy"), np.load(tmp_path / "alone_depth.npy")
+    assert depth.shape == sem.shape == (180, 320)
+    rise = float(np.median(depth[sem == 0]) - np.median(depth[sem == 2]))
+    assert 1.0 < float(np.median(depth[sem == 0])) < 3.0 and 0.01 < rise < 0.1, rise

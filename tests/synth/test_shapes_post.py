@@ -210,6 +210,27 @@ def test_a_moving_piece_smears_along_its_own_move_and_nothing_else_moves():
     assert not np.array_equal(postprocess(frame, moving, inst), postprocess(frame, look))
     with pytest.raises(ValueError, match=r"instance map is 30x20 px, the frame 60x40"):
         postprocess(frame, moving, inst[:20, :30])
+    with pytest.raises(ValueError, match=r"depth map is 60x39 px, the frame 60x40"):
+        postprocess(frame, moving, inst, np.ones((39, 60), np.float32))
+
+
+def test_a_moving_pieces_ghost_passes_under_the_pieces_that_lie_over_it():
+    img = np.full((20, 40, 3), 0.05, np.float32)
+    img[:, 10:20] = 0.8  # piece 1 moves; piece 2 touches it on the right, the belt lies to its left
+    img[:, 20:30] = 0.3
+    inst = np.zeros((20, 40), np.uint16)
+    inst[:, 10:20], inst[:, 20:30] = 1, 2
+    depth = np.full((20, 40), 1.70, np.float32)  # the belt, 1.7 m from the camera
+    depth[:, 10:20] = 1.65  # piece 1, 5 cm up
+    free = moving_pieces(img, inst, [(1, 8.0, 0.0)])  # without depth: a ghost over both sides
+    for over, hidden in ((1.60, True), (1.648, False)):  # piece 2 lies over piece 1 / merely touches it
+        depth[:, 20:30] = over
+        out = moving_pieces(img, inst, [(1, 8.0, 0.0)], depth)
+        assert np.array_equal(out[:, :20], free[:, :20]) and out[5, 9, 0] > 0.1  # inside, over the belt: the ghost
+        if hidden:
+            assert np.array_equal(out[:, 20:], img[:, 20:])  # the piece over it is untouched
+        else:  # a touching neighbour takes the ghost as before
+            assert out[5, 20, 0] > 0.4 and np.array_equal(out[:, 20:], free[:, 20:])
 
 
 def test_pick_moving_takes_the_average_count_and_favours_the_pieces_that_show_most():
