@@ -126,18 +126,18 @@ def test_fit_identifies_brighter_light_and_resumes(tmp_path):
     out = tmp_path / "fitted.yaml"
     args = ["fit", "--real", str(tmp_path / "real"), "--preset", str(quick), "-o", str(out), "--resolution", "160x90",
             "--frames", "2", "--seed", "3", "--params", "lighting.bar_power,post.vignette"]
-    first = runner.invoke(synth, [*args, "--trials", "4"])
+    first = runner.invoke(synth, [*args, "--trials", "3"])
     assert first.exit_code == 0, first.output
     assert out.is_file() and F.report_paths(out)["trials_png"].is_file() and F.report_paths(out)["sheet_png"].is_file()
     params_before = [t.params for t in _trials(out)]
     base_centre = float(np.mean(load_preset(str(quick))["lighting"]["bar_power"]))
-    assert len(params_before) == 4 and params_before[0]["lighting.bar_power"] == pytest.approx(base_centre)
+    assert len(params_before) == 3 and params_before[0]["lighting.bar_power"] == pytest.approx(base_centre)
 
-    second = runner.invoke(synth, [*args, "--trials", "9", "--resume"])
+    second = runner.invoke(synth, [*args, "--trials", "6", "--resume"])
     assert second.exit_code == 0, second.output
     trials = _trials(out)
-    assert [t.params for t in trials[:4]] == params_before  # resumed, not restarted
-    assert sum(t.state == optuna.trial.TrialState.COMPLETE for t in trials) == 9
+    assert [t.params for t in trials[:3]] == params_before  # resumed, not restarted
+    assert sum(t.state == optuna.trial.TrialState.COMPLETE for t in trials) == 6
 
     fitted = yaml.safe_load(out.read_text())
     header = out.read_text().splitlines()[:5]
