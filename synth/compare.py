@@ -6,7 +6,7 @@ frames, and ``zerowaste synth fit`` can use the same figure as its objective.
 Every frame is first resized to :data:`ANALYSIS_WIDTH` pixels wide (area interpolation), so frames
 of any resolution are measured at the same scale. The statistics (:data:`STATS`) are chosen to be
 what tells a toy render from a real belt at thumbnail size: colour (Hasler-Suesstrunk
-colourfulness, saturation, vivid-print share, white balance), light (luminance mean and spread,
+colourfulness, saturation, vivid-print share and its hues, white balance), light (luminance mean and spread,
 clipped highlights), detail (edge density, gradient, high-frequency share of the spectrum and its
 slope, sharpness) and content (dark belt showing, white paper, and how widely the paper's shading
 spreads: lit alike, crumpled paper piles up just under white and reads as clay).
@@ -81,8 +81,15 @@ STATS: tuple[Stat, ...] = (
     Stat("paper_level", "median luminance of unsaturated pixels above mid grey (how near white the paper sits)", 0.02),
     Stat("belt_warmth", "mean Lab b* of the dark, unsaturated pixels (the belt and the shadows on it)", 1.0),
     Stat("shadows", "luminance of the darkest 5 % of the frame (the belt's black, the gaps under pieces)", 0.02),
+    Stat("other_hues", "share of the vivid pixels that are green, cyan, violet or magenta (not red to yellow, not blue)",
+         0.02),
 )
-#: ``paper_shading``, ``paper_level`` and ``belt_warmth`` count only frames with at least this share of such pixels (0 below it).
+#: The hues (degrees, HSV) that ``other_hues`` counts: green to cyan, and violet to magenta. The reference frames'
+#: print, board and bags are red, orange, yellow and blue: 2 % of their vivid pixels lie here (the most in one frame:
+#: 6 %), where round 43's `default` frames had 14 % (the fewest in a tenth of them: 4 %).
+OTHER_HUES = ((70.0, 200.0), (260.0, 345.0))
+#: ``paper_shading``, ``paper_level``, ``belt_warmth`` and ``other_hues`` count only frames with at least this share of
+#: such pixels (0 below it).
 PAPER_SHADING_MIN = 0.02
 STAT_KEYS: tuple[str, ...] = tuple(s.key for s in STATS)
 
@@ -192,10 +199,16 @@ def frame_stats(rgb: np.ndarray) -> dict[str, float]:
     dark = (val < 0.3) & (sat < 0.35)  # the belt showing, and the shadows on it
     # (round 16: the reference belts are olive-brown, b* +2.9, where ours were neutral; white paper alike in both)
     belt_b = float(lab[..., 2][dark].mean()) if dark.mean() >= PAPER_SHADING_MIN else 0.0
+    vivid = (sat > 0.5) & (val > 0.3)
+    hue = hsv[..., 0][vivid]  # degrees
+    other = np.zeros(hue.shape, bool)
+    for lo, hi in OTHER_HUES:
+        other |= (hue >= lo) & (hue < hi)
+    other_hues = float(other.mean()) if vivid.mean() >= PAPER_SHADING_MIN else 0.0
     return {
         "colourfulness": colourfulness(rgb),
         "saturation": float(sat.mean()),
-        "vivid": float(((sat > 0.5) & (val > 0.3)).mean()),
+        "vivid": float(vivid.mean()),
         "warmth": float(lab[..., 2].mean()),
         "tint": float(lab[..., 1].mean()),
         "luminance": float(luma.mean()),
@@ -213,6 +226,8 @@ def frame_stats(rgb: np.ndarray) -> dict[str, float]:
         "belt_warmth": belt_b,
         # (round 22: the renders' belt and gaps sat a veil above the real frames' black, 0.21 against 0.15)
         "shadows": float(np.percentile(luma, 5)),
+        # (round 43: a fifth of the renders' print was green, teal, violet and magenta, the real frames' hardly any)
+        "other_hues": other_hues,
     }
 
 

@@ -73,11 +73,14 @@ BACKS: dict[str, dict[str, float]] = {
 #: Largest side of a returned texture (memory and speed bound); prints are drawn at twice the size.
 MAX_TEX_PX = 1024
 
-#: Saturated packaging inks (sRGB 0..255): primaries, and the pinks, teals, oranges and browns that real
-#: packs on a belt show as much (a palette of pure red, blue and gold reads as synthetic).
+#: Saturated packaging inks (sRGB 0..255): reds, oranges, golds and browns, blues, one green and one pink (a
+#: palette of pure red, blue and gold reads as synthetic). Round 43: the reference frames' vivid pixels are red to
+#: yellow and blue, 2 % of them green, teal, violet or magenta (`synth compare`'s ``other_hues``), where the renders'
+#: were 14 %, from this palette's purple, magenta, teal, cyan and two greens: those became a deep red, a yellow, a
+#: red-orange, a rust brown and a plain blue (4 % left: the green ink, the pink, bottles and photos).
 INKS = [
-    (215, 25, 32), (236, 186, 30), (30, 80, 165), (0, 140, 70), (240, 110, 10), (110, 35, 140),
-    (220, 0, 115), (0, 150, 215), (25, 25, 30), (0, 128, 128), (232, 96, 150), (0, 90, 60),
+    (215, 25, 32), (236, 186, 30), (30, 80, 165), (0, 140, 70), (240, 110, 10), (180, 30, 45),
+    (245, 215, 50), (0, 120, 200), (25, 25, 30), (225, 75, 35), (232, 96, 150), (150, 70, 35),
     (190, 84, 40), (40, 40, 120),
 ]
 #: Natural photo tones (sRGB): skin, sky, foliage, wood, sand, shadow, concrete, water.

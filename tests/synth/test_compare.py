@@ -96,6 +96,25 @@ def test_shadows_is_the_black_of_the_darkest_twentieth_of_the_frame():
     assert lifted == pytest.approx(60 / 255, abs=1e-4) and K.frame_stats(np.full((8, 8, 3), 200, np.uint8))["shadows"] > 0.7
 
 
+def test_other_hues_is_the_share_of_vivid_pixels_neither_red_to_yellow_nor_blue():
+    img = np.full((40, 100, 3), 30, np.uint8)  # the belt: not vivid, not counted
+    img[:, 40:60] = (200, 30, 30)    # red print
+    img[:, 60:70] = (230, 170, 20)   # gold
+    img[:, 70:80] = (30, 80, 170)    # a blue bag
+    img[:, 80:90] = (0, 140, 70)     # green (150 degrees)
+    img[:, 90:100] = (220, 0, 115)   # magenta (329 degrees)
+    s = K.frame_stats(img)
+    assert s["vivid"] == pytest.approx(0.6) and s["other_hues"] == pytest.approx(2 / 6)
+    img[:, 80:] = (0, 150, 215)  # a cyan-blue (198 degrees: still counted) ...
+    assert K.frame_stats(img)["other_hues"] == pytest.approx(2 / 6)
+    img[:, 80:] = (30, 110, 200)  # ... a plain blue (211 degrees) is not
+    assert K.frame_stats(img)["other_hues"] == 0.0
+    pale = np.full((40, 100, 3), 30, np.uint8)
+    pale[:, 50:] = (150, 200, 160)  # pale green paper (saturation 0.25): not vivid
+    pale[0, 0] = (0, 200, 0)  # one stray vivid green pixel: too few to count
+    assert K.frame_stats(pale)["other_hues"] == 0.0
+
+
 def test_blur_lowers_detail_statistics():
     sharp = _scene(1)
     blurred = cv2.GaussianBlur(sharp, (0, 0), 2.5)
