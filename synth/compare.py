@@ -86,7 +86,7 @@ STATS: tuple[Stat, ...] = (
 )
 #: The hues (degrees, HSV) that ``other_hues`` counts: green to cyan, and violet to magenta. The reference frames'
 #: print, board and bags are red, orange, yellow and blue: 2 % of their vivid pixels lie here (the most in one frame:
-#: 6 %), where round 43's `default` frames had 14 % (the fewest in a tenth of them: 4 %).
+#: 6 %); `default`'s had a median of 14 % (a tenth of them under 4 %) before round 43's inks, 4 % after.
 OTHER_HUES = ((70.0, 200.0), (260.0, 345.0))
 #: ``paper_shading``, ``paper_level``, ``belt_warmth`` and ``other_hues`` count only frames with at least this share of
 #: such pixels (0 below it).
