@@ -226,7 +226,7 @@ def frame_stats(rgb: np.ndarray) -> dict[str, float]:
         "belt_warmth": belt_b,
         # (round 22: the renders' belt and gaps sat a veil above the real frames' black, 0.21 against 0.15)
         "shadows": float(np.percentile(luma, 5)),
-        # (round 43: a fifth of the renders' print was green, teal, violet and magenta, the real frames' hardly any)
+        # (round 43: a seventh of the renders' vivid pixels were green, teal, violet or magenta, the real frames' 2 %)
         "other_hues": other_hues,
     }
 
