@@ -90,7 +90,7 @@ STATS: tuple[Stat, ...] = (
 OTHER_HUES = ((70.0, 200.0), (260.0, 345.0))
 #: ``paper_shading``, ``paper_level``, ``belt_warmth`` and ``other_hues`` count only frames with at least this share of
 #: such pixels (0 below it).
-PAPER_SHADING_MIN = 0.02
+MIN_PIXEL_SHARE = 0.02
 STAT_KEYS: tuple[str, ...] = tuple(s.key for s in STATS)
 
 
@@ -195,16 +195,16 @@ def frame_stats(rgb: np.ndarray) -> dict[str, float]:
     paper = luma[(val > 0.45) & (sat < 0.15)]  # white and grey paper, lit and in shade (round 14's judges: "clay")
     # its quartiles: the spread is the shading, the median the level (round 35: lit paper sat at a median 0.79
     # where the reference frames' sits at 0.71, a glow round every sheet)
-    q25, level, q75 = np.percentile(paper, [25, 50, 75]) if paper.size >= PAPER_SHADING_MIN * luma.size else (0.0,) * 3
+    q25, level, q75 = np.percentile(paper, [25, 50, 75]) if paper.size >= MIN_PIXEL_SHARE * luma.size else (0.0,) * 3
     dark = (val < 0.3) & (sat < 0.35)  # the belt showing, and the shadows on it
     # (round 16: the reference belts are olive-brown, b* +2.9, where ours were neutral; white paper alike in both)
-    belt_b = float(lab[..., 2][dark].mean()) if dark.mean() >= PAPER_SHADING_MIN else 0.0
+    belt_b = float(lab[..., 2][dark].mean()) if dark.mean() >= MIN_PIXEL_SHARE else 0.0
     vivid = (sat > 0.5) & (val > 0.3)
     hue = hsv[..., 0][vivid]  # degrees
     other = np.zeros(hue.shape, bool)
     for lo, hi in OTHER_HUES:
         other |= (hue >= lo) & (hue < hi)
-    other_hues = float(other.mean()) if vivid.mean() >= PAPER_SHADING_MIN else 0.0
+    other_hues = float(other.mean()) if vivid.mean() >= MIN_PIXEL_SHARE else 0.0
     return {
         "colourfulness": colourfulness(rgb),
         "saturation": float(sat.mean()),
