@@ -92,6 +92,10 @@ OTHER_HUES = ((70.0, 200.0), (260.0, 345.0))
 #: such pixels (0 below it).
 MIN_PIXEL_SHARE = 0.02
 STAT_KEYS: tuple[str, ...] = tuple(s.key for s in STATS)
+#: The bands (sRGB luminance, Rec. 709) of the frames' luminance histogram, a diagnostic beside the statistics (not
+#: part of the distance). It shows where a mismatch of ``luminance`` or ``dark_belt`` lies: round 43's renders had
+#: 21 % of a frame at 0.2-0.35 where the reference frames have 17 %, and too little at 0.1-0.2 (the belt's black).
+LUMINANCE_BANDS: tuple[float, ...] = (0.0, 0.1, 0.2, 0.35, 0.6, 0.8, 0.9, 1.0)
 
 
 # --------------------------------------------------------------------------------------------
@@ -231,8 +235,25 @@ def frame_stats(rgb: np.ndarray) -> dict[str, float]:
     }
 
 
+def luminance_histogram(rgb: np.ndarray, bands: tuple[float, ...] = LUMINANCE_BANDS) -> list[float]:
+    """The share of a frame's pixels in each band of sRGB luminance (Rec. 709; the last band holds 1.0 too).
+
+    >>> luminance_histogram(np.full((4, 4, 3), 128, np.uint8))  # mid grey: all in 0.35-0.6
+    [0.0, 0.0, 0.0, 1.0, 0.0, 0.0, 0.0]
+    """
+    luma = (rgb.astype(np.float32) / 255.0) @ np.array([0.2126, 0.7152, 0.0722], np.float32)
+    counts, _ = np.histogram(np.clip(luma, bands[0], bands[-1]), bins=np.asarray(bands, np.float32))
+    return [round(float(c) / luma.size, 6) for c in counts]
+
+
+def median_histogram(histograms: list[list[float]]) -> list[float]:
+    """The median share of each band over frames (the shares of a typical frame; they need not sum to 1)."""
+    return [round(float(v), 6) for v in np.median(np.asarray(histograms, np.float64), axis=0)]
+
+
 def folder_stats(folder: str | os.PathLike, limit: int | None = None, min_frames: int = 1) -> dict[str, list]:
-    """Per-frame statistics of the frames in ``folder``: ``{"files": [...], stat: [values]}``.
+    """Per-frame statistics of the frames in ``folder``: ``{"files": [...], stat: [values],
+    "luminance_histogram": [per-frame shares]}``.
 
     ``limit`` takes that many frames evenly spread over the sorted list. Raises
     :class:`CompareError` for a folder without images, an undecodable image or fewer than
@@ -243,8 +264,13 @@ def folder_stats(folder: str | os.PathLike, limit: int | None = None, min_frames
         files = [files[i] for i in np.linspace(0, len(files) - 1, limit).round().astype(int)]
     if len(files) < min_frames:
         raise CompareError(f"{folder}: {len(files)} frame(s); need at least {min_frames}")
-    per = [frame_stats(load_frame(p)) for p in files]
-    return {"files": [str(p) for p in files], **{k: [s[k] for s in per] for k in STAT_KEYS}}
+    per, histograms = [], []
+    for path in files:
+        frame = load_frame(path)
+        per.append(frame_stats(frame))
+        histograms.append(luminance_histogram(frame))
+    return {"files": [str(p) for p in files], **{k: [s[k] for s in per] for k in STAT_KEYS},
+            "luminance_histogram": histograms}
 
 
 def summarize(per_frame: list[dict[str, float]] | dict[str, list]) -> dict[str, dict[str, float]]:
@@ -421,7 +447,8 @@ def compare_folders(
 ) -> dict:
     """Measure the real folder and every synthetic folder; optionally write the blind sheet.
 
-    Returns ``{"real": {"folder", "frames", "summary"}, "synth": {folder: compare(...)}, "sheet_key"}``.
+    Returns ``{"real": {"folder", "frames", "summary", "luminance_histogram"}, "synth": {folder: compare(...) and
+    its "luminance_histogram"}, "sheet_key"}`` (histograms: :func:`median_histogram` over :data:`LUMINANCE_BANDS`).
     The real folder needs at least 2 frames (a spread needs two). Every rendered folder after the first is
     also set against the first: its report gets ``"against_first": {"against", "difference", "p05", "p95",
     "paired", "frames"}`` (:func:`distance_difference`), paired when both hold frames of the same names (two
@@ -429,13 +456,15 @@ def compare_folders(
     """
     real_stats = folder_stats(real_dir, limit=limit, min_frames=2)
     real = summarize(real_stats)
-    report: dict = {"real": {"folder": str(real_dir), "frames": len(real_stats["files"]), "summary": real},
+    report: dict = {"real": {"folder": str(real_dir), "frames": len(real_stats["files"]), "summary": real,
+                             "luminance_histogram": median_histogram(real_stats["luminance_histogram"])},
                     "synth": {}}
     files: dict[str, list[str]] = {"real": real_stats["files"]}
     first = None
     for folder in synth_dirs:
         stats = folder_stats(folder, limit=limit)
-        report["synth"][str(folder)] = compare(real, summarize(stats))
+        report["synth"][str(folder)] = {**compare(real, summarize(stats)),
+                                        "luminance_histogram": median_histogram(stats["luminance_histogram"])}
         names = _frame_names(folder, stats["files"])
         if first is None:
             first = (str(folder), names, stats)
@@ -464,6 +493,13 @@ def format_report(report: dict) -> str:
             row += f" {st['synth_median']:9.3f} ({st['deviation']:+6.2f}){flag}"
         lines.append(row)
     lines.append("(deviation = (synth - real) / spread; * = outside the real frames' 10th-90th percentiles)")
+    if "luminance_histogram" in report["real"]:
+        bands = [f"{lo:g}-{hi:g}" for lo, hi in zip(LUMINANCE_BANDS[:-1], LUMINANCE_BANDS[1:], strict=True)]
+        lines.append("luminance histogram (median share of a frame per band of sRGB luminance; not in the distance):")
+        lines.append(f"{'band':17s}" + "".join(f" {band:>8s}" for band in bands))
+        for label, hist in [("real", report["real"]["luminance_histogram"])] + [
+                (Path(n).name[:17], report["synth"][n]["luminance_histogram"]) for n in names]:
+            lines.append(f"{label:17s}" + "".join(f" {v:8.3f}" for v in hist))
     for name in names:
         rep = report["synth"][name]
         lines.append(f"distance {rep['distance']:.3f}  {name} ({rep['frames']} frames)")

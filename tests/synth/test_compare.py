@@ -115,6 +115,20 @@ def test_other_hues_is_the_share_of_vivid_pixels_neither_red_to_yellow_nor_blue(
     assert K.frame_stats(pale)["other_hues"] == 0.0
 
 
+def test_luminance_histogram_puts_each_pixel_in_its_band():
+    img = np.zeros((20, 40, 3), np.uint8)  # a quarter black, a quarter at 0.235, a quarter mid grey, a quarter white
+    img[:, 10:20], img[:, 20:30], img[:, 30:] = 60, 128, 255
+    assert K.luminance_histogram(img) == pytest.approx([0.25, 0, 0.25, 0.25, 0, 0, 0.25])
+    rng = np.random.default_rng(0)
+    noise = rng.integers(0, 256, (30, 50, 3), dtype=np.uint8)
+    assert sum(K.luminance_histogram(noise)) == pytest.approx(1.0)
+    # green weighs most in the luma: pure green (0.715) lies in 0.6-0.8, pure blue (0.072) in 0-0.1
+    green, blue = np.zeros((4, 4, 3), np.uint8), np.zeros((4, 4, 3), np.uint8)
+    green[..., 1], blue[..., 2] = 255, 255
+    assert K.luminance_histogram(green)[4] == 1.0 and K.luminance_histogram(blue)[0] == 1.0
+    assert K.median_histogram([[0.2, 0.8], [0.4, 0.6], [0.9, 0.1]]) == [0.4, 0.6]
+
+
 def test_blur_lowers_detail_statistics():
     sharp = _scene(1)
     blurred = cv2.GaussianBlur(sharp, (0, 0), 2.5)
@@ -254,6 +268,21 @@ def test_cli_pairs_renders_of_the_same_scenes(folders):
                                                   - report["synth"][str(folders / "close")]["distance"], abs=1e-5)
     text = CliRunner().invoke(synth, args).output
     assert f"{folders / 'soft'} against {folders / 'close'} paired frame by frame (the same names)" in text
+
+
+def test_cli_shows_where_each_folder_s_luminance_lies(folders):
+    """The real frames' belt (grey 30: luminance 0.12) fills the 0.1-0.2 band, far's (grey 120: 0.47) 0.35-0.6."""
+    args = ["compare", "--real", str(folders / "real"), str(folders / "close"), str(folders / "far")]
+    report = json.loads(CliRunner().invoke(synth, [*args, "--json"]).output)
+    real, far = report["real"]["luminance_histogram"], report["synth"][str(folders / "far")]["luminance_histogram"]
+    assert len(real) == len(far) == len(K.LUMINANCE_BANDS) - 1
+    assert max(range(len(real)), key=real.__getitem__) == 1 and real[1] > 0.5
+    assert max(range(len(far)), key=far.__getitem__) == 3 and far[1] < 0.05
+    lines = CliRunner().invoke(synth, args).output.splitlines()
+    at = next(i for i, line in enumerate(lines) if line.startswith("luminance histogram"))
+    assert lines[at + 1].split()[:3] == ["band", "0-0.1", "0.1-0.2"]
+    assert lines[at + 2].split() == ["real", *(f"{v:.3f}" for v in real)]
+    assert [line.split()[0] for line in lines[at + 3 : at + 5]] == ["close", "far"]
 
 
 @pytest.mark.parametrize("case", ["one_real_frame", "corrupt", "missing"])
