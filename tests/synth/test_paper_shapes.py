@@ -50,17 +50,23 @@ def _inner_points(v: np.ndarray, n: int = 120, seed: int = 0) -> np.ndarray:
 
 
 def test_a_folded_newspaper_has_two_layers_over_half_the_page():
+    # The extent over the double page, folded at its spine, over 12 newspapers (a torn corner or curl takes a
+    # single one to 0.34 of its width or 0.67 of its height). 200 seeds: width median 0.50 (10th pct 0.45),
+    # height median 0.98 (10th pct 0.91); the medians of 12 seeds, over 16 disjoint sets: 0.48-0.51, 0.96-0.99.
     size = (0.4, 0.34, 0.0)
+    ratios = []
+    for seed in range(12):
+        m = newspaper(np.random.default_rng(seed), size, LIGHT, folds=1, pages=1)
+        assert all(len(f) == 3 for f in m.faces)
+        ratios.append(np.ptp(m.verts[:, :2], axis=0) / np.array([2 * size[0], size[1]]))
+    width, height = np.median(ratios, axis=0)
+    assert 0.45 < width < 0.55 and height > 0.9, np.round(ratios, 2)
     m = newspaper(np.random.default_rng(5), size, LIGHT, folds=1, pages=1)
-    assert all(len(f) == 3 for f in m.faces)
-    ext = np.ptp(m.verts[:, :2], axis=0)
-    ratios = ext / np.array([2 * size[0], size[1]])  # the double page, folded at its spine
-    assert 0.4 < ratios[0] < 0.6 and ratios[1] > 0.85
     layers = _heights(m.verts, m.faces, _inner_points(m.verts))
     two = [h for h in layers if len(h) >= 2]
-    assert len(two) > 0.6 * len(layers)  # two surfaces over most of it (the fold is a little off-centre)
+    assert len(two) > 0.6 * len(layers)  # two surfaces over most of it (the fold is a little off-centre; 40 seeds: all)
     gaps = np.array([h[-1] - h[0] for h in two])
-    assert np.all(gaps > 0.5 * LAYER_GAP)  # never touching, never crossed
+    assert np.all(gaps > 0.5 * LAYER_GAP)  # never touching, never crossed (40 seeds: at least one gap)
 
 
 def test_two_folds_and_stacked_pages_give_more_layers():
@@ -87,19 +93,27 @@ def test_folded_newspaper_drapes_on_a_pile_without_its_layers_crossing():
 
 @pytest.mark.parametrize("pose", ["closed", "open", "fanned"])
 def test_a_magazine_is_a_page_block_with_a_stack_edge(pose):
-    m = magazine(np.random.default_rng(3), (0.24, 0.3, 0.0), DEFORM, pose=pose)
-    layers = _heights(m.verts, [f for q in m.faces for f in ([q] if len(q) == 3 else [q[:3], (q[0], q[2], q[3])])],
-                      _inner_points(m.verts, 60))
-    thick = np.array([h[1] - h[0] for h in layers if len(h) >= 2])  # the block's top over its bottom
-    assert len(thick) > 0.9 * len(layers)
+    # Over 8 magazines. At a curl or a crease a few sampled points of one block in 25-40 read thinner or thicker
+    # than MAGAZINE_THICKNESS (an open one, squeezed to 0.6 of it, down to 0.49 of its least; a closed one up to
+    # 2.1 of its most): over 120 seeds of each pose at most 10 % of a block's points, 0.1 % of all of them.
+    # Faces standing on edge: 59-381 per block over 200 seeds (medians 119-132).
     lo, hi = MAGAZINE_THICKNESS
-    assert np.all(thick > 0.55 * lo) and np.all(thick < 1.01 * hi)
-    n = np.cross(m.verts[[f[1] for f in m.faces]] - m.verts[[f[0] for f in m.faces]],
-                 m.verts[[f[2] for f in m.faces]] - m.verts[[f[0] for f in m.faces]])
-    n /= np.linalg.norm(n, axis=1, keepdims=True) + 1e-18
-    assert (np.abs(n[:, 2]) < 0.3).sum() > 50  # the page-stack edge: faces standing on edge all round
-    if pose == "fanned":
-        assert max(len(h) for h in layers) >= 3  # a loose page over the block
+    within, edge = [], []
+    for seed in range(8):
+        m = magazine(np.random.default_rng(seed), (0.24, 0.3, 0.0), DEFORM, pose=pose)
+        layers = _heights(m.verts, [f for q in m.faces for f in ([q] if len(q) == 3 else [q[:3], (q[0], q[2], q[3])])],
+                          _inner_points(m.verts, 60))
+        thick = np.array([h[1] - h[0] for h in layers if len(h) >= 2])  # the block's top over its bottom
+        assert len(thick) > 0.9 * len(layers), seed  # (200 seeds: all)
+        within.append(((thick > 0.55 * lo) & (thick < 1.01 * hi)).mean())
+        n = np.cross(m.verts[[f[1] for f in m.faces]] - m.verts[[f[0] for f in m.faces]],
+                     m.verts[[f[2] for f in m.faces]] - m.verts[[f[0] for f in m.faces]])
+        n /= np.linalg.norm(n, axis=1, keepdims=True) + 1e-18
+        edge.append((np.abs(n[:, 2]) < 0.3).sum())
+        if pose == "fanned":
+            assert max(len(h) for h in layers) >= 3, seed  # a loose page over the block (200 seeds: 3-10)
+    assert min(within) > 0.8 and np.mean(within) > 0.97, np.round(within, 2)  # a page block all over
+    assert min(edge) > 30 and np.median(edge) > 60, edge  # the page-stack edge: faces standing on edge all round
 
 
 @pytest.mark.parametrize("kind", ["newspaper", "magazine"])
@@ -162,19 +176,28 @@ def test_crumpled_paper_is_flat_facets_meeting_at_sharp_creases(kind, size, monk
     # A relief sampled on a grid bent a little at almost every edge (soft lumps: tissue, plaster);
     # crumpled paper is flat between creases, and where it bends it bends hard. (The facets before their
     # gentle bow, objects.PAPER_BOW: see the next test.)
+    # The bend figures vary a lot from sheet to sheet (one office sheet's median bend: 12-29 degrees), so they are
+    # checked as medians over 10 sheets. Measured over 200 seeds (median of per-sheet medians; over 20 disjoint
+    # sets of 10 seeds, the lowest set): crumpled sheets 29.9 deg (27.5), bags 27.4 (25.1), balls 35.4 (31.9),
+    # office sheets 19.9 (17.9); bends over 25 degrees: 0.56 (0.53), 0.53 (0.49), 0.64 (0.60), 0.41 (0.35).
+    # Office sheets are handled, opened out (SHEET_HANDLED): their creases are flatter, their floor lower.
+    floor, sharp_share = (15.0, 0.3) if kind == "sheet" else (20.0, 0.4)
     monkeypatch.setattr(objects, "PAPER_BOW", (0.0, objects.PAPER_BOW[1]))
-    for seed in range(6):
+    median_bend, share_sharp = [], []
+    for seed in range(10):
         m = build_mesh({"kind": kind, "size": list(size), "deform": DEFORM, "seed": seed})
         angle, _, _ = _dihedrals(m)
         bends = angle[angle > 1.0]
-        assert (angle < 1.0).mean() > 0.5, seed  # most edges lie inside a flat facet (grid relief: 5-20 %)
-        assert np.median(bends) > 18.0, seed  # the creases are sharp (grid relief: 6-15 degrees)
-        assert (bends > 25.0).mean() > 0.33, seed
+        assert (angle < 1.0).mean() > 0.5, seed  # most edges lie inside a flat facet (grid relief: 5-20 %; 200 seeds: 0.67-0.79)
+        median_bend.append(np.median(bends))
+        share_sharp.append((bends > 25.0).mean())
         assert 5.0 < m.sharp < 20.0  # the creases render crisp, the flat facets flat
         domain, crease = m.attrs["crease"]
         assert domain == "POINT" and len(crease) == len(m.verts) and crease.min() >= 0 and crease.max() <= 1
         assert (crease > 0).mean() > 0.05 and (crease == 0).mean() > 0.3  # lines along the creases only
         assert crease.mean() < 0.35  # (not a wash over the paper)
+    assert np.median(median_bend) > floor, np.round(median_bend, 1)  # the creases are sharp (grid relief: 6-15 deg)
+    assert np.median(share_sharp) > sharp_share, np.round(share_sharp, 2)
 
 
 @pytest.mark.parametrize(("kind", "size"), [("crumpled_sheet", (0.3, 0.4, 0.0)), ("paper_bag", (0.3, 0.35, 0.0)),
@@ -184,10 +207,16 @@ def test_crumpled_facets_bow_gently_between_the_creases_they_keep(kind, size, mo
     (:data:`objects.PAPER_BOW`) lifts every point of a crumpled sheet by at most its rise: the facets'
     insides, flat before (bends under 1 degree), now bend 3-5 degrees at the median, most of them under the
     sharp angle (smooth-shaded gradients, not new creases), while the creases (over 25 degrees) keep their
-    bend (medians 39-69 degrees, moved at most 3.4)."""
+    bend (medians 39-69 degrees, moved at most 3.4).
+
+    The bend figures are medians over 10 sheets. Measured over 200 seeds of each kind (median; over 20 disjoint
+    sets of 10 seeds, the range of the set's median): the facets' median bend 3.9-4.2 degrees (3.2-5.6), the
+    share of them under the sharp angle 0.79-0.87 (0.69-0.92), the creases' median moved 0.8-0.9 degrees (at
+    most 2.0) to 42.9-56.7 (at least 41.3). One sheet alone: 1.8-8.2 degrees, shares 0.57-0.99."""
     rise = objects.PAPER_BOW[0] * (objects.SHEET_HANDLED[3] if kind == "sheet" else 1.0)
     assert rise > 0.001
-    for seed in range(6):
+    inside_bend, smooth, moved, crease_bend = [], [], [], []
+    for seed in range(10):
         obj = {"kind": kind, "size": list(size), "deform": DEFORM, "seed": seed}
         bowed = build_mesh(obj)
         with monkeypatch.context() as mp:
@@ -200,9 +229,13 @@ def test_crumpled_facets_bow_gently_between_the_creases_they_keep(kind, size, mo
         after, _, pairs_after = _dihedrals(bowed)
         assert np.array_equal(pairs, pairs_after)  # (the same edges, in the same order)
         inside, crease = before < 1.0, before > 25.0
-        assert 2.0 < np.median(after[inside]) < 7.0, seed  # the facets bow ...
-        assert (after[inside] < bowed.sharp).mean() > 0.65, seed  # ... mostly smooth-shaded
-        assert abs(np.median(after[crease]) - np.median(before[crease])) < 5.0 and np.median(after[crease]) > 35.0, seed
+        inside_bend.append(np.median(after[inside]))
+        smooth.append((after[inside] < bowed.sharp).mean())
+        moved.append(abs(np.median(after[crease]) - np.median(before[crease])))
+        crease_bend.append(np.median(after[crease]))
+    assert 2.5 < np.median(inside_bend) < 7.0, np.round(inside_bend, 1)  # the facets bow ...
+    assert np.median(smooth) > 0.6, np.round(smooth, 2)  # ... mostly smooth-shaded
+    assert np.median(moved) < 3.5 and np.median(crease_bend) > 35.0, (np.round(moved, 1), np.round(crease_bend))
 
 
 def test_facet_mesh_keeps_every_facet_flat_and_marks_valleys_darker_than_ridges():
@@ -253,16 +286,19 @@ def _steep_share(m) -> float:
 
 def test_newspapers_are_torn_and_curled_not_flat_rectangles():
     # 16 seeds of the old newspaper: every one filled 92-97 % of its bounding box (a crumpled
-    # rectangle), and 13 of 16 had no face steeper than 60 degrees (mean share 0.006)
+    # rectangle), and 13 of 16 had no face steeper than 60 degrees (mean share 0.006). Now, over 160 seeds:
+    # fills 0.72-0.95 (mean 0.86, 84 % under 0.9), steep share mean 0.081 (82 % over 0.005); over 10 sets of
+    # 16 seeds the fill's mean 0.84-0.88, its share under 0.9 0.62-1.0, the steep mean 0.040-0.136 and share
+    # over 0.005 0.69-0.94 (with the old thresholds, 0.88, 0.6, 0.03 and 0.6, one set in 20 failed)
     fills, steep = [], []
     for seed in range(16):
         m = build_mesh({"kind": "newspaper", "size": [0.38, 0.32, 0.0], "deform": DEFORM, "seed": seed})
         fills.append(_top_fill(m))
         steep.append(_steep_share(m))
     fills, steep = np.array(fills), np.array(steep)
-    assert fills.mean() < 0.88 and (fills < 0.9).mean() >= 0.6, fills.round(3)  # corners off, bites, ragged sides
+    assert fills.mean() < 0.89 and (fills < 0.9).mean() >= 0.5, fills.round(3)  # corners off, bites, ragged sides
     assert fills.min() > 0.6  # (torn, not shredded)
-    assert (steep > 0.005).mean() >= 0.6 and steep.mean() > 0.03, steep.round(3)  # curled, rolled, folded over
+    assert (steep > 0.005).mean() >= 0.5 and steep.mean() > 0.02, steep.round(3)  # curled, rolled, folded over
 
 
 def test_a_torn_newspaper_keeps_its_print_on_the_page():
@@ -286,10 +322,12 @@ def test_a_torn_newspaper_keeps_its_print_on_the_page():
 def test_magazines_have_a_corner_or_edge_curled_or_folded_over():
     # the old magazine kept 0.03 of its area steeper than 60 degrees (the page-stack edge) on average
     steep = [_steep_share(build_mesh({"kind": "magazine", "size": [0.25, 0.3, 0.0], "deform": DEFORM, "seed": s}))
-             for s in range(16)]
+             for s in range(48)]
     # (max 0.08 until round 12: the lift of every edge (_edge_curl), a dome paper cannot make, went, and its
-    # steep rim with it; on these seeds the max fell from 0.08+ to 0.077, the mean to 0.042)
-    assert np.mean(steep) > 0.04 and max(steep) > 0.07, np.round(steep, 3)
+    # steep rim with it; on 16 seeds the max fell from 0.08+ to 0.077, the mean to 0.042.) Over 160 seeds:
+    # 0.011-0.14, mean 0.045, 15 % over 0.07; the mean of 16 seeds ranged 0.036-0.056 (under 0.04 one set in
+    # five), of 48 (3 sets) 0.040-0.047.
+    assert np.mean(steep) > 0.035 and max(steep) > 0.07, np.round(steep, 3)
 
 
 def _mirrored_share(m) -> float:
@@ -323,7 +361,8 @@ def _bent_top_share(m, min_angle: float = 5.0) -> float:
 def test_most_magazines_are_creased_through_the_print(monkeypatch):
     # Round 14's judge: prints were "sharp, evenly lit, perfect cards". Over 40 closed magazines, the share of
     # the top's edges bent over 5 degrees without and with objects.MAGAZINE_CREASES: 22 got creases, each
-    # 0.6-29 points more of its top bent (median 11); the other 18 are the same mesh as before.
+    # 0.6-29 points more of its top bent (median 11); the other 18 are the same mesh as before. Over 160
+    # seeds: 99 creased, gaining 0.6-32 points (median 13); over 4 sets of 40, 22-28 creased, medians 10-17.
     from zerowaste.synth import objects
 
     def bent(seed: int) -> float:
@@ -333,7 +372,7 @@ def test_most_magazines_are_creased_through_the_print(monkeypatch):
     monkeypatch.setattr(objects, "MAGAZINE_CREASES", (0.0, *objects.MAGAZINE_CREASES[1:]))
     gain = np.array(creased) - np.array([bent(seed) for seed in range(40)])
     assert 14 <= (gain != 0).sum() <= 32, gain
-    assert gain.min() >= 0 and gain[gain != 0].min() > 0.004 and np.median(gain[gain != 0]) > 0.08, np.round(gain, 3)
+    assert gain.min() >= 0 and gain[gain != 0].min() > 0.004 and np.median(gain[gain != 0]) > 0.07, np.round(gain, 3)
 
 
 def _closed_volume(m) -> float:
@@ -343,13 +382,15 @@ def _closed_volume(m) -> float:
 
 
 def test_crumpled_balls_come_in_a_family_of_shapes():
-    # the old balls were all alike: over these 30 seeds the longest over the shortest extent had a
+    # the old balls were all alike: over 30 seeds the longest over the shortest extent had a
     # spread (sd) of 0.17, the longest over the middle one 0.06 (none elongated), their volume over
-    # their hull's 0.03 (0.76-0.88: none loose)
+    # their hull's 0.03 (0.76-0.88: none loose). Now, over 160 seeds: sd 0.59, 0.41 and 0.049 (fill 0.57-0.82,
+    # 8 % over 0.78); the fill's sd over 30 seeds ranged 0.036-0.056 between sets and a set of 30 held no ball
+    # over 0.78 one time in thirteen, so: 80 balls (2 sets: sd 0.045 and 0.052, the fullest 0.81 and 0.82)
     from scipy.spatial import ConvexHull
 
     aspect, long, fill, size = [], [], [], []
-    for seed in range(30):
+    for seed in range(80):
         crush = float(np.random.default_rng(seed).uniform(0, 0.8))
         m = build_mesh({"kind": "crumpled", "size": [0.14, 0.14, 0.09], "deform": {**DEFORM, "crush": crush}, "seed": seed})
         ext = np.sort(np.ptp(m.verts, axis=0))
@@ -358,7 +399,7 @@ def test_crumpled_balls_come_in_a_family_of_shapes():
         fill.append(_closed_volume(m) / ConvexHull(m.verts).volume)
         size.append(float(np.prod(ext)) ** (1 / 3))
     assert np.std(aspect) > 0.35 and np.std(long) > 0.2 and max(long) > 1.6  # some twisted long
-    assert np.std(fill) > 0.04 and min(fill) < 0.7 and max(fill) > 0.78  # tight balls and loose, half-open wads
+    assert np.std(fill) > 0.038 and min(fill) < 0.7 and max(fill) > 0.78  # tight balls and loose, half-open wads
     assert np.std(size) / np.mean(size) > 0.08  # tight ones small, loose ones big
     assert max(aspect) < 4.5 and min(fill) > 0.45  # (still balls, not sticks or shells)
 
@@ -382,10 +423,12 @@ def _sheet_shapes(kind: str, size: tuple[float, float], seeds: int) -> tuple[np.
 
 def test_crumpled_sheets_come_in_a_family_of_shapes():
     # the old sheets: footprint elongation (PCA) sd 0.06 (1.15-1.40) and footprint over the flat
-    # sheet sd 0.075 over these 30 seeds; now tight wads, sheets opened flat and long twists
-    foot, _, elong = _sheet_shapes("crumpled_sheet", (0.32, 0.4), 30)
+    # sheet sd 0.075 over 30 seeds; now tight wads, sheets opened flat and long twists. Over 160 seeds:
+    # elongation sd 0.48 (1.06-3.36), footprint sd 0.124 (0.08-0.60, mean 0.31); the footprint's sd over 30
+    # seeds fell under 0.1 one set in 20, so: 40 sheets (4 sets: sd 0.113-0.130, 0.28-0.56, means 0.28-0.33)
+    foot, _, elong = _sheet_shapes("crumpled_sheet", (0.32, 0.4), 40)
     assert np.std(elong) > 0.2 and max(elong) > 1.8, np.round(elong, 2)
-    assert np.std(foot) > 0.1 and min(foot) < 0.2 and max(foot) > 0.45, np.round(foot, 2)
+    assert np.std(foot) > 0.09 and min(foot) < 0.2 and max(foot) > 0.45, np.round(foot, 2)
     assert 0.25 < np.mean(foot) < 0.4  # (on average as big as before: the frames keep their paper)
 
 
@@ -394,11 +437,18 @@ def test_office_sheets_lie_opened_out_low_and_keep_most_of_their_rectangle():
     creases. Now it is a handled sheet (:func:`crumpled_sheet` ``flat``, :data:`SHEET_HANDLED`): facets and exact
     creases like a crumpled sheet's (above), but opened out -- over 20 seeds it covers median 0.63 of its flat
     size (0.47-0.75; crumpled sheets 0.24, 0.13-0.63), stands 3.8-7.2 cm high (crumpled 6.7-15.5 cm) and is
-    never twisted long (its footprint's elongation 1.12-1.45 for a 0.22 x 0.28 m sheet; crumpled up to 2.7)."""
+    never twisted long (its footprint's elongation 1.12-1.45 for a 0.22 x 0.28 m sheet; crumpled up to 2.7).
+
+    Over 160 seeds: footprint 0.47-0.77 (10th percentile 0.55, median 0.64), each over the crumpled sheet of its
+    seed (the same crumple and crush) by 0.05-0.60 (median 0.34; over 8 sets of 20 seeds, medians 0.25 at the
+    least); height 2.6-8.9 cm (90th percentile 6.9 cm; crumpled: median 10.3); elongation 1.08-1.57. The
+    crumpled sheets' footprints spread widely (0.08-0.63), so a ratio of the two medians (2.2 here) swung to 1.5
+    on a set of 20 seeds: the comparison is per seed."""
     foot, high, elong = _sheet_shapes("sheet", (0.22, 0.28), 20)
     c_foot, c_high, _ = _sheet_shapes("crumpled_sheet", (0.22, 0.28), 20)
-    assert np.median(foot) > 0.5 and foot.min() > 0.4 and np.median(foot) > 2 * np.median(c_foot), np.round(foot, 2)
-    assert high.max() < 0.09 and np.median(high) < 0.7 * np.median(c_high), np.round(high, 3)
+    assert np.median(foot) > 0.5 and np.percentile(foot, 10) > 0.45, np.round(foot, 2)
+    assert np.median(foot - c_foot) > 0.2, np.round(foot - c_foot, 2)
+    assert np.percentile(high, 90) < 0.08 and np.median(high) < 0.7 * np.median(c_high), np.round(high, 3)
     assert elong.max() < 1.7, np.round(elong, 2)
 
 
@@ -438,7 +488,9 @@ def _longest_straight_crease(m, min_angle: float = 20.0) -> float:
 def test_kraft_bags_show_long_straight_fold_lines():
     # fold_lines: gussets, the bottom block, the top folded over and long crush creases, each one
     # straight sharp crease (mesh edges on the line). The longest straight crease over the footprint's
-    # diagonal over 24 bags: median 0.29 before (random facets only), 0.45 now; above 0.4: 4 -> 17
+    # diagonal over 24 bags: median 0.29 before (random facets only), 0.45 now; above 0.4: 4 -> 17. Over 160
+    # bags: 0.24-1.5, median 0.46, 65 % above 0.4; over 6 sets of 24 the median 0.42-0.49 and the share above
+    # 0.4 0.58-0.79 (a share over a half and a median over 0.38 failed one set in ten)
     ratio = []
     for seed in range(24):
         rng = np.random.default_rng(seed)
@@ -450,8 +502,8 @@ def test_kraft_bags_show_long_straight_fold_lines():
         }
         m = build_mesh({"kind": "paper_bag", "size": [0.26, 0.36, 0.0], "deform": d, "seed": seed})
         ratio.append(_longest_straight_crease(m) / float(np.hypot(*np.ptp(m.verts[:, :2], axis=0))))
-    assert np.median(ratio) > 0.38, np.round(ratio, 2)
-    assert np.mean(np.array(ratio) > 0.4) > 0.5, np.round(ratio, 2)
+    assert np.median(ratio) > 0.37, np.round(ratio, 2)
+    assert np.mean(np.array(ratio) > 0.4) > 0.4, np.round(ratio, 2)
 
 
 def test_fold_relief_is_a_sharp_straight_crease_levelling_off():
@@ -504,33 +556,45 @@ def _sharp_crease_length(m, min_angle: float = 25.0) -> float:
     return float(np.linalg.norm(q - p, axis=1).sum())
 
 
-def test_crumpled_sheets_are_crossed_by_many_sharp_creases():
+def test_crumpled_sheets_are_crossed_by_many_sharp_creases(monkeypatch):
     # round 13's judges: "smooth clay lumps", "polygon facets". Sharp creases (> 25 degrees) per m^2 of
-    # footprint over these 24 sheets: median 171 (min 61) from the grid's random heights alone, 240 (min 90)
-    # with crumple_creases
-    per_area = []
-    for seed in range(24):
+    # footprint over 24 sheets: median 171 (min 61) from the grid's random heights alone, 240 (min 90)
+    # with crumple_creases. Sheets differ far more than that (80 seeds: 97-819, median 247), so the median of
+    # 24 fell under 210 on one random set of seeds in six; each sheet is compared with itself without
+    # crumple_creases (drawn from a stream of their own: the rest of the sheet stays): over 80 seeds every
+    # one gains, by 1.06-3.2 times (median 1.27; the medians of 12 seeds, over 6 sets: 1.21-1.32; of the sheets
+    # themselves 191-320).
+    def per_area(seed: int) -> float:
         rng = np.random.default_rng(seed)
         d = {**DEFORM, "crumple": float(rng.uniform(0.006, 0.03)), "frequency": float(rng.uniform(10, 28)),
              "crush": float(rng.uniform(0, 0.8))}
         m = build_mesh({"kind": "crumpled_sheet", "size": [0.3, 0.4, 0.0], "deform": d, "seed": seed})
-        per_area.append(_sharp_crease_length(m) / float(np.ptp(m.verts[:, 0]) * np.ptp(m.verts[:, 1])))
-    assert np.median(per_area) > 210 and min(per_area) > 75, np.round(per_area)
+        return _sharp_crease_length(m) / float(np.ptp(m.verts[:, 0]) * np.ptp(m.verts[:, 1]))
+
+    creased = np.array([per_area(seed) for seed in range(12)])
+    monkeypatch.setattr(objects, "crumple_creases", lambda *args: [])
+    gain = creased / np.array([per_area(seed) for seed in range(12)])
+    assert np.all(gain > 1.0) and np.median(gain) > 1.15, np.round(gain, 2)
+    assert np.median(creased) > 150 and min(creased) > 75, np.round(creased)
 
 
 def test_open_magazines_rise_from_the_spine():
     # round 10's judge: "magazines are rectangular blocks". An open spread's halves rise from the
     # spine at 4-18 degrees each: the outer edges over the spine (middle band), 16 spreads: median
-    # 2.3 cm and min 0.0 cm before (the spine only sunk by the block's thickness), 3.7 and 2.0 cm now
+    # 2.3 cm and min 0.0 cm before (the spine only sunk by the block's thickness), 3.7 and 2.0 cm then.
+    # Now, over 160 spreads: median 3.3 cm, 10th percentile 1.8 cm, 4 under 1 cm (one sunk 1 mm); the
+    # median of 16 ranged 2.8-3.9 cm between sets of seeds, and a set of 16 held one under 1.2 cm four times
+    # in ten, so: 48 spreads (over 3 sets: medians 3.2-3.4 cm, 96-100 % over 1 cm)
     rise = []
-    for seed in range(16):
+    for seed in range(48):
         m = magazine(np.random.default_rng(seed), (0.25, 0.3, 0.0), DEFORM, pose="open")
         x, y, z = m.verts.T
         u = (x - x.min()) / np.ptp(x)
         band = np.abs(y - np.median(y)) < 0.05
         outer = np.median(z[band & ((u < 0.08) | (u > 0.92))])
         rise.append(outer - np.median(z[band & (np.abs(u - 0.5) < 0.04)]))
-    assert np.median(rise) > 0.03 and min(rise) > 0.012, np.round(rise, 3)
+    rise = np.array(rise)
+    assert np.median(rise) > 0.027 and (rise > 0.01).mean() >= 0.9, np.round(rise, 3)
 
 
 def _bent_edges(m, degrees: float) -> np.ndarray:
