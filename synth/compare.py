@@ -179,6 +179,11 @@ def _spectrum(grey: np.ndarray) -> tuple[float, float]:
     return float(high), slope
 
 
+def _luminance(f: np.ndarray) -> np.ndarray:
+    """Rec. 709 luminance of an sRGB frame in 0..1 (float32, H x W x 3)."""
+    return 0.2126 * f[..., 0] + 0.7152 * f[..., 1] + 0.0722 * f[..., 2]
+
+
 def frame_stats(rgb: np.ndarray) -> dict[str, float]:
     """All :data:`STATS` of one RGB uint8 frame (measured as given; resize first for comparability).
 
@@ -187,7 +192,7 @@ def frame_stats(rgb: np.ndarray) -> dict[str, float]:
     (1.0, 0.0, 0.0, 0.0)
     """
     f = rgb.astype(np.float32) / 255.0
-    luma = 0.2126 * f[..., 0] + 0.7152 * f[..., 1] + 0.0722 * f[..., 2]
+    luma = _luminance(f)
     hsv = cv2.cvtColor(f, cv2.COLOR_RGB2HSV)
     sat, val = hsv[..., 1], hsv[..., 2]
     lab = cv2.cvtColor(f, cv2.COLOR_RGB2Lab)
@@ -241,7 +246,7 @@ def luminance_histogram(rgb: np.ndarray, bands: tuple[float, ...] = LUMINANCE_BA
     >>> luminance_histogram(np.full((4, 4, 3), 128, np.uint8))  # mid grey: all in 0.35-0.6
     [0.0, 0.0, 0.0, 1.0, 0.0, 0.0, 0.0]
     """
-    luma = (rgb.astype(np.float32) / 255.0) @ np.array([0.2126, 0.7152, 0.0722], np.float32)
+    luma = _luminance(rgb.astype(np.float32) / 255.0)
     counts, _ = np.histogram(np.clip(luma, bands[0], bands[-1]), bins=np.asarray(bands, np.float32))
     return [round(float(c) / luma.size, 6) for c in counts]
 
@@ -493,13 +498,12 @@ def format_report(report: dict) -> str:
             row += f" {st['synth_median']:9.3f} ({st['deviation']:+6.2f}){flag}"
         lines.append(row)
     lines.append("(deviation = (synth - real) / spread; * = outside the real frames' 10th-90th percentiles)")
-    if "luminance_histogram" in report["real"]:
-        bands = [f"{lo:g}-{hi:g}" for lo, hi in zip(LUMINANCE_BANDS[:-1], LUMINANCE_BANDS[1:], strict=True)]
-        lines.append("luminance histogram (median share of a frame per band of sRGB luminance; not in the distance):")
-        lines.append(f"{'band':17s}" + "".join(f" {band:>8s}" for band in bands))
-        for label, hist in [("real", report["real"]["luminance_histogram"])] + [
-                (Path(n).name[:17], report["synth"][n]["luminance_histogram"]) for n in names]:
-            lines.append(f"{label:17s}" + "".join(f" {v:8.3f}" for v in hist))
+    bands = [f"{lo:g}-{hi:g}" for lo, hi in zip(LUMINANCE_BANDS[:-1], LUMINANCE_BANDS[1:], strict=True)]
+    lines.append("luminance histogram (median share of a frame per band of sRGB luminance; not in the distance):")
+    lines.append(f"{'band':17s}" + "".join(f" {band:>8s}" for band in bands))
+    for label, hist in [("real", report["real"]["luminance_histogram"])] + [
+            (Path(n).name[:17], report["synth"][n]["luminance_histogram"]) for n in names]:
+        lines.append(f"{label:17s}" + "".join(f" {v:8.3f}" for v in hist))
     for name in names:
         rep = report["synth"][name]
         lines.append(f"distance {rep['distance']:.3f}  {name} ({rep['frames']} frames)")
