@@ -279,7 +279,7 @@ def folder_stats(folder: str | os.PathLike, limit: int | None = None, min_frames
 
 
 def summarize(per_frame: list[dict[str, float]] | dict[str, list]) -> dict[str, dict[str, float]]:
-    """Median, quartiles, 10th/90th percentiles and frame count of every statistic."""
+    """Median, quartiles, 10th/90th percentiles, least and most, and frame count of every statistic."""
     if isinstance(per_frame, list):
         per_frame = {k: [s[k] for s in per_frame] for k in STAT_KEYS}
     out = {}
@@ -287,7 +287,26 @@ def summarize(per_frame: list[dict[str, float]] | dict[str, list]) -> dict[str, 
         v = np.asarray(per_frame[key], dtype=np.float64)
         p10, p25, p50, p75, p90 = np.percentile(v, [10, 25, 50, 75, 90])
         out[key] = {"median": float(p50), "p25": float(p25), "p75": float(p75), "p10": float(p10),
-                    "p90": float(p90), "n": int(v.size)}
+                    "p90": float(p90), "min": float(v.min()), "max": float(v.max()), "n": int(v.size)}
+    return out
+
+
+def inside_real_range(real: dict[str, dict[str, float]], per_frame: dict[str, list]) -> dict[str, float]:
+    """The share of frames whose statistic lies within the real frames' range, widened by the statistic's floor.
+
+    The distance sees only medians: frames split between two looks (half of them lit with black gaps, half
+    with grey ones) can have the real median and not one real-looking frame. Every real frame lies inside
+    (``real`` is :func:`summarize` of them, ``per_frame`` :func:`folder_stats`).
+
+    >>> real = summarize([{k: v for k in STAT_KEYS} for v in (1.0, 2.0)])
+    >>> inside_real_range(real, {k: [1.5, 2.0, 9.0, -9.0] for k in STAT_KEYS})["shadows"]
+    0.5
+    """
+    out = {}
+    for s in STATS:
+        v = np.asarray(per_frame[s.key], dtype=np.float64)
+        lo, hi = real[s.key]["min"] - s.floor, real[s.key]["max"] + s.floor
+        out[s.key] = round(float(np.mean((v >= lo) & (v <= hi))), 6)
     return out
 
 
@@ -452,8 +471,9 @@ def compare_folders(
 ) -> dict:
     """Measure the real folder and every synthetic folder; optionally write the blind sheet.
 
-    Returns ``{"real": {"folder", "frames", "summary", "luminance_histogram"}, "synth": {folder: compare(...) and
-    its "luminance_histogram"}, "sheet_key"}`` (histograms: :func:`median_histogram` over :data:`LUMINANCE_BANDS`).
+    Returns ``{"real": {"folder", "frames", "summary", "luminance_histogram"}, "synth": {folder: compare(...), its
+    "luminance_histogram" and "inside_real_range"}, "sheet_key"}`` (histograms: :func:`median_histogram` over
+    :data:`LUMINANCE_BANDS`; :func:`inside_real_range`).
     The real folder needs at least 2 frames (a spread needs two). Every rendered folder after the first is
     also set against the first: its report gets ``"against_first": {"against", "difference", "p05", "p95",
     "paired", "frames"}`` (:func:`distance_difference`), paired when both hold frames of the same names (two
@@ -469,7 +489,8 @@ def compare_folders(
     for folder in synth_dirs:
         stats = folder_stats(folder, limit=limit)
         report["synth"][str(folder)] = {**compare(real, summarize(stats)),
-                                        "luminance_histogram": median_histogram(stats["luminance_histogram"])}
+                                        "luminance_histogram": median_histogram(stats["luminance_histogram"]),
+                                        "inside_real_range": inside_real_range(real, stats)}
         names = _frame_names(folder, stats["files"])
         if first is None:
             first = (str(folder), names, stats)
@@ -504,6 +525,12 @@ def format_report(report: dict) -> str:
     for label, hist in [("real", report["real"]["luminance_histogram"])] + [
             (Path(n).name[:17], report["synth"][n]["luminance_histogram"]) for n in names]:
         lines.append(f"{label:17s}" + "".join(f" {v:8.3f}" for v in hist))
+    lines.append("frames inside the real frames' range (widened by each statistic's floor; not in the distance):")
+    for name in names:
+        inside = report["synth"][name]["inside_real_range"]
+        few = ", ".join(f"{k} {v:.0%}" for k, v in sorted(inside.items(), key=lambda kv: kv[1]) if v < 0.5)
+        lines.append(f"{Path(name).name[:17]:17s} median {np.median(list(inside.values())):.0%} of frames; "
+                     f"under half: {few or 'none'}")
     for name in names:
         rep = report["synth"][name]
         lines.append(f"distance {rep['distance']:.3f}  {name} ({rep['frames']} frames)")

@@ -285,6 +285,37 @@ def test_cli_shows_where_each_folder_s_luminance_lies(folders):
     assert [line.split()[0] for line in lines[at + 3 : at + 5]] == ["close", "far"]
 
 
+def test_inside_real_range_counts_frames_not_medians():
+    """Frames split between two looks can share the real median and lie outside the real range, every one."""
+    real = K.summarize([{k: v for k in K.STAT_KEYS} for v in (1.0, 1.1, 1.2, 1.3)])
+    split = {k: [0.0, 0.0, 1.15, 2.5, 2.5] for k in K.STAT_KEYS}
+    assert K.distance(real, K.summarize(split)) < K.distance(real, K.summarize({k: [1.5] * 5 for k in K.STAT_KEYS}))
+    inside = K.inside_real_range(real, split)
+    for s in K.STATS:  # 1.15 always; 0 too where the floor is 1 or more (tint), 2.5 too where it is 1.2 or more
+        want = 0.2 if s.floor < 1.0 else 1.0 if s.floor >= 1.2 else 0.6
+        assert inside[s.key] == pytest.approx(want), s.key
+    edges = {k: [1.0 - K.STATS[i].floor, 1.3 + K.STATS[i].floor] for i, k in enumerate(K.STAT_KEYS)}
+    assert set(K.inside_real_range(real, edges).values()) == {1.0}  # the widened range's ends are inside
+
+
+def test_cli_names_the_statistics_most_frames_miss(tmp_path):
+    """Half the frames with a black belt (grey 5) and half with a light one (grey 60): the darkest twentieth is
+    right in none of them, while the real belt (grey 30) and a renders' folder like it keep every frame inside."""
+    for i in range(4):
+        _write(tmp_path / "real" / f"r{i}.png", _scene(10 + i, belt=30))
+        _write(tmp_path / "like" / f"l{i}.png", _scene(20 + i, belt=30))
+        _write(tmp_path / "split" / f"s{i}.png", _scene(30 + i, belt=5 if i % 2 else 60))
+    args = ["compare", "--real", str(tmp_path / "real"), str(tmp_path / "like"), str(tmp_path / "split")]
+    report = json.loads(CliRunner().invoke(synth, [*args, "--json"]).output)
+    like, split = (report["synth"][str(tmp_path / n)]["inside_real_range"] for n in ("like", "split"))
+    assert like["shadows"] == 1.0 and split["shadows"] == 0.0
+    assert set(like) == set(split) == set(K.STAT_KEYS)
+    lines = CliRunner().invoke(synth, args).output.splitlines()
+    at = next(i for i, line in enumerate(lines) if line.startswith("frames inside the real frames' range"))
+    assert lines[at + 1].startswith("like ") and "shadows" not in lines[at + 1]
+    assert lines[at + 2].startswith("split ") and "shadows 0%" in lines[at + 2]
+
+
 @pytest.mark.parametrize("case", ["one_real_frame", "corrupt", "missing"])
 def test_cli_bad_input_is_one_line(folders, case):
     real = folders / "real"
