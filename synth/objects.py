@@ -885,7 +885,7 @@ def _triangulate_lattice(flat: np.ndarray, faces: list[tuple[int, ...]]) -> list
 
 
 def roll_up(v: np.ndarray, point: np.ndarray, normal: np.ndarray, radius: float, base: float = 0.0,
-            stop: float = math.inf, rigid: bool = False) -> np.ndarray:
+            stop: float = math.inf, rigid: bool = False, columns: np.ndarray | None = None) -> np.ndarray:
     """Roll the part of ``v`` beyond the line through ``point`` (on the side of the unit 2-D ``normal``)
     up round a horizontal cylinder of ``radius`` m whose bottom touches the line at height ``base``.
 
@@ -895,7 +895,10 @@ def roll_up(v: np.ndarray, point: np.ndarray, normal: np.ndarray, radius: float,
     curled corner, a rolled edge). ``stop`` (rad): the roll turns no further, the rest runs on
     straight (``pi``: a flap folded back flat over the page round a soft hinge). Relief standing
     higher than ``radius`` is squeezed to a fifth of it (a roll never turns inside out), unless ``rigid``:
-    then it turns with the part unchanged (a flap at a crease, :func:`crease_flap`).
+    then it turns with the part unchanged (a flap at a crease, :func:`crease_flap`). ``columns`` (an integer per
+    vertex) groups the points lying over each other (a page block's two faces): a column is squeezed as one,
+    its innermost point to a fifth of ``radius``, the others kept as far outside it as they were (until round 45
+    each point was squeezed on its own, and a block rolled up higher than its radius pinched to nothing).
 
     >>> v = np.array([[-0.01, 0.0, 0.0], [0.05 * math.pi / 2, 0.0, 0.0], [0.01 * math.pi + 0.05, 0.0, 0.0]])
     >>> np.round(roll_up(v, np.zeros(2), np.array([1.0, 0.0]), 0.05)[:2], 4).tolist()
@@ -909,8 +912,12 @@ def roll_up(v: np.ndarray, point: np.ndarray, normal: np.ndarray, radius: float,
     theta = np.minimum(d[on] / radius, stop)
     run = d[on] - theta * radius  # beyond the stop: straight on along the tangent
     r = radius - (v[on, 2] - base)
-    if not rigid:
+    if not rigid and columns is None:
         r = np.maximum(r, 0.2 * radius)
+    elif not rigid:
+        short = np.zeros(int(columns.max()) + 1)
+        np.maximum.at(short, columns[on], 0.2 * radius - r)
+        r = r + short[columns[on]]
     out[on, :2] += (r * np.sin(theta) + run * np.cos(theta) - d[on])[:, None] * normal
     out[on, 2] = base + radius - r * np.cos(theta) + run * np.sin(theta)
     return out
@@ -927,6 +934,7 @@ def _paper_curls(rng: np.random.Generator, v: np.ndarray, p: tuple[float, float,
     the curl starts (a thick block curls less)."""
     lo, hi = v[:, :2].min(axis=0), v[:, :2].max(axis=0)
     c, half = (lo + hi) / 2, (hi - lo) / 2
+    columns = np.unique(np.round(v[:, :2], 7), axis=0, return_inverse=True)[1].ravel()  # (a block's two faces)
     for _ in range(int(rng.choice(3, p=list(p)))):
         folded = rng.random() < fold
         share = (0.12, 0.4) if folded else (0.08, 0.3)
@@ -946,10 +954,10 @@ def _paper_curls(rng: np.random.Generator, v: np.ndarray, p: tuple[float, float,
         base, height = float(v[beyond, 2].min()), min(float(np.ptp(v[beyond, 2])), 0.02)  # (r keeps >= 0.2 radius)
         if folded:
             radius = max(rng.uniform(0.004, 0.012), 0.5 * height + 0.003)
-            v = roll_up(v, point, normal, radius, base, stop=math.pi - rng.uniform(0.0, 0.5) ** 2)
+            v = roll_up(v, point, normal, radius, base, stop=math.pi - rng.uniform(0.0, 0.5) ** 2, columns=columns)
         else:
             radius = max(rng.uniform(0.015, 0.06), width / rng.uniform(1.0, 3.4), height + 0.008)
-            v = roll_up(v, point, normal, radius, base)
+            v = roll_up(v, point, normal, radius, base, columns=columns)
     return v
 
 
@@ -1045,7 +1053,10 @@ def ragged_trim(rng: np.random.Generator, mesh: Mesh, torn: float = 0.6, cell: f
     v = mesh.verts.copy()
     p = v[rim, :2]
     val, which = field(p)
-    snap = np.array([sn for _, sn in cons])[which]
+    # only the points on the new outline slide onto it: a page's own edge lying inside the outline (a stacked
+    # page's edge, a folded-over part's edge over the stack) stays where it is (until round 45 it slid up to
+    # 0.8 cell towards the outline over the layer under it, and the layers crossed)
+    snap = np.array([sn for _, sn in cons])[which] & (val < 1.5 * cell)
     eps = 1e-5
     gx = (field(p + [eps, 0])[0] - field(p - [eps, 0])[0]) / (2 * eps)
     gy = (field(p + [0, eps])[0] - field(p - [0, eps])[0]) / (2 * eps)
@@ -1058,7 +1069,8 @@ def ragged_trim(rng: np.random.Generator, mesh: Mesh, torn: float = 0.6, cell: f
     used = np.unique(tris)
     index = np.full(len(v), -1)
     index[used] = np.arange(len(used))
-    return Mesh(v[used], list(map(tuple, index[tris].tolist())), mesh.uv[used], mesh.sharp)
+    attrs = {k: (dom, a[used] if dom == "POINT" else a) for k, (dom, a) in mesh.attrs.items()}
+    return Mesh(v[used], list(map(tuple, index[tris].tolist())), mesh.uv[used], mesh.sharp, attrs)
 
 
 #: Newsprint is limp but does not stretch: where it leaves the belt it bends at a straight crease, not
@@ -1102,7 +1114,8 @@ def _lattice_diagonal(v: np.ndarray, faces) -> float:
     return 1.0 if (np.sign(e[diag, 0] * e[diag, 1]) >= 0).mean() >= 0.5 else -1.0
 
 
-def crease_flaps(rng: np.random.Generator, v: np.ndarray, cell: float, p=NEWS_FLAPS, faces=None) -> np.ndarray:
+def crease_flaps(rng: np.random.Generator, v: np.ndarray, cell: float, p=NEWS_FLAPS, faces=None,
+                 layers: np.ndarray | None = None) -> np.ndarray:
     """0-3 straight-creased flaps of a sheet lying on the belt (:func:`crease_flap`), drawn with
     probabilities ``p``: a corner turned over a line across it or a side lifted along a line parallel
     to it (:data:`FLAP_REACH` in), folded back flat (:data:`FLAP_FOLDED`: a dog-ear) or lifted
@@ -1111,8 +1124,14 @@ def crease_flaps(rng: np.random.Generator, v: np.ndarray, cell: float, p=NEWS_FL
 
     Creases run along the sheet's lattice (``cell`` m; the sides' axes, or with ``faces`` the diagonal
     its triangles are split along) through a row of its vertices: a sharp crease across the cells at a
-    slant would bend along their edges and shade as a staircase."""
+    slant would bend along their edges and shade as a staircase.
+
+    ``layers`` (m, per vertex): how far each vertex of a folded or stacked sheet lies above the bottom layer
+    under it. A crease presses the relief flat, not the layers: until round 45 it squeezed the gaps of a
+    folded newspaper's layers with the relief (to :data:`FLAP_PRESSED` of them along the crease, 0.3 on a
+    flap turned back flat), and they touched or crossed."""
     lo, hi = v[:, :2].min(axis=0), v[:, :2].max(axis=0)
+    stack = np.zeros(len(v)) if layers is None else layers - layers.min()
     c, half = (lo + hi) / 2, (hi - lo) / 2
     diagonal = _lattice_diagonal(v, faces) if faces is not None else 1.0
     turned = np.zeros(len(v), bool)
@@ -1138,7 +1157,7 @@ def crease_flaps(rng: np.random.Generator, v: np.ndarray, cell: float, p=NEWS_FL
         # bends round what relief is left: inside a smaller hinge the relief would fold over itself
         fade = np.clip(np.abs(off) / (3 * cell), FLAP_PRESSED, 1.0)
         v = v.copy()
-        v[:, 2] = base + (v[:, 2] - base) * fade
+        v[:, 2] = stack + base + (v[:, 2] - stack - base) * fade
         hinge = max(float(rng.uniform(*FLAP_HINGE)), float(v[near, 2].max()) - base + 0.001)
         folded = rng.random() < FLAP_FOLDED
         angle = math.pi - math.radians(rng.uniform(0, 8)) if folded else math.radians(rng.uniform(*FLAP_LIFT))
@@ -1146,9 +1165,13 @@ def crease_flaps(rng: np.random.Generator, v: np.ndarray, cell: float, p=NEWS_FL
             mirror = np.abs(off) < max(float(off.max()), cell)
             flat = v.copy()
             press = np.clip(off / (3 * cell), 0, 1)[beyond]  # flattened past the hinge
-            flat[beyond, 2] = base + (1 - 0.7 * press) * (v[beyond, 2] - base)
-            top = float(v[mirror, 2].max())
-            hinge = max(hinge, 0.5 * (top - base) + LAYER_GAP)
+            flat[beyond, 2] = stack[beyond] + base + (1 - 0.7 * press) * (v[beyond, 2] - stack[beyond] - base)
+            # turned over round the hinge, a point of the flap h above base lands 2 hinge - h above it, over
+            # a point of the page h' above it: the flap's highest and the page's highest must clear each other
+            # (until round 45 the hinge cleared only the higher of the two, by half)
+            page = mirror & ~beyond
+            top = float(flat[beyond, 2].max()) - base + (float(flat[page, 2].max()) - base if page.any() else 0.0)
+            hinge = max(hinge, 0.5 * top + LAYER_GAP)
             v = crease_flap(flat, point, normal, angle, hinge, base)
         else:
             v = crease_flap(v, point, normal, angle, hinge, base)
@@ -1192,6 +1215,7 @@ def newspaper(rng: np.random.Generator, size, d: dict, folds: int | None = None,
     if n_folds == 0 and pages == 1:  # a loose page may be torn (folded stacks stay whole: layers must match)
         v = warp_outline(rng, Mesh(v, m.faces, m.uv), TEAR["newspaper"]).verts
     flat = v.copy()
+    opening = None  # (the last fold's line, its side turned over and the angle it stands open by)
     for f in range(n_folds):  # first at the spine (x), then in quarters (y); always on a lattice line
         ax = f
         lo, hi = flat[:, ax].min(), flat[:, ax].max()
@@ -1202,34 +1226,50 @@ def newspaper(rng: np.random.Generator, size, d: dict, folds: int | None = None,
         point = np.zeros(2)
         point[ax] = c
         last_open = f == n_folds - 1 and rng.random() < 0.3  # a flap left standing a little open
-        angle = math.pi - (math.radians(rng.uniform(5, 22)) if last_open else 0.0)
-        v = fold_stack(v, point, normal, angle, LAYER_GAP)
+        if last_open:
+            opening = (point, normal, (flat[:, :2] - point) @ normal > 1e-9, math.radians(rng.uniform(5, 22)))
         flat = fold_stack(flat, point, normal, math.pi, LAYER_GAP)
-    if np.array_equal(v, flat) and rng.random() < 0.35:  # (folded flat:) a dog-ear, a corner turned over
+    if opening is None and rng.random() < 0.35:  # (folded flat:) a dog-ear, a corner turned over
         signs = rng.choice([-1.0, 1.0], 2)
         corner = np.where(signs > 0, flat[:, :2].max(axis=0), flat[:, :2].min(axis=0))
         odd = np.array([nx % 2, ny % 2]) * s / 2  # the lattice's offset from multiples of s
         corner = np.round((corner - odd) / s) * s + odd
         leg = max(3, round(rng.uniform(0.03, 0.08) / s)) * s  # the turned triangle's legs
         point = corner - np.array([signs[0] * leg, 0.0])  # a lattice point on the 45-degree line
-        v = flat = fold_stack(flat, point, signs / math.sqrt(2), math.pi, LAYER_GAP)
+        flat = fold_stack(flat, point, signs / math.sqrt(2), math.pi, LAYER_GAP)
     faces = _triangulate_lattice(flat[:, :2], m.faces)
-    layers = v[:, 2].copy()
+    # Crumpled, worn and torn as folded flat, then the fold left open springs open (``opened``): every
+    # relief below is a function of (x, y), so the layers keep their gaps as long as they lie over each
+    # other; the turned-over layers, a distance a from the hinge, all rise by a sin(angle) and move a (1 -
+    # cos(angle)) towards it (their own relief with them), so they stay on each other and clear the rest by
+    # more than they moved. Until round 45 the paper was crumpled with its last fold already open: the flap got
+    # the relief of the places it stood over, not of the layer under it, and the two touched or crossed.
+    opened = np.zeros_like(flat)
+    if opening is not None:
+        point, normal, turned, open_by = opening
+        a = np.maximum(-(flat[:, :2] - point) @ normal, 0.0) * turned  # (the turned part lies back over the line)
+        opened[:, :2] = (a * (1 - math.cos(open_by)))[:, None] * normal
+        opened[:, 2] = a * math.sin(open_by)
+    layers = flat[:, 2].copy()
     style = SHEET_STYLE["newspaper"]
     hard = float(rng.choice([0.7, 1.1, 1.8], p=[0.3, 0.45, 0.25]))  # lightly creased to crushed, per paper
     dd = {**d, "crumple": d["crumple"] * style[0] * hard, "frequency": d["frequency"] / style[1],
           "elongation": style[2], "folds": int(d["folds"]) if n_folds == 0 else 0}
-    c = crumple_sheet(rng, Mesh(np.concatenate([v[:, :2], np.zeros((len(v), 1))], axis=1), faces, m.uv), dd)
+    c = crumple_sheet(rng, Mesh(np.concatenate([flat[:, :2], np.zeros((len(flat), 1))], axis=1), faces, m.uv), dd)
     out = c.verts
     out[:, 2] += layers
     if worn:  # off the belt, not off the press: part crumpled, torn, creased (round 9: "flat, straight edges")
         if rng.random() < 0.35:
             out = crumple_part(rng, out, rng.uniform(0.01, 0.03))
-        torn = ragged_trim(rng, Mesh(out, faces, m.uv), torn=0.55, cell=s)
+        index = ("POINT", np.arange(len(out), dtype=float))
+        torn = ragged_trim(rng, Mesh(out, faces, m.uv, attrs={"index": index}), torn=0.55, cell=s)
+        kept = torn.attrs["index"][1].astype(int)
+        out = torn.verts + opened[kept]
         # flaps at straight creases, not round curls (round 12: "newspapers bend like rubber")
-        out, faces, uv = crease_flaps(rng, torn.verts, s, faces=torn.faces), torn.faces, torn.uv
+        out = crease_flaps(rng, out, s, faces=torn.faces, layers=layers[kept] + opened[kept, 2])
+        faces, uv = torn.faces, torn.uv
     else:
-        uv = m.uv
+        out, uv = out + opened, m.uv
     out[:, 2] -= out[:, 2].min()
     out[:, :2] -= (out[:, :2].max(axis=0) + out[:, :2].min(axis=0)) / 2
     return Mesh(out, faces, uv, sharp=style[4])
@@ -1326,6 +1366,10 @@ def magazine(rng: np.random.Generator, size, d: dict, pose: str | None = None) -
     # a glossy block is springy: it keeps the bow and roll it got in the bin (a flat one reads as a card)
     bow = (0.008 + 0.03 * abs(bend)) * (1.0 if rng.random() < 0.75 else -0.5)
     roll, seed = rng.uniform(-0.4, 0.8) * bow, int(rng.integers(2**31))
+    if style < 0.45 and abs(roll) < abs(bow) * MAGAZINE_ROLL_SHARE:
+        # an open spread bowed across its spine bows up: its halves lie on the spine and rise from it (until
+        # round 45 a sagging bow, down at the outer edges, took back most of their rise: 4 of 160 under 1 cm)
+        bow = abs(bow)
     share, count, c_bend, c_rise, c_reach = MAGAZINE_CREASES
     creases = rng.spawn(1)[0]  # (a stream of its own: every other draw of the magazine stays as it was)
     n_creases = int(creases.integers(count[0], count[1] + 1)) if creases.random() < share else 0

@@ -70,25 +70,36 @@ def test_a_folded_newspaper_has_two_layers_over_half_the_page():
 
 
 def test_two_folds_and_stacked_pages_give_more_layers():
-    m = newspaper(np.random.default_rng(7), (0.44, 0.36, 0.0), LIGHT, folds=2, pages=2)
-    layers = _heights(m.verts, m.faces, _inner_points(m.verts, 60))
-    counts = np.array([len(h) for h in layers])
-    assert np.median(counts) >= 6  # 2 pages x 2 x 2 folds: up to 8 layers
-    ordered = [np.diff(h).min() for h in layers if len(h) > 1]
-    assert min(ordered) > 0.5 * LAYER_GAP
+    # Round 45: the layers of a twice-folded paper came closer than half a LAYER_GAP on 25 of 200 seeds (to 0
+    # on some; 2 of these 8): a torn outline slid the edges of the pages lying inside it over the layer under
+    # them, and a fold left open got the relief of what it stood over. Now crumpled and torn folded flat, then
+    # opened (newspaper): 1 of 200 papers under half a gap (0.42 of it at one point of 60, where a flap lifted at
+    # a crease crosses the fold left open), the 5th percentile of the least gap 1.0; every one 8 layers at the median.
+    for seed in range(24, 32):
+        m = newspaper(np.random.default_rng(seed), (0.44, 0.36, 0.0), LIGHT, folds=2, pages=2)
+        layers = _heights(m.verts, m.faces, _inner_points(m.verts, 60))
+        assert np.median([len(h) for h in layers]) >= 6, seed  # 2 pages x 2 x 2 folds: up to 8 layers
+        gaps = [np.diff(h).min() for h in layers if len(h) > 1]
+        assert min(gaps) > 0.5 * LAYER_GAP, (seed, min(gaps) / LAYER_GAP)
 
 
 def test_folded_newspaper_drapes_on_a_pile_without_its_layers_crossing():
-    m = newspaper(np.random.default_rng(11), (0.4, 0.34, 0.0), DEFORM, folds=1, pages=2)
-    hf = HeightField((-0.5, 0.5, -0.5, 0.5), cell=0.01)
+    # Round 45: over 200 newspapers the layers came closer than half a LAYER_GAP on 17 (4 of these 8), from the
+    # crease flaps pressing the layers' gaps flat with the relief and a torn outline sliding stacked pages'
+    # edges (see the test above); now on none, the least gap 0.99 of it. Stacked over 0.92-1.0 of the inner
+    # points (200 seeds, 80 points each).
     rng = np.random.default_rng(0)
     bumps = np.concatenate([rng.uniform(-0.2, 0.2, (400, 2)), rng.uniform(0.0, 0.04, (400, 1))], axis=1)
-    hf.splat(bumps, radius=1)  # a bumpy pile under it
-    placed = settle(m, [0.0, 0.0], 0.4, hf, drape=True)
-    layers = _heights(placed, m.faces, _inner_points(placed, 80, seed=1))
-    stacked = [h for h in layers if len(h) >= 2]
-    assert len(stacked) > 0.8 * len(layers)
-    assert min(np.diff(h).min() for h in stacked) > 0.5 * LAYER_GAP
+    for seed in range(69, 77):
+        m = newspaper(np.random.default_rng(seed), (0.4, 0.34, 0.0), DEFORM, folds=1, pages=2)
+        hf = HeightField((-0.5, 0.5, -0.5, 0.5), cell=0.01)
+        hf.splat(bumps, radius=1)  # a bumpy pile under it
+        placed = settle(m, [0.0, 0.0], 0.4, hf, drape=True)
+        layers = _heights(placed, m.faces, _inner_points(placed, 50, seed=1))
+        stacked = [h for h in layers if len(h) >= 2]
+        assert len(stacked) > 0.8 * len(layers), seed
+        gap = min(np.diff(h).min() for h in stacked)
+        assert gap > 0.5 * LAYER_GAP, (seed, gap / LAYER_GAP)
 
 
 @pytest.mark.parametrize("pose", ["closed", "open", "fanned"])
@@ -97,14 +108,19 @@ def test_a_magazine_is_a_page_block_with_a_stack_edge(pose):
     # than MAGAZINE_THICKNESS (an open one, squeezed to 0.6 of it, down to 0.49 of its least; a closed one up to
     # 2.1 of its most): over 120 seeds of each pose at most 10 % of a block's points, 0.1 % of all of them.
     # Faces standing on edge: 59-381 per block over 200 seeds (medians 119-132).
+    # Round 45: one open block in 200 pinched to nothing (seed 166: its two faces on one point), where a curl
+    # squeezed each point of a part standing higher than its radius to a fifth of it; now a column of points
+    # is squeezed as one (objects.roll_up): over 200 seeds of each pose the least thickness is 0.49 (open),
+    # 0.91 (closed), 0.91 (fanned) of the least MAGAZINE_THICKNESS.
     lo, hi = MAGAZINE_THICKNESS
     within, edge = [], []
-    for seed in range(8):
+    for seed in range(160, 168):
         m = magazine(np.random.default_rng(seed), (0.24, 0.3, 0.0), DEFORM, pose=pose)
         layers = _heights(m.verts, [f for q in m.faces for f in ([q] if len(q) == 3 else [q[:3], (q[0], q[2], q[3])])],
                           _inner_points(m.verts, 60))
         thick = np.array([h[1] - h[0] for h in layers if len(h) >= 2])  # the block's top over its bottom
         assert len(thick) > 0.9 * len(layers), seed  # (200 seeds: all)
+        assert thick.min() > 0.45 * lo, (seed, thick.min() / lo)  # never pinched
         within.append(((thick > 0.55 * lo) & (thick < 1.01 * hi)).mean())
         n = np.cross(m.verts[[f[1] for f in m.faces]] - m.verts[[f[0] for f in m.faces]],
                      m.verts[[f[2] for f in m.faces]] - m.verts[[f[0] for f in m.faces]])
@@ -314,9 +330,16 @@ def test_a_torn_newspaper_keeps_its_print_on_the_page():
         return np.abs((b - a)[:, 0] * (c - a)[:, 1] - (b - a)[:, 1] * (c - a)[:, 0]) / 2
 
     assert np.all(uv_areas(m) > 0) and np.median(uv_areas(m)) == pytest.approx(np.median(uv_areas(plain)), rel=1e-6)
-    layers = _heights(m.verts, m.faces, _inner_points(m.verts, 60))
-    two = [h for h in layers if len(h) >= 2]
-    assert len(two) > 0.5 * len(layers) and min(np.diff(h).min() for h in two) > 0.5 * LAYER_GAP
+    # Round 45: the layers came closer than half a LAYER_GAP on 9 of 200 papers (2 of these 8; to 0.07 of it):
+    # a flap turned back over at a crease pressed their gap to 0.3 of it and its hinge cleared only the
+    # higher of flap and page. Now on none (60 points each; the least gap 0.66 of it).
+    for seed in (4, *range(109, 116)):
+        m = newspaper(np.random.default_rng(seed), (0.4, 0.34, 0.0), LIGHT, folds=1, pages=1)
+        layers = _heights(m.verts, m.faces, _inner_points(m.verts, 40))
+        two = [h for h in layers if len(h) >= 2]
+        assert len(two) > 0.5 * len(layers), seed
+        gap = min(np.diff(h).min() for h in two)
+        assert gap > 0.5 * LAYER_GAP, (seed, gap / LAYER_GAP)
 
 
 def test_magazines_have_a_corner_or_edge_curled_or_folded_over():
@@ -585,8 +608,11 @@ def test_open_magazines_rise_from_the_spine():
     # Now, over 160 spreads: median 3.3 cm, 10th percentile 1.8 cm, 4 under 1 cm (one sunk 1 mm); the
     # median of 16 ranged 2.8-3.9 cm between sets of seeds, and a set of 16 held one under 1.2 cm four times
     # in ten, so: 48 spreads (over 3 sets: medians 3.2-3.4 cm, 96-100 % over 1 cm)
+    # Round 45: those under 1 cm (6 of 200; 2 of these 48) were spreads bowed down across the spine (a negative
+    # bow), which took back their halves' rise; an open spread now bows up. Over 200 spreads: median 3.7 cm,
+    # 10th percentile 2.3 cm, 1 under 1 cm (0.86 cm, its halves at their least tilt); the medians of 12: 3.1-4.3 cm.
     rise = []
-    for seed in range(48):
+    for seed in range(96, 144):
         m = magazine(np.random.default_rng(seed), (0.25, 0.3, 0.0), DEFORM, pose="open")
         x, y, z = m.verts.T
         u = (x - x.min()) / np.ptp(x)
@@ -594,7 +620,7 @@ def test_open_magazines_rise_from_the_spine():
         outer = np.median(z[band & ((u < 0.08) | (u > 0.92))])
         rise.append(outer - np.median(z[band & (np.abs(u - 0.5) < 0.04)]))
     rise = np.array(rise)
-    assert np.median(rise) > 0.027 and (rise > 0.01).mean() >= 0.9, np.round(rise, 3)
+    assert np.median(rise) > 0.027 and (rise > 0.01).sum() >= 47, np.round(rise, 3)
 
 
 def _bent_edges(m, degrees: float) -> np.ndarray:
