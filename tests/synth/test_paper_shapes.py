@@ -73,8 +73,8 @@ def test_two_folds_and_stacked_pages_give_more_layers():
     # Round 45: the layers of a twice-folded paper came closer than half a LAYER_GAP on 25 of 200 seeds (to 0
     # on some; 2 of these 8): a torn outline slid the edges of the pages lying inside it over the layer under
     # them, and a fold left open got the relief of what it stood over. Now crumpled and torn folded flat, then
-    # opened (newspaper): 1 of 200 papers under half a gap (0.42 of it at one point of 60, where a flap lifted at
-    # a crease crosses the fold left open), the 5th percentile of the least gap 1.0; every one 8 layers at the median.
+    # opened (newspaper): on none of 200 papers (60 points each), the least gap 0.88 of it, the 5th percentile
+    # 1.0; every one 8 layers at the median.
     for seed in range(24, 32):
         m = newspaper(np.random.default_rng(seed), (0.44, 0.36, 0.0), LIGHT, folds=2, pages=2)
         layers = _heights(m.verts, m.faces, _inner_points(m.verts, 60))
@@ -147,19 +147,24 @@ def test_paper_meshes_are_valid_deterministic_and_varied(kind):
 
 
 def test_a_sheet_pressing_a_folded_newspaper_keeps_its_layers_in_order():
-    m = newspaper(np.random.default_rng(0), (0.3, 0.25, 0.0), LIGHT, folds=1, pages=1)  # (folded flat)
-    hf = HeightField((-0.4, 0.4, -0.4, 0.4), cell=0.01)
-    placed = settle(m, [0.0, 0.0], 0.0, hf, drape=True)
-    placed[:, 2] += 0.03  # lying on something 3 cm high
+    # Round 45: on 50 of 200 papers (2 of these 4) no two layers lay over the same lattice point at all: the fold
+    # was left a little open and its flap stood over other points than the layer under it. Now the flap rises
+    # straight up over its own points (newspaper): over 200 papers every one has stacked points, all in order.
     xs = np.linspace(-0.1, 0.1, 21)
     sheet = np.array([[x, y, 0.02] for x in xs for y in xs])  # a sheet pressing it down to 2 cm
-    press_under(sheet, [placed], hf)
-    assert placed[:, 2].max() < 0.02 + RAMP_SLOPE * 0.01 * 9  # held down under the sheet and its ramp
-    _, inverse = np.unique(np.round(m.verts[:, :2], 6), axis=0, return_inverse=True)
-    order = np.lexsort((m.verts[:, 2], inverse))  # the layers of each lattice point, bottom to top
-    same = inverse[order][1:] == inverse[order][:-1]
-    dz = np.diff(placed[order, 2])[same]
-    assert same.sum() > 100 and np.all(dz > 0)  # squeezed, never merged or swapped
+    for seed in range(2, 6):  # (4 papers: a press takes 0.3 s)
+        m = newspaper(np.random.default_rng(seed), (0.3, 0.25, 0.0), LIGHT, folds=1, pages=1)
+        hf = HeightField((-0.4, 0.4, -0.4, 0.4), cell=0.01)
+        placed = settle(m, [0.0, 0.0], 0.0, hf, drape=True)
+        placed[:, 2] += 0.03  # lying on something 3 cm high
+        press_under(sheet, [placed], hf)
+        assert placed[:, 2].max() < 0.02 + RAMP_SLOPE * 0.01 * 9, seed  # held down under the sheet and its ramp
+        _, inverse = np.unique(np.round(m.verts[:, :2], 6), axis=0, return_inverse=True)
+        inverse = inverse.ravel()
+        order = np.lexsort((m.verts[:, 2], inverse))  # the layers of each lattice point, bottom to top
+        same = inverse[order][1:] == inverse[order][:-1]
+        dz = np.diff(placed[order, 2])[same]
+        assert same.sum() > 100 and np.all(dz > 0), (seed, int(same.sum()))  # squeezed, never merged or swapped
 
 
 # --- crumpled paper: flat facets between sharp, straight creases (round 8: "folds too softly") ---
