@@ -968,7 +968,8 @@ def ragged_trim(rng: np.random.Generator, mesh: Mesh, torn: float = 0.6, cell: f
     The outline is a function of the vertices' (x, y) only, so every layer of a folded stack loses
     the same cells. Faces whose centre lies outside are dropped; the new outline's vertices slide
     onto it (no staircase along the lattice, at most ``0.8 cell``); vertices no face uses go (UVs
-    follow: the print stays on the page, a torn-off corner takes its part of the print with it).
+    follow: the print stays on the page, a torn-off corner takes its part of the print with it; so do the
+    mesh's point and face attributes).
 
     >>> m = grid(0.4, 0.3, 40, 30)
     >>> tris = [(f[0], f[1], f[2]) for f in m.faces] + [(f[0], f[2], f[3]) for f in m.faces]
@@ -1069,7 +1070,7 @@ def ragged_trim(rng: np.random.Generator, mesh: Mesh, torn: float = 0.6, cell: f
     used = np.unique(tris)
     index = np.full(len(v), -1)
     index[used] = np.arange(len(used))
-    attrs = {k: (dom, a[used] if dom == "POINT" else a) for k, (dom, a) in mesh.attrs.items()}
+    attrs = {k: (dom, a[used] if dom == "POINT" else a[keep]) for k, (dom, a) in mesh.attrs.items()}
     return Mesh(v[used], list(map(tuple, index[tris].tolist())), mesh.uv[used], mesh.sharp, attrs)
 
 

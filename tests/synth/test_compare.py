@@ -294,7 +294,7 @@ def test_inside_real_range_counts_frames_not_medians():
     for s in K.STATS:  # 1.15 always; 0 too where the floor is 1 or more (tint), 2.5 too where it is 1.2 or more
         want = 0.2 if s.floor < 1.0 else 1.0 if s.floor >= 1.2 else 0.6
         assert inside[s.key] == pytest.approx(want), s.key
-    edges = {k: [1.0 - K.STATS[i].floor, 1.3 + K.STATS[i].floor] for i, k in enumerate(K.STAT_KEYS)}
+    edges = {s.key: [1.0 - s.floor, 1.3 + s.floor] for s in K.STATS}
     assert set(K.inside_real_range(real, edges).values()) == {1.0}  # the widened range's ends are inside
 
 
