@@ -840,24 +840,28 @@ def sample_scene(preset: dict, seed: int, assets: dict[str, list[str]] | None = 
     if "warm" in belt_p:  # the rubber's colour cast (own stream: every other draw keeps its value)
         tone = np.random.Generator(np.random.PCG64([int(seed), 4, preset_key(preset["name"])]))
         belt["warm"] = round(_u(tone, belt_p["warm"]), 4)
-    n_bars = int(rng.integers(light_p["bars"][0], light_p["bars"][1] + 1))
+    # The lights draw from a stream of their own: a lighting range searched or changed (synth fit,
+    # --set lighting.*) leaves the clutter, the belt and the camera of a seed where they were.
+    glow = np.random.Generator(np.random.PCG64([int(seed), 6, preset_key(preset["name"])]))
+    ambient = round(_u(glow, light_p["ambient"]), 4)
+    n_bars = int(glow.integers(light_p["bars"][0], light_p["bars"][1] + 1))
     # The bars hang at one side of the belt (their row offset by `bar_side` m): light falls
     # obliquely, so the facets of crumpled paper turned to it are bright and the others grey.
-    side = _u(rng, light_p["bar_side"]) * (1.0 if rng.random() < 0.5 else -1.0)
+    side = _u(glow, light_p["bar_side"]) * (1.0 if glow.random() < 0.5 else -1.0)
     lights = []
     for i in range(n_bars):
-        x = -view_x / 2 + view_x * (i + 0.5) / n_bars + rng.normal(0, 0.1)
-        lights.append({"type": "bar", "location": [round(x, 3), round(side + float(rng.normal(0, 0.1)), 3),
-                                                   round(_u(rng, light_p["bar_height"]), 3)],
+        x = -view_x / 2 + view_x * (i + 0.5) / n_bars + glow.normal(0, 0.1)
+        lights.append({"type": "bar", "location": [round(x, 3), round(side + float(glow.normal(0, 0.1)), 3),
+                                                   round(_u(glow, light_p["bar_height"]), 3)],
                        "size": [0.12, round(belt_p["width"] * 0.9, 3)],
-                       "power": round(_u(rng, light_p["bar_power"]), 2),
-                       "color": blackbody_rgb(_u(rng, light_p["temperature_k"]))})
-    if rng.random() < light_p["hotspot_prob"]:
-        lights.append({"type": "spot", "location": [round(float(rng.uniform(-view_x / 2, view_x / 2)), 3),
-                                                    round(float(rng.uniform(-view_y / 2, view_y / 2)), 3),
+                       "power": round(_u(glow, light_p["bar_power"]), 2),
+                       "color": blackbody_rgb(_u(glow, light_p["temperature_k"]))})
+    if glow.random() < light_p["hotspot_prob"]:
+        lights.append({"type": "spot", "location": [round(float(glow.uniform(-view_x / 2, view_x / 2)), 3),
+                                                    round(float(glow.uniform(-view_y / 2, view_y / 2)), 3),
                                                     round(height * 0.9, 3)],
-                       "size": [0.3, 0.3], "power": round(_u(rng, light_p.get("hotspot_power", (2.0, 6.0))), 2),
-                       "color": blackbody_rgb(_u(rng, light_p["temperature_k"]))})
+                       "size": [0.3, 0.3], "power": round(_u(glow, light_p.get("hotspot_power", (2.0, 6.0))), 2),
+                       "color": blackbody_rgb(_u(glow, light_p["temperature_k"]))})
     if "bar_spread" in light_p:  # the bars' beam (degrees; lighting.py): own stream, the clutter keeps its seed
         beam = np.random.Generator(np.random.PCG64([int(seed), 3, preset_key(preset["name"])]))
         for light in lights:
@@ -886,7 +890,7 @@ def sample_scene(preset: dict, seed: int, assets: dict[str, list[str]] | None = 
         "camera": camera,
         "belt": belt,
         "lights": lights,
-        "ambient": round(_u(rng, light_p["ambient"]), 4),
+        "ambient": ambient,
         "area": [round(v, 4) for v in area],
         "objects": objects,
         "post": post,

@@ -544,6 +544,22 @@ def test_bars_narrow_their_beam_from_their_own_stream():
         assert all("spread" not in light for light in plain["lights"] + [s for s in scene["lights"] if s["type"] != "bar"])
 
 
+def test_the_lights_draw_from_a_stream_of_their_own():
+    """Another number of bars, a hotspot or none, another ambient range: the clutter, the belt, the camera
+    and its look of a seed stay where they were (synth fit compares lighting candidates on the same scenes)."""
+    preset = load_preset("default")
+    steady = load_preset("default", ["lighting.bars=[3, 3]", "lighting.hotspot_prob=1.0",
+                                     "lighting.ambient=[0.4, 0.5]"])
+    dark = load_preset("default", ["lighting.bars=[1, 1]", "lighting.hotspot_prob=0.0"])
+    for seed in (5, 6, 7):
+        a, b, c = (sample_scene(p, seed) for p in (preset, steady, dark))
+        for key in ("objects", "belt", "camera", "post", "area"):
+            assert a[key] == b[key] == c[key], key
+        assert len([light for light in b["lights"] if light["type"] == "bar"]) == 3
+        assert [light["type"] for light in b["lights"]][-1] == "spot" and 0.4 <= b["ambient"] <= 0.5
+        assert [light["type"] for light in c["lights"]] == ["bar"]
+
+
 def test_an_led_cast_leans_magenta_and_a_fluorescent_one_green():
     """``post.tint_green`` sets the green share of the cast the white balance leaves: fluorescent tubes
     green, LEDs magenta (mrf-b's frames read too green against the real ones); absent, it stays 0..1."""
