@@ -77,10 +77,12 @@ MAX_TEX_PX = 1024
 #: palette of pure red, blue and gold reads as synthetic). Round 43: the reference frames' vivid pixels are red to
 #: yellow and blue, 2 % of them green, teal, violet or magenta (`synth compare`'s ``other_hues``), where the renders'
 #: were 14 %, from this palette's purple, magenta, teal, cyan and two greens: those became a deep red, a yellow, a
-#: red-orange, a rust brown and a plain blue (4 % left: the green ink, the pink, bottles and photos).
+#: red-orange, a rust brown and a plain blue (4 % left: the green ink, the pink, bottles and photos). Round 46: the
+#: green and the pink are muted (HSV saturation 0.44 and 0.41, under `vivid`'s 0.5), a sage and a dusty rose: the
+#: palette keeps its greens and pinks, and they stop counting among the vivid green and magenta a real frame lacks.
 INKS = [
-    (215, 25, 32), (236, 186, 30), (30, 80, 165), (0, 140, 70), (240, 110, 10), (180, 30, 45),
-    (245, 215, 50), (0, 120, 200), (25, 25, 30), (225, 75, 35), (232, 96, 150), (150, 70, 35),
+    (215, 25, 32), (236, 186, 30), (30, 80, 165), (70, 125, 95), (240, 110, 10), (180, 30, 45),
+    (245, 215, 50), (0, 120, 200), (25, 25, 30), (225, 75, 35), (205, 120, 150), (150, 70, 35),
     (190, 84, 40), (40, 40, 120),
 ]
 #: Natural photo tones (sRGB): skin, sky, foliage, wood, sand, shadow, concrete, water.
@@ -1675,7 +1677,7 @@ def make_brand(rng: np.random.Generator, pack=None) -> Brand:
     rims = [c for c in (_WHITE, _DARK, _GOLD, (215, 25, 32)) if not boxed or abs(_lum(c) - _lum(shape_fill)) > 40]
     outline = _contrast(fill, rims or [_WHITE, _DARK])  # stands off the lettering and the shape it sits on
     # two-tone lettering: the lower part in a second colour that still stands off the outline
-    seconds = [c for c in (_shade(fill, 0.75), _GOLD, (215, 25, 32), (0, 150, 215), (240, 110, 10), (220, 0, 115))
+    seconds = [c for c in (_shade(fill, 0.75), _GOLD, (215, 25, 32), (0, 150, 215), (240, 110, 10), (185, 30, 60))
                if abs(_lum(c) - _lum(outline)) > 70 and c != fill]
     fill2 = _pick(rng, seconds) if seconds and rng.random() < 0.45 else fill
     face = str(rng.choice(BRAND_FACES))
@@ -2126,7 +2128,7 @@ def _pack_front(p: _Page, b: Brand, c1, c2, wrapper: bool) -> None:
                BURSTS[int(rng.integers(len(BURSTS)))], fill, _contrast(fill, [_WHITE, _DARK]))
     if rng.random() < 0.3:  # a claim seal: a ringed disc with a few words
         d = min(p.w, p.h) * 0.2
-        seal = dataclasses.replace(b, shape="badge", fill=_WHITE, fill2=_WHITE, shape_fill=(0, 120, 60), slant=0.0, arch=0.0)
+        seal = dataclasses.replace(b, shape="badge", fill=_WHITE, fill2=_WHITE, shape_fill=(70, 125, 90), slant=0.0, arch=0.0)
         _paste(p, brand_mark_image(seal, d * 1.4 * p.k, d * p.k, str(rng.choice(["WHOLE GRAIN", "GLUTEN FREE", "VEGAN", "NO ADDED SUGAR", "HIGH FIBRE"]))),
                p.w * 0.04, p.h * float(rng.uniform(0.55, 0.7)))
     ink = _contrast(b.accent if foot < p.h else c1, [_WHITE, _DARK])
@@ -2425,8 +2427,9 @@ NEWS_FORMATS: dict[str, dict] = {
 #: Newsprint stocks: standard, grey recycled, creamy, improved (whiter), and a finance section's salmon.
 NEWS_TONES = ((226, 223, 212), (216, 215, 208), (230, 223, 203), (236, 234, 226), (238, 214, 196))
 NEWS_TONE_WEIGHTS = (0.4, 0.2, 0.2, 0.15, 0.05)
-#: Section colours: the band behind a section's name, kickers over headlines, reversed mastheads.
-NEWS_ACCENTS = ((190, 30, 35), (20, 70, 150), (0, 120, 90), (225, 110, 15), (110, 40, 120), (25, 25, 28))
+#: Section colours: the band behind a section's name, kickers over headlines, reversed mastheads (the green and the
+#: purple muted in round 46, as :data:`INKS`' green and pink).
+NEWS_ACCENTS = ((190, 30, 35), (20, 70, 150), (70, 120, 100), (225, 110, 15), (105, 75, 115), (25, 25, 28))
 _NEWS_PAGES = ("front", "inside", "listings", "classified", "ad")
 
 

@@ -801,3 +801,22 @@ def test_a_side_on_pet_stands_long_on_separate_legs(cat):
         assert w > 1.25 * h, (seed, w, h)
         row = (p.img.sum(-1) > 0.02)[ys.max() - h // 8, xs.min():xs.max() + 1].astype(np.int8)
         assert int((np.diff(row) == 1).sum() + row[0]) >= 2, seed
+
+
+def test_inks_and_tinted_films_hold_no_vivid_green_or_magenta():
+    """The reference frames' vivid pixels are red to yellow and blue: 2 % of them green, cyan, violet or magenta
+    (`synth compare`'s ``other_hues``). The ink palettes keep a green and a pink, muted under ``vivid``'s
+    saturation, and the tinted films are red, yellow and blue (round 46: other_hues +0.65 -> +0.08 spreads)."""
+    from zerowaste.synth.compare import OTHER_HUES
+    from zerowaste.synth.params import PLASTICS
+    from zerowaste.synth.post import linear_to_srgb
+
+    films = [np.round(linear_to_srgb(np.array(c, np.float32)) * 255) for c, (_, clear) in PLASTICS["soft_plastic"]
+             if clear > 0]
+    colours = [np.array(c, np.float32) for c in prints.INKS + list(prints.NEWS_ACCENTS)] + films
+    greens = [c for c in colours if c[1] > c[0] and c[1] > c[2]]
+    assert greens, "the palettes keep a green"
+    for c in colours:
+        h, s, v = cv2.cvtColor(np.uint8([[c]]).astype(np.float32) / 255, cv2.COLOR_RGB2HSV)[0, 0]
+        vivid = s > 0.5 and v > 0.3
+        assert not (vivid and any(lo <= h < hi for lo, hi in OTHER_HUES)), (c, h, s)
