@@ -2678,9 +2678,12 @@ def _magazine(p: _Page) -> None:
         p.paragraph(m, m, p.w - 2 * m, 20, float(rng.uniform(8, 12)), "serif_bold", dark, 1.1)
         _magazine_text(p, m, m + 24, p.w - 2 * m, p.h - 2 * m - 24, 2, dark, bg)
         pw, ph = (p.w - 2 * m) * float(rng.uniform(0.5, 1.0)), p.h * float(rng.uniform(0.25, 0.45))
-        p.photo(m + float(rng.uniform(0, p.w - 2 * m - pw)), m + 24 + float(rng.uniform(0, p.h - 2 * m - 24 - ph)), pw, ph)
+        # (on a torn strip of a page the photo may not fit below the headline: it then sits at the top left)
+        p.photo(m + float(rng.uniform(0, max(0.0, p.w - 2 * m - pw))),
+                m + 24 + float(rng.uniform(0, max(0.0, p.h - 2 * m - 24 - ph))), pw, ph)
     for _ in range(int(rng.integers(1, 4))):  # colour blocks / tags
         bw, bh = float(rng.uniform(20, 60)), float(rng.uniform(8, 25))
+        bw, bh = min(bw, p.w), min(bh, p.h)  # (a strip narrower than a tag: the tag spans it)
         bx, by = float(rng.uniform(0, p.w - bw)), float(rng.uniform(0, p.h - bh))
         p.rect(bx, by, bw, bh, _ink(rng))
         p.text(bx + 2, by + 2, _ad_line(rng), bh * 0.45, "sans_bold", (255, 255, 255))
