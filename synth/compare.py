@@ -8,8 +8,8 @@ of any resolution are measured at the same scale. The statistics (:data:`STATS`)
 what tells a toy render from a real belt at thumbnail size: colour (Hasler-Suesstrunk
 colourfulness, saturation, vivid-print share and its hues, white balance), light (luminance mean and spread,
 clipped highlights), detail (edge density, gradient, high-frequency share of the spectrum and its
-slope, sharpness) and content (dark belt showing, white paper, and how widely the paper's shading
-spreads: lit alike, crumpled paper piles up just under white and reads as clay).
+slope, sharpness, and whether the belt's texture runs in lines) and content (dark belt showing, white paper, and how
+widely the paper's shading spreads: lit alike, crumpled paper piles up just under white and reads as clay).
 
 The **distance** of a set of frames to the real ones is the mean over statistics of
 ``|median_synth - median_real| / spread``, where ``spread`` is the real frames' inter-quartile
@@ -83,14 +83,23 @@ STATS: tuple[Stat, ...] = (
     Stat("shadows", "luminance of the darkest 5 % of the frame (the belt's black, the gaps under pieces)", 0.02),
     Stat("other_hues", "share of the vivid pixels that are green, cyan, violet or magenta (not red to yellow, not blue)",
          0.02),
+    Stat("belt_lines", "the belt's fine texture: how much more it changes across its main direction than along it "
+         "(lines, scratches, streaks; 1 = none)", 0.05),
 )
 #: The hues (degrees, HSV) that ``other_hues`` counts: green to cyan, and violet to magenta. The reference frames'
 #: print, board and bags are red, orange, yellow and blue: 2 % of their vivid pixels lie here (the most in one frame:
 #: 6 %); `default`'s had a median of 14 % (a tenth of them under 4 %) before round 43's inks, 4 % after.
 OTHER_HUES = ((70.0, 200.0), (260.0, 345.0))
-#: ``paper_shading``, ``paper_level``, ``belt_warmth`` and ``other_hues`` count only frames with at least this share of
-#: such pixels (0 below it).
+#: ``paper_shading``, ``paper_level``, ``belt_warmth``, ``other_hues`` and ``belt_lines`` count only frames with at least
+#: this share of such pixels (0 below it).
 MIN_PIXEL_SHARE = 0.02
+#: ``belt_lines`` looks at the dark, unsaturated pixels (HSV value under this: the belt, lit or in shade) away from any
+#: edge (:data:`BELT_LINES_ERODE` px), at the detail finer than a Gaussian of :data:`BELT_LINES_SIGMA` px. Round 48:
+#: the reference belts' texture is mottled grime and crumbs, 1.27 (1.18-1.36) times as strong across its main direction
+#: as along it; `default`'s scratches all over the belt drew a grain of parallel lines, 1.54 on 32 scenes and 1.55
+#: on 32 others, that seven blind judges in two rounds called "wood grain" or "brushed metal" where no other
+#: statistic moved. (Eroded by 9 px: nearer an edge, the Gaussian's halo would measure the edge, not the belt.)
+BELT_LINES_VALUE, BELT_LINES_ERODE, BELT_LINES_SIGMA = 0.4, 9, 2.0
 STAT_KEYS: tuple[str, ...] = tuple(s.key for s in STATS)
 #: The bands (sRGB luminance, Rec. 709) of the frames' luminance histogram, a diagnostic beside the statistics (not
 #: part of the distance). It shows where a mismatch of ``luminance`` or ``dark_belt`` lies: round 43's renders had
@@ -184,6 +193,23 @@ def _luminance(f: np.ndarray) -> np.ndarray:
     return 0.2126 * f[..., 0] + 0.7152 * f[..., 1] + 0.0722 * f[..., 2]
 
 
+def _belt_lines(luma: np.ndarray, belt: np.ndarray) -> float:
+    """How much more the fine texture of the ``belt`` pixels (away from any edge) changes across its main direction
+    than along it: 1 for mottled grime or none, more for lines (0 with under :data:`MIN_PIXEL_SHARE` of belt).
+
+    >>> rows = np.tile(np.array([[0.2], [0.3]], np.float32), (40, 80))  # stripes along x
+    >>> _belt_lines(rows, np.ones(rows.shape, bool)) > 10, _belt_lines(rows.T.copy(), np.ones((80, 80), bool)) > 10
+    (True, True)
+    """
+    inside = cv2.erode(belt.astype(np.uint8), np.ones((BELT_LINES_ERODE,) * 2, np.uint8))[:-1, :-1] > 0
+    if inside.mean() < MIN_PIXEL_SHARE:
+        return 0.0
+    fine = luma - cv2.GaussianBlur(luma, (0, 0), BELT_LINES_SIGMA)
+    down = float(np.abs(np.diff(fine, axis=0))[:, :-1][inside].mean()) + 1e-4
+    across = float(np.abs(np.diff(fine, axis=1))[:-1, :][inside].mean()) + 1e-4
+    return max(down, across) / min(down, across)  # either way round: a facility's belt may run up the frame
+
+
 def frame_stats(rgb: np.ndarray) -> dict[str, float]:
     """All :data:`STATS` of one RGB uint8 frame (measured as given; resize first for comparability).
 
@@ -214,6 +240,7 @@ def frame_stats(rgb: np.ndarray) -> dict[str, float]:
     for lo, hi in OTHER_HUES:
         other |= (hue >= lo) & (hue < hi)
     other_hues = float(other.mean()) if vivid.mean() >= MIN_PIXEL_SHARE else 0.0
+    belt_lines = _belt_lines(luma, (val < BELT_LINES_VALUE) & (sat < 0.35))
     return {
         "colourfulness": colourfulness(rgb),
         "saturation": float(sat.mean()),
@@ -237,6 +264,7 @@ def frame_stats(rgb: np.ndarray) -> dict[str, float]:
         "shadows": float(np.percentile(luma, 5)),
         # (round 43: a seventh of the renders' vivid pixels were green, teal, violet or magenta, the real frames' 2 %)
         "other_hues": other_hues,
+        "belt_lines": belt_lines,
     }
 
 
