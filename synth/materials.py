@@ -775,8 +775,12 @@ BELT_SMEAR_STRETCH = (0.35, 0.7)
 #: The fine streaks: width over length (0.03 before round 14) and their weight, and the scuffed tracks' weight,
 #: as shares of round 13's (a belt-only render read as brushed metal, scanlines from edge to edge). The tracks
 #: went from 0.35 to 3.5 in round 15, when they moved into a few patches (:data:`BELT_SCUFF_PATCHES`) and became
-#: scratches some 7 mm x 20 cm (were 1 cm x 1 m) fading in and out along their length.
-BELT_LINES = (0.08, 0.4, 3.5)
+#: scratches some 7 mm x 20 cm (were 1 cm x 1 m) fading in and out along their length. Round 48: at 3.5 the
+#: scratches all over the belt (:data:`BELT_SCRATCH`) drew a dense, even grain of bright parallel lines, which the
+#: blind judges of rounds 47 and 48 called "wood grain" and "brushed metal" (the reference belts: mottled grime and
+#: crumbs, a few scratches); at 1.5 two blind judges of belt crops chose the new belt in 7 of 7 pairs where they
+#: chose, and with none (0.0) two more chose 1.5 in 3 of 4 ("too flat and plastic").
+BELT_LINES = (0.08, 0.4, 1.5)
 #: Where the scuffed tracks show: patches of a noise drawn out this much along the belt (width over length), at
 #: this many per metre, above this level (in 0..1; noise gathers round 0.5). Before round 15 they ran in
 #: bands the length of the belt (0.05, 2 per m, from 0.45), faint (0.35 of round 13's weight) so as not to

@@ -78,7 +78,8 @@ def belt_renders() -> dict:
     belts = {"a": _belt("default", 1), "a_again": _belt("default", 1), "b": _belt("default", 2), "c": _belt("default", 4),
              "mrf-a": _belt("mrf-a", 1), "mrf-b": _belt("mrf-b", 1), "lamp": {**_belt("default", 3), "lamp": True},
              "sky": {**_belt("default", 1), "sky": True},
-             "a_warm": {**_belt("default", 1), "warm": 1.0}}
+             "a_warm": {**_belt("default", 1), "warm": 1.0},
+             "a_bare": {**_belt("default", 1), "wear": 0.0}, "a_worn": {**_belt("default", 1), "wear": 1.0}}
     result = subprocess.run([sys.executable, "-c", RENDER_SCRIPT, json.dumps(belts)], capture_output=True,
                             text=True, timeout=600)
     assert result.returncode == 0, result.stdout[-2000:] + result.stderr[-3000:]
@@ -142,20 +143,22 @@ def test_fine_streaks_along_the_belt_are_faint_not_scanlines(renders):
         assert fine_rows > 1.5 * fine_cols, (key, fine_rows, fine_cols)
 
 
-def test_fine_faint_scratches_cover_the_belt_not_bright_dashes_in_patches(renders):
+def test_faint_scratches_follow_the_wear_not_a_grain_of_bright_lines(renders):
     # Round 14's third judge missed the real belts' lengthwise scratches; round 15 put sparse bright ones in a few
     # worn patches (materials.BELT_SCUFF_PATCHES). Round 33's judges read those as "bright, cream-coloured, fairly
     # thick strokes bunched in patches, like brush or motion-blur marks", the real ones "much thinner and lower in
-    # contrast, covering the whole surface" (materials.BELT_SCRATCH, BELT_SCUFF). Line contrast per 40 px window:
-    # round 15's peaked at 0.052-0.054 (default seed 2, mrf-a) over a median window (bare belt) of 0.011-0.013;
-    # now 0.030-0.047 over medians of 0.015-0.019 (the scratches everywhere), mrf-b's little-worn belt 0.025 / 0.010.
-    # (Under the sky; lit by the hall, round 36: 0.045-0.077 over 0.022-0.033; the same belts of round 35
-    # 0.043-0.070 over 0.024-0.031.)
+    # contrast, covering the whole surface" (materials.BELT_SCRATCH, BELT_SCUFF): scratches all over the belt, whose
+    # 40 px windows' line contrast had medians of 0.022-0.033 (default seeds 1, 2, 4; mrf-a 0.022). Round 48's
+    # judges called that dense grain "wood grain" and "brushed metal" (materials.BELT_LINES 3.5 -> 1.5): now
+    # 0.019-0.024 (mrf-a 0.014). (Lit by the hall, as the scenes are; under round 35's sky 0.015-0.019.)
     for key in ("a", "b", "c", "mrf-a"):
         lines = _window_lines(renders[key])
-        assert np.median(lines) > 0.02, (key, np.median(lines))  # scratched all over ...
-        assert np.median(lines) < 0.035, (key, np.median(lines))  # ... faintly
-        assert lines.max() < 3.2 * np.median(lines), (key, lines.max())  # no bright dashes in the worn patches
+        assert np.median(lines) < 0.026, (key, np.median(lines))  # faint ...
+        assert lines.max() < 3.3 * np.median(lines), (key, lines.max())  # ... with no bright dashes in the patches
+    # ... yet there, as the preset's `wear` has them: seed 1's belt fully worn 0.029, unworn 0.019 (at the middle
+    # of default's range, 0.4: 0.019 too: the scratches are 4.5 mm wide, about a pixel of this 320 px frame)
+    worn, bare = np.median(_window_lines(renders["a_worn"])), np.median(_window_lines(renders["a_bare"]))
+    assert worn > 1.3 * bare, (worn, bare)
 
 
 def test_the_rubber_has_grit_not_a_smooth_grey(renders):
